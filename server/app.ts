@@ -1,0 +1,70 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { loadConfig, type Config } from './config.ts';
+import { createDatabase, type Database } from './db/client.ts';
+import { healthRoutes } from './health/routes.ts';
+import { imageRoutes } from './images/routes.ts';
+import { importRoutes } from './imports/routes.ts';
+import { judgingRoutes } from './judging/routes.ts';
+import { pairingRoutes } from './pairing/routes.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { dbPlugin } from './plugins/db.ts';
+import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { studyRoutes } from './studies/routes.ts';
+
+export interface BuildAppOptions {
+  config?: Config;
+  /** An open database; when absent the app opens (and later closes) the one the config names. */
+  database?: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+/** Builds the whole app without listening: used by the entry point, the CLI and the tests. */
+export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const config = options.config ?? loadConfig();
+  const database =
+    options.database ??
+    (await createDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }));
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 512 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('config', config);
+
+  await app.register(dbPlugin, { database, owned: options.database === undefined });
+  await app.register(errorHandlerPlugin);
+  await app.register(authPlugin);
+  await app.register(swagger, {
+    openapi: { info: { title: 'TraceArena', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(websocket);
+
+  // The map of the API.
+  await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(studyRoutes, { prefix: '/api/studies' });
+  await app.register(importRoutes, { prefix: '/api/studies' });
+  await app.register(pairingRoutes, { prefix: '/api/studies' });
+  await app.register(judgingRoutes, { prefix: '/api/judge' });
+  await app.register(imageRoutes, { prefix: '/api/images' });
+
+  return app;
+}

@@ -1,0 +1,45 @@
+import { count, eq } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { adminTokens, judges } from '../db/schema/index.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+/** Creates the first admin token when there is none; returns it in clear only that once. */
+export async function ensureAdminToken(db: Tx): Promise<string | null> {
+  const [row] = await db.select({ n: count() }).from(adminTokens);
+  if ((row?.n ?? 0) > 0) return null;
+  return createAdminToken(db);
+}
+
+export async function createAdminToken(db: Tx): Promise<string> {
+  const token = newToken('admin');
+  await db.insert(adminTokens).values({ tokenHash: hashToken(token) });
+  return token;
+}
+
+export async function isAdminToken(db: Tx, { token }: { token: string }): Promise<boolean> {
+  const [row] = await db.select({ id: adminTokens.id }).from(adminTokens).where(eq(adminTokens.tokenHash, hashToken(token)));
+  return row !== undefined;
+}
+
+export async function getJudgeByToken(db: Tx, { token }: { token: string }) {
+  const [row] = await db.select().from(judges).where(eq(judges.tokenHash, hashToken(token)));
+  return row ?? null;
+}
+
+export async function createInvite(
+  db: Tx,
+  { studyId, name, quota }: { studyId: string; name: string; quota?: number | undefined },
+) {
+  const token = newToken('judge');
+  const [judge] = await db
+    .insert(judges)
+    .values({ studyId, kind: 'human', name, quota: quota ?? null, tokenHash: hashToken(token) })
+    .onConflictDoNothing()
+    .returning();
+  return judge ? { judge, token } : null;
+}
+
+export async function revokeJudge(db: Tx, { judgeId }: { judgeId: string }) {
+  const [row] = await db.update(judges).set({ revokedAt: new Date() }).where(eq(judges.id, judgeId)).returning();
+  return row ?? null;
+}

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../config.ts';
+import { createDatabase, type Database } from '../db/client.ts';
+
+/** An error the CLI reports as one line on stderr, exiting with `exitCode` (2 = bad input). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface DbOptions {
+  data?: string;
+  databaseUrl?: string;
+}
+
+export function addDbOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <dir>', 'PGlite data folder, used when no DATABASE_URL is set (default ./.tracearena)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: the DATABASE_URL environment variable)');
+}
+
+export function configFromOptions(opts: DbOptions & { port?: number; host?: string }): Config {
+  return loadConfig(process.env, {
+    databaseUrl: opts.databaseUrl,
+    dataDir: opts.data,
+    port: opts.port,
+    host: opts.host,
+  });
+}
+
+export async function openDatabase(config: Config): Promise<Database> {
+  return createDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+}
+
+export function parseIntOption(name: string, min = 0) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new CliError(`option '${name}': expected an integer >= ${min}, got '${value}'`, 2);
+    return n;
+  };
+}
+
+/** Looks a study up by name, failing with the list of known names. */
+export async function requireStudy(database: Database, name: string) {
+  const { getStudyByName, listStudies } = await import('../studies/repository.ts');
+  const study = await getStudyByName(database.db, { name });
+  if (!study) {
+    const names = (await listStudies(database.db)).map((s) => s.name);
+    throw new CliError(`no study named '${name}'${names.length ? ` (studies: ${names.join(', ')})` : ''}`, 2);
+  }
+  return study;
+}
+
+/** Runs `fn` with an open database and always closes it. */
+export async function withDatabase<T>(opts: DbOptions, fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = configFromOptions(opts);
+  const database = await openDatabase(config);
+  try {
+    return await fn(database, config);
+  } finally {
+    await database.close();
+  }
+}
+
+export function publicBaseUrl(config: Config): string {
+  return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+}

@@ -1,0 +1,3 @@
+export * from './studies.ts';
+export * from './judging.ts';
+export * from './llm.ts';

@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  errorResponseSchema,
+  judgeMeResponseSchema,
+  judgeNextResponseSchema,
+  skipBodySchema,
+  skipResponseSchema,
+  verdictBodySchema,
+  verdictResponseSchema,
+} from '../../shared/judge-api.ts';
+import { studies } from '../db/schema/index.ts';
+import { Errors } from '../errors.ts';
+import type { JudgeRow } from '../plugins/auth.ts';
+import { countDone } from './queue.ts';
+import { nextForJudge, skipAssignment, submitVerdict } from './service.ts';
+
+const assignmentParams = z.object({ id: z.string().uuid() });
+const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
+
+function judgeOf(request: { judge: JudgeRow | null }): JudgeRow {
+  if (!request.judge) throw new Errors.Unauthorized();
+  return request.judge;
+}
+
+/** Everything a judge can call. Every response goes through a schema with no system identity. */
+export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireJudge);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+
+  app.get('/me', { schema: { response: { 200: judgeMeResponseSchema, ...errors } } }, async (request) => {
+    const judge = judgeOf(request);
+    const [study] = await app.db.select().from(studies).where(eq(studies.id, judge.studyId));
+    if (!study) throw new Errors.NotFound('study');
+    return {
+      judge: { name: judge.name },
+      study: { guidelines: study.guidelines, axes: study.axes, requireAxes: study.requireAxes !== 0 },
+      progress: { done: await countDone(app.db, { judgeId: judge.id }), quota: judge.quota },
+    };
+  });
+
+  app.post(
+    '/next',
+    { schema: { response: { 200: judgeNextResponseSchema, 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      const next = await nextForJudge(app.db, judgeOf(request), {
+        leaseSecondsOverride: app.config.leaseSecondsOverride,
+      });
+      if (!next) return reply.code(204).send(null);
+      return next;
+    },
+  );
+
+  app.post(
+    '/assignments/:id/verdict',
+    {
+      schema: {
+        params: assignmentParams,
+        body: verdictBodySchema,
+        response: { 200: verdictResponseSchema, 409: errorResponseSchema, 410: errorResponseSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const judge = judgeOf(request);
+      const outcome = await submitVerdict(app.db, judge, request.params.id, request.body, true);
+      return { ok: true as const, duplicate: outcome.duplicate, progress: { done: outcome.done, quota: judge.quota } };
+    },
+  );
+
+  app.post(
+    '/assignments/:id/skip',
+    {
+      schema: {
+        params: assignmentParams,
+        body: skipBodySchema,
+        response: { 200: skipResponseSchema, 409: errorResponseSchema, 410: errorResponseSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const judge = judgeOf(request);
+      const { done } = await skipAssignment(app.db, judge, request.params.id, request.body);
+      return { ok: true as const, progress: { done, quota: judge.quota } };
+    },
+  );
+};

@@ -1,0 +1,157 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../server/app.ts';
+import { queryRows } from '../../../server/db/client.ts';
+import { loadConfig } from '../../../server/config.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
+
+describe.each(backends())('judging queue on %s', (backend) => {
+  let tdb: TestDatabase;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase(backend);
+    app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
+  });
+  afterAll(async () => {
+    await app.close();
+    await tdb.destroy();
+  });
+
+  const next = (token: string) =>
+    app.inject({ method: 'POST', url: '/api/judge/next', headers: { authorization: `Bearer ${token}` } });
+  const verdict = (token: string, id: string, body: unknown) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/judge/assignments/${id}/verdict`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: body,
+    });
+
+  it('returns the same lease again on a repeated next, then the next comparison after a verdict', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 3 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const first = await next(judge!.token);
+    expect(first.statusCode).toBe(200);
+    const again = await next(judge!.token);
+    expect(again.json().assignment.id).toBe(first.json().assignment.id);
+    const v = await verdict(judge!.token, first.json().assignment.id, { winner: 'left', axes: { perception: 'tie' } });
+    expect(v.statusCode).toBe(200);
+    expect(v.json()).toMatchObject({ ok: true, duplicate: false, progress: { done: 1 } });
+    const second = await next(judge!.token);
+    expect(second.json().assignment.id).not.toBe(first.json().assignment.id);
+  });
+
+  it('stores the verdict relative to the systems and keeps shown_left', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 6 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    for (let i = 0; i < 6; i++) {
+      const res = (await next(judge!.token)).json();
+      const id = res.assignment.id as string;
+      // The left trace names its author in this fixture, so we know which system was shown left.
+      const leftIsSft = (res.assignment.left.trace as string).includes('by sft');
+      const r = await verdict(judge!.token, id, { winner: 'left', axes: { rationale: 'right' } });
+      expect(r.statusCode).toBe(200);
+      const [row] = await queryRows<{ winner: string; shown_left: string; axes: Record<string, string> }>(
+        tdb.db,
+        sql`select winner, shown_left, axes from verdicts where assignment_id = ${id}`,
+      );
+      expect(row!.shown_left).toBe(leftIsSft ? 'a' : 'b');
+      expect(row!.winner).toBe(leftIsSft ? 'a' : 'b');
+      expect(row!.axes.rationale).toBe(leftIsSft ? 'b' : 'a');
+    }
+    expect((await next(judge!.token)).statusCode).toBe(204);
+  });
+
+  it('treats the same verdict again as a no-op and a different one as 409', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 1 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const id = (await next(judge!.token)).json().assignment.id;
+    const body = { winner: 'tie', axes: {}, strength: 1, note: 'close call' };
+    expect((await verdict(judge!.token, id, body)).statusCode).toBe(200);
+    const dup = await verdict(judge!.token, id, body);
+    expect(dup.statusCode).toBe(200);
+    expect(dup.json().duplicate).toBe(true);
+    const diff = await verdict(judge!.token, id, { ...body, winner: 'left' });
+    expect(diff.statusCode).toBe(409);
+    expect(diff.json().code).toBe('TA_VERDICT_CONFLICT');
+    const [{ n }] = (await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from verdicts where assignment_id = ${id}`)) as [{ n: number }];
+    expect(n).toBe(1);
+  });
+
+  it('returns 410 when an expired lease was taken by another judge, and accepts a late verdict when it was not', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 1, leaseSeconds: 5 });
+    const [a, b] = await makeJudges(tdb.db, study.studyId, 2);
+    const id = (await next(a!.token)).json().assignment.id;
+    expect((await next(b!.token)).statusCode).toBe(204); // K = 1 and the only slot is leased
+    await tdb.db.execute(sql`update assignments set lease_expires_at = now() - interval '1 second' where id = ${id}`);
+    const taken = await next(b!.token);
+    expect(taken.json().assignment.id).toBe(id);
+    const late = await verdict(a!.token, id, { winner: 'left', axes: {} });
+    expect(late.statusCode).toBe(410);
+    expect(late.json().code).toBe('TA_LEASE_LOST');
+    expect((await verdict(b!.token, id, { winner: 'right', axes: {} })).statusCode).toBe(200);
+  });
+
+  it('respects the quota and gives K distinct judges each comparison, breadth first', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 4, k: 2 });
+    const [a, b, c] = await makeJudges(tdb.db, study.studyId, 3, 3);
+    const seen: Record<string, string[]> = {};
+    for (const j of [a!, b!, c!]) {
+      seen[j.name] = [];
+      for (;;) {
+        const r = await next(j.token);
+        if (r.statusCode === 204) break;
+        const body = r.json();
+        seen[j.name]!.push(body.assignment.left.trace.split(' ')[0]);
+        await verdict(j.token, body.assignment.id, { winner: 'tie', axes: {} });
+      }
+    }
+    expect(seen[a!.name]).toHaveLength(3);
+    expect(seen[b!.name]).toHaveLength(3);
+    // one comparison is left with two free slots, but a judge may take only one of them
+    expect(seen[c!.name]).toHaveLength(1);
+    // breadth first: the second judge finishes the comparisons the first one opened
+    expect([...seen[b!.name]!].sort()).toEqual([...seen[a!.name]!].sort());
+    for (const list of Object.values(seen)) expect(new Set(list).size).toBe(list.length);
+  });
+
+  it('never gives back a skipped comparison to the judge who skipped it', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 2 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const first = (await next(judge!.token)).json().assignment.id;
+    const skip = await app.inject({
+      method: 'POST',
+      url: `/api/judge/assignments/${first}/skip`,
+      headers: { authorization: `Bearer ${judge!.token}` },
+      payload: { reason: 'cannot_judge' },
+    });
+    expect(skip.statusCode).toBe(200);
+    const second = (await next(judge!.token)).json().assignment.id;
+    expect(second).not.toBe(first);
+    await verdict(judge!.token, second, { winner: 'left', axes: {} });
+    expect((await next(judge!.token)).statusCode).toBe(204);
+  });
+
+  it('refuses admin tokens on judge routes, judge tokens on admin routes, and revoked invites', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 1 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const { createAdminToken } = await import('../../../server/auth/repository.ts');
+    const admin = await createAdminToken(tdb.db);
+    expect((await next(admin)).statusCode).toBe(403);
+    expect((await next('nonsense')).statusCode).toBe(401);
+    const adminRoute = await app.inject({ method: 'GET', url: '/api/studies', headers: { authorization: `Bearer ${judge!.token}` } });
+    expect(adminRoute.statusCode).toBe(403);
+    const revoke = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${study.studyId}/judges/${judge!.id}/revoke`,
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(revoke.statusCode).toBe(200);
+    const refused = await next(judge!.token);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().code).toBe('TA_INVITE_REVOKED');
+  });
+});
