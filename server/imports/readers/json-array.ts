@@ -1,0 +1,74 @@
+import { StringDecoder } from 'node:string_decoder';
+import { jsonParser, type Token } from 'stream-json/parser.js';
+import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { ImportError } from '../import-error.ts';
+import { fileChunks, type RawRecord, type SourceTap } from './source.ts';
+
+const MANY = Symbol.for('object-stream.many');
+
+/** stream-chain stages return `none`, one value or `many(values)`; this flattens them. */
+function outputsOf<T>(result: unknown): T[] {
+  if (typeof result === 'symbol') return [];
+  if (result && typeof result === 'object' && (result as Record<symbol, unknown>)[MANY] === 1) {
+    return (result as { values: T[] }).values;
+  }
+  return [result as T];
+}
+
+/**
+ * A JSON array of records, streamed with stream-json's tokenizer. The text is fed to the tokenizer
+ * one line at a time: a token comes out while its line goes in (a line piece always ends with its
+ * newline, so no structural token waits at the buffer's tail), which gives each record the line it
+ * starts on and each syntax error the line it is on.
+ */
+export async function* readJsonArray(path: string, displayName: string, tap?: SourceTap): AsyncGenerator<RawRecord> {
+  const tokenize = jsonParser({ streamValues: false });
+  const assemble = streamArray();
+  const decoder = new StringDecoder('utf8');
+  let line = 1;
+  let depth = 0;
+  let recordLine = 0;
+  let first = true;
+
+  function* feed(piece: string | symbol): Generator<RawRecord> {
+    let tokens: Token[];
+    try {
+      tokens = outputsOf<Token>(tokenize(piece as string));
+    } catch (err) {
+      throw new ImportError(displayName, line, `invalid JSON: ${(err as Error).message}`);
+    }
+    for (const token of tokens) {
+      if (first) {
+        first = false;
+        if (token.name !== 'startArray') {
+          throw new ImportError(displayName, line, 'invalid JSON: expected an array of records');
+        }
+      }
+      if (depth === 1 && token.name !== 'endArray') recordLine = line;
+      if (token.name === 'startObject' || token.name === 'startArray') depth++;
+      else if (token.name === 'endObject' || token.name === 'endArray') depth--;
+      for (const item of outputsOf<{ value: unknown }>(assemble(token))) {
+        yield { line: recordLine, value: item.value };
+      }
+    }
+  }
+
+  for await (const chunk of fileChunks(path, tap)) {
+    let text = decoder.write(chunk);
+    if (line === 1 && first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl === -1) break;
+      yield* feed(text.slice(start, nl + 1));
+      line++;
+      start = nl + 1;
+    }
+    if (start < text.length) yield* feed(text.slice(start));
+  }
+  const rest = decoder.end();
+  if (rest) yield* feed(rest);
+  // flush: an unfinished document is an error on the last line
+  yield* feed(Symbol.for('object-stream.none'));
+  if (first) throw new ImportError(displayName, line, 'invalid JSON: the file is empty (expected an array of records)');
+}

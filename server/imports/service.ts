@@ -1,0 +1,144 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { ImportFormat, ImportKind, ImportResult } from '../../shared/import-records.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { getOrCreateStudy, getOrCreateSystem, getStudyById } from '../studies/repository.ts';
+import { ImportError } from './import-error.ts';
+import { formatFromFileName, readRecords } from './readers/index.ts';
+import { typeRecord } from './records.ts';
+import { insertImport } from './repository.ts';
+import { validateFile, type ValidationSummary } from './validate.ts';
+import { BATCH_ROWS, writeItemBatch, writeOutputBatch, type ItemEntry, type OutputEntry, type WriteContext } from './write.ts';
+
+export type ImportPhase = 'validate' | 'write';
+
+export interface ImportProgressEvent {
+  phase: ImportPhase;
+  /** Bytes read while validating; records written while writing. */
+  done: number;
+  total: number;
+}
+
+export interface ImportFileOptions {
+  /** The study by id (must exist), or by name (created, inside the import's transaction, if new). */
+  study: { id: string } | { name: string };
+  path: string;
+  /** The name used in error messages (`FILE:LINE: …`); defaults to the path. */
+  displayName?: string;
+  /** The file name whose extension gives the format, when the path has none (an upload). */
+  fileName?: string;
+  format?: ImportFormat;
+  kind?: ImportKind;
+  system?: string;
+  onProgress?: (event: ImportProgressEvent) => void;
+}
+
+export function resolveFormat(fileName: string, displayName: string, format?: ImportFormat): ImportFormat {
+  if (format) return format;
+  const fromName = formatFromFileName(fileName);
+  if (!fromName) {
+    throw new ImportError(displayName, null, 'cannot tell the format from the extension (.jsonl, .ndjson, .json, .csv); name it with --format');
+  }
+  return fromName;
+}
+
+/**
+ * Imports one file, all or nothing: a validation pass streams every record without touching the
+ * database, then one transaction streams the file again and writes it in multi-row batches. Any
+ * bad or conflicting record throws an ImportError and the transaction rolls back.
+ */
+export async function importFile(db: Db, options: ImportFileOptions): Promise<ImportResult> {
+  const path = resolve(options.path);
+  const displayName = options.displayName ?? options.path;
+  const format = resolveFormat(options.fileName ?? path, displayName, options.format);
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new ImportError(displayName, null, 'expected a file');
+    size = info.size;
+  } catch (err) {
+    if (err instanceof ImportError) throw err;
+    throw new ImportError(displayName, null, 'file not found');
+  }
+  const ctx = { displayName, format, kind: options.kind, system: options.system };
+  const summary = await validateFile({
+    ...ctx,
+    path,
+    onBytes: (done) => options.onProgress?.({ phase: 'validate', done, total: size }),
+  });
+  return db.transaction((tx) => writeFile(tx, { ...options, path, displayName }, summary));
+}
+
+async function resolveStudyId(tx: Tx, study: ImportFileOptions['study'], displayName: string): Promise<{ id: string; name: string }> {
+  if ('name' in study) return getOrCreateStudy(tx, { name: study.name });
+  const row = await getStudyById(tx, { id: study.id });
+  if (!row) throw new ImportError(displayName, null, `no study with id ${study.id}`);
+  return row;
+}
+
+async function writeFile(
+  tx: Tx,
+  options: ImportFileOptions & { path: string; displayName: string },
+  summary: ValidationSummary,
+): Promise<ImportResult> {
+  const { path, displayName } = options;
+  const study = await resolveStudyId(tx, options.study, displayName);
+  const systemIds = new Map<string, string>();
+  for (const name of summary.systems) {
+    systemIds.set(name, (await getOrCreateSystem(tx, { studyId: study.id, name })).id);
+  }
+  const ctx: WriteContext = {
+    tx,
+    studyId: study.id,
+    displayName,
+    baseDir: dirname(path),
+    systemIds,
+    counts: { itemsCreated: 0, outputsCreated: 0, imagesCreated: 0 },
+  };
+  const recordCtx = { displayName, format: summary.format, system: options.system };
+  let sha256 = '';
+  let written = 0;
+  let itemBatch: ItemEntry[] = [];
+  let outputBatch: OutputEntry[] = [];
+  const report = () => options.onProgress?.({ phase: 'write', done: written, total: summary.records });
+  const flush = async () => {
+    if (itemBatch.length > 0) await writeItemBatch(ctx, itemBatch);
+    if (outputBatch.length > 0) await writeOutputBatch(ctx, outputBatch);
+    written += itemBatch.length + outputBatch.length;
+    itemBatch = [];
+    outputBatch = [];
+    report();
+  };
+  for await (const raw of readRecords(summary.format, path, displayName, { onHash: (h) => (sha256 = h) })) {
+    const typed = typeRecord(raw, summary.kind, recordCtx);
+    if (typed.kind === 'items') itemBatch.push(typed);
+    else outputBatch.push(typed);
+    if (itemBatch.length + outputBatch.length >= BATCH_ROWS) await flush();
+  }
+  await flush();
+  if (sha256 !== summary.sha256) {
+    throw new ImportError(displayName, null, 'the file changed while it was being imported; nothing was written');
+  }
+  const importId = await insertImport(tx, {
+    studyId: study.id,
+    fileName: basename(options.fileName ?? path),
+    sha256,
+    format: summary.format,
+    records: summary.records,
+    itemsCreated: ctx.counts.itemsCreated,
+    outputsCreated: ctx.counts.outputsCreated,
+  });
+  return {
+    importId,
+    file: displayName,
+    format: summary.format,
+    kind: summary.kind,
+    records: summary.records,
+    items: summary.items,
+    itemsCreated: ctx.counts.itemsCreated,
+    outputs: summary.outputs,
+    outputsCreated: ctx.counts.outputsCreated,
+    imagesCreated: ctx.counts.imagesCreated,
+    systems: summary.systems,
+  };
+}

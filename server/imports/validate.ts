@@ -1,0 +1,98 @@
+import { dirname } from 'node:path';
+import type { ImportFormat, ImportKind } from '../../shared/import-records.ts';
+import { checkImage } from './images.ts';
+import { ImportError } from './import-error.ts';
+import { readRecords } from './readers/index.ts';
+import { resolveKind, typeRecord, type RecordContext } from './records.ts';
+
+export interface ValidationSummary {
+  kind: ImportKind;
+  format: ImportFormat;
+  records: number;
+  items: number;
+  outputs: number;
+  images: number;
+  systems: string[];
+  sha256: string;
+}
+
+export interface ValidateOptions extends RecordContext {
+  path: string;
+  onBytes?: (bytesRead: number) => void;
+}
+
+/**
+ * The first pass: streams the whole file and checks every record without touching the database,
+ * so a bad record fails fast and the write pass knows how many records to expect.
+ */
+export async function validateFile(options: ValidateOptions): Promise<ValidationSummary> {
+  const { path, displayName } = options;
+  const baseDir = dirname(path);
+  let kind: ImportKind | undefined = options.kind;
+  let sha256 = '';
+  let records = 0;
+  let outputs = 0;
+  let images = 0;
+  const systems = new Set<string>();
+  // id → first line: 450k short strings fit comfortably; the records themselves are not kept
+  const seen = new Map<string, number>();
+
+  if (kind === 'items' && options.system) {
+    throw new ImportError(displayName, null, '--system applies to output files only (item files name systems in outputs)');
+  }
+
+  const tap = { onBytes: options.onBytes, onHash: (h: string) => (sha256 = h) };
+  for await (const raw of readRecords(options.format, path, displayName, tap)) {
+    if (!kind) {
+      kind = resolveKind(raw, options);
+      if (kind === 'items' && options.system) {
+        throw new ImportError(displayName, null, '--system applies to output files only (item files name systems in outputs)');
+      }
+    }
+    const typed = typeRecord(raw, kind, options);
+    records++;
+    if (typed.kind === 'items') {
+      const { record } = typed;
+      const previous = seen.get(record.id);
+      if (previous !== undefined) {
+        throw ImportError.field(displayName, raw.line, 'id', `duplicate id '${record.id}' (first on line ${previous})`);
+      }
+      seen.set(record.id, raw.line);
+      for (let i = 0; i < record.images.length; i++) {
+        const check = await checkImage(record.images[i] as string, baseDir);
+        if (!check.ok) throw ImportError.field(displayName, raw.line, `images[${i}]`, check.expected);
+        images++;
+      }
+      for (const system of Object.keys(record.outputs)) {
+        systems.add(system);
+        outputs++;
+      }
+    } else {
+      const { record } = typed;
+      const key = `${record.item}\u0000${record.system}`;
+      const previous = seen.get(key);
+      if (previous !== undefined) {
+        throw ImportError.field(
+          displayName,
+          raw.line,
+          'item',
+          `duplicate output for item '${record.item}' and system '${record.system}' (first on line ${previous})`,
+        );
+      }
+      seen.set(key, raw.line);
+      systems.add(record.system);
+      outputs++;
+    }
+  }
+  if (!kind) throw new ImportError(displayName, null, 'the file holds no records');
+  return {
+    kind,
+    format: options.format,
+    records,
+    items: kind === 'items' ? records : 0,
+    outputs,
+    images,
+    systems: [...systems].sort(),
+    sha256,
+  };
+}

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+
+/**
+ * Import records (DESIGN.md "Import records"; docs/import-formats.md). The same shapes come from
+ * JSONL, JSON arrays and CSV; CSV rows are first turned into these objects by `csvRowTo*`.
+ */
+
+export const importFormats = ['jsonl', 'json', 'csv'] as const;
+export const importFormatSchema = z.enum(importFormats);
+export type ImportFormat = z.infer<typeof importFormatSchema>;
+
+export const importKinds = ['items', 'outputs'] as const;
+export const importKindSchema = z.enum(importKinds);
+export type ImportKind = z.infer<typeof importKindSchema>;
+
+const NON_EMPTY = 'expected a non-empty string';
+
+const nonEmptyString = z
+  .string({ error: NON_EMPTY })
+  .refine((s) => s.trim().length > 0, { error: NON_EMPTY });
+
+/** Ids may be written as integers (`17`), stored as their decimal string (`"17"`). */
+const idSchema = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
+  z.string({ error: 'expected a non-empty string (or an integer)' }).refine((s) => s.trim().length > 0, {
+    error: 'expected a non-empty string (or an integer)',
+  }),
+);
+
+/** null and absent mean the same for optional fields. */
+const optionalText = z
+  .string({ error: 'expected a string or null' })
+  .nullish()
+  .transform((v) => (v === undefined || v === null || v === '' ? null : v));
+
+const metadataSchema = z
+  .record(z.string(), z.unknown(), { error: 'expected an object' })
+  .nullish()
+  .transform((v) => v ?? {});
+
+export const outputBodySchema = z.strictObject(
+  {
+    trace: z.string({ error: 'expected a string' }),
+    answer: z
+      .string({ error: 'expected a string' })
+      .nullish()
+      .transform((v) => v ?? ''),
+  },
+  { error: 'expected an object {"trace", "answer"}' },
+);
+
+export const itemRecordSchema = z.strictObject({
+  id: idSchema,
+  question: nonEmptyString,
+  images: z
+    .array(nonEmptyString, { error: 'expected an array of image paths or data: URIs' })
+    .nullish()
+    .transform((v) => v ?? []),
+  reference: optionalText,
+  modality: optionalText,
+  metadata: metadataSchema,
+  outputs: z
+    .record(nonEmptyString, outputBodySchema, { error: 'expected an object mapping system names to outputs' })
+    .nullish()
+    .transform((v) => v ?? {}),
+});
+export type ItemRecord = z.output<typeof itemRecordSchema>;
+
+export const outputRecordSchema = z.strictObject({
+  item: idSchema,
+  system: nonEmptyString.optional(),
+  trace: z.string({ error: 'expected a string' }),
+  answer: z
+    .string({ error: 'expected a string' })
+    .nullish()
+    .transform((v) => v ?? ''),
+});
+export type OutputRecord = z.output<typeof outputRecordSchema>;
+
+const ITEM_FIELDS = new Set(['id', 'question', 'images', 'reference', 'modality', 'metadata', 'outputs']);
+
+/** A problem with one record: the field (as `images[0]`, `outputs.base.trace`) and what was expected. */
+export interface RecordProblem {
+  field: string;
+  expected: string;
+}
+
+export type Parsed<T> = { ok: true; record: T } | { ok: false; problem: RecordProblem };
+
+export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+function fromZod<T>(result: { success: true; data: T } | { success: false; error: z.ZodError }): Parsed<T> {
+  if (result.success) return { ok: true, record: result.data };
+  const issue = result.error.issues[0];
+  if (!issue) return { ok: false, problem: { field: '(record)', expected: 'a valid record' } };
+  if (issue.code === 'unrecognized_keys') {
+    const base = formatFieldPath(issue.path);
+    const key = issue.keys[0] ?? '';
+    return {
+      ok: false,
+      problem: { field: base ? `${base}.${key}` : key, expected: 'unknown field (expected only trace and answer)' },
+    };
+  }
+  return { ok: false, problem: { field: formatFieldPath(issue.path) || '(record)', expected: issue.message } };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates an item record. Fields other than the known ones are moved into `metadata` (never
+ * dropped); a field that is both top-level and in `metadata` with a different value is an error.
+ */
+export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
+  if (!isPlainObject(value)) return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
+  const known: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (ITEM_FIELDS.has(key)) known[key] = v;
+    else extra[key] = v;
+  }
+  const parsed = fromZod(itemRecordSchema.safeParse(known));
+  if (!parsed.ok) return parsed;
+  const metadata = parsed.record.metadata;
+  for (const [key, v] of Object.entries(extra)) {
+    if (key in metadata && !jsonEqual(metadata[key], v)) {
+      return { ok: false, problem: { field: key, expected: `also given in metadata.${key} with a different value` } };
+    }
+    metadata[key] = v;
+  }
+  return parsed;
+}
+
+/** Validates an output record; output records have no metadata, so unknown fields are an error. */
+export function parseOutputRecord(value: unknown): Parsed<OutputRecord> {
+  if (!isPlainObject(value)) return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
+  const parsed = fromZod(outputRecordSchema.safeParse(value));
+  if (!parsed.ok && parsed.problem.expected.startsWith('unknown field')) {
+    parsed.problem.expected = 'unknown field (output records have item, system, trace, answer)';
+  }
+  return parsed;
+}
+
+/** Item file or output file, from one record's fields. */
+export function detectKind(fields: Iterable<string>): ImportKind | null {
+  const set = new Set(fields);
+  if (set.has('item') && set.has('trace') && !set.has('question')) return 'outputs';
+  if (set.has('id') || set.has('question')) return 'items';
+  return null;
+}
+
+/** Separator of several image paths in one CSV cell. */
+export const CSV_IMAGE_SEPARATOR = '|';
+
+/**
+ * A CSV row of an item file as a record: empty cells are absent; `images` is split on `|`;
+ * `metadata` holds a JSON object; `metadata.KEY` columns and unknown columns go into metadata;
+ * `outputs.SYSTEM.trace` / `outputs.SYSTEM.answer` columns make the embedded outputs.
+ */
+export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemRecord> {
+  const record: Record<string, unknown> = {};
+  const metadata: Record<string, unknown> = {};
+  const outputs: Record<string, { trace: string; answer: string }> = {};
+  for (const [column, cell] of Object.entries(row)) {
+    if (cell === '' || cell === undefined) continue;
+    const outputMatch = /^outputs\.(.+)\.(trace|answer)$/.exec(column);
+    if (outputMatch) {
+      const system = outputMatch[1] as string;
+      const out = (outputs[system] ??= { trace: '', answer: '' });
+      out[outputMatch[2] as 'trace' | 'answer'] = cell;
+    } else if (column === 'images') {
+      record.images = cell.split(CSV_IMAGE_SEPARATOR).map((s) => s.trim());
+    } else if (column === 'metadata') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(cell);
+      } catch {
+        return { ok: false, problem: { field: 'metadata', expected: 'expected a JSON object' } };
+      }
+      if (!isPlainObject(parsed)) return { ok: false, problem: { field: 'metadata', expected: 'expected a JSON object' } };
+      Object.assign(metadata, parsed);
+    } else if (column.startsWith('metadata.')) {
+      metadata[column.slice('metadata.'.length)] = cell;
+    } else if (ITEM_FIELDS.has(column)) {
+      record[column] = cell;
+    } else {
+      metadata[column] = cell;
+    }
+  }
+  record.metadata = metadata;
+  record.outputs = outputs;
+  return parseItemRecord(record);
+}
+
+export function csvRowToOutputRecord(row: Record<string, string>): Parsed<OutputRecord> {
+  const record: Record<string, unknown> = {};
+  for (const [column, cell] of Object.entries(row)) {
+    // trace may legitimately be empty; other empty cells are absent
+    if (cell === '' && column !== 'trace') continue;
+    record[column] = cell;
+  }
+  return parseOutputRecord(record);
+}
+
+/** Character length as PostgreSQL's char_length counts it: Unicode code points. */
+export function charLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // a low surrogate continues the code point its high surrogate started
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
+}
+
+/** Deep equality of JSON values, ignoring object key order (as jsonb does). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao);
+  if (ak.length !== Object.keys(bo).length) return false;
+  return ak.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
+}
+
+/** What an import reports. */
+export const importResultSchema = z.object({
+  importId: z.string().uuid(),
+  file: z.string(),
+  format: importFormatSchema,
+  kind: importKindSchema,
+  records: z.number().int(),
+  items: z.number().int(),
+  itemsCreated: z.number().int(),
+  outputs: z.number().int(),
+  outputsCreated: z.number().int(),
+  imagesCreated: z.number().int(),
+  systems: z.array(z.string()),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
