@@ -1,0 +1,181 @@
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../../server/imports/service.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { countRows, GIF, item, jsonl, PNG, tempDir, writeFiles } from './fixtures.ts';
+
+describe.each(backends())('import service on %s', (backend) => {
+  let tdb: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    tdb = await openTestDatabase(backend);
+    dir = await tempDir();
+  });
+  afterAll(() => tdb.destroy());
+
+  const run = (path: string, study = 'svc', extra: Partial<Parameters<typeof importFile>[1]> = {}) =>
+    importFile(tdb.db, { study: { name: study }, path, ...extra });
+
+  it('imports items with images and embedded outputs, and a re-import changes nothing', async () => {
+    const path = await writeFiles(join(dir, 'a'), {
+      'items.jsonl': jsonl([
+        item(1, { images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`], source: 'pubmed' }),
+        item(2, { metadata: { split: 'test' } }),
+        { id: 3, question: 'No outputs here?' },
+      ]),
+      'img/1.png': PNG,
+    });
+    const first = await run(path);
+    expect(first).toMatchObject({
+      format: 'jsonl',
+      kind: 'items',
+      records: 3,
+      items: 3,
+      itemsCreated: 3,
+      outputs: 4,
+      outputsCreated: 4,
+      imagesCreated: 2,
+      systems: ['base', 'sft'],
+    });
+    const rows = await tdb.db.execute<{ external_id: string; metadata: Record<string, unknown> }>(
+      sql`select external_id, metadata from items order by external_id`,
+    );
+    expect(rows.rows.map((r) => r.external_id)).toEqual(['3', 'q-1', 'q-2']);
+    expect(rows.rows[1]?.metadata).toEqual({ source: 'pubmed' });
+    const images = await tdb.db.execute<{ mime: string; position: number; byte_length: number }>(
+      sql`select mime, position, byte_length from item_images order by position`,
+    );
+    expect(images.rows).toEqual([
+      { mime: 'image/png', position: 0, byte_length: PNG.length },
+      { mime: 'image/gif', position: 1, byte_length: GIF.length },
+    ]);
+    const lengths = await tdb.db.execute<{ trace_length: number; trace: string }>(
+      sql`select trace, trace_length from outputs o join items i on i.id = o.item_id where i.external_id = 'q-1'`,
+    );
+    for (const r of lengths.rows) expect(r.trace_length).toBe([...r.trace].length);
+
+    const before = await countRows(tdb.db);
+    const again = await run(path);
+    expect(again).toMatchObject({ itemsCreated: 0, outputsCreated: 0, imagesCreated: 0, records: 3 });
+    const after = await countRows(tdb.db);
+    expect(after).toEqual({ ...before, imports: before.imports + 1 });
+  });
+
+  it('rejects a conflicting re-import naming line and field, and writes nothing', async () => {
+    const path = await writeFiles(join(dir, 'b'), {
+      'items.jsonl': jsonl([item(1, { images: ['img/1.png'], source: 'pubmed' }), item(2, { reference: 'changed' })]),
+      'img/1.png': PNG,
+    });
+    const before = await countRows(tdb.db);
+    await expect(run(path)).rejects.toThrow(
+      `${path}:1: field 'images': conflicts with the images of item 'q-1' already stored (re-imported records must be identical)`,
+    );
+    await writeFiles(join(dir, 'b'), {
+      'items.jsonl': jsonl([
+        item(1, { images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`], source: 'pubmed' }),
+        item(2, { reference: 'changed' }),
+      ]),
+    });
+    await expect(run(path)).rejects.toThrow(`${path}:2: field 'reference': conflicts with item 'q-2' already stored`);
+    const changedTrace = item(2, { metadata: { split: 'test' } });
+    changedTrace.outputs.sft.trace = 'another trace';
+    await writeFiles(join(dir, 'b'), { 'items.jsonl': jsonl([item(5), changedTrace]) });
+    await expect(run(path)).rejects.toThrow(
+      `${path}:2: field 'outputs.sft.trace': conflicts with the output of system 'sft' for item 'q-2' already stored`,
+    );
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
+  it('imports an output file naming its system by option, and rejects unknown items with the line', async () => {
+    const path = await writeFiles(join(dir, 'c'), {
+      'outputs.jsonl': jsonl([
+        { item: 'q-1', trace: 'third system trace', answer: 'x' },
+        { item: 'q-2', trace: 'third system trace 2' },
+      ]),
+    });
+    const result = await run(path, 'svc', { system: 'rl' });
+    expect(result).toMatchObject({ kind: 'outputs', outputs: 2, outputsCreated: 2, systems: ['rl'] });
+    expect((await run(path, 'svc', { system: 'rl' })).outputsCreated).toBe(0);
+
+    const before = await countRows(tdb.db);
+    const bad = await writeFiles(join(dir, 'c2'), {
+      'outputs.jsonl': jsonl([
+        { item: 'q-1', system: 'new', trace: 't' },
+        { item: 'nope', system: 'new', trace: 't' },
+      ]),
+    });
+    await expect(run(bad)).rejects.toThrow(
+      `${bad}:2: field 'item': expected the id of an item in this study; there is no item 'nope'`,
+    );
+    const noSystem = await writeFiles(join(dir, 'c3'), { 'outputs.jsonl': jsonl([{ item: 'q-1', trace: 't' }]) });
+    await expect(run(noSystem)).rejects.toThrow(`${noSystem}:1: field 'system': expected a system name (or name it with --system)`);
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
+  it('reports bad records, bad JSON, missing and non-image files, and duplicate ids precisely', async () => {
+    const before = await countRows(tdb.db);
+    const cases: Array<[Record<string, string | Buffer>, string]> = [
+      [{ 'x.jsonl': jsonl([item(10), { id: 'q-11', question: '' }]) }, `:2: field 'question': expected a non-empty string`],
+      [{ 'x.jsonl': `${JSON.stringify(item(10))}\n{"id": "q-11",\n` }, ':2: invalid JSON: '],
+      [{ 'x.jsonl': jsonl([item(10, { images: ['img/x.png'] })]) }, `:1: field 'images[0]': file not found: img/x.png`],
+      [
+        { 'x.jsonl': jsonl([item(10, { images: ['notes.txt'] })]), 'notes.txt': 'hello' },
+        `:1: field 'images[0]': expected a PNG, JPEG, GIF, WebP or SVG image: notes.txt`,
+      ],
+      [
+        { 'x.jsonl': jsonl([item(10, { images: ['../escape.png'] })]) },
+        `:1: field 'images[0]': expected a path inside the import file's folder: ../escape.png`,
+      ],
+      [{ 'x.jsonl': jsonl([item(10), item(11), item(10)]) }, `:3: field 'id': duplicate id 'q-10' (first on line 1)`],
+      [{ 'x.jsonl': jsonl([item(10, { images: 'img/x.png' })]) }, `:1: field 'images': expected an array of image paths or data: URIs`],
+      [
+        { 'x.jsonl': jsonl([item(10, { outputs: { base: { trace: 't', score: 3 } } })]) },
+        `:1: field 'outputs.base.score': unknown field (expected only trace and answer)`,
+      ],
+    ];
+    for (const [i, [files, expected]] of cases.entries()) {
+      const path = await writeFiles(join(dir, `d${i}`), files);
+      const err = await run(path).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message.startsWith(`${path}${expected}`), `${err?.message} ≠ ${expected}`).toBe(true);
+    }
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
+  it('rolls back every batch already written when a later batch conflicts', async () => {
+    const before = await countRows(tdb.db);
+    // q-2 exists with other content: its record sits after two full batches of new items
+    const records = Array.from({ length: 1200 }, (_, k) => item(1000 + k));
+    records.push(item(2, { question: 'a different question' }));
+    const path = await writeFiles(join(dir, 'e'), { 'many.jsonl': jsonl(records) });
+    await expect(run(path)).rejects.toThrow(`${path}:1201: field 'question': conflicts with item 'q-2' already stored`);
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
+  it('imports a JSON array and a CSV file with the same records, reporting lines for both', async () => {
+    const records = [item(20, { images: ['i.png'] }), item(21)];
+    const jsonPath = await writeFiles(join(dir, 'f'), {
+      'items.json': `[\n${records.map((r) => '  ' + JSON.stringify(r, null, 1).replaceAll('\n', ' ')).join(',\n')}\n]\n`,
+      'i.png': PNG,
+    });
+    expect(await run(jsonPath, 'arr')).toMatchObject({ format: 'json', itemsCreated: 2, outputsCreated: 4 });
+
+    const header = 'id,question,images,reference,modality,outputs.base.trace,outputs.base.answer,outputs.sft.trace,outputs.sft.answer,source';
+    const rows = records.map((r) =>
+      [r.id, r.question, r.images ?? '', r.reference, r.modality, r.outputs.base.trace, r.outputs.base.answer, r.outputs.sft.trace, r.outputs.sft.answer, '']
+        .map((c) => `"${String(c).replaceAll('"', '""')}"`)
+        .join(','),
+    );
+    const csvPath = await writeFiles(join(dir, 'f'), { 'items.csv': [header, ...rows].join('\n') + '\n' });
+    // identical content to the JSON array: nothing new
+    expect(await run(csvPath, 'arr')).toMatchObject({ format: 'csv', itemsCreated: 0, outputsCreated: 0 });
+
+    const badCsv = await writeFiles(join(dir, 'f'), { 'bad.csv': `id,question\nq-30,"multi\nline"\nq-31,\n` });
+    await expect(run(badCsv, 'arr')).rejects.toThrow(`${badCsv}:4: field 'question': expected a non-empty string`);
+    const badJson = await writeFiles(join(dir, 'f'), { 'bad.json': `[\n {"id": "q-40",\n  "question": "ok"},\n {"id": "q-41",\n  "question": 7}\n]` });
+    await expect(run(badJson, 'arr')).rejects.toThrow(`${badJson}:4: field 'question': expected a non-empty string`);
+  });
+});
