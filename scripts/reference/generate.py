@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""Reference figures for server/stats, computed independently with scipy / statsmodels /
+scikit-learn (Debian: python3-numpy python3-scipy python3-statsmodels python3-sklearn
+python3-pandas). Writes test/fixtures/stats/*.json. Run: /usr/bin/python3 scripts/reference/generate.py
+
+Not a runtime dependency: the fixtures it writes are committed and the unit tests compare the
+TypeScript implementation with them to 1e-6.
+"""
+import json
+import math
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize, stats
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import fleiss_kappa
+from statsmodels.stats.proportion import proportion_confint
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "stats")
+rng = np.random.default_rng(20240601)
+warnings.simplefilter("ignore")
+
+
+def write(name, data):
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, name), "w") as f:
+        json.dump(data, f, indent=1, allow_nan=False)
+        f.write("\n")
+
+
+def fin(x):
+    x = float(x)
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+# ---------------------------------------------------------------- proportions
+def proportion_case(wins, losses, ties, level):
+    alpha = 1 - level
+    out = {"wins": wins, "losses": losses, "ties": ties, "level": level}
+    z = stats.norm.isf(alpha / 2)
+    for mode in ("half", "exclude"):
+        scores = np.array([1.0] * wins + [0.0] * losses + ([0.5] * ties if mode == "half" else []))
+        n = len(scores)
+        r = {"n": n}
+        r["winRate"] = fin(scores.mean()) if n else None
+        se = fin(scores.std(ddof=1) / math.sqrt(n)) if n >= 2 else None
+        r["se"] = se
+        if n:
+            lo, hi = proportion_confint(scores.sum(), n, alpha=alpha, method="wilson")
+            r["wilson"] = [float(lo), float(hi)]
+        else:
+            r["wilson"] = None
+        r["normal"] = [max(0.0, r["winRate"] - z * se), min(1.0, r["winRate"] + z * se)] if se is not None else None
+        out[mode] = r
+    d = wins + losses
+    if d:
+        lo, hi = proportion_confint(wins, d, alpha=alpha, method="beta")
+        lo = 0.0 if math.isnan(lo) else float(lo)
+        hi = 1.0 if math.isnan(hi) else float(hi)
+        out["exact"] = [lo, hi]
+        out["pValue"] = float(stats.binomtest(wins, d, 0.5).pvalue)
+    else:
+        out["exact"] = None
+        out["pValue"] = None
+    return out
+
+
+cases = [
+    (0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 0, 7), (20, 0, 0), (0, 20, 0), (1, 1, 0),
+    (2, 0, 1), (10, 10, 5), (86, 10, 4), (1036, 130, 38), (97, 3, 0), (5, 15, 0), (500, 480, 20),
+    (9000, 8700, 2300),
+]
+for _ in range(14):
+    n = int(rng.integers(2, 400))
+    w = int(rng.integers(0, n + 1))
+    l = int(rng.integers(0, n - w + 1))
+    cases.append((w, l, n - w - l))
+props = []
+for i, (w, l, t) in enumerate(cases):
+    for level in (0.95,) if i % 3 else (0.95, 0.9, 0.99):
+        props.append(proportion_case(w, l, t, level))
+write("proportions.json", props)
+
+# ---------------------------------------------------------------- binomial test
+bt = []
+for k, n in [(0, 1), (1, 1), (0, 5), (3, 5), (5, 10), (7, 10), (0, 30), (12, 31), (480, 1000), (530, 1000),
+             (44000, 88000), (44500, 88000), (1, 100000), (3, 7), (60, 100), (1234, 2300)]:
+    bt.append({"k": k, "n": n, "pValue": float(stats.binomtest(k, n, 0.5).pvalue)})
+for k, n, p in [(3, 20, 0.3), (15, 20, 0.3), (6, 20, 0.3), (2, 9, 0.9), (40, 50, 0.65)]:
+    bt.append({"k": k, "n": n, "p": p, "pValue": float(stats.binomtest(k, n, p).pvalue)})
+write("binomial-test.json", bt)
+
+# ---------------------------------------------------------------- agreement
+def units_to_matrix(units, raters):
+    m = np.full((len(units), raters), np.nan)
+    for u, ratings in enumerate(units):
+        for r, v in ratings:
+            m[u, r] = v
+    return m
+
+
+def krippendorff_nominal(matrix):
+    """Krippendorff (2011), nominal, from the coincidence matrix; units = rows, raters = columns."""
+    values = sorted({v for v in matrix.flatten() if not np.isnan(v)})
+    idx = {v: i for i, v in enumerate(values)}
+    q = len(values)
+    o = np.zeros((q, q))
+    for row in matrix:
+        vals = [v for v in row if not np.isnan(v)]
+        m = len(vals)
+        if m < 2:
+            continue
+        for a in range(m):
+            for b in range(m):
+                if a != b:
+                    o[idx[vals[a]], idx[vals[b]]] += 1.0 / (m - 1)
+    nc = o.sum(axis=1)
+    n = nc.sum()
+    if n == 0:
+        return None
+    do = o.sum() - np.trace(o)
+    de = nc.sum() ** 2 - (nc ** 2).sum()
+    if de == 0:
+        return None
+    return float(1 - (n - 1) * do / de)
+
+
+# Krippendorff (2011) section C: nominal data, 4 observers, 12 units, missing values. alpha = 0.743.
+K2011 = np.array([
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, np.nan, np.nan, np.nan],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, np.nan, 3],
+    [np.nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, np.nan],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, np.nan],
+]).T
+k2011 = krippendorff_nominal(K2011)
+assert abs(k2011 - 0.743) < 5e-4, k2011
+
+
+def raw_agreement(units, q):
+    agree = pairs = 0
+    for ratings in units:
+        m = len(ratings)
+        if m < 2:
+            continue
+        counts = np.bincount([v for _, v in ratings], minlength=q)
+        agree += (counts * (counts - 1) / 2).sum()
+        pairs += m * (m - 1) / 2
+    return float(agree / pairs) if pairs else None
+
+
+def fleiss(units, q):
+    counts = {}
+    for ratings in units:
+        if len(ratings) >= 2:
+            counts[len(ratings)] = counts.get(len(ratings), 0) + 1
+    if not counts:
+        return None
+    m = sorted(counts.items(), key=lambda kv: (kv[1], kv[0]))[-1][0]
+    table = np.array([np.bincount([v for _, v in r], minlength=q) for r in units if len(r) == m], dtype=float)
+    k = fleiss_kappa(table, method="fleiss")
+    return {"value": fin(k), "raters": m, "units": int(table.shape[0])}
+
+
+def cohen(x, y):
+    if len(x) == 0:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fin(cohen_kappa_score(x, y))
+
+
+agreement = []
+
+
+def agreement_case(name, units, raters, q):
+    mat = units_to_matrix(units, raters)
+    case = {"name": name, "categories": q, "raters": raters, "units": units}
+    case["raw"] = raw_agreement(units, q)
+    f = fleiss(units, q)
+    case["fleiss"] = f
+    case["krippendorff"] = krippendorff_nominal(mat)
+    # Cohen on raters 0 and 1 where both rated
+    both = [(int(mat[u, 0]), int(mat[u, 1])) for u in range(len(units)) if not np.isnan(mat[u, 0]) and not np.isnan(mat[u, 1])] if raters >= 2 else []
+    case["cohen01"] = cohen([a for a, _ in both], [b for _, b in both])
+    agreement.append(case)
+
+
+k_units = [[[r, int(K2011[u, r]) - 1] for r in range(4) if not np.isnan(K2011[u, r])] for u in range(12)]
+agreement_case("krippendorff-2011-nominal", k_units, 4, 5)
+for c in range(6):
+    raters = [2, 3, 4, 5, 3, 6][c]
+    nunits = int(rng.integers(10, 80))
+    truth = rng.integers(0, 3, nunits)
+    units = []
+    for u in range(nunits):
+        ratings = []
+        for r in range(raters):
+            if c >= 3 and rng.random() < 0.25:
+                continue  # missing
+            v = int(truth[u]) if rng.random() < 0.6 else int(rng.integers(0, 3))
+            ratings.append([r, v])
+        units.append(ratings)
+    agreement_case(f"random-{c}", units, raters, 3)
+agreement_case("unanimous", [[[0, 2], [1, 2], [2, 2]] for _ in range(10)], 3, 3)
+agreement_case("one-judge", [[[0, 1]] for _ in range(5)], 1, 3)
+agreement_case("no-units", [], 2, 3)
+agreement_case("two-units-two-raters", [[[0, 0], [1, 0]], [[0, 2], [1, 1]]], 2, 3)
+agreement_case("perfect", [[[0, v], [1, v]] for v in [0, 1, 2, 2, 0, 1]], 2, 3)
+write("agreement.json", {"krippendorff2011": k2011, "cases": agreement})
+
+# ---------------------------------------------------------------- Bradley–Terry
+def bt_reference(N, rows, base):
+    """rows: (i, j, n, w_i, ties) with i<j. statsmodels binomial GLM with var_weights = n."""
+    free = [s for s in range(N) if s != base]
+    X, yv, wv = [], [], []
+    for i, j, n, w, _ in rows:
+        x = np.zeros(len(free))
+        if i != base:
+            x[free.index(i)] = 1
+        if j != base:
+            x[free.index(j)] = -1
+        X.append(x)
+        yv.append(w / n)
+        wv.append(n)
+    X = np.array(X)
+    # one 0/1 row per outcome, weighted by its (possibly half-tie) score mass; a grouped-proportion
+    # fit of a saturated design trips statsmodels' perfect-separation check
+    Xs = np.vstack([X, X])
+    ys = np.concatenate([np.ones(len(X)), np.zeros(len(X))])
+    ws = np.concatenate([[w for _, _, _, w, _ in rows], [n - w for _, _, n, w, _ in rows]])
+    keep = ws > 0
+    res = sm.GLM(ys[keep], Xs[keep], family=sm.families.Binomial(), var_weights=ws[keep]).fit(tol=1e-14, maxiter=1000)
+    theta = np.zeros(N)
+    theta[free] = res.params
+    # cross-check with scikit-learn, unpenalised logistic regression on the same weighted rows
+    lr = LogisticRegression(penalty=None, fit_intercept=False, tol=1e-12, max_iter=100000)
+    lr.fit(Xs[keep], ys[keep], sample_weight=ws[keep])
+    assert np.max(np.abs(lr.coef_[0] - res.params)) < 1e-4, (lr.coef_, res.params)
+    return theta
+
+
+def davidson_reference(N, rows, base):
+    free = [s for s in range(N) if s != base]
+
+    def unpack(p):
+        th = np.zeros(N)
+        th[free] = p[:-1]
+        return th, p[-1]
+
+    def nll(p):
+        th, tau = unpack(p)
+        ll = 0.0
+        for i, j, n, w, t in rows:
+            wi, wj = w - t / 2, (n - w) - t / 2
+            et = tau + (th[i] + th[j]) / 2
+            logd = np.logaddexp(np.logaddexp(th[i], th[j]), et)
+            ll += wi * th[i] + wj * th[j] + t * et - n * logd
+        return -ll
+
+    x0 = np.zeros(len(free) + 1)
+    res = optimize.minimize(nll, x0, method="BFGS", options={"gtol": 1e-10, "maxiter": 10000})
+    res = optimize.minimize(nll, res.x, method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 200000}) if len(x0) <= 3 else res
+    th, tau = unpack(res.x)
+    return th, float(np.exp(tau))
+
+
+bt_cases = []
+
+
+def bt_case(name, N, verdicts, base=0, davidson=True):
+    """verdicts: list of (a, b, score) with score in {1, .5, 0}"""
+    agg = {}
+    for a, b, s in verdicts:
+        i, j, s = (a, b, s) if a < b else (b, a, 1 - s)
+        n, w, t = agg.get((i, j), (0, 0.0, 0))
+        agg[(i, j)] = (n + 1, w + s, t + (1 if s == 0.5 else 0))
+    rows = [(i, j, n, w, t) for (i, j), (n, w, t) in sorted(agg.items())]
+    case = {"name": name, "systems": N, "base": base, "rows": [list(r) for r in rows]}
+    case["bt"] = [float(v) for v in bt_reference(N, rows, base)]
+    if davidson:
+        th, nu = davidson_reference(N, rows, base)
+        case["davidson"] = {"scores": [float(v) for v in th], "nu": nu}
+    bt_cases.append(case)
+
+
+def simulate(N, per_pair, strengths, tie_rate, all_pairs=True):
+    out = []
+    pairs = [(i, j) for i in range(N) for j in range(i + 1, N)] if all_pairs else [(i, 0) for i in range(1, N)]
+    for i, j in pairs:
+        for _ in range(per_pair):
+            if rng.random() < tie_rate:
+                out.append((i, j, 0.5))
+            else:
+                p = 1 / (1 + math.exp(-(strengths[i] - strengths[j])))
+                out.append((i, j, 1.0 if rng.random() < p else 0.0))
+    return out
+
+
+bt_case("two-systems", 2, [(1, 0, 1.0)] * 30 + [(1, 0, 0.0)] * 12 + [(1, 0, 0.5)] * 5)
+bt_case("three-systems-all-pairs", 3, simulate(3, 40, [0, 0.8, -0.5], 0.15))
+bt_case("five-systems-vs-base", 5, simulate(5, 60, [0, 0.3, 1.2, -0.4, 0.9], 0.1, all_pairs=False))
+bt_case("eight-systems", 8, simulate(8, 25, list(rng.normal(0, 1, 8)), 0.2), base=3)
+bt_case("no-ties", 4, simulate(4, 30, [0, 0.5, 1.0, -1.0], 0.0), davidson=False)
+write("bradley-terry.json", bt_cases)
+
+# ---------------------------------------------------------------- logistic (length bias)
+logit = []
+for c in range(3):
+    n = [40, 200, 1000][c]
+    x = rng.normal(0, 0.5, n)
+    p = 1 / (1 + np.exp(-(0.2 + 0.8 * x)))
+    y = (rng.random(n) < p).astype(float)
+    y[rng.random(n) < 0.1] = 0.5
+    res = sm.GLM(y, sm.add_constant(x), family=sm.families.Binomial()).fit(tol=1e-14)
+    logit.append({"x": [float(v) for v in x], "y": [float(v) for v in y],
+                  "intercept": float(res.params[0]), "slope": float(res.params[1]), "slopeSe": float(res.bse[1])})
+write("logistic.json", logit)
+
+# ---------------------------------------------------------------- xoshiro128** reference stream
+def xoshiro128ss(state, count):
+    s = list(state)
+    out = []
+    M = 0xFFFFFFFF
+    rotl = lambda x, k: ((x << k) | (x >> (32 - k))) & M
+    for _ in range(count):
+        out.append((rotl((s[1] * 5) & M, 7) * 9) & M)
+        t = (s[1] << 9) & M
+        s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 11)
+    return out
+
+
+write("xoshiro128.json", {"state": [1, 2, 3, 4], "outputs": xoshiro128ss([1, 2, 3, 4], 16)})
+
+# ---------------------------------------------------------------- AlpacaEval
+# AlpacaEval's definition (alpaca_eval.metrics.winrate): draws (0 or 1.5) score ½, generator_2's
+# score is preference − 1, win_rate = mean × 100, standard_error = pandas sem (ddof 1) × 100;
+# null preferences are dropped.
+prefs = [1, 2, 2, 0, 1.5, None, 1.73, 1.02, 2, 1, 1.999, 1.5, 2, 2, 1.31, None, 1, 2, 1.6, 1.45]
+records = [{"instruction": f"q{i}", "output_1": f"base answer {i}", "output_2": f"model answer {i}",
+            "generator_1": "baseline-model", "generator_2": "my-model", "annotator": "weighted_alpaca_eval_gpt4_turbo",
+            "preference": p} for i, p in enumerate(prefs)]
+with open(os.path.join(OUT, "alpacaeval-sample.json"), "w") as f:
+    json.dump(records, f, indent=1)
+    f.write("\n")
+ser = pd.Series([np.nan if p is None else p for p in prefs], dtype=float).replace({0: 1.5})
+scores = ser - 1
+write("alpacaeval-expected.json", {
+    "win_rate": float(scores.mean() * 100), "standard_error": float(scores.sem() * 100),
+    "n_wins": int((ser > 1.5).sum()), "n_wins_base": int((ser < 1.5).sum()),
+    "n_draws": int((ser == 1.5).sum()), "n_total": int(ser.notna().sum()), "skipped": int(ser.isna().sum()),
+})
+print("wrote fixtures to", os.path.normpath(OUT), "; Krippendorff 2011 example alpha =", round(k2011, 4))

@@ -1,0 +1,60 @@
+import { none, ok, type Figure } from './figure.ts';
+import { solveSpd } from './linear-solve.ts';
+
+export interface LogisticFit {
+  intercept: number;
+  slope: number;
+  /** Standard error of the slope from the inverse Fisher information. */
+  slopeSe: number;
+  iterations: number;
+}
+
+/**
+ * Logistic regression of a fractional response y ∈ [0, 1] on one covariate x with an intercept
+ * (the binomial GLM with logit link; a tie scored ½ is half a success), by Newton's method.
+ */
+export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<LogisticFit> {
+  const n = x.length;
+  if (n < 3) return none('fewer than 3 verdicts with lengths');
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  let ySum = 0;
+  for (let i = 0; i < n; i++) {
+    xMin = Math.min(xMin, x[i] as number);
+    xMax = Math.max(xMax, x[i] as number);
+    ySum += y[i] as number;
+  }
+  if (xMin === xMax) return none('every verdict has the same length difference');
+  if (ySum === 0 || ySum === n) return none('one side won every verdict: the logistic fit diverges');
+  let b0 = 0;
+  let b1 = 0;
+  const info = new Float64Array(4);
+  const grad = new Float64Array(2);
+  for (let iter = 1; iter <= 100; iter++) {
+    info.fill(0);
+    grad.fill(0);
+    for (let i = 0; i < n; i++) {
+      const xi = x[i] as number;
+      const eta = b0 + b1 * xi;
+      const p = eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
+      const r = (y[i] as number) - p;
+      const v = p * (1 - p);
+      grad[0] = (grad[0] as number) + r;
+      grad[1] = (grad[1] as number) + r * xi;
+      info[0] = (info[0] as number) + v;
+      info[1] = (info[1] as number) + v * xi;
+      info[3] = (info[3] as number) + v * xi * xi;
+    }
+    info[2] = info[1] as number;
+    const step = solveSpd(info, grad, 2);
+    if (!step) return none('information matrix is singular');
+    b0 += step[0] as number;
+    b1 += step[1] as number;
+    if (!Number.isFinite(b0) || !Number.isFinite(b1) || Math.abs(b1) > 50) return none('the logistic fit diverges (separation)');
+    if (Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number)) < 1e-12) {
+      const det = (info[0] as number) * (info[3] as number) - (info[1] as number) ** 2;
+      return ok({ intercept: b0, slope: b1, slopeSe: Math.sqrt((info[0] as number) / det), iterations: iter });
+    }
+  }
+  return none('the logistic fit did not converge');
+}

@@ -1,0 +1,84 @@
+import stdlibBinomial from '@stdlib/random-base-binomial';
+import type { Rng } from './rng.ts';
+
+/**
+ * Clusters grouped by identical content. Resampling K clusters with replacement is the same as
+ * drawing multinomial(K, size_g / K) copies of each group, so when clusters repeat (discrete
+ * verdicts) a round costs O(groups) instead of O(K).
+ */
+export interface ClusterGroups {
+  /** Number of clusters K. */
+  clusters: number;
+  /** Clusters per group. */
+  sizes: Float64Array;
+  /** The group of each cluster, for the O(K) path. */
+  groupOf: Int32Array;
+}
+
+/** Groups clusters by a content key; returns the groups and each group's first cluster. */
+export function groupClusters(keys: ArrayLike<string>): { groups: ClusterGroups; representative: Int32Array } {
+  const index = new Map<string, number>();
+  const groupOf = new Int32Array(keys.length);
+  const reps: number[] = [];
+  const sizes: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let g = index.get(key);
+    if (g === undefined) {
+      g = reps.length;
+      index.set(key, g);
+      reps.push(i);
+      sizes.push(0);
+    }
+    sizes[g]!++;
+    groupOf[i] = g;
+  }
+  return { groups: { clusters: keys.length, sizes: Float64Array.from(sizes), groupOf }, representative: Int32Array.from(reps) };
+}
+
+/** Every cluster its own group: the plain index-resampling path. */
+export function ungrouped(k: number): ClusterGroups {
+  const groupOf = new Int32Array(k);
+  for (let i = 0; i < k; i++) groupOf[i] = i;
+  return { clusters: k, sizes: new Float64Array(k).fill(1), groupOf };
+}
+
+export type ResampleStrategy = 'auto' | 'multinomial' | 'index';
+
+/** A sampler filling `out[g]` with how many copies of group g one bootstrap round drew. */
+export function createResampler(groups: ClusterGroups, rng: Rng, strategy: ResampleStrategy = 'auto'): (out: Float64Array) => void {
+  const k = groups.clusters;
+  const g = groups.sizes.length;
+  // Sequential binomials cost about 10 uniform draws each; index draws cost one per cluster.
+  const multinomial = strategy === 'multinomial' || (strategy === 'auto' && g * 12 < k);
+  if (multinomial) {
+    // stdlib's binomial variates (exact), driven by our seeded stream instead of its own MT19937
+    const factory = stdlibBinomial.factory as unknown as (options: { prng: () => number }) => (n: number, p: number) => number;
+    const binomial = factory({ prng: () => rng.nextFloat() });
+    const sizes = groups.sizes;
+    return (out) => {
+      let remaining = k;
+      let mass = k;
+      for (let i = 0; i < g; i++) {
+        const size = sizes[i] as number;
+        if (i === g - 1 || remaining === 0) {
+          out[i] = remaining;
+          remaining = 0;
+          continue;
+        }
+        const c = size >= mass ? remaining : binomial(remaining, size / mass);
+        out[i] = c;
+        remaining -= c;
+        mass -= size;
+      }
+    };
+  }
+  const groupOf = groups.groupOf;
+  return (out) => {
+    out.fill(0);
+    for (let i = 0; i < k; i++) {
+      const gi = groupOf[rng.nextInt(k)] as number;
+      out[gi] = (out[gi] as number) + 1;
+    }
+  };
+}

@@ -1,0 +1,23 @@
+import quantile from '@stdlib/stats-base-dists-normal-quantile';
+import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
+
+/** Two-sided critical value of the standard normal for a confidence level. */
+export function zCritical(level: number): number {
+  checkLevel(level);
+  return quantile(1 - (1 - level) / 2, 0, 1);
+}
+
+/**
+ * Wilson score interval, as statsmodels' proportion_confint(count, nobs, method="wilson"); count
+ * may be fractional (wins + ties/2).
+ */
+export function wilsonInterval(successes: number, n: number, level: number): Figure<Interval> {
+  const z = zCritical(level);
+  if (n === 0) return none('no verdicts');
+  const p = successes / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const center = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return ok([Math.max(0, center - half), Math.min(1, center + half)]);
+}

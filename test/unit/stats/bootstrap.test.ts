@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrapRatioReplicates, clusteredBootstrapInterval } from '../../../server/stats/bootstrap.ts';
+import { quantileSorted } from '../../../server/stats/percentile.ts';
+import { createRng } from '../../../server/stats/rng.ts';
+
+function clusters(scores: number[][]) {
+  return {
+    sums: Float64Array.from(scores.map((s) => s.reduce((a, b) => a + b, 0))),
+    counts: Float64Array.from(scores.map((s) => s.length)),
+  };
+}
+
+describe('clustered bootstrap', () => {
+  const data = clusters(Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? [1, 1, 0.5] : i % 3 === 0 ? [0] : [1, 0])));
+
+  it('is reproducible from its seed', () => {
+    const a = clusteredBootstrapInterval(data, 0.95, 500, createRng(3));
+    const b = clusteredBootstrapInterval(data, 0.95, 500, createRng(3));
+    expect(a).toEqual(b);
+    expect(a.value![0]).toBeLessThan(a.value![1]);
+  });
+
+  it('gives the same distribution through multinomial group counts and through index resampling', () => {
+    const m = bootstrapRatioReplicates(data, 4000, createRng(1), 'multinomial');
+    const x = bootstrapRatioReplicates(data, 4000, createRng(2), 'index');
+    const mean = (v: Float64Array) => v.reduce((s, y) => s + y, 0) / v.length;
+    const sd = (v: Float64Array) => Math.sqrt(v.reduce((s, y) => s + (y - mean(v)) ** 2, 0) / (v.length - 1));
+    expect(Math.abs(mean(m) - mean(x))).toBeLessThan(0.003);
+    expect(Math.abs(sd(m) / sd(x) - 1)).toBeLessThan(0.08);
+    const total = data.sums.reduce((s, v) => s + v, 0) / data.counts.reduce((s, v) => s + v, 0);
+    expect(Math.abs(mean(m) - total)).toBeLessThan(0.003);
+  });
+
+  it('returns null with a reason for no clusters', () => {
+    expect(clusteredBootstrapInterval(clusters([]), 0.95, 100, createRng(1)).reason).toBeTypeOf('string');
+  });
+
+  it('takes percentiles like numpy (linear interpolation)', () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4, 5], 0.025)).toBeCloseTo(1.1, 12);
+  });
+});

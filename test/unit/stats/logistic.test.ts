@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { fitLogistic } from '../../../server/stats/logistic.ts';
+import { fixture } from './helpers.ts';
+
+describe('logistic fit for length bias matches statsmodels GLM (binomial, fractional response)', () => {
+  for (const [i, c] of fixture<Array<{ x: number[]; y: number[]; intercept: number; slope: number; slopeSe: number }>>('logistic.json').entries()) {
+    it(`case ${i} (n=${c.x.length})`, () => {
+      const fit = fitLogistic(c.x, c.y);
+      expect(fit.value).not.toBeNull();
+      expect(Math.abs(fit.value!.intercept - c.intercept)).toBeLessThan(1e-6);
+      expect(Math.abs(fit.value!.slope - c.slope)).toBeLessThan(1e-6);
+      expect(Math.abs(fit.value!.slopeSe - c.slopeSe)).toBeLessThan(1e-6);
+    });
+  }
+
+  it('returns null with a reason when one side won everything', () => {
+    expect(fitLogistic([1, 2, 3], [1, 1, 1]).reason).toMatch(/every/);
+  });
+});
