@@ -84,10 +84,15 @@ export async function leaseNext(
   const row = leased[0];
   if (!row) return null;
   // Breadth first: the comparison's other free slots now go ahead of unstarted comparisons.
+  // Slots locked by a concurrent lease are being taken anyway: skip them rather than wait (and deadlock).
   await tx.execute(sql`
     update assignments set priority = 0
-    where comparison_id = ${row.comparison_id} and priority <> 0 and status <> 'done'`);
-  await tx.execute(sql`update comparisons set opened_at = coalesce(opened_at, now()) where id = ${row.comparison_id}`);
+    where id in (
+      select id from assignments
+      where comparison_id = ${row.comparison_id} and priority <> 0 and status <> 'done'
+      for update skip locked
+    )`);
+  await tx.execute(sql`update comparisons set opened_at = now() where id = ${row.comparison_id} and opened_at is null`);
   return toLeased(row);
 }
 
