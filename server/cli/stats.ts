@@ -1,0 +1,39 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { buildReport } from '../reports/build-report.ts';
+import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
+import { formatReport } from '../reports/format.ts';
+import { JudgmentsFileError } from '../reports/read-errors.ts';
+import { readJudgmentsFiles } from '../reports/read-judgments.ts';
+import { CliError } from './common.ts';
+
+export function register(program: Command): void {
+  addReportOptions(
+    program
+      .command('stats')
+      .description('Win rates, intervals, ranking, agreement and bias from judgments files (JSONL, CSV, or AlpacaEval annotation JSON), without a database')
+      .argument('<files...>', 'judgments files'),
+  ).action(async (files: string[], flags: RawReportFlags) => {
+    const parsed = parseReportFlags(flags);
+    if ('error' in parsed) throw new CliError(parsed.error, 2);
+    let table;
+    try {
+      table = await readJudgmentsFiles(files, { base: parsed.options.base });
+    } catch (err) {
+      if (err instanceof JudgmentsFileError) throw new CliError(err.message, 2);
+      if (err instanceof Error && 'code' in err && err.code === 'ENOENT') throw new CliError(`${(err as Error & { path?: string }).path ?? files.join(', ')}: no such file`, 2);
+      throw err;
+    }
+    let report;
+    try {
+      report = buildReport(table, parsed.options);
+    } catch (err) {
+      if (err instanceof RangeError) throw new CliError(err.message, 2);
+      throw err;
+    }
+    for (const w of report.input.warnings) process.stderr.write(`warning: ${w}\n`);
+    const text = formatReport(report, parsed.format);
+    if (flags.out) await writeFile(flags.out, text);
+    else process.stdout.write(text);
+  });
+}

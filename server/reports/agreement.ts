@@ -1,0 +1,165 @@
+import type { Agreement } from '../../shared/report.ts';
+import { cohenKappa } from '../stats/cohen-kappa.ts';
+import { fleissKappa } from '../stats/fleiss-kappa.ts';
+import { krippendorffAlphaNominal } from '../stats/krippendorff-alpha.ts';
+import { rawAgreement } from '../stats/raw-agreement.ts';
+import type { Ratings } from '../stats/ratings.ts';
+import { groupBy } from './figures.ts';
+import type { VerdictTable } from './verdict-table.ts';
+
+/** Category of a mean score: 0 = b better, 1 = tie, 2 = a better. */
+export function category(meanScore: number): number {
+  return meanScore > 0.5 ? 2 : meanScore < 0.5 ? 0 : 1;
+}
+
+export interface UnitJudgments {
+  ratings: Ratings;
+  /** Human-majority and LLM-majority categories on units judged by both kinds. */
+  human: number[];
+  llm: number[];
+  /** Per judge × unit judged in both display orders: category with a left, with b left. */
+  aLeft: number[];
+  bLeft: number[];
+}
+
+/**
+ * Groups verdicts into units (item × pair) and judges. A judge's rating of a unit is the category
+ * of the mean of their scores on it, so an LLM judged in both orders that disagrees with itself
+ * rates it a tie.
+ */
+export function collectUnits(t: VerdictTable): UnitJudgments {
+  const { start, order } = groupBy(t.item, t.length, t.items.size);
+  const unitStart: number[] = [0];
+  const rater: number[] = [];
+  const value: number[] = [];
+  const human: number[] = [];
+  const llm: number[] = [];
+  const aLeft: number[] = [];
+  const bLeft: number[] = [];
+  for (let it = 0; it < t.items.size; it++) {
+    const s0 = start[it] as number;
+    const s1 = start[it + 1] as number;
+    if (s1 - s0 < 2) continue;
+    const idx = Array.from(order.subarray(s0, s1)).sort((x, y) => (t.pair[x] as number) - (t.pair[y] as number) || (t.judge[x] as number) - (t.judge[y] as number));
+    let u = 0;
+    while (u < idx.length) {
+      const p = t.pair[idx[u] as number] as number;
+      let end = u;
+      while (end < idx.length && t.pair[idx[end] as number] === p) end++;
+      // one unit: idx[u..end), sorted by judge
+      const unitRatings: Array<[number, number]> = [];
+      let hSum = 0;
+      let hN = 0;
+      let lSum = 0;
+      let lN = 0;
+      let j = u;
+      while (j < end) {
+        const judge = t.judge[idx[j] as number] as number;
+        let sum = 0;
+        let n = 0;
+        let aSum = 0;
+        let aN = 0;
+        let bSum = 0;
+        let bN = 0;
+        while (j < end && t.judge[idx[j] as number] === judge) {
+          const i = idx[j] as number;
+          const s = t.score[i] as number;
+          sum += s;
+          n++;
+          if (t.shownLeft[i] === 0) {
+            aSum += s;
+            aN++;
+          } else if (t.shownLeft[i] === 1) {
+            bSum += s;
+            bN++;
+          }
+          j++;
+        }
+        const mean = sum / n;
+        unitRatings.push([judge, category(mean)]);
+        if (aN > 0 && bN > 0) {
+          aLeft.push(category(aSum / aN));
+          bLeft.push(category(bSum / bN));
+        }
+        if (t.judgeKind[idx[j - 1] as number] === 1) {
+          lSum += mean;
+          lN++;
+        } else {
+          hSum += mean;
+          hN++;
+        }
+      }
+      if (hN > 0 && lN > 0) {
+        human.push(category(hSum / hN));
+        llm.push(category(lSum / lN));
+      }
+      if (unitRatings.length >= 2) {
+        for (const [r, v] of unitRatings) {
+          rater.push(r);
+          value.push(v);
+        }
+        unitStart.push(rater.length);
+      }
+      u = end;
+    }
+  }
+  return {
+    ratings: { unitStart: Int32Array.from(unitStart), rater: Int32Array.from(rater), value: Int32Array.from(value), categories: 3 },
+    human,
+    llm,
+    aLeft,
+    bLeft,
+  };
+}
+
+export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement {
+  const r = units.ratings;
+  const unitCount = r.unitStart.length - 1;
+  const raw = rawAgreement(r);
+  const fleiss = fleissKappa(r);
+  const alpha = krippendorffAlphaNominal(r);
+  // Cohen's kappa for every pair of judges on the units both rated
+  const shared = new Map<string, { j1: number; j2: number; x: number[]; y: number[] }>();
+  for (let u = 0; u < unitCount; u++) {
+    for (let a = r.unitStart[u] as number; a < (r.unitStart[u + 1] as number); a++) {
+      for (let b = a + 1; b < (r.unitStart[u + 1] as number); b++) {
+        const j1 = r.rater[a] as number;
+        const j2 = r.rater[b] as number;
+        const key = `${j1},${j2}`;
+        let entry = shared.get(key);
+        if (!entry) {
+          entry = { j1, j2, x: [], y: [] };
+          shared.set(key, entry);
+        }
+        entry.x.push(r.value[a] as number);
+        entry.y.push(r.value[b] as number);
+      }
+    }
+  }
+  const pairwise = [...shared.values()]
+    .sort((p, q) => q.x.length - p.x.length || p.j1 - q.j1 || p.j2 - q.j2)
+    .map((e) => {
+      const k = cohenKappa(e.x, e.y, 3);
+      const judges: [string, string] = [t.judges.names[e.j1] as string, t.judges.names[e.j2] as string];
+      return k.value === null ? { value: null, reason: k.reason, judges, n: e.x.length } : { value: k.value, judges, n: e.x.length };
+    });
+  const head = pairwise[0];
+  const cohen: Agreement['cohenKappa'] = head
+    ? { ...head, pairwise }
+    : { value: null, reason: 'no two judges rated a common comparison', judges: null, n: 0, pairwise };
+  const hlKappa = cohenKappa(units.human, units.llm, 3);
+  const hlN = units.human.length;
+  let hlAgree = 0;
+  for (let i = 0; i < hlN; i++) if (units.human[i] === units.llm[i]) hlAgree++;
+  return {
+    units: unitCount,
+    raw: raw.value ? { value: raw.value.value, units: raw.value.units, pairs: raw.value.pairs } : { value: null, reason: raw.reason, units: 0, pairs: 0 },
+    cohenKappa: cohen,
+    fleissKappa: fleiss.value ? { value: fleiss.value.value, units: fleiss.value.units, raters: fleiss.value.raters } : { value: null, reason: fleiss.reason, units: 0, raters: 0 },
+    krippendorffAlpha: alpha.value ? { value: alpha.value.value, units: alpha.value.units, values: alpha.value.values } : { value: null, reason: alpha.reason, units: 0, values: 0 },
+    humanLlm:
+      hlN > 0
+        ? { value: hlAgree / hlN, n: hlN, kappa: hlKappa.value, ...(hlKappa.value === null ? { kappaReason: hlKappa.reason } : {}) }
+        : { value: null, reason: 'no comparison was judged by both a human and an LLM', n: 0, kappa: null, kappaReason: 'no comparison was judged by both a human and an LLM' },
+  };
+}

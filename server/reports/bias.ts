@@ -1,0 +1,72 @@
+import type { Report, ReportOptions } from '../../shared/report.ts';
+import { lengthBias, logLengthRatio } from '../stats/length-bias.ts';
+import { positionBias, swapConsistency } from '../stats/position-bias.ts';
+import { take } from './figures.ts';
+import type { UnitJudgments } from './agreement.ts';
+import type { VerdictTable } from './verdict-table.ts';
+
+export function buildBias(t: VerdictTable, units: UnitJudgments, opts: ReportOptions): Report['bias'] {
+  let leftWins = 0;
+  let rightWins = 0;
+  let ties = 0;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    const s = t.score[i] as number;
+    const side = t.shownLeft[i] as number;
+    if (side >= 0) {
+      const left = side === 0 ? s : 1 - s;
+      if (left > 0.5) leftWins++;
+      else if (left < 0.5) rightWins++;
+      else ties++;
+    }
+    const la = t.lenA[i] as number;
+    const lb = t.lenB[i] as number;
+    if (!Number.isNaN(la) && !Number.isNaN(lb) && !(opts.ties === 'exclude' && s === 0.5)) {
+      xs.push(logLengthRatio(la, lb));
+      ys.push(s);
+    }
+  }
+  const pos = positionBias(leftWins, rightWins, ties, opts.level);
+  const posReasons: Record<string, string> = {};
+  const swap = swapConsistency(units.aLeft, units.bLeft);
+  const len = lengthBias(Float64Array.from(xs), Float64Array.from(ys), opts.level);
+  const lenReasons: Record<string, string> = {};
+  const fit = len.fit;
+  if (fit.value === null) {
+    lenReasons.slope = fit.reason;
+    lenReasons.slopeSe = fit.reason;
+    lenReasons.intercept = fit.reason;
+  }
+  return {
+    position: {
+      n: pos.n,
+      leftWins,
+      rightWins,
+      ties,
+      leftWinRate: take(pos.leftWinRate, 'leftWinRate', posReasons),
+      ci: take(pos.ci, 'ci', posReasons) as [number, number] | null,
+      pValue: take(pos.pValue, 'pValue', posReasons),
+      reasons: posReasons,
+      swap: {
+        ...(swap.rate.value === null ? { value: null, reason: swap.rate.reason } : { value: swap.rate.value }),
+        pairs: swap.pairs,
+        consistent: swap.consistent,
+        leftBothTimes: swap.leftBothTimes,
+        rightBothTimes: swap.rightBothTimes,
+      },
+    },
+    length: {
+      n: len.n,
+      covariate: 'log_length_ratio',
+      bins: len.bins.map((b) => {
+        const reasons: Record<string, string> = {};
+        return { label: b.label, from: b.from, to: b.to, n: b.n, winRate: take(b.winRate, 'winRate', reasons), ci: take(b.ci, 'ci', reasons) as [number, number] | null, reasons };
+      }),
+      slope: fit.value?.slope ?? null,
+      slopeSe: fit.value?.slopeSe ?? null,
+      intercept: fit.value?.intercept ?? null,
+      reasons: lenReasons,
+    },
+  };
+}

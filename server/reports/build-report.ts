@@ -1,0 +1,78 @@
+import { reportOptionsSchema, reportSchema, type PairReport, type PairStats, type Report, type ReportOptionsInput } from '../../shared/report.ts';
+import type { SummaryOptions } from '../stats/pair-summary.ts';
+import { createRng } from '../stats/rng.ts';
+import { buildAgreement, collectUnits } from './agreement.ts';
+import { buildBias } from './bias.ts';
+import { bucket, groupBy } from './figures.ts';
+import { subsetStats } from './pair-stats.ts';
+import { buildRanking } from './ranking.ts';
+import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
+
+/**
+ * The report of a set of verdicts: every pair's win rate with its interval and sign test, broken
+ * down by axis, judge kind, modality and judge; the Bradley–Terry ranking; agreement; biases.
+ * The CLI's `stats` and `report` verbs and the HTTP route all come through here.
+ */
+export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): Report {
+  const opts = reportOptionsSchema.parse(options);
+  const scratch = { sum: new Float64Array(t.items.size), count: new Float64Array(t.items.size) };
+  const { start, order } = groupBy(t.pair, t.length, t.pairs.length);
+  const pairs: PairReport[] = t.pairs.map(([a, b], p) => {
+    const aName = t.systems.names[a] as string;
+    const bName = t.systems.names[b] as string;
+    const indices = order.subarray(start[p] as number, start[p + 1] as number);
+    const summaryOpts = (key: string): SummaryOptions => ({
+      ci: opts.ci,
+      ties: opts.ties,
+      level: opts.level,
+      rounds: opts.rounds,
+      rng: () => createRng(opts.seed, `${aName}\u0000${bName}\u0000${key}`),
+    });
+    const stats = (idx: ArrayLike<number>, score: Float64Array, key: string): PairStats => subsetStats(idx, score, t.item, scratch, summaryOpts(key));
+    const overall = stats(indices, t.score, 'overall');
+    const byAxis: Record<string, PairStats> = {};
+    t.axes.names.forEach((axis, ax) => {
+      const scores = t.axisScore[ax] as Float64Array;
+      let any = false;
+      for (const i of indices) if (!Number.isNaN(scores[i] as number)) any = true;
+      if (any) byAxis[axis] = stats(indices, scores, `axis:${axis}`);
+    });
+    const named = (groups: Map<number, Int32Array>, names: readonly string[], prefix: string): Record<string, PairStats> => {
+      const out: Record<string, PairStats> = {};
+      for (const k of [...groups.keys()].sort((x, y) => (names[x] as string).localeCompare(names[y] as string))) {
+        out[names[k] as string] = stats(groups.get(k) as Int32Array, t.score, `${prefix}:${names[k]}`);
+      }
+      return out;
+    };
+    return {
+      a: aName,
+      b: bName,
+      ...overall,
+      byAxis,
+      byJudgeKind: named(bucket(indices, t.judgeKind), JUDGE_KINDS, 'kind'),
+      byModality: named(bucket(indices, t.modality), t.modalities.names, 'modality'),
+      byJudge: named(bucket(indices, t.judge), t.judges.names, 'judge'),
+    };
+  });
+  const ranking = buildRanking(t, opts);
+  const units = collectUnits(t);
+  const report: Report = {
+    version: 1,
+    ci: { method: opts.ci, level: opts.level, rounds: opts.rounds, seed: opts.seed },
+    ties: opts.ties,
+    input: {
+      verdicts: t.length,
+      items: t.items.size,
+      systems: [...t.systems.names],
+      judges: t.judges.size,
+      skipped: t.skipped,
+      warnings: [...t.warnings],
+    },
+    pairs,
+    ranking: ranking.entries,
+    rankingInfo: ranking.info,
+    agreement: buildAgreement(t, units),
+    bias: buildBias(t, units, opts),
+  };
+  return reportSchema.parse(report);
+}

@@ -1,0 +1,41 @@
+import type { Report } from '../../shared/report.ts';
+import { label, statsRows } from './rows.ts';
+
+export function latexEscape(s: string): string {
+  return s.replace(/[\\{}$&#^_%~]/g, (c) => (c === '\\' ? '\\textbackslash{}' : c === '^' ? '\\textasciicircum{}' : c === '~' ? '\\textasciitilde{}' : `\\${c}`));
+}
+
+const p1 = (x: number) => (x * 100).toFixed(1);
+
+/** A booktabs table (needs \usepackage{booktabs}) of every pair and breakdown, with n and CI. */
+export function formatLatex(report: Report): string {
+  const level = Math.round(report.ci.level * 100);
+  const lines: string[] = [
+    '% requires \\usepackage{booktabs}',
+    '\\begin{table}[t]',
+    '\\centering',
+    '\\begin{tabular}{llrrrrl}',
+    '\\toprule',
+    `Comparison & Subset & $n$ & W/L/T & Win rate (\\%) & ${level}\\% CI & $p$ \\\\`,
+    '\\midrule',
+  ];
+  report.pairs.forEach((p, idx) => {
+    if (idx > 0) lines.push('\\midrule');
+    for (const r of statsRows({ ...report, pairs: [p] }, { judges: false })) {
+      const s = r.stats;
+      const rate = s.winRate === null ? '--' : p1(s.winRate);
+      const ci = s.ci === null ? '--' : `${p1(s.ci[0])}--${p1(s.ci[1])}`;
+      const pv = s.pValue === null ? '--' : s.pValue < 0.001 ? '$<$0.001' : s.pValue.toFixed(3);
+      const comparison = r.breakdown === 'overall' ? `${latexEscape(p.a)} vs ${latexEscape(p.b)}` : '';
+      lines.push(`${comparison} & ${latexEscape(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`);
+    }
+  });
+  const methods = [...new Set(report.pairs.map((p) => p.ciMethod))].join(', ');
+  lines.push(
+    '\\bottomrule',
+    '\\end{tabular}',
+    `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${latexEscape(methods)}${report.pairs.some((p) => p.ciMethod === 'bootstrap') ? `, items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided exact sign tests.}`,
+    '\\end{table}',
+  );
+  return `${lines.join('\n')}\n`;
+}

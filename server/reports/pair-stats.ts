@@ -1,0 +1,55 @@
+import type { PairStats } from '../../shared/report.ts';
+import type { ClusterScores } from '../stats/bootstrap.ts';
+import { addScore, emptyMoments, type TiesMode } from '../stats/moments.ts';
+import { summarizePair, type SummaryOptions } from '../stats/pair-summary.ts';
+import { take } from './figures.ts';
+
+/**
+ * Summary of the verdicts `indices` scored by `score` (NaN = no verdict on this measure), with
+ * per-item clusters for the bootstrap. `scratch` arrays are sized to the item dictionary and come
+ * back zeroed.
+ */
+export function subsetStats(
+  indices: ArrayLike<number>,
+  score: Float64Array,
+  item: Int32Array,
+  scratch: { sum: Float64Array; count: Float64Array },
+  opts: SummaryOptions & { ties: TiesMode },
+): PairStats {
+  const m = emptyMoments();
+  const touched: number[] = [];
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k] as number;
+    const s = score[i] as number;
+    if (Number.isNaN(s)) continue;
+    const before = m.n;
+    addScore(m, s, opts.ties);
+    if (m.n === before) continue; // an excluded tie
+    const it = item[i] as number;
+    if (scratch.count[it] === 0) touched.push(it);
+    scratch.sum[it] = (scratch.sum[it] as number) + s;
+    scratch.count[it] = (scratch.count[it] as number) + 1;
+  }
+  const clusters: ClusterScores = { sums: new Float64Array(touched.length), counts: new Float64Array(touched.length) };
+  touched.forEach((it, k) => {
+    clusters.sums[k] = scratch.sum[it] as number;
+    clusters.counts[k] = scratch.count[it] as number;
+    scratch.sum[it] = 0;
+    scratch.count[it] = 0;
+  });
+  const summary = summarizePair(m, clusters, opts);
+  const reasons: Record<string, string> = {};
+  return {
+    n: summary.n,
+    wins: summary.wins,
+    losses: summary.losses,
+    ties: summary.ties,
+    items: summary.items,
+    winRate: take(summary.winRate, 'winRate', reasons),
+    se: take(summary.se, 'se', reasons),
+    ci: take(summary.ci, 'ci', reasons) as [number, number] | null,
+    ciMethod: summary.ciMethod,
+    pValue: take(summary.pValue, 'pValue', reasons),
+    reasons,
+  };
+}

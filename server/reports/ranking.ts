@@ -1,0 +1,120 @@
+import type { RankingEntry, ReportOptions } from '../../shared/report.ts';
+import { fitBradleyTerry } from '../stats/bradley-terry.ts';
+import { fitDavidson } from '../stats/davidson.ts';
+import { addVerdict, emptyTotals } from '../stats/pairwise-totals.ts';
+import { bootstrapRanking, type ItemRows } from '../stats/ranking-bootstrap.ts';
+import { createRng } from '../stats/rng.ts';
+import { groupBy } from './figures.ts';
+import type { VerdictTable } from './verdict-table.ts';
+
+export interface RankingResult {
+  entries: RankingEntry[];
+  info: { model: ReportOptions['ranking']; base: string | null; rounds: number; failedRounds: number; nu: number | null; reason?: string };
+}
+
+/** The base: the requested one, else the system in the most pairs (then the most verdicts). */
+export function chooseBase(t: VerdictTable, requested: string | undefined): number {
+  if (requested !== undefined) {
+    const id = t.systems.get(requested);
+    if (id === undefined) throw new RangeError(`base system '${requested}' does not appear in the judgments`);
+    return id;
+  }
+  const pairsOf = new Float64Array(t.systems.size);
+  const verdictsOf = new Float64Array(t.systems.size);
+  t.pairs.forEach(([a, b]) => {
+    pairsOf[a]!++;
+    pairsOf[b]!++;
+  });
+  for (let i = 0; i < t.length; i++) {
+    const [a, b] = t.pairs[t.pair[i] as number] as [number, number];
+    verdictsOf[a]!++;
+    verdictsOf[b]!++;
+  }
+  let best = 0;
+  for (let s = 1; s < t.systems.size; s++) {
+    if ((pairsOf[s] as number) > (pairsOf[best] as number) || ((pairsOf[s] as number) === (pairsOf[best] as number) && (verdictsOf[s] as number) > (verdictsOf[best] as number))) best = s;
+  }
+  return best;
+}
+
+/**
+ * Bradley–Terry (ties as half wins; dropped when ties are excluded) or Davidson log-strengths with
+ * clustered-bootstrap CIs (items resampled with all their verdicts, across every pair).
+ */
+export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResult {
+  const systems = t.systems.size;
+  const info: RankingResult['info'] = { model: opts.ranking, base: null, rounds: 0, failedRounds: 0, nu: null };
+  if (systems < 2) {
+    info.reason = 'fewer than 2 systems';
+    return { entries: t.systems.names.map((system) => ({ system, score: null, ci: null, n: 0, reasons: { score: info.reason as string, ci: info.reason as string } })), info };
+  }
+  const base = chooseBase(t, opts.base);
+  info.base = t.systems.names[base] as string;
+  const dropTies = opts.ties === 'exclude' && opts.ranking === 'bradley-terry';
+  const tot = emptyTotals(systems);
+  const involved = new Float64Array(systems);
+  // per item, per pair rows for the bootstrap
+  const { start, order } = groupBy(t.item, t.length, t.items.size);
+  const rowStart = new Int32Array(t.items.size + 1);
+  const cell: number[] = [];
+  const rn: number[] = [];
+  const rw: number[] = [];
+  const rt: number[] = [];
+  const scratchN = new Float64Array(t.pairs.length);
+  const scratchW = new Float64Array(t.pairs.length);
+  const scratchT = new Float64Array(t.pairs.length);
+  for (let it = 0; it < t.items.size; it++) {
+    rowStart[it] = cell.length;
+    const touched: number[] = [];
+    for (let k = start[it] as number; k < (start[it + 1] as number); k++) {
+      const i = order[k] as number;
+      const s = t.score[i] as number;
+      if (dropTies && s === 0.5) continue;
+      const p = t.pair[i] as number;
+      const [a, b] = t.pairs[p] as [number, number];
+      addVerdict(tot, a, b, s);
+      involved[a]!++;
+      involved[b]!++;
+      if (scratchN[p] === 0) touched.push(p);
+      scratchN[p]!++;
+      scratchW[p] = (scratchW[p] as number) + s;
+      if (s === 0.5) scratchT[p]!++;
+    }
+    for (const p of touched) {
+      const [a, b] = t.pairs[p] as [number, number];
+      // rows store (i, j) with i < j and i's score
+      const lowFirst = a < b;
+      cell.push(lowFirst ? a * systems + b : b * systems + a);
+      rn.push(scratchN[p] as number);
+      rw.push(lowFirst ? (scratchW[p] as number) : (scratchN[p] as number) - (scratchW[p] as number));
+      rt.push(scratchT[p] as number);
+      scratchN[p] = 0;
+      scratchW[p] = 0;
+      scratchT[p] = 0;
+    }
+  }
+  rowStart[t.items.size] = cell.length;
+  const rows: ItemRows = { rowStart, cell: Int32Array.from(cell), n: Float64Array.from(rn), w: Float64Array.from(rw), t: Float64Array.from(rt) };
+
+  const fit = opts.ranking === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base);
+  if (fit.value === null) {
+    info.reason = fit.reason;
+    return {
+      entries: t.systems.names.map((system, s) => ({ system, score: null, ci: null, n: involved[s] as number, reasons: { score: fit.reason, ci: fit.reason } })),
+      info,
+    };
+  }
+  if ('nu' in fit.value) info.nu = (fit.value as { nu: number }).nu;
+  const scores = fit.value.scores;
+  const boot = bootstrapRanking(rows, systems, base, opts.ranking, opts.level, opts.rounds, createRng(opts.seed, 'ranking'), scores);
+  info.rounds = boot.rounds;
+  info.failedRounds = boot.failedRounds;
+  const entries = t.systems.names.map((system, s): RankingEntry => {
+    const reasons: Record<string, string> = {};
+    const ci = s === base ? ([0, 0] as [number, number]) : boot.intervals[s] ?? null;
+    if (ci === null) reasons.ci = 'no bootstrap round had a finite estimate';
+    return { system, score: scores[s] as number, ci, n: involved[s] as number, reasons };
+  });
+  entries.sort((x, y) => (y.score ?? -Infinity) - (x.score ?? -Infinity));
+  return { entries, info };
+}

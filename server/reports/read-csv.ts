@@ -1,0 +1,51 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { JudgmentsFileError } from './read-errors.ts';
+import { addJudgmentRecord } from './read-jsonl.ts';
+import type { VerdictTableBuilder } from './verdict-table.ts';
+
+const NUMERIC = new Set(['len_a', 'len_b', 'strength']);
+
+/**
+ * Turns a CSV row into a judgments record: empty cells are absent, numeric columns are numbers,
+ * axes come from `axis:<name>` (or `axis_<name>`) columns or from an `axes` column holding JSON.
+ */
+function rowToRecord(row: Record<string, string>, file: string, line: number): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  const axes: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(row)) {
+    const value = raw.trim();
+    if (value === '') continue;
+    if (key.startsWith('axis:') || key.startsWith('axis_')) axes[key.slice(5)] = value;
+    else if (key === 'axes') {
+      try {
+        Object.assign(axes, JSON.parse(value) as Record<string, string>);
+      } catch {
+        throw new JudgmentsFileError(file, line, 'axes', 'expected a JSON object');
+      }
+    } else if (NUMERIC.has(key)) {
+      const n = Number(value);
+      record[key] = Number.isFinite(n) ? n : value;
+    } else record[key] = value;
+  }
+  if (Object.keys(axes).length > 0) record.axes = axes;
+  return record;
+}
+
+/** Streams a CSV judgments file (header row with the DESIGN.md field names). */
+export async function readCsv(file: string, builder: VerdictTableBuilder, displayName = file): Promise<number> {
+  const parser = createReadStream(file).pipe(parse({ columns: true, info: true, bom: true, skip_empty_lines: true, relax_column_count: false }));
+  let records = 0;
+  try {
+    for await (const entry of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      const line = entry.info.lines;
+      addJudgmentRecord(builder, rowToRecord(entry.record, displayName, line), displayName, line);
+      records++;
+    }
+  } catch (err) {
+    if (err instanceof JudgmentsFileError) throw err;
+    const e = err as Error & { lines?: number; code?: string };
+    throw new JudgmentsFileError(displayName, e.lines ?? 0, '(row)', `invalid CSV: ${e.message}`);
+  }
+  return records;
+}

@@ -1,0 +1,21 @@
+import type { z } from 'zod';
+
+/** A bad record in an input file; the message is `FILE:LINE: field 'x': reason`. */
+export class JudgmentsFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}: field '${field}': ${reason}`);
+    this.name = 'JudgmentsFileError';
+  }
+}
+
+/** The first zod issue of a failed record as a JudgmentsFileError. */
+export function fromZodError(file: string, line: number, error: z.ZodError): JudgmentsFileError {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(record)';
+  return new JudgmentsFileError(file, line, field, issue?.message ?? 'invalid record');
+}

@@ -1,0 +1,57 @@
+import type { PairStats, Report } from '../../shared/report.ts';
+
+/** One row per pair × breakdown group, the shape of the csv/markdown/latex/table formats. */
+export interface StatsRow {
+  a: string;
+  b: string;
+  breakdown: 'overall' | 'axis' | 'judge_kind' | 'modality' | 'judge';
+  group: string;
+  stats: PairStats;
+}
+
+export function statsRows(report: Report, options: { judges?: boolean } = {}): StatsRow[] {
+  const rows: StatsRow[] = [];
+  for (const p of report.pairs) {
+    rows.push({ a: p.a, b: p.b, breakdown: 'overall', group: '', stats: p });
+    const add = (breakdown: StatsRow['breakdown'], groups: Record<string, PairStats>) => {
+      for (const [group, stats] of Object.entries(groups)) rows.push({ a: p.a, b: p.b, breakdown, group, stats });
+    };
+    add('axis', p.byAxis);
+    add('judge_kind', p.byJudgeKind);
+    add('modality', p.byModality);
+    if (options.judges !== false) add('judge', p.byJudge);
+  }
+  return rows;
+}
+
+export function pct(x: number | null, digits = 1): string {
+  return x === null ? '—' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function ciText(ci: readonly [number, number] | null, digits = 1): string {
+  return ci === null ? '—' : `${(ci[0] * 100).toFixed(digits)}–${(ci[1] * 100).toFixed(digits)}%`;
+}
+
+export function pText(p: number | null): string {
+  if (p === null) return '—';
+  if (p < 1e-4) return p.toExponential(1);
+  return p.toFixed(4);
+}
+
+export function num(x: number | null, digits = 3): string {
+  return x === null ? '—' : x.toFixed(digits);
+}
+
+export function label(row: StatsRow): string {
+  return row.breakdown === 'overall' ? 'overall' : `${row.breakdown.replace('_', ' ')}: ${row.group}`;
+}
+
+/** The sentence a paper needs, e.g. "sft was preferred in 86.1% of 1,204 comparisons (95% CI 84.0–88.0%)". */
+export function headline(report: Report): string[] {
+  return report.pairs.map((p) => {
+    const level = Math.round(report.ci.level * 100);
+    return p.winRate === null
+      ? `${p.a} vs ${p.b}: no verdicts`
+      : `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${p.n.toLocaleString('en-US')} verdicts (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; sign test p = ${pText(p.pValue)})`;
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * Verdicts in columns of typed arrays with interned names: a million verdicts cost tens of
+ * megabytes and no object per line. Pairs are canonical: the first orientation seen (or the one
+ * with the base system on side b) is kept, and verdicts given the other way round are flipped.
+ */
+
+export class Dictionary {
+  readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  id(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.index.set(name, i);
+      this.names.push(name);
+    }
+    return i;
+  }
+
+  get(name: string): number | undefined {
+    return this.index.get(name);
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+}
+
+type TypedArray = Int32Array | Float64Array | Int8Array | Uint8Array;
+
+function grow<T extends TypedArray>(arr: T, length: number): T {
+  if (length <= arr.length) return arr;
+  const next = new (arr.constructor as new (n: number) => T)(Math.max(length, arr.length * 2));
+  next.set(arr);
+  return next;
+}
+
+export const JUDGE_KINDS = ['human', 'llm'] as const;
+export type JudgeKind = (typeof JUDGE_KINDS)[number];
+
+/** One verdict as readers hand it over; `score` is a's score (1 win, ½ tie, 0 loss; may be fractional). */
+export interface VerdictInput {
+  item: string;
+  a: string;
+  b: string;
+  score: number;
+  judge: string;
+  judgeKind: JudgeKind;
+  /** Which system was shown on the left, when known. */
+  shownLeft?: 'a' | 'b';
+  /** a's score per axis. */
+  axes?: Record<string, number>;
+  modality?: string;
+  lenA?: number;
+  lenB?: number;
+}
+
+export interface VerdictTable {
+  length: number;
+  items: Dictionary;
+  systems: Dictionary;
+  judges: Dictionary;
+  modalities: Dictionary;
+  axes: Dictionary;
+  /** Canonical pairs: [a, b] system ids. */
+  pairs: Array<[number, number]>;
+  item: Int32Array;
+  pair: Int32Array;
+  score: Float64Array;
+  judge: Int32Array;
+  /** Index into JUDGE_KINDS. */
+  judgeKind: Uint8Array;
+  /** 0: a shown left, 1: b shown left, −1: unknown. */
+  shownLeft: Int8Array;
+  /** −1: none. */
+  modality: Int32Array;
+  /** NaN: unknown. */
+  lenA: Float64Array;
+  lenB: Float64Array;
+  /** Per axis id: a's score on that axis, NaN when the verdict has none. */
+  axisScore: Float64Array[];
+  /** Records skipped by readers (e.g. failed AlpacaEval annotations). */
+  skipped: number;
+  warnings: string[];
+}
+
+const MAX_WARNINGS = 20;
+
+export class VerdictTableBuilder {
+  private t: VerdictTable;
+  private readonly pairIndex = new Map<number, number>();
+  private readonly base: string | undefined;
+
+  constructor(options: { base?: string } = {}) {
+    this.base = options.base;
+    const cap = 1024;
+    this.t = {
+      length: 0,
+      items: new Dictionary(),
+      systems: new Dictionary(),
+      judges: new Dictionary(),
+      modalities: new Dictionary(),
+      axes: new Dictionary(),
+      pairs: [],
+      item: new Int32Array(cap),
+      pair: new Int32Array(cap),
+      score: new Float64Array(cap),
+      judge: new Int32Array(cap),
+      judgeKind: new Uint8Array(cap),
+      shownLeft: new Int8Array(cap),
+      modality: new Int32Array(cap),
+      lenA: new Float64Array(cap),
+      lenB: new Float64Array(cap),
+      axisScore: [],
+      skipped: 0,
+      warnings: [],
+    };
+  }
+
+  warn(message: string): void {
+    if (this.t.warnings.length < MAX_WARNINGS) this.t.warnings.push(message);
+    else if (this.t.warnings.length === MAX_WARNINGS) this.t.warnings.push('… further warnings omitted');
+  }
+
+  skip(message: string): void {
+    this.t.skipped++;
+    this.warn(message);
+  }
+
+  add(v: VerdictInput): void {
+    const t = this.t;
+    const i = t.length;
+    const need = i + 1;
+    if (need > t.item.length) {
+      t.item = grow(t.item, need);
+      t.pair = grow(t.pair, need);
+      t.score = grow(t.score, need);
+      t.judge = grow(t.judge, need);
+      t.judgeKind = grow(t.judgeKind, need);
+      t.shownLeft = grow(t.shownLeft, need);
+      t.modality = grow(t.modality, need);
+      t.lenA = grow(t.lenA, need);
+      t.lenB = grow(t.lenB, need);
+      t.axisScore = t.axisScore.map((arr) => grow(arr, need));
+    }
+    const sa = t.systems.id(v.a);
+    const sb = t.systems.id(v.b);
+    const key = Math.min(sa, sb) * 1_000_003 + Math.max(sa, sb);
+    let p = this.pairIndex.get(key);
+    if (p === undefined) {
+      p = t.pairs.length;
+      this.pairIndex.set(key, p);
+      t.pairs.push(this.base !== undefined && v.a === this.base ? [sb, sa] : [sa, sb]);
+    }
+    const flip = (t.pairs[p] as [number, number])[0] !== sa;
+    t.item[i] = t.items.id(v.item);
+    t.pair[i] = p;
+    t.score[i] = flip ? 1 - v.score : v.score;
+    t.judge[i] = t.judges.id(v.judge);
+    t.judgeKind[i] = v.judgeKind === 'llm' ? 1 : 0;
+    t.shownLeft[i] = v.shownLeft === undefined ? -1 : (v.shownLeft === 'a') !== flip ? 0 : 1;
+    t.modality[i] = v.modality === undefined ? -1 : t.modalities.id(v.modality);
+    t.lenA[i] = (flip ? v.lenB : v.lenA) ?? Number.NaN;
+    t.lenB[i] = (flip ? v.lenA : v.lenB) ?? Number.NaN;
+    for (const arr of t.axisScore) arr[i] = Number.NaN;
+    if (v.axes) {
+      for (const [name, s] of Object.entries(v.axes)) {
+        const ax = t.axes.id(name);
+        while (t.axisScore.length <= ax) {
+          const arr = new Float64Array(t.item.length).fill(Number.NaN);
+          t.axisScore.push(arr);
+        }
+        (t.axisScore[ax] as Float64Array)[i] = flip ? 1 - s : s;
+      }
+    }
+    t.length = need;
+  }
+
+  finish(): VerdictTable {
+    return this.t;
+  }
+}
+
+/** a's score for a side: 1 when a won, ½ for a tie, 0 when b won. */
+export function sideScore(side: 'a' | 'b' | 'tie'): number {
+  return side === 'a' ? 1 : side === 'tie' ? 0.5 : 0;
+}

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+
+/**
+ * The report JSON (DESIGN.md "Report JSON"), produced by `tracearena stats|report --format json`
+ * and `GET /api/studies/:id/report`. No figure is ever NaN: a figure that cannot be computed is
+ * null, and its reason sits beside it (`reasons.<field>` in flat objects, `reason` in figure
+ * objects).
+ */
+
+const finite = z.number().finite();
+const count = z.number().int().nonnegative();
+const interval = z.tuple([finite, finite]);
+
+export const ciChoiceSchema = z.enum(['auto', 'wilson', 'exact', 'normal', 'bootstrap']);
+export const ciMethodSchema = z.enum(['wilson', 'exact', 'normal', 'bootstrap']);
+export const tiesModeSchema = z.enum(['half', 'exclude']);
+export const rankingModelSchema = z.enum(['bradley-terry', 'davidson']);
+
+/** Options of a report: CLI flags and the HTTP route's query string (strings are coerced). */
+export const reportOptionsSchema = z.object({
+  ci: ciChoiceSchema.default('auto'),
+  ties: tiesModeSchema.default('half'),
+  level: z.coerce.number().gt(0).lt(1).default(0.95),
+  rounds: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  seed: z.coerce.number().int().min(0).max(4_294_967_295).default(1),
+  ranking: rankingModelSchema.default('bradley-terry'),
+  /** Base system: anchors the ranking at 0 and is put on side b of each pair it is in. */
+  base: z.string().min(1).optional(),
+});
+export type ReportOptions = z.infer<typeof reportOptionsSchema>;
+export type ReportOptionsInput = z.input<typeof reportOptionsSchema>;
+
+/** Every null among `fields` must have a reason in `reasons`. */
+function reasonsCover<T extends { reasons: Record<string, string> }>(fields: ReadonlyArray<keyof T & string>) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    for (const f of fields) {
+      if (value[f] === null && !value.reasons[f]) ctx.addIssue({ code: 'custom', path: ['reasons', f], message: `'${f}' is null without a reason` });
+    }
+  };
+}
+
+/** A figure object: value, or null with a reason. */
+function figure<S extends z.ZodRawShape>(extra: S) {
+  return z
+    .object({ value: finite.nullable(), reason: z.string().min(1).optional(), ...extra })
+    .refine((f) => {
+      const v = f as { value: number | null; reason?: string };
+      return v.value !== null || v.reason !== undefined;
+    }, { message: 'null figure without a reason', path: ['reason'] });
+}
+
+const pairStatsShape = {
+  n: count,
+  wins: count,
+  losses: count,
+  ties: count,
+  /** Distinct items with at least one included verdict. */
+  items: count,
+  /** a's mean score: (wins + ties/2)/n with ties half, wins/(wins + losses) with ties excluded. */
+  winRate: finite.nullable(),
+  /** Sample SD of per-verdict scores over √n. */
+  se: finite.nullable(),
+  ci: interval.nullable(),
+  /** The interval actually used (auto: bootstrap if some item has several verdicts, else wilson). */
+  ciMethod: ciMethodSchema,
+  /** Two-sided exact sign test of wins vs losses against ½. */
+  pValue: finite.nullable(),
+  reasons: z.record(z.string(), z.string().min(1)),
+};
+const statsFields = ['winRate', 'se', 'ci', 'pValue'] as const;
+
+export const pairStatsSchema = z.object(pairStatsShape).superRefine(reasonsCover(statsFields));
+export type PairStats = z.infer<typeof pairStatsSchema>;
+
+export const pairReportSchema = z
+  .object({
+    a: z.string(),
+    b: z.string(),
+    ...pairStatsShape,
+    byAxis: z.record(z.string(), pairStatsSchema),
+    byJudgeKind: z.record(z.string(), pairStatsSchema),
+    byModality: z.record(z.string(), pairStatsSchema),
+    byJudge: z.record(z.string(), pairStatsSchema),
+  })
+  .superRefine(reasonsCover(statsFields));
+export type PairReport = z.infer<typeof pairReportSchema>;
+
+export const rankingEntrySchema = z
+  .object({
+    system: z.string(),
+    /** Natural-log Bradley–Terry (or Davidson) strength; the base system is 0. */
+    score: finite.nullable(),
+    ci: interval.nullable(),
+    /** Verdicts involving this system. */
+    n: count,
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['score', 'ci']));
+export type RankingEntry = z.infer<typeof rankingEntrySchema>;
+
+export const rankingInfoSchema = z.object({
+  model: rankingModelSchema,
+  base: z.string().nullable(),
+  rounds: count,
+  /** Bootstrap rounds whose resample had no finite estimate (left out of the CIs). */
+  failedRounds: count,
+  /** Davidson's tie parameter ν. */
+  nu: finite.nullable(),
+  reason: z.string().optional(),
+});
+
+export const agreementSchema = z.object({
+  /** Comparisons (item × pair) judged by two or more judges. */
+  units: count,
+  raw: figure({ units: count, pairs: count }),
+  cohenKappa: figure({
+    judges: z.tuple([z.string(), z.string()]).nullable(),
+    n: count,
+    pairwise: z.array(figure({ judges: z.tuple([z.string(), z.string()]), n: count })),
+  }),
+  fleissKappa: figure({ units: count, raters: count }),
+  krippendorffAlpha: figure({ units: count, values: count }),
+  /** Human majority vs LLM majority on comparisons judged by both. */
+  humanLlm: figure({ n: count, kappa: finite.nullable(), kappaReason: z.string().optional() }),
+});
+export type Agreement = z.infer<typeof agreementSchema>;
+
+export const positionBiasSchema = z
+  .object({
+    n: count,
+    leftWins: count,
+    rightWins: count,
+    ties: count,
+    leftWinRate: finite.nullable(),
+    ci: interval.nullable(),
+    pValue: finite.nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+    swap: figure({ pairs: count, consistent: count, leftBothTimes: count, rightBothTimes: count }),
+  })
+  .superRefine(reasonsCover(['leftWinRate', 'ci', 'pValue']));
+
+export const lengthBinSchema = z
+  .object({
+    label: z.string(),
+    from: finite.nullable(),
+    to: finite.nullable(),
+    n: count,
+    winRate: finite.nullable(),
+    ci: interval.nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['winRate', 'ci']));
+
+export const lengthBiasSchema = z
+  .object({
+    n: count,
+    /** x = ln((len_a + 1) / (len_b + 1)). */
+    covariate: z.literal('log_length_ratio'),
+    bins: z.array(lengthBinSchema),
+    slope: finite.nullable(),
+    slopeSe: finite.nullable(),
+    intercept: finite.nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['slope', 'slopeSe', 'intercept']));
+
+export const reportSchema = z.object({
+  version: z.literal(1),
+  ci: z.object({ method: ciChoiceSchema, level: finite, rounds: count, seed: count }),
+  ties: tiesModeSchema,
+  input: z.object({
+    verdicts: count,
+    items: count,
+    systems: z.array(z.string()),
+    judges: count,
+    skipped: count,
+    warnings: z.array(z.string()),
+  }),
+  pairs: z.array(pairReportSchema),
+  ranking: z.array(rankingEntrySchema),
+  rankingInfo: rankingInfoSchema,
+  agreement: agreementSchema,
+  bias: z.object({ position: positionBiasSchema, length: lengthBiasSchema }),
+});
+export type Report = z.infer<typeof reportSchema>;
