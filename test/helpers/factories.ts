@@ -61,6 +61,7 @@ export async function makePairedStudy(db: Db, overrides: Parameters<typeof makeS
   const study = await makeStudy(db, overrides);
   const pairing = await pairStudy(db, study.studyId, {
     allPairs: false,
+    base: (overrides.systems ?? ['sft', 'base']).at(-1),
     seed: overrides.seed ?? 'seed-1',
     judgesPerComparison: overrides.k ?? 1,
   });

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { createAdminToken } from '../auth/repository.ts';
+import { seedDemo, DEMO_STUDY } from '../demo/seed.ts';
+import { inviteUrl } from '../studies/invites.ts';
+import { addDbOptions, configFromOptions, parseIntOption, publicBaseUrl } from './common.ts';
+import { adminUrl, startServer } from './serve.ts';
+
+export function register(program: Command): void {
+  addDbOptions(
+    program
+      .command('demo')
+      .description('seed a sample medical-VQA study (generated images, a base and a fine-tuned system), serve it and print the URLs')
+      .option('--port <port>', 'port to listen on', parseIntOption('--port'), 8080)
+      .option('--host <host>', 'address to listen on', '127.0.0.1'),
+  ).action(async (opts: { port: number; host: string; data?: string; databaseUrl?: string }) => {
+    const config = configFromOptions(opts);
+    const app = await startServer(config, { quiet: true });
+    const address = app.server.address();
+    const base = publicBaseUrl({ ...config, port: typeof address === 'object' && address ? address.port : config.port });
+    const { created, tokens } = await seedDemo(app.db);
+    const admin = await createAdminToken(app.db);
+    const out = [
+      `TraceArena demo ${created ? 'seeded' : 'already seeded'}: study '${DEMO_STUDY}' on ${app.database.kind} — listening on ${base}`,
+      `admin: ${adminUrl(base, admin)}`,
+      ...tokens.map((t) => `judge ${t.name}: ${inviteUrl(base, t.token)}`),
+      'press Ctrl+C to stop',
+    ];
+    process.stdout.write(`${out.join('\n')}\n`);
+  });
+}

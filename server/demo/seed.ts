@@ -1,0 +1,88 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { items, judges } from '../db/schema/index.ts';
+import { hashToken, newToken } from '../auth/tokens.ts';
+import { createInvite } from '../auth/repository.ts';
+import { importFile } from '../imports/service.ts';
+import { pairStudy } from '../pairing/service.ts';
+import { getStudyByName, insertStudy } from '../studies/repository.ts';
+import { demoItems } from './content.ts';
+
+export const DEMO_STUDY = 'demo';
+export const DEMO_JUDGES = ['dr-ada', 'dr-bo', 'dr-cy'] as const;
+
+const GUIDELINES = `You will see a medical question, usually with an image, and two reasoning traces written by
+two anonymous systems, shown as **Left** and **Right**. Judge the *reasoning*, not only the final answer.
+
+- **Perception**: does the trace describe what the image actually shows?
+- **Medical knowledge**: are the facts and criteria it relies on correct?
+- **Rationale**: does the conclusion follow from the findings, step by step?
+
+Choose *tie* when neither is better. Use *can't judge* when you lack the expertise or the image is unreadable.`;
+
+/**
+ * Seeds the demo study once (through the real import path), then issues fresh invite tokens for
+ * the three demo judges. Returns their tokens.
+ */
+export async function seedDemo(db: Db): Promise<{ created: boolean; tokens: Array<{ name: string; token: string }> }> {
+  let study = await getStudyByName(db, { name: DEMO_STUDY });
+  const created = !study;
+  if (!study) {
+    study = await insertStudy(db, {
+      name: DEMO_STUDY,
+      axes: ['perception', 'medical_knowledge', 'rationale'],
+      guidelines: GUIDELINES,
+      judgesPerComparison: 2,
+      leaseSeconds: 600,
+      requireAxes: false,
+    });
+    if (!study) throw new Error('the demo study could not be created');
+    const dir = await mkdtemp(join(tmpdir(), 'tracearena-demo-'));
+    try {
+      const demo = demoItems();
+      const lines: string[] = [];
+      for (const item of demo) {
+        await writeFile(join(dir, `${item.id}.png`), item.image);
+        lines.push(
+          JSON.stringify({
+            id: item.id,
+            question: item.question,
+            images: [`${item.id}.png`],
+            reference: item.reference,
+            modality: item.modality,
+            outputs: item.outputs,
+          }),
+        );
+      }
+      await writeFile(join(dir, 'demo.jsonl'), `${lines.join('\n')}\n`);
+      await importFile(db, { study: { id: study.id }, path: join(dir, 'demo.jsonl'), displayName: 'demo.jsonl' });
+      const gold = demo.filter((i) => i.gold).map((i) => i.id);
+      await db
+        .update(items)
+        .set({ gold: { a: 'sft', b: 'base', winner: 'a' } })
+        .where(and(eq(items.studyId, study.id), inArray(items.externalId, gold)));
+      await pairStudy(db, study.id, { base: 'base', allPairs: false, seed: 'demo', judgesPerComparison: 2 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const tokens: Array<{ name: string; token: string }> = [];
+  for (const name of DEMO_JUDGES) {
+    const invite = await createInvite(db, { studyId: study.id, name });
+    if (invite) {
+      tokens.push({ name, token: invite.token });
+    } else {
+      // Tokens are stored hashed, so a re-run issues the existing demo judges new ones.
+      const token = newToken('judge');
+      await db
+        .update(judges)
+        .set({ tokenHash: hashToken(token), revokedAt: null })
+        .where(and(eq(judges.studyId, study.id), eq(judges.name, name), eq(judges.kind, 'human')));
+      tokens.push({ name, token });
+    }
+  }
+  return { created, tokens };
+}

@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../../server/db/client.ts';
+import { pairStudy } from '../../../server/pairing/service.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { makeStudy } from '../../helpers/factories.ts';
+import { runCli } from '../../helpers/processes.ts';
+
+type PlanRow = { item: string; a: string; b: string; slot: number; shown_left: string; queue_pos: string };
+
+async function plan(tdb: TestDatabase, studyId: string): Promise<PlanRow[]> {
+  return queryRows<PlanRow>(
+    tdb.db,
+    sql`select i.external_id as item, sa.name as a, sb.name as b, x.slot, x.shown_left, x.queue_pos::text
+        from assignments x join comparisons c on c.id = x.comparison_id join items i on i.id = c.item_id
+        join systems sa on sa.id = c.system_a_id join systems sb on sb.id = c.system_b_id
+        where c.study_id = ${studyId} order by 1, 2, 3, 4`,
+  );
+}
+
+describe.each(backends())('blind pairing on %s', (backend) => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await openTestDatabase(backend);
+  });
+  afterAll(() => tdb.destroy());
+
+  it('pairs every candidate against the base with K slots, sides drawn from the seed and balanced', async () => {
+    const s = await makeStudy(tdb.db, { items: 200, systems: ['sft', 'dpo', 'base'] });
+    const result = await pairStudy(tdb.db, s.studyId, { base: 'base', allPairs: false, seed: 's1', judgesPerComparison: 3 });
+    expect(result.pairs).toEqual([
+      { a: 'dpo', b: 'base' },
+      { a: 'sft', b: 'base' },
+    ]);
+    expect(result.comparisonsCreated).toBe(400);
+    expect(result.assignmentsCreated).toBe(1200);
+    const rows = await plan(tdb, s.studyId);
+    const left = rows.filter((r) => r.shown_left === 'a').length / rows.length;
+    expect(left).toBeGreaterThan(0.44); // 1200 fair coin flips: 0.5 ± 4 sd ≈ 0.44–0.56
+    expect(left).toBeLessThan(0.56);
+  });
+
+  it('gives the same plan for the same seed on a fresh database, a different one for another seed, and is idempotent', async () => {
+    const s1 = await makeStudy(tdb.db, { items: 50 });
+    const s2 = await makeStudy(tdb.db, { items: 50 });
+    const s3 = await makeStudy(tdb.db, { items: 50 });
+    await pairStudy(tdb.db, s1.studyId, { base: 'base', allPairs: false, seed: 'same', judgesPerComparison: 2, sample: 20 });
+    await pairStudy(tdb.db, s2.studyId, { base: 'base', allPairs: false, seed: 'same', judgesPerComparison: 2, sample: 20 });
+    await pairStudy(tdb.db, s3.studyId, { base: 'base', allPairs: false, seed: 'other', judgesPerComparison: 2, sample: 20 });
+    const p1 = await plan(tdb, s1.studyId);
+    expect(p1).toHaveLength(40);
+    expect(await plan(tdb, s2.studyId)).toEqual(p1);
+    expect(await plan(tdb, s3.studyId)).not.toEqual(p1);
+    const again = await pairStudy(tdb.db, s1.studyId, { base: 'base', allPairs: false, seed: 'same', judgesPerComparison: 2, sample: 20 });
+    expect(again).toMatchObject({ comparisonsCreated: 0, comparisonsExisting: 20, assignmentsCreated: 0 });
+  });
+
+  it('compares all pairs with --all-pairs and refuses an unknown base', async () => {
+    const s = await makeStudy(tdb.db, { items: 5, systems: ['a1', 'b1', 'c1'] });
+    const result = await pairStudy(tdb.db, s.studyId, { allPairs: true, seed: '0' });
+    expect(result.pairs).toHaveLength(3);
+    expect(result.comparisonsCreated).toBe(15);
+    await expect(pairStudy(tdb.db, s.studyId, { base: 'nope', allPairs: false, seed: '0' })).rejects.toThrow(/no system named 'nope'/);
+  });
+
+  it.runIf(backend === 'postgres')('the CLI pairs and invites, and names a bad study in one line with exit code 2', async () => {
+    const s = await makeStudy(tdb.db, { items: 3, name: 'cli-study' });
+    const paired = await runCli(['pair', '--study', 'cli-study', '--seed', '7', '--judges-per-comparison', '2', '--database-url', tdb.url!]);
+    expect(paired.stderr).toBe('');
+    expect(paired.stdout).toMatch(/paired sft vs base: 3 new comparisons \(0 existing\), 6 new assignments, seed '7'/);
+    const invite = await runCli(['invite', '--study', 'cli-study', '--name', 'dr-x', '--quota', '2', '--database-url', tdb.url!]);
+    expect(invite.stdout).toMatch(/^http:\/\/127\.0\.0\.1:8080\/judge#token=ta_judge_\S+\n$/);
+    const [row] = await queryRows<{ token_hash: string; quota: number }>(tdb.db, sql`select token_hash, quota from judges where study_id = ${s.studyId}`);
+    expect(row!.quota).toBe(2);
+    expect(invite.stdout).not.toContain(row!.token_hash);
+    const bad = await runCli(['pair', '--study', 'nope', '--database-url', tdb.url!]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^tracearena: no study named 'nope' \(studies: .*cli-study.*\)\n$/);
+  });
+});
