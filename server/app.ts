@@ -19,6 +19,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { studyRoutes } from './studies/routes.ts';
+import { webPlugin } from './web/plugin.ts';
 
 export interface BuildAppOptions {
   config?: Config;
@@ -65,6 +66,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(pairingRoutes, { prefix: '/api/studies' });
   await app.register(judgingRoutes, { prefix: '/api/judge' });
   await app.register(imageRoutes, { prefix: '/api/images' });
+  await app.register(webPlugin);
 
   return app;
 }

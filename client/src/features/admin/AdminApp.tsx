@@ -1,0 +1,3 @@
+export default function AdminApp({ path }: { path: string }) {
+  return <main className="admin">Admin {path}</main>;
+}

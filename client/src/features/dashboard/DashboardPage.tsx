@@ -1,0 +1,3 @@
+export default function DashboardPage({ studyId }: { studyId: string }) {
+  return <main className="admin">Dashboard {studyId}</main>;
+}
