@@ -12,27 +12,37 @@ export interface RankingResult {
   info: { model: ReportOptions['ranking']; base: string | null; rounds: number; failedRounds: number; nu: number | null; reason?: string };
 }
 
-/** The base: the requested one, else the system in the most pairs (then the most verdicts). */
+/** The base: the requested one, else the system in the most pairs. */
 export function chooseBase(t: VerdictTable, requested: string | undefined): number {
   if (requested !== undefined) {
     const id = t.systems.get(requested);
     if (id === undefined) throw new RangeError(`base system '${requested}' does not appear in the judgments`);
     return id;
   }
+  // Rank by pairs taken part in, then pairs where it is side b (the design's base side), then verdicts.
   const pairsOf = new Float64Array(t.systems.size);
+  const asB = new Float64Array(t.systems.size);
   const verdictsOf = new Float64Array(t.systems.size);
   t.pairs.forEach(([a, b]) => {
     pairsOf[a]!++;
     pairsOf[b]!++;
+    asB[b]!++;
   });
   for (let i = 0; i < t.length; i++) {
     const [a, b] = t.pairs[t.pair[i] as number] as [number, number];
     verdictsOf[a]!++;
     verdictsOf[b]!++;
   }
+  const key = (s: number) => [pairsOf[s] as number, asB[s] as number, verdictsOf[s] as number];
   let best = 0;
   for (let s = 1; s < t.systems.size; s++) {
-    if ((pairsOf[s] as number) > (pairsOf[best] as number) || ((pairsOf[s] as number) === (pairsOf[best] as number) && (verdictsOf[s] as number) > (verdictsOf[best] as number))) best = s;
+    const [x, y] = [key(s), key(best)];
+    for (let k = 0; k < 3; k++) {
+      if ((x[k] as number) !== (y[k] as number)) {
+        if ((x[k] as number) > (y[k] as number)) best = s;
+        break;
+      }
+    }
   }
   return best;
 }

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { reportSchema } from '../../../shared/report.ts';
+import { buildReport } from '../../../server/reports/build-report.ts';
+import { formatReport, REPORT_FORMATS } from '../../../server/reports/format.ts';
+import { makeJudgment, tableOf } from './factories.ts';
+
+function noNaN(value: unknown): void {
+  JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+    return v;
+  });
+}
+
+const many = Array.from({ length: 60 }, (_, i) =>
+  ['dr-lee', 'dr-kim', 'gpt'].flatMap((judge, k) =>
+    (judge === 'gpt' ? (['a', 'b'] as const) : ([i % 2 ? 'a' : 'b'] as const)).map((shown) =>
+      makeJudgment({
+        item: `q${i}`,
+        judge,
+        judge_kind: judge === 'gpt' ? 'llm' : 'human',
+        shown_left: shown,
+        winner: (i + k) % 5 === 0 ? 'tie' : (i * 7 + k) % 3 === 0 ? 'b' : 'a',
+        axes: { perception: i % 4 ? 'a' : 'b' },
+        modality: i % 2 ? 'radiology' : 'pathology',
+        len_a: 100 + i * 13,
+        len_b: 400 - i,
+      }),
+    ),
+  ),
+).flat();
+
+describe('buildReport', () => {
+  it('produces a schema-valid report with no NaN, clustered bootstrap by default', () => {
+    const report = buildReport(tableOf(many), { rounds: 300 });
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    noNaN(report);
+    const p = report.pairs[0]!;
+    expect(p.ciMethod).toBe('bootstrap');
+    expect(p.byJudge['dr-lee']!.ciMethod).toBe('wilson');
+    expect(p.n).toBe(240);
+    expect(report.agreement.fleissKappa.value).not.toBeNull();
+    expect(report.bias.position.swap.pairs).toBe(60);
+    expect(report.ranking.map((r) => r.system)).toContain('base');
+    expect(report.ranking.find((r) => r.system === 'base')!.score).toBe(0);
+  });
+
+  it('is reproducible from its seed', () => {
+    const a = buildReport(tableOf(many), { rounds: 200, seed: 9 });
+    const b = buildReport(tableOf(many), { rounds: 200, seed: 9 });
+    expect(a).toEqual(b);
+  });
+
+  const edges: Record<string, Parameters<typeof makeJudgment>[0][]> = {
+    'no verdicts': [],
+    'one verdict': [{}],
+    'all ties': Array.from({ length: 6 }, (_, i) => ({ item: `q${i}`, winner: 'tie' as const })),
+    'all wins': Array.from({ length: 6 }, (_, i) => ({ item: `q${i}` })),
+    'one judge': Array.from({ length: 6 }, (_, i) => ({ item: `q${i}`, winner: i % 2 ? ('a' as const) : ('b' as const) })),
+    'unanimous raters': Array.from({ length: 6 }, (_, i) => ['j1', 'j2', 'j3'].map((judge) => ({ item: `q${i}`, judge }))).flat(),
+  };
+  for (const [name, rows] of Object.entries(edges)) {
+    it(`handles the edge case "${name}": nulls carry reasons, every format renders`, () => {
+      const report = buildReport(tableOf(rows.map((r) => makeJudgment(r))), { rounds: 100 });
+      expect(reportSchema.safeParse(report).success).toBe(true);
+      noNaN(report);
+      for (const f of REPORT_FORMATS) expect(formatReport(report, f).length).toBeGreaterThan(0);
+    });
+  }
+
+  it('edge-case figures are the honest ones', () => {
+    const allWins = buildReport(tableOf(edges['all wins']!.map((r) => makeJudgment(r))));
+    expect(allWins.pairs[0]!.winRate).toBe(1);
+    expect(allWins.ranking.every((r) => r.score === null && r.reasons.score)).toBe(true);
+    const unanimous = buildReport(tableOf(edges['unanimous raters']!.map((r) => makeJudgment(r))), { rounds: 100 });
+    expect(unanimous.agreement.raw.value).toBe(1);
+    expect(unanimous.agreement.krippendorffAlpha.value).toBeNull();
+    expect(unanimous.agreement.krippendorffAlpha.reason).toMatch(/same category/);
+    const one = buildReport(tableOf([makeJudgment()]));
+    expect(one.pairs[0]!.se).toBeNull();
+    expect(one.pairs[0]!.reasons.se).toMatch(/fewer than 2/);
+  });
+
+  it('keeps the base system on side b and anchors the ranking on it', () => {
+    const report = buildReport(tableOf(many.map((j) => ({ ...j, a: 'base', b: 'sft', winner: j.winner === 'a' ? 'b' : j.winner === 'b' ? 'a' : 'tie', shown_left: j.shown_left === 'a' ? 'b' : 'a' })), { base: 'base' }), { base: 'base', rounds: 100 });
+    const forward = buildReport(tableOf(many), { rounds: 100 });
+    expect([report.pairs[0]!.a, report.pairs[0]!.b]).toEqual(['sft', 'base']);
+    expect(report.pairs[0]!.winRate).toBeCloseTo(forward.pairs[0]!.winRate!, 12);
+  });
+
+  it('renders html self-contained with SVG charts and latex with booktabs', () => {
+    const report = buildReport(tableOf(many), { rounds: 100 });
+    const html = formatReport(report, 'html');
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(formatReport(report, 'latex')).toMatch(/\\toprule[\s\S]*\\bottomrule/);
+    const csv = formatReport(report, 'csv').trim().split('\n');
+    expect(csv[0]).toMatch(/^a,b,breakdown,group,n,/);
+    expect(reportSchema.parse(JSON.parse(formatReport(report, 'json')))).toBeTruthy();
+  });
+});

@@ -1,0 +1,13 @@
+import type { Judgment } from '../../../shared/judgments.ts';
+import { judgmentToVerdict } from '../../../server/reports/read-jsonl.ts';
+import { VerdictTableBuilder, type VerdictTable } from '../../../server/reports/verdict-table.ts';
+
+export function makeJudgment(overrides: Partial<Judgment> = {}): Judgment {
+  return { item: 'q-1', a: 'sft', b: 'base', winner: 'a', judge: 'dr-lee', judge_kind: 'human', shown_left: 'a', ...overrides };
+}
+
+export function tableOf(judgments: Judgment[], options: { base?: string } = {}): VerdictTable {
+  const b = new VerdictTableBuilder(options);
+  for (const j of judgments) b.add(judgmentToVerdict(j));
+  return b.finish();
+}
