@@ -14,9 +14,9 @@ import {
   type NewOutput,
 } from './repository.ts';
 
-/** Rows per multi-row insert: large enough to amortise round trips, far below 65535 parameters. */
-export const BATCH_ROWS = 500;
-const OUTPUT_CHUNK = 1000;
+/** Records per batch: large enough to amortise round trips, small enough to keep memory flat. */
+export const BATCH_ROWS = 1000;
+const OUTPUT_CHUNK = 5000;
 /** Image bytes per insert statement, so a batch of large images never becomes one giant query. */
 const IMAGE_CHUNK_BYTES = 16 * 1024 * 1024;
 
@@ -81,9 +81,9 @@ function outputRow(itemId: string, systemId: string, trace: string, answer: stri
 
 /** Writes one batch of item records (with their images and embedded outputs). */
 export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Promise<void> {
-  const inserted = await insertItemsIfAbsent(
-    ctx.tx,
-    batch.map(({ record }) => ({
+  const inserted = await insertItemsIfAbsent(ctx.tx, {
+    studyId: ctx.studyId,
+    rows: batch.map(({ record }) => ({
       studyId: ctx.studyId,
       externalId: record.id,
       question: record.question,
@@ -91,7 +91,7 @@ export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Pro
       modality: record.modality,
       metadata: record.metadata,
     })),
-  );
+  });
   ctx.counts.itemsCreated += inserted.length;
   const idByExternal = new Map(inserted.map((r) => [r.externalId, r.id]));
   const created = new Set(idByExternal.keys());

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../../server/db/client.ts';
+import { queryRows, type Db } from '../../../server/db/client.ts';
 
 /** A real 1×1 PNG, and a GIF, as bytes. */
 export const PNG = Buffer.from(
@@ -39,20 +39,19 @@ export interface Counts {
 }
 
 export async function countRows(db: Db): Promise<Counts> {
-  const result = await db.execute<Record<keyof Counts, number>>(sql`
+  const [row] = await queryRows<Counts>(db, sql`
     select (select count(*)::int from studies) as studies,
            (select count(*)::int from systems) as systems,
            (select count(*)::int from items) as items,
            (select count(*)::int from item_images) as item_images,
            (select count(*)::int from outputs) as outputs,
            (select count(*)::int from imports) as imports`);
-  const row = result.rows[0];
   if (!row) throw new Error('no counts');
   return row;
 }
 
 /** A valid item record with two embedded outputs. */
-export function item(n: number, extra: Record<string, unknown> = {}) {
+export function item<E extends Record<string, unknown>>(n: number, extra: E = {} as E) {
   return {
     id: `q-${n}`,
     question: `What does image ${n} show?`,

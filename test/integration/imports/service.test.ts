@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../../server/db/client.ts';
 import { importFile } from '../../../server/imports/service.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { countRows, GIF, item, jsonl, PNG, tempDir, writeFiles } from './fixtures.ts';
@@ -38,22 +39,25 @@ describe.each(backends())('import service on %s', (backend) => {
       imagesCreated: 2,
       systems: ['base', 'sft'],
     });
-    const rows = await tdb.db.execute<{ external_id: string; metadata: Record<string, unknown> }>(
+    const rows = await queryRows<{ external_id: string; metadata: Record<string, unknown> }>(
+      tdb.db,
       sql`select external_id, metadata from items order by external_id`,
     );
-    expect(rows.rows.map((r) => r.external_id)).toEqual(['3', 'q-1', 'q-2']);
-    expect(rows.rows[1]?.metadata).toEqual({ source: 'pubmed' });
-    const images = await tdb.db.execute<{ mime: string; position: number; byte_length: number }>(
+    expect(rows.map((r) => r.external_id)).toEqual(['3', 'q-1', 'q-2']);
+    expect(rows[1]?.metadata).toEqual({ source: 'pubmed' });
+    const images = await queryRows<{ mime: string; position: number; byte_length: number }>(
+      tdb.db,
       sql`select mime, position, byte_length from item_images order by position`,
     );
-    expect(images.rows).toEqual([
+    expect(images).toEqual([
       { mime: 'image/png', position: 0, byte_length: PNG.length },
       { mime: 'image/gif', position: 1, byte_length: GIF.length },
     ]);
-    const lengths = await tdb.db.execute<{ trace_length: number; trace: string }>(
+    const lengths = await queryRows<{ trace_length: number; trace: string }>(
+      tdb.db,
       sql`select trace, trace_length from outputs o join items i on i.id = o.item_id where i.external_id = 'q-1'`,
     );
-    for (const r of lengths.rows) expect(r.trace_length).toBe([...r.trace].length);
+    for (const r of lengths) expect(r.trace_length).toBe([...r.trace].length);
 
     const before = await countRows(tdb.db);
     const again = await run(path);
@@ -156,7 +160,7 @@ describe.each(backends())('import service on %s', (backend) => {
   });
 
   it('imports a JSON array and a CSV file with the same records, reporting lines for both', async () => {
-    const records = [item(20, { images: ['i.png'] }), item(21)];
+    const records = [item(20, { images: ['i.png'] as string[] }), item(21, { images: [] as string[] })];
     const jsonPath = await writeFiles(join(dir, 'f'), {
       'items.json': `[\n${records.map((r) => '  ' + JSON.stringify(r, null, 1).replaceAll('\n', ' ')).join(',\n')}\n]\n`,
       'i.png': PNG,
@@ -165,7 +169,7 @@ describe.each(backends())('import service on %s', (backend) => {
 
     const header = 'id,question,images,reference,modality,outputs.base.trace,outputs.base.answer,outputs.sft.trace,outputs.sft.answer,source';
     const rows = records.map((r) =>
-      [r.id, r.question, r.images ?? '', r.reference, r.modality, r.outputs.base.trace, r.outputs.base.answer, r.outputs.sft.trace, r.outputs.sft.answer, '']
+      [r.id, r.question, r.images.join('|'), r.reference, r.modality, r.outputs.base.trace, r.outputs.base.answer, r.outputs.sft.trace, r.outputs.sft.answer, '']
         .map((c) => `"${String(c).replaceAll('"', '""')}"`)
         .join(','),
     );
