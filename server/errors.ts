@@ -12,7 +12,11 @@ export const Errors = {
     'a different verdict was already recorded for this assignment',
     409,
   ),
-  LeaseLost: createError('TA_LEASE_LOST', 'the lease on this assignment expired and it was taken by another judge', 410),
+  LeaseLost: createError(
+    'TA_LEASE_LOST',
+    'the lease on this assignment expired and it was taken by another judge',
+    410,
+  ),
   BadVerdict: createError('TA_BAD_VERDICT', '%s', 400),
   BadRequest: createError('TA_BAD_REQUEST', '%s', 400),
   ImportBadRecord: createError('TA_IMPORT_BAD_RECORD', '%s', 422),

@@ -64,7 +64,10 @@ export const skipBodySchema = z.strictObject({
   note: z.string().max(10_000).optional(),
 });
 
-export const skipResponseSchema = z.strictObject({ ok: z.literal(true), progress: judgeProgressSchema });
+export const skipResponseSchema = z.strictObject({
+  ok: z.literal(true),
+  progress: judgeProgressSchema,
+});
 
 export const judgeMeResponseSchema = z.strictObject({
   judge: z.strictObject({ name: z.string() }),

@@ -17,12 +17,18 @@ export async function createAdminToken(db: Tx): Promise<string> {
 }
 
 export async function isAdminToken(db: Tx, { token }: { token: string }): Promise<boolean> {
-  const [row] = await db.select({ id: adminTokens.id }).from(adminTokens).where(eq(adminTokens.tokenHash, hashToken(token)));
+  const [row] = await db
+    .select({ id: adminTokens.id })
+    .from(adminTokens)
+    .where(eq(adminTokens.tokenHash, hashToken(token)));
   return row !== undefined;
 }
 
 export async function getJudgeByToken(db: Tx, { token }: { token: string }) {
-  const [row] = await db.select().from(judges).where(eq(judges.tokenHash, hashToken(token)));
+  const [row] = await db
+    .select()
+    .from(judges)
+    .where(eq(judges.tokenHash, hashToken(token)));
   return row ?? null;
 }
 
@@ -40,6 +46,10 @@ export async function createInvite(
 }
 
 export async function revokeJudge(db: Tx, { judgeId }: { judgeId: string }) {
-  const [row] = await db.update(judges).set({ revokedAt: new Date() }).where(eq(judges.id, judgeId)).returning();
+  const [row] = await db
+    .update(judges)
+    .set({ revokedAt: new Date() })
+    .where(eq(judges.id, judgeId))
+    .returning();
   return row ?? null;
 }

@@ -20,8 +20,14 @@ export interface DbOptions {
 
 export function addDbOptions(cmd: Command): Command {
   return cmd
-    .option('--data <dir>', 'PGlite data folder, used when no DATABASE_URL is set (default ./.tracearena)')
-    .option('--database-url <url>', 'PostgreSQL URL (default: the DATABASE_URL environment variable)');
+    .option(
+      '--data <dir>',
+      'PGlite data folder, used when no DATABASE_URL is set (default ./.tracearena)',
+    )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL (default: the DATABASE_URL environment variable)',
+    );
 }
 
 export function configFromOptions(opts: DbOptions & { port?: number; host?: string }): Config {
@@ -34,13 +40,16 @@ export function configFromOptions(opts: DbOptions & { port?: number; host?: stri
 }
 
 export async function openDatabase(config: Config): Promise<Database> {
-  return createDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  return createDatabase(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+  );
 }
 
 export function parseIntOption(name: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new CliError(`option '${name}': expected an integer >= ${min}, got '${value}'`, 2);
+    if (!Number.isInteger(n) || n < min)
+      throw new CliError(`option '${name}': expected an integer >= ${min}, got '${value}'`, 2);
     return n;
   };
 }
@@ -51,13 +60,19 @@ export async function requireStudy(database: Database, name: string) {
   const study = await getStudyByName(database.db, { name });
   if (!study) {
     const names = (await listStudies(database.db)).map((s) => s.name);
-    throw new CliError(`no study named '${name}'${names.length ? ` (studies: ${names.join(', ')})` : ''}`, 2);
+    throw new CliError(
+      `no study named '${name}'${names.length ? ` (studies: ${names.join(', ')})` : ''}`,
+      2,
+    );
   }
   return study;
 }
 
 /** Runs `fn` with an open database and always closes it. */
-export async function withDatabase<T>(opts: DbOptions, fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  opts: DbOptions,
+  fn: (database: Database, config: Config) => Promise<T>,
+): Promise<T> {
   const config = configFromOptions(opts);
   const database = await openDatabase(config);
   try {
@@ -68,5 +83,8 @@ export async function withDatabase<T>(opts: DbOptions, fn: (database: Database, 
 }
 
 export function publicBaseUrl(config: Config): string {
-  return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  return (
+    config.publicUrl ??
+    `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
+  );
 }

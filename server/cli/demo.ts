@@ -9,14 +9,19 @@ export function register(program: Command): void {
   addDbOptions(
     program
       .command('demo')
-      .description('seed a sample medical-VQA study (generated images, a base and a fine-tuned system), serve it and print the URLs')
+      .description(
+        'seed a sample medical-VQA study (generated images, a base and a fine-tuned system), serve it and print the URLs',
+      )
       .option('--port <port>', 'port to listen on', parseIntOption('--port'), 8080)
       .option('--host <host>', 'address to listen on', '127.0.0.1'),
   ).action(async (opts: { port: number; host: string; data?: string; databaseUrl?: string }) => {
     const config = configFromOptions(opts);
     const app = await startServer(config, { quiet: true });
     const address = app.server.address();
-    const base = publicBaseUrl({ ...config, port: typeof address === 'object' && address ? address.port : config.port });
+    const base = publicBaseUrl({
+      ...config,
+      port: typeof address === 'object' && address ? address.port : config.port,
+    });
     const { created, tokens } = await seedDemo(app.db);
     const admin = await createAdminToken(app.db);
     const out = [

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { createInvite } from '../auth/repository.ts';
 import { inviteUrl } from '../studies/invites.ts';
-import { addDbOptions, CliError, parseIntOption, publicBaseUrl, requireStudy, withDatabase } from './common.ts';
+import {
+  addDbOptions,
+  CliError,
+  parseIntOption,
+  publicBaseUrl,
+  requireStudy,
+  withDatabase,
+} from './common.ts';
 
 export function register(program: Command): void {
   addDbOptions(
@@ -10,14 +17,40 @@ export function register(program: Command): void {
       .description('invite a judge: prints an invite URL carrying a fresh token (stored hashed)')
       .requiredOption('--study <name>', 'study name')
       .requiredOption('--name <judge>', "the judge's name, as it appears in exports")
-      .option('--quota <n>', 'the most comparisons this judge is given', parseIntOption('--quota', 0))
-      .option('--base-url <url>', 'the server address the link should point to (default: TRACEARENA_PUBLIC_URL or http://127.0.0.1:8080)'),
-  ).action(async (opts: { study: string; name: string; quota?: number; baseUrl?: string; data?: string; databaseUrl?: string }) => {
-    await withDatabase(opts, async (database, config) => {
-      const study = await requireStudy(database, opts.study);
-      const created = await createInvite(database.db, { studyId: study.id, name: opts.name, quota: opts.quota });
-      if (!created) throw new CliError(`a judge named '${opts.name}' already exists in study '${study.name}'`, 2);
-      process.stdout.write(`${inviteUrl(opts.baseUrl ?? publicBaseUrl(config), created.token)}\n`);
-    });
-  });
+      .option(
+        '--quota <n>',
+        'the most comparisons this judge is given',
+        parseIntOption('--quota', 0),
+      )
+      .option(
+        '--base-url <url>',
+        'the server address the link should point to (default: TRACEARENA_PUBLIC_URL or http://127.0.0.1:8080)',
+      ),
+  ).action(
+    async (opts: {
+      study: string;
+      name: string;
+      quota?: number;
+      baseUrl?: string;
+      data?: string;
+      databaseUrl?: string;
+    }) => {
+      await withDatabase(opts, async (database, config) => {
+        const study = await requireStudy(database, opts.study);
+        const created = await createInvite(database.db, {
+          studyId: study.id,
+          name: opts.name,
+          quota: opts.quota,
+        });
+        if (!created)
+          throw new CliError(
+            `a judge named '${opts.name}' already exists in study '${study.name}'`,
+            2,
+          );
+        process.stdout.write(
+          `${inviteUrl(opts.baseUrl ?? publicBaseUrl(config), created.token)}\n`,
+        );
+      });
+    },
+  );
 }

@@ -11,8 +11,16 @@ export function register(program: Command): void {
       .requiredOption('--study <name>', 'study name')
       .option('--base <system>', "the base system (default: the system named 'base')")
       .option('--all-pairs', 'compare every pair of systems, not only candidates against the base')
-      .option('--sample <n>', 'compare only N items, drawn from the seed', parseIntOption('--sample', 1))
-      .option('--judges-per-comparison <k>', 'judging slots per comparison (default: the study setting)', parseIntOption('--judges-per-comparison', 1))
+      .option(
+        '--sample <n>',
+        'compare only N items, drawn from the seed',
+        parseIntOption('--sample', 1),
+      )
+      .option(
+        '--judges-per-comparison <k>',
+        'judging slots per comparison (default: the study setting)',
+        parseIntOption('--judges-per-comparison', 1),
+      )
       .option('--seed <seed>', 'seed for sampling, sides and queue order', '0'),
   ).action(
     async (opts: {
@@ -35,7 +43,8 @@ export function register(program: Command): void {
           seed: opts.seed,
         });
         const result = await pairStudy(database.db, study.id, body).catch((err: unknown) => {
-          if (err instanceof Error && 'code' in err && err.code === 'TA_PAIRING_INVALID') throw new CliError(err.message, 2);
+          if (err instanceof Error && 'code' in err && err.code === 'TA_PAIRING_INVALID')
+            throw new CliError(err.message, 2);
           throw err;
         });
         const pairs = result.pairs.map((p) => `${p.a} vs ${p.b}`).join(', ');

@@ -23,7 +23,8 @@ export async function buildProgram(): Promise<Command> {
     .exitOverride();
   for (const load of verbs) {
     const mod = await load().catch((err: unknown) => {
-      if (err instanceof Error && 'code' in err && err.code === 'ERR_MODULE_NOT_FOUND') return undefined;
+      if (err instanceof Error && 'code' in err && err.code === 'ERR_MODULE_NOT_FOUND')
+        return undefined;
       throw err;
     });
     mod?.register(program);

@@ -10,7 +10,10 @@ export function adminUrl(base: string, token: string): string {
 }
 
 /** Builds and starts the server; closes it on SIGINT/SIGTERM. */
-export async function startServer(config: Config, { quiet = false } = {}): Promise<FastifyInstance> {
+export async function startServer(
+  config: Config,
+  { quiet = false } = {},
+): Promise<FastifyInstance> {
   const app = await buildApp({ config, logger: quiet ? false : { level: config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -29,15 +32,28 @@ export function register(program: Command): void {
       .option('--port <port>', 'port to listen on', parseIntOption('--port'), 8080)
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--new-admin-token', 'mint and print another admin token'),
-  ).action(async (opts: { port: number; host: string; data?: string; databaseUrl?: string; newAdminToken?: boolean }) => {
-    const config = configFromOptions(opts);
-    const app = await startServer(config, { quiet: true });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const base = publicBaseUrl({ ...config, port });
-    const token = (await ensureAdminToken(app.db)) ?? (opts.newAdminToken ? await createAdminToken(app.db) : null);
-    process.stdout.write(`TraceArena listening on ${base} (${app.database.kind})\n`);
-    if (token) process.stdout.write(`admin: ${adminUrl(base, token)}\n`);
-    else process.stdout.write('admin: use the admin URL printed on first start, or restart with --new-admin-token\n');
-  });
+  ).action(
+    async (opts: {
+      port: number;
+      host: string;
+      data?: string;
+      databaseUrl?: string;
+      newAdminToken?: boolean;
+    }) => {
+      const config = configFromOptions(opts);
+      const app = await startServer(config, { quiet: true });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const base = publicBaseUrl({ ...config, port });
+      const token =
+        (await ensureAdminToken(app.db)) ??
+        (opts.newAdminToken ? await createAdminToken(app.db) : null);
+      process.stdout.write(`TraceArena listening on ${base} (${app.database.kind})\n`);
+      if (token) process.stdout.write(`admin: ${adminUrl(base, token)}\n`);
+      else
+        process.stdout.write(
+          'admin: use the admin URL printed on first start, or restart with --new-admin-token\n',
+        );
+    },
+  );
 }

@@ -47,7 +47,9 @@ async function createPostgres(databaseUrl: string): Promise<Database> {
     await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migratePg(drizzlePg(lockClient, { schema }), { migrationsFolder });
   } finally {
-    await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lockClient
+      .query('select pg_advisory_unlock($1)', [MIGRATION_LOCK])
+      .catch(() => undefined);
     lockClient.release();
   }
   let listener: pg.Client | undefined;

@@ -33,15 +33,25 @@ export function demoItems(count = 60): DemoItem[] {
   return out;
 }
 
-function radiograph(id: string, i: number, rand: () => number, baseWrong: boolean, gold: boolean): DemoItem {
+function radiograph(
+  id: string,
+  i: number,
+  rand: () => number,
+  baseWrong: boolean,
+  gold: boolean,
+): DemoItem {
   const present = rand() < 0.6;
   const side = SIDES[Math.floor(rand() * 2)]!;
   const lobe = LOBES[Math.floor(rand() * 3)]!;
   const x = side === 'right' ? 85 : 171; // radiological convention: patient's right on the viewer's left
   const y = lobe === 'upper' ? 95 : lobe === 'middle' ? 130 : 170;
   const image = syntheticRadiograph(1000 + i, present ? { x, y, r: 9 + rand() * 6 } : null);
-  const truth = present ? `Yes: a rounded opacity in the ${side} ${lobe} zone.` : 'No focal opacity is seen.';
-  const wrong = present ? 'No focal opacity is seen.' : `Yes: an opacity in the ${side} ${lobe} zone.`;
+  const truth = present
+    ? `Yes: a rounded opacity in the ${side} ${lobe} zone.`
+    : 'No focal opacity is seen.';
+  const wrong = present
+    ? 'No focal opacity is seen.'
+    : `Yes: an opacity in the ${side} ${lobe} zone.`;
   return {
     id,
     modality: 'radiology',
@@ -51,12 +61,14 @@ function radiograph(id: string, i: number, rand: () => number, baseWrong: boolea
     gold,
     outputs: {
       base: {
-        trace: baseWrong ? 'The lungs look clear. Heart size is normal.' : `There is something in the ${present ? side : ''} lung.`,
+        trace: baseWrong
+          ? 'The lungs look clear. Heart size is normal.'
+          : `There is something in the ${present ? side : ''} lung.`,
         answer: baseWrong ? wrong : truth,
       },
       sft: {
         trace: [
-          '**Perception.** Frontal projection, adequate inspiration; the patient\'s right is on the viewer\'s left.',
+          "**Perception.** Frontal projection, adequate inspiration; the patient's right is on the viewer's left.",
           present
             ? `A well-circumscribed rounded density (about ${Math.round(2 + rand() * 2)} cm) projects over the **${side} ${lobe} zone**; it does not silhouette the heart border or diaphragm.`
             : 'Both lung fields are symmetric in density; no rounded or consolidative opacity; costophrenic angles are sharp.',
@@ -69,10 +81,18 @@ function radiograph(id: string, i: number, rand: () => number, baseWrong: boolea
   };
 }
 
-function micrograph(id: string, i: number, rand: () => number, baseWrong: boolean, gold: boolean): DemoItem {
+function micrograph(
+  id: string,
+  i: number,
+  rand: () => number,
+  baseWrong: boolean,
+  gold: boolean,
+): DemoItem {
   const atypia = rand() < 0.5;
   const image = syntheticMicrograph(2000 + i, atypia);
-  const truth = atypia ? 'Yes: enlarged, crowded, hyperchromatic nuclei.' : 'No: small, evenly spaced nuclei.';
+  const truth = atypia
+    ? 'Yes: enlarged, crowded, hyperchromatic nuclei.'
+    : 'No: small, evenly spaced nuclei.';
   const wrong = atypia ? 'No: the nuclei look normal.' : 'Yes: there is marked atypia.';
   return {
     id,
@@ -98,7 +118,13 @@ function micrograph(id: string, i: number, rand: () => number, baseWrong: boolea
   };
 }
 
-function chart(id: string, i: number, rand: () => number, baseWrong: boolean, gold: boolean): DemoItem {
+function chart(
+  id: string,
+  i: number,
+  rand: () => number,
+  baseWrong: boolean,
+  gold: boolean,
+): DemoItem {
   const values = Array.from({ length: 5 }, () => 0.2 + rand() * 0.7);
   const highest = values.indexOf(Math.max(...values)) + 1;
   const above = values.filter((v) => v > 0.6).length;
@@ -108,7 +134,8 @@ function chart(id: string, i: number, rand: () => number, baseWrong: boolean, go
   return {
     id,
     modality: 'chart',
-    question: 'Serial ALT measurements (red line: upper limit of normal). How many exceed the limit, and which day is highest?',
+    question:
+      'Serial ALT measurements (red line: upper limit of normal). How many exceed the limit, and which day is highest?',
     reference: truth,
     image,
     gold,
@@ -119,10 +146,12 @@ function chart(id: string, i: number, rand: () => number, baseWrong: boolean, go
       },
       sft: {
         trace: [
-          `**Perception.** Five bars (days 1–5); the dashed red reference line sits at 60% of the axis. Bars above it: ${values
-            .map((v, k) => (v > 0.6 ? `day ${k + 1}` : null))
-            .filter(Boolean)
-            .join(', ') || 'none'}.`,
+          `**Perception.** Five bars (days 1–5); the dashed red reference line sits at 60% of the axis. Bars above it: ${
+            values
+              .map((v, k) => (v > 0.6 ? `day ${k + 1}` : null))
+              .filter(Boolean)
+              .join(', ') || 'none'
+          }.`,
           '**Knowledge.** ALT above the upper limit of normal suggests hepatocellular injury; the trend matters more than one value.',
           `**Rationale.** Counting bars above the line gives ${above}; the tallest bar is day ${highest}.`,
         ].join('\n\n'),

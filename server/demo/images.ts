@@ -31,14 +31,17 @@ class Canvas {
 const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
 
 /** A chest-radiograph-like image: dark lung fields in a bright thorax, optionally a nodule. */
-export function syntheticRadiograph(seed: number, finding: { x: number; y: number; r: number } | null): Buffer {
+export function syntheticRadiograph(
+  seed: number,
+  finding: { x: number; y: number; r: number } | null,
+): Buffer {
   const rand = mulberry32(seed);
   const c = new Canvas();
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
-      const body = Math.exp(-(((x - 128) / 110) ** 4) - (((y - 140) / 130) ** 4));
-      const lungL = Math.exp(-(((x - 85) / 38) ** 2) - (((y - 130) / 70) ** 2));
-      const lungR = Math.exp(-(((x - 171) / 38) ** 2) - (((y - 130) / 70) ** 2));
+      const body = Math.exp(-(((x - 128) / 110) ** 4) - ((y - 140) / 130) ** 4);
+      const lungL = Math.exp(-(((x - 85) / 38) ** 2) - ((y - 130) / 70) ** 2);
+      const lungR = Math.exp(-(((x - 171) / 38) ** 2) - ((y - 130) / 70) ** 2);
       const spine = Math.exp(-(((x - 128) / 9) ** 2));
       const rib = 0.08 * Math.max(0, Math.sin(y / 7 + Math.abs(x - 128) / 40));
       let v = 40 + 170 * body - 120 * Math.max(lungL, lungR) + 60 * spine * body + 60 * rib * body;

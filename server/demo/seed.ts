@@ -27,7 +27,9 @@ Choose *tie* when neither is better. Use *can't judge* when you lack the experti
  * Seeds the demo study once (through the real import path), then issues fresh invite tokens for
  * the three demo judges. Returns their tokens.
  */
-export async function seedDemo(db: Db): Promise<{ created: boolean; tokens: Array<{ name: string; token: string }> }> {
+export async function seedDemo(
+  db: Db,
+): Promise<{ created: boolean; tokens: Array<{ name: string; token: string }> }> {
   let study = await getStudyByName(db, { name: DEMO_STUDY });
   const created = !study;
   if (!study) {
@@ -58,13 +60,22 @@ export async function seedDemo(db: Db): Promise<{ created: boolean; tokens: Arra
         );
       }
       await writeFile(join(dir, 'demo.jsonl'), `${lines.join('\n')}\n`);
-      await importFile(db, { study: { id: study.id }, path: join(dir, 'demo.jsonl'), displayName: 'demo.jsonl' });
+      await importFile(db, {
+        study: { id: study.id },
+        path: join(dir, 'demo.jsonl'),
+        displayName: 'demo.jsonl',
+      });
       const gold = demo.filter((i) => i.gold).map((i) => i.id);
       await db
         .update(items)
         .set({ gold: { a: 'sft', b: 'base', winner: 'a' } })
         .where(and(eq(items.studyId, study.id), inArray(items.externalId, gold)));
-      await pairStudy(db, study.id, { base: 'base', allPairs: false, seed: 'demo', judgesPerComparison: 2 });
+      await pairStudy(db, study.id, {
+        base: 'base',
+        allPairs: false,
+        seed: 'demo',
+        judgesPerComparison: 2,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -52,7 +52,9 @@ export async function* exportJudgments(
     const cursor = after
       ? sql`and (v.created_at, v.id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`
       : sql``;
-    const rows: Row[] = await queryRows<Row>(db, sql`
+    const rows: Row[] = await queryRows<Row>(
+      db,
+      sql`
       select v.id as verdict_id, i.external_id as item, sa.name as a, sb.name as b, v.winner,
         j.name as judge, j.kind as judge_kind, v.shown_left, v.axes, v.strength, i.modality,
         oa.trace_length as len_a, ob.trace_length as len_b, v.note, v.duration_ms,
@@ -67,7 +69,8 @@ export async function* exportJudgments(
       join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
       where c.study_id = ${studyId} ${cursor}
       order by v.created_at, v.id
-      limit ${batchSize}`);
+      limit ${batchSize}`,
+    );
     for (const r of rows) {
       yield {
         item: r.item,

@@ -43,28 +43,37 @@ export async function leaseNext(
     runId = null,
     leaseSeconds,
     quota,
-  }: { judgeId: string; studyId: string; runId?: string | null; leaseSeconds: number; quota: number | null },
+  }: {
+    judgeId: string;
+    studyId: string;
+    runId?: string | null;
+    leaseSeconds: number;
+    quota: number | null;
+  },
 ): Promise<LeasedAssignment | null> {
   await tx.execute(sql`select id from judges where id = ${judgeId} for update`);
   const runFilter = runId === null ? sql`a.run_id is null` : sql`a.run_id = ${runId}`;
 
-  const own = await queryRows<LeaseRow>(tx, sql`
+  const own = await queryRows<LeaseRow>(
+    tx,
+    sql`
     update assignments a set lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
     where a.id = (
       select a.id from assignments a
       where a.judge_id = ${judgeId} and a.status = 'leased' and ${runFilter}
       order by a.leased_at limit 1
     )
-    returning a.id, a.comparison_id, a.shown_left, a.leased_at, a.lease_expires_at`);
+    returning a.id, a.comparison_id, a.shown_left, a.leased_at, a.lease_expires_at`,
+  );
   if (own[0]) return toLeased(own[0]);
 
   if (quota !== null && (await countDone(tx, { judgeId })) >= quota) return null;
 
   const runQueue =
-    runId === null
-      ? sql`a.study_id = ${studyId} and a.run_id is null`
-      : sql`a.run_id = ${runId}`;
-  const leased = await queryRows<LeaseRow>(tx, sql`
+    runId === null ? sql`a.study_id = ${studyId} and a.run_id is null` : sql`a.run_id = ${runId}`;
+  const leased = await queryRows<LeaseRow>(
+    tx,
+    sql`
     with candidate as (
       select a.id, a.comparison_id from assignments a
       where ${runQueue} and a.status <> 'done'
@@ -80,7 +89,8 @@ export async function leaseNext(
         lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
     from candidate
     where a.id = candidate.id
-    returning a.id, a.comparison_id, a.shown_left, a.leased_at, a.lease_expires_at`);
+    returning a.id, a.comparison_id, a.shown_left, a.leased_at, a.lease_expires_at`,
+  );
   const row = leased[0];
   if (!row) return null;
   // Breadth first: the comparison's other free slots now go ahead of unstarted comparisons.
@@ -92,18 +102,25 @@ export async function leaseNext(
       where comparison_id = ${row.comparison_id} and priority <> 0 and status <> 'done'
       for update skip locked
     )`);
-  await tx.execute(sql`update comparisons set opened_at = now() where id = ${row.comparison_id} and opened_at is null`);
+  await tx.execute(
+    sql`update comparisons set opened_at = now() where id = ${row.comparison_id} and opened_at is null`,
+  );
   return toLeased(row);
 }
 
 export async function countDone(tx: Tx, { judgeId }: { judgeId: string }): Promise<number> {
-  const r = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from assignments where judge_id = ${judgeId} and status = 'done'`,
+  const r = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from assignments where judge_id = ${judgeId} and status = 'done'`,
   );
   return r[0]?.n ?? 0;
 }
 
 /** Returns a leased slot to the pool (skip, or a judge giving up); the skip row keeps it from coming back. */
-export async function releaseLease(tx: Tx, { assignmentId }: { assignmentId: string }): Promise<void> {
+export async function releaseLease(
+  tx: Tx,
+  { assignmentId }: { assignmentId: string },
+): Promise<void> {
   await tx.execute(sql`
     update assignments set status = 'open', judge_id = null, leased_at = null, lease_expires_at = null
     where id = ${assignmentId} and status = 'leased'`);

@@ -17,7 +17,12 @@ import { countDone } from './queue.ts';
 import { nextForJudge, skipAssignment, submitVerdict } from './service.ts';
 
 const assignmentParams = z.object({ id: z.string().uuid() });
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+};
 
 function judgeOf(request: { judge: JudgeRow | null }): JudgeRow {
   if (!request.judge) throw new Errors.Unauthorized();
@@ -31,16 +36,24 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.header('cache-control', 'no-store');
   });
 
-  app.get('/me', { schema: { response: { 200: judgeMeResponseSchema, ...errors } } }, async (request) => {
-    const judge = judgeOf(request);
-    const [study] = await app.db.select().from(studies).where(eq(studies.id, judge.studyId));
-    if (!study) throw new Errors.NotFound('study');
-    return {
-      judge: { name: judge.name },
-      study: { guidelines: study.guidelines, axes: study.axes, requireAxes: study.requireAxes !== 0 },
-      progress: { done: await countDone(app.db, { judgeId: judge.id }), quota: judge.quota },
-    };
-  });
+  app.get(
+    '/me',
+    { schema: { response: { 200: judgeMeResponseSchema, ...errors } } },
+    async (request) => {
+      const judge = judgeOf(request);
+      const [study] = await app.db.select().from(studies).where(eq(studies.id, judge.studyId));
+      if (!study) throw new Errors.NotFound('study');
+      return {
+        judge: { name: judge.name },
+        study: {
+          guidelines: study.guidelines,
+          axes: study.axes,
+          requireAxes: study.requireAxes !== 0,
+        },
+        progress: { done: await countDone(app.db, { judgeId: judge.id }), quota: judge.quota },
+      };
+    },
+  );
 
   app.post(
     '/next',
@@ -60,13 +73,22 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         params: assignmentParams,
         body: verdictBodySchema,
-        response: { 200: verdictResponseSchema, 409: errorResponseSchema, 410: errorResponseSchema, ...errors },
+        response: {
+          200: verdictResponseSchema,
+          409: errorResponseSchema,
+          410: errorResponseSchema,
+          ...errors,
+        },
       },
     },
     async (request) => {
       const judge = judgeOf(request);
       const outcome = await submitVerdict(app.db, judge, request.params.id, request.body, true);
-      return { ok: true as const, duplicate: outcome.duplicate, progress: { done: outcome.done, quota: judge.quota } };
+      return {
+        ok: true as const,
+        duplicate: outcome.duplicate,
+        progress: { done: outcome.done, quota: judge.quota },
+      };
     },
   );
 
@@ -76,7 +98,12 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         params: assignmentParams,
         body: skipBodySchema,
-        response: { 200: skipResponseSchema, 409: errorResponseSchema, 410: errorResponseSchema, ...errors },
+        response: {
+          200: skipResponseSchema,
+          409: errorResponseSchema,
+          410: errorResponseSchema,
+          ...errors,
+        },
       },
     },
     async (request) => {

@@ -1,7 +1,15 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { JudgeNextResponse, Side, VerdictBody } from '../../shared/judge-api.ts';
 import { queryRows, type Db, type Tx } from '../db/client.ts';
-import { comparisons, itemImages, items, outputs, skips, studies, verdicts } from '../db/schema/index.ts';
+import {
+  comparisons,
+  itemImages,
+  items,
+  outputs,
+  skips,
+  studies,
+  verdicts,
+} from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import type { JudgeRow } from '../plugins/auth.ts';
 import { countDone, leaseNext, releaseLease } from './queue.ts';
@@ -21,9 +29,16 @@ export function imageUrl(id: string): string {
   return `/api/images/${id}`;
 }
 
-async function leaseSecondsFor(tx: Tx, studyId: string, override: number | undefined): Promise<number> {
+async function leaseSecondsFor(
+  tx: Tx,
+  studyId: string,
+  override: number | undefined,
+): Promise<number> {
   if (override) return override;
-  const [row] = await tx.select({ s: studies.leaseSeconds }).from(studies).where(eq(studies.id, studyId));
+  const [row] = await tx
+    .select({ s: studies.leaseSeconds })
+    .from(studies)
+    .where(eq(studies.id, studyId));
   return row?.s ?? 600;
 }
 
@@ -35,7 +50,12 @@ export async function nextForJudge(
 ): Promise<JudgeNextResponse | null> {
   return db.transaction(async (tx) => {
     const leaseSeconds = await leaseSecondsFor(tx, judge.studyId, leaseSecondsOverride);
-    const lease = await leaseNext(tx, { judgeId: judge.id, studyId: judge.studyId, leaseSeconds, quota: judge.quota });
+    const lease = await leaseNext(tx, {
+      judgeId: judge.id,
+      studyId: judge.studyId,
+      leaseSeconds,
+      quota: judge.quota,
+    });
     if (!lease) return null;
     const view = await loadComparisonView(tx, lease.comparisonId, lease.shownLeft);
     const done = await countDone(tx, { judgeId: judge.id });
@@ -105,12 +125,15 @@ interface AssignmentRow {
 }
 
 async function lockAssignment(tx: Tx, assignmentId: string): Promise<AssignmentRow | null> {
-  const r = await queryRows<AssignmentRow>(tx, sql`
+  const r = await queryRows<AssignmentRow>(
+    tx,
+    sql`
     select a.id, a.comparison_id, a.study_id, a.judge_id, a.status, a.shown_left, a.leased_at,
       s.axes, s.require_axes
     from assignments a join studies s on s.id = a.study_id
     where a.id = ${assignmentId} and a.run_id is null
-    for update of a`);
+    for update of a`,
+  );
   return r[0] ?? null;
 }
 
@@ -131,10 +154,13 @@ export async function submitVerdict(
     const a = await lockAssignment(tx, assignmentId);
     if (!a || a.study_id !== judge.studyId) throw new Errors.NotFound('assignment');
     for (const axis of Object.keys(body.axes)) {
-      if (!a.axes.includes(axis)) throw new Errors.BadVerdict(`unknown axis '${axis}' (axes: ${a.axes.join(', ')})`);
+      if (!a.axes.includes(axis))
+        throw new Errors.BadVerdict(`unknown axis '${axis}' (axes: ${a.axes.join(', ')})`);
     }
     if (a.require_axes && a.axes.some((axis) => body.axes[axis] === undefined)) {
-      throw new Errors.BadVerdict(`this study requires a verdict on every axis (${a.axes.join(', ')})`);
+      throw new Errors.BadVerdict(
+        `this study requires a verdict on every axis (${a.axes.join(', ')})`,
+      );
     }
     const winner = toSystemSide(body.winner, a.shown_left);
     const axes = Object.fromEntries(
@@ -201,7 +227,9 @@ export async function skipAssignment(
     if (!already) {
       if (a.judge_id !== judge.id) throw new Errors.LeaseLost();
       if (a.status === 'done') throw new Errors.VerdictConflict();
-      await tx.insert(skips).values({ comparisonId: a.comparison_id, judgeId: judge.id, reason, note: note ?? null });
+      await tx
+        .insert(skips)
+        .values({ comparisonId: a.comparison_id, judgeId: judge.id, reason, note: note ?? null });
       await releaseLease(tx, { assignmentId: a.id });
     }
     return { done: await countDone(tx, { judgeId: judge.id }) };

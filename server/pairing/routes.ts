@@ -14,6 +14,7 @@ export const pairingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: pairResultSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await pairStudy(app.db, request.params.studyId, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await pairStudy(app.db, request.params.studyId, request.body)),
   );
 };

@@ -13,13 +13,17 @@ export function planPairs(
   { base, allPairs }: { base?: string | undefined; allPairs: boolean },
 ): { base: SystemRow | null; pairs: Array<[SystemRow, SystemRow]> } {
   if (systems.length < 2) {
-    throw new Errors.PairingInvalid(`the study has ${systems.length} system(s); pairing needs at least two`);
+    throw new Errors.PairingInvalid(
+      `the study has ${systems.length} system(s); pairing needs at least two`,
+    );
   }
   let baseRow: SystemRow | null = null;
   if (base !== undefined) {
     baseRow = systems.find((s) => s.name === base) ?? null;
     if (!baseRow) {
-      throw new Errors.PairingInvalid(`no system named '${base}' (systems: ${systems.map((s) => s.name).join(', ')})`);
+      throw new Errors.PairingInvalid(
+        `no system named '${base}' (systems: ${systems.map((s) => s.name).join(', ')})`,
+      );
     }
   } else if (!allPairs) {
     baseRow = systems.find((s) => s.name === 'base') ?? null;
@@ -64,7 +68,12 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
       .values({
         studyId,
         seed,
-        options: { base: base?.name ?? null, allPairs: body.allPairs, sample: body.sample ?? null, k },
+        options: {
+          base: base?.name ?? null,
+          allPairs: body.allPairs,
+          sample: body.sample ?? null,
+          k,
+        },
         comparisonsCreated: 0,
         assignmentsCreated: 0,
       })
@@ -77,7 +86,9 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
       const sampleClause = body.sample
         ? sql`order by sha256(convert_to(${seed} || '|sample|' || i.external_id, 'UTF8')) limit ${body.sample}`
         : sql``;
-      const created = await queryRows<{ n: number; total: number }>(tx, sql`
+      const created = await queryRows<{ n: number; total: number }>(
+        tx,
+        sql`
         with eligible as (
           select i.id, i.external_id from items i
           join outputs oa on oa.item_id = i.id and oa.system_id = ${a.id}
@@ -90,12 +101,15 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
           on conflict do nothing
           returning 1
         )
-        select (select count(*)::int from inserted) as n, (select count(*)::int from eligible) as total`);
+        select (select count(*)::int from inserted) as n, (select count(*)::int from eligible) as total`,
+      );
       const row = created[0]!;
       comparisonsCreated += row.n;
       comparisonsExisting += row.total - row.n;
 
-      const slots = await queryRows<{ n: number }>(tx, sql`
+      const slots = await queryRows<{ n: number }>(
+        tx,
+        sql`
         with eligible as (
           select i.id, i.external_id from items i
           join outputs oa on oa.item_id = i.id and oa.system_id = ${a.id}
@@ -117,7 +131,8 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
           on conflict do nothing
           returning 1
         )
-        select count(*)::int as n from inserted`);
+        select count(*)::int as n from inserted`,
+      );
       assignmentsCreated += slots[0]!.n;
     }
     await tx.execute(sql`

@@ -25,7 +25,8 @@ export const authPlugin = fp(
       const token = bearerToken(request.headers.authorization);
       if (!token) throw new Errors.Unauthorized();
       if (await isAdminToken(app.db, { token })) return;
-      if (await getJudgeByToken(app.db, { token })) throw new Errors.Forbidden('a judge token cannot use admin routes');
+      if (await getJudgeByToken(app.db, { token }))
+        throw new Errors.Forbidden('a judge token cannot use admin routes');
       throw new Errors.Unauthorized();
     });
     app.decorate('requireJudge', async (request: FastifyRequest) => {
@@ -33,7 +34,8 @@ export const authPlugin = fp(
       if (!token) throw new Errors.Unauthorized();
       const judge = await getJudgeByToken(app.db, { token });
       if (!judge || judge.kind !== 'human') {
-        if (await isAdminToken(app.db, { token })) throw new Errors.Forbidden('an admin token cannot use judge routes');
+        if (await isAdminToken(app.db, { token }))
+          throw new Errors.Forbidden('an admin token cannot use judge routes');
         throw new Errors.Unauthorized();
       }
       if (judge.revokedAt) throw new Errors.InviteRevoked();

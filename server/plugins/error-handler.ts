@@ -1,5 +1,8 @@
 import fp from 'fastify-plugin';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
 
 /** Validation → 400 with the issues; coded errors → their status; anything else → 500 without internals. */
 export const errorHandlerPlugin = fp(
@@ -21,12 +24,16 @@ export const errorHandlerPlugin = fp(
         return reply.code(e.statusCode).send({ code: e.code, message: e.message });
       }
       if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-        return reply.code(e.statusCode).send({ code: e.code ?? 'TA_BAD_REQUEST', message: e.message });
+        return reply
+          .code(e.statusCode)
+          .send({ code: e.code ?? 'TA_BAD_REQUEST', message: e.message });
       }
       request.log.error({ err }, 'unhandled error');
       return reply.code(500).send({ code: 'TA_INTERNAL', message: 'internal error' });
     });
-    app.setNotFoundHandler((_request, reply) => reply.code(404).send({ code: 'TA_NOT_FOUND', message: 'not found' }));
+    app.setNotFoundHandler((_request, reply) =>
+      reply.code(404).send({ code: 'TA_NOT_FOUND', message: 'not found' }),
+    );
   },
   { name: 'error-handler' },
 );

@@ -14,9 +14,12 @@ export async function listJudgeSummaries(db: Tx, { studyId }: { studyId: string 
     quota: number | null;
     revoked: boolean;
     verdicts: number;
-  }>(db, sql`
+  }>(
+    db,
+    sql`
     select j.id, j.name, j.kind, j.quota, j.revoked_at is not null as revoked,
       (select count(*)::int from verdicts v where v.judge_id = j.id) as verdicts
-    from judges j where j.study_id = ${studyId} order by j.created_at`);
+    from judges j where j.study_id = ${studyId} order by j.created_at`,
+  );
   return result;
 }

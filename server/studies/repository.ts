@@ -54,7 +54,10 @@ export async function listSystems(db: Tx, { studyId }: { studyId: string }) {
   return db.select().from(systems).where(eq(systems.studyId, studyId)).orderBy(systems.name);
 }
 
-export async function getOrCreateSystem(db: Tx, { studyId, name }: { studyId: string; name: string }) {
+export async function getOrCreateSystem(
+  db: Tx,
+  { studyId, name }: { studyId: string; name: string },
+) {
   await db.insert(systems).values({ studyId, name }).onConflictDoNothing();
   const [row] = await db
     .select()
@@ -72,7 +75,9 @@ export async function countStudyContents(db: Tx, { studyId }: { studyId: string 
     assignments: number;
     verdicts: number;
     judges: number;
-  }>(db, sql`
+  }>(
+    db,
+    sql`
     select
       (select count(*)::int from systems where study_id = ${studyId}) as systems,
       (select count(*)::int from items where study_id = ${studyId}) as items,
@@ -81,7 +86,8 @@ export async function countStudyContents(db: Tx, { studyId }: { studyId: string 
          where c.study_id = ${studyId} and a.run_id is null) as assignments,
       (select count(*)::int from verdicts v join comparisons c on c.id = v.comparison_id
          where c.study_id = ${studyId}) as verdicts,
-      (select count(*)::int from judges where study_id = ${studyId}) as judges`);
+      (select count(*)::int from judges where study_id = ${studyId}) as judges`,
+  );
   const row = result[0];
   if (!row) throw new Error('count query returned nothing');
   return row;

@@ -14,7 +14,14 @@ export interface SeededStudy {
 /** A study with `items` items, each with one image and an output from every system. */
 export async function makeStudy(
   db: Db,
-  overrides: { name?: string; items?: number; systems?: string[]; k?: number; leaseSeconds?: number; axes?: string[] } = {},
+  overrides: {
+    name?: string;
+    items?: number;
+    systems?: string[];
+    k?: number;
+    leaseSeconds?: number;
+    axes?: string[];
+  } = {},
 ): Promise<SeededStudy> {
   const name = overrides.name ?? `study-${randomBytes(4).toString('hex')}`;
   const systemNames = overrides.systems ?? ['sft', 'base'];
@@ -41,15 +48,34 @@ export async function makeStudy(
       question: `Question ${start + k}?`,
       modality: (start + k) % 2 ? 'radiology' : 'pathology',
     }));
-    const rows = await db.insert(items).values(batch).returning({ id: items.id, externalId: items.externalId });
-    await db.insert(itemImages).values(
-      rows.map((r) => ({ itemId: r.id, position: 0, mime: 'image/png', sha256: 'x', bytes: png, byteLength: png.length })),
-    );
+    const rows = await db
+      .insert(items)
+      .values(batch)
+      .returning({ id: items.id, externalId: items.externalId });
+    await db
+      .insert(itemImages)
+      .values(
+        rows.map((r) => ({
+          itemId: r.id,
+          position: 0,
+          mime: 'image/png',
+          sha256: 'x',
+          bytes: png,
+          byteLength: png.length,
+        })),
+      );
     await db.insert(outputs).values(
       rows.flatMap((r) =>
         sys.map((s) => {
           const trace = `${r.externalId} trace by ${s.name}`;
-          return { itemId: r.id, systemId: s.id, trace, answer: `answer by ${s.name}`, traceLength: trace.length, answerLength: 10 };
+          return {
+            itemId: r.id,
+            systemId: s.id,
+            trace,
+            answer: `answer by ${s.name}`,
+            traceLength: trace.length,
+            answerLength: 10,
+          };
         }),
       ),
     );
@@ -57,7 +83,10 @@ export async function makeStudy(
   return { studyId: study!.id, name, systemIds };
 }
 
-export async function makePairedStudy(db: Db, overrides: Parameters<typeof makeStudy>[1] & { seed?: string } = {}) {
+export async function makePairedStudy(
+  db: Db,
+  overrides: Parameters<typeof makeStudy>[1] & { seed?: string } = {},
+) {
   const study = await makeStudy(db, overrides);
   const pairing = await pairStudy(db, study.studyId, {
     allPairs: false,
@@ -71,7 +100,11 @@ export async function makePairedStudy(db: Db, overrides: Parameters<typeof makeS
 export async function makeJudges(db: Db, studyId: string, count: number, quota?: number) {
   const out: Array<{ id: string; name: string; token: string }> = [];
   for (let i = 0; i < count; i++) {
-    const created = await createInvite(db, { studyId, name: `judge-${i}-${randomBytes(3).toString('hex')}`, quota });
+    const created = await createInvite(db, {
+      studyId,
+      name: `judge-${i}-${randomBytes(3).toString('hex')}`,
+      quota,
+    });
     out.push({ id: created!.judge.id, name: created!.judge.name, token: created!.token });
   }
   return out;

@@ -27,7 +27,9 @@ export default async function setup(project: TestProject): Promise<void> {
     if (process.env.CI === 'true') {
       throw new Error(`CI=true but PostgreSQL is unreachable at ${adminUrl()}: ${String(err)}`);
     }
-    process.stderr.write(`PostgreSQL unreachable (${String(err)}): integration tests run on PGlite only\n`);
+    process.stderr.write(
+      `PostgreSQL unreachable (${String(err)}): integration tests run on PGlite only\n`,
+    );
     project.provide('postgres', false);
     return;
   }

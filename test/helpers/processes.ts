@@ -11,7 +11,11 @@ export interface CliResult {
 }
 
 /** Runs `tracearena ARGS…` as a real child process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 120_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsxCli, 'scripts/cli.ts', ...args], {
       cwd: repoRoot,
@@ -36,7 +40,11 @@ export function startCli(
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 60_000,
-): Promise<{ child: ChildProcessWithoutNullStreams; stdout: () => string; match: RegExpMatchArray }> {
+): Promise<{
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  match: RegExpMatchArray;
+}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsxCli, 'scripts/cli.ts', ...args], {
       cwd: repoRoot,

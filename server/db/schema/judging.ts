@@ -122,9 +122,15 @@ export const assignments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('assignments_comparison_slot_run').on(t.comparisonId, t.slot, sql`coalesce(${t.runId}, '00000000-0000-0000-0000-000000000000'::uuid)`),
+    uniqueIndex('assignments_comparison_slot_run').on(
+      t.comparisonId,
+      t.slot,
+      sql`coalesce(${t.runId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+    ),
     // A judge never holds two slots of the same comparison.
-    uniqueIndex('assignments_comparison_judge').on(t.comparisonId, t.judgeId).where(sql`${t.judgeId} is not null`),
+    uniqueIndex('assignments_comparison_judge')
+      .on(t.comparisonId, t.judgeId)
+      .where(sql`${t.judgeId} is not null`),
     index('assignments_queue_idx')
       .on(t.studyId, t.priority, t.queuePos)
       .where(sql`${t.runId} is null and ${t.status} <> 'done'`),

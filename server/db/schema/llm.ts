@@ -15,7 +15,8 @@ import { createdAt } from './columns.ts';
 import { assignments, judges } from './judging.ts';
 import { studies } from './studies.ts';
 
-export type LlmRunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'budget_exhausted' | 'cancelled';
+export type LlmRunStatus =
+  'pending' | 'running' | 'completed' | 'failed' | 'budget_exhausted' | 'cancelled';
 
 /** An automated LLM-judge run. Config never holds an API key, only the name of its variable. */
 export const llmRuns = pgTable(
@@ -100,4 +101,3 @@ export const llmAttempts = pgTable(
     check('llm_attempts_shown_left', sql`${t.shownLeft} in ('a','b')`),
   ],
 );
-

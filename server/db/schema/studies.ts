@@ -12,13 +12,15 @@ import {
 } from 'drizzle-orm/pg-core';
 import { bytea, createdAt } from './columns.ts';
 
-
 export const studies = pgTable(
   'studies',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull().unique(),
-    axes: jsonb('axes').$type<string[]>().notNull().default(['perception', 'medical_knowledge', 'rationale']),
+    axes: jsonb('axes')
+      .$type<string[]>()
+      .notNull()
+      .default(['perception', 'medical_knowledge', 'rationale']),
     guidelines: text('guidelines').notNull().default(''),
     judgesPerComparison: smallint('judges_per_comparison').notNull().default(1),
     leaseSeconds: integer('lease_seconds').notNull().default(600),
@@ -42,7 +44,10 @@ export const systems = pgTable(
     name: text('name').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [unique('systems_study_name').on(t.studyId, t.name), check('systems_name_nonempty', sql`length(${t.name}) > 0`)],
+  (t) => [
+    unique('systems_study_name').on(t.studyId, t.name),
+    check('systems_name_nonempty', sql`length(${t.name}) > 0`),
+  ],
 );
 
 export const items = pgTable(
@@ -78,7 +83,10 @@ export const itemImages = pgTable(
     bytes: bytea('bytes').notNull(),
     byteLength: integer('byte_length').notNull(),
   },
-  (t) => [unique('item_images_item_position').on(t.itemId, t.position), check('item_images_position', sql`${t.position} >= 0`)],
+  (t) => [
+    unique('item_images_item_position').on(t.itemId, t.position),
+    check('item_images_position', sql`${t.position} >= 0`),
+  ],
 );
 
 export const outputs = pgTable(
@@ -97,7 +105,10 @@ export const outputs = pgTable(
     answerLength: integer('answer_length').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [unique('outputs_item_system').on(t.itemId, t.systemId), index('outputs_system_idx').on(t.systemId)],
+  (t) => [
+    unique('outputs_item_system').on(t.itemId, t.systemId),
+    index('outputs_system_idx').on(t.systemId),
+  ],
 );
 
 export const imports = pgTable(
@@ -115,5 +126,8 @@ export const imports = pgTable(
     outputsCreated: integer('outputs_created').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('imports_study_idx').on(t.studyId), check('imports_format', sql`${t.format} in ('jsonl','json','csv')`)],
+  (t) => [
+    index('imports_study_idx').on(t.studyId),
+    check('imports_format', sql`${t.format} in ('jsonl','json','csv')`),
+  ],
 );

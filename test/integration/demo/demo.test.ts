@@ -26,11 +26,16 @@ describe('tracearena demo on PGlite', () => {
       const token = new URL(invite).hash.replace('#token=', '');
       expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ ok: true });
 
-      const next = await fetch(`${base}/api/judge/next`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const next = await fetch(`${base}/api/judge/next`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(next.status).toBe(200);
       const body = (await next.json()) as { assignment: typeof assignment };
       assignment = body.assignment;
-      const image = await fetch(`${base}${(body.assignment as unknown as { item: { images: string[] } }).item.images[0]}`);
+      const image = await fetch(
+        `${base}${(body.assignment as unknown as { item: { images: string[] } }).item.images[0]}`,
+      );
       expect(image.headers.get('content-type')).toBe('image/png');
 
       // The fine-tuned system's traces are the long, structured ones: pick it by content, as a judge would.
@@ -48,7 +53,10 @@ describe('tracearena demo on PGlite', () => {
 
     const exported = await runCli(['export', '--study', 'demo', '--data', dir]);
     expect(exported.code).toBe(0);
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     const [record] = lines;
     expect(record).toMatchObject({ a: 'sft', b: 'base', judge: 'dr-ada', judge_kind: 'human' });

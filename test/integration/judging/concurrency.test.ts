@@ -13,10 +13,16 @@ const onPostgres = backends().includes('postgres') ? describe : describe.skip;
 async function post(base: string, path: string, token: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) };
+  return {
+    status: res.status,
+    body: res.status === 204 ? null : ((await res.json()) as { assignment: { id: string } }),
+  };
 }
 
 /** Checks the queue's invariants straight from the database. */
@@ -62,19 +68,29 @@ onPostgres('judging queue under real concurrency on PostgreSQL', () => {
     // Three waves of 100 simultaneous calls, each judge submitting what it got in between.
     for (let wave = 0; wave < 3; wave++) {
       const results = await Promise.all(judges.map((j) => post(base, '/api/judge/next', j.token)));
-      const leased = results.filter((r) => r.status === 200).map((r) => r.body!.assignment.id as string);
+      const leased = results
+        .filter((r) => r.status === 200)
+        .map((r) => r.body!.assignment.id as string);
       expect(new Set(leased).size).toBe(leased.length); // one assignment, one judge
       await Promise.all(
         results.map((r, i) =>
           r.status === 200
-            ? post(base, `/api/judge/assignments/${r.body!.assignment.id}/verdict`, judges[i]!.token, { winner: 'tie', axes: {} })
+            ? post(
+                base,
+                `/api/judge/assignments/${r.body!.assignment.id}/verdict`,
+                judges[i]!.token,
+                { winner: 'tie', axes: {} },
+              )
             : null,
         ),
       );
       await assertQueueInvariants(tdb, study.studyId, k);
     }
     // 40 comparisons × 3 slots = 120 verdicts at most, all handed out by now
-    const [{ n }] = (await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from verdicts`)) as [{ n: number }];
+    const [{ n }] = (await queryRows<{ n: number }>(
+      tdb.db,
+      sql`select count(*)::int as n from verdicts`,
+    )) as [{ n: number }];
     expect(n).toBe(120);
   });
 
@@ -84,7 +100,11 @@ onPostgres('judging queue under real concurrency on PostgreSQL', () => {
     const judges = await makeJudges(tdb.db, study.studyId, 20);
     const servers = await Promise.all(
       [0, 1].map(() =>
-        startCli(['serve', '--port', '0', '--database-url', tdb.url!], /listening on (http:\/\/\S+)/, { LOG_LEVEL: 'silent' }),
+        startCli(
+          ['serve', '--port', '0', '--database-url', tdb.url!],
+          /listening on (http:\/\/\S+)/,
+          { LOG_LEVEL: 'silent' },
+        ),
       ),
     );
     try {
@@ -97,10 +117,15 @@ onPostgres('judging queue under real concurrency on PostgreSQL', () => {
             const r = await post(url, '/api/judge/next', j.token);
             if (r.status === 204) return;
             expect(r.status).toBe(200);
-            const v = await post(urls[(i + step + 1) % 2]!, `/api/judge/assignments/${r.body!.assignment.id}/verdict`, j.token, {
-              winner: step % 2 ? 'left' : 'right',
-              axes: {},
-            });
+            const v = await post(
+              urls[(i + step + 1) % 2]!,
+              `/api/judge/assignments/${r.body!.assignment.id}/verdict`,
+              j.token,
+              {
+                winner: step % 2 ? 'left' : 'right',
+                axes: {},
+              },
+            );
             expect(v.status).toBe(200);
           }
         }),

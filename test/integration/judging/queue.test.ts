@@ -21,8 +21,12 @@ describe.each(backends())('judging queue on %s', (backend) => {
   });
 
   const next = (token: string) =>
-    app.inject({ method: 'POST', url: '/api/judge/next', headers: { authorization: `Bearer ${token}` } });
-  const verdict = (token: string, id: string, body: unknown) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/judge/next',
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const verdict = (token: string, id: string, body: Record<string, unknown>) =>
     app.inject({
       method: 'POST',
       url: `/api/judge/assignments/${id}/verdict`,
@@ -37,7 +41,10 @@ describe.each(backends())('judging queue on %s', (backend) => {
     expect(first.statusCode).toBe(200);
     const again = await next(judge!.token);
     expect(again.json().assignment.id).toBe(first.json().assignment.id);
-    const v = await verdict(judge!.token, first.json().assignment.id, { winner: 'left', axes: { perception: 'tie' } });
+    const v = await verdict(judge!.token, first.json().assignment.id, {
+      winner: 'left',
+      axes: { perception: 'tie' },
+    });
     expect(v.statusCode).toBe(200);
     expect(v.json()).toMatchObject({ ok: true, duplicate: false, progress: { done: 1 } });
     const second = await next(judge!.token);
@@ -54,10 +61,11 @@ describe.each(backends())('judging queue on %s', (backend) => {
       const leftIsSft = (res.assignment.left.trace as string).includes('by sft');
       const r = await verdict(judge!.token, id, { winner: 'left', axes: { rationale: 'right' } });
       expect(r.statusCode).toBe(200);
-      const [row] = await queryRows<{ winner: string; shown_left: string; axes: Record<string, string> }>(
-        tdb.db,
-        sql`select winner, shown_left, axes from verdicts where assignment_id = ${id}`,
-      );
+      const [row] = await queryRows<{
+        winner: string;
+        shown_left: string;
+        axes: Record<string, string>;
+      }>(tdb.db, sql`select winner, shown_left, axes from verdicts where assignment_id = ${id}`);
       expect(row!.shown_left).toBe(leftIsSft ? 'a' : 'b');
       expect(row!.winner).toBe(leftIsSft ? 'a' : 'b');
       expect(row!.axes.rationale).toBe(leftIsSft ? 'b' : 'a');
@@ -77,7 +85,10 @@ describe.each(backends())('judging queue on %s', (backend) => {
     const diff = await verdict(judge!.token, id, { ...body, winner: 'left' });
     expect(diff.statusCode).toBe(409);
     expect(diff.json().code).toBe('TA_VERDICT_CONFLICT');
-    const [{ n }] = (await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from verdicts where assignment_id = ${id}`)) as [{ n: number }];
+    const [{ n }] = (await queryRows<{ n: number }>(
+      tdb.db,
+      sql`select count(*)::int as n from verdicts where assignment_id = ${id}`,
+    )) as [{ n: number }];
     expect(n).toBe(1);
   });
 
@@ -86,7 +97,9 @@ describe.each(backends())('judging queue on %s', (backend) => {
     const [a, b] = await makeJudges(tdb.db, study.studyId, 2);
     const id = (await next(a!.token)).json().assignment.id;
     expect((await next(b!.token)).statusCode).toBe(204); // K = 1 and the only slot is leased
-    await tdb.db.execute(sql`update assignments set lease_expires_at = now() - interval '1 second' where id = ${id}`);
+    await tdb.db.execute(
+      sql`update assignments set lease_expires_at = now() - interval '1 second' where id = ${id}`,
+    );
     const taken = await next(b!.token);
     expect(taken.json().assignment.id).toBe(id);
     const late = await verdict(a!.token, id, { winner: 'left', axes: {} });
@@ -142,7 +155,11 @@ describe.each(backends())('judging queue on %s', (backend) => {
     const admin = await createAdminToken(tdb.db);
     expect((await next(admin)).statusCode).toBe(403);
     expect((await next('nonsense')).statusCode).toBe(401);
-    const adminRoute = await app.inject({ method: 'GET', url: '/api/studies', headers: { authorization: `Bearer ${judge!.token}` } });
+    const adminRoute = await app.inject({
+      method: 'GET',
+      url: '/api/studies',
+      headers: { authorization: `Bearer ${judge!.token}` },
+    });
     expect(adminRoute.statusCode).toBe(403);
     const revoke = await app.inject({
       method: 'POST',

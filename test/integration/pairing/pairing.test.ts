@@ -6,7 +6,14 @@ import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.
 import { makeStudy } from '../../helpers/factories.ts';
 import { runCli } from '../../helpers/processes.ts';
 
-type PlanRow = { item: string; a: string; b: string; slot: number; shown_left: string; queue_pos: string };
+type PlanRow = {
+  item: string;
+  a: string;
+  b: string;
+  slot: number;
+  shown_left: string;
+  queue_pos: string;
+};
 
 async function plan(tdb: TestDatabase, studyId: string): Promise<PlanRow[]> {
   return queryRows<PlanRow>(
@@ -27,7 +34,12 @@ describe.each(backends())('blind pairing on %s', (backend) => {
 
   it('pairs every candidate against the base with K slots, sides drawn from the seed and balanced', async () => {
     const s = await makeStudy(tdb.db, { items: 200, systems: ['sft', 'dpo', 'base'] });
-    const result = await pairStudy(tdb.db, s.studyId, { base: 'base', allPairs: false, seed: 's1', judgesPerComparison: 3 });
+    const result = await pairStudy(tdb.db, s.studyId, {
+      base: 'base',
+      allPairs: false,
+      seed: 's1',
+      judgesPerComparison: 3,
+    });
     expect(result.pairs).toEqual([
       { a: 'dpo', b: 'base' },
       { a: 'sft', b: 'base' },
@@ -44,15 +56,43 @@ describe.each(backends())('blind pairing on %s', (backend) => {
     const s1 = await makeStudy(tdb.db, { items: 50 });
     const s2 = await makeStudy(tdb.db, { items: 50 });
     const s3 = await makeStudy(tdb.db, { items: 50 });
-    await pairStudy(tdb.db, s1.studyId, { base: 'base', allPairs: false, seed: 'same', judgesPerComparison: 2, sample: 20 });
-    await pairStudy(tdb.db, s2.studyId, { base: 'base', allPairs: false, seed: 'same', judgesPerComparison: 2, sample: 20 });
-    await pairStudy(tdb.db, s3.studyId, { base: 'base', allPairs: false, seed: 'other', judgesPerComparison: 2, sample: 20 });
+    await pairStudy(tdb.db, s1.studyId, {
+      base: 'base',
+      allPairs: false,
+      seed: 'same',
+      judgesPerComparison: 2,
+      sample: 20,
+    });
+    await pairStudy(tdb.db, s2.studyId, {
+      base: 'base',
+      allPairs: false,
+      seed: 'same',
+      judgesPerComparison: 2,
+      sample: 20,
+    });
+    await pairStudy(tdb.db, s3.studyId, {
+      base: 'base',
+      allPairs: false,
+      seed: 'other',
+      judgesPerComparison: 2,
+      sample: 20,
+    });
     const p1 = await plan(tdb, s1.studyId);
     expect(p1).toHaveLength(40);
     expect(await plan(tdb, s2.studyId)).toEqual(p1);
     expect(await plan(tdb, s3.studyId)).not.toEqual(p1);
-    const again = await pairStudy(tdb.db, s1.studyId, { base: 'base', allPairs: false, seed: 'same', judgesPerComparison: 2, sample: 20 });
-    expect(again).toMatchObject({ comparisonsCreated: 0, comparisonsExisting: 20, assignmentsCreated: 0 });
+    const again = await pairStudy(tdb.db, s1.studyId, {
+      base: 'base',
+      allPairs: false,
+      seed: 'same',
+      judgesPerComparison: 2,
+      sample: 20,
+    });
+    expect(again).toMatchObject({
+      comparisonsCreated: 0,
+      comparisonsExisting: 20,
+      assignmentsCreated: 0,
+    });
   });
 
   it('compares all pairs with --all-pairs and refuses an unknown base', async () => {
@@ -60,21 +100,53 @@ describe.each(backends())('blind pairing on %s', (backend) => {
     const result = await pairStudy(tdb.db, s.studyId, { allPairs: true, seed: '0' });
     expect(result.pairs).toHaveLength(3);
     expect(result.comparisonsCreated).toBe(15);
-    await expect(pairStudy(tdb.db, s.studyId, { base: 'nope', allPairs: false, seed: '0' })).rejects.toThrow(/no system named 'nope'/);
+    await expect(
+      pairStudy(tdb.db, s.studyId, { base: 'nope', allPairs: false, seed: '0' }),
+    ).rejects.toThrow(/no system named 'nope'/);
   });
 
-  it.runIf(backend === 'postgres')('the CLI pairs and invites, and names a bad study in one line with exit code 2', async () => {
-    const s = await makeStudy(tdb.db, { items: 3, name: 'cli-study' });
-    const paired = await runCli(['pair', '--study', 'cli-study', '--seed', '7', '--judges-per-comparison', '2', '--database-url', tdb.url!]);
-    expect(paired.stderr).toBe('');
-    expect(paired.stdout).toMatch(/paired sft vs base: 3 new comparisons \(0 existing\), 6 new assignments, seed '7'/);
-    const invite = await runCli(['invite', '--study', 'cli-study', '--name', 'dr-x', '--quota', '2', '--database-url', tdb.url!]);
-    expect(invite.stdout).toMatch(/^http:\/\/127\.0\.0\.1:8080\/judge#token=ta_judge_\S+\n$/);
-    const [row] = await queryRows<{ token_hash: string; quota: number }>(tdb.db, sql`select token_hash, quota from judges where study_id = ${s.studyId}`);
-    expect(row!.quota).toBe(2);
-    expect(invite.stdout).not.toContain(row!.token_hash);
-    const bad = await runCli(['pair', '--study', 'nope', '--database-url', tdb.url!]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^tracearena: no study named 'nope' \(studies: .*cli-study.*\)\n$/);
-  });
+  it.runIf(backend === 'postgres')(
+    'the CLI pairs and invites, and names a bad study in one line with exit code 2',
+    async () => {
+      const s = await makeStudy(tdb.db, { items: 3, name: 'cli-study' });
+      const paired = await runCli([
+        'pair',
+        '--study',
+        'cli-study',
+        '--seed',
+        '7',
+        '--judges-per-comparison',
+        '2',
+        '--database-url',
+        tdb.url!,
+      ]);
+      expect(paired.stderr).toBe('');
+      expect(paired.stdout).toMatch(
+        /paired sft vs base: 3 new comparisons \(0 existing\), 6 new assignments, seed '7'/,
+      );
+      const invite = await runCli([
+        'invite',
+        '--study',
+        'cli-study',
+        '--name',
+        'dr-x',
+        '--quota',
+        '2',
+        '--database-url',
+        tdb.url!,
+      ]);
+      expect(invite.stdout).toMatch(/^http:\/\/127\.0\.0\.1:8080\/judge#token=ta_judge_\S+\n$/);
+      const [row] = await queryRows<{ token_hash: string; quota: number }>(
+        tdb.db,
+        sql`select token_hash, quota from judges where study_id = ${s.studyId}`,
+      );
+      expect(row!.quota).toBe(2);
+      expect(invite.stdout).not.toContain(row!.token_hash);
+      const bad = await runCli(['pair', '--study', 'nope', '--database-url', tdb.url!]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(
+        /^tracearena: no study named 'nope' \(studies: .*cli-study.*\)\n$/,
+      );
+    },
+  );
 });
