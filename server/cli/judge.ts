@@ -1,0 +1,181 @@
+import { Option, type Command } from 'commander';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../db/client.ts';
+import { DEFAULTS, type RunOptions } from '../llm/config.ts';
+import { loadPriceFile, type PriceTable } from '../llm/prices.ts';
+import { runJudging, type RunProgress, type RunSummary } from '../llm/runner.ts';
+import { loadTemplate } from '../llm/template.ts';
+import type { ProviderName } from '../llm/types.ts';
+import { addDbOptions, CliError, parseIntOption, requireStudy, withDatabase, type DbOptions } from './common.ts';
+import { createProgress } from './progress.ts';
+
+interface JudgeOptions extends DbOptions {
+  study: string;
+  model: string[];
+  baseUrl?: string;
+  provider: ProviderName;
+  apiKeyEnv?: string;
+  concurrency: number;
+  rpm?: number;
+  swap?: boolean;
+  maxCost?: number;
+  template?: string;
+  withReference?: boolean;
+  temperature: number;
+  maxTokens: number;
+  seed?: number;
+  prices?: string;
+  structured: boolean;
+  leaseSeconds: number;
+  timeout: number;
+  maxRetries: number;
+}
+
+const parseNumber = (name: string, min = 0) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new CliError(`option '${name}': expected a number >= ${min}, got '${value}'`, 2);
+  return n;
+};
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('judge')
+    .description(
+      'Run LLM judges over a study (resumable: run the same command again to finish). Each model is one judge; ' +
+        'judges see "Response A / Response B", never system names; the API key is read from an environment variable and never stored.',
+    )
+    .requiredOption('--study <name>', 'study name')
+    .requiredOption('--model <model>', 'judge model (repeat for a panel: --model a --model b)', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(new Option('--provider <provider>', 'API protocol').choices(['openai', 'anthropic']).default('openai'))
+    .option('--base-url <url>', 'OpenAI-compatible or Anthropic base URL (vLLM, llama.cpp, Ollama, a gateway…)')
+    .option('--api-key-env <VAR>', 'environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)')
+    .option('--concurrency <n>', 'calls in flight', parseIntOption('--concurrency', 1), DEFAULTS.concurrency)
+    .option('--rpm <n>', 'requests per minute at most', parseIntOption('--rpm', 1))
+    .option('--swap', 'judge every comparison in both orders (position-bias control)')
+    .option('--max-cost <usd>', 'budget in USD; never exceeded (an estimate is reserved before each call)', parseNumber('--max-cost'))
+    .option('--template <file>', 'custom prompt template (see docs/llm-judging.md)')
+    .option('--with-reference', "show the item's reference answer to the judge")
+    .option('--temperature <t>', 'sampling temperature', parseNumber('--temperature'), DEFAULTS.temperature)
+    .option('--max-tokens <n>', 'output token limit per call', parseIntOption('--max-tokens', 1), DEFAULTS.maxTokens)
+    .option('--seed <s>', 'sampling seed, where the provider supports one', parseIntOption('--seed', 0))
+    .option('--prices <file>', 'JSON price table overriding the built-in one: {"model": {"input": USD/1M, "output": USD/1M}}')
+    .option('--no-structured', 'do not ask for JSON output (for servers without json_schema or tool support)')
+    .option('--lease-seconds <n>', 'lease on a comparison while it is judged', parseIntOption('--lease-seconds', 2), DEFAULTS.leaseSeconds)
+    .option('--timeout <ms>', 'deadline of one provider call attempt', parseIntOption('--timeout', 1), DEFAULTS.timeoutMs)
+    .option('--max-retries <n>', 'retries per call (429 honouring Retry-After, 5xx, timeouts, resets)', parseIntOption('--max-retries', 0), DEFAULTS.maxRetries);
+  addDbOptions(cmd).action(async (opts: JudgeOptions) => {
+    await withDatabase(opts, async (database, config) => {
+      const study = await requireStudy(database, opts.study);
+      const [count] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from comparisons where study_id = ${study.id}`);
+      if (!count?.n) throw new CliError(`study '${study.name}' has no comparisons: run 'tracearena pair --study ${study.name}' first`, 2);
+
+      const apiKeyEnv = opts.apiKeyEnv ?? (opts.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
+      // The CLI is the boundary that reads the key; it is handed to the SDK and nowhere else.
+      const apiKey = process.env[apiKeyEnv] || null;
+      if (!apiKey && !opts.baseUrl) throw new CliError(`set ${apiKeyEnv} (or name another variable with --api-key-env)`, 2);
+
+      let prices: PriceTable = {};
+      let template;
+      try {
+        if (opts.prices) prices = await loadPriceFile(opts.prices);
+        template = await loadTemplate(opts.template);
+      } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err), 2);
+      }
+
+      const runOptions: RunOptions = {
+        studyId: study.id,
+        provider: opts.provider,
+        models: opts.model,
+        baseUrl: opts.baseUrl ?? null,
+        apiKey,
+        apiKeyEnv,
+        concurrency: opts.concurrency,
+        rpm: opts.rpm ?? null,
+        swap: opts.swap ?? false,
+        maxCostUsd: opts.maxCost ?? null,
+        template,
+        withReference: opts.withReference ?? false,
+        temperature: opts.temperature,
+        maxTokens: opts.maxTokens,
+        seed: opts.seed ?? null,
+        structured: opts.structured,
+        prices,
+        leaseSeconds: opts.leaseSeconds,
+        timeoutMs: opts.timeout,
+        maxRetries: opts.maxRetries,
+        maxErrorAttempts: DEFAULTS.maxErrorAttempts,
+        databaseUrl: config.databaseUrl,
+      };
+
+      const controller = new AbortController();
+      let interrupted = 0;
+      const onSignal = () => {
+        interrupted++;
+        if (interrupted > 1) process.exit(130);
+        process.stderr.write('\nstopping: finishing the calls in flight (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+
+      let bar: ReturnType<typeof createProgress> | null = null;
+      const started = Date.now();
+      let startDone = 0;
+      let summary: RunSummary;
+      try {
+        summary = await runJudging(database, runOptions, {
+          signal: controller.signal,
+          onStart(run) {
+            startDone = run.done + run.failed;
+            process.stderr.write(`run ${run.id}: ${opts.model.join(', ')} on '${study.name}'${runOptions.swap ? ' (both orders)' : ''}\n`);
+            bar = createProgress({ label: 'judging', total: Math.max(run.total, 1) });
+          },
+          onProgress(p) {
+            const b = bar as ReturnType<typeof createProgress> | null;
+            if (!b) return;
+            b.setTotal(Math.max(p.total, 1));
+            b.update(p.done + p.failed, progressExtra(p, started, startDone));
+          },
+        });
+      } finally {
+        (bar as ReturnType<typeof createProgress> | null)?.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      process.stdout.write(`${summaryLine(summary)}\n`);
+      if (summary.status === 'budget_exhausted') process.exitCode = 3;
+      else if (summary.status === 'failed') process.exitCode = 1;
+      else if (summary.status === 'cancelled') process.exitCode = 130;
+    });
+  });
+}
+
+function progressExtra(p: RunProgress, started: number, startDone: number): string {
+  const finished = p.done + p.failed;
+  const seconds = (Date.now() - started) / 1000;
+  const rate = seconds > 0 ? (finished - startDone) / seconds : 0;
+  const left = Math.max(0, p.total - finished);
+  const eta = rate > 0 ? formatDuration(left / rate) : '?';
+  return `| ${rate.toFixed(1)}/s | ETA ${eta} | ${p.inputTokens + p.outputTokens} tok | $${p.costUsd.toFixed(4)}${p.failed ? ` | ${p.failed} failed` : ''}`;
+}
+
+function formatDuration(s: number): string {
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function summaryLine(s: RunSummary): string {
+  const reasons = Object.entries(s.failedByReason)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    `run ${s.runId} ${s.status}${s.error ? ` (${s.error})` : ''}`,
+    `${s.done}/${s.total} verdicts`,
+    `${s.failed} failed${reasons ? ` (${reasons})` : ''}`,
+    `${s.calls} calls, ${s.cached} cached`,
+    `${s.inputTokens} input + ${s.outputTokens} output tokens`,
+    `$${s.costUsd.toFixed(4)}`,
+  ].join(' | ');
+}

@@ -1,0 +1,216 @@
+import { sql } from 'drizzle-orm';
+import type PQueue from 'p-queue';
+import type { Db } from '../db/client.ts';
+import { cacheKey, getCachedResponse } from './cache.ts';
+import { parseVerdict } from './parse.ts';
+import { costOf, estimateCost, type Price } from './prices.ts';
+import { buildPrompt, promptSize, type ComparisonContent } from './prompt.ts';
+import { classifyError, type ProviderCallError } from './providers/errors.ts';
+import type { Provider } from './providers/provider.ts';
+import { recordResult, type CallResult } from './record.ts';
+import { reserveBudget, type LeasedSlot } from './repository.ts';
+import type { Template } from './template.ts';
+import type { JudgeSettings, ProviderReply } from './types.ts';
+
+export interface OrderContext {
+  db: Db;
+  runId: string;
+  studyId: string;
+  provider: Provider;
+  queue: PQueue;
+  template: Template;
+  withReference: boolean;
+  maxErrorAttempts: number;
+  budgeted: boolean;
+  redact: (s: string) => string;
+  isStopped: () => boolean;
+  onBudgetExhausted: () => void;
+  shouldNotify: () => boolean;
+  slot: LeasedSlot;
+  content: ComparisonContent;
+  shownLeft: 'a' | 'b';
+  settings: JudgeSettings;
+  price: Price | null;
+  priorErrors: number;
+  /**
+   * Marks this order finished (settled: a verdict or a final failure) and tells whether it was the
+   * slot's last open order with every order settled, so the slot is completed in the same transaction.
+   */
+  finishOrder: (settled: boolean) => boolean;
+}
+
+export type OrderEnd =
+  | {
+      kind: 'recorded';
+      settled: boolean;
+      inserted: boolean;
+      failedForGood: boolean;
+      paid: boolean;
+      cached: boolean;
+      inputTokens: number;
+      outputTokens: number;
+      costUsd: number;
+      transportError: boolean;
+      error: string | null;
+    }
+  | { kind: 'stopped' }
+  | { kind: 'fatal'; error: string };
+
+type CallOutcome =
+  | { kind: 'reply'; reply: ProviderReply; ms: number; reserved: number }
+  | { kind: 'error'; err: ProviderCallError; ms: number; reserved: number }
+  | { kind: 'stopped' };
+
+const RAW_LIMIT = 20_000;
+
+/** Judges one order of one slot: from the cache when possible, else one paid call (with retries). */
+export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
+  const { provider, settings, content, shownLeft } = ctx;
+  const prompt = buildPrompt(content, shownLeft, { template: ctx.template, withReference: ctx.withReference });
+  const body = provider.buildBody(prompt, settings, content.axes);
+  const key = cacheKey(provider.name, body);
+
+  const base = {
+    runId: ctx.runId,
+    studyId: ctx.studyId,
+    assignmentId: ctx.slot.id,
+    comparisonId: ctx.slot.comparisonId,
+    judgeId: ctx.slot.judgeId,
+    shownLeft,
+    leasedAt: ctx.slot.leasedAt,
+    cacheKey: key,
+  };
+
+  const hit = await getCachedResponse(ctx.db, { key });
+  if (hit) {
+    const reply = provider.fromBody(hit.response);
+    return recordReply(ctx, base, reply, { cached: true, ms: null, reserved: 0 });
+  }
+
+  let errors = ctx.priorErrors;
+  for (;;) {
+    if (ctx.isStopped()) {
+      ctx.finishOrder(false);
+      return { kind: 'stopped' };
+    }
+    const estimate = ctx.budgeted
+      ? estimateCost({ ...promptSize(prompt), maxTokens: settings.maxTokens }, ctx.price)
+      : 0;
+    const outcome = await ctx.queue.add(async (): Promise<CallOutcome> => {
+      if (ctx.isStopped()) return { kind: 'stopped' };
+      if (ctx.budgeted && !(await reserveBudget(ctx.db, { runId: ctx.runId, amount: estimate }))) {
+        ctx.onBudgetExhausted();
+        return { kind: 'stopped' };
+      }
+      const t0 = performance.now();
+      try {
+        const reply = await provider.call(body);
+        return { kind: 'reply', reply, ms: Math.round(performance.now() - t0), reserved: estimate };
+      } catch (err) {
+        return { kind: 'error', err: classifyError(err, ctx.redact), ms: Math.round(performance.now() - t0), reserved: estimate };
+      }
+    });
+    if (outcome.kind === 'stopped') {
+      ctx.finishOrder(false);
+      return { kind: 'stopped' };
+    }
+    if (outcome.kind === 'reply') {
+      return recordReply(ctx, base, outcome.reply, { cached: false, ms: outcome.ms, reserved: outcome.reserved });
+    }
+
+    errors++;
+    const err = outcome.err;
+    const finalFailure = !err.fatal && errors >= ctx.maxErrorAttempts;
+    const completeSlot = err.fatal ? (ctx.finishOrder(false), false) : finalFailure ? ctx.finishOrder(true) : false;
+    const result: CallResult = {
+      ...base,
+      outcome: 'error',
+      verdict: null,
+      cached: false,
+      cacheEntry: null,
+      raw: null,
+      error: err.message,
+      httpStatus: err.status,
+      latencyMs: outcome.ms,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: 0,
+      reservedUsd: outcome.reserved,
+      paid: true,
+      failedForGood: finalFailure,
+      completeSlot,
+      notify: false,
+    };
+    await recordResult(ctx.db, result);
+    if (err.fatal) return { kind: 'fatal', error: err.message };
+    if (finalFailure) {
+      return {
+        kind: 'recorded',
+        settled: true,
+        inserted: false,
+        failedForGood: true,
+        paid: true,
+        cached: false,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        transportError: true,
+        error: err.message,
+      };
+    }
+  }
+}
+
+async function recordReply(
+  ctx: OrderContext,
+  base: Pick<CallResult, 'runId' | 'studyId' | 'assignmentId' | 'comparisonId' | 'judgeId' | 'shownLeft' | 'leasedAt' | 'cacheKey'>,
+  reply: ProviderReply,
+  { cached, ms, reserved }: { cached: boolean; ms: number | null; reserved: number },
+): Promise<OrderEnd> {
+  const verdict = reply.refusal ? null : parseVerdict(reply, ctx.content.axes);
+  const outcome = reply.refusal ? 'refused' : verdict ? 'ok' : 'parse_failed';
+  const paid = !cached;
+  const costUsd = paid ? costOf(reply.usage, ctx.price) : 0;
+  const completeSlot = ctx.finishOrder(true);
+  const inserted = await recordResult(ctx.db, {
+    ...base,
+    outcome,
+    verdict,
+    cached,
+    cacheEntry:
+      paid && outcome === 'ok' ? { provider: ctx.provider.name, model: ctx.settings.model, body: reply.body } : null,
+    raw: (reply.refusal ?? reply.text).slice(0, RAW_LIMIT),
+    error: null,
+    httpStatus: cached ? null : 200,
+    latencyMs: ms,
+    usage: reply.usage,
+    costUsd,
+    reservedUsd: reserved,
+    paid,
+    failedForGood: outcome !== 'ok',
+    completeSlot,
+    notify: ctx.shouldNotify(),
+  });
+  return {
+    kind: 'recorded',
+    settled: true,
+    inserted,
+    failedForGood: outcome !== 'ok',
+    paid,
+    cached,
+    inputTokens: paid ? reply.usage.inputTokens : 0,
+    outputTokens: paid ? reply.usage.outputTokens : 0,
+    costUsd,
+    transportError: false,
+    error: null,
+  };
+}
+
+export async function markSlotsDone(db: Db, { ids }: { ids: string[] }): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`
+    update assignments set status = 'done', completed_at = now(), lease_expires_at = null
+    where id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
+}

@@ -1,0 +1,38 @@
+/**
+ * A failed provider call, after the SDK's own retries. `fatal` errors (bad key, unknown model, a
+ * request the provider rejects) stop the whole run: every other call would fail the same way.
+ */
+export class ProviderCallError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly fatal: boolean,
+  ) {
+    super(message);
+    this.name = 'ProviderCallError';
+  }
+}
+
+const FATAL_STATUSES = new Set([400, 401, 402, 403, 404, 405, 413, 422]);
+
+/** Maps an SDK error (both SDKs share the shape: `status` on API errors) to a ProviderCallError. */
+export function classifyError(err: unknown, redact: (s: string) => string): ProviderCallError {
+  if (err instanceof ProviderCallError) return err;
+  const e = err as { status?: unknown; message?: unknown; name?: unknown; constructor?: { name?: string } };
+  const status = typeof e?.status === 'number' ? e.status : null;
+  const kind = e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error');
+  const raw = typeof e?.message === 'string' ? e.message : String(err);
+  const message = redact(`${kind}: ${raw}`).slice(0, 500);
+  if (status !== null) return new ProviderCallError(message, status, FATAL_STATUSES.has(status));
+  // Connection resets, timeouts and unreadable (malformed or truncated) bodies are worth another try.
+  return new ProviderCallError(message, null, false);
+}
+
+/** Removes the API key, and anything shaped like one, from text that may be stored or logged. */
+export function makeRedactor(apiKey: string | null): (s: string) => string {
+  return (s: string) => {
+    let out = s;
+    if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[redacted]');
+    return out.replace(/\b(sk|sk-ant|sk-proj|key)-[A-Za-z0-9_*.-]{6,}/g, '[redacted]');
+  };
+}

@@ -1,0 +1,384 @@
+import PQueue from 'p-queue';
+import type { Database } from '../db/client.ts';
+import { getStudyById } from '../studies/repository.ts';
+import { judgeName, judgeSettings, runFingerprint, type RunOptions } from './config.ts';
+import { joinRun } from './liveness.ts';
+import { priceFor, type Price } from './prices.ts';
+import { createProvider } from './providers/provider.ts';
+import { makeRedactor } from './providers/errors.ts';
+import {
+  countUnfinishedSlots,
+  ensureRunSlots,
+  failuresByReason,
+  getRunByFingerprint,
+  getRunById,
+  insertRun,
+  leaseRunSlots,
+  loadComparisonContents,
+  pruneBlockedSlots,
+  reclaimRun,
+  recountRun,
+  releaseSlots,
+  renewLeases,
+  setRunStatus,
+  settledOrders,
+  updateRunBudget,
+  upsertLlmJudge,
+  type LeasedSlot,
+  type RunRow,
+} from './repository.ts';
+import { notifyRun } from './record.ts';
+import { markSlotsDone, processOrder, type OrderContext, type OrderEnd } from './order.ts';
+import type { LlmRunStatus } from '../db/schema/index.ts';
+import type { JudgeSettings, RunConfig } from './types.ts';
+import type { ComparisonContent } from './prompt.ts';
+
+export interface RunProgress {
+  total: number;
+  done: number;
+  failed: number;
+  calls: number;
+  cached: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface RunSummary extends RunProgress {
+  runId: string;
+  status: LlmRunStatus;
+  error: string | null;
+  failedByReason: Record<string, number>;
+  judges: string[];
+}
+
+export interface RunLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface RunHooks {
+  onProgress?: (p: RunProgress) => void;
+  /** Called once the run row exists (before any call), e.g. to answer an HTTP request with its id. */
+  onStart?: (run: RunRow) => void;
+  log?: RunLogger;
+  /** Aborting stops leasing; calls in flight finish and are stored; the run is left resumable. */
+  signal?: AbortSignal;
+}
+
+type StopReason = { kind: 'budget' } | { kind: 'failed'; error: string } | { kind: 'cancelled' };
+
+interface SlotState {
+  slot: LeasedSlot;
+  /** Orders not yet finished (decremented when an order's outcome is known, before it is stored). */
+  remaining: number;
+  /** Orders whose outcome is stored. */
+  open: number;
+  allSettled: boolean;
+}
+
+/** Creates or finds the run, its judges and its slots. Returns the run and its judges in slot order. */
+export async function prepareRun(database: Database, o: RunOptions) {
+  const db = database.db;
+  const study = await getStudyById(db, { id: o.studyId });
+  if (!study) throw new Error(`study ${o.studyId} not found`);
+  const settings = o.models.map((m) => judgeSettings(o, m));
+  const names = settings.map(judgeName);
+  if (new Set(names).size !== names.length) throw new Error('the same model is named twice');
+  const judgeIds: string[] = [];
+  for (const [i, s] of settings.entries()) {
+    judgeIds.push(await upsertLlmJudge(db, { studyId: study.id, name: names[i]!, config: { ...s } }));
+  }
+  const fingerprint = runFingerprint(o);
+  const config: RunConfig = {
+    fingerprint,
+    judges: settings.map((s, i) => ({ ...s, judgeId: judgeIds[i]!, name: names[i]! })),
+    swap: o.swap,
+    template: { hash: o.template.hash, source: o.template.source },
+    baseUrl: o.baseUrl,
+    apiKeyEnv: o.apiKeyEnv,
+    concurrency: o.concurrency,
+    rpm: o.rpm,
+    leaseSeconds: o.leaseSeconds,
+  };
+  let run = await getRunByFingerprint(db, { studyId: study.id, fingerprint });
+  if (run) await updateRunBudget(db, { runId: run.id, maxCostUsd: o.maxCostUsd });
+  else run = await insertRun(db, { studyId: study.id, config, maxCostUsd: o.maxCostUsd });
+  await ensureRunSlots(db, { runId: run.id, studyId: study.id, judgeIds, seed: fingerprint });
+  await pruneBlockedSlots(db, { runId: run.id, judgeIds });
+  return { run, judgeIds, names, settings, orders: (o.swap ? 2 : 1) as 1 | 2 };
+}
+
+/**
+ * Runs (or resumes) an LLM-judge run to the end: leases the run's slots in batches, asks each
+ * slot's judge model about each order, and stores verdicts and attempts as they come. Provider
+ * calls go through one p-queue (concurrency and requests per minute); all database work happens
+ * outside it, so C calls are in flight whenever work is left. Safe to run in several processes at
+ * once and to kill at any point: leases, unique verdicts and the response cache make a restart
+ * finish the work without duplicates and without paying twice for a stored response.
+ */
+export async function runJudging(database: Database, o: RunOptions, hooks: RunHooks = {}): Promise<RunSummary> {
+  const db = database.db;
+  const redact = makeRedactor(o.apiKey);
+  const prices = new Map<string, Price | null>(o.models.map((m) => [m, priceFor(m, o.prices)]));
+  if (o.maxCostUsd !== null) {
+    const unpriced = o.models.filter((m) => prices.get(m) === null);
+    if (unpriced.length) throw new Error(`no price for ${unpriced.join(', ')}: --max-cost needs one (add it with --prices FILE)`);
+  }
+  const { run, judgeIds, names, settings, orders } = await prepareRun(database, o);
+  const runId = run.id;
+  const studyId = run.studyId;
+
+  const liveness = await joinRun(database, {
+    runId,
+    databaseUrl: o.databaseUrl,
+    staleSeconds: o.leaseSeconds,
+    onAlone: () => reclaimRun(db, { runId }),
+  });
+  await recountRun(db, { runId, orders });
+  await setRunStatus(db, { runId, status: 'running' });
+  await notifyRun(db, { studyId, runId });
+  const startRow = (await getRunById(db, { id: runId }))!;
+  hooks.onStart?.(startRow);
+
+  const progress: RunProgress = {
+    total: startRow.total,
+    done: startRow.done,
+    failed: startRow.failed,
+    calls: startRow.calls,
+    cached: startRow.cachedCalls,
+    inputTokens: startRow.inputTokens,
+    outputTokens: startRow.outputTokens,
+    costUsd: startRow.costUsd,
+  };
+  hooks.onProgress?.({ ...progress });
+
+  const provider = await createProvider(o.provider, {
+    apiKey: o.apiKey,
+    baseUrl: o.baseUrl,
+    maxRetries: o.maxRetries,
+    timeoutMs: o.timeoutMs,
+  });
+  const queue = new PQueue({
+    concurrency: o.concurrency,
+    ...(o.rpm ? { intervalCap: 1, interval: Math.max(1, Math.floor(60_000 / o.rpm)) } : {}),
+  });
+
+  let stop: StopReason | null = null;
+  const requestStop = (reason: StopReason) => {
+    if (!stop) {
+      stop = reason;
+      hooks.log?.warn({ runId, reason: reason.kind }, 'llm run stopping');
+    }
+    wake();
+  };
+  const onAbort = () => requestStop({ kind: 'cancelled' });
+  if (hooks.signal?.aborted) onAbort();
+  hooks.signal?.addEventListener('abort', onAbort);
+
+  const held = new Map<string, SlotState>();
+  const inflight = new Set<Promise<void>>();
+  let wakeResolve: (() => void) | null = null;
+  const wake = () => {
+    const r = wakeResolve;
+    wakeResolve = null;
+    r?.();
+  };
+  const nextWake = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wakeResolve = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  let lastNotify = 0;
+  let consecutiveErrors = 0;
+  const breakerLimit = Math.max(10, o.concurrency * 2);
+
+  const ctxBase: Omit<OrderContext, 'slot' | 'content' | 'shownLeft' | 'settings' | 'price' | 'priorErrors' | 'finishOrder'> = {
+    db,
+    runId,
+    studyId,
+    provider,
+    queue,
+    template: o.template,
+    withReference: o.withReference,
+    maxErrorAttempts: o.maxErrorAttempts,
+    budgeted: o.maxCostUsd !== null,
+    redact,
+    isStopped: () => stop !== null,
+    onBudgetExhausted: () => requestStop({ kind: 'budget' }),
+    shouldNotify: () => {
+      const now = Date.now();
+      if (now - lastNotify < 250) return false;
+      lastNotify = now;
+      return true;
+    },
+  };
+
+  const onOrderEnd = (state: SlotState, end: OrderEnd) => {
+    if (end.kind === 'recorded') {
+      if (end.inserted) progress.done++;
+      if (end.failedForGood) progress.failed++;
+      if (end.paid) progress.calls++;
+      if (end.cached) progress.cached++;
+      progress.inputTokens += end.inputTokens;
+      progress.outputTokens += end.outputTokens;
+      progress.costUsd += end.costUsd;
+      if (end.transportError && end.failedForGood) consecutiveErrors++;
+      else if (!end.transportError) consecutiveErrors = 0;
+      if (consecutiveErrors >= breakerLimit) {
+        requestStop({ kind: 'failed', error: `the provider failed ${consecutiveErrors} times in a row; last error: ${end.error ?? 'unknown'}` });
+      }
+      hooks.onProgress?.({ ...progress });
+    }
+    if (end.kind === 'fatal') requestStop({ kind: 'failed', error: end.error });
+    state.open--;
+    if (state.open === 0) {
+      held.delete(state.slot.id);
+      if (!state.allSettled) pendingRelease.push(state.slot.id);
+    }
+    wake();
+  };
+  const pendingRelease: string[] = [];
+
+  const heartbeatMs = Math.max(200, Math.floor((o.leaseSeconds * 1000) / 3));
+  let heartbeatBusy = false;
+  const heartbeat = setInterval(() => {
+    if (heartbeatBusy) return;
+    heartbeatBusy = true;
+    void (async () => {
+      try {
+        await renewLeases(db, { runId, ids: [...held.keys()], leaseSeconds: o.leaseSeconds });
+        if (pendingRelease.length) await releaseSlots(db, { ids: pendingRelease.splice(0) });
+        await notifyRun(db, { studyId, runId });
+      } catch (err) {
+        hooks.log?.warn({ runId, err: redact(String(err)) }, 'llm run heartbeat failed');
+      } finally {
+        heartbeatBusy = false;
+      }
+    })();
+  }, heartbeatMs);
+
+  const target = Math.max(8, o.concurrency * 2);
+  const pendingOrders = () => [...held.values()].reduce((n, s) => n + s.open, 0);
+
+  try {
+    while (stop === null) {
+      const pending = pendingOrders();
+      if (pending >= target) {
+        await nextWake(1_000);
+        continue;
+      }
+      const limit = Math.max(1, Math.ceil((target - pending) / orders));
+      const leased = await leaseRunSlots(db, { runId, judgeIds, limit, leaseSeconds: o.leaseSeconds });
+      if (leased.length === 0) {
+        if (held.size > 0) {
+          await nextWake(1_000);
+          continue;
+        }
+        if ((await countUnfinishedSlots(db, { runId })) === 0) break;
+        // Another worker holds the rest, or slots were blocked by another run of the same judge.
+        await pruneBlockedSlots(db, { runId, judgeIds });
+        if ((await countUnfinishedSlots(db, { runId })) === 0) break;
+        await nextWake(Math.min(2_000, heartbeatMs));
+        continue;
+      }
+      await dispatch(leased);
+    }
+    await Promise.all([...inflight]);
+  } finally {
+    clearInterval(heartbeat);
+    hooks.signal?.removeEventListener('abort', onAbort);
+    await Promise.allSettled([...inflight]);
+    await releaseSlots(db, { ids: [...pendingRelease.splice(0), ...held.keys()] }).catch(() => undefined);
+  }
+
+  const finalStop = stop as StopReason | null;
+  await recountRun(db, { runId, orders });
+  const unfinished = await countUnfinishedSlots(db, { runId });
+  let status: LlmRunStatus;
+  let error: string | null = null;
+  if (finalStop?.kind === 'budget') status = 'budget_exhausted';
+  else if (finalStop?.kind === 'failed') {
+    status = 'failed';
+    error = redact(finalStop.error);
+  } else if (finalStop?.kind === 'cancelled') status = 'cancelled';
+  else status = unfinished === 0 ? 'completed' : 'running';
+  await setRunStatus(db, { runId, status, error, finished: status !== 'running' });
+  await notifyRun(db, { studyId, runId });
+  await liveness.release();
+
+  const row = (await getRunById(db, { id: runId }))!;
+  return {
+    runId,
+    status,
+    error,
+    judges: names,
+    total: row.total,
+    done: row.done,
+    failed: row.failed,
+    calls: row.calls,
+    cached: row.cachedCalls,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    costUsd: row.costUsd,
+    failedByReason: await failuresByReason(db, { runId }),
+  };
+
+  async function dispatch(leased: LeasedSlot[]): Promise<void> {
+    const contents = await loadComparisonContents(db, { comparisonIds: [...new Set(leased.map((l) => l.comparisonId))] });
+    const { settled, errors } = await settledOrders(db, {
+      runId,
+      assignmentIds: leased.map((l) => l.id),
+      maxErrorAttempts: o.maxErrorAttempts,
+    });
+    const completeNow: string[] = [];
+    for (const slot of leased) {
+      const content = contents.get(slot.comparisonId);
+      const order: Array<'a' | 'b'> = orders === 2 ? [slot.shownLeft, slot.shownLeft === 'a' ? 'b' : 'a'] : [slot.shownLeft];
+      const todo = order.filter((side) => !settled.has(`${slot.id}:${side}`));
+      if (!content || todo.length === 0) {
+        if (todo.length === 0) completeNow.push(slot.id);
+        continue;
+      }
+      const state: SlotState = { slot, remaining: todo.length, open: todo.length, allSettled: true };
+      held.set(slot.id, state);
+      for (const side of todo) startOrder(state, content, side, errors.get(`${slot.id}:${side}`) ?? 0);
+    }
+    if (completeNow.length) {
+      await markSlotsDone(db, { ids: completeNow });
+    }
+  }
+
+  function startOrder(state: SlotState, content: ComparisonContent, shownLeft: 'a' | 'b', priorErrors: number) {
+    const s: JudgeSettings = settings[state.slot.slot]!;
+    let finished = false;
+    const finishOrder = (settledOrder: boolean): boolean => {
+      if (finished) return false;
+      finished = true;
+      state.remaining--;
+      if (!settledOrder) state.allSettled = false;
+      return state.remaining === 0 && state.allSettled;
+    };
+    const p = processOrder({
+      ...ctxBase,
+      slot: state.slot,
+      content,
+      shownLeft,
+      settings: s,
+      price: prices.get(s.model) ?? null,
+      priorErrors,
+      finishOrder,
+    })
+      .catch((err: unknown): OrderEnd => {
+        finishOrder(false);
+        return { kind: 'fatal', error: redact(err instanceof Error ? err.message : String(err)) };
+      })
+      .then((end) => onOrderEnd(state, end));
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  }
+}
