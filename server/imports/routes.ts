@@ -48,6 +48,8 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   // Encapsulated: these parsers apply to this plugin's routes only.
   app.removeAllContentTypeParsers();
   await app.register(multipart, {
+    // image parts are named by their path relative to the data file (img/q-17.png)
+    preservePath: true,
     limits: { fileSize: 4 * 1024 * 1024 * 1024, files: 100_000, fields: 100, parts: 100_100 },
   });
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));

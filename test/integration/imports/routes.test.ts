@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../server/app.ts';
+import { createAdminToken } from '../../../server/auth/repository.ts';
+import { getOrCreateStudy } from '../../../server/studies/repository.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { countRows, item, jsonl, PNG } from './fixtures.ts';
+
+async function multipart(parts: Array<{ field: string; filename: string; content: string | Buffer }>) {
+  const form = new FormData();
+  for (const p of parts) form.append(p.field, new Blob([p.content]), p.filename);
+  const response = new Response(form);
+  return {
+    payload: Buffer.from(await response.arrayBuffer()),
+    contentType: response.headers.get('content-type') as string,
+  };
+}
+
+describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
+  let tdb: TestDatabase;
+  let app: FastifyInstance;
+  let auth: { authorization: string };
+  let studyId: string;
+  beforeAll(async () => {
+    tdb = await openTestDatabase(backend);
+    app = await buildApp({ database: tdb, logger: false });
+    auth = { authorization: `Bearer ${await createAdminToken(tdb.db)}` };
+    studyId = (await getOrCreateStudy(tdb.db, { name: 'uploads' })).id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await tdb.destroy();
+  });
+
+  it('imports a multipart upload of a data file with its images', async () => {
+    const body = await multipart([
+      { field: 'file', filename: 'items.jsonl', content: jsonl([item(1, { images: ['img/1.png'] }), item(2)]) },
+      { field: 'images', filename: 'img/1.png', content: PNG },
+    ]);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${studyId}/imports`,
+      headers: { ...auth, 'content-type': body.contentType },
+      payload: body.payload,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ file: 'items.jsonl', kind: 'items', itemsCreated: 2, outputsCreated: 4, imagesCreated: 1 });
+  });
+
+  it('imports a raw output file for a system named in the query', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${studyId}/imports?system=rl&filename=rl.jsonl`,
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      payload: jsonl([{ item: 'q-1', trace: 'rl trace', answer: 'a' }]),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ kind: 'outputs', format: 'jsonl', outputsCreated: 1, systems: ['rl'] });
+  });
+
+  it('answers 422 TA_IMPORT_BAD_RECORD naming file, line and field, and writes nothing', async () => {
+    const before = await countRows(tdb.db);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${studyId}/imports?filename=more.jsonl`,
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      payload: jsonl([item(3), item(4, { images: ['img/missing.png'] })]),
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({
+      code: 'TA_IMPORT_BAD_RECORD',
+      message: "more.jsonl:2: field 'images[0]': file not found: img/missing.png",
+    });
+    const json = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${studyId}/imports`,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '[\n{"id": "q-9", "question": "fine"},\n{"id": "q-10"}\n]',
+    });
+    expect(json.statusCode).toBe(422);
+    expect(json.json().message).toBe("upload:3: field 'question': expected a non-empty string");
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
+  it('refuses requests without the admin token and unknown studies', async () => {
+    const anon = await app.inject({ method: 'POST', url: `/api/studies/${studyId}/imports`, payload: '[]' });
+    expect(anon.statusCode).toBe(401);
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/api/studies/00000000-0000-4000-8000-000000000000/imports?format=jsonl',
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      payload: jsonl([item(1)]),
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+});
