@@ -36,11 +36,27 @@ export function collectUnits(t: VerdictTable): UnitJudgments {
   const llm: number[] = [];
   const aLeft: number[] = [];
   const bLeft: number[] = [];
+  const idx: number[] = [];
   for (let it = 0; it < t.items.size; it++) {
     const s0 = start[it] as number;
     const s1 = start[it + 1] as number;
     if (s1 - s0 < 2) continue;
-    const idx = Array.from(order.subarray(s0, s1)).sort((x, y) => (t.pair[x] as number) - (t.pair[y] as number) || (t.judge[x] as number) - (t.judge[y] as number));
+    // insertion sort by (pair, judge): groups are small, and this avoids a comparator sort per item
+    idx.length = 0;
+    for (let k = s0; k < s1; k++) {
+      const v = order[k] as number;
+      const pv = t.pair[v] as number;
+      const jv = t.judge[v] as number;
+      let pos = idx.length;
+      while (pos > 0) {
+        const w = idx[pos - 1] as number;
+        const pw = t.pair[w] as number;
+        if (pw < pv || (pw === pv && (t.judge[w] as number) <= jv)) break;
+        idx[pos] = w;
+        pos--;
+      }
+      idx[pos] = v;
+    }
     let u = 0;
     while (u < idx.length) {
       const p = t.pair[idx[u] as number] as number;
@@ -119,13 +135,14 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
   const fleiss = fleissKappa(r);
   const alpha = krippendorffAlphaNominal(r);
   // Cohen's kappa for every pair of judges on the units both rated
-  const shared = new Map<string, { j1: number; j2: number; x: number[]; y: number[] }>();
+  const shared = new Map<number, { j1: number; j2: number; x: number[]; y: number[] }>();
+  const judges = t.judges.size;
   for (let u = 0; u < unitCount; u++) {
     for (let a = r.unitStart[u] as number; a < (r.unitStart[u + 1] as number); a++) {
       for (let b = a + 1; b < (r.unitStart[u + 1] as number); b++) {
         const j1 = r.rater[a] as number;
         const j2 = r.rater[b] as number;
-        const key = `${j1},${j2}`;
+        const key = j1 * judges + j2;
         let entry = shared.get(key);
         if (!entry) {
           entry = { j1, j2, x: [], y: [] };

@@ -25,8 +25,39 @@ export function judgmentToVerdict(j: Judgment): VerdictInput {
   return v;
 }
 
+const SIDES = new Set(['a', 'b', 'tie']);
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isCount = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
+
+/**
+ * A plain-JavaScript check of the common, valid record: it accepts only what judgmentSchema
+ * accepts (a strict subset), so a million lines do not pay zod's cost; anything else goes through
+ * zod, which produces the error message.
+ */
+function fastJudgment(r: unknown): Judgment | null {
+  if (typeof r !== 'object' || r === null) return null;
+  const o = r as Record<string, unknown>;
+  if (!isName(o.item) || !isName(o.a) || !isName(o.b) || o.a === o.b || !isName(o.judge)) return null;
+  if (typeof o.winner !== 'string' || !SIDES.has(o.winner)) return null;
+  if (o.judge_kind !== 'human' && o.judge_kind !== 'llm') return null;
+  if (o.shown_left !== 'a' && o.shown_left !== 'b') return null;
+  if (o.modality !== undefined && !isName(o.modality)) return null;
+  if (!isCount(o.len_a) || !isCount(o.len_b)) return null;
+  if (o.strength !== undefined && o.strength !== 1 && o.strength !== 2) return null;
+  if (o.axes !== undefined) {
+    if (typeof o.axes !== 'object' || o.axes === null || Array.isArray(o.axes)) return null;
+    for (const [k, v] of Object.entries(o.axes)) if (k.length === 0 || typeof v !== 'string' || !SIDES.has(v)) return null;
+  }
+  return o as Judgment;
+}
+
 /** Validates one parsed record and adds it; throws `FILE:LINE: field 'x': reason`. */
 export function addJudgmentRecord(builder: VerdictTableBuilder, record: unknown, file: string, line: number): void {
+  const fast = fastJudgment(record);
+  if (fast) {
+    builder.add(judgmentToVerdict(fast));
+    return;
+  }
   const parsed = judgmentSchema.safeParse(record);
   if (!parsed.success) throw fromZodError(file, line, parsed.error);
   builder.add(judgmentToVerdict(parsed.data));

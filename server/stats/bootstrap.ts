@@ -1,6 +1,6 @@
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
 import { percentileInterval } from './percentile.ts';
-import { createResampler, groupClusters, type ResampleStrategy } from './resample.ts';
+import { createResampler, groupNumericPairs, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
 /** Verdicts grouped by item: each item's score sum and verdict count (ties dropped if excluded). */
@@ -22,9 +22,7 @@ export function bootstrapRatioReplicates(
   const k = clusters.sums.length;
   const out = new Float64Array(rounds);
   if (k === 0) return out.fill(Number.NaN);
-  const keys: string[] = new Array<string>(k);
-  for (let i = 0; i < k; i++) keys[i] = `${clusters.sums[i]}|${clusters.counts[i]}`;
-  const { groups, representative } = groupClusters(keys);
+  const { groups, representative } = groupNumericPairs(clusters.sums, clusters.counts);
   const g = representative.length;
   const gs = new Float64Array(g);
   const gc = new Float64Array(g);

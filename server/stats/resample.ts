@@ -1,5 +1,5 @@
 import stdlibBinomial from '@stdlib/random-base-binomial';
-import type { Rng } from './rng.ts';
+import { Xoshiro128, type Rng } from './rng.ts';
 
 /**
  * Clusters grouped by identical content. Resampling K clusters with replacement is the same as
@@ -34,6 +34,31 @@ export function groupClusters(keys: ArrayLike<string>): { groups: ClusterGroups;
     groupOf[i] = g;
   }
   return { groups: { clusters: keys.length, sizes: Float64Array.from(sizes), groupOf }, representative: Int32Array.from(reps) };
+}
+
+/** Groups clusters by a pair of numbers (score sum, verdict count) without building strings. */
+export function groupNumericPairs(x: Float64Array, y: Float64Array): { groups: ClusterGroups; representative: Int32Array } {
+  const index = new Map<number, Map<number, number>>();
+  const groupOf = new Int32Array(x.length);
+  const reps: number[] = [];
+  const sizes: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    let inner = index.get(y[i] as number);
+    if (!inner) {
+      inner = new Map();
+      index.set(y[i] as number, inner);
+    }
+    let g = inner.get(x[i] as number);
+    if (g === undefined) {
+      g = reps.length;
+      inner.set(x[i] as number, g);
+      reps.push(i);
+      sizes.push(0);
+    }
+    sizes[g]!++;
+    groupOf[i] = g;
+  }
+  return { groups: { clusters: x.length, sizes: Float64Array.from(sizes), groupOf }, representative: Int32Array.from(reps) };
 }
 
 /** Every cluster its own group: the plain index-resampling path. */
@@ -74,11 +99,20 @@ export function createResampler(groups: ClusterGroups, rng: Rng, strategy: Resam
     };
   }
   const groupOf = groups.groupOf;
+  const draws = new Int32Array(Math.min(k, 65536));
+  const fill = rng instanceof Xoshiro128 ? (buf: Int32Array) => rng.fillInts(buf, k) : (buf: Int32Array) => {
+    for (let i = 0; i < buf.length; i++) buf[i] = rng.nextInt(k);
+  };
   return (out) => {
     out.fill(0);
-    for (let i = 0; i < k; i++) {
-      const gi = groupOf[rng.nextInt(k)] as number;
-      out[gi] = (out[gi] as number) + 1;
+    for (let done = 0; done < k; done += draws.length) {
+      const batch = Math.min(draws.length, k - done);
+      const view = batch === draws.length ? draws : draws.subarray(0, batch);
+      fill(view);
+      for (let i = 0; i < batch; i++) {
+        const gi = groupOf[view[i] as number] as number;
+        out[gi] = (out[gi] as number) + 1;
+      }
     }
   };
 }

@@ -64,6 +64,36 @@ export class Xoshiro128 implements Rng {
     return result;
   }
 
+  /**
+   * Fills `out` with uniform indices in [0, n) (Lemire's method, as nextInt), keeping the state in
+   * locals: the hot loop of index resampling.
+   */
+  fillInts(out: Int32Array, n: number): void {
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    const threshold = (TWO32 - n) % n;
+    for (let i = 0; i < out.length; ) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const m = r * n;
+      const hi = Math.floor(m / TWO32);
+      if (m - hi * TWO32 < threshold) continue;
+      out[i++] = hi;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   nextFloat(): number {
     const hi = this.nextUint32() >>> 5;
     const lo = this.nextUint32() >>> 6;

@@ -1,0 +1,135 @@
+/**
+ * npm run bench:stats — the statistics engine against numpy on the same data in the same run:
+ *  1. clustered percentile bootstrap, 10,000 rounds over 450,000 verdicts on 450,000 items
+ *     (group-count multinomial path vs numpy's multinomial; and the O(K) index path vs numpy's
+ *     integers + gather, on fewer rounds);
+ *  2. Bradley–Terry maximum likelihood, 50 systems × 1,000,000 verdicts (Newton, ties half);
+ *  3. `tracearena stats` on judgments files of 100,000 and 1,000,000 lines (wall time, max RSS).
+ * Ratios are TypeScript time / numpy time (below 1: faster than numpy).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { fitBradleyTerry } from '../../server/stats/bradley-terry.ts';
+import { bootstrapRatioReplicates } from '../../server/stats/bootstrap.ts';
+import { addVerdict, emptyTotals } from '../../server/stats/pairwise-totals.ts';
+import { percentileInterval } from '../../server/stats/percentile.ts';
+import { createRng } from '../../server/stats/rng.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ta-bench-'));
+const ITEMS = 450_000;
+const ROUNDS = 10_000;
+const INDEX_ROUNDS = 500;
+const SYSTEMS = 50;
+const BT_VERDICTS = 1_000_000;
+
+function write(name: string, arr: Float64Array | Int32Array): void {
+  writeFileSync(join(dir, name), new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+}
+
+function time<T>(fn: () => T): { seconds: number; value: T } {
+  const t0 = process.hrtime.bigint();
+  const value = fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
+}
+
+// ------------------------------------------------------------------ data
+const gen = createRng(2024);
+const sums = new Float64Array(ITEMS);
+const counts = new Float64Array(ITEMS).fill(1);
+for (let i = 0; i < ITEMS; i++) {
+  const u = gen.nextFloat();
+  sums[i] = u < 0.08 ? 0.5 : u < 0.08 + 0.92 * 0.86 ? 1 : 0;
+}
+write('boot_sums.f64', sums);
+write('boot_counts.f64', counts);
+writeFileSync(join(dir, 'boot_rounds.txt'), String(ROUNDS));
+writeFileSync(join(dir, 'boot_index_rounds.txt'), String(INDEX_ROUNDS));
+
+const strengths = Float64Array.from({ length: SYSTEMS }, () => gen.nextFloat() * 3 - 1.5);
+strengths[0] = 0;
+const btA = new Int32Array(BT_VERDICTS);
+const btB = new Int32Array(BT_VERDICTS);
+const btS = new Float64Array(BT_VERDICTS);
+for (let v = 0; v < BT_VERDICTS; v++) {
+  const a = gen.nextInt(SYSTEMS);
+  let b = gen.nextInt(SYSTEMS - 1);
+  if (b >= a) b++;
+  btA[v] = a;
+  btB[v] = b;
+  const p = 1 / (1 + Math.exp(-((strengths[a] as number) - (strengths[b] as number))));
+  btS[v] = gen.nextFloat() < 0.1 ? 0.5 : gen.nextFloat() < p ? 1 : 0;
+}
+write('bt_a.i32', btA);
+write('bt_b.i32', btB);
+write('bt_s.f64', btS);
+writeFileSync(join(dir, 'bt_systems.txt'), String(SYSTEMS));
+
+// ------------------------------------------------------------------ TypeScript
+const bootMulti = time(() => {
+  const reps = bootstrapRatioReplicates({ sums, counts }, ROUNDS, createRng(1), 'auto');
+  return percentileInterval(reps, 0.95)?.interval;
+});
+const bootIndex = time(() => {
+  const reps = bootstrapRatioReplicates({ sums, counts }, INDEX_ROUNDS, createRng(1), 'index');
+  return percentileInterval(reps, 0.95)?.interval;
+});
+const bt = time(() => {
+  const tot = emptyTotals(SYSTEMS);
+  for (let v = 0; v < BT_VERDICTS; v++) addVerdict(tot, btA[v] as number, btB[v] as number, btS[v] as number);
+  return fitBradleyTerry(tot, 0);
+});
+
+// ------------------------------------------------------------------ numpy peer
+const peerEnv = { ...process.env };
+// Debian's OpenBLAS: the two variables go together; the peer runs with neither.
+delete peerEnv.OPENBLAS_CORETYPE;
+delete peerEnv.OPENBLAS_L2_SIZE;
+const peerOut = execFileSync('/usr/bin/python3', [new URL('./stats_peer.py', import.meta.url).pathname, dir], { env: peerEnv, encoding: 'utf8', maxBuffer: 1 << 26 });
+const peer = JSON.parse(peerOut) as {
+  boot_multinomial: { seconds: number; ci: [number, number] };
+  boot_index: { seconds: number; ci: [number, number] };
+  bt: { seconds: number; iterations: number; scores: number[] };
+};
+
+const btScores = bt.value.value?.scores ?? new Float64Array(SYSTEMS);
+let maxDiff = 0;
+for (let s = 0; s < SYSTEMS; s++) maxDiff = Math.max(maxDiff, Math.abs((btScores[s] as number) - (peer.bt.scores[s] as number)));
+
+const fmt = (x: number) => `${x.toFixed(3)} s`;
+const ci = (c: readonly number[] | undefined) => (c ? `[${c.map((v) => v.toFixed(5)).join(', ')}]` : '—');
+console.log(`data in ${dir}`);
+console.table([
+  { benchmark: `bootstrap ${ROUNDS} rounds × ${ITEMS} items (multinomial counts)`, typescript: fmt(bootMulti.seconds), numpy: fmt(peer.boot_multinomial.seconds), 'ts/numpy': (bootMulti.seconds / peer.boot_multinomial.seconds).toFixed(3), 'ts CI': ci(bootMulti.value), 'numpy CI': ci(peer.boot_multinomial.ci) },
+  { benchmark: `bootstrap ${INDEX_ROUNDS} rounds × ${ITEMS} items (index resampling)`, typescript: fmt(bootIndex.seconds), numpy: fmt(peer.boot_index.seconds), 'ts/numpy': (bootIndex.seconds / peer.boot_index.seconds).toFixed(3), 'ts CI': ci(bootIndex.value), 'numpy CI': ci(peer.boot_index.ci) },
+  { benchmark: `Bradley–Terry ${SYSTEMS} systems × ${BT_VERDICTS} verdicts`, typescript: fmt(bt.seconds), numpy: fmt(peer.bt.seconds), 'ts/numpy': (bt.seconds / peer.bt.seconds).toFixed(3), 'ts CI': `iterations ${bt.value.value?.iterations}`, 'numpy CI': `iterations ${peer.bt.iterations}, max |Δscore| ${maxDiff.toExponential(1)}` },
+]);
+
+// ------------------------------------------------------------------ stats CLI on large judgments files
+async function judgmentsFile(lines: number): Promise<string> {
+  const path = join(dir, `judgments-${lines}.jsonl`);
+  const out = createWriteStream(path);
+  const judges = ['dr-lee', 'dr-kim', 'dr-roy', 'gpt-judge', 'claude-judge'];
+  for (let i = 0; i < lines; i++) {
+    const judge = judges[i % 5] as string;
+    const u = gen.nextFloat();
+    const line = `{"item":"q-${Math.floor(i / 2)}","a":"sft","b":"base","winner":"${u < 0.1 ? 'tie' : u < 0.85 ? 'a' : 'b'}","judge":"${judge}","judge_kind":"${i % 5 >= 3 ? 'llm' : 'human'}","shown_left":"${i % 2 ? 'a' : 'b'}","axes":{"perception":"a","rationale":"${u < 0.5 ? 'a' : 'b'}"},"modality":"${i % 3 ? 'radiology' : 'pathology'}","len_a":${300 + (i % 700)},"len_b":${280 + (i % 500)}}\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return path;
+}
+
+const cli = new URL('../cli.ts', import.meta.url).pathname;
+for (const lines of [100_000, 1_000_000]) {
+  const path = await judgmentsFile(lines);
+  const t0 = Date.now();
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', cli, 'stats', path, '--format', 'json', '--out', join(dir, 'report.json')], { encoding: 'utf8' });
+  const seconds = (Date.now() - t0) / 1000;
+  const rssKb = Number(run.stderr.trim().split('\n').pop());
+  console.log(`stats on ${lines.toLocaleString('en-US')} lines (2 verdicts per item, clustered bootstrap, 2000 rounds): ${seconds.toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`);
+}
+rmSync(dir, { recursive: true, force: true });
