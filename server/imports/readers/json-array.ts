@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { verifyFile } from 'stream-json/file/verifier.js';
 import { jsonParser, type Token } from 'stream-json/parser.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { ImportError } from '../import-error.ts';
@@ -21,7 +22,11 @@ function outputsOf<T>(result: unknown): T[] {
  * newline, so no structural token waits at the buffer's tail), which gives each record the line it
  * starts on and each syntax error the line it is on.
  */
-export async function* readJsonArray(path: string, displayName: string, tap?: SourceTap): AsyncGenerator<RawRecord> {
+export async function* readJsonArray(
+  path: string,
+  displayName: string,
+  tap?: SourceTap,
+): AsyncGenerator<RawRecord> {
   const tokenize = jsonParser({ streamValues: false });
   const assemble = streamArray();
   const decoder = new StringDecoder('utf8');
@@ -35,7 +40,7 @@ export async function* readJsonArray(path: string, displayName: string, tap?: So
     try {
       tokens = outputsOf<Token>(tokenize(piece as string));
     } catch (err) {
-      throw new ImportError(displayName, line, `invalid JSON: ${(err as Error).message}`);
+      throw new SyntaxFault((err as Error).message);
     }
     for (const token of tokens) {
       if (first) {
@@ -53,22 +58,66 @@ export async function* readJsonArray(path: string, displayName: string, tap?: So
     }
   }
 
-  for await (const chunk of fileChunks(path, tap)) {
-    let text = decoder.write(chunk);
-    if (line === 1 && first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl === -1) break;
-      yield* feed(text.slice(start, nl + 1));
-      line++;
-      start = nl + 1;
-    }
-    if (start < text.length) yield* feed(text.slice(start));
+  try {
+    yield* records();
+  } catch (err) {
+    if (!(err instanceof SyntaxFault)) throw err;
+    throw await locateSyntaxError(path, displayName, line, err.message);
   }
-  const rest = decoder.end();
-  if (rest) yield* feed(rest);
-  // flush: an unfinished document is an error on the last line
-  yield* feed(Symbol.for('object-stream.none'));
-  if (first) throw new ImportError(displayName, line, 'invalid JSON: the file is empty (expected an array of records)');
+
+  async function* records(): AsyncGenerator<RawRecord> {
+    for await (const chunk of fileChunks(path, tap)) {
+      let text = decoder.write(chunk);
+      if (line === 1 && first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl === -1) break;
+        yield* feed(text.slice(start, nl + 1));
+        line++;
+        start = nl + 1;
+      }
+      if (start < text.length) yield* feed(text.slice(start));
+    }
+    const rest = decoder.end();
+    if (rest) yield* feed(rest);
+    // flush: an unfinished document is an error on the last line
+    yield* feed(Symbol.for('object-stream.none'));
+    if (first)
+      throw new ImportError(
+        displayName,
+        line,
+        'invalid JSON: the file is empty (expected an array of records)',
+      );
+  }
+}
+
+class SyntaxFault extends Error {}
+
+/**
+ * The tokenizer may hold the last few characters of a line until more text arrives, so it can
+ * notice an error a line late; stream-json's verifier, run only on failure, gives the exact place.
+ */
+async function locateSyntaxError(
+  path: string,
+  displayName: string,
+  line: number,
+  message: string,
+): Promise<ImportError> {
+  try {
+    await verifyFile(path);
+  } catch (err) {
+    const e = err as { line?: number; pos?: number; message?: string };
+    if (typeof e.line === 'number') {
+      const what = (e.message ?? message)
+        .replace(/^ERROR at \d+ \(\d+, \d+\): /, '')
+        .replace(/^Verifier (cannot parse input: |has )?/, '');
+      return new ImportError(displayName, e.line, `invalid JSON: ${what} (column ${e.pos ?? 1})`);
+    }
+  }
+  return new ImportError(
+    displayName,
+    line,
+    `invalid JSON: ${message.replace(/^Parser (cannot parse input: )?/, '')}`,
+  );
 }

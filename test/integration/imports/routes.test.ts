@@ -8,7 +8,7 @@ import { countRows, item, jsonl, PNG } from './fixtures.ts';
 
 async function multipart(parts: Array<{ field: string; filename: string; content: string | Buffer }>) {
   const form = new FormData();
-  for (const p of parts) form.append(p.field, new Blob([p.content]), p.filename);
+  for (const p of parts) form.append(p.field, new Blob([typeof p.content === 'string' ? p.content : new Uint8Array(p.content)]), p.filename);
   const response = new Response(form);
   return {
     payload: Buffer.from(await response.arrayBuffer()),

@@ -1,0 +1,92 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkImage, decodeDataUri, detectImageMime } from '../../../server/imports/images.ts';
+import { formatFromFileName, readRecords, type RawRecord } from '../../../server/imports/readers/index.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ta-readers-'));
+});
+
+async function read(format: 'jsonl' | 'json' | 'csv', text: string): Promise<RawRecord[]> {
+  const path = join(dir, `f-${Math.random().toString(36).slice(2)}`);
+  await writeFile(path, text);
+  const out: RawRecord[] = [];
+  for await (const r of readRecords(format, path, 'f')) out.push(r);
+  return out;
+}
+
+describe('readers', () => {
+  it('JSONL: numbers lines from 1, skips blank lines, reports bad JSON with its line', async () => {
+    expect(await read('jsonl', '\uFEFF{"a":1}\n\n{"a":2}\r\n')).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 3, value: { a: 2 } },
+    ]);
+    await expect(read('jsonl', '{"a":1}\n{"a":\n')).rejects.toThrow(/^f:2: invalid JSON: /);
+  });
+
+  it('JSON array: gives the line each record starts on', async () => {
+    const text = '[\n  {"a": 1},\n  {\n    "a": 2,\n    "b": [1,\n 2]\n  }, {"a": 3}\n]\n';
+    expect(await read('json', text)).toEqual([
+      { line: 2, value: { a: 1 } },
+      { line: 3, value: { a: 2, b: [1, 2] } },
+      { line: 7, value: { a: 3 } },
+    ]);
+    expect(await read('json', '[{"a":1},{"a":2}]')).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 1, value: { a: 2 } },
+    ]);
+  });
+
+  it('JSON array: reports syntax errors and a non-array document with the line', async () => {
+    await expect(read('json', '[\n{"a": 1},\n{"a": tru}\n]')).rejects.toThrow(/^f:3: invalid JSON: /);
+    await expect(read('json', '[\n{"a": 1}\n')).rejects.toThrow(/^f:3: invalid JSON: /);
+    await expect(read('json', '\n{"a": 1}')).rejects.toThrow('f:2: invalid JSON: expected an array of records');
+    await expect(read('json', '')).rejects.toThrow(/^f:1: invalid JSON/);
+  });
+
+  it('CSV: gives the line each record starts on, also after multi-line cells', async () => {
+    expect(await read('csv', 'id,question\nq1,"two\nlines"\n\nq2,x\n')).toEqual([
+      { line: 2, value: { id: 'q1', question: 'two\nlines' } },
+      { line: 5, value: { id: 'q2', question: 'x' } },
+    ]);
+    await expect(read('csv', 'id,question\nq1,a,extra\n')).rejects.toThrow(/^f:2: invalid CSV: /);
+  });
+
+  it('takes the format from the extension', () => {
+    expect(formatFromFileName('a.JSONL')).toBe('jsonl');
+    expect(formatFromFileName('a.ndjson')).toBe('jsonl');
+    expect(formatFromFileName('a.json')).toBe('json');
+    expect(formatFromFileName('a.csv')).toBe('csv');
+    expect(formatFromFileName('a.txt')).toBeNull();
+  });
+});
+
+describe('images', () => {
+  it('recognises images by their magic bytes', () => {
+    expect(detectImageMime(Buffer.from('89504e470d0a1a0a', 'hex'))).toBe('image/png');
+    expect(detectImageMime(Buffer.from('ffd8ffe0', 'hex'))).toBe('image/jpeg');
+    expect(detectImageMime(Buffer.from('GIF89a'))).toBe('image/gif');
+    expect(detectImageMime(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toBe('image/webp');
+    expect(detectImageMime(Buffer.from('<?xml version="1.0"?>\n<!-- c -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe(
+      'image/svg+xml',
+    );
+    expect(detectImageMime(Buffer.from('hello'))).toBeNull();
+    expect(detectImageMime(Buffer.from('<html><svg></svg></html>'))).toBeNull();
+  });
+
+  it('decodes data: URIs and refuses paths outside the folder, URLs and non-images', async () => {
+    expect(decodeDataUri('data:image/svg+xml,%3Csvg%3E%3C/svg%3E')?.toString()).toBe('<svg></svg>');
+    expect(decodeDataUri('data:image/png;base64,!!')).toBeNull();
+    expect(await checkImage('data:text/plain;base64,aGVsbG8=', dir)).toEqual({
+      ok: false,
+      expected: 'expected a PNG, JPEG, GIF, WebP or SVG image: data: URI',
+    });
+    expect(await checkImage('/etc/passwd', dir)).toMatchObject({ ok: false, expected: "expected a path inside the import file's folder: /etc/passwd" });
+    expect(await checkImage('a/../../x.png', dir)).toMatchObject({ ok: false });
+    expect(await checkImage('https://example.org/x.png', dir)).toMatchObject({ ok: false });
+    expect(await checkImage('nope.png', dir)).toEqual({ ok: false, expected: 'file not found: nope.png' });
+  });
+});
