@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../db/client.ts';
 import { itemImages, judges, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
 import type { ComparisonContent } from './prompt.ts';
+import { FATAL_STATUSES } from './providers/errors.ts';
 import type { RunConfig } from './types.ts';
 
 export type RunRow = typeof llmRuns.$inferSelect;
@@ -229,6 +230,11 @@ export async function settledOrders(
   const attemptRows = await queryRows<{ assignment_id: string; shown_left: string; outcome: string; n: number }>(db, sql`
     select assignment_id, shown_left, outcome, count(*)::int as n from llm_attempts
     where run_id = ${runId} and assignment_id in (${idList(assignmentIds)}) and outcome <> 'ok'
+      -- A run-stopping error (bad key, unknown model) says nothing about this order: not counted.
+      and (outcome <> 'error' or http_status is null or http_status not in (${sql.join(
+        [...FATAL_STATUSES].map((s) => sql`${s}`),
+        sql`, `,
+      )}))
     group by assignment_id, shown_left, outcome`);
   for (const r of attemptRows) {
     const key = `${r.assignment_id}:${r.shown_left}`;

@@ -13,7 +13,7 @@ export class ProviderCallError extends Error {
   }
 }
 
-const FATAL_STATUSES = new Set([400, 401, 402, 403, 404, 405, 413, 422]);
+export const FATAL_STATUSES = new Set([400, 401, 402, 403, 404, 405, 413, 422]);
 
 /** Maps an SDK error (both SDKs share the shape: `status` on API errors) to a ProviderCallError. */
 export function classifyError(err: unknown, redact: (s: string) => string): ProviderCallError {

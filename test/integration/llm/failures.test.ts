@@ -1,0 +1,169 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../../../server/db/client.ts';
+import { runJudging } from '../../../server/llm/runner.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { startFakeLlm, type Behaviour, type FakeLlm, type RecordedRequest } from '../../helpers/fake-llm.ts';
+import { API_KEY, makeDemoStudy, testRunOptions } from './setup.ts';
+
+/** Scripts the first `k` requests for each distinct prompt with `first`, and answers the rest normally. */
+function firstThen(first: (r: RecordedRequest) => Behaviour, k = 1) {
+  const seen = new Map<string, number>();
+  return (r: RecordedRequest): Behaviour => {
+    const n = seen.get(r.text) ?? 0;
+    seen.set(r.text, n + 1);
+    return n < k ? first(r) : { kind: 'verdict' };
+  };
+}
+
+describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
+  let tdb: TestDatabase;
+  let fake: FakeLlm;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase(backend);
+    fake = await startFakeLlm();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await tdb.destroy();
+  });
+  beforeEach(() => {
+    fake.script(() => ({ kind: 'verdict' }));
+    fake.requests.length = 0;
+  });
+
+  const attempts = (runId: string) =>
+    queryRows<{ outcome: string; raw: string | null; error: string | null; http_status: number | null; cached: boolean }>(
+      tdb.db,
+      sql`select outcome, raw, error, http_status, cached from llm_attempts where run_id = ${runId} order by created_at`,
+    );
+
+  it('waits as long as a 429 Retry-After says, then stores the verdict', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 1, name: `ra-${backend}` });
+    fake.script(firstThen(() => ({ kind: 'status', status: 429, retryAfter: '1' })));
+    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o'] }));
+    expect(summary).toMatchObject({ status: 'completed', done: 1, failed: 0 });
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.at - fake.requests[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('survives 500s, connection resets, hung responses and truncated bodies', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 4 });
+    const kinds: Behaviour[] = [
+      { kind: 'status', status: 500, retryAfter: '0.01' },
+      { kind: 'reset' },
+      { kind: 'hang' },
+      { kind: 'truncated' },
+    ];
+    const byPrompt = new Map<string, Behaviour>();
+    fake.script(
+      firstThen((r) => {
+        const b = byPrompt.get(r.text) ?? kinds[byPrompt.size % kinds.length]!;
+        byPrompt.set(r.text, b);
+        return b;
+      }),
+    );
+    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1'], timeoutMs: 400 }));
+    expect(summary).toMatchObject({ status: 'completed', total: 4, done: 4, failed: 0 });
+    expect(new Set([...byPrompt.values()].map((b) => b.kind))).toEqual(new Set(['status', 'reset', 'hang', 'truncated']));
+    // Each prompt was asked twice: the failure, then the retry that answered.
+    expect(fake.requests).toHaveLength(8);
+    const rows = await attempts(summary.runId);
+    // The SDK retried the transport failures itself; an unreadable 200 body is retried by the run and recorded.
+    expect(rows.filter((r) => r.outcome === 'error')).toHaveLength(1);
+    expect(rows.filter((r) => r.outcome === 'ok')).toHaveLength(4);
+  });
+
+  it('records a refusal and an unparseable answer with their raw text, and guesses nothing', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 3 });
+    let i = 0;
+    const scripted: Behaviour[] = [
+      { kind: 'refusal' },
+      { kind: 'text', text: 'Both responses have merits; it is hard to say.' },
+      { kind: 'text', text: '{"reasoning": "A reads the film better", "axes": {"perc' },
+    ];
+    fake.script(() => scripted[i++ % 3]!);
+    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'] }));
+    expect(summary).toMatchObject({ status: 'completed', total: 3, done: 0, failed: 3 });
+    expect(summary.failedByReason).toEqual({ refused: 1, parse_failed: 2 });
+    const rows = await attempts(summary.runId);
+    expect(rows.map((r) => r.raw).sort()).toEqual(
+      ['I cannot help with that.', 'Both responses have merits; it is hard to say.', '{"reasoning": "A reads the film better", "axes": {"perc'].sort(),
+    );
+    const [{ n }] = (await queryRows<{ n: number }>(
+      tdb.db,
+      sql`select count(*)::int as n from verdicts v join comparisons c on c.id = v.comparison_id where c.study_id = ${study.studyId}`,
+    )) as [{ n: number }];
+    expect(n).toBe(0);
+    // Failed for good: running again makes no call.
+    const before = fake.requests.length;
+    await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'] }));
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('reads plain-text verdicts ([[B]], A>>B, JSON in prose) when structured output is off', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 3 });
+    let i = 0;
+    const texts = ['After weighing both: [[B]]', 'My final verdict is [[A>>B]].', 'Here: {"winner": "tie", "axes": {}} done'];
+    fake.script(() => ({ kind: 'text', text: texts[i++ % 3]! }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o-mini'], structured: false }),
+    );
+    expect(summary).toMatchObject({ status: 'completed', done: 3, failed: 0 });
+    expect(fake.requests.every((r) => r.body.response_format === undefined)).toBe(true);
+    const strengths = await queryRows<{ strength: number | null }>(
+      tdb.db,
+      sql`select v.strength from verdicts v join comparisons c on c.id = v.comparison_id where c.study_id = ${study.studyId}`,
+    );
+    expect(strengths.map((s) => s.strength).sort()).toEqual([2, null, null]);
+  });
+
+  it('gives up on an order after repeated 5xx, recording each attempt, and finishes the rest', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 2 });
+    let poisoned: string | null = null;
+    fake.script((r) => {
+      poisoned ??= r.text;
+      return r.text === poisoned ? { kind: 'status', status: 503, retryAfter: '0.01' } : { kind: 'verdict' };
+    });
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['o4-mini'], maxRetries: 1, maxErrorAttempts: 2 }),
+    );
+    expect(summary).toMatchObject({ status: 'completed', total: 2, done: 1, failed: 1, failedByReason: { error: 1 } });
+    const rows = await attempts(summary.runId);
+    expect(rows.filter((r) => r.outcome === 'error').map((r) => r.http_status)).toEqual([503, 503]);
+    // (SDK retries) × (attempts): 2 × 2 requests for the poisoned prompt.
+    expect(fake.requests.filter((r) => r.text === poisoned)).toHaveLength(4);
+    // Reasoning models get max_completion_tokens and no temperature.
+    expect(fake.requests[0]!.body).toHaveProperty('max_completion_tokens');
+    expect(fake.requests[0]!.body).not.toHaveProperty('temperature');
+  });
+
+  it('stops the run on a rejected API key, stores no key, and leaves it resumable', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 3 });
+    fake.script(() => ({
+      kind: 'status',
+      status: 401,
+      body: JSON.stringify({ error: { message: `Incorrect API key provided: ${API_KEY}`, type: 'invalid_request_error' } }),
+    }));
+    const opts = testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-5-mini'], concurrency: 1 });
+    const failed = await runJudging(tdb, opts);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/401/);
+    expect(failed.error).not.toContain(API_KEY);
+    const rows = await attempts(failed.runId);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.error ?? '').not.toContain('SECRETKEY');
+    const [{ leased }] = (await queryRows<{ leased: number }>(
+      tdb.db,
+      sql`select count(*)::int as leased from assignments where run_id = ${failed.runId} and status = 'leased'`,
+    )) as [{ leased: number }];
+    expect(leased).toBe(0);
+
+    fake.script(() => ({ kind: 'verdict' }));
+    const resumed = await runJudging(tdb, opts);
+    expect(resumed).toMatchObject({ runId: failed.runId, status: 'completed', done: 3, failed: 0 });
+  });
+});

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../../server/db/client.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.ts';
+import { API_KEY, BASE, CANDIDATE, makeDemoStudy } from './setup.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const ITEMS = 30;
+const CONCURRENCY = 4;
+
+function judge(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  const child = spawn('npx', ['tsx', 'scripts/cli.ts', 'judge', ...args], {
+    cwd: root,
+    env: { ...env, FAKE_LLM_KEY: API_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+// A real child process killed with SIGKILL mid-run: PostgreSQL only (PGlite is one process's file).
+describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SIGKILL', () => {
+  let tdb: TestDatabase;
+  let fake: FakeLlm;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('postgres');
+    fake = await startFakeLlm({ latencyMs: 60 });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await tdb.destroy();
+  });
+
+  const count = async (query: ReturnType<typeof sql>) => ((await queryRows<{ n: number }>(tdb.db, query))[0]?.n ?? 0);
+
+  it('resumes when run again and ends with exactly one verdict per (assignment, order), paying once per stored response', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: ITEMS, name: 'sigkill-study' });
+    const args = [
+      '--study', 'sigkill-study', '--model', 'gpt-4o-mini', '--swap',
+      '--base-url', fake.openaiBaseUrl, '--api-key-env', 'FAKE_LLM_KEY',
+      '--concurrency', String(CONCURRENCY), '--timeout', '5000', '--database-url', tdb.url!,
+    ];
+    const verdictsOfStudy = sql`select count(*)::int as n from verdicts v join comparisons c on c.id = v.comparison_id where c.study_id = ${study.studyId}`;
+
+    const first = judge(args);
+    const deadline = Date.now() + 30_000;
+    while ((await count(verdictsOfStudy)) < 12) {
+      if (Date.now() > deadline) throw new Error(`no progress: ${first.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const stored = await count(verdictsOfStudy);
+    expect(stored).toBeLessThan(2 * ITEMS);
+    const leasedAtKill = await count(sql`select count(*)::int as n from assignments where study_id = ${study.studyId} and status = 'leased'`);
+    expect(leasedAtKill).toBeGreaterThan(0);
+    const requestsBefore = fake.requests.length;
+
+    const second = judge(args);
+    expect(await second.exit).toBe(0);
+    expect(second.output()).toMatch(/completed \| 60\/60 verdicts \| 0 failed/);
+
+    const perOrder = await queryRows<{ assignment_id: string; shown_left: string; n: number }>(
+      tdb.db,
+      sql`select v.assignment_id, v.shown_left, count(*)::int as n from verdicts v
+          join assignments a on a.id = v.assignment_id where a.study_id = ${study.studyId}
+          group by v.assignment_id, v.shown_left`,
+    );
+    expect(perOrder).toHaveLength(2 * ITEMS);
+    expect(perOrder.every((r) => r.n === 1)).toBe(true);
+
+    // Calls: one per order, plus at most the calls in flight when the process died (their answers were lost).
+    expect(fake.requests.length).toBeLessThanOrEqual(2 * ITEMS + 2 * CONCURRENCY);
+    const asked = new Map<string, number>();
+    for (const r of fake.requests) asked.set(r.text, (asked.get(r.text) ?? 0) + 1);
+    expect([...asked.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(2 * CONCURRENCY);
+    // Nothing stored before the kill was asked again.
+    expect(fake.requests.length - requestsBefore).toBeLessThanOrEqual(2 * ITEMS - stored + 2 * CONCURRENCY);
+
+    for (const text of [first.output(), second.output()]) {
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(CANDIDATE);
+      expect(text).not.toContain(BASE);
+    }
+    for (const r of fake.requests) {
+      expect(r.raw).not.toContain(CANDIDATE);
+      expect(r.raw).not.toContain(BASE);
+    }
+  });
+});
