@@ -20,6 +20,9 @@ import { dbPlugin } from './plugins/db.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { studyRoutes } from './studies/routes.ts';
 import { webPlugin } from './web/plugin.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { liveHubPlugin } from './dashboard/hub-plugin.ts';
 
 export interface BuildAppOptions {
   config?: Config;
@@ -68,6 +71,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(pairingRoutes, { prefix: '/api/studies' });
   await app.register(judgingRoutes, { prefix: '/api/judge' });
   await app.register(imageRoutes, { prefix: '/api/images' });
+  await app.register(adminRoutes, { prefix: '/api/studies' });
+  await app.register(liveHubPlugin);
+  await app.register(dashboardRoutes, { prefix: '/api/studies' });
   await app.register(webPlugin);
 
   return app;

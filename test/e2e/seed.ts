@@ -51,16 +51,14 @@ export async function seedStudy(
       })
       .returning();
     if (!row) throw new Error('no item');
-    await db
-      .insert(itemImages)
-      .values({
-        itemId: row.id,
-        position: 0,
-        mime: 'image/png',
-        sha256: tag,
-        bytes: png,
-        byteLength: png.length,
-      });
+    await db.insert(itemImages).values({
+      itemId: row.id,
+      position: 0,
+      mime: 'image/png',
+      sha256: tag,
+      bytes: png,
+      byteLength: png.length,
+    });
     await db.insert(outputs).values(
       sys.map((s, j) => {
         const trace =

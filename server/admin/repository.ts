@@ -1,0 +1,170 @@
+import { sql } from 'drizzle-orm';
+import type { Gold, ItemSummary, JudgeQuality } from '../../shared/admin-views.ts';
+import { queryRows, type Tx } from '../db/client.ts';
+
+interface ItemRow {
+  id: string;
+  external_id: string;
+  question: string;
+  modality: string | null;
+  gold: Gold | null;
+}
+
+const toItem = (r: ItemRow): ItemSummary => ({
+  id: r.id,
+  externalId: r.external_id,
+  question: r.question,
+  modality: r.modality,
+  gold: r.gold,
+});
+
+export async function listItems(
+  db: Tx,
+  {
+    studyId,
+    q,
+    gold,
+    limit,
+    offset,
+  }: {
+    studyId: string;
+    q?: string | undefined;
+    gold?: boolean | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: ItemSummary[]; total: number }> {
+  const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const where = sql`i.study_id = ${studyId}
+    ${like ? sql`and (i.external_id ilike ${like} or i.question ilike ${like})` : sql``}
+    ${gold === undefined ? sql`` : gold ? sql`and i.gold is not null` : sql`and i.gold is null`}`;
+  const [rows, count] = await Promise.all([
+    queryRows<ItemRow>(
+      db,
+      sql`
+      select i.id, i.external_id, left(i.question, 500) as question, i.modality, i.gold
+      from items i where ${where}
+      order by (i.gold is null), i.external_id limit ${limit} offset ${offset}`,
+    ),
+    queryRows<{ n: number }>(db, sql`select count(*)::int as n from items i where ${where}`),
+  ]);
+  return { items: rows.map(toItem), total: count[0]?.n ?? 0 };
+}
+
+/** Sets (or clears, with null) an item's gold verdict; null when the item is not in the study. */
+export async function setItemGold(
+  db: Tx,
+  { studyId, itemId, gold }: { studyId: string; itemId: string; gold: Gold | null },
+): Promise<ItemSummary | null> {
+  const rows = await queryRows<ItemRow>(
+    db,
+    sql`
+    update items set gold = ${gold === null ? null : JSON.stringify(gold)}::jsonb
+    where id = ${itemId} and study_id = ${studyId}
+    returning id, external_id, left(question, 500) as question, modality, gold`,
+  );
+  return rows[0] ? toItem(rows[0]) : null;
+}
+
+export async function getSystemNames(db: Tx, { studyId }: { studyId: string }): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`select name from systems where study_id = ${studyId} order by name`,
+  );
+  return rows.map((r) => r.name);
+}
+
+interface QualityRow {
+  id: string;
+  name: string;
+  kind: 'human' | 'llm';
+  revoked: boolean;
+  verdicts: number;
+  skips: number;
+  cannot_judge: number;
+  gold_judged: number;
+  gold_correct: number;
+  median_ms: number | null;
+  agree_pairs: number;
+  agreed: number;
+}
+
+/**
+ * Per judge: gold accuracy (verdicts on gold items whose comparison is the gold pair, in either
+ * order), median time on task, and raw agreement on the overall winner with every other judge who
+ * judged the same comparison (pairs of verdicts; an LLM judged in both orders counts each order).
+ */
+export async function getJudgeQuality(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<JudgeQuality[]> {
+  const rows = await queryRows<QualityRow>(
+    db,
+    sql`
+    with v as (
+      select v.id, v.judge_id, v.comparison_id, v.winner, v.duration_ms, i.gold, sa.name as a, sb.name as b
+      from verdicts v
+        join comparisons c on c.id = v.comparison_id
+        join items i on i.id = c.item_id
+        join systems sa on sa.id = c.system_a_id
+        join systems sb on sb.id = c.system_b_id
+      where c.study_id = ${studyId}
+    ),
+    gold as (
+      select judge_id,
+        case
+          when gold->>'a' = a and gold->>'b' = b then gold->>'winner'
+          when gold->>'a' = b and gold->>'b' = a then
+            case gold->>'winner' when 'a' then 'b' when 'b' then 'a' else 'tie' end
+        end as expected,
+        winner
+      from v where gold is not null
+    ),
+    gold_by_judge as (
+      select judge_id, count(*)::int as judged, (count(*) filter (where winner = expected))::int as correct
+      from gold where expected is not null group by judge_id
+    ),
+    agreement as (
+      select x.judge_id, count(*)::int as pairs, (count(*) filter (where x.winner = y.winner))::int as agreed
+      from v x join v y on y.comparison_id = x.comparison_id and y.judge_id <> x.judge_id
+      group by x.judge_id
+    )
+    select j.id, j.name, j.kind, j.revoked_at is not null as revoked,
+      (select count(*)::int from v where v.judge_id = j.id) as verdicts,
+      (select count(*)::int from skips s where s.judge_id = j.id and s.reason = 'skip') as skips,
+      (select count(*)::int from skips s where s.judge_id = j.id and s.reason = 'cannot_judge') as cannot_judge,
+      coalesce(g.judged, 0) as gold_judged, coalesce(g.correct, 0) as gold_correct,
+      (select percentile_cont(0.5) within group (order by v.duration_ms)
+         from v where v.judge_id = j.id and v.duration_ms is not null) as median_ms,
+      coalesce(ag.pairs, 0) as agree_pairs, coalesce(ag.agreed, 0) as agreed
+    from judges j
+      left join gold_by_judge g on g.judge_id = j.id
+      left join agreement ag on ag.judge_id = j.id
+    where j.study_id = ${studyId}
+    order by j.created_at`,
+  );
+  return rows.map((r) => ({
+    judgeId: r.id,
+    name: r.name,
+    kind: r.kind,
+    revoked: r.revoked,
+    verdicts: r.verdicts,
+    skips: r.skips,
+    cannotJudge: r.cannot_judge,
+    gold: {
+      judged: r.gold_judged,
+      correct: r.gold_correct,
+      accuracy: r.gold_judged
+        ? { value: r.gold_correct / r.gold_judged }
+        : { value: null, reason: 'no verdicts on gold items' },
+    },
+    medianMs: r.median_ms === null ? null : Number(r.median_ms),
+    agreement: {
+      pairs: r.agree_pairs,
+      agreed: r.agreed,
+      rate: r.agree_pairs
+        ? { value: r.agreed / r.agree_pairs }
+        : { value: null, reason: 'no comparison shared with another judge' },
+    },
+  }));
+}

@@ -1,0 +1,113 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponseSchema } from '../../shared/judge-api.ts';
+import {
+  goldSchema,
+  itemListQuerySchema,
+  itemListSchema,
+  itemSummarySchema,
+  judgeQualitySchema,
+} from '../../shared/admin-views.ts';
+import { Errors } from '../errors.ts';
+import { exportJudgments } from '../exports/service.ts';
+import { getStudyById } from '../studies/repository.ts';
+import { getJudgeQuality, getSystemNames, listItems, setItemGold } from './repository.ts';
+
+const studyParams = z.object({ studyId: z.string().uuid() });
+const itemParams = studyParams.extend({ itemId: z.string().uuid() });
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
+
+/** Admin views the study pages need: gold items, judge quality, the judgments export. */
+export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireAdmin);
+
+  const requireStudy = async (id: string) => {
+    const study = await getStudyById(app.db, { id });
+    if (!study) throw new Errors.NotFound('study');
+    return study;
+  };
+
+  app.get(
+    '/:studyId/items',
+    {
+      schema: {
+        params: studyParams,
+        querystring: itemListQuerySchema,
+        response: { 200: itemListSchema, ...errors },
+      },
+    },
+    async (request) => {
+      await requireStudy(request.params.studyId);
+      const { q, gold, limit, offset } = request.query;
+      return listItems(app.db, {
+        studyId: request.params.studyId,
+        q,
+        gold: gold === undefined ? undefined : gold === 'true',
+        limit,
+        offset,
+      });
+    },
+  );
+
+  app.put(
+    '/:studyId/items/:itemId/gold',
+    {
+      schema: {
+        params: itemParams,
+        body: goldSchema,
+        response: { 200: itemSummarySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { studyId, itemId } = request.params;
+      const gold = request.body;
+      const names = await getSystemNames(app.db, { studyId });
+      for (const name of [gold.a, gold.b]) {
+        if (!names.includes(name))
+          throw new Errors.BadRequest(
+            `no system named '${name}' in this study (systems: ${names.join(', ')})`,
+          );
+      }
+      if (gold.a === gold.b)
+        throw new Errors.BadRequest('a gold verdict compares two different systems');
+      const item = await setItemGold(app.db, { studyId, itemId, gold });
+      if (!item) throw new Errors.NotFound('item');
+      return item;
+    },
+  );
+
+  app.delete(
+    '/:studyId/items/:itemId/gold',
+    { schema: { params: itemParams, response: { 200: itemSummarySchema, ...errors } } },
+    async (request) => {
+      const item = await setItemGold(app.db, { ...request.params, gold: null });
+      if (!item) throw new Errors.NotFound('item');
+      return item;
+    },
+  );
+
+  app.get(
+    '/:studyId/judge-quality',
+    { schema: { params: studyParams, response: { 200: z.array(judgeQualitySchema), ...errors } } },
+    async (request) => {
+      await requireStudy(request.params.studyId);
+      return getJudgeQuality(app.db, { studyId: request.params.studyId });
+    },
+  );
+
+  // The judgments file (DESIGN.md), streamed: the same records as `tracearena export`.
+  app.get('/:studyId/export', { schema: { params: studyParams } }, async (request, reply) => {
+    const study = await requireStudy(request.params.studyId);
+    const fileName = `${study.name.replace(/[^A-Za-z0-9._-]+/g, '_')}-judgments.jsonl`;
+    async function* lines() {
+      for await (const record of exportJudgments(app.db, { studyId: study.id }))
+        yield `${JSON.stringify(record)}\n`;
+    }
+    return reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${fileName}"`)
+      .header('cache-control', 'no-store')
+      .send(Readable.from(lines()));
+  });
+};

@@ -1,0 +1,21 @@
+import fp from 'fastify-plugin';
+import { EVENTS_CHANNEL } from '../judging/service.ts';
+import { LiveHub } from './hub.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    liveHub: LiveHub;
+  }
+}
+
+/** The process's dashboard hub, fed by LISTEN on the events channel (so every process hears every verdict). */
+export const liveHubPlugin = fp(
+  async (app) => {
+    const hub = new LiveHub(app.db, app.log);
+    app.decorate('liveHub', hub);
+    const unlisten = await app.database.listen(EVENTS_CHANNEL, (payload) => hub.onEvent(payload));
+    app.addHook('preClose', async () => hub.close());
+    app.addHook('onClose', async () => unlisten());
+  },
+  { name: 'live-hub', dependencies: ['db'] },
+);

@@ -1,0 +1,126 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { LiveServerMessage } from '../../shared/admin-views.ts';
+import type { Db } from '../db/client.ts';
+import { getDashboardSnapshot } from './snapshot.ts';
+
+/** Events of one tick are coalesced: a burst of verdicts costs one snapshot per study. */
+export const TICK_MS = 150;
+/** Also refreshed on a timer: expiring leases and the per-minute window change without events. */
+export const REFRESH_MS = 15_000;
+
+interface StudyState {
+  viewers: Set<WebSocket>;
+  /** The last snapshot, serialised once and sent as is to every viewer. */
+  cached: string | null;
+  scheduled: ReturnType<typeof setTimeout> | null;
+  running: boolean;
+  again: boolean;
+}
+
+/**
+ * The viewers of each study's dashboard in this process. Events come from PostgreSQL
+ * LISTEN/NOTIFY, so a verdict recorded by any process reaches the viewers of every process.
+ */
+export class LiveHub {
+  private readonly studies = new Map<string, StudyState>();
+  private readonly refresh: ReturnType<typeof setInterval>;
+  /** Snapshots computed: a test checks that bursts coalesce. */
+  computed = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.refresh = setInterval(() => {
+      for (const id of this.studies.keys()) this.schedule(id, 0);
+    }, REFRESH_MS);
+    this.refresh.unref();
+  }
+
+  viewerCount(studyId?: string): number {
+    if (studyId) return this.studies.get(studyId)?.viewers.size ?? 0;
+    let n = 0;
+    for (const s of this.studies.values()) n += s.viewers.size;
+    return n;
+  }
+
+  add(studyId: string, socket: WebSocket): void {
+    let state = this.studies.get(studyId);
+    if (!state) {
+      state = { viewers: new Set(), cached: null, scheduled: null, running: false, again: false };
+      this.studies.set(studyId, state);
+    }
+    state.viewers.add(socket);
+    socket.once('close', () => this.remove(studyId, socket));
+    if (state.cached) socket.send(state.cached);
+    else this.schedule(studyId, 0);
+  }
+
+  private remove(studyId: string, socket: WebSocket): void {
+    const state = this.studies.get(studyId);
+    if (!state) return;
+    state.viewers.delete(socket);
+    if (state.viewers.size === 0 && !state.running) {
+      // Nobody watches: events are ignored from now on, so the cache would go stale.
+      if (state.scheduled) clearTimeout(state.scheduled);
+      this.studies.delete(studyId);
+    }
+  }
+
+  /** A NOTIFY payload from `tracearena_events`. */
+  onEvent(payload: string): void {
+    let studyId: unknown;
+    try {
+      studyId = (JSON.parse(payload) as { studyId?: unknown }).studyId;
+    } catch {
+      return;
+    }
+    if (typeof studyId === 'string' && this.studies.has(studyId)) this.schedule(studyId, TICK_MS);
+  }
+
+  private schedule(studyId: string, delay: number): void {
+    const state = this.studies.get(studyId);
+    if (!state || state.scheduled) return;
+    state.scheduled = setTimeout(() => {
+      state.scheduled = null;
+      void this.flush(studyId, state);
+    }, delay);
+  }
+
+  private async flush(studyId: string, state: StudyState): Promise<void> {
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    try {
+      do {
+        state.again = false;
+        const snapshot = await getDashboardSnapshot(this.db, { studyId });
+        this.computed++;
+        const message: LiveServerMessage = snapshot
+          ? { type: 'snapshot', snapshot }
+          : { type: 'error', code: 'TA_NOT_FOUND', message: 'study not found' };
+        state.cached = snapshot ? JSON.stringify(message) : null;
+        const text = JSON.stringify(message);
+        for (const socket of state.viewers)
+          if (socket.readyState === socket.OPEN) socket.send(text);
+      } while (state.again);
+    } catch (err) {
+      this.log.error({ err, studyId }, 'dashboard snapshot failed');
+    } finally {
+      state.running = false;
+      if (state.viewers.size === 0) this.studies.delete(studyId);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.refresh);
+    for (const state of this.studies.values()) {
+      if (state.scheduled) clearTimeout(state.scheduled);
+      for (const socket of state.viewers) socket.close(1001, 'server shutting down');
+    }
+    this.studies.clear();
+  }
+}

@@ -1,0 +1,63 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
+import { liveClientMessageSchema, type LiveServerMessage } from '../../shared/admin-views.ts';
+import { isAdminToken } from '../auth/repository.ts';
+import { getStudyById } from '../studies/repository.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AUTH_TIMEOUT_MS = 10_000;
+
+function sendError(socket: WebSocket, code: string, message: string, closeCode: number): void {
+  const msg: LiveServerMessage = { type: 'error', code, message };
+  socket.send(JSON.stringify(msg));
+  socket.close(closeCode, code);
+}
+
+/** The admin token from `?token=` or, better (it never appears in a URL), the first message. */
+function readToken(socket: WebSocket, fromQuery: string | undefined): Promise<string | null> {
+  if (fromQuery) return Promise.resolve(fromQuery);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), AUTH_TIMEOUT_MS);
+    socket.once('message', (data: Buffer) => {
+      clearTimeout(timer);
+      try {
+        const parsed = liveClientMessageSchema.safeParse(JSON.parse(data.toString('utf8')));
+        resolve(parsed.success ? parsed.data.token : null);
+      } catch {
+        resolve(null);
+      }
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+}
+
+/**
+ * GET /api/studies/:studyId/live: the study's live dashboard over a websocket (admin only). The
+ * server pushes a snapshot on connect and within a tick of every verdict, from any process.
+ * Needs liveHubPlugin registered on the app.
+ */
+export const dashboardRoutes: FastifyPluginAsync = async (app) => {
+  const hub = app.liveHub;
+
+  app.get<{ Params: { studyId: string }; Querystring: { token?: string } }>(
+    '/:studyId/live',
+    // The query may hold the token: keep the request line out of the info-level access log.
+    { websocket: true, logLevel: 'warn', schema: { hide: true } },
+    async (socket, request) => {
+      const { studyId } = request.params;
+      const token = await readToken(socket, request.query.token);
+      if (socket.readyState !== socket.OPEN) return;
+      if (!token || !(await isAdminToken(app.db, { token }))) {
+        return sendError(socket, 'TA_UNAUTHORIZED', 'an admin token is required', 4401);
+      }
+      if (!UUID.test(studyId) || !(await getStudyById(app.db, { id: studyId }))) {
+        return sendError(socket, 'TA_NOT_FOUND', 'study not found', 4404);
+      }
+      if (socket.readyState !== socket.OPEN) return;
+      hub.add(studyId, socket);
+    },
+  );
+};

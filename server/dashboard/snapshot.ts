@@ -1,0 +1,197 @@
+import { sql } from 'drizzle-orm';
+import type { DashboardSnapshot } from '../../shared/admin-views.ts';
+import { queryRows, type Tx } from '../db/client.ts';
+import { emptyMoments } from '../stats/moments.ts';
+import { summarizePair } from '../stats/pair-summary.ts';
+import { createRng } from '../stats/rng.ts';
+
+const LEVEL = 0.95;
+const ROUNDS = 1000;
+const MINUTES = 30;
+
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+/** Everything the live dashboard shows, computed once per study per tick (not once per viewer). */
+export async function getDashboardSnapshot(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<DashboardSnapshot | null> {
+  const [study] = await queryRows<{ name: string; now: Date | string }>(
+    db,
+    sql`select name, now() as now from studies where id = ${studyId}`,
+  );
+  if (!study) return null;
+
+  const [sets, minutes, judges, cells, skips] = await Promise.all([
+    queryRows<{
+      a: string;
+      b: string;
+      comparisons: number;
+      complete: number;
+      slots: number;
+      done: number;
+      leased: number;
+    }>(
+      db,
+      sql`
+      with per as (
+        select c.id, c.system_a_id, c.system_b_id,
+          count(s.id) as slots,
+          count(s.id) filter (where s.status = 'done') as done,
+          count(s.id) filter (where s.status = 'leased' and s.lease_expires_at > now()) as leased
+        from comparisons c left join assignments s on s.comparison_id = c.id and s.run_id is null
+        where c.study_id = ${studyId}
+        group by c.id)
+      select sa.name as a, sb.name as b, count(*)::int as comparisons,
+        (count(*) filter (where per.slots > 0 and per.done = per.slots))::int as complete,
+        coalesce(sum(per.slots), 0)::int as slots, coalesce(sum(per.done), 0)::int as done,
+        coalesce(sum(per.leased), 0)::int as leased
+      from per join systems sa on sa.id = per.system_a_id join systems sb on sb.id = per.system_b_id
+      group by sa.name, sb.name order by sa.name, sb.name`,
+    ),
+    queryRows<{ minute: Date | string; n: number }>(
+      db,
+      sql`
+      select date_trunc('minute', v.created_at) as minute, count(*)::int as n
+      from verdicts v join comparisons c on c.id = v.comparison_id
+      where c.study_id = ${studyId} and v.created_at > now() - make_interval(mins => ${MINUTES})
+      group by 1`,
+    ),
+    queryRows<{
+      name: string;
+      kind: 'human' | 'llm';
+      verdicts: number;
+      skips: number;
+      last_at: Date | string | null;
+    }>(
+      db,
+      sql`
+      select j.name, j.kind,
+        (select count(*)::int from verdicts v where v.judge_id = j.id) as verdicts,
+        (select count(*)::int from skips s where s.judge_id = j.id) as skips,
+        (select max(v.created_at) from verdicts v where v.judge_id = j.id) as last_at
+      from judges j where j.study_id = ${studyId}
+      order by verdicts desc, j.name`,
+    ),
+    // One row per pair and item: the clusters of the bootstrap, aggregated in the database.
+    queryRows<{ a: string; b: string; w: number; l: number; t: number }>(
+      db,
+      sql`
+      select sa.name as a, sb.name as b,
+        count(*) filter (where v.winner = 'a')::int as w,
+        count(*) filter (where v.winner = 'b')::int as l,
+        count(*) filter (where v.winner = 'tie')::int as t
+      from verdicts v join comparisons c on c.id = v.comparison_id
+        join systems sa on sa.id = c.system_a_id join systems sb on sb.id = c.system_b_id
+      where c.study_id = ${studyId}
+      group by sa.name, sb.name, c.item_id
+      order by sa.name, sb.name, c.item_id`,
+    ),
+    queryRows<{ n: number }>(
+      db,
+      sql`
+      select count(*)::int as n from skips s join comparisons c on c.id = s.comparison_id where c.study_id = ${studyId}`,
+    ),
+  ]);
+
+  const now = new Date(study.now);
+  const byMinute = new Map(minutes.map((m) => [new Date(m.minute).toISOString(), m.n]));
+  const lastMinute = Math.floor(now.getTime() / 60_000) * 60_000;
+  const perMinute = Array.from({ length: MINUTES }, (_, i) => {
+    const minute = new Date(lastMinute - (MINUTES - 1 - i) * 60_000).toISOString();
+    return { minute, verdicts: byMinute.get(minute) ?? 0 };
+  });
+
+  return {
+    studyId,
+    studyName: study.name,
+    generatedAt: now.toISOString(),
+    totals: {
+      comparisons: sum(sets, (s) => s.comparisons),
+      slots: sum(sets, (s) => s.slots),
+      slotsDone: sum(sets, (s) => s.done),
+      slotsLeased: sum(sets, (s) => s.leased),
+      verdicts: sum(cells, (c) => c.w + c.l + c.t),
+      skips: skips[0]?.n ?? 0,
+      judges: judges.length,
+    },
+    sets: sets.map((s) => ({
+      a: s.a,
+      b: s.b,
+      comparisons: s.comparisons,
+      comparisonsComplete: s.complete,
+      slots: s.slots,
+      slotsDone: s.done,
+      slotsLeased: s.leased,
+    })),
+    perMinute,
+    judges: judges.map((j) => ({
+      name: j.name,
+      kind: j.kind,
+      verdicts: j.verdicts,
+      skips: j.skips,
+      lastVerdictAt: iso(j.last_at),
+    })),
+    pairs: summarizePairs(cells),
+  };
+}
+
+function sum<T>(rows: T[], f: (row: T) => number): number {
+  let s = 0;
+  for (const r of rows) s += f(r);
+  return s;
+}
+
+/** Win rate of `a` with ties as half, and its interval (clustered bootstrap when items repeat, else Wilson). */
+function summarizePairs(
+  cells: Array<{ a: string; b: string; w: number; l: number; t: number }>,
+): DashboardSnapshot['pairs'] {
+  const groups = new Map<string, typeof cells>();
+  for (const c of cells) {
+    const key = JSON.stringify([c.a, c.b]);
+    const list = groups.get(key) ?? [];
+    list.push(c);
+    groups.set(key, list);
+  }
+  return [...groups.entries()].map(([key, rows]) => {
+    const [a, b] = JSON.parse(key) as [string, string];
+    const m = emptyMoments();
+    const sums = new Float64Array(rows.length);
+    const counts = new Float64Array(rows.length);
+    rows.forEach((r, i) => {
+      m.wins += r.w;
+      m.losses += r.l;
+      m.ties += r.t;
+      m.n += r.w + r.l + r.t;
+      m.sum += r.w + r.t / 2;
+      m.sumSq += r.w + r.t / 4;
+      sums[i] = r.w + r.t / 2;
+      counts[i] = r.w + r.l + r.t;
+    });
+    const s = summarizePair(
+      m,
+      { sums, counts },
+      {
+        ci: 'auto',
+        ties: 'half',
+        level: LEVEL,
+        rounds: ROUNDS,
+        rng: () => createRng(0, key),
+      },
+    );
+    const reason = s.winRate.reason ?? s.ci.reason;
+    return {
+      a,
+      b,
+      n: s.n,
+      wins: s.wins,
+      losses: s.losses,
+      ties: s.ties,
+      winRate: s.winRate.value,
+      ci: s.ci.value ? [s.ci.value[0], s.ci.value[1]] : null,
+      ciMethod: s.ciMethod,
+      level: LEVEL,
+      ...(reason ? { reason } : {}),
+    };
+  });
+}

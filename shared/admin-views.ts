@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * Admin-only views: gold items, judge quality, and the live dashboard's messages. These carry
+ * system names and are served only with the admin token; nothing here reaches a judge.
+ */
+
+export const goldSchema = z.strictObject({
+  /** System names: the gold verdict is relative to `a` and `b`. */
+  a: z.string().min(1),
+  b: z.string().min(1),
+  winner: z.enum(['a', 'b', 'tie']),
+});
+export type Gold = z.infer<typeof goldSchema>;
+
+export const itemSummarySchema = z.object({
+  id: z.string().uuid(),
+  externalId: z.string(),
+  question: z.string(),
+  modality: z.string().nullable(),
+  gold: goldSchema.nullable(),
+});
+export type ItemSummary = z.infer<typeof itemSummarySchema>;
+
+export const itemListQuerySchema = z.object({
+  q: z.string().max(200).optional(),
+  gold: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const itemListSchema = z.object({
+  items: z.array(itemSummarySchema),
+  total: z.number().int(),
+});
+
+/** A rate that may be uncomputable: `null` with the reason, never NaN. */
+const rateSchema = z.object({ value: z.number().nullable(), reason: z.string().optional() });
+
+export const judgeQualitySchema = z.object({
+  judgeId: z.string().uuid(),
+  name: z.string(),
+  kind: z.enum(['human', 'llm']),
+  revoked: z.boolean(),
+  verdicts: z.number().int(),
+  skips: z.number().int(),
+  cannotJudge: z.number().int(),
+  gold: z.object({ judged: z.number().int(), correct: z.number().int(), accuracy: rateSchema }),
+  /** Median time on task per verdict (verdicts.duration_ms). */
+  medianMs: z.number().nullable(),
+  /** Agreement on the overall winner with every other judge of the same comparisons. */
+  agreement: z.object({ pairs: z.number().int(), agreed: z.number().int(), rate: rateSchema }),
+});
+export type JudgeQuality = z.infer<typeof judgeQualitySchema>;
+
+// ---- live dashboard ----
+
+export const dashboardSnapshotSchema = z.object({
+  studyId: z.string().uuid(),
+  studyName: z.string(),
+  generatedAt: z.string(),
+  totals: z.object({
+    comparisons: z.number().int(),
+    slots: z.number().int(),
+    slotsDone: z.number().int(),
+    slotsLeased: z.number().int(),
+    verdicts: z.number().int(),
+    skips: z.number().int(),
+    judges: z.number().int(),
+  }),
+  /** Progress per comparison set (one system pair). */
+  sets: z.array(
+    z.object({
+      a: z.string(),
+      b: z.string(),
+      comparisons: z.number().int(),
+      comparisonsComplete: z.number().int(),
+      slots: z.number().int(),
+      slotsDone: z.number().int(),
+      slotsLeased: z.number().int(),
+    }),
+  ),
+  /** Verdicts per minute over the last 30 minutes, oldest first. */
+  perMinute: z.array(z.object({ minute: z.string(), verdicts: z.number().int() })),
+  judges: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.enum(['human', 'llm']),
+      verdicts: z.number().int(),
+      skips: z.number().int(),
+      lastVerdictAt: z.string().nullable(),
+    }),
+  ),
+  /** Each pair's running win rate for `a` (ties half) with its interval. */
+  pairs: z.array(
+    z.object({
+      a: z.string(),
+      b: z.string(),
+      n: z.number().int(),
+      wins: z.number().int(),
+      losses: z.number().int(),
+      ties: z.number().int(),
+      winRate: z.number().nullable(),
+      ci: z.tuple([z.number(), z.number()]).nullable(),
+      ciMethod: z.string(),
+      level: z.number(),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+export type DashboardSnapshot = z.infer<typeof dashboardSnapshotSchema>;
+
+/** Client → server: the admin token as the first message (browsers cannot set websocket headers). */
+export const liveClientMessageSchema = z.object({
+  type: z.literal('auth'),
+  token: z.string().min(1).max(200),
+});
+
+export const liveServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), snapshot: dashboardSnapshotSchema }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type LiveServerMessage = z.infer<typeof liveServerMessageSchema>;

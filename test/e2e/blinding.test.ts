@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../server/db/client.ts';
+import { launchBrowser, requireBuiltClient, startServer, type E2eServer } from './helpers.ts';
+import { invite, seedStudy } from './seed.ts';
+
+requireBuiltClient();
+
+describe('blinding on the wire, in Chromium', () => {
+  let server: E2eServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('never shows a system name or id anywhere a judge can see: HTML, storage, requests or responses', async () => {
+    const seeded = await seedStudy(server.tdb.db, {
+      items: Array.from({ length: 4 }, (_, i) => ({
+        question: `Question ${i}: what does the image show?`,
+        traces: {},
+      })),
+    });
+    const judge = await invite(server.tdb.db, seeded.study.id, 'dr-blind');
+    const comparisonIds = (
+      await queryRows<{ id: string }>(
+        server.tdb.db,
+        sql`select id from comparisons where study_id = ${seeded.study.id}`,
+      )
+    ).map((r) => r.id);
+    const secrets = [
+      ...seeded.systemNames,
+      ...seeded.systems.map((s) => s.id),
+      ...comparisonIds,
+      seeded.pairing.pairingId,
+    ];
+
+    const seen: string[] = [];
+    const page = await browser.newPage();
+    page.on('request', (r) => {
+      seen.push(`${r.method()} ${r.url()}\n${JSON.stringify(r.headers())}\n${r.postData() ?? ''}`);
+    });
+    const pending: Array<Promise<void>> = [];
+    page.on('response', (r) => {
+      pending.push(
+        r
+          .body()
+          .then(
+            (b) =>
+              void seen.push(`${r.url()} ${JSON.stringify(r.headers())}\n${b.toString('latin1')}`),
+          )
+          .catch(() => undefined),
+      );
+    });
+    const snapshot = async () => {
+      seen.push(await page.content());
+      seen.push(
+        await page.evaluate(
+          () =>
+            JSON.stringify({ ...localStorage }) +
+            JSON.stringify({ ...sessionStorage }) +
+            document.cookie,
+        ),
+      );
+    };
+
+    await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
+    await page.keyboard.press('Escape');
+    const keys = [['ArrowLeft', '1', '2', '3'], ['ArrowRight'], ['s'], ['ArrowDown', '3']];
+    for (const sequence of keys) {
+      await page.waitForFunction(
+        () => document.querySelector('.comparison')?.getAttribute('aria-busy') === 'false',
+      );
+      const before = await page.locator('.question .markdown').first().innerText();
+      await snapshot();
+      for (const k of sequence) await page.keyboard.press(k);
+      await snapshot();
+      if (sequence[0] !== 's') await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        (prev) =>
+          document.querySelector('.state') !== null ||
+          (document.querySelector('.question .markdown')?.textContent !== prev &&
+            document.querySelector('.comparison')?.getAttribute('aria-busy') === 'false'),
+        before,
+      );
+    }
+    await page.getByRole('heading', { name: /All done/ }).waitFor();
+    await snapshot();
+    await Promise.all(pending);
+
+    const haystack = seen.join('\n').toLowerCase();
+    expect(seen.length).toBeGreaterThan(20);
+    for (const secret of secrets)
+      expect(haystack.includes(secret.toLowerCase()), secret).toBe(false);
+    // Sanity check that the capture works: the question texts are in it.
+    expect(haystack).toContain('question 0: what does the image show?');
+    await page.close();
+  });
+});

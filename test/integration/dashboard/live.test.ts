@@ -1,0 +1,160 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../server/app.ts';
+import { createAdminToken } from '../../../server/auth/repository.ts';
+import { loadConfig } from '../../../server/config.ts';
+import { createDatabase } from '../../../server/db/client.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
+import { Viewer, verdictsIn } from './live-client.ts';
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+describe.each(backends())('live dashboard on %s', (backend) => {
+  let tdb: TestDatabase;
+  let app: FastifyInstance;
+  let baseUrl: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase(backend);
+    app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
+    baseUrl = await listen(app);
+    admin = await createAdminToken(tdb.db);
+  });
+  afterAll(async () => {
+    await app.close();
+    await tdb.destroy();
+  });
+
+  async function judgeOne(token: string, winner: 'left' | 'right' | 'tie' = 'left') {
+    const headers = { authorization: `Bearer ${token}` };
+    const next = await app.inject({ method: 'POST', url: '/api/judge/next', headers });
+    expect(next.statusCode).toBe(200);
+    const id = next.json<{ assignment: { id: string } }>().assignment.id;
+    const v = await app.inject({
+      method: 'POST',
+      url: `/api/judge/assignments/${id}/verdict`,
+      headers,
+      payload: { winner, axes: {} },
+    });
+    expect(v.statusCode).toBe(200);
+  }
+
+  it('sends a snapshot on connect and another within a second of a verdict', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 4 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const viewer = await Viewer.open(baseUrl, study.studyId, admin);
+    const first = await viewer.waitFor((m) => m.type === 'snapshot');
+    expect(verdictsIn(first)).toBe(0);
+    if (first.type !== 'snapshot') throw new Error('unreachable');
+    expect(first.snapshot.sets).toEqual([
+      {
+        a: 'sft',
+        b: 'base',
+        comparisons: 4,
+        comparisonsComplete: 0,
+        slots: 4,
+        slotsDone: 0,
+        slotsLeased: 0,
+      },
+    ]);
+    expect(first.snapshot.perMinute).toHaveLength(30);
+
+    const started = Date.now();
+    await judgeOne(judge!.token, 'left');
+    const update = await viewer.waitFor((m) => verdictsIn(m) === 1, 1000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    if (update.type !== 'snapshot') throw new Error('unreachable');
+    const pair = update.snapshot.pairs[0]!;
+    expect(pair).toMatchObject({ a: 'sft', b: 'base', n: 1, ciMethod: 'wilson', level: 0.95 });
+    expect(pair.wins + pair.losses).toBe(1);
+    expect(pair.ci![0]).toBeLessThanOrEqual(pair.winRate!);
+    expect(update.snapshot.judges[0]).toMatchObject({ name: judge!.name, verdicts: 1 });
+    expect(update.snapshot.perMinute.at(-1)!.verdicts).toBe(1);
+    viewer.close();
+  });
+
+  it('accepts the token in the query string too, and refuses judge tokens, bad tokens and unknown studies', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 1 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const viaQuery = await Viewer.open(baseUrl, study.studyId, admin, { inQuery: true });
+    await viaQuery.waitFor((m) => m.type === 'snapshot');
+    viaQuery.close();
+
+    for (const token of [judge!.token, 'ta_admin_nonsense']) {
+      const refused = await Viewer.open(baseUrl, study.studyId, token);
+      await expect(refused.waitFor(() => false, 3000)).rejects.toThrow(/closed with 4401/);
+      expect(refused.messages).toEqual([
+        { type: 'error', code: 'TA_UNAUTHORIZED', message: 'an admin token is required' },
+      ]);
+    }
+    const missing = await Viewer.open(baseUrl, '00000000-0000-4000-8000-000000000000', admin);
+    await expect(missing.waitFor(() => false, 3000)).rejects.toThrow(/closed with 4404/);
+  });
+
+  it('coalesces a burst of verdicts into a few snapshots shared by all viewers', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 20 });
+    const judges = await makeJudges(tdb.db, study.studyId, 20);
+    const viewers = await Promise.all(
+      Array.from({ length: 10 }, () => Viewer.open(baseUrl, study.studyId, admin)),
+    );
+    await Promise.all(viewers.map((v) => v.waitFor((m) => m.type === 'snapshot')));
+    const before = app.liveHub.computed;
+    await Promise.all(judges.map((j) => judgeOne(j.token)));
+    await Promise.all(viewers.map((v) => v.waitFor((m) => verdictsIn(m) === 20, 5000)));
+    const computed = app.liveHub.computed - before;
+    // 20 verdicts × 10 viewers would be 200 computations without coalescing.
+    expect(computed).toBeLessThan(10);
+    for (const v of viewers) {
+      expect(v.messages.length).toBeLessThanOrEqual(computed + 1);
+      v.close();
+    }
+  });
+
+  it('holds 500 open viewers and updates every one of them', { timeout: 120_000 }, async () => {
+    const study = await makePairedStudy(tdb.db, { items: 2 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const viewers: Viewer[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      viewers.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, () => Viewer.open(baseUrl, study.studyId, admin)),
+        )),
+      );
+    }
+    await Promise.all(viewers.map((v) => v.waitFor((m) => m.type === 'snapshot', 30_000)));
+    expect(app.liveHub.viewerCount(study.studyId)).toBe(500);
+    const started = Date.now();
+    await judgeOne(judge!.token);
+    await Promise.all(viewers.map((v) => v.waitFor((m) => verdictsIn(m) === 1, 10_000)));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(backend === 'postgres' ? 2000 : 5000);
+    for (const v of viewers) v.close();
+  });
+
+  it.runIf(backend === 'postgres')(
+    'reaches viewers connected to another server process through LISTEN/NOTIFY',
+    async () => {
+      const other = await createDatabase({ databaseUrl: tdb.url! });
+      const second = await buildApp({ database: other, logger: false, config: loadConfig({}) });
+      try {
+        const secondUrl = await listen(second);
+        const study = await makePairedStudy(tdb.db, { items: 2 });
+        const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+        const viewer = await Viewer.open(secondUrl, study.studyId, admin);
+        await viewer.waitFor((m) => m.type === 'snapshot');
+        await judgeOne(judge!.token); // recorded through the first process
+        await viewer.waitFor((m) => verdictsIn(m) === 1, 1000);
+        viewer.close();
+      } finally {
+        await second.close();
+        await other.close();
+      }
+    },
+  );
+});
