@@ -22,9 +22,11 @@ const nonEmptyString = z
 /** Ids may be written as integers (`17`), stored as their decimal string (`"17"`). */
 const idSchema = z.preprocess(
   (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
-  z.string({ error: 'expected a non-empty string (or an integer)' }).refine((s) => s.trim().length > 0, {
-    error: 'expected a non-empty string (or an integer)',
-  }),
+  z
+    .string({ error: 'expected a non-empty string (or an integer)' })
+    .refine((s) => s.trim().length > 0, {
+      error: 'expected a non-empty string (or an integer)',
+    }),
 );
 
 /** null and absent mean the same for optional fields. */
@@ -60,7 +62,9 @@ export const itemRecordSchema = z.strictObject({
   modality: optionalText,
   metadata: metadataSchema,
   outputs: z
-    .record(nonEmptyString, outputBodySchema, { error: 'expected an object mapping system names to outputs' })
+    .record(nonEmptyString, outputBodySchema, {
+      error: 'expected an object mapping system names to outputs',
+    })
     .nullish()
     .transform((v) => v ?? {}),
 });
@@ -77,7 +81,15 @@ export const outputRecordSchema = z.strictObject({
 });
 export type OutputRecord = z.output<typeof outputRecordSchema>;
 
-const ITEM_FIELDS = new Set(['id', 'question', 'images', 'reference', 'modality', 'metadata', 'outputs']);
+const ITEM_FIELDS = new Set([
+  'id',
+  'question',
+  'images',
+  'reference',
+  'modality',
+  'metadata',
+  'outputs',
+]);
 
 /** A problem with one record: the field (as `images[0]`, `outputs.base.trace`) and what was expected. */
 export interface RecordProblem {
@@ -96,7 +108,9 @@ export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-function fromZod<T>(result: { success: true; data: T } | { success: false; error: z.ZodError }): Parsed<T> {
+function fromZod<T>(
+  result: { success: true; data: T } | { success: false; error: z.ZodError },
+): Parsed<T> {
   if (result.success) return { ok: true, record: result.data };
   const issue = result.error.issues[0];
   if (!issue) return { ok: false, problem: { field: '(record)', expected: 'a valid record' } };
@@ -105,10 +119,16 @@ function fromZod<T>(result: { success: true; data: T } | { success: false; error
     const key = issue.keys[0] ?? '';
     return {
       ok: false,
-      problem: { field: base ? `${base}.${key}` : key, expected: 'unknown field (expected only trace and answer)' },
+      problem: {
+        field: base ? `${base}.${key}` : key,
+        expected: 'unknown field (expected only trace and answer)',
+      },
     };
   }
-  return { ok: false, problem: { field: formatFieldPath(issue.path) || '(record)', expected: issue.message } };
+  return {
+    ok: false,
+    problem: { field: formatFieldPath(issue.path) || '(record)', expected: issue.message },
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -120,7 +140,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * dropped); a field that is both top-level and in `metadata` with a different value is an error.
  */
 export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
-  if (!isPlainObject(value)) return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
+  if (!isPlainObject(value))
+    return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
   const known: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -132,7 +153,10 @@ export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
   const metadata = parsed.record.metadata;
   for (const [key, v] of Object.entries(extra)) {
     if (key in metadata && !jsonEqual(metadata[key], v)) {
-      return { ok: false, problem: { field: key, expected: `also given in metadata.${key} with a different value` } };
+      return {
+        ok: false,
+        problem: { field: key, expected: `also given in metadata.${key} with a different value` },
+      };
     }
     metadata[key] = v;
   }
@@ -141,7 +165,8 @@ export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
 
 /** Validates an output record; output records have no metadata, so unknown fields are an error. */
 export function parseOutputRecord(value: unknown): Parsed<OutputRecord> {
-  if (!isPlainObject(value)) return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
+  if (!isPlainObject(value))
+    return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
   const parsed = fromZod(outputRecordSchema.safeParse(value));
   if (!parsed.ok && parsed.problem.expected.startsWith('unknown field')) {
     parsed.problem.expected = 'unknown field (output records have item, system, trace, answer)';
@@ -185,7 +210,8 @@ export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemReco
       } catch {
         return { ok: false, problem: { field: 'metadata', expected: 'expected a JSON object' } };
       }
-      if (!isPlainObject(parsed)) return { ok: false, problem: { field: 'metadata', expected: 'expected a JSON object' } };
+      if (!isPlainObject(parsed))
+        return { ok: false, problem: { field: 'metadata', expected: 'expected a JSON object' } };
       Object.assign(metadata, parsed);
     } else if (column.startsWith('metadata.')) {
       metadata[column.slice('metadata.'.length)] = cell;

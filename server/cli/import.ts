@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { importFormats, importKinds, type ImportFormat, type ImportKind } from '../../shared/import-records.ts';
+import {
+  importFormats,
+  importKinds,
+  type ImportFormat,
+  type ImportKind,
+} from '../../shared/import-records.ts';
 import { ImportError } from '../imports/import-error.ts';
 import { importFile, type ImportProgressEvent } from '../imports/service.ts';
 import { listStudies } from '../studies/repository.ts';
@@ -15,10 +20,17 @@ interface ImportCliOptions {
   databaseUrl?: string;
 }
 
-function oneOf<T extends string>(name: string, allowed: readonly T[], value: string | undefined): T | undefined {
+function oneOf<T extends string>(
+  name: string,
+  allowed: readonly T[],
+  value: string | undefined,
+): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new CliError(`option '${name}': expected one of ${allowed.join(', ')}, got '${value}'`, 2);
+    throw new CliError(
+      `option '${name}': expected one of ${allowed.join(', ')}, got '${value}'`,
+      2,
+    );
   }
   return value as T;
 }
@@ -32,7 +44,10 @@ function progressReporter(): { onProgress: (e: ImportProgressEvent) => void; sto
       if (e.phase !== phase) {
         bar?.stop();
         phase = e.phase;
-        bar = createProgress({ label: e.phase === 'validate' ? 'validating' : 'importing ', total: e.total });
+        bar = createProgress({
+          label: e.phase === 'validate' ? 'validating' : 'importing ',
+          total: e.total,
+        });
       }
       bar?.update(e.done);
     },
@@ -45,12 +60,18 @@ export function register(program: Command): void {
     program
       .command('import')
       .description(
-        'import items (with images and embedded outputs) or one system\'s outputs, all or nothing; see docs/import-formats.md',
+        "import items (with images and embedded outputs) or one system's outputs, all or nothing; see docs/import-formats.md",
       )
       .argument('<file>', 'a .jsonl/.ndjson, .json (array) or .csv file')
-      .option('--study <name>', 'study name, created if new (optional when exactly one study exists)')
+      .option(
+        '--study <name>',
+        'study name, created if new (optional when exactly one study exists)',
+      )
       .option('--system <name>', 'the system of an output file whose records do not name one')
-      .option('--format <format>', `file format: ${importFormats.join('|')} (default: from the extension)`)
+      .option(
+        '--format <format>',
+        `file format: ${importFormats.join('|')} (default: from the extension)`,
+      )
       .option('--kind <kind>', `${importKinds.join('|')} (default: from the first record)`),
   ).action(async (file: string, opts: ImportCliOptions) => {
     const format = oneOf<ImportFormat>('--format', importFormats, opts.format);
@@ -80,7 +101,10 @@ export function register(program: Command): void {
           onProgress: progress.onProgress,
         });
         progress.stop();
-        const created = result.kind === 'items' ? result.itemsCreated + result.outputsCreated : result.outputsCreated;
+        const created =
+          result.kind === 'items'
+            ? result.itemsCreated + result.outputsCreated
+            : result.outputsCreated;
         process.stdout.write(
           `imported ${result.items} items, ${result.outputs} outputs (${created} new) into study '${study}'\n`,
         );

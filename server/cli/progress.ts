@@ -23,7 +23,11 @@ const noop: Progress = { tick() {}, update() {}, setTotal() {}, stop() {} };
  * A progress bar on stderr for long CLI work, or a no-op when stderr is not a terminal, so that
  * piped output and logs stay clean. Redraws at most ~10 times a second whatever the tick rate.
  */
-export function createProgress({ label, total, stream = process.stderr }: ProgressOptions): Progress {
+export function createProgress({
+  label,
+  total,
+  stream = process.stderr,
+}: ProgressOptions): Progress {
   if (!stream.isTTY) return noop;
   const bar = new cliProgress.SingleBar(
     {

@@ -5,16 +5,34 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 /** Image types a judge's browser can show, recognised by their first bytes (never by name). */
 export function detectImageMime(head: Uint8Array): string | null {
   const b = (i: number) => head[i] ?? -1;
-  if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47 && b(4) === 0x0d && b(5) === 0x0a) return 'image/png';
+  if (
+    b(0) === 0x89 &&
+    b(1) === 0x50 &&
+    b(2) === 0x4e &&
+    b(3) === 0x47 &&
+    b(4) === 0x0d &&
+    b(5) === 0x0a
+  )
+    return 'image/png';
   if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return 'image/jpeg';
   if (b(0) === 0x47 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x38) return 'image/gif';
   if (
-    b(0) === 0x52 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x46 &&
-    b(8) === 0x57 && b(9) === 0x45 && b(10) === 0x42 && b(11) === 0x50
-  ) return 'image/webp';
+    b(0) === 0x52 &&
+    b(1) === 0x49 &&
+    b(2) === 0x46 &&
+    b(3) === 0x46 &&
+    b(8) === 0x57 &&
+    b(9) === 0x45 &&
+    b(10) === 0x42 &&
+    b(11) === 0x50
+  )
+    return 'image/webp';
   // SVG is text: an optional BOM, XML prolog, comments or doctype, then an <svg element
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 1024)).toString('utf8');
-  if (/^\uFEFF?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(text)) return 'image/svg+xml';
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 1024)).toString(
+    'utf8',
+  );
+  if (/^\uFEFF?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(text))
+    return 'image/svg+xml';
   return null;
 }
 
@@ -27,7 +45,8 @@ export interface ImageRef {
   bytes?: Buffer;
 }
 
-export type ImageCheck = { ok: true; ref: ImageRef; mime: string } | { ok: false; expected: string };
+export type ImageCheck =
+  { ok: true; ref: ImageRef; mime: string } | { ok: false; expected: string };
 
 const DATA_URI = /^data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,(.*)$/s;
 
@@ -60,11 +79,20 @@ export async function checkImage(ref: string, baseDir: string): Promise<ImageChe
     return { ok: true, ref: { kind: 'data', bytes }, mime };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
-    return { ok: false, expected: `expected a path relative to the import file or a data: URI, not a URL: ${ref}` };
+    return {
+      ok: false,
+      expected: `expected a path relative to the import file or a data: URI, not a URL: ${ref}`,
+    };
   }
   const path = resolve(baseDir, ref);
   const rel = relative(baseDir, path);
-  if (isAbsolute(ref) || rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
+  if (
+    isAbsolute(ref) ||
+    rel === '' ||
+    rel.startsWith(`..${sep}`) ||
+    rel === '..' ||
+    isAbsolute(rel)
+  ) {
     return { ok: false, expected: `expected a path inside the import file's folder: ${ref}` };
   }
   let head: Buffer;
@@ -79,7 +107,8 @@ export async function checkImage(ref: string, baseDir: string): Promise<ImageChe
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, expected: `file not found: ${ref}` };
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return { ok: false, expected: `file not found: ${ref}` };
     if (code === 'EISDIR') return { ok: false, expected: `expected a file, not a folder: ${ref}` };
     return { ok: false, expected: `cannot read ${ref}: ${code ?? String(err)}` };
   }

@@ -43,7 +43,10 @@ function findNul(value: unknown, path: string): string | null {
 /** Decides the file's kind on its first record unless the caller named it. */
 export function resolveKind(raw: RawRecord, ctx: RecordContext): ImportKind {
   if (ctx.kind) return ctx.kind;
-  const fields = raw.value && typeof raw.value === 'object' && !Array.isArray(raw.value) ? Object.keys(raw.value) : [];
+  const fields =
+    raw.value && typeof raw.value === 'object' && !Array.isArray(raw.value)
+      ? Object.keys(raw.value)
+      : [];
   const kind = detectKind(fields);
   if (!kind) {
     throw new ImportError(
@@ -61,18 +64,47 @@ export function typeRecord(raw: RawRecord, kind: ImportKind, ctx: RecordContext)
   const row = raw.value as Record<string, string>;
   if (kind === 'items') {
     const parsed = csv ? csvRowToItemRecord(row) : parseItemRecord(raw.value);
-    if (!parsed.ok) throw ImportError.field(ctx.displayName, raw.line, parsed.problem.field, parsed.problem.expected);
+    if (!parsed.ok)
+      throw ImportError.field(
+        ctx.displayName,
+        raw.line,
+        parsed.problem.field,
+        parsed.problem.expected,
+      );
     const nul = findNul(parsed.record, '');
-    if (nul) throw ImportError.field(ctx.displayName, raw.line, nul, 'expected text without NUL (\\u0000) characters');
+    if (nul)
+      throw ImportError.field(
+        ctx.displayName,
+        raw.line,
+        nul,
+        'expected text without NUL (\\u0000) characters',
+      );
     return { kind, line: raw.line, record: parsed.record };
   }
   const parsed = csv ? csvRowToOutputRecord(row) : parseOutputRecord(raw.value);
-  if (!parsed.ok) throw ImportError.field(ctx.displayName, raw.line, parsed.problem.field, parsed.problem.expected);
+  if (!parsed.ok)
+    throw ImportError.field(
+      ctx.displayName,
+      raw.line,
+      parsed.problem.field,
+      parsed.problem.expected,
+    );
   const system = parsed.record.system ?? ctx.system;
   if (!system) {
-    throw ImportError.field(ctx.displayName, raw.line, 'system', 'expected a system name (or name it with --system)');
+    throw ImportError.field(
+      ctx.displayName,
+      raw.line,
+      'system',
+      'expected a system name (or name it with --system)',
+    );
   }
   const nul = findNul(parsed.record, '');
-  if (nul) throw ImportError.field(ctx.displayName, raw.line, nul, 'expected text without NUL (\\u0000) characters');
+  if (nul)
+    throw ImportError.field(
+      ctx.displayName,
+      raw.line,
+      nul,
+      'expected text without NUL (\\u0000) characters',
+    );
   return { kind, line: raw.line, record: { ...parsed.record, system } };
 }

@@ -11,9 +11,14 @@ export type NewOutput = typeof outputs.$inferInsert & { answer: string };
 // way (drizzle's multi-row VALUES builder cost more CPU than PostgreSQL did at 450k rows).
 
 /** Inserts the items that are new; returns only those (the others already existed). */
-export async function insertItemsIfAbsent(db: Tx, { studyId, rows }: { studyId: string; rows: NewItem[] }) {
+export async function insertItemsIfAbsent(
+  db: Tx,
+  { studyId, rows }: { studyId: string; rows: NewItem[] },
+) {
   if (rows.length === 0) return [];
-  const created = await queryRows<{ id: string; external_id: string }>(db, sql`
+  const created = await queryRows<{ id: string; external_id: string }>(
+    db,
+    sql`
     insert into items (study_id, external_id, question, reference, modality, metadata)
     select ${studyId}::uuid, u.* from unnest(
       ${sql.param(rows.map((r) => r.externalId))}::text[],
@@ -23,11 +28,15 @@ export async function insertItemsIfAbsent(db: Tx, { studyId, rows }: { studyId: 
       ${sql.param(rows.map((r) => JSON.stringify(r.metadata)))}::jsonb[]
     ) as u
     on conflict (study_id, external_id) do nothing
-    returning id, external_id`);
+    returning id, external_id`,
+  );
   return created.map((r) => ({ id: r.id, externalId: r.external_id }));
 }
 
-export async function getItemsByExternalIds(db: Tx, { studyId, externalIds }: { studyId: string; externalIds: string[] }) {
+export async function getItemsByExternalIds(
+  db: Tx,
+  { studyId, externalIds }: { studyId: string; externalIds: string[] },
+) {
   if (externalIds.length === 0) return [];
   const rows = await queryRows<{
     id: string;
@@ -36,17 +45,26 @@ export async function getItemsByExternalIds(db: Tx, { studyId, externalIds }: { 
     reference: string | null;
     modality: string | null;
     metadata: Record<string, unknown>;
-  }>(db, sql`
+  }>(
+    db,
+    sql`
     select id, external_id, question, reference, modality, metadata from items
-    where study_id = ${studyId} and external_id = any(${sql.param(externalIds)}::text[])`);
+    where study_id = ${studyId} and external_id = any(${sql.param(externalIds)}::text[])`,
+  );
   return rows.map((r) => ({ ...r, externalId: r.external_id }));
 }
 
-export async function getItemIdsByExternalIds(db: Tx, { studyId, externalIds }: { studyId: string; externalIds: string[] }) {
+export async function getItemIdsByExternalIds(
+  db: Tx,
+  { studyId, externalIds }: { studyId: string; externalIds: string[] },
+) {
   if (externalIds.length === 0) return [];
-  const rows = await queryRows<{ id: string; external_id: string }>(db, sql`
+  const rows = await queryRows<{ id: string; external_id: string }>(
+    db,
+    sql`
     select id, external_id from items
-    where study_id = ${studyId} and external_id = any(${sql.param(externalIds)}::text[])`);
+    where study_id = ${studyId} and external_id = any(${sql.param(externalIds)}::text[])`,
+  );
   return rows.map((r) => ({ id: r.id, externalId: r.external_id }));
 }
 
@@ -57,15 +75,20 @@ export async function insertItemImages(db: Tx, rows: NewItemImage[]): Promise<vo
 
 export async function getImageHashesByItemIds(db: Tx, { itemIds }: { itemIds: string[] }) {
   if (itemIds.length === 0) return [];
-  const rows = await queryRows<{ item_id: string; position: number; sha256: string }>(db, sql`
-    select item_id, position, sha256 from item_images where item_id = any(${sql.param(itemIds)}::uuid[])`);
+  const rows = await queryRows<{ item_id: string; position: number; sha256: string }>(
+    db,
+    sql`
+    select item_id, position, sha256 from item_images where item_id = any(${sql.param(itemIds)}::uuid[])`,
+  );
   return rows.map((r) => ({ itemId: r.item_id, position: r.position, sha256: r.sha256 }));
 }
 
 /** Inserts the outputs that are new; returns only those. */
 export async function insertOutputsIfAbsent(db: Tx, rows: NewOutput[]) {
   if (rows.length === 0) return [];
-  const created = await queryRows<{ item_id: string; system_id: string }>(db, sql`
+  const created = await queryRows<{ item_id: string; system_id: string }>(
+    db,
+    sql`
     insert into outputs (item_id, system_id, trace, answer, trace_length, answer_length)
     select * from unnest(
       ${sql.param(rows.map((r) => r.itemId))}::uuid[],
@@ -76,15 +99,29 @@ export async function insertOutputsIfAbsent(db: Tx, rows: NewOutput[]) {
       ${sql.param(rows.map((r) => r.answerLength))}::int[]
     )
     on conflict (item_id, system_id) do nothing
-    returning item_id, system_id`);
+    returning item_id, system_id`,
+  );
   return created.map((r) => ({ itemId: r.item_id, systemId: r.system_id }));
 }
 
 export async function getOutputsByItemIds(db: Tx, { itemIds }: { itemIds: string[] }) {
   if (itemIds.length === 0) return [];
-  const rows = await queryRows<{ item_id: string; system_id: string; trace: string; answer: string }>(db, sql`
-    select item_id, system_id, trace, answer from outputs where item_id = any(${sql.param(itemIds)}::uuid[])`);
-  return rows.map((r) => ({ itemId: r.item_id, systemId: r.system_id, trace: r.trace, answer: r.answer }));
+  const rows = await queryRows<{
+    item_id: string;
+    system_id: string;
+    trace: string;
+    answer: string;
+  }>(
+    db,
+    sql`
+    select item_id, system_id, trace, answer from outputs where item_id = any(${sql.param(itemIds)}::uuid[])`,
+  );
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    systemId: r.system_id,
+    trace: r.trace,
+    answer: r.answer,
+  }));
 }
 
 export async function insertImport(db: Tx, row: typeof imports.$inferInsert): Promise<string> {

@@ -7,7 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { importFormatSchema, importKindSchema, importResultSchema, type ImportFormat } from '../../shared/import-records.ts';
+import {
+  importFormatSchema,
+  importKindSchema,
+  importResultSchema,
+  type ImportFormat,
+} from '../../shared/import-records.ts';
 import { Errors } from '../errors.ts';
 import { getStudyById } from '../studies/repository.ts';
 import { ImportError } from './import-error.ts';
@@ -34,7 +39,14 @@ const formatByContentType: Record<string, ImportFormat> = {
 /** A client-given relative path, kept inside the upload folder. */
 function safeRelativePath(name: string): string | null {
   const clean = normalize(name.replaceAll('\\', '/'));
-  if (!clean || isAbsolute(clean) || clean === '.' || clean.startsWith(`..${sep}`) || clean === '..') return null;
+  if (
+    !clean ||
+    isAbsolute(clean) ||
+    clean === '.' ||
+    clean.startsWith(`..${sep}`) ||
+    clean === '..'
+  )
+    return null;
   return clean;
 }
 
@@ -58,7 +70,11 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:studyId/imports',
     {
       onRequest: app.requireAdmin,
-      schema: { params, querystring, response: { 200: importResultSchema, 404: errorSchema, 422: errorSchema } },
+      schema: {
+        params,
+        querystring,
+        response: { 200: importResultSchema, 404: errorSchema, 422: errorSchema },
+      },
     },
     async (request) => {
       const study = await getStudyById(app.db, { id: request.params.studyId });
@@ -77,20 +93,29 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
               continue;
             }
             const rel = safeRelativePath(part.filename);
-            if (!rel) throw new Errors.BadRequest(`image file name '${part.filename}' must be a relative path`);
+            if (!rel)
+              throw new Errors.BadRequest(
+                `image file name '${part.filename}' must be a relative path`,
+              );
             await mkdir(dirname(join(dir, rel)), { recursive: true });
-            await pipeline(part.file, createWriteStream(join(dir, rel), { flags: 'wx' })).catch((err: unknown) => {
-              if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Errors.BadRequest(`file '${rel}' was uploaded twice`);
-              throw err;
-            });
+            await pipeline(part.file, createWriteStream(join(dir, rel), { flags: 'wx' })).catch(
+              (err: unknown) => {
+                if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+                  throw new Errors.BadRequest(`file '${rel}' was uploaded twice`);
+                throw err;
+              },
+            );
           }
-          if (fileName === undefined) throw new Errors.BadRequest("the data file goes in the multipart field 'file'");
+          if (fileName === undefined)
+            throw new Errors.BadRequest("the data file goes in the multipart field 'file'");
         } else {
           fileName = basename(request.query.filename ?? 'upload');
-          const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+          const contentType =
+            (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
           format ??= formatByContentType[contentType];
           const body = request.body as Readable | undefined;
-          if (!body || typeof body.pipe !== 'function') throw new Errors.BadRequest('expected the data file as the request body');
+          if (!body || typeof body.pipe !== 'function')
+            throw new Errors.BadRequest('expected the data file as the request body');
           await pipeline(body, createWriteStream(join(dir, fileName)));
         }
         return await importFile(app.db, {

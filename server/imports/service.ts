@@ -8,7 +8,14 @@ import { formatFromFileName, readRecords } from './readers/index.ts';
 import { typeRecord } from './records.ts';
 import { insertImport } from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';
-import { BATCH_ROWS, writeItemBatch, writeOutputBatch, type ItemEntry, type OutputEntry, type WriteContext } from './write.ts';
+import {
+  BATCH_ROWS,
+  writeItemBatch,
+  writeOutputBatch,
+  type ItemEntry,
+  type OutputEntry,
+  type WriteContext,
+} from './write.ts';
 
 export type ImportPhase = 'validate' | 'write';
 
@@ -33,11 +40,19 @@ export interface ImportFileOptions {
   onProgress?: (event: ImportProgressEvent) => void;
 }
 
-export function resolveFormat(fileName: string, displayName: string, format?: ImportFormat): ImportFormat {
+export function resolveFormat(
+  fileName: string,
+  displayName: string,
+  format?: ImportFormat,
+): ImportFormat {
   if (format) return format;
   const fromName = formatFromFileName(fileName);
   if (!fromName) {
-    throw new ImportError(displayName, null, 'cannot tell the format from the extension (.jsonl, .ndjson, .json, .csv); name it with --format');
+    throw new ImportError(
+      displayName,
+      null,
+      'cannot tell the format from the extension (.jsonl, .ndjson, .json, .csv); name it with --format',
+    );
   }
   return fromName;
 }
@@ -69,7 +84,11 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
   return db.transaction((tx) => writeFile(tx, { ...options, path, displayName }, summary));
 }
 
-async function resolveStudyId(tx: Tx, study: ImportFileOptions['study'], displayName: string): Promise<{ id: string; name: string }> {
+async function resolveStudyId(
+  tx: Tx,
+  study: ImportFileOptions['study'],
+  displayName: string,
+): Promise<{ id: string; name: string }> {
   if ('name' in study) return getOrCreateStudy(tx, { name: study.name });
   const row = await getStudyById(tx, { id: study.id });
   if (!row) throw new ImportError(displayName, null, `no study with id ${study.id}`);
@@ -100,7 +119,8 @@ async function writeFile(
   let written = 0;
   let itemBatch: ItemEntry[] = [];
   let outputBatch: OutputEntry[] = [];
-  const report = () => options.onProgress?.({ phase: 'write', done: written, total: summary.records });
+  const report = () =>
+    options.onProgress?.({ phase: 'write', done: written, total: summary.records });
   const flush = async () => {
     if (itemBatch.length > 0) await writeItemBatch(ctx, itemBatch);
     if (outputBatch.length > 0) await writeOutputBatch(ctx, outputBatch);
@@ -109,7 +129,9 @@ async function writeFile(
     outputBatch = [];
     report();
   };
-  for await (const raw of readRecords(summary.format, path, displayName, { onHash: (h) => (sha256 = h) })) {
+  for await (const raw of readRecords(summary.format, path, displayName, {
+    onHash: (h) => (sha256 = h),
+  })) {
     const typed = typeRecord(raw, summary.kind, recordCtx);
     if (typed.kind === 'items') itemBatch.push(typed);
     else outputBatch.push(typed);
@@ -117,7 +139,11 @@ async function writeFile(
   }
   await flush();
   if (sha256 !== summary.sha256) {
-    throw new ImportError(displayName, null, 'the file changed while it was being imported; nothing was written');
+    throw new ImportError(
+      displayName,
+      null,
+      'the file changed while it was being imported; nothing was written',
+    );
   }
   const importId = await insertImport(tx, {
     studyId: study.id,

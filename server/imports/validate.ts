@@ -38,7 +38,11 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
   const seen = new Map<string, number>();
 
   if (kind === 'items' && options.system) {
-    throw new ImportError(displayName, null, '--system applies to output files only (item files name systems in outputs)');
+    throw new ImportError(
+      displayName,
+      null,
+      '--system applies to output files only (item files name systems in outputs)',
+    );
   }
 
   const tap = { onBytes: options.onBytes, onHash: (h: string) => (sha256 = h) };
@@ -46,7 +50,11 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
     if (!kind) {
       kind = resolveKind(raw, options);
       if (kind === 'items' && options.system) {
-        throw new ImportError(displayName, null, '--system applies to output files only (item files name systems in outputs)');
+        throw new ImportError(
+          displayName,
+          null,
+          '--system applies to output files only (item files name systems in outputs)',
+        );
       }
     }
     const typed = typeRecord(raw, kind, options);
@@ -55,12 +63,18 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
       const { record } = typed;
       const previous = seen.get(record.id);
       if (previous !== undefined) {
-        throw ImportError.field(displayName, raw.line, 'id', `duplicate id '${record.id}' (first on line ${previous})`);
+        throw ImportError.field(
+          displayName,
+          raw.line,
+          'id',
+          `duplicate id '${record.id}' (first on line ${previous})`,
+        );
       }
       seen.set(record.id, raw.line);
       for (let i = 0; i < record.images.length; i++) {
         const check = await checkImage(record.images[i] as string, baseDir);
-        if (!check.ok) throw ImportError.field(displayName, raw.line, `images[${i}]`, check.expected);
+        if (!check.ok)
+          throw ImportError.field(displayName, raw.line, `images[${i}]`, check.expected);
         images++;
       }
       for (const system of Object.keys(record.outputs)) {

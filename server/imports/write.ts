@@ -1,4 +1,9 @@
-import { charLength, jsonEqual, type ItemRecord, type OutputRecord } from '../../shared/import-records.ts';
+import {
+  charLength,
+  jsonEqual,
+  type ItemRecord,
+  type OutputRecord,
+} from '../../shared/import-records.ts';
 import type { Tx } from '../db/client.ts';
 import { checkImage, loadImage, type LoadedImage } from './images.ts';
 import { ImportError } from './import-error.ts';
@@ -41,7 +46,12 @@ interface PendingOutput {
 }
 
 function conflict(ctx: WriteContext, line: number, field: string, what: string): ImportError {
-  return ImportError.field(ctx.displayName, line, field, `conflicts with ${what} already stored (re-imported records must be identical)`);
+  return ImportError.field(
+    ctx.displayName,
+    line,
+    field,
+    `conflicts with ${what} already stored (re-imported records must be identical)`,
+  );
 }
 
 async function loadImages(ctx: WriteContext, entry: ItemEntry): Promise<LoadedImage[]> {
@@ -49,7 +59,8 @@ async function loadImages(ctx: WriteContext, entry: ItemEntry): Promise<LoadedIm
   for (let i = 0; i < entry.record.images.length; i++) {
     // checked again: the file may have changed since the validation pass
     const check = await checkImage(entry.record.images[i] as string, ctx.baseDir);
-    if (!check.ok) throw ImportError.field(ctx.displayName, entry.line, `images[${i}]`, check.expected);
+    if (!check.ok)
+      throw ImportError.field(ctx.displayName, entry.line, `images[${i}]`, check.expected);
     loaded.push(await loadImage(check.ref, check.mime));
   }
   return loaded;
@@ -58,12 +69,17 @@ async function loadImages(ctx: WriteContext, entry: ItemEntry): Promise<LoadedIm
 async function writeOutputs(ctx: WriteContext, pending: PendingOutput[]): Promise<void> {
   for (let start = 0; start < pending.length; start += OUTPUT_CHUNK) {
     const chunk = pending.slice(start, start + OUTPUT_CHUNK);
-    const inserted = await insertOutputsIfAbsent(ctx.tx, chunk.map((p) => p.row));
+    const inserted = await insertOutputsIfAbsent(
+      ctx.tx,
+      chunk.map((p) => p.row),
+    );
     ctx.counts.outputsCreated += inserted.length;
     if (inserted.length === chunk.length) continue;
     const created = new Set(inserted.map((r) => `${r.itemId}|${r.systemId}`));
     const existing = chunk.filter((p) => !created.has(`${p.row.itemId}|${p.row.systemId}`));
-    const stored = await getOutputsByItemIds(ctx.tx, { itemIds: [...new Set(existing.map((p) => p.row.itemId))] });
+    const stored = await getOutputsByItemIds(ctx.tx, {
+      itemIds: [...new Set(existing.map((p) => p.row.itemId))],
+    });
     const storedBy = new Map(stored.map((s) => [`${s.itemId}|${s.systemId}`, s]));
     for (const p of existing) {
       const s = storedBy.get(`${p.row.itemId}|${p.row.systemId}`);
@@ -76,7 +92,14 @@ async function writeOutputs(ctx: WriteContext, pending: PendingOutput[]): Promis
 }
 
 function outputRow(itemId: string, systemId: string, trace: string, answer: string): NewOutput {
-  return { itemId, systemId, trace, answer, traceLength: charLength(trace), answerLength: charLength(answer) };
+  return {
+    itemId,
+    systemId,
+    trace,
+    answer,
+    traceLength: charLength(trace),
+    answerLength: charLength(answer),
+  };
 }
 
 /** Writes one batch of item records (with their images and embedded outputs). */
@@ -98,7 +121,10 @@ export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Pro
   const existing = batch.filter((e) => !created.has(e.record.id));
 
   if (existing.length > 0) {
-    const stored = await getItemsByExternalIds(ctx.tx, { studyId: ctx.studyId, externalIds: existing.map((e) => e.record.id) });
+    const stored = await getItemsByExternalIds(ctx.tx, {
+      studyId: ctx.studyId,
+      externalIds: existing.map((e) => e.record.id),
+    });
     const storedBy = new Map(stored.map((s) => [s.externalId, s]));
     const hashes = await getImageHashesByItemIds(ctx.tx, { itemIds: stored.map((s) => s.id) });
     const hashesBy = new Map<string, string[]>();
@@ -117,10 +143,12 @@ export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Pro
       if (s.modality !== record.modality) throw conflict(ctx, line, 'modality', what);
       if (!jsonEqual(s.metadata, record.metadata)) throw conflict(ctx, line, 'metadata', what);
       const storedHashes = hashesBy.get(s.id) ?? [];
-      if (storedHashes.length !== record.images.length) throw conflict(ctx, line, 'images', `the images of ${what}`);
+      if (storedHashes.length !== record.images.length)
+        throw conflict(ctx, line, 'images', `the images of ${what}`);
       const loaded = await loadImages(ctx, entry);
       loaded.forEach((img, i) => {
-        if (img.sha256 !== storedHashes[i]) throw conflict(ctx, line, `images[${i}]`, `the image of ${what}`);
+        if (img.sha256 !== storedHashes[i])
+          throw conflict(ctx, line, `images[${i}]`, `the image of ${what}`);
       });
       idByExternal.set(record.id, s.id);
     }
@@ -133,7 +161,14 @@ export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Pro
     const itemId = idByExternal.get(entry.record.id) as string;
     const loaded = await loadImages(ctx, entry);
     for (const [position, img] of loaded.entries()) {
-      imageRows.push({ itemId, position, mime: img.mime, sha256: img.sha256, bytes: img.bytes, byteLength: img.bytes.length });
+      imageRows.push({
+        itemId,
+        position,
+        mime: img.mime,
+        sha256: img.sha256,
+        bytes: img.bytes,
+        byteLength: img.bytes.length,
+      });
       imageBytes += img.bytes.length;
       if (imageBytes >= IMAGE_CHUNK_BYTES) {
         await insertItemImages(ctx.tx, imageRows);
@@ -171,7 +206,12 @@ export async function writeOutputBatch(ctx: WriteContext, batch: OutputEntry[]):
   const pending: PendingOutput[] = batch.map(({ record, line }) => {
     const itemId = idByExternal.get(record.item);
     if (!itemId) {
-      throw ImportError.field(ctx.displayName, line, 'item', `expected the id of an item in this study; there is no item '${record.item}'`);
+      throw ImportError.field(
+        ctx.displayName,
+        line,
+        'item',
+        `expected the id of an item in this study; there is no item '${record.item}'`,
+      );
     }
     const systemId = ctx.systemIds.get(record.system) as string;
     return {

@@ -12,12 +12,25 @@ function countNewlines(record: Record<string, string>): number {
 }
 
 /** CSV with a header row; each record's line is where it starts (quoted cells may span lines). */
-export async function* readCsv(path: string, displayName: string, tap?: SourceTap): AsyncGenerator<RawRecord> {
+export async function* readCsv(
+  path: string,
+  displayName: string,
+  tap?: SourceTap,
+): AsyncGenerator<RawRecord> {
   const parser = Readable.from(fileChunks(path, tap)).pipe(
-    parse({ columns: true, info: true, bom: true, skip_empty_lines: true, relax_column_count: false }),
+    parse({
+      columns: true,
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }),
   );
   try {
-    for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const row of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       yield { line: row.info.lines - countNewlines(row.record), value: row.record };
     }
   } catch (err) {

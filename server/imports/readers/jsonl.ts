@@ -4,7 +4,11 @@ import { ImportError } from '../import-error.ts';
 import { fileChunks, type RawRecord, type SourceTap } from './source.ts';
 
 /** JSON Lines: one record per non-blank line, read with node:readline. */
-export async function* readJsonl(path: string, displayName: string, tap?: SourceTap): AsyncGenerator<RawRecord> {
+export async function* readJsonl(
+  path: string,
+  displayName: string,
+  tap?: SourceTap,
+): AsyncGenerator<RawRecord> {
   const input = Readable.from(fileChunks(path, tap));
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;

@@ -15,7 +15,11 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    const child = spawn('npx', ['tsx', 'scripts/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['tsx', 'scripts/cli.ts', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -32,7 +36,9 @@ describe('tracearena import (CLI)', () => {
     dir = await tempDir();
     big = join(dir, 'items.jsonl');
     // one bad record near the end: only a streaming, line-counting validation finds it
-    await generateItemsJsonl(big, N, (line) => (line === BAD_LINE ? { id: `omr-${line}`, question: '   ' } : undefined));
+    await generateItemsJsonl(big, N, (line) =>
+      line === BAD_LINE ? { id: `omr-${line}`, question: '   ' } : undefined,
+    );
   }, 60_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -57,7 +63,9 @@ describe('tracearena import (CLI)', () => {
     afterAll(() => tdb?.destroy());
 
     it('imports a small file and prints a one-line summary', async () => {
-      const small = await writeFiles(join(dir, `small-${backend}`), { 'items.jsonl': jsonl([item(1), item(2)]) });
+      const small = await writeFiles(join(dir, `small-${backend}`), {
+        'items.jsonl': jsonl([item(1), item(2)]),
+      });
       const ok = await cli(['import', small, '--study', 'omr', ...dbArgs]);
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
@@ -72,7 +80,9 @@ describe('tracearena import (CLI)', () => {
 
       const run = await cli(['import', big, '--study', 'omr', ...dbArgs]);
       expect(run.code).toBe(2);
-      expect(run.stderr).toBe(`tracearena: ${big}:${BAD_LINE}: field 'question': expected a non-empty string\n`);
+      expect(run.stderr).toBe(
+        `tracearena: ${big}:${BAD_LINE}: field 'question': expected a non-empty string\n`,
+      );
       expect(run.stdout).toBe('');
 
       database = await open();
@@ -84,7 +94,9 @@ describe('tracearena import (CLI)', () => {
       const small = join(dir, `small-${backend}`, 'items.jsonl');
       const fmt = await cli(['import', small, '--format', 'xml', ...dbArgs]);
       expect(fmt.code).toBe(2);
-      expect(fmt.stderr).toBe("tracearena: option '--format': expected one of jsonl, json, csv, got 'xml'\n");
+      expect(fmt.stderr).toBe(
+        "tracearena: option '--format': expected one of jsonl, json, csv, got 'xml'\n",
+      );
       // exactly one study exists: --study may be left out
       const again = await cli(['import', small, ...dbArgs]);
       expect(again.code).toBe(0);

@@ -9,14 +9,20 @@ export const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
-export const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+export const GIF = Buffer.from(
+  'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7',
+  'base64',
+);
 
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'ta-import-test-'));
 }
 
 /** Writes files (text or bytes) under `dir`, creating folders; returns the first file's path. */
-export async function writeFiles(dir: string, files: Record<string, string | Buffer>): Promise<string> {
+export async function writeFiles(
+  dir: string,
+  files: Record<string, string | Buffer>,
+): Promise<string> {
   let first = '';
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
@@ -27,7 +33,8 @@ export async function writeFiles(dir: string, files: Record<string, string | Buf
   return first;
 }
 
-export const jsonl = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+export const jsonl = (records: unknown[]) =>
+  records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 export interface Counts {
   studies: number;
@@ -39,13 +46,16 @@ export interface Counts {
 }
 
 export async function countRows(db: Db): Promise<Counts> {
-  const [row] = await queryRows<Counts>(db, sql`
+  const [row] = await queryRows<Counts>(
+    db,
+    sql`
     select (select count(*)::int from studies) as studies,
            (select count(*)::int from systems) as systems,
            (select count(*)::int from items) as items,
            (select count(*)::int from item_images) as item_images,
            (select count(*)::int from outputs) as outputs,
-           (select count(*)::int from imports) as imports`);
+           (select count(*)::int from imports) as imports`,
+  );
   if (!row) throw new Error('no counts');
   return row;
 }

@@ -11,7 +11,8 @@ export async function generateItemsJsonl(
   corrupt: (line: number) => unknown = () => undefined,
 ): Promise<void> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  const filler = 'The radiograph shows a well-defined opacity; considering the history, the most likely finding is ';
+  const filler =
+    'The radiograph shows a well-defined opacity; considering the history, the most likely finding is ';
   for (let line = 1; line <= n; line++) {
     const record = corrupt(line) ?? {
       id: `omr-${line}`,
@@ -21,7 +22,10 @@ export async function generateItemsJsonl(
       source: 'pmc',
       outputs: {
         base: { trace: `${filler}${line % 89}.`, answer: `d${line % 89}` },
-        sft: { trace: `${filler}${line % 97}. Step 2: the margins and density support it.`, answer: `d${line % 97}` },
+        sft: {
+          trace: `${filler}${line % 97}. Step 2: the margins and density support it.`,
+          answer: `d${line % 97}`,
+        },
       },
     };
     if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');

@@ -6,9 +6,16 @@ import { getOrCreateStudy } from '../../../server/studies/repository.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { countRows, item, jsonl, PNG } from './fixtures.ts';
 
-async function multipart(parts: Array<{ field: string; filename: string; content: string | Buffer }>) {
+async function multipart(
+  parts: Array<{ field: string; filename: string; content: string | Buffer }>,
+) {
   const form = new FormData();
-  for (const p of parts) form.append(p.field, new Blob([typeof p.content === 'string' ? p.content : new Uint8Array(p.content)]), p.filename);
+  for (const p of parts)
+    form.append(
+      p.field,
+      new Blob([typeof p.content === 'string' ? p.content : new Uint8Array(p.content)]),
+      p.filename,
+    );
   const response = new Response(form);
   return {
     payload: Buffer.from(await response.arrayBuffer()),
@@ -34,7 +41,11 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
 
   it('imports a multipart upload of a data file with its images', async () => {
     const body = await multipart([
-      { field: 'file', filename: 'items.jsonl', content: jsonl([item(1, { images: ['img/1.png'] }), item(2)]) },
+      {
+        field: 'file',
+        filename: 'items.jsonl',
+        content: jsonl([item(1, { images: ['img/1.png'] }), item(2)]),
+      },
       { field: 'images', filename: 'img/1.png', content: PNG },
     ]);
     const res = await app.inject({
@@ -44,7 +55,13 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
       payload: body.payload,
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ file: 'items.jsonl', kind: 'items', itemsCreated: 2, outputsCreated: 4, imagesCreated: 1 });
+    expect(res.json()).toMatchObject({
+      file: 'items.jsonl',
+      kind: 'items',
+      itemsCreated: 2,
+      outputsCreated: 4,
+      imagesCreated: 1,
+    });
   });
 
   it('imports a raw output file for a system named in the query', async () => {
@@ -55,7 +72,12 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
       payload: jsonl([{ item: 'q-1', trace: 'rl trace', answer: 'a' }]),
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ kind: 'outputs', format: 'jsonl', outputsCreated: 1, systems: ['rl'] });
+    expect(res.json()).toMatchObject({
+      kind: 'outputs',
+      format: 'jsonl',
+      outputsCreated: 1,
+      systems: ['rl'],
+    });
   });
 
   it('answers 422 TA_IMPORT_BAD_RECORD naming file, line and field, and writes nothing', async () => {
@@ -83,7 +105,11 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
   });
 
   it('refuses requests without the admin token and unknown studies', async () => {
-    const anon = await app.inject({ method: 'POST', url: `/api/studies/${studyId}/imports`, payload: '[]' });
+    const anon = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${studyId}/imports`,
+      payload: '[]',
+    });
     expect(anon.statusCode).toBe(401);
     const missing = await app.inject({
       method: 'POST',

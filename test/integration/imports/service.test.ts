@@ -15,13 +15,19 @@ describe.each(backends())('import service on %s', (backend) => {
   });
   afterAll(() => tdb.destroy());
 
-  const run = (path: string, study = 'svc', extra: Partial<Parameters<typeof importFile>[1]> = {}) =>
-    importFile(tdb.db, { study: { name: study }, path, ...extra });
+  const run = (
+    path: string,
+    study = 'svc',
+    extra: Partial<Parameters<typeof importFile>[1]> = {},
+  ) => importFile(tdb.db, { study: { name: study }, path, ...extra });
 
   it('imports items with images and embedded outputs, and a re-import changes nothing', async () => {
     const path = await writeFiles(join(dir, 'a'), {
       'items.jsonl': jsonl([
-        item(1, { images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`], source: 'pubmed' }),
+        item(1, {
+          images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`],
+          source: 'pubmed',
+        }),
         item(2, { metadata: { split: 'test' } }),
         { id: 3, question: 'No outputs here?' },
       ]),
@@ -61,14 +67,22 @@ describe.each(backends())('import service on %s', (backend) => {
 
     const before = await countRows(tdb.db);
     const again = await run(path);
-    expect(again).toMatchObject({ itemsCreated: 0, outputsCreated: 0, imagesCreated: 0, records: 3 });
+    expect(again).toMatchObject({
+      itemsCreated: 0,
+      outputsCreated: 0,
+      imagesCreated: 0,
+      records: 3,
+    });
     const after = await countRows(tdb.db);
     expect(after).toEqual({ ...before, imports: before.imports + 1 });
   });
 
   it('rejects a conflicting re-import naming line and field, and writes nothing', async () => {
     const path = await writeFiles(join(dir, 'b'), {
-      'items.jsonl': jsonl([item(1, { images: ['img/1.png'], source: 'pubmed' }), item(2, { reference: 'changed' })]),
+      'items.jsonl': jsonl([
+        item(1, { images: ['img/1.png'], source: 'pubmed' }),
+        item(2, { reference: 'changed' }),
+      ]),
       'img/1.png': PNG,
     });
     const before = await countRows(tdb.db);
@@ -77,11 +91,16 @@ describe.each(backends())('import service on %s', (backend) => {
     );
     await writeFiles(join(dir, 'b'), {
       'items.jsonl': jsonl([
-        item(1, { images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`], source: 'pubmed' }),
+        item(1, {
+          images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`],
+          source: 'pubmed',
+        }),
         item(2, { reference: 'changed' }),
       ]),
     });
-    await expect(run(path)).rejects.toThrow(`${path}:2: field 'reference': conflicts with item 'q-2' already stored`);
+    await expect(run(path)).rejects.toThrow(
+      `${path}:2: field 'reference': conflicts with item 'q-2' already stored`,
+    );
     const changedTrace = item(2, { metadata: { split: 'test' } });
     changedTrace.outputs.sft.trace = 'another trace';
     await writeFiles(join(dir, 'b'), { 'items.jsonl': jsonl([item(5), changedTrace]) });
@@ -99,7 +118,12 @@ describe.each(backends())('import service on %s', (backend) => {
       ]),
     });
     const result = await run(path, 'svc', { system: 'rl' });
-    expect(result).toMatchObject({ kind: 'outputs', outputs: 2, outputsCreated: 2, systems: ['rl'] });
+    expect(result).toMatchObject({
+      kind: 'outputs',
+      outputs: 2,
+      outputsCreated: 2,
+      systems: ['rl'],
+    });
     expect((await run(path, 'svc', { system: 'rl' })).outputsCreated).toBe(0);
 
     const before = await countRows(tdb.db);
@@ -112,17 +136,27 @@ describe.each(backends())('import service on %s', (backend) => {
     await expect(run(bad)).rejects.toThrow(
       `${bad}:2: field 'item': expected the id of an item in this study; there is no item 'nope'`,
     );
-    const noSystem = await writeFiles(join(dir, 'c3'), { 'outputs.jsonl': jsonl([{ item: 'q-1', trace: 't' }]) });
-    await expect(run(noSystem)).rejects.toThrow(`${noSystem}:1: field 'system': expected a system name (or name it with --system)`);
+    const noSystem = await writeFiles(join(dir, 'c3'), {
+      'outputs.jsonl': jsonl([{ item: 'q-1', trace: 't' }]),
+    });
+    await expect(run(noSystem)).rejects.toThrow(
+      `${noSystem}:1: field 'system': expected a system name (or name it with --system)`,
+    );
     expect(await countRows(tdb.db)).toEqual(before);
   });
 
   it('reports bad records, bad JSON, missing and non-image files, and duplicate ids precisely', async () => {
     const before = await countRows(tdb.db);
     const cases: Array<[Record<string, string | Buffer>, string]> = [
-      [{ 'x.jsonl': jsonl([item(10), { id: 'q-11', question: '' }]) }, `:2: field 'question': expected a non-empty string`],
+      [
+        { 'x.jsonl': jsonl([item(10), { id: 'q-11', question: '' }]) },
+        `:2: field 'question': expected a non-empty string`,
+      ],
       [{ 'x.jsonl': `${JSON.stringify(item(10))}\n{"id": "q-11",\n` }, ':2: invalid JSON: '],
-      [{ 'x.jsonl': jsonl([item(10, { images: ['img/x.png'] })]) }, `:1: field 'images[0]': file not found: img/x.png`],
+      [
+        { 'x.jsonl': jsonl([item(10, { images: ['img/x.png'] })]) },
+        `:1: field 'images[0]': file not found: img/x.png`,
+      ],
       [
         { 'x.jsonl': jsonl([item(10, { images: ['notes.txt'] })]), 'notes.txt': 'hello' },
         `:1: field 'images[0]': expected a PNG, JPEG, GIF, WebP or SVG image: notes.txt`,
@@ -131,8 +165,14 @@ describe.each(backends())('import service on %s', (backend) => {
         { 'x.jsonl': jsonl([item(10, { images: ['../escape.png'] })]) },
         `:1: field 'images[0]': expected a path inside the import file's folder: ../escape.png`,
       ],
-      [{ 'x.jsonl': jsonl([item(10), item(11), item(10)]) }, `:3: field 'id': duplicate id 'q-10' (first on line 1)`],
-      [{ 'x.jsonl': jsonl([item(10, { images: 'img/x.png' })]) }, `:1: field 'images': expected an array of image paths or data: URIs`],
+      [
+        { 'x.jsonl': jsonl([item(10), item(11), item(10)]) },
+        `:3: field 'id': duplicate id 'q-10' (first on line 1)`,
+      ],
+      [
+        { 'x.jsonl': jsonl([item(10, { images: 'img/x.png' })]) },
+        `:1: field 'images': expected an array of image paths or data: URIs`,
+      ],
       [
         { 'x.jsonl': jsonl([item(10, { outputs: { base: { trace: 't', score: 3 } } })]) },
         `:1: field 'outputs.base.score': unknown field (expected only trace and answer)`,
@@ -144,7 +184,9 @@ describe.each(backends())('import service on %s', (backend) => {
         () => null,
         (e: unknown) => e as Error,
       );
-      expect(err?.message.startsWith(`${path}${expected}`), `${err?.message} ≠ ${expected}`).toBe(true);
+      expect(err?.message.startsWith(`${path}${expected}`), `${err?.message} ≠ ${expected}`).toBe(
+        true,
+      );
     }
     expect(await countRows(tdb.db)).toEqual(before);
   });
@@ -155,31 +197,66 @@ describe.each(backends())('import service on %s', (backend) => {
     const records = Array.from({ length: 1200 }, (_, k) => item(1000 + k));
     records.push(item(2, { question: 'a different question' }));
     const path = await writeFiles(join(dir, 'e'), { 'many.jsonl': jsonl(records) });
-    await expect(run(path)).rejects.toThrow(`${path}:1201: field 'question': conflicts with item 'q-2' already stored`);
+    await expect(run(path)).rejects.toThrow(
+      `${path}:1201: field 'question': conflicts with item 'q-2' already stored`,
+    );
     expect(await countRows(tdb.db)).toEqual(before);
   });
 
   it('imports a JSON array and a CSV file with the same records, reporting lines for both', async () => {
-    const records = [item(20, { images: ['i.png'] as string[] }), item(21, { images: [] as string[] })];
+    const records = [
+      item(20, { images: ['i.png'] as string[] }),
+      item(21, { images: [] as string[] }),
+    ];
     const jsonPath = await writeFiles(join(dir, 'f'), {
       'items.json': `[\n${records.map((r) => '  ' + JSON.stringify(r, null, 1).replaceAll('\n', ' ')).join(',\n')}\n]\n`,
       'i.png': PNG,
     });
-    expect(await run(jsonPath, 'arr')).toMatchObject({ format: 'json', itemsCreated: 2, outputsCreated: 4 });
+    expect(await run(jsonPath, 'arr')).toMatchObject({
+      format: 'json',
+      itemsCreated: 2,
+      outputsCreated: 4,
+    });
 
-    const header = 'id,question,images,reference,modality,outputs.base.trace,outputs.base.answer,outputs.sft.trace,outputs.sft.answer,source';
+    const header =
+      'id,question,images,reference,modality,outputs.base.trace,outputs.base.answer,outputs.sft.trace,outputs.sft.answer,source';
     const rows = records.map((r) =>
-      [r.id, r.question, r.images.join('|'), r.reference, r.modality, r.outputs.base.trace, r.outputs.base.answer, r.outputs.sft.trace, r.outputs.sft.answer, '']
+      [
+        r.id,
+        r.question,
+        r.images.join('|'),
+        r.reference,
+        r.modality,
+        r.outputs.base.trace,
+        r.outputs.base.answer,
+        r.outputs.sft.trace,
+        r.outputs.sft.answer,
+        '',
+      ]
         .map((c) => `"${String(c).replaceAll('"', '""')}"`)
         .join(','),
     );
-    const csvPath = await writeFiles(join(dir, 'f'), { 'items.csv': [header, ...rows].join('\n') + '\n' });
+    const csvPath = await writeFiles(join(dir, 'f'), {
+      'items.csv': [header, ...rows].join('\n') + '\n',
+    });
     // identical content to the JSON array: nothing new
-    expect(await run(csvPath, 'arr')).toMatchObject({ format: 'csv', itemsCreated: 0, outputsCreated: 0 });
+    expect(await run(csvPath, 'arr')).toMatchObject({
+      format: 'csv',
+      itemsCreated: 0,
+      outputsCreated: 0,
+    });
 
-    const badCsv = await writeFiles(join(dir, 'f'), { 'bad.csv': `id,question\nq-30,"multi\nline"\nq-31,\n` });
-    await expect(run(badCsv, 'arr')).rejects.toThrow(`${badCsv}:4: field 'question': expected a non-empty string`);
-    const badJson = await writeFiles(join(dir, 'f'), { 'bad.json': `[\n {"id": "q-40",\n  "question": "ok"},\n {"id": "q-41",\n  "question": 7}\n]` });
-    await expect(run(badJson, 'arr')).rejects.toThrow(`${badJson}:4: field 'question': expected a non-empty string`);
+    const badCsv = await writeFiles(join(dir, 'f'), {
+      'bad.csv': `id,question\nq-30,"multi\nline"\nq-31,\n`,
+    });
+    await expect(run(badCsv, 'arr')).rejects.toThrow(
+      `${badCsv}:4: field 'question': expected a non-empty string`,
+    );
+    const badJson = await writeFiles(join(dir, 'f'), {
+      'bad.json': `[\n {"id": "q-40",\n  "question": "ok"},\n {"id": "q-41",\n  "question": 7}\n]`,
+    });
+    await expect(run(badJson, 'arr')).rejects.toThrow(
+      `${badJson}:4: field 'question': expected a non-empty string`,
+    );
   });
 });

@@ -12,7 +12,12 @@ import {
 
 describe('parseItemRecord', () => {
   it('keeps unknown fields in metadata and fills defaults', () => {
-    const parsed = parseItemRecord({ id: 17, question: 'Q?', source: 'pmc', metadata: { split: 'test' } });
+    const parsed = parseItemRecord({
+      id: 17,
+      question: 'Q?',
+      source: 'pmc',
+      metadata: { split: 'test' },
+    });
     expect(parsed).toEqual({
       ok: true,
       record: {
@@ -35,18 +40,24 @@ describe('parseItemRecord', () => {
     expect(parseItemRecord({ id: 'a', question: 'q', images: ['x.png', 3] })).toMatchObject({
       problem: { field: 'images[1]', expected: 'expected a non-empty string' },
     });
-    expect(parseItemRecord({ id: 'a', question: 'q', outputs: { base: { answer: 'x' } } })).toMatchObject({
+    expect(
+      parseItemRecord({ id: 'a', question: 'q', outputs: { base: { answer: 'x' } } }),
+    ).toMatchObject({
       problem: { field: 'outputs.base.trace', expected: 'expected a string' },
     });
     expect(parseItemRecord({ id: '', question: 'q' })).toMatchObject({ problem: { field: 'id' } });
-    expect(parseItemRecord([1])).toMatchObject({ problem: { field: '(record)', expected: 'expected a JSON object' } });
+    expect(parseItemRecord([1])).toMatchObject({
+      problem: { field: '(record)', expected: 'expected a JSON object' },
+    });
     expect(parseItemRecord({ id: 'a', question: 'q', metadata: [] })).toMatchObject({
       problem: { field: 'metadata', expected: 'expected an object' },
     });
   });
 
   it('refuses an unknown field that contradicts metadata', () => {
-    expect(parseItemRecord({ id: 'a', question: 'q', source: 'x', metadata: { source: 'y' } })).toMatchObject({
+    expect(
+      parseItemRecord({ id: 'a', question: 'q', source: 'x', metadata: { source: 'y' } }),
+    ).toMatchObject({
       problem: { field: 'source' },
     });
   });
@@ -59,7 +70,10 @@ describe('parseOutputRecord', () => {
       record: { item: 'q', system: 's', trace: '', answer: '' },
     });
     expect(parseOutputRecord({ item: 'q', trace: 't', score: 1 })).toMatchObject({
-      problem: { field: 'score', expected: 'unknown field (output records have item, system, trace, answer)' },
+      problem: {
+        field: 'score',
+        expected: 'unknown field (output records have item, system, trace, answer)',
+      },
     });
   });
 });

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkImage, decodeDataUri, detectImageMime } from '../../../server/imports/images.ts';
-import { formatFromFileName, readRecords, type RawRecord } from '../../../server/imports/readers/index.ts';
+import {
+  formatFromFileName,
+  readRecords,
+  type RawRecord,
+} from '../../../server/imports/readers/index.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -41,9 +45,13 @@ describe('readers', () => {
   });
 
   it('JSON array: reports syntax errors and a non-array document with the line', async () => {
-    await expect(read('json', '[\n{"a": 1},\n{"a": tru}\n]')).rejects.toThrow(/^f:3: invalid JSON: /);
+    await expect(read('json', '[\n{"a": 1},\n{"a": tru}\n]')).rejects.toThrow(
+      /^f:3: invalid JSON: /,
+    );
     await expect(read('json', '[\n{"a": 1}\n')).rejects.toThrow(/^f:3: invalid JSON: /);
-    await expect(read('json', '\n{"a": 1}')).rejects.toThrow('f:2: invalid JSON: expected an array of records');
+    await expect(read('json', '\n{"a": 1}')).rejects.toThrow(
+      'f:2: invalid JSON: expected an array of records',
+    );
     await expect(read('json', '')).rejects.toThrow(/^f:1: invalid JSON/);
   });
 
@@ -70,9 +78,11 @@ describe('images', () => {
     expect(detectImageMime(Buffer.from('ffd8ffe0', 'hex'))).toBe('image/jpeg');
     expect(detectImageMime(Buffer.from('GIF89a'))).toBe('image/gif');
     expect(detectImageMime(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toBe('image/webp');
-    expect(detectImageMime(Buffer.from('<?xml version="1.0"?>\n<!-- c -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe(
-      'image/svg+xml',
-    );
+    expect(
+      detectImageMime(
+        Buffer.from('<?xml version="1.0"?>\n<!-- c -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'),
+      ),
+    ).toBe('image/svg+xml');
     expect(detectImageMime(Buffer.from('hello'))).toBeNull();
     expect(detectImageMime(Buffer.from('<html><svg></svg></html>'))).toBeNull();
   });
@@ -84,9 +94,15 @@ describe('images', () => {
       ok: false,
       expected: 'expected a PNG, JPEG, GIF, WebP or SVG image: data: URI',
     });
-    expect(await checkImage('/etc/passwd', dir)).toMatchObject({ ok: false, expected: "expected a path inside the import file's folder: /etc/passwd" });
+    expect(await checkImage('/etc/passwd', dir)).toMatchObject({
+      ok: false,
+      expected: "expected a path inside the import file's folder: /etc/passwd",
+    });
     expect(await checkImage('a/../../x.png', dir)).toMatchObject({ ok: false });
     expect(await checkImage('https://example.org/x.png', dir)).toMatchObject({ ok: false });
-    expect(await checkImage('nope.png', dir)).toEqual({ ok: false, expected: 'file not found: nope.png' });
+    expect(await checkImage('nope.png', dir)).toEqual({
+      ok: false,
+      expected: 'file not found: nope.png',
+    });
   });
 });
