@@ -23,6 +23,7 @@ import { webPlugin } from './web/plugin.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { liveHubPlugin } from './dashboard/hub-plugin.ts';
+import { llmRunRoutes } from './llm/routes.ts';
 
 export interface BuildAppOptions {
   config?: Config;
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(judgingRoutes, { prefix: '/api/judge' });
   await app.register(imageRoutes, { prefix: '/api/images' });
   await app.register(adminRoutes, { prefix: '/api/studies' });
+  await app.register(llmRunRoutes, { prefix: '/api/studies' });
   await app.register(liveHubPlugin);
   await app.register(dashboardRoutes, { prefix: '/api/studies' });
   await app.register(webPlugin);

@@ -95,7 +95,7 @@ export async function prepareRun(database: Database, o: RunOptions) {
     judges: settings.map((s, i) => ({ ...s, judgeId: judgeIds[i]!, name: names[i]! })),
     swap: o.swap,
     template: { hash: o.template.hash, source: o.template.source },
-    baseUrl: o.baseUrl,
+    baseUrl: withoutCredentials(o.baseUrl),
     apiKeyEnv: o.apiKeyEnv,
     concurrency: o.concurrency,
     rpm: o.rpm,
@@ -380,5 +380,18 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       .then((end) => onOrderEnd(state, end));
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
+  }
+}
+
+/** A base URL as stored: without user:password, which some gateways take in the URL. */
+function withoutCredentials(url: string | null): string | null {
+  if (!url) return url;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return null;
   }
 }

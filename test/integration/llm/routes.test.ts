@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../server/app.ts';
+import { createAdminToken } from '../../../server/auth/repository.ts';
+import { loadConfig } from '../../../server/config.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.ts';
+import { makeDemoStudy } from './setup.ts';
+
+describe.each(backends())('LLM run admin routes on %s', (backend) => {
+  let tdb: TestDatabase;
+  let app: FastifyInstance;
+  let fake: FakeLlm;
+  let admin: { authorization: string };
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase(backend);
+    fake = await startFakeLlm({ latencyMs: 5 });
+    app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
+    admin = { authorization: `Bearer ${await createAdminToken(tdb.db)}` };
+  });
+  afterAll(async () => {
+    await app.close();
+    await fake.close();
+    await tdb.destroy();
+  });
+
+  it('starts a run in the server, which completes, and lists it with its figures', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 4 });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${study.studyId}/llm-runs`,
+      headers: admin,
+      payload: { models: ['gpt-4o-mini'], baseUrl: fake.openaiBaseUrl, apiKeyEnv: 'TA_TEST_UNSET_API_KEY', swap: true },
+    });
+    expect(res.statusCode).toBe(202);
+    const run = res.json<{ id: string; status: string; total: number }>();
+    expect(run).toMatchObject({ status: 'running', total: 8 });
+
+    let detail: { status: string; done: number; failedByReason: Record<string, number>; config: { apiKeyEnv: string } } | undefined;
+    for (let i = 0; i < 100; i++) {
+      detail = (await app.inject({ method: 'GET', url: `/api/studies/${study.studyId}/llm-runs/${run.id}`, headers: admin })).json();
+      if (detail?.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(detail).toMatchObject({ status: 'completed', done: 8, failedByReason: {}, config: { apiKeyEnv: 'TA_TEST_UNSET_API_KEY' } });
+    const list = await app.inject({ method: 'GET', url: `/api/studies/${study.studyId}/llm-runs`, headers: admin });
+    expect(list.json()).toEqual([expect.objectContaining({ id: run.id, judges: ['openai:gpt-4o-mini'], swap: true, done: 8 })]);
+  });
+
+  it('refuses judge tokens and environment variables that are not key names', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 1 });
+    const url = `/api/studies/${study.studyId}/llm-runs`;
+    expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
+    const bad = await app.inject({ method: 'POST', url, headers: admin, payload: { models: ['m'], apiKeyEnv: 'DATABASE_URL' } });
+    expect(bad.statusCode).toBe(400);
+  });
+});
