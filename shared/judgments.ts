@@ -8,24 +8,38 @@ export type Side = z.infer<typeof sideSchema>;
  * One line of a judgments file (JSONL or CSV; DESIGN.md "Judgments file"): one verdict. An LLM
  * verdict judged in both orders is two lines with opposite `shown_left`.
  */
-export const judgmentSchema = z.object({
-  item: z.string().min(1),
-  a: z.string().min(1),
-  b: z.string().min(1),
-  winner: sideSchema,
-  judge: z.string().min(1),
-  judge_kind: z.enum(['human', 'llm']),
-  shown_left: z.enum(['a', 'b']),
-  axes: z.record(z.string().min(1), sideSchema).optional(),
-  modality: z.string().min(1).optional(),
-  len_a: z.number().int().nonnegative().optional(),
-  len_b: z.number().int().nonnegative().optional(),
-  strength: z.union([z.literal(1), z.literal(2)]).optional(),
-}).refine((j) => j.a !== j.b, { message: 'a and b must be different systems', path: ['b'] });
+export const judgmentSchema = z
+  .object({
+    item: z.string().min(1),
+    a: z.string().min(1),
+    b: z.string().min(1),
+    winner: sideSchema,
+    judge: z.string().min(1),
+    judge_kind: z.enum(['human', 'llm']),
+    shown_left: z.enum(['a', 'b']),
+    axes: z.record(z.string().min(1), sideSchema).optional(),
+    modality: z.string().min(1).optional(),
+    len_a: z.number().int().nonnegative().optional(),
+    len_b: z.number().int().nonnegative().optional(),
+    strength: z.union([z.literal(1), z.literal(2)]).optional(),
+  })
+  .refine((j) => j.a !== j.b, { message: 'a and b must be different systems', path: ['b'] });
 export type Judgment = z.infer<typeof judgmentSchema>;
 
 /** CSV columns of a judgments file; axes are `axis:<name>` columns. */
-export const JUDGMENT_CSV_COLUMNS = ['item', 'a', 'b', 'winner', 'judge', 'judge_kind', 'shown_left', 'modality', 'len_a', 'len_b', 'strength'] as const;
+export const JUDGMENT_CSV_COLUMNS = [
+  'item',
+  'a',
+  'b',
+  'winner',
+  'judge',
+  'judge_kind',
+  'shown_left',
+  'modality',
+  'len_a',
+  'len_b',
+  'strength',
+] as const;
 
 /** One record of an AlpacaEval annotations file (the fields the reader uses). */
 export const alpacaEvalRecordSchema = z.object({
@@ -35,6 +49,9 @@ export const alpacaEvalRecordSchema = z.object({
   output_1: z.string().optional(),
   output_2: z.string().optional(),
   annotator: z.string().optional(),
-  preference: z.union([z.number().refine((p) => p === 0 || (p >= 1 && p <= 2), 'must be 0 or in [1, 2]'), z.null()]),
+  preference: z.union([
+    z.number().refine((p) => p === 0 || (p >= 1 && p <= 2), 'must be 0 or in [1, 2]'),
+    z.null(),
+  ]),
 });
 export type AlpacaEvalRecord = z.infer<typeof alpacaEvalRecordSchema>;

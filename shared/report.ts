@@ -31,10 +31,17 @@ export type ReportOptions = z.infer<typeof reportOptionsSchema>;
 export type ReportOptionsInput = z.input<typeof reportOptionsSchema>;
 
 /** Every null among `fields` must have a reason in `reasons`. */
-function reasonsCover<T extends { reasons: Record<string, string> }>(fields: ReadonlyArray<keyof T & string>) {
+function reasonsCover<T extends { reasons: Record<string, string> }>(
+  fields: ReadonlyArray<keyof T & string>,
+) {
   return (value: T, ctx: z.RefinementCtx) => {
     for (const f of fields) {
-      if (value[f] === null && !value.reasons[f]) ctx.addIssue({ code: 'custom', path: ['reasons', f], message: `'${f}' is null without a reason` });
+      if (value[f] === null && !value.reasons[f])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reasons', f],
+          message: `'${f}' is null without a reason`,
+        });
     }
   };
 }
@@ -43,10 +50,13 @@ function reasonsCover<T extends { reasons: Record<string, string> }>(fields: Rea
 function figure<S extends z.ZodRawShape>(extra: S) {
   return z
     .object({ value: finite.nullable(), reason: z.string().min(1).optional(), ...extra })
-    .refine((f) => {
-      const v = f as { value: number | null; reason?: string };
-      return v.value !== null || v.reason !== undefined;
-    }, { message: 'null figure without a reason', path: ['reason'] });
+    .refine(
+      (f) => {
+        const v = f as { value: number | null; reason?: string };
+        return v.value !== null || v.reason !== undefined;
+      },
+      { message: 'null figure without a reason', path: ['reason'] },
+    );
 }
 
 const pairStatsShape = {

@@ -78,7 +78,8 @@ const bootIndex = time(() => {
 });
 const bt = time(() => {
   const tot = emptyTotals(SYSTEMS);
-  for (let v = 0; v < BT_VERDICTS; v++) addVerdict(tot, btA[v] as number, btB[v] as number, btS[v] as number);
+  for (let v = 0; v < BT_VERDICTS; v++)
+    addVerdict(tot, btA[v] as number, btB[v] as number, btS[v] as number);
   return fitBradleyTerry(tot, 0);
 });
 
@@ -87,7 +88,11 @@ const peerEnv = { ...process.env };
 // Debian's OpenBLAS: the two variables go together; the peer runs with neither.
 delete peerEnv.OPENBLAS_CORETYPE;
 delete peerEnv.OPENBLAS_L2_SIZE;
-const peerOut = execFileSync('/usr/bin/python3', [new URL('./stats_peer.py', import.meta.url).pathname, dir], { env: peerEnv, encoding: 'utf8', maxBuffer: 1 << 26 });
+const peerOut = execFileSync(
+  '/usr/bin/python3',
+  [new URL('./stats_peer.py', import.meta.url).pathname, dir],
+  { env: peerEnv, encoding: 'utf8', maxBuffer: 1 << 26 },
+);
 const peer = JSON.parse(peerOut) as {
   boot_multinomial: { seconds: number; ci: [number, number] };
   boot_index: { seconds: number; ci: [number, number] };
@@ -96,15 +101,38 @@ const peer = JSON.parse(peerOut) as {
 
 const btScores = bt.value.value?.scores ?? new Float64Array(SYSTEMS);
 let maxDiff = 0;
-for (let s = 0; s < SYSTEMS; s++) maxDiff = Math.max(maxDiff, Math.abs((btScores[s] as number) - (peer.bt.scores[s] as number)));
+for (let s = 0; s < SYSTEMS; s++)
+  maxDiff = Math.max(maxDiff, Math.abs((btScores[s] as number) - (peer.bt.scores[s] as number)));
 
 const fmt = (x: number) => `${x.toFixed(3)} s`;
-const ci = (c: readonly number[] | undefined) => (c ? `[${c.map((v) => v.toFixed(5)).join(', ')}]` : '—');
+const ci = (c: readonly number[] | undefined) =>
+  c ? `[${c.map((v) => v.toFixed(5)).join(', ')}]` : '—';
 console.log(`data in ${dir}`);
 console.table([
-  { benchmark: `bootstrap ${ROUNDS} rounds × ${ITEMS} items (multinomial counts)`, typescript: fmt(bootMulti.seconds), numpy: fmt(peer.boot_multinomial.seconds), 'ts/numpy': (bootMulti.seconds / peer.boot_multinomial.seconds).toFixed(3), 'ts CI': ci(bootMulti.value), 'numpy CI': ci(peer.boot_multinomial.ci) },
-  { benchmark: `bootstrap ${INDEX_ROUNDS} rounds × ${ITEMS} items (index resampling)`, typescript: fmt(bootIndex.seconds), numpy: fmt(peer.boot_index.seconds), 'ts/numpy': (bootIndex.seconds / peer.boot_index.seconds).toFixed(3), 'ts CI': ci(bootIndex.value), 'numpy CI': ci(peer.boot_index.ci) },
-  { benchmark: `Bradley–Terry ${SYSTEMS} systems × ${BT_VERDICTS} verdicts`, typescript: fmt(bt.seconds), numpy: fmt(peer.bt.seconds), 'ts/numpy': (bt.seconds / peer.bt.seconds).toFixed(3), 'ts CI': `iterations ${bt.value.value?.iterations}`, 'numpy CI': `iterations ${peer.bt.iterations}, max |Δscore| ${maxDiff.toExponential(1)}` },
+  {
+    benchmark: `bootstrap ${ROUNDS} rounds × ${ITEMS} items (multinomial counts)`,
+    typescript: fmt(bootMulti.seconds),
+    numpy: fmt(peer.boot_multinomial.seconds),
+    'ts/numpy': (bootMulti.seconds / peer.boot_multinomial.seconds).toFixed(3),
+    'ts CI': ci(bootMulti.value),
+    'numpy CI': ci(peer.boot_multinomial.ci),
+  },
+  {
+    benchmark: `bootstrap ${INDEX_ROUNDS} rounds × ${ITEMS} items (index resampling)`,
+    typescript: fmt(bootIndex.seconds),
+    numpy: fmt(peer.boot_index.seconds),
+    'ts/numpy': (bootIndex.seconds / peer.boot_index.seconds).toFixed(3),
+    'ts CI': ci(bootIndex.value),
+    'numpy CI': ci(peer.boot_index.ci),
+  },
+  {
+    benchmark: `Bradley–Terry ${SYSTEMS} systems × ${BT_VERDICTS} verdicts`,
+    typescript: fmt(bt.seconds),
+    numpy: fmt(peer.bt.seconds),
+    'ts/numpy': (bt.seconds / peer.bt.seconds).toFixed(3),
+    'ts CI': `iterations ${bt.value.value?.iterations}`,
+    'numpy CI': `iterations ${peer.bt.iterations}, max |Δscore| ${maxDiff.toExponential(1)}`,
+  },
 ]);
 
 // ------------------------------------------------------------------ stats CLI on large judgments files
@@ -127,9 +155,28 @@ const cli = new URL('../cli.ts', import.meta.url).pathname;
 for (const lines of [100_000, 1_000_000]) {
   const path = await judgmentsFile(lines);
   const t0 = Date.now();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', cli, 'stats', path, '--format', 'json', '--out', join(dir, 'report.json')], { encoding: 'utf8' });
+  const run = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%M',
+      process.execPath,
+      '--import',
+      'tsx',
+      cli,
+      'stats',
+      path,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'report.json'),
+    ],
+    { encoding: 'utf8' },
+  );
   const seconds = (Date.now() - t0) / 1000;
   const rssKb = Number(run.stderr.trim().split('\n').pop());
-  console.log(`stats on ${lines.toLocaleString('en-US')} lines (2 verdicts per item, clustered bootstrap, 2000 rounds): ${seconds.toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`);
+  console.log(
+    `stats on ${lines.toLocaleString('en-US')} lines (2 verdicts per item, clustered bootstrap, 2000 rounds): ${seconds.toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,9 @@ export function register(program: Command): void {
     addDbOptions(
       program
         .command('report')
-        .description("Win rates, intervals, ranking, agreement and bias over a study's verdicts (the same report as `stats` on its export)")
+        .description(
+          "Win rates, intervals, ranking, agreement and bias over a study's verdicts (the same report as `stats` on its export)",
+        )
         .requiredOption('--study <name>', 'study name'),
     ),
   ).action(async (flags: RawReportFlags & DbOptions & { study: string }) => {

@@ -11,7 +11,9 @@ export function register(program: Command): void {
   addReportOptions(
     program
       .command('stats')
-      .description('Win rates, intervals, ranking, agreement and bias from judgments files (JSONL, CSV, or AlpacaEval annotation JSON), without a database')
+      .description(
+        'Win rates, intervals, ranking, agreement and bias from judgments files (JSONL, CSV, or AlpacaEval annotation JSON), without a database',
+      )
       .argument('<files...>', 'judgments files'),
   ).action(async (files: string[], flags: RawReportFlags) => {
     const parsed = parseReportFlags(flags);
@@ -21,7 +23,11 @@ export function register(program: Command): void {
       table = await readJudgmentsFiles(files, { base: parsed.options.base });
     } catch (err) {
       if (err instanceof JudgmentsFileError) throw new CliError(err.message, 2);
-      if (err instanceof Error && 'code' in err && err.code === 'ENOENT') throw new CliError(`${(err as Error & { path?: string }).path ?? files.join(', ')}: no such file`, 2);
+      if (err instanceof Error && 'code' in err && err.code === 'ENOENT')
+        throw new CliError(
+          `${(err as Error & { path?: string }).path ?? files.join(', ')}: no such file`,
+          2,
+        );
       throw err;
     }
     let report;

@@ -120,7 +120,12 @@ export function collectUnits(t: VerdictTable): UnitJudgments {
     }
   }
   return {
-    ratings: { unitStart: Int32Array.from(unitStart), rater: Int32Array.from(rater), value: Int32Array.from(value), categories: 3 },
+    ratings: {
+      unitStart: Int32Array.from(unitStart),
+      rater: Int32Array.from(rater),
+      value: Int32Array.from(value),
+      categories: 3,
+    },
     human,
     llm,
     aLeft,
@@ -157,26 +162,54 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
     .sort((p, q) => q.x.length - p.x.length || p.j1 - q.j1 || p.j2 - q.j2)
     .map((e) => {
       const k = cohenKappa(e.x, e.y, 3);
-      const judges: [string, string] = [t.judges.names[e.j1] as string, t.judges.names[e.j2] as string];
-      return k.value === null ? { value: null, reason: k.reason, judges, n: e.x.length } : { value: k.value, judges, n: e.x.length };
+      const judges: [string, string] = [
+        t.judges.names[e.j1] as string,
+        t.judges.names[e.j2] as string,
+      ];
+      return k.value === null
+        ? { value: null, reason: k.reason, judges, n: e.x.length }
+        : { value: k.value, judges, n: e.x.length };
     });
   const head = pairwise[0];
   const cohen: Agreement['cohenKappa'] = head
     ? { ...head, pairwise }
-    : { value: null, reason: 'no two judges rated a common comparison', judges: null, n: 0, pairwise };
+    : {
+        value: null,
+        reason: 'no two judges rated a common comparison',
+        judges: null,
+        n: 0,
+        pairwise,
+      };
   const hlKappa = cohenKappa(units.human, units.llm, 3);
   const hlN = units.human.length;
   let hlAgree = 0;
   for (let i = 0; i < hlN; i++) if (units.human[i] === units.llm[i]) hlAgree++;
   return {
     units: unitCount,
-    raw: raw.value ? { value: raw.value.value, units: raw.value.units, pairs: raw.value.pairs } : { value: null, reason: raw.reason, units: 0, pairs: 0 },
+    raw: raw.value
+      ? { value: raw.value.value, units: raw.value.units, pairs: raw.value.pairs }
+      : { value: null, reason: raw.reason, units: 0, pairs: 0 },
     cohenKappa: cohen,
-    fleissKappa: fleiss.value ? { value: fleiss.value.value, units: fleiss.value.units, raters: fleiss.value.raters } : { value: null, reason: fleiss.reason, units: 0, raters: 0 },
-    krippendorffAlpha: alpha.value ? { value: alpha.value.value, units: alpha.value.units, values: alpha.value.values } : { value: null, reason: alpha.reason, units: 0, values: 0 },
+    fleissKappa: fleiss.value
+      ? { value: fleiss.value.value, units: fleiss.value.units, raters: fleiss.value.raters }
+      : { value: null, reason: fleiss.reason, units: 0, raters: 0 },
+    krippendorffAlpha: alpha.value
+      ? { value: alpha.value.value, units: alpha.value.units, values: alpha.value.values }
+      : { value: null, reason: alpha.reason, units: 0, values: 0 },
     humanLlm:
       hlN > 0
-        ? { value: hlAgree / hlN, n: hlN, kappa: hlKappa.value, ...(hlKappa.value === null ? { kappaReason: hlKappa.reason } : {}) }
-        : { value: null, reason: 'no comparison was judged by both a human and an LLM', n: 0, kappa: null, kappaReason: 'no comparison was judged by both a human and an LLM' },
+        ? {
+            value: hlAgree / hlN,
+            n: hlN,
+            kappa: hlKappa.value,
+            ...(hlKappa.value === null ? { kappaReason: hlKappa.reason } : {}),
+          }
+        : {
+            value: null,
+            reason: 'no comparison was judged by both a human and an LLM',
+            n: 0,
+            kappa: null,
+            kappaReason: 'no comparison was judged by both a human and an LLM',
+          },
   };
 }

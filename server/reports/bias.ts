@@ -5,7 +5,11 @@ import { take } from './figures.ts';
 import type { UnitJudgments } from './agreement.ts';
 import type { VerdictTable } from './verdict-table.ts';
 
-export function buildBias(t: VerdictTable, units: UnitJudgments, opts: ReportOptions): Report['bias'] {
+export function buildBias(
+  t: VerdictTable,
+  units: UnitJudgments,
+  opts: ReportOptions,
+): Report['bias'] {
   let leftWins = 0;
   let rightWins = 0;
   let ties = 0;
@@ -49,7 +53,9 @@ export function buildBias(t: VerdictTable, units: UnitJudgments, opts: ReportOpt
       pValue: take(pos.pValue, 'pValue', posReasons),
       reasons: posReasons,
       swap: {
-        ...(swap.rate.value === null ? { value: null, reason: swap.rate.reason } : { value: swap.rate.value }),
+        ...(swap.rate.value === null
+          ? { value: null, reason: swap.rate.reason }
+          : { value: swap.rate.value }),
         pairs: swap.pairs,
         consistent: swap.consistent,
         leftBothTimes: swap.leftBothTimes,
@@ -61,7 +67,15 @@ export function buildBias(t: VerdictTable, units: UnitJudgments, opts: ReportOpt
       covariate: 'log_length_ratio',
       bins: len.bins.map((b) => {
         const reasons: Record<string, string> = {};
-        return { label: b.label, from: b.from, to: b.to, n: b.n, winRate: take(b.winRate, 'winRate', reasons), ci: take(b.ci, 'ci', reasons) as [number, number] | null, reasons };
+        return {
+          label: b.label,
+          from: b.from,
+          to: b.to,
+          n: b.n,
+          winRate: take(b.winRate, 'winRate', reasons),
+          ci: take(b.ci, 'ci', reasons) as [number, number] | null,
+          reasons,
+        };
       }),
       slope: fit.value?.slope ?? null,
       slopeSe: fit.value?.slopeSe ?? null,

@@ -1,4 +1,11 @@
-import { reportOptionsSchema, reportSchema, type PairReport, type PairStats, type Report, type ReportOptionsInput } from '../../shared/report.ts';
+import {
+  reportOptionsSchema,
+  reportSchema,
+  type PairReport,
+  type PairStats,
+  type Report,
+  type ReportOptionsInput,
+} from '../../shared/report.ts';
 import type { SummaryOptions } from '../stats/pair-summary.ts';
 import { createRng } from '../stats/rng.ts';
 import { buildAgreement, collectUnits } from './agreement.ts';
@@ -28,7 +35,8 @@ export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): 
       rounds: opts.rounds,
       rng: () => createRng(opts.seed, `${aName}\u0000${bName}\u0000${key}`),
     });
-    const stats = (idx: ArrayLike<number>, score: Float64Array, key: string): PairStats => subsetStats(idx, score, t.item, scratch, summaryOpts(key));
+    const stats = (idx: ArrayLike<number>, score: Float64Array, key: string): PairStats =>
+      subsetStats(idx, score, t.item, scratch, summaryOpts(key));
     const overall = stats(indices, t.score, 'overall');
     const byAxis: Record<string, PairStats> = {};
     t.axes.names.forEach((axis, ax) => {
@@ -37,10 +45,20 @@ export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): 
       for (const i of indices) if (!Number.isNaN(scores[i] as number)) any = true;
       if (any) byAxis[axis] = stats(indices, scores, `axis:${axis}`);
     });
-    const named = (groups: Map<number, Int32Array>, names: readonly string[], prefix: string): Record<string, PairStats> => {
+    const named = (
+      groups: Map<number, Int32Array>,
+      names: readonly string[],
+      prefix: string,
+    ): Record<string, PairStats> => {
       const out: Record<string, PairStats> = {};
-      for (const k of [...groups.keys()].sort((x, y) => (names[x] as string).localeCompare(names[y] as string))) {
-        out[names[k] as string] = stats(groups.get(k) as Int32Array, t.score, `${prefix}:${names[k]}`);
+      for (const k of [...groups.keys()].sort((x, y) =>
+        (names[x] as string).localeCompare(names[y] as string),
+      )) {
+        out[names[k] as string] = stats(
+          groups.get(k) as Int32Array,
+          t.score,
+          `${prefix}:${names[k]}`,
+        );
       }
       return out;
     };

@@ -13,7 +13,8 @@ let documentCache: Document | undefined;
 function serverDocument(): Document {
   // Plot draws into a DOM; linkedom provides a small one on the server, so the SVG is inlined in
   // the HTML report and the file makes no requests when opened.
-  documentCache ??= parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as Document;
+  documentCache ??= parseHTML('<!doctype html><html><head></head><body></body></html>')
+    .document as unknown as Document;
   return documentCache;
 }
 
@@ -22,14 +23,22 @@ function render(chart: (SVGSVGElement | HTMLElement) & { outerHTML: string }): s
 }
 
 /** Horizontal forest plot: a dot per estimate, a rule per CI, a dashed reference line. */
-export function forestPlot(rows: ForestRow[], options: { xLabel: string; reference: number; domain?: [number, number]; percent?: boolean }): string {
+export function forestPlot(
+  rows: ForestRow[],
+  options: { xLabel: string; reference: number; domain?: [number, number]; percent?: boolean },
+): string {
   const withCi = rows.filter((r) => r.low !== null && r.high !== null);
   const chart = Plot.plot({
     document: serverDocument(),
     width: 720,
     height: 40 + rows.length * 26,
     marginLeft: 220,
-    x: { label: options.xLabel, domain: options.domain, grid: true, percent: options.percent ?? false },
+    x: {
+      label: options.xLabel,
+      domain: options.domain,
+      grid: true,
+      percent: options.percent ?? false,
+    },
     y: { label: null, domain: rows.map((r) => r.label) },
     marks: [
       Plot.ruleX([options.reference], { stroke: '#999', strokeDasharray: '4,3' }),
@@ -38,7 +47,8 @@ export function forestPlot(rows: ForestRow[], options: { xLabel: string; referen
       Plot.text(rows, {
         x: options.domain ? options.domain[1] : 'estimate',
         y: 'label',
-        text: (r: ForestRow) => (options.percent ? `${(r.estimate * 100).toFixed(1)}%` : r.estimate.toFixed(2)),
+        text: (r: ForestRow) =>
+          options.percent ? `${(r.estimate * 100).toFixed(1)}%` : r.estimate.toFixed(2),
         textAnchor: 'end',
         dy: -9,
         fill: '#444',

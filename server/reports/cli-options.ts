@@ -6,13 +6,19 @@ import { REPORT_FORMATS, type ReportFormat } from './format.ts';
 /** The options shared by `tracearena stats` and `tracearena report`. */
 export function addReportOptions(cmd: Command): Command {
   return cmd
-    .option('--ci <method>', 'interval: wilson | exact | normal | bootstrap (default: bootstrap when some item has several verdicts, else wilson)')
+    .option(
+      '--ci <method>',
+      'interval: wilson | exact | normal | bootstrap (default: bootstrap when some item has several verdicts, else wilson)',
+    )
     .option('--ties <mode>', 'ties count half a win (half) or are dropped (exclude)', 'half')
     .option('--level <p>', 'confidence level', '0.95')
     .option('--rounds <n>', 'bootstrap rounds', '2000')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--ranking <model>', 'bradley-terry | davidson', 'bradley-terry')
-    .option('--base <system>', 'base system: anchors the ranking at 0 and sits on side b of its pairs')
+    .option(
+      '--base <system>',
+      'base system: anchors the ranking at 0 and sits on side b of its pairs',
+    )
     .option('--format <format>', REPORT_FORMATS.join(' | '), 'table')
     .option('--out <file>', 'write to a file instead of stdout');
 }
@@ -30,7 +36,9 @@ export interface RawReportFlags {
 }
 
 /** Parses the flags; returns the problem as one line (the caller exits 2). */
-export function parseReportFlags(flags: RawReportFlags): { options: ReportOptions; format: ReportFormat } | { error: string } {
+export function parseReportFlags(
+  flags: RawReportFlags,
+): { options: ReportOptions; format: ReportFormat } | { error: string } {
   const parsed = reportOptionsSchema.safeParse({
     ci: flags.ci ?? 'auto',
     ties: flags.ties,
@@ -45,6 +53,9 @@ export function parseReportFlags(flags: RawReportFlags): { options: ReportOption
     return { error: `option '--${String(issue?.path[0] ?? '?')}': ${issue?.message ?? 'invalid'}` };
   }
   const format = z.enum(REPORT_FORMATS).safeParse(flags.format ?? 'table');
-  if (!format.success) return { error: `option '--format': expected one of ${REPORT_FORMATS.join(', ')}, got '${flags.format}'` };
+  if (!format.success)
+    return {
+      error: `option '--format': expected one of ${REPORT_FORMATS.join(', ')}, got '${flags.format}'`,
+    };
   return { options: parsed.data, format: format.data };
 }

@@ -33,7 +33,11 @@ export function bucket(indices: Int32Array, key: ArrayLike<number>): Map<number,
 }
 
 /** Verdict indices grouped by a small-integer key, by counting sort: start offsets and order. */
-export function groupBy(key: Int32Array, length: number, keys: number): { start: Int32Array; order: Int32Array } {
+export function groupBy(
+  key: Int32Array,
+  length: number,
+  keys: number,
+): { start: Int32Array; order: Int32Array } {
   const start = new Int32Array(keys + 1);
   for (let i = 0; i < length; i++) start[(key[i] as number) + 1]!++;
   for (let k = 0; k < keys; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);

@@ -26,5 +26,27 @@ export function formatCsv(report: Report): string {
       .map(([k, v]) => `${k}: ${v}`)
       .join('; '),
   }));
-  return stringify(rows, { header: true, columns: ['a', 'b', 'breakdown', 'group', 'n', 'wins', 'losses', 'ties', 'items', 'win_rate', 'se', 'ci_low', 'ci_high', 'ci_method', 'ci_level', 'ties_mode', 'p_value', 'note'] });
+  return stringify(rows, {
+    header: true,
+    columns: [
+      'a',
+      'b',
+      'breakdown',
+      'group',
+      'n',
+      'wins',
+      'losses',
+      'ties',
+      'items',
+      'win_rate',
+      'se',
+      'ci_low',
+      'ci_high',
+      'ci_method',
+      'ci_level',
+      'ties_mode',
+      'p_value',
+      'note',
+    ],
+  });
 }

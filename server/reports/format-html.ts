@@ -7,7 +7,9 @@ function esc(s: string): string {
 }
 
 function statsRow(text: string, s: PairStats): ForestRow | null {
-  return s.winRate === null ? null : { label: text, estimate: s.winRate, low: s.ci?.[0] ?? null, high: s.ci?.[1] ?? null };
+  return s.winRate === null
+    ? null
+    : { label: text, estimate: s.winRate, low: s.ci?.[0] ?? null, high: s.ci?.[1] ?? null };
 }
 
 function htmlTable(header: string[], rows: string[][]): string {
@@ -23,17 +25,39 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666;font-
 export function formatHtml(report: Report): string {
   const level = Math.round(report.ci.level * 100);
   const parts: string[] = [];
-  parts.push(`<h1>Pairwise preference report</h1><ul>${headline(report).map((h) => `<li>${esc(h)}</li>`).join('')}</ul>`);
+  parts.push(
+    `<h1>Pairwise preference report</h1><ul>${headline(report)
+      .map((h) => `<li>${esc(h)}</li>`)
+      .join('')}</ul>`,
+  );
   for (const p of report.pairs) {
     parts.push(`<h2>${esc(p.a)} vs ${esc(p.b)}</h2>`);
     const rows = statsRows({ ...report, pairs: [p] }, { judges: false })
       .map((r) => statsRow(label(r), r.stats))
       .filter((r): r is ForestRow => r !== null);
-    if (rows.length) parts.push(forestPlot(rows, { xLabel: `win rate of ${p.a} (${level}% CI)`, reference: 0.5, domain: [0, 1], percent: true }));
+    if (rows.length)
+      parts.push(
+        forestPlot(rows, {
+          xLabel: `win rate of ${p.a} (${level}% CI)`,
+          reference: 0.5,
+          domain: [0, 1],
+          percent: true,
+        }),
+      );
     parts.push(
       htmlTable(
         ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p'],
-        statsRows({ ...report, pairs: [p] }).map((r) => [label(r), String(r.stats.n), String(r.stats.wins), String(r.stats.losses), String(r.stats.ties), pct(r.stats.winRate), ciText(r.stats.ci), r.stats.ciMethod, pText(r.stats.pValue)]),
+        statsRows({ ...report, pairs: [p] }).map((r) => [
+          label(r),
+          String(r.stats.n),
+          String(r.stats.wins),
+          String(r.stats.losses),
+          String(r.stats.ties),
+          pct(r.stats.winRate),
+          ciText(r.stats.ci),
+          r.stats.ciMethod,
+          pText(r.stats.pValue),
+        ]),
       ),
     );
   }
@@ -42,33 +66,98 @@ export function formatHtml(report: Report): string {
     const rows = report.pairs
       .map((p) => (p.byAxis[axis] ? statsRow(`${p.a} vs ${p.b}`, p.byAxis[axis]) : null))
       .filter((r): r is ForestRow => r !== null);
-    if (rows.length) parts.push(`<h2>Axis: ${esc(axis)}</h2>`, forestPlot(rows, { xLabel: `win rate on ${axis} (${level}% CI)`, reference: 0.5, domain: [0, 1], percent: true }));
+    if (rows.length)
+      parts.push(
+        `<h2>Axis: ${esc(axis)}</h2>`,
+        forestPlot(rows, {
+          xLabel: `win rate on ${axis} (${level}% CI)`,
+          reference: 0.5,
+          domain: [0, 1],
+          percent: true,
+        }),
+      );
   }
-  parts.push(`<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">Natural-log strengths with base ${esc(report.rankingInfo.base ?? '—')} = 0; ${level}% clustered-bootstrap CIs, ${report.rankingInfo.rounds} rounds${report.rankingInfo.failedRounds ? `, ${report.rankingInfo.failedRounds} rounds without a finite estimate left out` : ''}.${report.rankingInfo.reason ? ` ${esc(report.rankingInfo.reason)}` : ''}</p>`);
-  const ranked = report.ranking.filter((e) => e.score !== null).map((e) => ({ label: e.system, estimate: e.score as number, low: e.ci?.[0] ?? null, high: e.ci?.[1] ?? null }));
-  if (ranked.length) parts.push(forestPlot(ranked, { xLabel: 'log-strength (base = 0)', reference: 0 }));
-  parts.push(htmlTable(['system', 'score', `${level}% CI`, 'verdicts'], report.ranking.map((e) => [e.system, num(e.score), e.ci ? `${num(e.ci[0])} to ${num(e.ci[1])}` : '—', String(e.n)])));
+  parts.push(
+    `<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">Natural-log strengths with base ${esc(report.rankingInfo.base ?? '—')} = 0; ${level}% clustered-bootstrap CIs, ${report.rankingInfo.rounds} rounds${report.rankingInfo.failedRounds ? `, ${report.rankingInfo.failedRounds} rounds without a finite estimate left out` : ''}.${report.rankingInfo.reason ? ` ${esc(report.rankingInfo.reason)}` : ''}</p>`,
+  );
+  const ranked = report.ranking
+    .filter((e) => e.score !== null)
+    .map((e) => ({
+      label: e.system,
+      estimate: e.score as number,
+      low: e.ci?.[0] ?? null,
+      high: e.ci?.[1] ?? null,
+    }));
+  if (ranked.length)
+    parts.push(forestPlot(ranked, { xLabel: 'log-strength (base = 0)', reference: 0 }));
+  parts.push(
+    htmlTable(
+      ['system', 'score', `${level}% CI`, 'verdicts'],
+      report.ranking.map((e) => [
+        e.system,
+        num(e.score),
+        e.ci ? `${num(e.ci[0])} to ${num(e.ci[1])}` : '—',
+        String(e.n),
+      ]),
+    ),
+  );
   const pos = report.bias.position;
   parts.push('<h2>Position and length bias</h2>');
   const biasRows: ForestRow[] = [];
-  if (pos.leftWinRate !== null) biasRows.push({ label: 'left side wins', estimate: pos.leftWinRate, low: pos.ci?.[0] ?? null, high: pos.ci?.[1] ?? null });
-  if (pos.swap.value !== null) biasRows.push({ label: 'same verdict both orders', estimate: pos.swap.value, low: null, high: null });
-  for (const b of report.bias.length.bins) if (b.winRate !== null) biasRows.push({ label: `length: ${b.label}`, estimate: b.winRate, low: b.ci?.[0] ?? null, high: b.ci?.[1] ?? null });
-  if (biasRows.length) parts.push(forestPlot(biasRows, { xLabel: `rate (${level}% CI)`, reference: 0.5, domain: [0, 1], percent: true }));
+  if (pos.leftWinRate !== null)
+    biasRows.push({
+      label: 'left side wins',
+      estimate: pos.leftWinRate,
+      low: pos.ci?.[0] ?? null,
+      high: pos.ci?.[1] ?? null,
+    });
+  if (pos.swap.value !== null)
+    biasRows.push({
+      label: 'same verdict both orders',
+      estimate: pos.swap.value,
+      low: null,
+      high: null,
+    });
+  for (const b of report.bias.length.bins)
+    if (b.winRate !== null)
+      biasRows.push({
+        label: `length: ${b.label}`,
+        estimate: b.winRate,
+        low: b.ci?.[0] ?? null,
+        high: b.ci?.[1] ?? null,
+      });
+  if (biasRows.length)
+    parts.push(
+      forestPlot(biasRows, {
+        xLabel: `rate (${level}% CI)`,
+        reference: 0.5,
+        domain: [0, 1],
+        percent: true,
+      }),
+    );
   parts.push(
     `<p>Left side wins ${pos.leftWinRate === null ? `— (${esc(pos.reasons.leftWinRate ?? '')})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive verdicts (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue)})`}. ` +
       `Same verdict in both display orders: ${pos.swap.value === null ? `— (${esc(pos.swap.reason ?? '')})` : `${pct(pos.swap.value)} of ${pos.swap.pairs}`}. ` +
       `Length: logistic slope ${report.bias.length.slope === null ? `— (${esc(report.bias.length.reasons.slope ?? 'no lengths')})` : `${num(report.bias.length.slope)} ± ${num(report.bias.length.slopeSe)}`} per unit of ln length ratio.</p>`,
   );
   const ag = report.agreement;
-  const f = (x: { value: number | null; reason?: string }) => (x.value === null ? `— (${x.reason})` : num(x.value));
-  parts.push('<h2>Agreement</h2>', htmlTable(['measure', 'value'], [
-    ['raw agreement', f(ag.raw)],
-    ["Cohen's kappa", f(ag.cohenKappa)],
-    ["Fleiss' kappa", f(ag.fleissKappa)],
-    ["Krippendorff's alpha", f(ag.krippendorffAlpha)],
-    ['human–LLM agreement', f(ag.humanLlm)],
-  ]));
-  parts.push(`<details><summary>Report JSON</summary><pre>${esc(JSON.stringify(report, null, 1))}</pre></details>`);
+  const f = (x: { value: number | null; reason?: string }) =>
+    x.value === null ? `— (${x.reason})` : num(x.value);
+  parts.push(
+    '<h2>Agreement</h2>',
+    htmlTable(
+      ['measure', 'value'],
+      [
+        ['raw agreement', f(ag.raw)],
+        ["Cohen's kappa", f(ag.cohenKappa)],
+        ["Fleiss' kappa", f(ag.fleissKappa)],
+        ["Krippendorff's alpha", f(ag.krippendorffAlpha)],
+        ['human–LLM agreement', f(ag.humanLlm)],
+      ],
+    ),
+  );
+  parts.push(
+    `<details><summary>Report JSON</summary><pre>${esc(JSON.stringify(report, null, 1))}</pre></details>`,
+  );
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>TraceArena report</title><style>${STYLE}</style></head><body>${parts.join('\n')}</body></html>\n`;
 }

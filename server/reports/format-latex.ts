@@ -2,7 +2,15 @@ import type { Report } from '../../shared/report.ts';
 import { label, statsRows } from './rows.ts';
 
 export function latexEscape(s: string): string {
-  return s.replace(/[\\{}$&#^_%~]/g, (c) => (c === '\\' ? '\\textbackslash{}' : c === '^' ? '\\textasciicircum{}' : c === '~' ? '\\textasciitilde{}' : `\\${c}`));
+  return s.replace(/[\\{}$&#^_%~]/g, (c) =>
+    c === '\\'
+      ? '\\textbackslash{}'
+      : c === '^'
+        ? '\\textasciicircum{}'
+        : c === '~'
+          ? '\\textasciitilde{}'
+          : `\\${c}`,
+  );
 }
 
 const p1 = (x: number) => (x * 100).toFixed(1);
@@ -26,8 +34,11 @@ export function formatLatex(report: Report): string {
       const rate = s.winRate === null ? '--' : p1(s.winRate);
       const ci = s.ci === null ? '--' : `${p1(s.ci[0])}--${p1(s.ci[1])}`;
       const pv = s.pValue === null ? '--' : s.pValue < 0.001 ? '$<$0.001' : s.pValue.toFixed(3);
-      const comparison = r.breakdown === 'overall' ? `${latexEscape(p.a)} vs ${latexEscape(p.b)}` : '';
-      lines.push(`${comparison} & ${latexEscape(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`);
+      const comparison =
+        r.breakdown === 'overall' ? `${latexEscape(p.a)} vs ${latexEscape(p.b)}` : '';
+      lines.push(
+        `${comparison} & ${latexEscape(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`,
+      );
     }
   });
   const methods = [...new Set(report.pairs.map((p) => p.ciMethod))].join(', ');

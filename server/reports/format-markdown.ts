@@ -6,38 +6,111 @@ function cell(s: string): string {
 }
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 export function formatMarkdown(report: Report): string {
   const level = Math.round(report.ci.level * 100);
-  const out: string[] = ['# Pairwise preference report', '', ...headline(report).map((h) => `- ${h}`), ''];
+  const out: string[] = [
+    '# Pairwise preference report',
+    '',
+    ...headline(report).map((h) => `- ${h}`),
+    '',
+  ];
   for (const p of report.pairs) {
     out.push(`## ${p.a} vs ${p.b}`, '');
     out.push(
       table(
         ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'CI method', 'p'],
-        statsRows({ ...report, pairs: [p] }).map((r) => [label(r), String(r.stats.n), String(r.stats.wins), String(r.stats.losses), String(r.stats.ties), pct(r.stats.winRate), ciText(r.stats.ci), r.stats.ciMethod, pText(r.stats.pValue)]),
+        statsRows({ ...report, pairs: [p] }).map((r) => [
+          label(r),
+          String(r.stats.n),
+          String(r.stats.wins),
+          String(r.stats.losses),
+          String(r.stats.ties),
+          pct(r.stats.winRate),
+          ciText(r.stats.ci),
+          r.stats.ciMethod,
+          pText(r.stats.pValue),
+        ]),
       ),
       '',
     );
   }
-  out.push(`## Ranking (${report.rankingInfo.model})`, '', `Natural-log strengths, base ${report.rankingInfo.base ?? '—'} = 0; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`, '');
-  out.push(table(['system', 'score', `${level}% CI`, 'verdicts'], report.ranking.map((e) => [e.system, num(e.score), e.ci ? `${num(e.ci[0])} to ${num(e.ci[1])}` : '—', String(e.n)])), '');
+  out.push(
+    `## Ranking (${report.rankingInfo.model})`,
+    '',
+    `Natural-log strengths, base ${report.rankingInfo.base ?? '—'} = 0; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`,
+    '',
+  );
+  out.push(
+    table(
+      ['system', 'score', `${level}% CI`, 'verdicts'],
+      report.ranking.map((e) => [
+        e.system,
+        num(e.score),
+        e.ci ? `${num(e.ci[0])} to ${num(e.ci[1])}` : '—',
+        String(e.n),
+      ]),
+    ),
+    '',
+  );
   const ag = report.agreement;
-  const f = (x: { value: number | null; reason?: string }) => (x.value === null ? `— (${x.reason})` : num(x.value));
-  out.push('## Agreement', '', table(['measure', 'value'], [
-    ['raw agreement', f(ag.raw)],
-    ["Cohen's kappa", f(ag.cohenKappa) + (ag.cohenKappa.judges ? ` (${ag.cohenKappa.judges.join(' vs ')}, n = ${ag.cohenKappa.n})` : '')],
-    ["Fleiss' kappa", f(ag.fleissKappa)],
-    ["Krippendorff's alpha (nominal)", f(ag.krippendorffAlpha)],
-    ['human–LLM agreement', f(ag.humanLlm) + (ag.humanLlm.n ? ` (n = ${ag.humanLlm.n})` : '')],
-  ]), '');
+  const f = (x: { value: number | null; reason?: string }) =>
+    x.value === null ? `— (${x.reason})` : num(x.value);
+  out.push(
+    '## Agreement',
+    '',
+    table(
+      ['measure', 'value'],
+      [
+        ['raw agreement', f(ag.raw)],
+        [
+          "Cohen's kappa",
+          f(ag.cohenKappa) +
+            (ag.cohenKappa.judges
+              ? ` (${ag.cohenKappa.judges.join(' vs ')}, n = ${ag.cohenKappa.n})`
+              : ''),
+        ],
+        ["Fleiss' kappa", f(ag.fleissKappa)],
+        ["Krippendorff's alpha (nominal)", f(ag.krippendorffAlpha)],
+        ['human–LLM agreement', f(ag.humanLlm) + (ag.humanLlm.n ? ` (n = ${ag.humanLlm.n})` : '')],
+      ],
+    ),
+    '',
+  );
   const pos = report.bias.position;
-  out.push('## Bias', '', table(['diagnostic', 'value'], [
-    ['left side wins (ties excluded)', pos.leftWinRate === null ? `— (${pos.reasons.leftWinRate})` : `${pct(pos.leftWinRate)} (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue)})`],
-    ['same verdict in both orders', pos.swap.value === null ? `— (${pos.swap.reason})` : `${pct(pos.swap.value)} of ${pos.swap.pairs}`],
-    ['length: logistic slope on ln length ratio', report.bias.length.slope === null ? `— (${report.bias.length.reasons.slope ?? 'no lengths'})` : `${num(report.bias.length.slope)} ± ${num(report.bias.length.slopeSe)}`],
-  ]), '');
+  out.push(
+    '## Bias',
+    '',
+    table(
+      ['diagnostic', 'value'],
+      [
+        [
+          'left side wins (ties excluded)',
+          pos.leftWinRate === null
+            ? `— (${pos.reasons.leftWinRate})`
+            : `${pct(pos.leftWinRate)} (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue)})`,
+        ],
+        [
+          'same verdict in both orders',
+          pos.swap.value === null
+            ? `— (${pos.swap.reason})`
+            : `${pct(pos.swap.value)} of ${pos.swap.pairs}`,
+        ],
+        [
+          'length: logistic slope on ln length ratio',
+          report.bias.length.slope === null
+            ? `— (${report.bias.length.reasons.slope ?? 'no lengths'})`
+            : `${num(report.bias.length.slope)} ± ${num(report.bias.length.slopeSe)}`,
+        ],
+      ],
+    ),
+    '',
+  );
   return `${out.join('\n')}\n`;
 }

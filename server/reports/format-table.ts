@@ -3,7 +3,10 @@ import { ciText, headline, label, num, pct, pText, statsRows } from './rows.ts';
 
 function grid(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -21,31 +24,73 @@ export function formatTable(report: Report): string {
     out.push(
       grid(
         ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p'],
-        statsRows({ ...report, pairs: [p] }).map((r) => [label(r), String(r.stats.n), String(r.stats.wins), String(r.stats.losses), String(r.stats.ties), pct(r.stats.winRate), ciText(r.stats.ci), r.stats.ciMethod, pText(r.stats.pValue)]),
+        statsRows({ ...report, pairs: [p] }).map((r) => [
+          label(r),
+          String(r.stats.n),
+          String(r.stats.wins),
+          String(r.stats.losses),
+          String(r.stats.ties),
+          pct(r.stats.winRate),
+          ciText(r.stats.ci),
+          r.stats.ciMethod,
+          pText(r.stats.pValue),
+        ]),
       ),
       '',
     );
   }
-  out.push(`Ranking (${report.rankingInfo.model}, log-strength, base ${report.rankingInfo.base ?? '—'} = 0${report.rankingInfo.reason ? `; ${report.rankingInfo.reason}` : ''})`);
-  out.push(grid(['system', 'score', `${level}% CI`, 'verdicts'], report.ranking.map((e) => [e.system, num(e.score), e.ci ? `${num(e.ci[0])} – ${num(e.ci[1])}` : '—', String(e.n)])), '');
+  out.push(
+    `Ranking (${report.rankingInfo.model}, log-strength, base ${report.rankingInfo.base ?? '—'} = 0${report.rankingInfo.reason ? `; ${report.rankingInfo.reason}` : ''})`,
+  );
+  out.push(
+    grid(
+      ['system', 'score', `${level}% CI`, 'verdicts'],
+      report.ranking.map((e) => [
+        e.system,
+        num(e.score),
+        e.ci ? `${num(e.ci[0])} – ${num(e.ci[1])}` : '—',
+        String(e.n),
+      ]),
+    ),
+    '',
+  );
   const ag = report.agreement;
   out.push('Agreement');
   out.push(`  raw agreement         ${fig(ag.raw)}`);
-  out.push(`  Cohen's kappa         ${fig(ag.cohenKappa)}${ag.cohenKappa.judges ? ` (${ag.cohenKappa.judges.join(' vs ')}, n=${ag.cohenKappa.n})` : ''}`);
+  out.push(
+    `  Cohen's kappa         ${fig(ag.cohenKappa)}${ag.cohenKappa.judges ? ` (${ag.cohenKappa.judges.join(' vs ')}, n=${ag.cohenKappa.n})` : ''}`,
+  );
   out.push(`  Fleiss' kappa         ${fig(ag.fleissKappa)}`);
   out.push(`  Krippendorff's alpha  ${fig(ag.krippendorffAlpha)}`);
-  out.push(`  human–LLM agreement   ${fig(ag.humanLlm)}${ag.humanLlm.n ? ` (n=${ag.humanLlm.n}, kappa ${num(ag.humanLlm.kappa)})` : ''}`, '');
+  out.push(
+    `  human–LLM agreement   ${fig(ag.humanLlm)}${ag.humanLlm.n ? ` (n=${ag.humanLlm.n}, kappa ${num(ag.humanLlm.kappa)})` : ''}`,
+    '',
+  );
   const pos = report.bias.position;
   out.push('Position bias');
-  out.push(`  left side wins        ${pos.leftWinRate === null ? `— (${pos.reasons.leftWinRate})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue)})`}`);
-  out.push(`  swap consistency      ${pos.swap.value === null ? `— (${pos.swap.reason})` : `${pct(pos.swap.value)} of ${pos.swap.pairs} (left both times ${pos.swap.leftBothTimes}, right both times ${pos.swap.rightBothTimes})`}`);
+  out.push(
+    `  left side wins        ${pos.leftWinRate === null ? `— (${pos.reasons.leftWinRate})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue)})`}`,
+  );
+  out.push(
+    `  swap consistency      ${pos.swap.value === null ? `— (${pos.swap.reason})` : `${pct(pos.swap.value)} of ${pos.swap.pairs} (left both times ${pos.swap.leftBothTimes}, right both times ${pos.swap.rightBothTimes})`}`,
+  );
   const len = report.bias.length;
   out.push('Length bias (x = ln((len_a+1)/(len_b+1)))');
   if (len.n === 0) out.push('  no verdicts with lengths');
   else {
-    out.push(`  logistic slope        ${len.slope === null ? `— (${len.reasons.slope})` : `${num(len.slope)} ± ${num(len.slopeSe)} (log-odds per unit x)`}`);
-    for (const b of len.bins) out.push(`  ${b.label.padEnd(20)}  n=${String(b.n).padStart(6)}  ${pct(b.winRate).padStart(6)}  ${ciText(b.ci)}`);
+    out.push(
+      `  logistic slope        ${len.slope === null ? `— (${len.reasons.slope})` : `${num(len.slope)} ± ${num(len.slopeSe)} (log-odds per unit x)`}`,
+    );
+    for (const b of len.bins)
+      out.push(
+        `  ${b.label.padEnd(20)}  n=${String(b.n).padStart(6)}  ${pct(b.winRate).padStart(6)}  ${ciText(b.ci)}`,
+      );
   }
-  if (report.input.skipped || report.input.warnings.length) out.push('', `Skipped ${report.input.skipped} record(s).`, ...report.input.warnings.map((w) => `  ${w}`));
+  if (report.input.skipped || report.input.warnings.length)
+    out.push(
+      '',
+      `Skipped ${report.input.skipped} record(s).`,
+      ...report.input.warnings.map((w) => `  ${w}`),
+    );
   return `${out.join('\n')}\n`;
 }

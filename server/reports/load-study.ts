@@ -10,14 +10,23 @@ import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
  * the same query), so `report --study` and `stats` on an export give the same report.
  * Returns null when no study has that name.
  */
-export async function loadStudyJudgments(db: Tx, { studyName }: { studyName: string }): Promise<AsyncGenerator<Judgment> | null> {
-  const rows = await queryRows<{ id: string }>(db, sql`select id from studies where name = ${studyName}`);
+export async function loadStudyJudgments(
+  db: Tx,
+  { studyName }: { studyName: string },
+): Promise<AsyncGenerator<Judgment> | null> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select id from studies where name = ${studyName}`,
+  );
   const study = rows[0];
   if (!study) return null;
   return studyJudgmentsById(db, { studyId: study.id });
 }
 
-export async function* studyJudgmentsById(db: Tx, { studyId }: { studyId: string }): AsyncGenerator<Judgment> {
+export async function* studyJudgmentsById(
+  db: Tx,
+  { studyId }: { studyId: string },
+): AsyncGenerator<Judgment> {
   for await (const r of exportJudgments(db, { studyId })) {
     yield {
       item: r.item,
@@ -37,7 +46,10 @@ export async function* studyJudgmentsById(db: Tx, { studyId }: { studyId: string
 }
 
 /** Streams judgments into a verdict table. */
-export async function tableFromJudgments(judgments: AsyncIterable<Judgment>, options: { base?: string } = {}): Promise<VerdictTable> {
+export async function tableFromJudgments(
+  judgments: AsyncIterable<Judgment>,
+  options: { base?: string } = {},
+): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
   for await (const j of judgments) builder.add(judgmentToVerdict(j));
   return builder.finish();

@@ -30,7 +30,10 @@ export function subsetStats(
     scratch.sum[it] = (scratch.sum[it] as number) + s;
     scratch.count[it] = (scratch.count[it] as number) + 1;
   }
-  const clusters: ClusterScores = { sums: new Float64Array(touched.length), counts: new Float64Array(touched.length) };
+  const clusters: ClusterScores = {
+    sums: new Float64Array(touched.length),
+    counts: new Float64Array(touched.length),
+  };
   touched.forEach((it, k) => {
     clusters.sums[k] = scratch.sum[it] as number;
     clusters.counts[k] = scratch.count[it] as number;

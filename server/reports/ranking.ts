@@ -9,14 +9,22 @@ import type { VerdictTable } from './verdict-table.ts';
 
 export interface RankingResult {
   entries: RankingEntry[];
-  info: { model: ReportOptions['ranking']; base: string | null; rounds: number; failedRounds: number; nu: number | null; reason?: string };
+  info: {
+    model: ReportOptions['ranking'];
+    base: string | null;
+    rounds: number;
+    failedRounds: number;
+    nu: number | null;
+    reason?: string;
+  };
 }
 
 /** The base: the requested one, else the system in the most pairs. */
 export function chooseBase(t: VerdictTable, requested: string | undefined): number {
   if (requested !== undefined) {
     const id = t.systems.get(requested);
-    if (id === undefined) throw new RangeError(`base system '${requested}' does not appear in the judgments`);
+    if (id === undefined)
+      throw new RangeError(`base system '${requested}' does not appear in the judgments`);
     return id;
   }
   // Rank by pairs taken part in, then pairs where it is side b (the design's base side), then verdicts.
@@ -53,10 +61,25 @@ export function chooseBase(t: VerdictTable, requested: string | undefined): numb
  */
 export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResult {
   const systems = t.systems.size;
-  const info: RankingResult['info'] = { model: opts.ranking, base: null, rounds: 0, failedRounds: 0, nu: null };
+  const info: RankingResult['info'] = {
+    model: opts.ranking,
+    base: null,
+    rounds: 0,
+    failedRounds: 0,
+    nu: null,
+  };
   if (systems < 2) {
     info.reason = 'fewer than 2 systems';
-    return { entries: t.systems.names.map((system) => ({ system, score: null, ci: null, n: 0, reasons: { score: info.reason as string, ci: info.reason as string } })), info };
+    return {
+      entries: t.systems.names.map((system) => ({
+        system,
+        score: null,
+        ci: null,
+        n: 0,
+        reasons: { score: info.reason as string, ci: info.reason as string },
+      })),
+      info,
+    };
   }
   const base = chooseBase(t, opts.base);
   info.base = t.systems.names[base] as string;
@@ -96,7 +119,9 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
       const lowFirst = a < b;
       cell.push(lowFirst ? a * systems + b : b * systems + a);
       rn.push(scratchN[p] as number);
-      rw.push(lowFirst ? (scratchW[p] as number) : (scratchN[p] as number) - (scratchW[p] as number));
+      rw.push(
+        lowFirst ? (scratchW[p] as number) : (scratchN[p] as number) - (scratchW[p] as number),
+      );
       rt.push(scratchT[p] as number);
       scratchN[p] = 0;
       scratchW[p] = 0;
@@ -104,24 +129,45 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
     }
   }
   rowStart[t.items.size] = cell.length;
-  const rows: ItemRows = { rowStart, cell: Int32Array.from(cell), n: Float64Array.from(rn), w: Float64Array.from(rw), t: Float64Array.from(rt) };
+  const rows: ItemRows = {
+    rowStart,
+    cell: Int32Array.from(cell),
+    n: Float64Array.from(rn),
+    w: Float64Array.from(rw),
+    t: Float64Array.from(rt),
+  };
 
   const fit = opts.ranking === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base);
   if (fit.value === null) {
     info.reason = fit.reason;
     return {
-      entries: t.systems.names.map((system, s) => ({ system, score: null, ci: null, n: involved[s] as number, reasons: { score: fit.reason, ci: fit.reason } })),
+      entries: t.systems.names.map((system, s) => ({
+        system,
+        score: null,
+        ci: null,
+        n: involved[s] as number,
+        reasons: { score: fit.reason, ci: fit.reason },
+      })),
       info,
     };
   }
   if ('nu' in fit.value) info.nu = (fit.value as { nu: number }).nu;
   const scores = fit.value.scores;
-  const boot = bootstrapRanking(rows, systems, base, opts.ranking, opts.level, opts.rounds, createRng(opts.seed, 'ranking'), scores);
+  const boot = bootstrapRanking(
+    rows,
+    systems,
+    base,
+    opts.ranking,
+    opts.level,
+    opts.rounds,
+    createRng(opts.seed, 'ranking'),
+    scores,
+  );
   info.rounds = boot.rounds;
   info.failedRounds = boot.failedRounds;
   const entries = t.systems.names.map((system, s): RankingEntry => {
     const reasons: Record<string, string> = {};
-    const ci = s === base ? ([0, 0] as [number, number]) : boot.intervals[s] ?? null;
+    const ci = s === base ? ([0, 0] as [number, number]) : (boot.intervals[s] ?? null);
     if (ci === null) reasons.ci = 'no bootstrap round had a finite estimate';
     return { system, score: scores[s] as number, ci, n: involved[s] as number, reasons };
   });

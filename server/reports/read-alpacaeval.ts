@@ -4,7 +4,12 @@ import type { VerdictTableBuilder } from './verdict-table.ts';
 
 /** Whether a parsed JSON record looks like an AlpacaEval annotation. */
 export function isAlpacaEvalRecord(record: unknown): boolean {
-  return typeof record === 'object' && record !== null && 'generator_1' in record && 'preference' in record;
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    'generator_1' in record &&
+    'preference' in record
+  );
 }
 
 /**
@@ -13,7 +18,12 @@ export function isAlpacaEvalRecord(record: unknown): boolean {
  * are draws, generator_2's score is preference − 1; a null preference (failed annotation) is
  * skipped with a warning. The displayed order is not recorded in these files.
  */
-export function addAlpacaEvalRecord(builder: VerdictTableBuilder, record: unknown, file: string, position: number): void {
+export function addAlpacaEvalRecord(
+  builder: VerdictTableBuilder,
+  record: unknown,
+  file: string,
+  position: number,
+): void {
   const parsed = alpacaEvalRecordSchema.safeParse(record);
   if (!parsed.success) throw fromZodError(file, position, parsed.error);
   const r = parsed.data;

@@ -10,7 +10,11 @@ const NUMERIC = new Set(['len_a', 'len_b', 'strength']);
  * Turns a CSV row into a judgments record: empty cells are absent, numeric columns are numbers,
  * axes come from `axis:<name>` (or `axis_<name>`) columns or from an `axes` column holding JSON.
  */
-function rowToRecord(row: Record<string, string>, file: string, line: number): Record<string, unknown> {
+function rowToRecord(
+  row: Record<string, string>,
+  file: string,
+  line: number,
+): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   const axes: Record<string, string> = {};
   for (const [key, raw] of Object.entries(row)) {
@@ -33,11 +37,26 @@ function rowToRecord(row: Record<string, string>, file: string, line: number): R
 }
 
 /** Streams a CSV judgments file (header row with the DESIGN.md field names). */
-export async function readCsv(file: string, builder: VerdictTableBuilder, displayName = file): Promise<number> {
-  const parser = createReadStream(file).pipe(parse({ columns: true, info: true, bom: true, skip_empty_lines: true, relax_column_count: false }));
+export async function readCsv(
+  file: string,
+  builder: VerdictTableBuilder,
+  displayName = file,
+): Promise<number> {
+  const parser = createReadStream(file).pipe(
+    parse({
+      columns: true,
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }),
+  );
   let records = 0;
   try {
-    for await (const entry of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const entry of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       const line = entry.info.lines;
       addJudgmentRecord(builder, rowToRecord(entry.record, displayName, line), displayName, line);
       records++;

@@ -27,7 +27,8 @@ export function judgmentToVerdict(j: Judgment): VerdictInput {
 
 const SIDES = new Set(['a', 'b', 'tie']);
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isCount = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
+const isCount = (v: unknown) =>
+  v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
 
 /**
  * A plain-JavaScript check of the common, valid record: it accepts only what judgmentSchema
@@ -37,7 +38,8 @@ const isCount = (v: unknown) => v === undefined || (typeof v === 'number' && Num
 function fastJudgment(r: unknown): Judgment | null {
   if (typeof r !== 'object' || r === null) return null;
   const o = r as Record<string, unknown>;
-  if (!isName(o.item) || !isName(o.a) || !isName(o.b) || o.a === o.b || !isName(o.judge)) return null;
+  if (!isName(o.item) || !isName(o.a) || !isName(o.b) || o.a === o.b || !isName(o.judge))
+    return null;
   if (typeof o.winner !== 'string' || !SIDES.has(o.winner)) return null;
   if (o.judge_kind !== 'human' && o.judge_kind !== 'llm') return null;
   if (o.shown_left !== 'a' && o.shown_left !== 'b') return null;
@@ -46,13 +48,19 @@ function fastJudgment(r: unknown): Judgment | null {
   if (o.strength !== undefined && o.strength !== 1 && o.strength !== 2) return null;
   if (o.axes !== undefined) {
     if (typeof o.axes !== 'object' || o.axes === null || Array.isArray(o.axes)) return null;
-    for (const [k, v] of Object.entries(o.axes)) if (k.length === 0 || typeof v !== 'string' || !SIDES.has(v)) return null;
+    for (const [k, v] of Object.entries(o.axes))
+      if (k.length === 0 || typeof v !== 'string' || !SIDES.has(v)) return null;
   }
   return o as Judgment;
 }
 
 /** Validates one parsed record and adds it; throws `FILE:LINE: field 'x': reason`. */
-export function addJudgmentRecord(builder: VerdictTableBuilder, record: unknown, file: string, line: number): void {
+export function addJudgmentRecord(
+  builder: VerdictTableBuilder,
+  record: unknown,
+  file: string,
+  line: number,
+): void {
   const fast = fastJudgment(record);
   if (fast) {
     builder.add(judgmentToVerdict(fast));
@@ -64,8 +72,15 @@ export function addJudgmentRecord(builder: VerdictTableBuilder, record: unknown,
 }
 
 /** Streams a JSONL judgments file line by line into the builder (memory does not grow per line). */
-export async function readJsonl(file: string, builder: VerdictTableBuilder, displayName = file): Promise<number> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+export async function readJsonl(
+  file: string,
+  builder: VerdictTableBuilder,
+  displayName = file,
+): Promise<number> {
+  const rl = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   let line = 0;
   let records = 0;
   for await (const text of rl) {
@@ -76,7 +91,12 @@ export async function readJsonl(file: string, builder: VerdictTableBuilder, disp
       record = JSON.parse(text);
     } catch (err) {
       rl.close();
-      throw new JudgmentsFileError(displayName, line, '(line)', `invalid JSON: ${(err as Error).message}`);
+      throw new JudgmentsFileError(
+        displayName,
+        line,
+        '(line)',
+        `invalid JSON: ${(err as Error).message}`,
+      );
     }
     addJudgmentRecord(builder, record, displayName, line);
     records++;

@@ -15,7 +15,11 @@ async function sniff(file: string): Promise<JudgmentsFormat> {
   const fh = await open(file, 'r');
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(256), 0, 256, 0);
-    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const head = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     return head.startsWith('[') ? 'json' : 'jsonl';
   } finally {
     await fh.close();
@@ -26,14 +30,24 @@ async function sniff(file: string): Promise<JudgmentsFormat> {
  * A JSON array: AlpacaEval annotations or judgments records. Read whole (AlpacaEval files are a
  * few megabytes); errors name the record's position in the array as the line.
  */
-async function readJsonArray(file: string, builder: VerdictTableBuilder, displayName: string): Promise<number> {
+async function readJsonArray(
+  file: string,
+  builder: VerdictTableBuilder,
+  displayName: string,
+): Promise<number> {
   let data: unknown;
   try {
     data = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new JudgmentsFileError(displayName, 1, '(file)', `invalid JSON: ${(err as Error).message}`);
+    throw new JudgmentsFileError(
+      displayName,
+      1,
+      '(file)',
+      `invalid JSON: ${(err as Error).message}`,
+    );
   }
-  if (!Array.isArray(data)) throw new JudgmentsFileError(displayName, 1, '(file)', 'expected a JSON array of records');
+  if (!Array.isArray(data))
+    throw new JudgmentsFileError(displayName, 1, '(file)', 'expected a JSON array of records');
   data.forEach((record, i) => {
     if (isAlpacaEvalRecord(record)) addAlpacaEvalRecord(builder, record, displayName, i + 1);
     else addJudgmentRecord(builder, record, displayName, i + 1);
@@ -41,7 +55,11 @@ async function readJsonArray(file: string, builder: VerdictTableBuilder, display
   return data.length;
 }
 
-export async function readJudgmentsFile(file: string, builder: VerdictTableBuilder, displayName = file): Promise<number> {
+export async function readJudgmentsFile(
+  file: string,
+  builder: VerdictTableBuilder,
+  displayName = file,
+): Promise<number> {
   const format = await sniff(file);
   if (format === 'csv') return readCsv(file, builder, displayName);
   if (format === 'json') return readJsonArray(file, builder, displayName);
@@ -49,7 +67,10 @@ export async function readJudgmentsFile(file: string, builder: VerdictTableBuild
 }
 
 /** Reads one or more judgments / AlpacaEval files into one verdict table. */
-export async function readJudgmentsFiles(files: readonly string[], options: { base?: string } = {}): Promise<VerdictTable> {
+export async function readJudgmentsFiles(
+  files: readonly string[],
+  options: { base?: string } = {},
+): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
   for (const file of files) await readJudgmentsFile(file, builder);
   return builder.finish();

@@ -14,7 +14,8 @@ export function statsRows(report: Report, options: { judges?: boolean } = {}): S
   for (const p of report.pairs) {
     rows.push({ a: p.a, b: p.b, breakdown: 'overall', group: '', stats: p });
     const add = (breakdown: StatsRow['breakdown'], groups: Record<string, PairStats>) => {
-      for (const [group, stats] of Object.entries(groups)) rows.push({ a: p.a, b: p.b, breakdown, group, stats });
+      for (const [group, stats] of Object.entries(groups))
+        rows.push({ a: p.a, b: p.b, breakdown, group, stats });
     };
     add('axis', p.byAxis);
     add('judge_kind', p.byJudgeKind);
@@ -43,7 +44,9 @@ export function num(x: number | null, digits = 3): string {
 }
 
 export function label(row: StatsRow): string {
-  return row.breakdown === 'overall' ? 'overall' : `${row.breakdown.replace('_', ' ')}: ${row.group}`;
+  return row.breakdown === 'overall'
+    ? 'overall'
+    : `${row.breakdown.replace('_', ' ')}: ${row.group}`;
 }
 
 /** The sentence a paper needs, e.g. "sft was preferred in 86.1% of 1,204 comparisons (95% CI 84.0–88.0%)". */

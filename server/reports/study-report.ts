@@ -9,8 +9,14 @@ import { studyJudgmentsById, tableFromJudgments } from './load-study.ts';
  * reportOptionsSchema). Returns null when the study does not exist; throws RangeError for a base
  * system that does not appear in the verdicts (a 400).
  */
-export async function getStudyReport(db: Tx, { studyId, options = {} }: { studyId: string; options?: ReportOptionsInput }): Promise<Report | null> {
-  const rows = await queryRows<{ id: string }>(db, sql`select id from studies where id = ${studyId}`);
+export async function getStudyReport(
+  db: Tx,
+  { studyId, options = {} }: { studyId: string; options?: ReportOptionsInput },
+): Promise<Report | null> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select id from studies where id = ${studyId}`,
+  );
   if (!rows[0]) return null;
   const opts = reportOptionsSchema.parse(options);
   const table = await tableFromJudgments(studyJudgmentsById(db, { studyId }), { base: opts.base });

@@ -120,7 +120,8 @@ export class VerdictTableBuilder {
 
   warn(message: string): void {
     if (this.t.warnings.length < MAX_WARNINGS) this.t.warnings.push(message);
-    else if (this.t.warnings.length === MAX_WARNINGS) this.t.warnings.push('… further warnings omitted');
+    else if (this.t.warnings.length === MAX_WARNINGS)
+      this.t.warnings.push('… further warnings omitted');
   }
 
   skip(message: string): void {

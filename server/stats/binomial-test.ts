@@ -16,7 +16,8 @@ function sf(x: number, n: number, p: number): number {
  */
 export function binomialTest(k: number, n: number, p = 0.5): Figure<number> {
   if (n === 0) return none('no decisive verdicts (wins + losses = 0)');
-  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || k > n) throw new RangeError(`bad binomial test input k=${k} n=${n}`);
+  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || k > n)
+    throw new RangeError(`bad binomial test input k=${k} n=${n}`);
   const d = pmf(k, n, p);
   const rerr = 1 + 1e-7;
   if (k === p * n) return ok(1);

@@ -35,7 +35,11 @@ function btLogLik(tot: PairwiseTotals, theta: Float64Array): number {
  * Bradley–Terry maximum likelihood with ties counted as half a win each (the scores are the
  * pairwise score sums), fitted by Newton's method with step halving on the log-likelihood.
  */
-export function fitBradleyTerry(tot: PairwiseTotals, base: number, start?: Float64Array): Figure<BtFit> {
+export function fitBradleyTerry(
+  tot: PairwiseTotals,
+  base: number,
+  start?: Float64Array,
+): Figure<BtFit> {
   const s = tot.systems;
   if (s < 2) return none('fewer than 2 systems');
   const exists = mleExists(tot, base);
@@ -70,7 +74,8 @@ export function fitBradleyTerry(tot: PairwiseTotals, base: number, start?: Float
     }
     for (let a = 0; a < m; a++) {
       g[a] = grad[free[a] as number] as number;
-      for (let b = 0; b < m; b++) h[a * m + b] = info[(free[a] as number) * s + (free[b] as number)] as number;
+      for (let b = 0; b < m; b++)
+        h[a * m + b] = info[(free[a] as number) * s + (free[b] as number)] as number;
     }
     const step = solveSpd(h, g, m);
     if (!step) return none('information matrix is singular');
@@ -79,7 +84,8 @@ export function fitBradleyTerry(tot: PairwiseTotals, base: number, start?: Float
     for (let a = 0; a < m; a++) maxStep = Math.max(maxStep, Math.abs(step[a] as number));
     const next = new Float64Array(theta);
     for (let halvings = 0; halvings < 60; halvings++) {
-      for (let a = 0; a < m; a++) next[free[a] as number] = (theta[free[a] as number] as number) + t * (step[a] as number);
+      for (let a = 0; a < m; a++)
+        next[free[a] as number] = (theta[free[a] as number] as number) + t * (step[a] as number);
       const nll = btLogLik(tot, next);
       if (nll >= ll - 1e-12 * Math.abs(ll)) {
         ll = nll;

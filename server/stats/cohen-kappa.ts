@@ -4,7 +4,11 @@ import { none, ok, type Figure } from './figure.ts';
  * Cohen's kappa of two raters' nominal labels on the same units (scikit-learn's
  * cohen_kappa_score, unweighted): (pₒ − pₑ) / (1 − pₑ).
  */
-export function cohenKappa(x: ArrayLike<number>, y: ArrayLike<number>, categories: number): Figure<number> {
+export function cohenKappa(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  categories: number,
+): Figure<number> {
   const n = x.length;
   if (n !== y.length) throw new RangeError('rating vectors differ in length');
   if (n === 0) return none('no comparisons rated by both judges');
@@ -21,6 +25,9 @@ export function cohenKappa(x: ArrayLike<number>, y: ArrayLike<number>, categorie
   const po = same / n;
   let pe = 0;
   for (let c = 0; c < categories; c++) pe += ((rows[c] as number) * (cols[c] as number)) / (n * n);
-  if (pe >= 1) return none('both judges gave one and the same label throughout: chance agreement is 1, kappa undefined');
+  if (pe >= 1)
+    return none(
+      'both judges gave one and the same label throughout: chance agreement is 1, kappa undefined',
+    );
   return ok((po - pe) / (1 - pe));
 }

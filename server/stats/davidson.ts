@@ -28,7 +28,8 @@ function logLik(tot: PairwiseTotals, theta: Float64Array, tau: number): number {
       const ti = theta[i] as number;
       const tj = theta[j] as number;
       const mx = Math.max(ti, tj, tau + (ti + tj) / 2);
-      const logD = mx + Math.log(Math.exp(ti - mx) + Math.exp(tj - mx) + Math.exp(tau + (ti + tj) / 2 - mx));
+      const logD =
+        mx + Math.log(Math.exp(ti - mx) + Math.exp(tj - mx) + Math.exp(tau + (ti + tj) / 2 - mx));
       ll += wi * ti + wj * tj + (t > 0 ? t * (tau + (ti + tj) / 2) : 0) - n * logD;
     }
   }
@@ -95,7 +96,9 @@ export function fitDavidson(tot: PairwiseTotals, base: number): Figure<DavidsonF
         for (let x = 0; x < 3; x++) {
           for (let y = 0; y < 3; y++) {
             const k = (idx[x] as number) * dim + (idx[y] as number);
-            info[k] = (info[k] as number) + n * ((h2[x]![y] as number) - (av[x] as number) * (av[y] as number));
+            info[k] =
+              (info[k] as number) +
+              n * ((h2[x]![y] as number) - (av[x] as number) * (av[y] as number));
           }
         }
       }
@@ -105,7 +108,8 @@ export function fitDavidson(tot: PairwiseTotals, base: number): Figure<DavidsonF
     const h = new Float64Array(m * m);
     for (let a = 0; a < m; a++) {
       g[a] = grad[vars[a] as number] as number;
-      for (let b = 0; b < m; b++) h[a * m + b] = info[(vars[a] as number) * dim + (vars[b] as number)] as number;
+      for (let b = 0; b < m; b++)
+        h[a * m + b] = info[(vars[a] as number) * dim + (vars[b] as number)] as number;
     }
     const step = solveSpd(h, g, m);
     if (!step) return none('information matrix is singular');
@@ -115,7 +119,8 @@ export function fitDavidson(tot: PairwiseTotals, base: number): Figure<DavidsonF
     const next = new Float64Array(theta);
     let nextTau = tau;
     for (let halvings = 0; halvings < 60; halvings++) {
-      for (let a = 0; a < m - 1; a++) next[free[a] as number] = (theta[free[a] as number] as number) + t * (step[a] as number);
+      for (let a = 0; a < m - 1; a++)
+        next[free[a] as number] = (theta[free[a] as number] as number) + t * (step[a] as number);
       nextTau = tau + t * (step[m - 1] as number);
       const nll = logLik(tot, next, nextTau);
       if (nll >= ll - 1e-12 * Math.abs(ll)) {
@@ -126,7 +131,8 @@ export function fitDavidson(tot: PairwiseTotals, base: number): Figure<DavidsonF
     }
     theta.set(next);
     tau = nextTau;
-    if (maxStep * t < 1e-11) return ok({ scores: theta, nu: Math.exp(tau), logLik: ll, iterations: iter });
+    if (maxStep * t < 1e-11)
+      return ok({ scores: theta, nu: Math.exp(tau), logLik: ll, iterations: iter });
   }
   return ok({ scores: theta, nu: Math.exp(tau), logLik: ll, iterations: 200 });
 }

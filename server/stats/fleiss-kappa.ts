@@ -45,6 +45,7 @@ export function fleissKappa(r: Ratings): Figure<FleissKappa> {
   const total = units * raters;
   let pe = 0;
   for (const t of catTotals) pe += (t / total) * (t / total);
-  if (pe >= 1) return none('every rating is the same category: chance agreement is 1, kappa undefined');
+  if (pe >= 1)
+    return none('every rating is the same category: chance agreement is 1, kappa undefined');
   return ok({ value: (pSum / units - pe) / (1 - pe), units, raters });
 }

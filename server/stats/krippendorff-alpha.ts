@@ -52,6 +52,9 @@ export function krippendorffAlphaNominal(r: Ratings): Figure<KrippendorffAlpha> 
       disagreeExpected += (nc[c] as number) * (nc[k] as number);
     }
   }
-  if (disagreeExpected === 0) return none('every pairable rating is the same category: expected disagreement is 0, alpha undefined');
+  if (disagreeExpected === 0)
+    return none(
+      'every pairable rating is the same category: expected disagreement is 0, alpha undefined',
+    );
   return ok({ value: 1 - ((n - 1) * disagreeObserved) / disagreeExpected, values: n, units });
 }

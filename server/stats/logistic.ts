@@ -25,7 +25,8 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
     ySum += y[i] as number;
   }
   if (xMin === xMax) return none('every verdict has the same length difference');
-  if (ySum === 0 || ySum === n) return none('one side won every verdict: the logistic fit diverges');
+  if (ySum === 0 || ySum === n)
+    return none('one side won every verdict: the logistic fit diverges');
   let b0 = 0;
   let b1 = 0;
   const info = new Float64Array(4);
@@ -50,10 +51,16 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
     if (!step) return none('information matrix is singular');
     b0 += step[0] as number;
     b1 += step[1] as number;
-    if (!Number.isFinite(b0) || !Number.isFinite(b1) || Math.abs(b1) > 50) return none('the logistic fit diverges (separation)');
+    if (!Number.isFinite(b0) || !Number.isFinite(b1) || Math.abs(b1) > 50)
+      return none('the logistic fit diverges (separation)');
     if (Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number)) < 1e-12) {
       const det = (info[0] as number) * (info[3] as number) - (info[1] as number) ** 2;
-      return ok({ intercept: b0, slope: b1, slopeSe: Math.sqrt((info[0] as number) / det), iterations: iter });
+      return ok({
+        intercept: b0,
+        slope: b1,
+        slopeSe: Math.sqrt((info[0] as number) / det),
+        iterations: iter,
+      });
     }
   }
   return none('the logistic fit did not converge');

@@ -30,7 +30,12 @@ export function addScore(m: ScoreMoments, score: number, ties: TiesMode): void {
   m.sumSq += score * score;
 }
 
-export function momentsFromCounts(wins: number, losses: number, ties: number, mode: TiesMode): ScoreMoments {
+export function momentsFromCounts(
+  wins: number,
+  losses: number,
+  ties: number,
+  mode: TiesMode,
+): ScoreMoments {
   const m = emptyMoments();
   m.wins = wins;
   m.losses = losses;

@@ -49,7 +49,11 @@ export function resolveCiMethod(choice: CiChoice, clusters: ClusterScores): CiMe
   return isClustered(clusters) ? 'bootstrap' : 'wilson';
 }
 
-export function summarizePair(m: ScoreMoments, clusters: ClusterScores, opts: SummaryOptions): PairSummary {
+export function summarizePair(
+  m: ScoreMoments,
+  clusters: ClusterScores,
+  opts: SummaryOptions,
+): PairSummary {
   const rate = winRate(m);
   const se = standardError(m);
   const method = resolveCiMethod(opts.ci, clusters);

@@ -14,11 +14,22 @@ export interface PairwiseTotals {
 
 export function emptyTotals(systems: number): PairwiseTotals {
   const size = systems * systems;
-  return { systems, n: new Float64Array(size), w: new Float64Array(size), t: new Float64Array(size) };
+  return {
+    systems,
+    n: new Float64Array(size),
+    w: new Float64Array(size),
+    t: new Float64Array(size),
+  };
 }
 
 /** Adds `weight` verdicts in which a scored `score` against b. */
-export function addVerdict(tot: PairwiseTotals, a: number, b: number, score: number, weight = 1): void {
+export function addVerdict(
+  tot: PairwiseTotals,
+  a: number,
+  b: number,
+  score: number,
+  weight = 1,
+): void {
   const s = tot.systems;
   const ab = a * s + b;
   const ba = b * s + a;
@@ -36,7 +47,10 @@ export function addVerdict(tot: PairwiseTotals, a: number, b: number, score: num
  * Whether the maximum-likelihood estimate exists: the "scored against" graph (i → j when i has a
  * positive score against j) must be strongly connected over the systems that were compared.
  */
-export function mleExists(tot: PairwiseTotals, base: number): { ok: true } | { ok: false; reason: string } {
+export function mleExists(
+  tot: PairwiseTotals,
+  base: number,
+): { ok: true } | { ok: false; reason: string } {
   const s = tot.systems;
   const reach = (forward: boolean): Uint8Array => {
     const seen = new Uint8Array(s);
@@ -61,7 +75,8 @@ export function mleExists(tot: PairwiseTotals, base: number): { ok: true } | { o
     if (!f[i] || !r[i]) {
       return {
         ok: false,
-        reason: 'some system won or lost every comparison against the rest (comparison graph not strongly connected): the maximum-likelihood scores are infinite',
+        reason:
+          'some system won or lost every comparison against the rest (comparison graph not strongly connected): the maximum-likelihood scores are infinite',
       };
     }
   }

@@ -14,7 +14,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Percentile interval at `level` from replicate values; NaN replicates are dropped first. */
-export function percentileInterval(values: Float64Array, level: number): { interval: [number, number]; used: number } | null {
+export function percentileInterval(
+  values: Float64Array,
+  level: number,
+): { interval: [number, number]; used: number } | null {
   let valid = 0;
   const copy = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -24,5 +27,8 @@ export function percentileInterval(values: Float64Array, level: number): { inter
   if (valid === 0) return null;
   const sorted = copy.subarray(0, valid).sort();
   const alpha = 1 - level;
-  return { interval: [quantileSorted(sorted, alpha / 2), quantileSorted(sorted, 1 - alpha / 2)], used: valid };
+  return {
+    interval: [quantileSorted(sorted, alpha / 2), quantileSorted(sorted, 1 - alpha / 2)],
+    used: valid,
+  };
 }

@@ -15,14 +15,22 @@ export interface PositionBias {
 }
 
 /** How often the side shown on the left wins, ties excluded; Wilson CI and sign test against ½. */
-export function positionBias(leftWins: number, rightWins: number, ties: number, level: number): PositionBias {
+export function positionBias(
+  leftWins: number,
+  rightWins: number,
+  ties: number,
+  level: number,
+): PositionBias {
   const decisive = leftWins + rightWins;
   return {
     n: decisive + ties,
     leftWins,
     rightWins,
     ties,
-    leftWinRate: decisive > 0 ? { value: leftWins / decisive } : { value: null, reason: 'no decisive verdict with a known display order' },
+    leftWinRate:
+      decisive > 0
+        ? { value: leftWins / decisive }
+        : { value: null, reason: 'no decisive verdict with a known display order' },
     ci: wilsonInterval(leftWins, decisive, level),
     pValue: binomialTest(leftWins, decisive),
   };
@@ -43,7 +51,10 @@ export interface SwapConsistency {
  * Consistency of a judge across the two display orders of one comparison. Verdicts are category
  * codes 0 = b, 1 = tie, 2 = a, for the order with a on the left and the order with b on the left.
  */
-export function swapConsistency(aLeft: ArrayLike<number>, bLeft: ArrayLike<number>): SwapConsistency {
+export function swapConsistency(
+  aLeft: ArrayLike<number>,
+  bLeft: ArrayLike<number>,
+): SwapConsistency {
   let consistent = 0;
   let leftBoth = 0;
   let rightBoth = 0;
@@ -58,7 +69,13 @@ export function swapConsistency(aLeft: ArrayLike<number>, bLeft: ArrayLike<numbe
   return {
     pairs,
     consistent,
-    rate: pairs > 0 ? { value: consistent / pairs } : { value: null, reason: 'no comparison was judged in both display orders by the same judge' },
+    rate:
+      pairs > 0
+        ? { value: consistent / pairs }
+        : {
+            value: null,
+            reason: 'no comparison was judged in both display orders by the same judge',
+          },
     leftBothTimes: leftBoth,
     rightBothTimes: rightBoth,
   };

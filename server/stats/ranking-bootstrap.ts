@@ -26,7 +26,12 @@ export interface RankingBootstrap {
   failedRounds: number;
 }
 
-export function fitScores(tot: PairwiseTotals, base: number, model: RankingModel, start?: Float64Array): Float64Array | null {
+export function fitScores(
+  tot: PairwiseTotals,
+  base: number,
+  model: RankingModel,
+  start?: Float64Array,
+): Float64Array | null {
   const fit = model === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base, start);
   return fit.value ? fit.value.scores : null;
 }
@@ -85,7 +90,8 @@ export function bootstrapRanking(
       }
     }
     const scores = fitScores(tot, base, model, pointEstimate);
-    for (let sys = 0; sys < systems; sys++) reps[sys]![round] = scores ? (scores[sys] as number) : Number.NaN;
+    for (let sys = 0; sys < systems; sys++)
+      reps[sys]![round] = scores ? (scores[sys] as number) : Number.NaN;
     if (!scores) failed++;
   }
   return {

@@ -11,7 +11,10 @@ export interface Ratings {
 }
 
 /** Builds Ratings from a list of units, each a list of [rater, value]. */
-export function ratingsFromUnits(units: ReadonlyArray<ReadonlyArray<readonly [number, number]>>, categories: number): Ratings {
+export function ratingsFromUnits(
+  units: ReadonlyArray<ReadonlyArray<readonly [number, number]>>,
+  categories: number,
+): Ratings {
   const total = units.reduce((s, u) => s + u.length, 0);
   const unitStart = new Int32Array(units.length + 1);
   const rater = new Int32Array(total);

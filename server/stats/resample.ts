@@ -16,7 +16,10 @@ export interface ClusterGroups {
 }
 
 /** Groups clusters by a content key; returns the groups and each group's first cluster. */
-export function groupClusters(keys: ArrayLike<string>): { groups: ClusterGroups; representative: Int32Array } {
+export function groupClusters(keys: ArrayLike<string>): {
+  groups: ClusterGroups;
+  representative: Int32Array;
+} {
   const index = new Map<string, number>();
   const groupOf = new Int32Array(keys.length);
   const reps: number[] = [];
@@ -33,11 +36,17 @@ export function groupClusters(keys: ArrayLike<string>): { groups: ClusterGroups;
     sizes[g]!++;
     groupOf[i] = g;
   }
-  return { groups: { clusters: keys.length, sizes: Float64Array.from(sizes), groupOf }, representative: Int32Array.from(reps) };
+  return {
+    groups: { clusters: keys.length, sizes: Float64Array.from(sizes), groupOf },
+    representative: Int32Array.from(reps),
+  };
 }
 
 /** Groups clusters by a pair of numbers (score sum, verdict count) without building strings. */
-export function groupNumericPairs(x: Float64Array, y: Float64Array): { groups: ClusterGroups; representative: Int32Array } {
+export function groupNumericPairs(
+  x: Float64Array,
+  y: Float64Array,
+): { groups: ClusterGroups; representative: Int32Array } {
   const index = new Map<number, Map<number, number>>();
   const groupOf = new Int32Array(x.length);
   const reps: number[] = [];
@@ -58,7 +67,10 @@ export function groupNumericPairs(x: Float64Array, y: Float64Array): { groups: C
     sizes[g]!++;
     groupOf[i] = g;
   }
-  return { groups: { clusters: x.length, sizes: Float64Array.from(sizes), groupOf }, representative: Int32Array.from(reps) };
+  return {
+    groups: { clusters: x.length, sizes: Float64Array.from(sizes), groupOf },
+    representative: Int32Array.from(reps),
+  };
 }
 
 /** Every cluster its own group: the plain index-resampling path. */
@@ -71,14 +83,20 @@ export function ungrouped(k: number): ClusterGroups {
 export type ResampleStrategy = 'auto' | 'multinomial' | 'index';
 
 /** A sampler filling `out[g]` with how many copies of group g one bootstrap round drew. */
-export function createResampler(groups: ClusterGroups, rng: Rng, strategy: ResampleStrategy = 'auto'): (out: Float64Array) => void {
+export function createResampler(
+  groups: ClusterGroups,
+  rng: Rng,
+  strategy: ResampleStrategy = 'auto',
+): (out: Float64Array) => void {
   const k = groups.clusters;
   const g = groups.sizes.length;
   // Sequential binomials cost about 10 uniform draws each; index draws cost one per cluster.
   const multinomial = strategy === 'multinomial' || (strategy === 'auto' && g * 12 < k);
   if (multinomial) {
     // stdlib's binomial variates (exact), driven by our seeded stream instead of its own MT19937
-    const factory = stdlibBinomial.factory as unknown as (options: { prng: () => number }) => (n: number, p: number) => number;
+    const factory = stdlibBinomial.factory as unknown as (options: {
+      prng: () => number;
+    }) => (n: number, p: number) => number;
     const binomial = factory({ prng: () => rng.nextFloat() });
     const sizes = groups.sizes;
     return (out) => {
@@ -100,9 +118,12 @@ export function createResampler(groups: ClusterGroups, rng: Rng, strategy: Resam
   }
   const groupOf = groups.groupOf;
   const draws = new Int32Array(Math.min(k, 65536));
-  const fill = rng instanceof Xoshiro128 ? (buf: Int32Array) => rng.fillInts(buf, k) : (buf: Int32Array) => {
-    for (let i = 0; i < buf.length; i++) buf[i] = rng.nextInt(k);
-  };
+  const fill =
+    rng instanceof Xoshiro128
+      ? (buf: Int32Array) => rng.fillInts(buf, k)
+      : (buf: Int32Array) => {
+          for (let i = 0; i < buf.length; i++) buf[i] = rng.nextInt(k);
+        };
   return (out) => {
     out.fill(0);
     for (let done = 0; done < k; done += draws.length) {

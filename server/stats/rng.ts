@@ -46,7 +46,12 @@ export class Xoshiro128 implements Rng {
       this.s2 = next() | 0;
       this.s3 = next() | 0;
     } else {
-      [this.s0, this.s1, this.s2, this.s3] = seed.map((v) => v | 0) as [number, number, number, number];
+      [this.s0, this.s1, this.s2, this.s3] = seed.map((v) => v | 0) as [
+        number,
+        number,
+        number,
+        number,
+      ];
     }
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s3 = 1;
   }
@@ -74,7 +79,7 @@ export class Xoshiro128 implements Rng {
     let s2 = this.s2;
     let s3 = this.s3;
     const threshold = (TWO32 - n) % n;
-    for (let i = 0; i < out.length; ) {
+    for (let i = 0; i < out.length;) {
       const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
       const t = s1 << 9;
       s2 ^= s0;

@@ -55,8 +55,13 @@ describe('buildReport', () => {
     'one verdict': [{}],
     'all ties': Array.from({ length: 6 }, (_, i) => ({ item: `q${i}`, winner: 'tie' as const })),
     'all wins': Array.from({ length: 6 }, (_, i) => ({ item: `q${i}` })),
-    'one judge': Array.from({ length: 6 }, (_, i) => ({ item: `q${i}`, winner: i % 2 ? ('a' as const) : ('b' as const) })),
-    'unanimous raters': Array.from({ length: 6 }, (_, i) => ['j1', 'j2', 'j3'].map((judge) => ({ item: `q${i}`, judge }))).flat(),
+    'one judge': Array.from({ length: 6 }, (_, i) => ({
+      item: `q${i}`,
+      winner: i % 2 ? ('a' as const) : ('b' as const),
+    })),
+    'unanimous raters': Array.from({ length: 6 }, (_, i) =>
+      ['j1', 'j2', 'j3'].map((judge) => ({ item: `q${i}`, judge })),
+    ).flat(),
   };
   for (const [name, rows] of Object.entries(edges)) {
     it(`handles the edge case "${name}": nulls carry reasons, every format renders`, () => {
@@ -71,7 +76,9 @@ describe('buildReport', () => {
     const allWins = buildReport(tableOf(edges['all wins']!.map((r) => makeJudgment(r))));
     expect(allWins.pairs[0]!.winRate).toBe(1);
     expect(allWins.ranking.every((r) => r.score === null && r.reasons.score)).toBe(true);
-    const unanimous = buildReport(tableOf(edges['unanimous raters']!.map((r) => makeJudgment(r))), { rounds: 100 });
+    const unanimous = buildReport(tableOf(edges['unanimous raters']!.map((r) => makeJudgment(r))), {
+      rounds: 100,
+    });
     expect(unanimous.agreement.raw.value).toBe(1);
     expect(unanimous.agreement.krippendorffAlpha.value).toBeNull();
     expect(unanimous.agreement.krippendorffAlpha.reason).toMatch(/same category/);
@@ -81,7 +88,19 @@ describe('buildReport', () => {
   });
 
   it('keeps the base system on side b and anchors the ranking on it', () => {
-    const report = buildReport(tableOf(many.map((j) => ({ ...j, a: 'base', b: 'sft', winner: j.winner === 'a' ? 'b' : j.winner === 'b' ? 'a' : 'tie', shown_left: j.shown_left === 'a' ? 'b' : 'a' })), { base: 'base' }), { base: 'base', rounds: 100 });
+    const report = buildReport(
+      tableOf(
+        many.map((j) => ({
+          ...j,
+          a: 'base',
+          b: 'sft',
+          winner: j.winner === 'a' ? 'b' : j.winner === 'b' ? 'a' : 'tie',
+          shown_left: j.shown_left === 'a' ? 'b' : 'a',
+        })),
+        { base: 'base' },
+      ),
+      { base: 'base', rounds: 100 },
+    );
     const forward = buildReport(tableOf(many), { rounds: 100 });
     expect([report.pairs[0]!.a, report.pairs[0]!.b]).toEqual(['sft', 'base']);
     expect(report.pairs[0]!.winRate).toBeCloseTo(forward.pairs[0]!.winRate!, 12);

@@ -3,7 +3,16 @@ import { judgmentToVerdict } from '../../../server/reports/read-jsonl.ts';
 import { VerdictTableBuilder, type VerdictTable } from '../../../server/reports/verdict-table.ts';
 
 export function makeJudgment(overrides: Partial<Judgment> = {}): Judgment {
-  return { item: 'q-1', a: 'sft', b: 'base', winner: 'a', judge: 'dr-lee', judge_kind: 'human', shown_left: 'a', ...overrides };
+  return {
+    item: 'q-1',
+    a: 'sft',
+    b: 'base',
+    winner: 'a',
+    judge: 'dr-lee',
+    judge_kind: 'human',
+    shown_left: 'a',
+    ...overrides,
+  };
 }
 
 export function tableOf(judgments: Judgment[], options: { base?: string } = {}): VerdictTable {

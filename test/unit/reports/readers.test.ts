@@ -12,25 +12,47 @@ function file(name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
-const fixturePath = new URL('../../fixtures/stats/alpacaeval-sample.json', import.meta.url).pathname;
+const fixturePath = new URL('../../fixtures/stats/alpacaeval-sample.json', import.meta.url)
+  .pathname;
 
 describe('AlpacaEval annotation files', () => {
   it("give AlpacaEval's win_rate and standard_error exactly (pandas reference)", async () => {
-    const expected = fixture<{ win_rate: number; standard_error: number; n_wins: number; n_wins_base: number; n_draws: number; n_total: number; skipped: number }>('alpacaeval-expected.json');
+    const expected = fixture<{
+      win_rate: number;
+      standard_error: number;
+      n_wins: number;
+      n_wins_base: number;
+      n_draws: number;
+      n_total: number;
+      skipped: number;
+    }>('alpacaeval-expected.json');
     const table = await readJudgmentsFiles([fixturePath]);
     const report = buildReport(table, { rounds: 50 });
     const pair = report.pairs[0]!;
     expect([pair.a, pair.b]).toEqual(['my-model', 'baseline-model']);
     expect(Math.abs(pair.winRate! * 100 - expected.win_rate)).toBeLessThan(1e-9);
     expect(Math.abs(pair.se! * 100 - expected.standard_error)).toBeLessThan(1e-9);
-    expect([pair.wins, pair.losses, pair.ties, pair.n]).toEqual([expected.n_wins, expected.n_wins_base, expected.n_draws, expected.n_total]);
+    expect([pair.wins, pair.losses, pair.ties, pair.n]).toEqual([
+      expected.n_wins,
+      expected.n_wins_base,
+      expected.n_draws,
+      expected.n_total,
+    ]);
     expect(report.input.skipped).toBe(expected.skipped);
     expect(report.input.warnings[0]).toMatch(/alpacaeval-sample\.json:6: field 'preference': null/);
   });
 
   it('rejects a preference outside [1, 2] with file, record and field', async () => {
-    const path = file('bad-ae.json', JSON.stringify([{ generator_1: 'x', generator_2: 'y', preference: 1.5 }, { generator_1: 'x', generator_2: 'y', preference: 3 }]));
-    await expect(readJudgmentsFiles([path])).rejects.toThrow(`${path}:2: field 'preference': must be 0 or in [1, 2]`);
+    const path = file(
+      'bad-ae.json',
+      JSON.stringify([
+        { generator_1: 'x', generator_2: 'y', preference: 1.5 },
+        { generator_1: 'x', generator_2: 'y', preference: 3 },
+      ]),
+    );
+    await expect(readJudgmentsFiles([path])).rejects.toThrow(
+      `${path}:2: field 'preference': must be 0 or in [1, 2]`,
+    );
   });
 });
 
@@ -39,9 +61,34 @@ describe('JSONL and CSV judgments files', () => {
     const path = file(
       'ok.jsonl',
       [
-        { item: 'q1', a: 'sft', b: 'base', winner: 'a', judge: 'j1', judge_kind: 'human', shown_left: 'a' },
-        { item: 'q2', a: 'base', b: 'sft', winner: 'a', judge: 'j1', judge_kind: 'human', shown_left: 'b' },
-        { item: 'q3', a: 'base', b: 'sft', winner: 'b', judge: 'j1', judge_kind: 'llm', shown_left: 'a', axes: { perception: 'a' } },
+        {
+          item: 'q1',
+          a: 'sft',
+          b: 'base',
+          winner: 'a',
+          judge: 'j1',
+          judge_kind: 'human',
+          shown_left: 'a',
+        },
+        {
+          item: 'q2',
+          a: 'base',
+          b: 'sft',
+          winner: 'a',
+          judge: 'j1',
+          judge_kind: 'human',
+          shown_left: 'b',
+        },
+        {
+          item: 'q3',
+          a: 'base',
+          b: 'sft',
+          winner: 'b',
+          judge: 'j1',
+          judge_kind: 'llm',
+          shown_left: 'a',
+          axes: { perception: 'a' },
+        },
       ]
         .map((r) => JSON.stringify(r))
         .join('\n') + '\n\n',
@@ -56,22 +103,39 @@ describe('JSONL and CSV judgments files', () => {
   });
 
   it("names file, line and field of a bad record: FILE:LINE: field 'x': reason", async () => {
-    const good = JSON.stringify({ item: 'q1', a: 'sft', b: 'base', winner: 'a', judge: 'j1', judge_kind: 'human', shown_left: 'a' });
+    const good = JSON.stringify({
+      item: 'q1',
+      a: 'sft',
+      b: 'base',
+      winner: 'a',
+      judge: 'j1',
+      judge_kind: 'human',
+      shown_left: 'a',
+    });
     const path = file('bad.jsonl', `${good}\n${good.replace('"human"', '"robot"')}\n`);
-    await expect(readJudgmentsFiles([path])).rejects.toThrow(new RegExp(`^${path}:2: field 'judge_kind': `));
+    await expect(readJudgmentsFiles([path])).rejects.toThrow(
+      new RegExp(`^${path}:2: field 'judge_kind': `),
+    );
     const broken = file('broken.jsonl', `${good}\n${good}\n{"item": \n`);
-    await expect(readJudgmentsFiles([broken])).rejects.toThrow(new RegExp(`^${broken}:3: field '\\(line\\)': invalid JSON`));
+    await expect(readJudgmentsFiles([broken])).rejects.toThrow(
+      new RegExp(`^${broken}:3: field '\\(line\\)': invalid JSON`),
+    );
     const same = file('same.jsonl', good.replace('"base"', '"sft"') + '\n');
-    await expect(readJudgmentsFiles([same])).rejects.toThrow(`${same}:1: field 'b': a and b must be different systems`);
+    await expect(readJudgmentsFiles([same])).rejects.toThrow(
+      `${same}:1: field 'b': a and b must be different systems`,
+    );
   });
 
   it('reads CSV with axis columns and reports bad rows by line', async () => {
-    const csv = 'item,a,b,winner,judge,judge_kind,shown_left,axis:perception,len_a,len_b\nq1,sft,base,a,j1,human,a,tie,100,80\nq2,sft,base,tie,j1,human,b,,90,95\n';
+    const csv =
+      'item,a,b,winner,judge,judge_kind,shown_left,axis:perception,len_a,len_b\nq1,sft,base,a,j1,human,a,tie,100,80\nq2,sft,base,tie,j1,human,b,,90,95\n';
     const report = buildReport(await readJudgmentsFiles([file('ok.csv', csv)]));
     expect(report.pairs[0]!.ties).toBe(1);
     expect(report.pairs[0]!.byAxis.perception!.n).toBe(1);
     expect(report.bias.length.n).toBe(2);
     const bad = file('bad.csv', `${csv}q3,sft,base,a,j1,human,a,,-5,3\n`);
-    await expect(readJudgmentsFiles([bad])).rejects.toThrow(new RegExp(`^${bad}:4: field 'len_a': `));
+    await expect(readJudgmentsFiles([bad])).rejects.toThrow(
+      new RegExp(`^${bad}:4: field 'len_a': `),
+    );
   });
 });

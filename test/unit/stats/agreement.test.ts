@@ -34,7 +34,10 @@ describe('agreement matches scikit-learn / statsmodels / the Krippendorff refere
       const alpha = krippendorffAlphaNominal(r);
       expectFigure({ value: alpha.value?.value ?? null, reason: alpha.reason }, c.krippendorff);
       const fleiss = fleissKappa(r);
-      expectFigure({ value: fleiss.value?.value ?? null, reason: fleiss.reason }, c.fleiss?.value ?? null);
+      expectFigure(
+        { value: fleiss.value?.value ?? null, reason: fleiss.reason },
+        c.fleiss?.value ?? null,
+      );
       if (c.fleiss && fleiss.value) {
         expect(fleiss.value.raters).toBe(c.fleiss.raters);
         expect(fleiss.value.units).toBe(c.fleiss.units);

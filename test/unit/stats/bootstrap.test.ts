@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatioReplicates, clusteredBootstrapInterval } from '../../../server/stats/bootstrap.ts';
+import {
+  bootstrapRatioReplicates,
+  clusteredBootstrapInterval,
+} from '../../../server/stats/bootstrap.ts';
 import { quantileSorted } from '../../../server/stats/percentile.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 
@@ -11,7 +14,9 @@ function clusters(scores: number[][]) {
 }
 
 describe('clustered bootstrap', () => {
-  const data = clusters(Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? [1, 1, 0.5] : i % 3 === 0 ? [0] : [1, 0])));
+  const data = clusters(
+    Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? [1, 1, 0.5] : i % 3 === 0 ? [0] : [1, 0])),
+  );
 
   it('is reproducible from its seed', () => {
     const a = clusteredBootstrapInterval(data, 0.95, 500, createRng(3));
@@ -24,7 +29,8 @@ describe('clustered bootstrap', () => {
     const m = bootstrapRatioReplicates(data, 4000, createRng(1), 'multinomial');
     const x = bootstrapRatioReplicates(data, 4000, createRng(2), 'index');
     const mean = (v: Float64Array) => v.reduce((s, y) => s + y, 0) / v.length;
-    const sd = (v: Float64Array) => Math.sqrt(v.reduce((s, y) => s + (y - mean(v)) ** 2, 0) / (v.length - 1));
+    const sd = (v: Float64Array) =>
+      Math.sqrt(v.reduce((s, y) => s + (y - mean(v)) ** 2, 0) / (v.length - 1));
     expect(Math.abs(mean(m) - mean(x))).toBeLessThan(0.003);
     expect(Math.abs(sd(m) / sd(x) - 1)).toBeLessThan(0.08);
     const total = data.sums.reduce((s, v) => s + v, 0) / data.counts.reduce((s, v) => s + v, 0);
@@ -32,7 +38,9 @@ describe('clustered bootstrap', () => {
   });
 
   it('returns null with a reason for no clusters', () => {
-    expect(clusteredBootstrapInterval(clusters([]), 0.95, 100, createRng(1)).reason).toBeTypeOf('string');
+    expect(clusteredBootstrapInterval(clusters([]), 0.95, 100, createRng(1)).reason).toBeTypeOf(
+      'string',
+    );
   });
 
   it('takes percentiles like numpy (linear interpolation)', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fitBradleyTerry } from '../../../server/stats/bradley-terry.ts';
 import { fitDavidson } from '../../../server/stats/davidson.ts';
-import { addVerdict, emptyTotals, type PairwiseTotals } from '../../../server/stats/pairwise-totals.ts';
+import {
+  addVerdict,
+  emptyTotals,
+  type PairwiseTotals,
+} from '../../../server/stats/pairwise-totals.ts';
 import { fixture } from './helpers.ts';
 
 interface Case {
@@ -39,7 +43,9 @@ describe('Bradley–Terry and Davidson match statsmodels / scipy to 1e-6', () =>
       it(`${c.name}: Davidson`, () => {
         const fit = fitDavidson(totalsFromRows(c.systems, c.rows), c.base);
         expect(fit.value).not.toBeNull();
-        Array.from(fit.value!.scores).forEach((s, i) => expect(Math.abs(s - (ref.scores[i] as number))).toBeLessThan(1e-6));
+        Array.from(fit.value!.scores).forEach((s, i) =>
+          expect(Math.abs(s - (ref.scores[i] as number))).toBeLessThan(1e-6),
+        );
         expect(Math.abs(fit.value!.nu - ref.nu)).toBeLessThan(1e-6);
       });
     }
@@ -58,7 +64,11 @@ describe('Bradley–Terry and Davidson match statsmodels / scipy to 1e-6', () =>
     addVerdict(tot, 1, 0, 0.5, 5);
     addVerdict(tot, 2, 0, 0.5, 5);
     const fit = fitBradleyTerry(tot, 0);
-    expect(Array.from(fit.value!.scores).map((v) => Math.abs(v) < 1e-12)).toEqual([true, true, true]);
+    expect(Array.from(fit.value!.scores).map((v) => Math.abs(v) < 1e-12)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(fitDavidson(tot, 0).reason).toMatch(/tie/);
   });
 });

@@ -31,9 +31,15 @@ function exactWilsonCoverage(n: number, p: number): number {
   return cover;
 }
 
-function simulateClustered(n: number, p: number, seed: number): { bootstrap: number; naive: number } {
+function simulateClustered(
+  n: number,
+  p: number,
+  seed: number,
+): { bootstrap: number; naive: number } {
   const rng = createRng(seed);
-  const factory = stdlibBeta.factory as unknown as (o: { prng: () => number }) => (a: number, b: number) => number;
+  const factory = stdlibBeta.factory as unknown as (o: {
+    prng: () => number;
+  }) => (a: number, b: number) => number;
   const beta = factory({ prng: () => rng.nextFloat() });
   let bootCover = 0;
   let naiveCover = 0;
@@ -51,7 +57,11 @@ function simulateClustered(n: number, p: number, seed: number): { bootstrap: num
       }
       sums[i] = s;
     }
-    const summary = summarizePair(m, { sums, counts }, { ci: 'auto', ties: 'half', level: LEVEL, rounds: ROUNDS, rng: () => rng });
+    const summary = summarizePair(
+      m,
+      { sums, counts },
+      { ci: 'auto', ties: 'half', level: LEVEL, rounds: ROUNDS, rng: () => rng },
+    );
     expect(summary.ciMethod).toBe('bootstrap');
     const ci = summary.ci.value;
     if (ci && ci[0] <= p && p <= ci[1]) bootCover++;
@@ -70,7 +80,13 @@ describe('coverage of the default 95% interval', () => {
         const wilson = exactWilsonCoverage(n, p);
         const { bootstrap, naive } = simulateClustered(n, p, 1000 * n + Math.round(p * 100));
         results.set(`${n}/${p}`, { wilson, bootstrap, naive });
-        rows.push({ items: n, rate: p, 'wilson 1/item (exact)': wilson.toFixed(3), 'bootstrap 5/item': bootstrap.toFixed(3), 'wilson unclustered 5/item': naive.toFixed(3) });
+        rows.push({
+          items: n,
+          rate: p,
+          'wilson 1/item (exact)': wilson.toFixed(3),
+          'bootstrap 5/item': bootstrap.toFixed(3),
+          'wilson unclustered 5/item': naive.toFixed(3),
+        });
       }
     }
     console.table(rows);

@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
 export function fixture<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/stats/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(
+    readFileSync(new URL(`../../fixtures/stats/${name}`, import.meta.url), 'utf8'),
+  ) as T;
 }
 
 export const TOL = 1e-6;
 
 /** Compares a Figure-like `{ value }` with a reference that may be null. */
-export function expectFigure(actual: { value: number | null; reason?: string }, expected: number | null): void {
+export function expectFigure(
+  actual: { value: number | null; reason?: string },
+  expected: number | null,
+): void {
   if (expected === null) {
     expect(actual.value).toBeNull();
     expect(actual.reason).toBeTypeOf('string');
@@ -18,7 +23,10 @@ export function expectFigure(actual: { value: number | null; reason?: string }, 
   }
 }
 
-export function expectInterval(actual: { value: readonly [number, number] | null; reason?: string }, expected: [number, number] | null): void {
+export function expectInterval(
+  actual: { value: readonly [number, number] | null; reason?: string },
+  expected: [number, number] | null,
+): void {
   if (expected === null) {
     expect(actual.value).toBeNull();
     expect(actual.reason).toBeTypeOf('string');

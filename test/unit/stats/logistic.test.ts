@@ -3,7 +3,9 @@ import { fitLogistic } from '../../../server/stats/logistic.ts';
 import { fixture } from './helpers.ts';
 
 describe('logistic fit for length bias matches statsmodels GLM (binomial, fractional response)', () => {
-  for (const [i, c] of fixture<Array<{ x: number[]; y: number[]; intercept: number; slope: number; slopeSe: number }>>('logistic.json').entries()) {
+  for (const [i, c] of fixture<
+    Array<{ x: number[]; y: number[]; intercept: number; slope: number; slopeSe: number }>
+  >('logistic.json').entries()) {
     it(`case ${i} (n=${c.x.length})`, () => {
       const fit = fitLogistic(c.x, c.y);
       expect(fit.value).not.toBeNull();

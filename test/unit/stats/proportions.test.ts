@@ -51,7 +51,9 @@ describe('win rate, SE and intervals match statsmodels / scipy to 1e-6', () => {
 });
 
 describe('binomial test matches scipy.stats.binomtest', () => {
-  for (const c of fixture<Array<{ k: number; n: number; p?: number; pValue: number }>>('binomial-test.json')) {
+  for (const c of fixture<Array<{ k: number; n: number; p?: number; pValue: number }>>(
+    'binomial-test.json',
+  )) {
     it(`k=${c.k} n=${c.n} p=${c.p ?? 0.5}`, () => {
       const got = binomialTest(c.k, c.n, c.p ?? 0.5);
       expect(got.value).not.toBeNull();

@@ -4,7 +4,9 @@ import { fixture } from './helpers.ts';
 
 describe('xoshiro128**', () => {
   it('matches the reference stream for state [1, 2, 3, 4]', () => {
-    const ref = fixture<{ state: [number, number, number, number]; outputs: number[] }>('xoshiro128.json');
+    const ref = fixture<{ state: [number, number, number, number]; outputs: number[] }>(
+      'xoshiro128.json',
+    );
     const rng = new Xoshiro128(ref.state);
     expect(ref.outputs.map(() => rng.nextUint32())).toEqual(ref.outputs);
   });
@@ -29,5 +31,15 @@ describe('xoshiro128**', () => {
       const f = rng.nextFloat();
       expect(f >= 0 && f < 1).toBe(true);
     }
+  });
+});
+
+describe('xoshiro128** batch indices', () => {
+  it('fillInts draws the same stream as nextInt and stays in range', () => {
+    const a = new Xoshiro128(99);
+    const b = new Xoshiro128(99);
+    const buf = new Int32Array(1000);
+    a.fillInts(buf, 450_000);
+    expect(Array.from(buf)).toEqual(Array.from({ length: 1000 }, () => b.nextInt(450_000)));
   });
 });
