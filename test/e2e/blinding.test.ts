@@ -71,13 +71,15 @@ describe('blinding on the wire, in Chromium', () => {
     };
 
     await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
+    await page.getByRole('dialog', { name: 'Guidelines' }).waitFor();
+    await snapshot();
     await page.keyboard.press('Escape');
     const keys = [['ArrowLeft', '1', '2', '3'], ['ArrowRight'], ['s'], ['ArrowDown', '3']];
     for (const sequence of keys) {
       await page.waitForFunction(
         () => document.querySelector('.comparison')?.getAttribute('aria-busy') === 'false',
       );
-      const before = await page.locator('.question .markdown').first().innerText();
+      const before = await page.locator('.question .markdown').first().textContent();
       await snapshot();
       for (const k of sequence) await page.keyboard.press(k);
       await snapshot();

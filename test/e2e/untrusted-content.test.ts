@@ -54,6 +54,7 @@ describe('untrusted model output in Chromium', () => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
     });
     await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
+    await page.getByRole('dialog', { name: 'Guidelines' }).waitFor();
     await page.keyboard.press('Escape');
     await page.locator('.trace-left .katex').first().waitFor();
 

@@ -1,0 +1,84 @@
+import { studySummarySchema } from '../../../../shared/admin-api.ts';
+import { Link } from '../../app/router.tsx';
+import { api } from '../../lib/api.ts';
+import { getToken } from '../../lib/token.ts';
+import { GoldPanel } from './GoldPanel.tsx';
+import { ImportPanel } from './ImportPanel.tsx';
+import { InvitesPanel } from './InvitesPanel.tsx';
+import { PairPanel } from './PairPanel.tsx';
+import { QualityPanel } from './QualityPanel.tsx';
+import { errorText, useResource } from './use-resource.ts';
+import { useState } from 'react';
+
+export function StudyPage({ studyId }: { studyId: string }) {
+  const summary = useResource(
+    () => api('admin', `/api/studies/${studyId}`, studySummarySchema),
+    [studyId],
+  );
+  const s = summary.data;
+  if (summary.error) return <p className="error">{summary.error}</p>;
+  if (!s) return <p className="loading">Loading…</p>;
+  return (
+    <>
+      <section className="card">
+        <h2>{s.name}</h2>
+        <div className="stats">
+          {Object.entries(s.counts).map(([k, v]) => (
+            <div key={k}>
+              <strong>{v}</strong>
+              <span className="hint">{k}</span>
+            </div>
+          ))}
+        </div>
+        <p>
+          Systems: {s.systems.map((x) => x.name).join(', ') || 'none yet'} · axes:{' '}
+          {s.axes.join(', ')} · K = {s.judgesPerComparison} · lease {s.leaseSeconds}s
+        </p>
+        <p className="actions">
+          <Link href={`/dashboard/${s.id}`}>Open the live dashboard →</Link>
+          <ExportButton studyId={s.id} name={s.name} />
+        </p>
+      </section>
+      <div className="grid2">
+        <ImportPanel studyId={s.id} onImported={summary.reload} />
+        <PairPanel
+          studyId={s.id}
+          systems={s.systems.map((x) => x.name)}
+          onPaired={summary.reload}
+        />
+      </div>
+      <InvitesPanel studyId={s.id} />
+      <QualityPanel studyId={s.id} />
+      <GoldPanel studyId={s.id} systems={s.systems.map((x) => x.name)} />
+    </>
+  );
+}
+
+/** Downloads the judgments file (the request needs the token, so not a plain link). */
+function ExportButton({ studyId, name }: { studyId: string; name: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    try {
+      const res = await fetch(`/api/studies/${studyId}/export`, {
+        headers: { authorization: `Bearer ${getToken('admin') ?? ''}` },
+      });
+      if (!res.ok) throw new Error(`export failed: HTTP ${res.status}`);
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${name}-judgments.jsonl`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void download()}>
+        Export judgments (JSONL)
+      </button>
+      {error ? <span className="error">{error}</span> : null}
+    </>
+  );
+}

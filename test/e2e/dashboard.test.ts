@@ -1,0 +1,82 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  artifactPath,
+  launchBrowser,
+  requireBuiltClient,
+  startServer,
+  type E2eServer,
+} from './helpers.ts';
+import { seedStudy } from './seed.ts';
+
+requireBuiltClient();
+
+describe('admin pages and live dashboard in Chromium', () => {
+  let server: E2eServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('invites a judge from the admin page and shows their verdicts live on the dashboard', async () => {
+    const seeded = await seedStudy(server.tdb.db, {
+      items: Array.from({ length: 3 }, (_, i) => ({
+        question: `Dashboard question ${i}?`,
+        traces: {},
+      })),
+    });
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const admin = await adminContext.newPage();
+    const pageErrors: string[] = [];
+    admin.on('pageerror', (e) => pageErrors.push(e.message));
+    await admin.goto(`${server.baseUrl}/admin#token=${server.adminToken}`);
+    expect(admin.url()).toBe(`${server.baseUrl}/admin`);
+    await admin.getByRole('link', { name: seeded.study.name }).click();
+    await admin.getByRole('heading', { name: seeded.study.name }).waitFor();
+
+    // Invite a judge through the form; the link is shown once.
+    await admin.getByLabel('Name').fill('dr-live');
+    await admin.getByLabel('Quota').fill('5');
+    await admin.getByRole('button', { name: 'Invite' }).click();
+    const inviteUrl = (await admin.getByTestId('invite-url').innerText()).trim();
+    expect(inviteUrl).toMatch(/\/judge#token=ta_judge_/);
+
+    // The dashboard in a second page (same tab session: it reuses the admin token).
+    await admin.getByRole('link', { name: /live dashboard/ }).click();
+    await admin.getByText('live', { exact: true }).waitFor();
+    expect(await admin.getByTestId('verdicts').innerText()).toBe('0');
+
+    const judgeContext = await browser.newContext({
+      viewport: { width: 1024, height: 768 },
+      hasTouch: true,
+    });
+    const judge = await judgeContext.newPage();
+    await judge.goto(inviteUrl);
+    await judge.getByRole('dialog', { name: 'Guidelines' }).waitFor();
+    await judge.keyboard.press('Escape');
+    await judge.getByRole('heading', { name: 'Left', exact: true }).waitFor();
+    await judge.keyboard.press('ArrowLeft');
+    await judge.keyboard.press('Enter');
+    await judge.getByTestId('progress').filter({ hasText: '1 / 5 judged' }).waitFor();
+
+    // No reload: the websocket brings the verdict within a second or so.
+    await admin.getByTestId('verdicts').filter({ hasText: /^1$/ }).waitFor({ timeout: 3000 });
+    await admin.locator('[data-pair] circle').waitFor();
+    const [a, b] = seeded.systemNames as [string, string];
+    expect(await admin.locator(`[data-pair="${a}|${b}"]`).count()).toBe(1);
+    await judge.keyboard.press('ArrowRight');
+    await judge.keyboard.press('Enter');
+    await admin.getByTestId('verdicts').filter({ hasText: /^2$/ }).waitFor({ timeout: 3000 });
+    await admin.screenshot({ path: artifactPath('dashboard.png'), fullPage: true });
+    await judge.screenshot({ path: artifactPath('judge-page-tablet.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await judgeContext.close();
+    await adminContext.close();
+  });
+});
