@@ -38,7 +38,7 @@ export function formatHtml(report: Report): string {
     if (rows.length)
       parts.push(
         forestPlot(rows, {
-          xLabel: `win rate of ${p.a} (${level}% CI)`,
+          xLabel: `win rate of ${p.a}, % (${level}% CI)`,
           reference: 0.5,
           domain: [0, 1],
           percent: true,
@@ -70,7 +70,7 @@ export function formatHtml(report: Report): string {
       parts.push(
         `<h2>Axis: ${esc(axis)}</h2>`,
         forestPlot(rows, {
-          xLabel: `win rate on ${axis} (${level}% CI)`,
+          xLabel: `win rate on ${axis}, % (${level}% CI)`,
           reference: 0.5,
           domain: [0, 1],
           percent: true,
@@ -129,7 +129,7 @@ export function formatHtml(report: Report): string {
   if (biasRows.length)
     parts.push(
       forestPlot(biasRows, {
-        xLabel: `rate (${level}% CI)`,
+        xLabel: `rate, % (${level}% CI)`,
         reference: 0.5,
         domain: [0, 1],
         percent: true,
