@@ -111,6 +111,9 @@ describe('buildReport', () => {
     const html = formatReport(report, 'html');
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(4);
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    // the estimates are drawn inside the plot area, not clipped away
+    expect((html.match(/<circle/g) ?? []).length).toBeGreaterThanOrEqual(10);
+    expect(html).toMatch(/>68\.3%<|>\d+\.\d%</);
     expect(formatReport(report, 'latex')).toMatch(/\\toprule[\s\S]*\\bottomrule/);
     const csv = formatReport(report, 'csv').trim().split('\n');
     expect(csv[0]).toMatch(/^a,b,breakdown,group,n,/);
