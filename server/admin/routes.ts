@@ -9,8 +9,10 @@ import {
   itemSummarySchema,
   judgeQualitySchema,
 } from '../../shared/admin-views.ts';
+import { reportOptionsSchema, reportSchema } from '../../shared/report.ts';
 import { Errors } from '../errors.ts';
 import { exportJudgments } from '../exports/service.ts';
+import { getStudyReport } from '../reports/study-report.ts';
 import { getStudyById } from '../studies/repository.ts';
 import { getJudgeQuality, getSystemNames, listItems, setItemGold } from './repository.ts';
 
@@ -93,6 +95,31 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       await requireStudy(request.params.studyId);
       return getJudgeQuality(app.db, { studyId: request.params.studyId });
+    },
+  );
+
+  // The report JSON (DESIGN.md), computed by the statistics code; options as for `tracearena report`.
+  app.get(
+    '/:studyId/report',
+    {
+      schema: {
+        params: studyParams,
+        querystring: reportOptionsSchema,
+        response: { 200: reportSchema, ...errors },
+      },
+    },
+    async (request) => {
+      try {
+        const report = await getStudyReport(app.db, {
+          studyId: request.params.studyId,
+          options: request.query,
+        });
+        if (!report) throw new Errors.NotFound('study');
+        return report;
+      } catch (err) {
+        if (err instanceof RangeError) throw new Errors.BadRequest(err.message);
+        throw err;
+      }
     },
   );
 

@@ -138,16 +138,15 @@ describe.each(backends())('admin views on %s', (backend) => {
       headers: admin,
     });
     expect(res.statusCode).toBe(200);
-    const rows =
-      res.json<
-        Array<{
-          name: string;
-          verdicts: number;
-          gold: { judged: number; correct: number; accuracy: { value: number | null } };
-          medianMs: number;
-          agreement: { pairs: number; agreed: number; rate: { value: number } };
-        }>
-      >();
+    const rows = res.json<
+      Array<{
+        name: string;
+        verdicts: number;
+        gold: { judged: number; correct: number; accuracy: { value: number | null } };
+        medianMs: number;
+        agreement: { pairs: number; agreed: number; rate: { value: number } };
+      }>
+    >();
     const by = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(by[good!.name]).toMatchObject({
       verdicts: 4,
@@ -190,5 +189,33 @@ describe.each(backends())('admin views on %s', (backend) => {
       headers: { authorization: `Bearer ${judge!.token}` },
     });
     expect(refused.statusCode).toBe(403);
+  });
+  it('serves the report JSON with the options of `tracearena report`, and 400 for an unknown base', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 6 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    await judgeAll(judge!.token, (leftIsSft) => (leftIsSft ? 'left' : 'right'), 500);
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/studies/${study.studyId}/report?ci=wilson&level=0.9&base=base`,
+      headers: admin,
+    });
+    expect(res.statusCode).toBe(200);
+    const report = res.json<{
+      ci: { level: number };
+      pairs: Array<{ a: string; b: string; n: number; winRate: number }>;
+    }>();
+    expect(report.ci.level).toBe(0.9);
+    expect(report.pairs[0]).toMatchObject({ a: 'sft', b: 'base', n: 6, winRate: 1 });
+    const bad = await app.inject({
+      method: 'GET',
+      url: `/api/studies/${study.studyId}/report?base=nobody`,
+      headers: admin,
+    });
+    expect(bad.statusCode).toBe(400);
+    const docs = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(docs.statusCode).toBe(200);
+    expect(Object.keys(docs.json<{ paths: Record<string, unknown> }>().paths)).toContain(
+      '/api/studies/{studyId}/report',
+    );
   });
 });

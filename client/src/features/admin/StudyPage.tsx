@@ -7,6 +7,7 @@ import { ImportPanel } from './ImportPanel.tsx';
 import { InvitesPanel } from './InvitesPanel.tsx';
 import { PairPanel } from './PairPanel.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
+import { ReportPanel } from './ReportPanel.tsx';
 import { errorText, useResource } from './use-resource.ts';
 import { useState } from 'react';
 
@@ -47,6 +48,7 @@ export function StudyPage({ studyId }: { studyId: string }) {
           onPaired={summary.reload}
         />
       </div>
+      <ReportPanel studyId={s.id} />
       <InvitesPanel studyId={s.id} />
       <QualityPanel studyId={s.id} />
       <GoldPanel studyId={s.id} systems={s.systems.map((x) => x.name)} />

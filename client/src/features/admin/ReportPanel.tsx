@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { reportSchema } from '../../../../shared/report.ts';
+import { api } from '../../lib/api.ts';
+import { useResource } from './use-resource.ts';
+
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+const num = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
+
+/** The report JSON (the statistics issue), as tables: pairs with CIs and p-values, and the ranking. */
+export function ReportPanel({ studyId }: { studyId: string }) {
+  const [ties, setTies] = useState<'half' | 'exclude'>('half');
+  const report = useResource(
+    () => api('admin', `/api/studies/${studyId}/report?ties=${ties}`, reportSchema),
+    [studyId, ties],
+  );
+  const r = report.data;
+  return (
+    <section className="card">
+      <h2>
+        Report{' '}
+        <button type="button" onClick={report.reload}>
+          Refresh
+        </button>{' '}
+        <label className="hint">
+          ties{' '}
+          <select
+            value={ties}
+            onChange={(e) => setTies(e.target.value === 'exclude' ? 'exclude' : 'half')}
+          >
+            <option value="half">half</option>
+            <option value="exclude">excluded</option>
+          </select>
+        </label>
+      </h2>
+      {report.error ? <p className="error">{report.error}</p> : null}
+      {r ? (
+        <>
+          <p className="hint">
+            {r.input.verdicts} verdicts on {r.input.items} items by {r.input.judges} judges ·{' '}
+            {Math.round(r.ci.level * 100)}% CI
+          </p>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Pair</th>
+                <th className="num">n</th>
+                <th className="num">W / L / T</th>
+                <th className="num">Win rate</th>
+                <th className="num">CI</th>
+                <th className="num">p</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.pairs.map((p) => (
+                <tr key={`${p.a}|${p.b}`}>
+                  <td>
+                    {p.a} vs {p.b}
+                  </td>
+                  <td className="num">{p.n}</td>
+                  <td className="num">
+                    {p.wins} / {p.losses} / {p.ties}
+                  </td>
+                  <td className="num" title={p.reasons.winRate}>
+                    {pct(p.winRate)}
+                  </td>
+                  <td className="num" title={p.reasons.ci ?? p.ciMethod}>
+                    {p.ci ? `${pct(p.ci[0])} – ${pct(p.ci[1])}` : '—'}{' '}
+                    <span className="hint">{p.ciMethod}</span>
+                  </td>
+                  <td className="num">{num(p.pValue, 4)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>Ranking ({r.rankingInfo.model}, log-strength)</h3>
+          <table className="data">
+            <tbody>
+              {r.ranking.map((e) => (
+                <tr key={e.system}>
+                  <td>{e.system}</td>
+                  <td className="num">{num(e.score)}</td>
+                  <td className="num">{e.ci ? `${num(e.ci[0])} – ${num(e.ci[1])}` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
+  );
+}
