@@ -117,23 +117,19 @@ export function createResampler(
     };
   }
   const groupOf = groups.groupOf;
-  const draws = new Int32Array(Math.min(k, 65536));
-  const fill =
-    rng instanceof Xoshiro128
-      ? (buf: Int32Array) => rng.fillInts(buf, k)
-      : (buf: Int32Array) => {
-          for (let i = 0; i < buf.length; i++) buf[i] = rng.nextInt(k);
-        };
+  if (rng instanceof Xoshiro128) {
+    const counts = new Int32Array(g);
+    return (out) => {
+      counts.fill(0);
+      rng.countDraws(counts, groupOf, k, k);
+      for (let i = 0; i < g; i++) out[i] = counts[i] as number;
+    };
+  }
   return (out) => {
     out.fill(0);
-    for (let done = 0; done < k; done += draws.length) {
-      const batch = Math.min(draws.length, k - done);
-      const view = batch === draws.length ? draws : draws.subarray(0, batch);
-      fill(view);
-      for (let i = 0; i < batch; i++) {
-        const gi = groupOf[view[i] as number] as number;
-        out[gi] = (out[gi] as number) + 1;
-      }
+    for (let i = 0; i < k; i++) {
+      const gi = groupOf[rng.nextInt(k)] as number;
+      out[gi] = (out[gi] as number) + 1;
     }
   };
 }

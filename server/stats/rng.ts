@@ -13,6 +13,7 @@ export interface Rng {
 }
 
 const TWO32 = 4294967296;
+const INV_TWO32 = 1 / TWO32;
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
@@ -89,9 +90,40 @@ export class Xoshiro128 implements Rng {
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
       const m = r * n;
-      const hi = Math.floor(m / TWO32);
+      const hi = Math.floor(m * INV_TWO32);
       if (m - hi * TWO32 < threshold) continue;
       out[i++] = hi;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
+  /**
+   * Draws `draws` uniform indices in [0, n) and counts them by group: counts[groupOf[index]]++.
+   * The same stream as fillInts, without materialising the indices.
+   */
+  countDraws(counts: Int32Array, groupOf: Int32Array, n: number, draws: number): void {
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    const threshold = (TWO32 - n) % n;
+    for (let i = 0; i < draws;) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const m = r * n;
+      const hi = Math.floor(m * INV_TWO32);
+      if (m - hi * TWO32 < threshold) continue;
+      counts[groupOf[hi] as number]!++;
+      i++;
     }
     this.s0 = s0;
     this.s1 = s1;

@@ -43,3 +43,19 @@ describe('xoshiro128** batch indices', () => {
     expect(Array.from(buf)).toEqual(Array.from({ length: 1000 }, () => b.nextInt(450_000)));
   });
 });
+
+describe('xoshiro128** counted draws', () => {
+  it('countDraws counts the same indices fillInts draws', () => {
+    const a = new Xoshiro128(5);
+    const b = new Xoshiro128(5);
+    const n = 1000;
+    const groupOf = Int32Array.from({ length: n }, (_, i) => i % 7);
+    const counts = new Int32Array(7);
+    a.countDraws(counts, groupOf, n, 5000);
+    const idx = new Int32Array(5000);
+    b.fillInts(idx, n);
+    const expected = new Int32Array(7);
+    for (const i of idx) expected[groupOf[i]!]!++;
+    expect(Array.from(counts)).toEqual(Array.from(expected));
+  });
+});
