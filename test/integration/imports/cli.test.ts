@@ -15,7 +15,8 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    const child = spawn('npx', ['tsx', 'scripts/cli.ts', ...args], {
+    // `npx tsx scripts/cli.ts`, without npx's own start-up: node with tsx's loader
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,7 +69,7 @@ describe('tracearena import (CLI)', () => {
       });
       const ok = await cli(['import', small, '--study', 'omr', ...dbArgs]);
       expect(ok.stderr).toBe('');
-      expect(ok.code).toBe(0);
+      expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toBe("imported 2 items, 4 outputs (6 new) into study 'omr'\n");
     });
 
@@ -79,7 +80,7 @@ describe('tracearena import (CLI)', () => {
       expect(before.items).toBe(2);
 
       const run = await cli(['import', big, '--study', 'omr', ...dbArgs]);
-      expect(run.code).toBe(2);
+      expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toBe(
         `tracearena: ${big}:${BAD_LINE}: field 'question': expected a non-empty string\n`,
       );
@@ -88,18 +89,18 @@ describe('tracearena import (CLI)', () => {
       database = await open();
       expect(await countRows(database.db)).toEqual(before);
       await close(database);
-    }, 60_000);
+    }, 120_000);
 
     it('exits 2 on bad options and on an ambiguous study', async () => {
       const small = join(dir, `small-${backend}`, 'items.jsonl');
       const fmt = await cli(['import', small, '--format', 'xml', ...dbArgs]);
-      expect(fmt.code).toBe(2);
+      expect(fmt.code, fmt.stderr).toBe(2);
       expect(fmt.stderr).toBe(
         "tracearena: option '--format': expected one of jsonl, json, csv, got 'xml'\n",
       );
       // exactly one study exists: --study may be left out
       const again = await cli(['import', small, ...dbArgs]);
-      expect(again.code).toBe(0);
+      expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toBe("imported 2 items, 4 outputs (0 new) into study 'omr'\n");
     });
   });
