@@ -6,6 +6,7 @@ import { formatReport } from '../reports/format.ts';
 import { JudgmentsFileError } from '../reports/read-errors.ts';
 import { readJudgmentsFiles } from '../reports/read-judgments.ts';
 import { CliError } from './common.ts';
+import { createProgress } from './progress.ts';
 
 export function register(program: Command): void {
   addReportOptions(
@@ -20,7 +21,18 @@ export function register(program: Command): void {
     if ('error' in parsed) throw new CliError(parsed.error, 2);
     let table;
     try {
-      table = await readJudgmentsFiles(files, { base: parsed.options.base });
+      const progress = createProgress({ label: 'reading', total: 1 });
+      try {
+        table = await readJudgmentsFiles(files, {
+          base: parsed.options.base,
+          onProgress: (done, total) => {
+            progress.setTotal(total);
+            progress.update(done);
+          },
+        });
+      } finally {
+        progress.stop();
+      }
     } catch (err) {
       if (err instanceof JudgmentsFileError) throw new CliError(err.message, 2);
       if (err instanceof Error && 'code' in err && err.code === 'ENOENT')

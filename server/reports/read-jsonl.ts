@@ -76,11 +76,10 @@ export async function readJsonl(
   file: string,
   builder: VerdictTableBuilder,
   displayName = file,
+  onBytes?: (bytesRead: number) => void,
 ): Promise<number> {
-  const rl = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Infinity,
-  });
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const rl = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   let records = 0;
   for await (const text of rl) {
@@ -100,6 +99,8 @@ export async function readJsonl(
     }
     addJudgmentRecord(builder, record, displayName, line);
     records++;
+    if (onBytes && (records & 16383) === 0) onBytes(input.bytesRead);
   }
+  onBytes?.(input.bytesRead);
   return records;
 }

@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { addAlpacaEvalRecord, isAlpacaEvalRecord } from './read-alpacaeval.ts';
 import { readCsv } from './read-csv.ts';
@@ -59,19 +59,40 @@ export async function readJudgmentsFile(
   file: string,
   builder: VerdictTableBuilder,
   displayName = file,
+  onBytes?: (bytesRead: number) => void,
 ): Promise<number> {
   const format = await sniff(file);
-  if (format === 'csv') return readCsv(file, builder, displayName);
-  if (format === 'json') return readJsonArray(file, builder, displayName);
-  return readJsonl(file, builder, displayName);
+  let records: number;
+  if (format === 'csv') records = await readCsv(file, builder, displayName);
+  else if (format === 'json') records = await readJsonArray(file, builder, displayName);
+  else return readJsonl(file, builder, displayName, onBytes);
+  onBytes?.((await stat(file)).size);
+  return records;
 }
 
-/** Reads one or more judgments / AlpacaEval files into one verdict table. */
+/**
+ * Reads one or more judgments / AlpacaEval files into one verdict table. `onProgress` gets the
+ * bytes read so far over the total size of the files.
+ */
 export async function readJudgmentsFiles(
   files: readonly string[],
-  options: { base?: string } = {},
+  options: { base?: string; onProgress?: (bytesRead: number, totalBytes: number) => void } = {},
 ): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
-  for (const file of files) await readJudgmentsFile(file, builder);
+  const sizes = options.onProgress
+    ? await Promise.all(files.map(async (f) => (await stat(f)).size))
+    : [];
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let before = 0;
+  for (const [k, file] of files.entries()) {
+    const report = options.onProgress;
+    await readJudgmentsFile(
+      file,
+      builder,
+      file,
+      report ? (bytes) => report(before + bytes, total) : undefined,
+    );
+    before += sizes[k] ?? 0;
+  }
   return builder.finish();
 }
