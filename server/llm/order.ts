@@ -1,16 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type PQueue from 'p-queue';
 import type { Db } from '../db/client.ts';
-import { cacheKey, getCachedResponse } from './cache.ts';
 import { parseVerdict } from './parse.ts';
 import { costOf, estimateCost, type Price } from './prices.ts';
-import { buildPrompt, promptSize, type ComparisonContent } from './prompt.ts';
+import { promptSize, type ComparisonContent } from './prompt.ts';
 import { classifyError, type ProviderCallError } from './providers/errors.ts';
 import type { Provider } from './providers/provider.ts';
-import { recordResult, type CallResult } from './record.ts';
+import type { CallResult, ResultWriter } from './record.ts';
 import { reserveBudget, type LeasedSlot } from './repository.ts';
-import type { Template } from './template.ts';
-import type { JudgeSettings, ProviderReply } from './types.ts';
+import type { JudgeSettings, Prompt, ProviderReply } from './types.ts';
 
 export interface OrderContext {
   db: Db;
@@ -18,8 +16,7 @@ export interface OrderContext {
   studyId: string;
   provider: Provider;
   queue: PQueue;
-  template: Template;
-  withReference: boolean;
+  writer: ResultWriter;
   maxErrorAttempts: number;
   budgeted: boolean;
   redact: (s: string) => string;
@@ -29,6 +26,8 @@ export interface OrderContext {
   slot: LeasedSlot;
   content: ComparisonContent;
   shownLeft: 'a' | 'b';
+  /** The request, its cache key, and the cached response if there is one (looked up per batch). */
+  prepared: { prompt: Prompt; body: Record<string, unknown>; key: string; cached: Record<string, unknown> | null };
   settings: JudgeSettings;
   price: Price | null;
   priorErrors: number;
@@ -65,10 +64,8 @@ const RAW_LIMIT = 20_000;
 
 /** Judges one order of one slot: from the cache when possible, else one paid call (with retries). */
 export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
-  const { provider, settings, content, shownLeft } = ctx;
-  const prompt = buildPrompt(content, shownLeft, { template: ctx.template, withReference: ctx.withReference });
-  const body = provider.buildBody(prompt, settings, content.axes);
-  const key = cacheKey(provider.name, body);
+  const { provider, settings, shownLeft } = ctx;
+  const { prompt, body, key, cached } = ctx.prepared;
 
   const base = {
     runId: ctx.runId,
@@ -81,11 +78,7 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
     cacheKey: key,
   };
 
-  const hit = await getCachedResponse(ctx.db, { key });
-  if (hit) {
-    const reply = provider.fromBody(hit.response);
-    return recordReply(ctx, base, reply, { cached: true, ms: null, reserved: 0 });
-  }
+  if (cached) return recordReply(ctx, base, provider.fromBody(cached), { cached: true, ms: null, reserved: 0 });
 
   let errors = ctx.priorErrors;
   for (;;) {
@@ -140,7 +133,7 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
       completeSlot,
       notify: false,
     };
-    await recordResult(ctx.db, result);
+    await ctx.writer.write(result);
     if (err.fatal) return { kind: 'fatal', error: err.message };
     if (finalFailure) {
       return {
@@ -171,7 +164,7 @@ async function recordReply(
   const paid = !cached;
   const costUsd = paid ? costOf(reply.usage, ctx.price) : 0;
   const completeSlot = ctx.finishOrder(true);
-  const inserted = await recordResult(ctx.db, {
+  const inserted = await ctx.writer.write({
     ...base,
     outcome,
     verdict,

@@ -47,85 +47,138 @@ export function toSystemVerdict(v: ParsedVerdict, shownLeft: 'a' | 'b') {
 }
 
 /**
- * Stores one call's outcome atomically: the cache entry, the attempt, the verdict (at most one per
- * assignment and order), the run's counters with the reservation settled, and the slot's completion.
- * Returns whether a verdict was inserted (false when it already existed).
+ * Stores calls' outcomes atomically, many at once: the cache entries, the attempts, the verdicts
+ * (at most one per assignment and order), the completed slots, and the run's counters with the
+ * reservations settled. Returns, per result, whether its verdict was inserted (false when absent or
+ * already there).
  */
-export async function recordResult(db: Db, r: CallResult): Promise<boolean> {
+export async function recordResults(db: Db, results: CallResult[]): Promise<boolean[]> {
+  if (results.length === 0) return [];
   return db.transaction(async (tx) => {
-    if (r.cacheEntry && r.cacheKey) {
-      await tx
-        .insert(llmCache)
-        .values({
-          key: r.cacheKey,
-          provider: r.cacheEntry.provider,
-          model: r.cacheEntry.model,
-          response: r.cacheEntry.body,
-          inputTokens: r.usage.inputTokens,
-          outputTokens: r.usage.outputTokens,
-          costUsd: r.costUsd,
-        })
-        .onConflictDoNothing();
-    }
-    await tx.insert(llmAttempts).values({
-      runId: r.runId,
-      assignmentId: r.assignmentId,
-      judgeId: r.judgeId,
-      shownLeft: r.shownLeft,
-      outcome: r.outcome,
-      cacheKey: r.cacheKey,
-      cached: r.cached,
-      raw: r.raw,
-      error: r.error,
-      httpStatus: r.httpStatus,
-      latencyMs: r.latencyMs,
-      inputTokens: r.paid ? r.usage.inputTokens : 0,
-      outputTokens: r.paid ? r.usage.outputTokens : 0,
-      costUsd: r.paid ? r.costUsd : 0,
-    });
-    let inserted = false;
-    if (r.verdict) {
-      const mapped = toSystemVerdict(r.verdict, r.shownLeft);
-      const rows = await tx
-        .insert(verdicts)
-        .values({
+    const cacheRows = results
+      .filter((r) => r.cacheEntry && r.cacheKey)
+      .map((r) => ({
+        key: r.cacheKey!,
+        provider: r.cacheEntry!.provider,
+        model: r.cacheEntry!.model,
+        response: r.cacheEntry!.body,
+        inputTokens: r.usage.inputTokens,
+        outputTokens: r.usage.outputTokens,
+        costUsd: r.costUsd,
+      }));
+    if (cacheRows.length) await tx.insert(llmCache).values(cacheRows).onConflictDoNothing();
+    await tx.insert(llmAttempts).values(
+      results.map((r) => ({
+        runId: r.runId,
+        assignmentId: r.assignmentId,
+        judgeId: r.judgeId,
+        shownLeft: r.shownLeft,
+        outcome: r.outcome,
+        cacheKey: r.cacheKey,
+        cached: r.cached,
+        raw: r.raw,
+        error: r.error,
+        httpStatus: r.httpStatus,
+        latencyMs: r.latencyMs,
+        inputTokens: r.paid ? r.usage.inputTokens : 0,
+        outputTokens: r.paid ? r.usage.outputTokens : 0,
+        costUsd: r.paid ? r.costUsd : 0,
+      })),
+    );
+    const verdictRows = results
+      .filter((r) => r.verdict)
+      .map((r) => {
+        const mapped = toSystemVerdict(r.verdict!, r.shownLeft);
+        return {
           assignmentId: r.assignmentId,
           comparisonId: r.comparisonId,
           judgeId: r.judgeId,
           winner: mapped.winner,
           axes: mapped.axes,
-          strength: r.verdict.strength,
-          note: r.verdict.reasoning ? r.verdict.reasoning.slice(0, 2000) : null,
+          strength: r.verdict!.strength,
+          note: r.verdict!.reasoning ? r.verdict!.reasoning.slice(0, 2000) : null,
           shownLeft: r.shownLeft,
           leasedAt: r.leasedAt,
           durationMs: r.latencyMs,
-        })
+        };
+      });
+    const inserted = new Set<string>();
+    if (verdictRows.length) {
+      const rows = await tx
+        .insert(verdicts)
+        .values(verdictRows)
         .onConflictDoNothing()
-        .returning({ id: verdicts.id });
-      inserted = rows.length > 0;
+        .returning({ assignmentId: verdicts.assignmentId, shownLeft: verdicts.shownLeft });
+      for (const row of rows) inserted.add(`${row.assignmentId}:${row.shownLeft}`);
     }
-    if (r.completeSlot) {
+    const complete = results.filter((r) => r.completeSlot).map((r) => sql`${r.assignmentId}`);
+    if (complete.length) {
       await tx.execute(sql`
         update assignments set status = 'done', completed_at = now(), lease_expires_at = null
-        where id = ${r.assignmentId}`);
+        where id in (${sql.join(complete, sql`, `)})`);
     }
-    if (r.notify && inserted) {
-      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'verdict', studyId: r.studyId })})`);
+    if (inserted.size && results.some((r) => r.notify)) {
+      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'verdict', studyId: results[0]!.studyId })})`);
     }
     // Last: the run's row is the one every worker updates, so its lock is held for the shortest time.
+    const sum = (f: (r: CallResult) => number) => results.reduce((acc, r) => acc + f(r), 0);
     await queryRows(tx, sql`
       update llm_runs set
-        done = done + ${inserted ? 1 : 0},
-        failed = failed + ${r.failedForGood ? 1 : 0},
-        calls = calls + ${r.paid ? 1 : 0},
-        cached_calls = cached_calls + ${r.cached ? 1 : 0},
-        input_tokens = input_tokens + ${r.paid ? r.usage.inputTokens : 0},
-        output_tokens = output_tokens + ${r.paid ? r.usage.outputTokens : 0},
-        cost_usd = cost_usd + ${r.paid ? r.costUsd : 0},
-        reserved_usd = greatest(0, reserved_usd - ${r.reservedUsd})
-      where id = ${r.runId}`);
-    return inserted;
+        done = done + ${inserted.size},
+        failed = failed + ${sum((r) => (r.failedForGood ? 1 : 0))},
+        calls = calls + ${sum((r) => (r.paid ? 1 : 0))},
+        cached_calls = cached_calls + ${sum((r) => (r.cached ? 1 : 0))},
+        input_tokens = input_tokens + ${sum((r) => (r.paid ? r.usage.inputTokens : 0))},
+        output_tokens = output_tokens + ${sum((r) => (r.paid ? r.usage.outputTokens : 0))},
+        cost_usd = cost_usd + ${sum((r) => (r.paid ? r.costUsd : 0))},
+        reserved_usd = greatest(0, reserved_usd - ${sum((r) => r.reservedUsd)})
+      where id = ${results[0]!.runId}`);
+    return results.map((r) => inserted.has(`${r.assignmentId}:${r.shownLeft}`));
   });
+}
+
+/**
+ * Group commit: results that arrive while a write is in progress go into the next one, so the
+ * number of transactions adapts to the database's speed instead of one per call.
+ */
+export class ResultWriter {
+  private buffer: Array<{ result: CallResult; resolve: (v: boolean) => void; reject: (e: unknown) => void }> = [];
+  private writing = false;
+
+  constructor(
+    private readonly db: Db,
+    /** How long a lone result waits for company before it is written alone. */
+    private readonly lingerMs = 10,
+    private readonly maxBatch = 200,
+  ) {}
+
+  write(result: CallResult): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.buffer.push({ result, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      if (this.lingerMs > 0) await new Promise((r) => setTimeout(r, this.lingerMs));
+      while (this.buffer.length) {
+        const batch = this.buffer.splice(0, this.maxBatch);
+        try {
+          const inserted = await recordResults(
+            this.db,
+            batch.map((b) => b.result),
+          );
+          batch.forEach((b, i) => b.resolve(inserted[i] ?? false));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
 }
 
 export async function notifyRun(db: Db, { studyId, runId }: { studyId: string; runId: string }): Promise<void> {

@@ -27,7 +27,11 @@ import {
   type LeasedSlot,
   type RunRow,
 } from './repository.ts';
-import { notifyRun } from './record.ts';
+import { notifyRun, ResultWriter } from './record.ts';
+import { cacheKey } from './cache.ts';
+import { buildPrompt } from './prompt.ts';
+import { queryRows } from '../db/client.ts';
+import { sql } from 'drizzle-orm';
 import { markSlotsDone, processOrder, type OrderContext, type OrderEnd } from './order.ts';
 import type { LlmRunStatus } from '../db/schema/index.ts';
 import type { JudgeSettings, RunConfig } from './types.ts';
@@ -193,18 +197,23 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       };
     });
 
+  /** Waits until `done()` holds (checked whenever an order ends) or `ms` pass. */
+  const waitUntil = async (done: () => boolean, ms: number) => {
+    const until = Date.now() + ms;
+    while (!done() && Date.now() < until) await nextWake(until - Date.now());
+  };
+
   let lastNotify = 0;
   let consecutiveErrors = 0;
   const breakerLimit = Math.max(10, o.concurrency * 2);
 
-  const ctxBase: Omit<OrderContext, 'slot' | 'content' | 'shownLeft' | 'settings' | 'price' | 'priorErrors' | 'finishOrder'> = {
+  const ctxBase: Omit<OrderContext, 'slot' | 'content' | 'shownLeft' | 'prepared' | 'settings' | 'price' | 'priorErrors' | 'finishOrder'> = {
     db,
     runId,
     studyId,
     provider,
     queue,
-    template: o.template,
-    withReference: o.withReference,
+    writer: new ResultWriter(db),
     maxErrorAttempts: o.maxErrorAttempts,
     budgeted: o.maxCostUsd !== null,
     redact,
@@ -262,13 +271,16 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
     })();
   }, heartbeatMs);
 
-  const target = Math.max(8, o.concurrency * 2);
+  // Orders ready ahead of the calls: refilled in batches when fewer than `low` are left, so that
+  // leasing costs a few queries per batch rather than per order, and C calls are always ready.
+  const low = o.concurrency * 3 + 16;
+  const target = low * 2;
   const pendingOrders = () => [...held.values()].reduce((n, s) => n + s.open, 0);
 
   try {
     while (stop === null) {
       const pending = pendingOrders();
-      if (pending >= target) {
+      if (pending >= low) {
         await nextWake(1_000);
         continue;
       }
@@ -276,7 +288,8 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       const leased = await leaseRunSlots(db, { runId, judgeIds, limit, leaseSeconds: o.leaseSeconds });
       if (leased.length === 0) {
         if (held.size > 0) {
-          await nextWake(1_000);
+          // Nothing free now: look again once this worker's slots are done (or a lease may have expired).
+          await waitUntil(() => held.size === 0 || stop !== null, Math.min(2_000, heartbeatMs));
           continue;
         }
         if ((await countUnfinishedSlots(db, { runId })) === 0) break;
@@ -336,6 +349,7 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       maxErrorAttempts: o.maxErrorAttempts,
     });
     const completeNow: string[] = [];
+    const work: Array<{ state: SlotState; content: ComparisonContent; side: 'a' | 'b'; prepared: OrderContext['prepared'] }> = [];
     for (const slot of leased) {
       const content = contents.get(slot.comparisonId);
       const order: Array<'a' | 'b'> = orders === 2 ? [slot.shownLeft, slot.shownLeft === 'a' ? 'b' : 'a'] : [slot.shownLeft];
@@ -346,14 +360,38 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       }
       const state: SlotState = { slot, remaining: todo.length, open: todo.length, allSettled: true };
       held.set(slot.id, state);
-      for (const side of todo) startOrder(state, content, side, errors.get(`${slot.id}:${side}`) ?? 0);
+      const judge = settings[slot.slot]!;
+      for (const side of todo) {
+        const prompt = buildPrompt(content, side, { template: o.template, withReference: o.withReference });
+        const body = provider.buildBody(prompt, judge, content.axes);
+        work.push({ state, content, side, prepared: { prompt, body, key: cacheKey(provider.name, body), cached: null } });
+      }
     }
+    // One look-up for the whole batch: a re-run served from the cache costs no query per order.
+    if (work.length) {
+      const hits = await queryRows<{ key: string; response: Record<string, unknown> | string }>(
+        db,
+        sql`select key, response from llm_cache where key in (${sql.join(
+          work.map((w) => sql`${w.prepared.key}`),
+          sql`, `,
+        )})`,
+      );
+      const byKey = new Map(hits.map((h) => [h.key, typeof h.response === 'string' ? (JSON.parse(h.response) as Record<string, unknown>) : h.response]));
+      for (const w of work) w.prepared.cached = byKey.get(w.prepared.key) ?? null;
+    }
+    for (const w of work) startOrder(w.state, w.content, w.side, errors.get(`${w.state.slot.id}:${w.side}`) ?? 0, w.prepared);
     if (completeNow.length) {
       await markSlotsDone(db, { ids: completeNow });
     }
   }
 
-  function startOrder(state: SlotState, content: ComparisonContent, shownLeft: 'a' | 'b', priorErrors: number) {
+  function startOrder(
+    state: SlotState,
+    content: ComparisonContent,
+    shownLeft: 'a' | 'b',
+    priorErrors: number,
+    prepared: OrderContext['prepared'],
+  ) {
     const s: JudgeSettings = settings[state.slot.slot]!;
     let finished = false;
     const finishOrder = (settledOrder: boolean): boolean => {
@@ -368,6 +406,7 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       slot: state.slot,
       content,
       shownLeft,
+      prepared,
       settings: s,
       price: prices.get(s.model) ?? null,
       priorErrors,
