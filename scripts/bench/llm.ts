@@ -4,7 +4,7 @@
  * the ideal throughput is C / L calls per second; the goal is at least 95% of it over a
  * 5,000-comparison run, database work (leases, cache look-ups, verdicts) included.
  *
- *   npm run bench:llm -- [--comparisons 5000] [--latency-ms 100] [--concurrency 16] [--database-url URL]
+ *   npm run bench:llm -- [--comparisons 5000] [--latency-ms 200] [--concurrency 32] [--database-url URL]
  *
  * Without --database-url (or DATABASE_URL) it runs on in-memory PGlite.
  */
@@ -24,8 +24,8 @@ import { startFakeLlm } from '../../test/helpers/fake-llm.ts';
 const { values } = parseArgs({
   options: {
     comparisons: { type: 'string', default: '5000' },
-    'latency-ms': { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '16' },
+    'latency-ms': { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
     'serve-fake': { type: 'boolean', default: false },
   },
@@ -101,6 +101,7 @@ await pairStudy(db, study!.id, { allPairs: false, base: 'base', seed: 'bench', j
 const setupSeconds = (performance.now() - t0) / 1000;
 
 const r0 = performance.now();
+const r0Wall = Date.now();
 const cpu0 = process.cpuUsage();
 const summary = await runJudging(database, {
   studyId: study!.id,
@@ -148,6 +149,7 @@ const lines = [
   `status             ${summary.status}: ${summary.done} verdicts, ${summary.failed} failed, ${summary.calls} calls`,
   `run time           ${runSeconds.toFixed(2)} s (ideal ${(N / ideal).toFixed(2)} s)`,
   `throughput         ${throughput.toFixed(1)} verdicts/s (C/L = ${ideal.toFixed(1)}/s)`,
+  `first call after   ${((first - r0Wall) / 1000).toFixed(2)} s (leasing, loading, first batch)`,
   `ratio              ${(throughput / ideal).toFixed(3)} (goal >= 0.95; first to last request alone: ${(steady / ideal).toFixed(3)})`,
   `cpu                ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s of CPU in ${runSeconds.toFixed(2)} s (this process)`,
   `memory             peak RSS ${mb(peakRss)}, heap used ${mb(process.memoryUsage().heapUsed)} (this process: runner and database client${database.kind === 'pglite' ? ' and PGlite' : ''})`,

@@ -129,6 +129,14 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
     const unpriced = o.models.filter((m) => prices.get(m) === null);
     if (unpriced.length) throw new Error(`no price for ${unpriced.join(', ')}: --max-cost needs one (add it with --prices FILE)`);
   }
+  // The SDK loads while the run is prepared.
+  const providerReady = createProvider(o.provider, {
+    apiKey: o.apiKey,
+    baseUrl: o.baseUrl,
+    maxRetries: o.maxRetries,
+    timeoutMs: o.timeoutMs,
+  });
+  providerReady.catch(() => undefined);
   const { run, judgeIds, names, settings, orders } = await prepareRun(database, o);
   const runId = run.id;
   const studyId = run.studyId;
@@ -157,12 +165,7 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
   };
   hooks.onProgress?.({ ...progress });
 
-  const provider = await createProvider(o.provider, {
-    apiKey: o.apiKey,
-    baseUrl: o.baseUrl,
-    maxRetries: o.maxRetries,
-    timeoutMs: o.timeoutMs,
-  });
+  const provider = await providerReady;
   const queue = new PQueue({
     concurrency: o.concurrency,
     ...(o.rpm ? { intervalCap: 1, interval: Math.max(1, Math.floor(60_000 / o.rpm)) } : {}),
