@@ -43,6 +43,14 @@ export const judgeNextResponseSchema = z.strictObject({
 });
 export type JudgeNextResponse = z.infer<typeof judgeNextResponseSchema>;
 
+/**
+ * Optional body of `POST /api/judge/next`. `exclude` (the comparison on screen) asks for the one
+ * after it, so the page can prefetch; a judge holds at most that one extra lease.
+ */
+export const nextBodySchema = z
+  .strictObject({ exclude: z.array(z.string().uuid()).max(1).default([]) })
+  .nullish();
+
 export const verdictBodySchema = z.strictObject({
   winner: sideSchema,
   axes: z.record(axisNameSchema, sideSchema).default({}),

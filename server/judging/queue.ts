@@ -43,12 +43,15 @@ export async function leaseNext(
     runId = null,
     leaseSeconds,
     quota,
+    excludeId = null,
   }: {
     judgeId: string;
     studyId: string;
     runId?: string | null;
     leaseSeconds: number;
     quota: number | null;
+    /** Prefetch: the comparison on the judge's screen, which this call must not return. */
+    excludeId?: string | null;
   },
 ): Promise<LeasedAssignment | null> {
   await tx.execute(sql`select id from judges where id = ${judgeId} for update`);
@@ -61,13 +64,18 @@ export async function leaseNext(
     where a.id = (
       select a.id from assignments a
       where a.judge_id = ${judgeId} and a.status = 'leased' and ${runFilter}
+        ${excludeId ? sql`and a.id <> ${excludeId}` : sql``}
       order by a.leased_at limit 1
     )
     returning a.id, a.comparison_id, a.shown_left, a.leased_at, a.lease_expires_at`,
   );
   if (own[0]) return toLeased(own[0]);
 
-  if (quota !== null && (await countDone(tx, { judgeId })) >= quota) return null;
+  if (quota !== null) {
+    // A prefetch counts the comparison still on screen against the quota.
+    const held = excludeId ? await countHeld(tx, { judgeId, assignmentId: excludeId }) : 0;
+    if ((await countDone(tx, { judgeId })) + held >= quota) return null;
+  }
 
   const runQueue =
     runId === null ? sql`a.study_id = ${studyId} and a.run_id is null` : sql`a.run_id = ${runId}`;
@@ -112,6 +120,17 @@ export async function countDone(tx: Tx, { judgeId }: { judgeId: string }): Promi
   const r = await queryRows<{ n: number }>(
     tx,
     sql`select count(*)::int as n from assignments where judge_id = ${judgeId} and status = 'done'`,
+  );
+  return r[0]?.n ?? 0;
+}
+
+async function countHeld(
+  tx: Tx,
+  { judgeId, assignmentId }: { judgeId: string; assignmentId: string },
+) {
+  const r = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from assignments where id = ${assignmentId} and judge_id = ${judgeId} and status = 'leased'`,
   );
   return r[0]?.n ?? 0;
 }

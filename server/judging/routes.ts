@@ -5,6 +5,7 @@ import {
   errorResponseSchema,
   judgeMeResponseSchema,
   judgeNextResponseSchema,
+  nextBodySchema,
   skipBodySchema,
   skipResponseSchema,
   verdictBodySchema,
@@ -57,10 +58,16 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/next',
-    { schema: { response: { 200: judgeNextResponseSchema, 204: z.null(), ...errors } } },
+    {
+      schema: {
+        body: nextBodySchema,
+        response: { 200: judgeNextResponseSchema, 204: z.null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const next = await nextForJudge(app.db, judgeOf(request), {
         leaseSecondsOverride: app.config.leaseSecondsOverride,
+        excludeId: request.body?.exclude[0],
       });
       if (!next) return reply.code(204).send(null);
       return next;

@@ -46,7 +46,10 @@ async function leaseSecondsFor(
 export async function nextForJudge(
   db: Db,
   judge: JudgeRow,
-  { leaseSecondsOverride }: { leaseSecondsOverride?: number | undefined },
+  {
+    leaseSecondsOverride,
+    excludeId,
+  }: { leaseSecondsOverride?: number | undefined; excludeId?: string | undefined },
 ): Promise<JudgeNextResponse | null> {
   return db.transaction(async (tx) => {
     const leaseSeconds = await leaseSecondsFor(tx, judge.studyId, leaseSecondsOverride);
@@ -55,6 +58,7 @@ export async function nextForJudge(
       studyId: judge.studyId,
       leaseSeconds,
       quota: judge.quota,
+      excludeId: excludeId ?? null,
     });
     if (!lease) return null;
     const view = await loadComparisonView(tx, lease.comparisonId, lease.shownLeft);
@@ -231,6 +235,9 @@ export async function skipAssignment(
         .insert(skips)
         .values({ comparisonId: a.comparison_id, judgeId: judge.id, reason, note: note ?? null });
       await releaseLease(tx, { assignmentId: a.id });
+      await tx.execute(
+        sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'skip', studyId: a.study_id })})`,
+      );
     }
     return { done: await countDone(tx, { judgeId: judge.id }) };
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../server/db/client.ts';
-import { adminUrl, TEMPLATE_DB } from './global-setup.ts';
+import { adminUrl } from './global-setup.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -27,7 +27,7 @@ export async function openTestDatabase(backend: Backend): Promise<TestDatabase> 
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+    await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
   } finally {
     await admin.end();
   }

@@ -52,18 +52,16 @@ export async function makeStudy(
       .insert(items)
       .values(batch)
       .returning({ id: items.id, externalId: items.externalId });
-    await db
-      .insert(itemImages)
-      .values(
-        rows.map((r) => ({
-          itemId: r.id,
-          position: 0,
-          mime: 'image/png',
-          sha256: 'x',
-          bytes: png,
-          byteLength: png.length,
-        })),
-      );
+    await db.insert(itemImages).values(
+      rows.map((r) => ({
+        itemId: r.id,
+        position: 0,
+        mime: 'image/png',
+        sha256: 'x',
+        bytes: png,
+        byteLength: png.length,
+      })),
+    );
     await db.insert(outputs).values(
       rows.flatMap((r) =>
         sys.map((s) => {

@@ -131,6 +131,27 @@ describe.each(backends())('judging queue on %s', (backend) => {
     for (const list of Object.values(seen)) expect(new Set(list).size).toBe(list.length);
   });
 
+  it('prefetches the comparison after the one on screen, and counts the one on screen against the quota', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 3 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1, 2);
+    const prefetch = (exclude: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/judge/next',
+        headers: { authorization: `Bearer ${judge!.token}` },
+        payload: { exclude: [exclude] },
+      });
+    const current = (await next(judge!.token)).json().assignment.id;
+    const ahead = (await prefetch(current)).json().assignment.id;
+    expect(ahead).not.toBe(current);
+    expect((await prefetch(current)).json().assignment.id).toBe(ahead); // stable, not a third lease
+    expect((await next(judge!.token)).json().assignment.id).toBe(current); // the oldest lease stays on screen
+    await verdict(judge!.token, current, { winner: 'left', axes: {} });
+    expect((await next(judge!.token)).json().assignment.id).toBe(ahead);
+    // quota 2: one done, one on screen → nothing more to prefetch
+    expect((await prefetch(ahead)).statusCode).toBe(204);
+  });
+
   it('never gives back a skipped comparison to the judge who skipped it', async () => {
     const study = await makePairedStudy(tdb.db, { items: 2 });
     const [judge] = await makeJudges(tdb.db, study.studyId, 1);
