@@ -265,7 +265,6 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       try {
         await renewLeases(db, { runId, ids: [...held.keys()], leaseSeconds: o.leaseSeconds });
         if (pendingRelease.length) await releaseSlots(db, { ids: pendingRelease.splice(0) });
-        await notifyRun(db, { studyId, runId });
       } catch (err) {
         hooks.log?.warn({ runId, err: redact(String(err)) }, 'llm run heartbeat failed');
       } finally {
@@ -273,6 +272,15 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       }
     })();
   }, heartbeatMs);
+
+  // The dashboard hears of progress about once a second, whatever the call rate.
+  let announced = -1;
+  const announcer = setInterval(() => {
+    const finished = progress.done + progress.failed + progress.calls + progress.cached;
+    if (finished === announced) return;
+    announced = finished;
+    notifyRun(db, { studyId, runId }).catch(() => undefined);
+  }, 1_000);
 
   // Orders ready ahead of the calls: refilled in batches when fewer than `low` are left, so that
   // leasing costs a few queries per batch rather than per order, and C calls are always ready.
@@ -307,6 +315,7 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
     await Promise.all([...inflight]);
   } finally {
     clearInterval(heartbeat);
+    clearInterval(announcer);
     hooks.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled([...inflight]);
     await releaseSlots(db, { ids: [...pendingRelease.splice(0), ...held.keys()] }).catch(() => undefined);

@@ -115,6 +115,23 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
     expect(fake.requests.slice(before).every((r) => r.text.includes('<reference_answer>'))).toBe(true);
   });
 
+  it('announces verdicts and run progress on the events channel, and spaces calls by --rpm', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 4 });
+    const events: Array<{ type: string; studyId: string; runId?: string }> = [];
+    const unlisten = await tdb.listen('tracearena_events', (p) => events.push(JSON.parse(p) as (typeof events)[number]));
+    const before = fake.requests.length;
+    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'], rpm: 600 }));
+    await new Promise((r) => setTimeout(r, 100));
+    await unlisten();
+    expect(summary.done).toBe(4);
+    const mine = events.filter((e) => e.studyId === study.studyId);
+    expect(mine).toContainEqual({ type: 'verdict', studyId: study.studyId });
+    expect(mine).toContainEqual({ type: 'run', studyId: study.studyId, runId: summary.runId });
+    // 600 requests per minute: one every 100 ms.
+    const times = fake.requests.slice(before).map((r) => r.at);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(280);
+  });
+
   it('never writes the API key to the database', async () => {
     const dump = await queryRows<{ t: string }>(
       tdb.db,
