@@ -11,7 +11,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../server/db/client.ts';
 import { createDatabase } from '../../server/db/client.ts';
 import { itemImages, items, outputs, studies, systems } from '../../server/db/schema/index.ts';
 import { encodePng } from '../../server/demo/png.ts';
@@ -100,6 +103,8 @@ for (let start = 0; start < N; start += 500) {
 await pairStudy(db, study!.id, { allPairs: false, base: 'base', seed: 'bench', judgesPerComparison: 1 });
 const setupSeconds = (performance.now() - t0) / 1000;
 
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const r0 = performance.now();
 const r0Wall = Date.now();
 const cpu0 = process.cpuUsage();
@@ -129,6 +134,13 @@ const summary = await runJudging(database, {
 });
 const runSeconds = (performance.now() - r0) / 1000;
 const cpu = process.cpuUsage(cpu0);
+loopDelay.disable();
+const [lat] = await queryRows<{ mean: number; p95: number }>(
+  db,
+  sql`select avg(latency_ms)::float8 as mean, percentile_cont(0.95) within group (order by latency_ms) as p95
+      from llm_attempts where run_id = ${summary.runId}`,
+);
+const meanLatency = Number(lat?.mean ?? L);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -151,6 +163,9 @@ const lines = [
   `throughput         ${throughput.toFixed(1)} verdicts/s (C/L = ${ideal.toFixed(1)}/s)`,
   `first call after   ${((first - r0Wall) / 1000).toFixed(2)} s (leasing, loading, first batch)`,
   `ratio              ${(throughput / ideal).toFixed(3)} (goal >= 0.95; first to last request alone: ${(steady / ideal).toFixed(3)})`,
+  `call latency       mean ${meanLatency.toFixed(0)} ms, p95 ${Number(lat?.p95 ?? 0).toFixed(0)} ms as seen by the runner (L = ${L} ms)`,
+  `pipeline           ${(throughput / (C / (meanLatency / 1000))).toFixed(3)} of C / mean call latency (how full the runner keeps the C slots)`,
+  `event loop delay   p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`,
   `cpu                ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s of CPU in ${runSeconds.toFixed(2)} s (this process)`,
   `memory             peak RSS ${mb(peakRss)}, heap used ${mb(process.memoryUsage().heapUsed)} (this process: runner and database client${database.kind === 'pglite' ? ' and PGlite' : ''})`,
 ];
