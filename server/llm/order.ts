@@ -113,7 +113,7 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
 
     errors++;
     const err = outcome.err;
-    const finalFailure = !err.fatal && errors >= ctx.maxErrorAttempts;
+    const finalFailure = !err.fatal && (err.rejected || errors >= ctx.maxErrorAttempts);
     const completeSlot = err.fatal ? (ctx.finishOrder(false), false) : finalFailure ? ctx.finishOrder(true) : false;
     const result: CallResult = {
       ...base,

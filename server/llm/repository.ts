@@ -2,12 +2,13 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../db/client.ts';
 import { itemImages, judges, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
 import type { ComparisonContent } from './prompt.ts';
-import { FATAL_STATUSES } from './providers/errors.ts';
+import { FATAL_STATUSES, REJECTED_STATUSES } from './providers/errors.ts';
 import type { RunConfig } from './types.ts';
 
 export type RunRow = typeof llmRuns.$inferSelect;
 
 const idList = (ids: string[]): SQL => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+const statusList = (set: Set<number>): SQL => sql.join([...set].map((s) => sql`${s}`), sql`, `);
 
 export async function getRunById(db: Tx, { id }: { id: string }): Promise<RunRow | null> {
   const [row] = await db.select().from(llmRuns).where(eq(llmRuns.id, id));
@@ -227,20 +228,19 @@ export async function settledOrders(
   const verdictRows = await queryRows<{ assignment_id: string; shown_left: string }>(db, sql`
     select assignment_id, shown_left from verdicts where assignment_id in (${idList(assignmentIds)})`);
   for (const r of verdictRows) settled.add(`${r.assignment_id}:${r.shown_left}`);
-  const attemptRows = await queryRows<{ assignment_id: string; shown_left: string; outcome: string; n: number }>(db, sql`
-    select assignment_id, shown_left, outcome, count(*)::int as n from llm_attempts
+  const attemptRows = await queryRows<{ assignment_id: string; shown_left: string; outcome: string; rejected: boolean; n: number }>(db, sql`
+    select assignment_id, shown_left, outcome,
+      coalesce(http_status in (${statusList(REJECTED_STATUSES)}), false) as rejected, count(*)::int as n
+    from llm_attempts
     where run_id = ${runId} and assignment_id in (${idList(assignmentIds)}) and outcome <> 'ok'
       -- A run-stopping error (bad key, unknown model) says nothing about this order: not counted.
-      and (outcome <> 'error' or http_status is null or http_status not in (${sql.join(
-        [...FATAL_STATUSES].map((s) => sql`${s}`),
-        sql`, `,
-      )}))
-    group by assignment_id, shown_left, outcome`);
+      and (outcome <> 'error' or http_status is null or http_status not in (${statusList(FATAL_STATUSES)}))
+    group by assignment_id, shown_left, outcome, 4`);
   for (const r of attemptRows) {
     const key = `${r.assignment_id}:${r.shown_left}`;
     if (r.outcome === 'error') {
-      errors.set(key, r.n);
-      if (r.n >= maxErrorAttempts) settled.add(key);
+      errors.set(key, (errors.get(key) ?? 0) + r.n);
+      if (r.rejected || (errors.get(key) ?? 0) >= maxErrorAttempts) settled.add(key);
     } else settled.add(key);
   }
   return { settled, errors };

@@ -1,19 +1,25 @@
 /**
- * A failed provider call, after the SDK's own retries. `fatal` errors (bad key, unknown model, a
- * request the provider rejects) stop the whole run: every other call would fail the same way.
+ * A failed provider call, after the SDK's own retries. `fatal` errors (bad key, no credit, unknown
+ * model) stop the whole run: every other call would fail the same way. `rejected` ones (this
+ * request is refused: an image type the model does not take, a prompt too long) fail this order
+ * for good without retrying; anything else is worth another attempt.
  */
 export class ProviderCallError extends Error {
+  readonly fatal: boolean;
+  readonly rejected: boolean;
   constructor(
     message: string,
     readonly status: number | null,
-    readonly fatal: boolean,
   ) {
     super(message);
     this.name = 'ProviderCallError';
+    this.fatal = status !== null && FATAL_STATUSES.has(status);
+    this.rejected = status !== null && REJECTED_STATUSES.has(status);
   }
 }
 
-export const FATAL_STATUSES = new Set([400, 401, 402, 403, 404, 405, 413, 422]);
+export const FATAL_STATUSES = new Set([401, 402, 403, 404, 405]);
+export const REJECTED_STATUSES = new Set([400, 413, 422]);
 
 /** Maps an SDK error (both SDKs share the shape: `status` on API errors) to a ProviderCallError. */
 export function classifyError(err: unknown, redact: (s: string) => string): ProviderCallError {
@@ -23,9 +29,9 @@ export function classifyError(err: unknown, redact: (s: string) => string): Prov
   const kind = e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error');
   const raw = typeof e?.message === 'string' ? e.message : String(err);
   const message = redact(`${kind}: ${raw}`).slice(0, 500);
-  if (status !== null) return new ProviderCallError(message, status, FATAL_STATUSES.has(status));
+  if (status !== null) return new ProviderCallError(message, status);
   // Connection resets, timeouts and unreadable (malformed or truncated) bodies are worth another try.
-  return new ProviderCallError(message, null, false);
+  return new ProviderCallError(message, null);
 }
 
 /** Removes the API key, and anything shaped like one, from text that may be stored or logged. */

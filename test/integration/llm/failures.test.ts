@@ -141,6 +141,18 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     expect(fake.requests[0]!.body).not.toHaveProperty('temperature');
   });
 
+  it('fails an order the provider rejects (400) at once, without retrying it, and finishes the rest', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 3 });
+    let rejected: string | null = null;
+    fake.script((r) => {
+      rejected ??= r.text;
+      return r.text === rejected ? { kind: 'status', status: 400 } : { kind: 'verdict' };
+    });
+    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o'], concurrency: 1 }));
+    expect(summary).toMatchObject({ status: 'completed', total: 3, done: 2, failed: 1, failedByReason: { error: 1 } });
+    expect(fake.requests.filter((r) => r.text === rejected)).toHaveLength(1);
+  });
+
   it('stops the run on a rejected API key, stores no key, and leaves it resumable', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 3 });
     fake.script(() => ({
