@@ -1,14 +1,20 @@
-import { charLength, type ItemRecord, type OutputRecord } from '../../shared/import-records.ts';
+import {
+  charLength,
+  jsonEqual,
+  type ItemRecord,
+  type OutputRecord,
+} from '../../shared/import-records.ts';
 import type { Tx } from '../db/client.ts';
 import { checkImage, loadImage, type LoadedImage } from './images.ts';
 import { ImportError } from './import-error.ts';
 import {
   getImageHashesByItemIds,
   getItemIdsByExternalIds,
+  getItemsByExternalIds,
+  getOutputsByItemIds,
   insertItemImages,
-  upsertItems,
-  upsertOutputs,
-  type UpsertOutcome,
+  insertItemsIfAbsent,
+  insertOutputsIfAbsent,
   type NewItemImage,
   type NewOutput,
 } from './repository.ts';
@@ -63,22 +69,25 @@ async function loadImages(ctx: WriteContext, entry: ItemEntry): Promise<LoadedIm
 async function writeOutputs(ctx: WriteContext, pending: PendingOutput[]): Promise<void> {
   for (let start = 0; start < pending.length; start += OUTPUT_CHUNK) {
     const chunk = pending.slice(start, start + OUTPUT_CHUNK);
-    const outcomes = await upsertOutputs(
+    const inserted = await insertOutputsIfAbsent(
       ctx.tx,
       chunk.map((p) => p.row),
     );
-    outcomes.forEach((o, i) => {
-      const p = chunk[i] as PendingOutput;
-      if (o.created) ctx.counts.outputsCreated++;
-      else if (o.conflict) {
-        throw conflict(
-          ctx,
-          p.line,
-          `${p.field}${o.conflict}`,
-          `the output of system '${p.system}' for item '${p.itemExternalId}'`,
-        );
-      }
+    ctx.counts.outputsCreated += inserted.length;
+    if (inserted.length === chunk.length) continue;
+    const created = new Set(inserted.map((r) => `${r.itemId}|${r.systemId}`));
+    const existing = chunk.filter((p) => !created.has(`${p.row.itemId}|${p.row.systemId}`));
+    const stored = await getOutputsByItemIds(ctx.tx, {
+      itemIds: [...new Set(existing.map((p) => p.row.itemId))],
     });
+    const storedBy = new Map(stored.map((s) => [`${s.itemId}|${s.systemId}`, s]));
+    for (const p of existing) {
+      const s = storedBy.get(`${p.row.itemId}|${p.row.systemId}`);
+      const what = `the output of system '${p.system}' for item '${p.itemExternalId}'`;
+      if (!s) throw conflict(ctx, p.line, p.field ? `${p.field}trace` : 'trace', what);
+      if (s.trace !== p.row.trace) throw conflict(ctx, p.line, `${p.field}trace`, what);
+      if (s.answer !== p.row.answer) throw conflict(ctx, p.line, `${p.field}answer`, what);
+    }
   }
 }
 
@@ -95,7 +104,7 @@ function outputRow(itemId: string, systemId: string, trace: string, answer: stri
 
 /** Writes one batch of item records (with their images and embedded outputs). */
 export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Promise<void> {
-  const outcomes = await upsertItems(ctx.tx, {
+  const inserted = await insertItemsIfAbsent(ctx.tx, {
     studyId: ctx.studyId,
     rows: batch.map(({ record }) => ({
       studyId: ctx.studyId,
@@ -106,40 +115,43 @@ export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Pro
       metadata: record.metadata,
     })),
   });
-  const idByExternal = new Map<string, string>();
-  const created = new Set<string>();
-  const existingIds: string[] = [];
-  outcomes.forEach((o, i) => {
-    const entry = batch[i] as ItemEntry;
-    if (o.id) idByExternal.set(entry.record.id, o.id);
-    if (o.created) created.add(entry.record.id);
-    else if (o.id && !o.conflict) existingIds.push(o.id);
-  });
-  ctx.counts.itemsCreated += created.size;
+  ctx.counts.itemsCreated += inserted.length;
+  const idByExternal = new Map(inserted.map((r) => [r.externalId, r.id]));
+  const created = new Set(idByExternal.keys());
+  const existing = batch.filter((e) => !created.has(e.record.id));
 
-  // images of items already stored are compared by sha256, in order
-  const hashesBy = new Map<string, string[]>();
-  for (const h of await getImageHashesByItemIds(ctx.tx, { itemIds: existingIds })) {
-    const list = hashesBy.get(h.itemId) ?? [];
-    list[h.position] = h.sha256;
-    hashesBy.set(h.itemId, list);
-  }
-  // the first problem in file order is the one reported
-  for (const [i, entry] of batch.entries()) {
-    const o = outcomes[i] as UpsertOutcome;
-    if (o.conflict || !o.id)
-      throw conflict(ctx, entry.line, o.conflict ?? 'id', `item '${entry.record.id}'`);
-    if (o.created) continue;
-    const storedHashes = hashesBy.get(o.id) ?? [];
-    if (storedHashes.length !== entry.record.images.length) {
-      throw conflict(ctx, entry.line, 'images', `the images of item '${entry.record.id}'`);
-    }
-    if (storedHashes.length === 0) continue;
-    const loaded = await loadImages(ctx, entry);
-    loaded.forEach((img, k) => {
-      if (img.sha256 !== storedHashes[k])
-        throw conflict(ctx, entry.line, `images[${k}]`, `the image of item '${entry.record.id}'`);
+  if (existing.length > 0) {
+    const stored = await getItemsByExternalIds(ctx.tx, {
+      studyId: ctx.studyId,
+      externalIds: existing.map((e) => e.record.id),
     });
+    const storedBy = new Map(stored.map((s) => [s.externalId, s]));
+    const hashes = await getImageHashesByItemIds(ctx.tx, { itemIds: stored.map((s) => s.id) });
+    const hashesBy = new Map<string, string[]>();
+    for (const h of hashes) {
+      const list = hashesBy.get(h.itemId) ?? [];
+      list[h.position] = h.sha256;
+      hashesBy.set(h.itemId, list);
+    }
+    for (const entry of existing) {
+      const { record, line } = entry;
+      const s = storedBy.get(record.id);
+      const what = `item '${record.id}'`;
+      if (!s) throw conflict(ctx, line, 'id', what);
+      if (s.question !== record.question) throw conflict(ctx, line, 'question', what);
+      if (s.reference !== record.reference) throw conflict(ctx, line, 'reference', what);
+      if (s.modality !== record.modality) throw conflict(ctx, line, 'modality', what);
+      if (!jsonEqual(s.metadata, record.metadata)) throw conflict(ctx, line, 'metadata', what);
+      const storedHashes = hashesBy.get(s.id) ?? [];
+      if (storedHashes.length !== record.images.length)
+        throw conflict(ctx, line, 'images', `the images of ${what}`);
+      const loaded = await loadImages(ctx, entry);
+      loaded.forEach((img, i) => {
+        if (img.sha256 !== storedHashes[i])
+          throw conflict(ctx, line, `images[${i}]`, `the image of ${what}`);
+      });
+      idByExternal.set(record.id, s.id);
+    }
   }
 
   let imageRows: NewItemImage[] = [];
