@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
 import { runJudging } from '../../../server/llm/runner.ts';
+import { parseTemplate } from '../../../server/llm/template.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.ts';
 import { API_KEY, BASE, CANDIDATE, makeDemoStudy, testRunOptions } from './setup.ts';
@@ -130,6 +131,35 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
     // 600 requests per minute: one every 100 ms.
     const times = fake.requests.slice(before).map((r) => r.at);
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(280);
+  });
+
+  it('fills a custom template (system part, sections, variables) and rejects unknown variables', async () => {
+    expect(() => parseTemplate('{{question}} {{response_a}} {{response_b}} {{system_name}}', 'bad.txt')).toThrow(/unknown template variable '\{\{system_name\}\}'/);
+    expect(() => parseTemplate('{{question}} {{response_a}}', 'half.txt')).toThrow(/both responses/);
+    const template = parseTemplate(
+      [
+        'You are a radiologist.',
+        '---user---',
+        'Q: {{question}}{{#reference}} REF: {{reference}}{{/reference}}{{^reference}} (no reference){{/reference}}',
+        '<response_a>{{trace_a}} => {{answer_a}}</response_a>',
+        '<response_b>{{trace_b}} => {{answer_b}}</response_b>',
+        'Axes: {{axes}}',
+        '{{output_format}}',
+      ].join('\n'),
+      'custom.txt',
+    );
+    const study = await makeDemoStudy(tdb.db, { items: 2 });
+    const before = fake.requests.length;
+    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { template }));
+    expect(summary).toMatchObject({ status: 'completed', done: 2 });
+    expect(summary.judges[0]).toMatch(/#[0-9a-f]{8}$/);
+    for (const r of fake.requests.slice(before)) {
+      const system = (r.body.messages as Array<{ role: string; content: unknown }>)[0]!;
+      expect(system).toEqual({ role: 'system', content: 'You are a radiologist.' });
+      expect(r.text).toMatch(/^Q: .+ \(no reference\)\n<response_a>/);
+      expect(r.text).toContain('Axes: perception, medical_knowledge, rationale');
+      expect(r.text).not.toContain('{{');
+    }
   });
 
   it('never writes the API key to the database', async () => {
