@@ -49,7 +49,8 @@ describe('admin pages and live dashboard in Chromium', () => {
 
     // The dashboard in a second page (same tab session: it reuses the admin token).
     await admin.getByRole('link', { name: /live dashboard/ }).click();
-    await admin.getByText('live', { exact: true }).waitFor();
+    // "live", then "live · updated <time>" once the first snapshot is drawn.
+    await admin.getByRole('status').filter({ hasText: /^live/ }).waitFor();
     expect(await admin.getByTestId('verdicts').innerText()).toBe('0');
 
     const judgeContext = await browser.newContext({

@@ -52,6 +52,11 @@ describe('judge page in Chromium', () => {
     const judge = await invite(server.tdb.db, seeded.study.id, 'dr-keyboard', 10);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
+    const prefetches: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/judge/next') && req.postData()?.includes('exclude'))
+        prefetches.push(req.postData()!);
+    });
     await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
 
     // The token leaves the address bar at once; the guidelines come first.
@@ -70,6 +75,9 @@ describe('judge page in Chromium', () => {
     expect(await checked(page, 'medical_knowledge')).toBe('tie');
     expect(await checked(page, 'rationale')).toBe('left');
     await page.screenshot({ path: artifactPath('judge-page.png'), fullPage: true });
+    // The next comparison was leased ahead while this one was on screen.
+    await page.waitForFunction(() => true);
+    expect(prefetches.length).toBeGreaterThan(0);
     await page.keyboard.press('Enter');
     await page.getByTestId('progress').filter({ hasText: '1 / 10 judged' }).waitFor();
 

@@ -46,6 +46,9 @@ export function useJudgeSession() {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const running = useRef(false);
+  /** The comparison after the one on screen, leased ahead so it shows at once after a submit. */
+  const ahead = useRef<z.infer<typeof judgeNextResponseSchema> | null>(null);
+  const again = useRef(false);
 
   /** Retries a call while the network is down; any answer from the server ends the loop. */
   const withRetry = useCallback(async <T>(call: () => Promise<T>): Promise<T> => {
@@ -104,13 +107,42 @@ export function useJudgeSession() {
     [withRetry],
   );
 
-  /** Flushes the outbox, then shows the next comparison (the same one again after a reload). */
-  const advance = useCallback(async () => {
-    if (running.current) return;
+  /** Leases the comparison after `currentId` and preloads its images; failures only cost the head start. */
+  const prefetch = useCallback(async (currentId: string) => {
+    try {
+      const next = await api('judge', '/api/judge/next', judgeNextResponseSchema, {
+        method: 'POST',
+        body: { exclude: [currentId] },
+      });
+      ahead.current = next && next.assignment.id !== currentId ? next : null;
+      for (const src of ahead.current?.assignment.item.images ?? []) new Image().src = src;
+    } catch {
+      ahead.current = null;
+    }
+  }, []);
+
+  /**
+   * Shows the prefetched comparison at once (if any), flushes the outbox, then confirms the next
+   * comparison with the server (the same one again after a reload) and prefetches the one after.
+   */
+  const advance = useCallback(async (): Promise<void> => {
+    if (running.current) {
+      // A verdict submitted while the previous one is still being sent: go round again after it.
+      again.current = true;
+      return;
+    }
     running.current = true;
     setBusy(true);
     try {
-      for (const entry of readOutbox()) await sendEntry(entry);
+      const pending = readOutbox();
+      const early = ahead.current;
+      ahead.current = null;
+      if (early && !pending.some((e) => e.assignmentId === early.assignment.id)) {
+        // The judge can start on it while the last verdict is still on its way.
+        setPhase({ kind: 'judging', assignment: early.assignment, receivedAt: Date.now() });
+        setBusy(false);
+      }
+      for (const entry of pending) await sendEntry(entry);
       const next = await withRetry(() =>
         api('judge', '/api/judge/next', judgeNextResponseSchema, { method: 'POST' }),
       );
@@ -120,14 +152,25 @@ export function useJudgeSession() {
       }
       setProgress(next.progress);
       for (const src of next.assignment.item.images) new Image().src = src;
-      setPhase({ kind: 'judging', assignment: next.assignment, receivedAt: Date.now() });
+      setPhase((p) =>
+        p.kind === 'judging' && p.assignment.id === next.assignment.id
+          ? { ...p, assignment: next.assignment }
+          : { kind: 'judging', assignment: next.assignment, receivedAt: Date.now() },
+      );
+      void prefetch(next.assignment.id);
     } catch (err) {
       handleFatal(err);
     } finally {
       running.current = false;
       setBusy(false);
+      if (again.current) {
+        again.current = false;
+        void advanceRef.current();
+      }
     }
-  }, [handleFatal, sendEntry, withRetry]);
+  }, [handleFatal, prefetch, sendEntry, withRetry]);
+  const advanceRef = useRef(advance);
+  advanceRef.current = advance;
 
   useEffect(() => {
     if (!getToken('judge')) return;
