@@ -1,6 +1,3 @@
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
-import { llmCache } from '../db/schema/index.ts';
 import { sha256 } from './template.ts';
 
 /**
@@ -10,9 +7,4 @@ import { sha256 } from './template.ts';
  */
 export function cacheKey(provider: string, body: Record<string, unknown>): string {
   return sha256(JSON.stringify({ provider, body }));
-}
-
-export async function getCachedResponse(db: Tx, { key }: { key: string }) {
-  const [row] = await db.select().from(llmCache).where(eq(llmCache.key, key));
-  return row ?? null;
 }

@@ -43,16 +43,22 @@ export async function joinRun(
   client.on('error', () => undefined);
   await client.connect();
   const key = [NAMESPACE, runId] as const;
-  const exclusive = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [...key]);
-  const alone = exclusive.rows[0]?.ok === true;
-  if (alone) {
-    // Reclaim under the exclusive lock, so that no worker joins in between and loses fresh leases.
-    await onAlone();
-    // Shared first, then drop the exclusive: there is no moment without a lock.
-    await client.query('select pg_advisory_lock_shared($1, hashtext($2))', [...key]);
-    await client.query('select pg_advisory_unlock($1, hashtext($2))', [...key]);
-  } else {
-    await client.query('select pg_advisory_lock_shared($1, hashtext($2))', [...key]);
+  let alone: boolean;
+  try {
+    const exclusive = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [...key]);
+    alone = exclusive.rows[0]?.ok === true;
+    if (alone) {
+      // Reclaim under the exclusive lock, so that no worker joins in between and loses fresh leases.
+      await onAlone();
+      // Shared first, then drop the exclusive: there is no moment without a lock.
+      await client.query('select pg_advisory_lock_shared($1, hashtext($2))', [...key]);
+      await client.query('select pg_advisory_unlock($1, hashtext($2))', [...key]);
+    } else {
+      await client.query('select pg_advisory_lock_shared($1, hashtext($2))', [...key]);
+    }
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
   }
   return {
     alone,

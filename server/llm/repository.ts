@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from '../db/client.ts';
+import { queryRows, type Tx } from '../db/client.ts';
 import { itemImages, judges, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
 import type { ComparisonContent } from './prompt.ts';
 import { FATAL_STATUSES, REJECTED_STATUSES } from './providers/errors.ts';
@@ -314,4 +314,3 @@ export async function failuresByReason(db: Tx, { runId }: { runId: string }): Pr
   return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
 }
 
-export type { Db };

@@ -1,18 +1,15 @@
 import PQueue from 'p-queue';
 import type { Database } from '../db/client.ts';
-import { getStudyById } from '../studies/repository.ts';
-import { judgeName, judgeSettings, runFingerprint, type RunOptions } from './config.ts';
+import type { RunOptions } from './config.ts';
+import { prepareRun } from './prepare.ts';
 import { joinRun } from './liveness.ts';
 import { priceFor, type Price } from './prices.ts';
 import { createProvider } from './providers/provider.ts';
 import { makeRedactor } from './providers/errors.ts';
 import {
   countUnfinishedSlots,
-  ensureRunSlots,
   failuresByReason,
-  getRunByFingerprint,
   getRunById,
-  insertRun,
   leaseRunSlots,
   loadComparisonContents,
   pruneBlockedSlots,
@@ -22,8 +19,6 @@ import {
   renewLeases,
   setRunStatus,
   settledOrders,
-  updateRunBudget,
-  upsertLlmJudge,
   type LeasedSlot,
   type RunRow,
 } from './repository.ts';
@@ -34,7 +29,7 @@ import { queryRows } from '../db/client.ts';
 import { sql } from 'drizzle-orm';
 import { markSlotsDone, processOrder, type OrderContext, type OrderEnd } from './order.ts';
 import type { LlmRunStatus } from '../db/schema/index.ts';
-import type { JudgeSettings, RunConfig } from './types.ts';
+import type { JudgeSettings } from './types.ts';
 import type { ComparisonContent } from './prompt.ts';
 
 export interface RunProgress {
@@ -79,38 +74,6 @@ interface SlotState {
   /** Orders whose outcome is stored. */
   open: number;
   allSettled: boolean;
-}
-
-/** Creates or finds the run, its judges and its slots. Returns the run and its judges in slot order. */
-export async function prepareRun(database: Database, o: RunOptions) {
-  const db = database.db;
-  const study = await getStudyById(db, { id: o.studyId });
-  if (!study) throw new Error(`study ${o.studyId} not found`);
-  const settings = o.models.map((m) => judgeSettings(o, m));
-  const names = settings.map(judgeName);
-  if (new Set(names).size !== names.length) throw new Error('the same model is named twice');
-  const judgeIds: string[] = [];
-  for (const [i, s] of settings.entries()) {
-    judgeIds.push(await upsertLlmJudge(db, { studyId: study.id, name: names[i]!, config: { ...s } }));
-  }
-  const fingerprint = runFingerprint(o);
-  const config: RunConfig = {
-    fingerprint,
-    judges: settings.map((s, i) => ({ ...s, judgeId: judgeIds[i]!, name: names[i]! })),
-    swap: o.swap,
-    template: { hash: o.template.hash, source: o.template.source },
-    baseUrl: withoutCredentials(o.baseUrl),
-    apiKeyEnv: o.apiKeyEnv,
-    concurrency: o.concurrency,
-    rpm: o.rpm,
-    leaseSeconds: o.leaseSeconds,
-  };
-  let run = await getRunByFingerprint(db, { studyId: study.id, fingerprint });
-  if (run) await updateRunBudget(db, { runId: run.id, maxCostUsd: o.maxCostUsd });
-  else run = await insertRun(db, { studyId: study.id, config, maxCostUsd: o.maxCostUsd });
-  await ensureRunSlots(db, { runId: run.id, studyId: study.id, judgeIds, seed: fingerprint });
-  await pruneBlockedSlots(db, { runId: run.id, judgeIds });
-  return { run, judgeIds, names, settings, orders: (o.swap ? 2 : 1) as 1 | 2 };
 }
 
 /**
@@ -434,15 +397,3 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
   }
 }
 
-/** A base URL as stored: without user:password, which some gateways take in the URL. */
-function withoutCredentials(url: string | null): string | null {
-  if (!url) return url;
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return null;
-  }
-}

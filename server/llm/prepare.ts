@@ -1,0 +1,50 @@
+import type { Database } from '../db/client.ts';
+import { getStudyById } from '../studies/repository.ts';
+import { judgeName, judgeSettings, runFingerprint, type RunOptions } from './config.ts';
+import { ensureRunSlots, getRunByFingerprint, insertRun, pruneBlockedSlots, updateRunBudget, upsertLlmJudge } from './repository.ts';
+import type { RunConfig } from './types.ts';
+
+/** Creates or finds the run, its judges and its slots. Returns the run and its judges in slot order. */
+export async function prepareRun(database: Database, o: RunOptions) {
+  const db = database.db;
+  const study = await getStudyById(db, { id: o.studyId });
+  if (!study) throw new Error(`study ${o.studyId} not found`);
+  const settings = o.models.map((m) => judgeSettings(o, m));
+  const names = settings.map(judgeName);
+  if (new Set(names).size !== names.length) throw new Error('the same model is named twice');
+  const judgeIds: string[] = [];
+  for (const [i, s] of settings.entries()) {
+    judgeIds.push(await upsertLlmJudge(db, { studyId: study.id, name: names[i]!, config: { ...s } }));
+  }
+  const fingerprint = runFingerprint(o);
+  const config: RunConfig = {
+    fingerprint,
+    judges: settings.map((s, i) => ({ ...s, judgeId: judgeIds[i]!, name: names[i]! })),
+    swap: o.swap,
+    template: { hash: o.template.hash, source: o.template.source },
+    baseUrl: withoutCredentials(o.baseUrl),
+    apiKeyEnv: o.apiKeyEnv,
+    concurrency: o.concurrency,
+    rpm: o.rpm,
+    leaseSeconds: o.leaseSeconds,
+  };
+  let run = await getRunByFingerprint(db, { studyId: study.id, fingerprint });
+  if (run) await updateRunBudget(db, { runId: run.id, maxCostUsd: o.maxCostUsd });
+  else run = await insertRun(db, { studyId: study.id, config, maxCostUsd: o.maxCostUsd });
+  await ensureRunSlots(db, { runId: run.id, studyId: study.id, judgeIds, seed: fingerprint });
+  await pruneBlockedSlots(db, { runId: run.id, judgeIds });
+  return { run, judgeIds, names, settings, orders: (o.swap ? 2 : 1) as 1 | 2 };
+}
+
+/** A base URL as stored: without user:password, which some gateways take in the URL. */
+function withoutCredentials(url: string | null): string | null {
+  if (!url) return url;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return null;
+  }
+}
