@@ -21,14 +21,7 @@ export async function buildProgram(): Promise<Command> {
     .description('Blind pairwise preference studies of reasoning traces, with honest statistics.')
     .showHelpAfterError()
     .exitOverride();
-  for (const load of verbs) {
-    const mod = await load().catch((err: unknown) => {
-      if (err instanceof Error && 'code' in err && err.code === 'ERR_MODULE_NOT_FOUND')
-        return undefined;
-      throw err;
-    });
-    mod?.register(program);
-  }
+  for (const load of verbs) (await load()).register(program);
   return program;
 }
 
