@@ -20,5 +20,6 @@ export const Errors = {
   BadVerdict: createError('TA_BAD_VERDICT', '%s', 400),
   BadRequest: createError('TA_BAD_REQUEST', '%s', 400),
   ImportBadRecord: createError('TA_IMPORT_BAD_RECORD', '%s', 422),
+  LlmRunActive: createError('TA_LLM_RUN_ACTIVE', 'this run is already running in this server', 409),
   PairingInvalid: createError('TA_PAIRING_INVALID', '%s', 422),
 } as const;

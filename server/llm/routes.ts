@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Errors } from '../errors.ts';
 import { getStudyById } from '../studies/repository.ts';
-import { llmRunDetailSchema, llmRunSchema, startRunBodySchema, type LlmRun, type StartRunBody } from './api-schemas.ts';
+import {
+  llmRunDetailSchema,
+  llmRunSchema,
+  startRunBodySchema,
+  type LlmRun,
+  type StartRunBody,
+} from '../../shared/llm-api.ts';
 import { DEFAULTS, runFingerprint, type RunOptions } from './config.ts';
 import { failuresByReason, getRunById, listRunsByStudy, type RunRow } from './repository.ts';
 import { runJudging } from './runner.ts';
@@ -19,7 +25,10 @@ const runParams = studyParams.extend({ runId: z.string().uuid() });
 export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', app.requireAdmin);
   /** Runs worked on by this process, by run id and by fingerprint (one worker per run per process). */
-  const active = new Map<string, { controller: AbortController; done: Promise<unknown>; fingerprint: string }>();
+  const active = new Map<
+    string,
+    { controller: AbortController; done: Promise<unknown>; fingerprint: string }
+  >();
 
   app.addHook('onClose', async () => {
     for (const a of active.values()) a.controller.abort();
@@ -35,7 +44,7 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
       const options = toRunOptions(study.id, request.body);
       const fingerprint = runFingerprint(options);
       if ([...active.values()].some((a) => a.fingerprint === fingerprint)) {
-        throw new Errors.BadRequest('this run is already running in this server');
+        throw new Errors.LlmRunActive();
       }
       const controller = new AbortController();
       const started = new Promise<RunRow>((resolve, reject) => {
@@ -48,7 +57,16 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
         void done
           .then(
             (s) => {
-              app.log.info({ runId: s.runId, status: s.status, done: s.done, failed: s.failed, costUsd: s.costUsd }, 'llm run ended');
+              app.log.info(
+                {
+                  runId: s.runId,
+                  status: s.status,
+                  done: s.done,
+                  failed: s.failed,
+                  costUsd: s.costUsd,
+                },
+                'llm run ended',
+              );
             },
             (err: unknown) => {
               reject(err instanceof Error ? err : new Error(String(err)));
@@ -78,30 +96,42 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:studyId/llm-runs',
     { schema: { params: studyParams, response: { 200: z.array(llmRunSchema) } } },
-    async (request) => (await listRunsByStudy(app.db, { studyId: request.params.studyId })).map((r) => toApi(r, active.has(r.id))),
+    async (request) =>
+      (await listRunsByStudy(app.db, { studyId: request.params.studyId })).map((r) =>
+        toApi(r, active.has(r.id)),
+      ),
   );
 
-  app.get('/:studyId/llm-runs/:runId', { schema: { params: runParams, response: { 200: llmRunDetailSchema } } }, async (request) => {
-    const run = await getRunById(app.db, { id: request.params.runId });
-    if (!run || run.studyId !== request.params.studyId) throw new Errors.NotFound('run');
-    const config = run.config as unknown as Partial<RunConfig>;
-    return {
-      ...toApi(run, active.has(run.id)),
-      failedByReason: await failuresByReason(app.db, { runId: run.id }),
-      config: {
-        provider: config.judges?.[0]?.provider ?? null,
-        baseUrl: config.baseUrl ?? null,
-        apiKeyEnv: config.apiKeyEnv ?? null,
-        concurrency: config.concurrency ?? null,
-        rpm: config.rpm ?? null,
-        template: config.template?.source ?? null,
-      },
-    };
-  });
+  app.get(
+    '/:studyId/llm-runs/:runId',
+    { schema: { params: runParams, response: { 200: llmRunDetailSchema } } },
+    async (request) => {
+      const run = await getRunById(app.db, { id: request.params.runId });
+      if (!run || run.studyId !== request.params.studyId) throw new Errors.NotFound('run');
+      const config = run.config as unknown as Partial<RunConfig>;
+      return {
+        ...toApi(run, active.has(run.id)),
+        failedByReason: await failuresByReason(app.db, { runId: run.id }),
+        config: {
+          provider: config.judges?.[0]?.provider ?? null,
+          baseUrl: config.baseUrl ?? null,
+          apiKeyEnv: config.apiKeyEnv ?? null,
+          concurrency: config.concurrency ?? null,
+          rpm: config.rpm ?? null,
+          template: config.template?.source ?? null,
+        },
+      };
+    },
+  );
 
   app.post(
     '/:studyId/llm-runs/:runId/cancel',
-    { schema: { params: runParams, response: { 202: z.object({ ok: z.literal(true), activeHere: z.boolean() }) } } },
+    {
+      schema: {
+        params: runParams,
+        response: { 202: z.object({ ok: z.literal(true), activeHere: z.boolean() }) },
+      },
+    },
     async (request, reply) => {
       const run = await getRunById(app.db, { id: request.params.runId });
       if (!run || run.studyId !== request.params.studyId) throw new Errors.NotFound('run');
@@ -120,7 +150,8 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new Errors.BadRequest(err instanceof Error ? err.message : String(err));
       }
     }
-    const apiKeyEnv = body.apiKeyEnv ?? (body.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
+    const apiKeyEnv =
+      body.apiKeyEnv ?? (body.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
     // The key lives in the server's environment under a name chosen per run, so it cannot be part
     // of the config parsed at boot; it goes to the SDK and nowhere else.
     const apiKey = process.env[apiKeyEnv] || null;
@@ -157,7 +188,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function toApi(run: RunRow, activeHere: boolean): LlmRun {
   const config = run.config as unknown as Partial<RunConfig>;
   const finished = run.done + run.failed;
-  const elapsed = run.startedAt ? ((run.finishedAt ?? run.heartbeatAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1000 : 0;
+  const elapsed = run.startedAt
+    ? ((run.finishedAt ?? run.heartbeatAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1000
+    : 0;
   const rate = elapsed > 0 && finished > 0 ? finished / elapsed : null;
   return {
     id: run.id,

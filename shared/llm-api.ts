@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/**
- * Admin API shapes of LLM runs. (They belong in the project's shared/ with the other API schemas
- * once the client uses them; kept here until then so that this domain stays in one folder.)
- */
+/** Admin API shapes of LLM runs, used by the server routes and the admin page. */
 export const startRunBodySchema = z.strictObject({
   models: z.array(z.string().min(1).max(200)).min(1).max(10),
   provider: z.enum(['openai', 'anthropic']).default('openai'),
@@ -11,7 +8,10 @@ export const startRunBodySchema = z.strictObject({
   /** Name of the server's environment variable holding the key; the key itself never travels. */
   apiKeyEnv: z
     .string()
-    .regex(/^[A-Z][A-Z0-9_]*(_API_KEY|_KEY|_TOKEN)$/, 'an environment variable name ending in _API_KEY, _KEY or _TOKEN')
+    .regex(
+      /^[A-Z][A-Z0-9_]*(_API_KEY|_KEY|_TOKEN)$/,
+      'an environment variable name ending in _API_KEY, _KEY or _TOKEN',
+    )
     .optional(),
   concurrency: z.number().int().min(1).max(256).default(4),
   rpm: z.number().int().min(1).optional(),
@@ -25,7 +25,14 @@ export const startRunBodySchema = z.strictObject({
   seed: z.number().int().min(0).optional(),
   structured: z.boolean().default(true),
   prices: z
-    .record(z.string(), z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative(), imageTokens: z.number().int().positive().optional() }))
+    .record(
+      z.string(),
+      z.strictObject({
+        input: z.number().nonnegative(),
+        output: z.number().nonnegative(),
+        imageTokens: z.number().int().positive().optional(),
+      }),
+    )
     .optional(),
 });
 export type StartRunBody = z.infer<typeof startRunBodySchema>;
