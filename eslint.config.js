@@ -2,7 +2,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'migrations/', 'bin/', 'test/e2e/artifacts/', 'coverage/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'migrations/',
+      'bin/',
+      'test/e2e/artifacts/',
+      'coverage/',
+      '.tmp/',
+    ],
   },
   ...tseslint.configs.recommended,
   {

@@ -39,7 +39,12 @@ if (values['serve-fake']) {
   const fake = await startFakeLlm({ latencyMs: Number(values['latency-ms']) });
   process.stdout.write(`${JSON.stringify({ url: fake.url })}\n`);
   process.on('message', (m) => {
-    if (m === 'stats') process.send?.({ count: fake.requests.length, first: fake.requests[0]?.at ?? 0, last: fake.requests.at(-1)?.at ?? 0 });
+    if (m === 'stats')
+      process.send?.({
+        count: fake.requests.length,
+        first: fake.requests[0]?.at ?? 0,
+        last: fake.requests.at(-1)?.at ?? 0,
+      });
   });
   // Recorded bodies are not needed here; keep the child small.
   setInterval(() => {
@@ -56,9 +61,13 @@ const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
 
 const database = await createDatabase(databaseUrl ? { databaseUrl } : { memory: true });
 const db = database.db;
-const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-fake', '--latency-ms', String(L)], {
-  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-});
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-fake', '--latency-ms', String(L)],
+  {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  },
+);
 const [line] = (await once(child.stdout!, 'data')) as [Buffer];
 const fakeUrl = (JSON.parse(line.toString()) as { url: string }).url;
 
@@ -71,7 +80,10 @@ const sampler = setInterval(() => {
 const t0 = performance.now();
 // A nonce in every question: each bench run pays for its calls instead of hitting an earlier run's cache.
 const nonce = Date.now().toString(36);
-const [study] = await db.insert(studies).values({ name: `bench-llm-${Date.now()}` }).returning();
+const [study] = await db
+  .insert(studies)
+  .values({ name: `bench-llm-${Date.now()}` })
+  .returning();
 const sys = await db
   .insert(systems)
   .values([
@@ -79,9 +91,14 @@ const sys = await db
     { studyId: study!.id, name: 'base' },
   ])
   .returning();
-const png = encodePng(64, 64, new Uint8Array(64 * 64 * 3).map((_, i) => (i * 37) % 256));
+const png = encodePng(
+  64,
+  64,
+  new Uint8Array(64 * 64 * 3).map((_, i) => (i * 37) % 256),
+);
 const trace = (k: number, long: boolean) =>
-  `Step ${k}: the image shows a finding. `.repeat(long ? 40 : 12) + (long ? 'Therefore the answer follows.' : '');
+  `Step ${k}: the image shows a finding. `.repeat(long ? 40 : 12) +
+  (long ? 'Therefore the answer follows.' : '');
 for (let start = 0; start < N; start += 500) {
   const batch = Array.from({ length: Math.min(500, N - start) }, (_, k) => ({
     studyId: study!.id,
@@ -90,17 +107,40 @@ for (let start = 0; start < N; start += 500) {
     modality: 'radiology',
   }));
   const rows = await db.insert(items).values(batch).returning({ id: items.id });
-  await db.insert(itemImages).values(rows.map((r) => ({ itemId: r.id, position: 0, mime: 'image/png', sha256: 'x', bytes: png, byteLength: png.length })));
+  await db
+    .insert(itemImages)
+    .values(
+      rows.map((r) => ({
+        itemId: r.id,
+        position: 0,
+        mime: 'image/png',
+        sha256: 'x',
+        bytes: png,
+        byteLength: png.length,
+      })),
+    );
   await db.insert(outputs).values(
     rows.flatMap((r, k) =>
       sys.map((s) => {
         const t = trace(start + k, s.name === 'cand');
-        return { itemId: r.id, systemId: s.id, trace: t, answer: 'A finding.', traceLength: t.length, answerLength: 10 };
+        return {
+          itemId: r.id,
+          systemId: s.id,
+          trace: t,
+          answer: 'A finding.',
+          traceLength: t.length,
+          answerLength: 10,
+        };
       }),
     ),
   );
 }
-await pairStudy(db, study!.id, { allPairs: false, base: 'base', seed: 'bench', judgesPerComparison: 1 });
+await pairStudy(db, study!.id, {
+  allPairs: false,
+  base: 'base',
+  seed: 'bench',
+  judgesPerComparison: 1,
+});
 const setupSeconds = (performance.now() - t0) / 1000;
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });

@@ -6,7 +6,14 @@ import { loadPriceFile, type PriceTable } from '../llm/prices.ts';
 import { runJudging, type RunProgress, type RunSummary } from '../llm/runner.ts';
 import { loadTemplate } from '../llm/template.ts';
 import type { ProviderName } from '../llm/types.ts';
-import { addDbOptions, CliError, parseIntOption, requireStudy, withDatabase, type DbOptions } from './common.ts';
+import {
+  addDbOptions,
+  CliError,
+  parseIntOption,
+  requireStudy,
+  withDatabase,
+  type DbOptions,
+} from './common.ts';
 import { createProgress } from './progress.ts';
 
 interface JudgeOptions extends DbOptions {
@@ -31,11 +38,14 @@ interface JudgeOptions extends DbOptions {
   maxRetries: number;
 }
 
-const parseNumber = (name: string, min = 0) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new CliError(`option '${name}': expected a number >= ${min}, got '${value}'`, 2);
-  return n;
-};
+const parseNumber =
+  (name: string, min = 0) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min)
+      throw new CliError(`option '${name}': expected a number >= ${min}, got '${value}'`, 2);
+    return n;
+  };
 
 export function register(program: Command): void {
   const cmd = program
@@ -45,34 +55,101 @@ export function register(program: Command): void {
         'judges see "Response A / Response B", never system names; the API key is read from an environment variable and never stored.',
     )
     .requiredOption('--study <name>', 'study name')
-    .requiredOption('--model <model>', 'judge model (repeat for a panel: --model a --model b)', (v: string, prev: string[] = []) => [...prev, v])
-    .addOption(new Option('--provider <provider>', 'API protocol').choices(['openai', 'anthropic']).default('openai'))
-    .option('--base-url <url>', 'OpenAI-compatible or Anthropic base URL (vLLM, llama.cpp, Ollama, a gateway…)')
-    .option('--api-key-env <VAR>', 'environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)')
-    .option('--concurrency <n>', 'calls in flight', parseIntOption('--concurrency', 1), DEFAULTS.concurrency)
+    .requiredOption(
+      '--model <model>',
+      'judge model (repeat for a panel: --model a --model b)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .addOption(
+      new Option('--provider <provider>', 'API protocol')
+        .choices(['openai', 'anthropic'])
+        .default('openai'),
+    )
+    .option(
+      '--base-url <url>',
+      'OpenAI-compatible or Anthropic base URL (vLLM, llama.cpp, Ollama, a gateway…)',
+    )
+    .option(
+      '--api-key-env <VAR>',
+      'environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)',
+    )
+    .option(
+      '--concurrency <n>',
+      'calls in flight',
+      parseIntOption('--concurrency', 1),
+      DEFAULTS.concurrency,
+    )
     .option('--rpm <n>', 'requests per minute at most', parseIntOption('--rpm', 1))
     .option('--swap', 'judge every comparison in both orders (position-bias control)')
-    .option('--max-cost <usd>', 'budget in USD; never exceeded (an estimate is reserved before each call)', parseNumber('--max-cost'))
+    .option(
+      '--max-cost <usd>',
+      'budget in USD; never exceeded (an estimate is reserved before each call)',
+      parseNumber('--max-cost'),
+    )
     .option('--template <file>', 'custom prompt template (see docs/llm-judging.md)')
     .option('--with-reference', "show the item's reference answer to the judge")
-    .option('--temperature <t>', 'sampling temperature', parseNumber('--temperature'), DEFAULTS.temperature)
-    .option('--max-tokens <n>', 'output token limit per call', parseIntOption('--max-tokens', 1), DEFAULTS.maxTokens)
-    .option('--seed <s>', 'sampling seed, where the provider supports one', parseIntOption('--seed', 0))
-    .option('--prices <file>', 'JSON price table overriding the built-in one: {"model": {"input": USD/1M, "output": USD/1M}}')
-    .option('--no-structured', 'do not ask for JSON output (for servers without json_schema or tool support)')
-    .option('--lease-seconds <n>', 'lease on a comparison while it is judged', parseIntOption('--lease-seconds', 2), DEFAULTS.leaseSeconds)
-    .option('--timeout <ms>', 'deadline of one provider call attempt', parseIntOption('--timeout', 1), DEFAULTS.timeoutMs)
-    .option('--max-retries <n>', 'retries per call (429 honouring Retry-After, 5xx, timeouts, resets)', parseIntOption('--max-retries', 0), DEFAULTS.maxRetries);
+    .option(
+      '--temperature <t>',
+      'sampling temperature',
+      parseNumber('--temperature'),
+      DEFAULTS.temperature,
+    )
+    .option(
+      '--max-tokens <n>',
+      'output token limit per call',
+      parseIntOption('--max-tokens', 1),
+      DEFAULTS.maxTokens,
+    )
+    .option(
+      '--seed <s>',
+      'sampling seed, where the provider supports one',
+      parseIntOption('--seed', 0),
+    )
+    .option(
+      '--prices <file>',
+      'JSON price table overriding the built-in one: {"model": {"input": USD/1M, "output": USD/1M}}',
+    )
+    .option(
+      '--no-structured',
+      'do not ask for JSON output (for servers without json_schema or tool support)',
+    )
+    .option(
+      '--lease-seconds <n>',
+      'lease on a comparison while it is judged',
+      parseIntOption('--lease-seconds', 2),
+      DEFAULTS.leaseSeconds,
+    )
+    .option(
+      '--timeout <ms>',
+      'deadline of one provider call attempt',
+      parseIntOption('--timeout', 1),
+      DEFAULTS.timeoutMs,
+    )
+    .option(
+      '--max-retries <n>',
+      'retries per call (429 honouring Retry-After, 5xx, timeouts, resets)',
+      parseIntOption('--max-retries', 0),
+      DEFAULTS.maxRetries,
+    );
   addDbOptions(cmd).action(async (opts: JudgeOptions) => {
     await withDatabase(opts, async (database, config) => {
       const study = await requireStudy(database, opts.study);
-      const [count] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from comparisons where study_id = ${study.id}`);
-      if (!count?.n) throw new CliError(`study '${study.name}' has no comparisons: run 'tracearena pair --study ${study.name}' first`, 2);
+      const [count] = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from comparisons where study_id = ${study.id}`,
+      );
+      if (!count?.n)
+        throw new CliError(
+          `study '${study.name}' has no comparisons: run 'tracearena pair --study ${study.name}' first`,
+          2,
+        );
 
-      const apiKeyEnv = opts.apiKeyEnv ?? (opts.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
+      const apiKeyEnv =
+        opts.apiKeyEnv ?? (opts.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
       // The CLI is the boundary that reads the key; it is handed to the SDK and nowhere else.
       const apiKey = process.env[apiKeyEnv] || null;
-      if (!apiKey && !opts.baseUrl) throw new CliError(`set ${apiKeyEnv} (or name another variable with --api-key-env)`, 2);
+      if (!apiKey && !opts.baseUrl)
+        throw new CliError(`set ${apiKeyEnv} (or name another variable with --api-key-env)`, 2);
 
       let prices: PriceTable = {};
       let template;
@@ -113,7 +190,9 @@ export function register(program: Command): void {
       const onSignal = () => {
         interrupted++;
         if (interrupted > 1) process.exit(130);
-        process.stderr.write('\nstopping: finishing the calls in flight (Ctrl-C again to quit at once)\n');
+        process.stderr.write(
+          '\nstopping: finishing the calls in flight (Ctrl-C again to quit at once)\n',
+        );
         controller.abort();
       };
       process.on('SIGINT', onSignal);
@@ -128,7 +207,9 @@ export function register(program: Command): void {
           signal: controller.signal,
           onStart(run) {
             startDone = run.done + run.failed;
-            process.stderr.write(`run ${run.id}: ${opts.model.join(', ')} on '${study.name}'${runOptions.swap ? ' (both orders)' : ''}\n`);
+            process.stderr.write(
+              `run ${run.id}: ${opts.model.join(', ')} on '${study.name}'${runOptions.swap ? ' (both orders)' : ''}\n`,
+            );
             bar = createProgress({ label: 'judging', total: Math.max(run.total, 1) });
           },
           onProgress(p) {

@@ -75,5 +75,7 @@ export function judgeName(s: JudgeSettings): string {
 
 /** What identifies a run: its judges and how they judge. Operational settings (concurrency, budget, key) are not part of it. */
 export function runFingerprint(o: RunOptions): string {
-  return sha256(JSON.stringify({ judges: o.models.map((m) => judgeSettings(o, m)), swap: o.swap })).slice(0, 32);
+  return sha256(
+    JSON.stringify({ judges: o.models.map((m) => judgeSettings(o, m)), swap: o.swap }),
+  ).slice(0, 32);
 }

@@ -25,16 +25,24 @@ export async function joinRun(
     databaseUrl,
     staleSeconds,
     onAlone,
-  }: { runId: string; databaseUrl?: string | undefined; staleSeconds: number; onAlone: () => Promise<void> },
+  }: {
+    runId: string;
+    databaseUrl?: string | undefined;
+    staleSeconds: number;
+    onAlone: () => Promise<void>;
+  },
 ): Promise<Liveness> {
   if (database.kind === 'pglite') {
     await onAlone();
     return { alone: true, release: async () => undefined };
   }
   if (!databaseUrl) {
-    const r = await queryRows<{ stale: boolean }>(database.db, sql`
+    const r = await queryRows<{ stale: boolean }>(
+      database.db,
+      sql`
       select coalesce(heartbeat_at < now() - make_interval(secs => ${staleSeconds}), true) as stale
-      from llm_runs where id = ${runId}`);
+      from llm_runs where id = ${runId}`,
+    );
     const alone = r[0]?.stale ?? true;
     if (alone) await onAlone();
     return { alone, release: async () => undefined };
@@ -45,7 +53,10 @@ export async function joinRun(
   const key = [NAMESPACE, runId] as const;
   let alone: boolean;
   try {
-    const exclusive = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [...key]);
+    const exclusive = await client.query<{ ok: boolean }>(
+      'select pg_try_advisory_lock($1, hashtext($2)) as ok',
+      [...key],
+    );
     alone = exclusive.rows[0]?.ok === true;
     if (alone) {
       // Reclaim under the exclusive lock, so that no worker joins in between and loses fresh leases.

@@ -27,7 +27,12 @@ export interface OrderContext {
   content: ComparisonContent;
   shownLeft: 'a' | 'b';
   /** The request, its cache key, and the cached response if there is one (looked up per batch). */
-  prepared: { prompt: Prompt; body: Record<string, unknown>; key: string; cached: Record<string, unknown> | null };
+  prepared: {
+    prompt: Prompt;
+    body: Record<string, unknown>;
+    key: string;
+    cached: Record<string, unknown> | null;
+  };
   settings: JudgeSettings;
   price: Price | null;
   priorErrors: number;
@@ -78,7 +83,12 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
     cacheKey: key,
   };
 
-  if (cached) return recordReply(ctx, base, provider.fromBody(cached), { cached: true, ms: null, reserved: 0 });
+  if (cached)
+    return recordReply(ctx, base, provider.fromBody(cached), {
+      cached: true,
+      ms: null,
+      reserved: 0,
+    });
 
   let errors = ctx.priorErrors;
   for (;;) {
@@ -100,7 +110,12 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
         const reply = await provider.call(body);
         return { kind: 'reply', reply, ms: Math.round(performance.now() - t0), reserved: estimate };
       } catch (err) {
-        return { kind: 'error', err: classifyError(err, ctx.redact), ms: Math.round(performance.now() - t0), reserved: estimate };
+        return {
+          kind: 'error',
+          err: classifyError(err, ctx.redact),
+          ms: Math.round(performance.now() - t0),
+          reserved: estimate,
+        };
       }
     });
     if (outcome.kind === 'stopped') {
@@ -108,13 +123,21 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
       return { kind: 'stopped' };
     }
     if (outcome.kind === 'reply') {
-      return recordReply(ctx, base, outcome.reply, { cached: false, ms: outcome.ms, reserved: outcome.reserved });
+      return recordReply(ctx, base, outcome.reply, {
+        cached: false,
+        ms: outcome.ms,
+        reserved: outcome.reserved,
+      });
     }
 
     errors++;
     const err = outcome.err;
     const finalFailure = !err.fatal && (err.rejected || errors >= ctx.maxErrorAttempts);
-    const completeSlot = err.fatal ? (ctx.finishOrder(false), false) : finalFailure ? ctx.finishOrder(true) : false;
+    const completeSlot = err.fatal
+      ? (ctx.finishOrder(false), false)
+      : finalFailure
+        ? ctx.finishOrder(true)
+        : false;
     const result: CallResult = {
       ...base,
       outcome: 'error',
@@ -155,7 +178,17 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
 
 async function recordReply(
   ctx: OrderContext,
-  base: Pick<CallResult, 'runId' | 'studyId' | 'assignmentId' | 'comparisonId' | 'judgeId' | 'shownLeft' | 'leasedAt' | 'cacheKey'>,
+  base: Pick<
+    CallResult,
+    | 'runId'
+    | 'studyId'
+    | 'assignmentId'
+    | 'comparisonId'
+    | 'judgeId'
+    | 'shownLeft'
+    | 'leasedAt'
+    | 'cacheKey'
+  >,
   reply: ProviderReply,
   { cached, ms, reserved }: { cached: boolean; ms: number | null; reserved: number },
 ): Promise<OrderEnd> {
@@ -170,7 +203,9 @@ async function recordReply(
     verdict,
     cached,
     cacheEntry:
-      paid && outcome === 'ok' ? { provider: ctx.provider.name, model: ctx.settings.model, body: reply.body } : null,
+      paid && outcome === 'ok'
+        ? { provider: ctx.provider.name, model: ctx.settings.model, body: reply.body }
+        : null,
     raw: (reply.refusal ?? reply.text).slice(0, RAW_LIMIT),
     error: null,
     httpStatus: cached ? null : 200,

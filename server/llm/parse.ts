@@ -6,7 +6,10 @@ import type { Letter, ParsedVerdict } from './types.ts';
  * and Arena-Hard ([[A>>B]], [[A>B]], [[A=B]], …). Anything ambiguous or absent is null: a verdict
  * is never guessed.
  */
-export function parseVerdict(reply: { text: string; object?: unknown }, axes: string[]): ParsedVerdict | null {
+export function parseVerdict(
+  reply: { text: string; object?: unknown },
+  axes: string[],
+): ParsedVerdict | null {
   if (reply.object !== undefined && reply.object !== null) {
     const fromObject = fromJson(reply.object, axes);
     if (fromObject) return fromObject;
@@ -30,7 +33,8 @@ export function normaliseLetter(value: unknown): Letter | null {
     .trim();
   if (v === 'a') return 'A';
   if (v === 'b') return 'B';
-  if (v === 'tie' || v === 'c' || v === 'draw' || v === 'equal' || v === 'a=b' || v === 'both') return 'tie';
+  if (v === 'tie' || v === 'c' || v === 'draw' || v === 'equal' || v === 'a=b' || v === 'both')
+    return 'tie';
   return null;
 }
 
@@ -136,12 +140,15 @@ function fromText(text: string): ParsedVerdict | null {
     .map((m) => normaliseLetter(m[1]))
     .filter((v): v is Letter => v !== null);
   const letters = new Set(labelled);
-  if (letters.size === 1) return { winner: labelled[0]!, axes: {}, strength: null, reasoning: text };
+  if (letters.size === 1)
+    return { winner: labelled[0]!, axes: {}, strength: null, reasoning: text };
   return null;
 }
 
 function unique(list: Array<{ winner: Letter; strength: 1 | 2 | null }>) {
   if (list.length === 0) return null;
   const first = list[0]!;
-  return list.every((v) => v.winner === first.winner && v.strength === first.strength) ? first : null;
+  return list.every((v) => v.winner === first.winner && v.strength === first.strength)
+    ? first
+    : null;
 }

@@ -1,7 +1,14 @@
 import type { Database } from '../db/client.ts';
 import { getStudyById } from '../studies/repository.ts';
 import { judgeName, judgeSettings, runFingerprint, type RunOptions } from './config.ts';
-import { ensureRunSlots, getRunByFingerprint, insertRun, pruneBlockedSlots, updateRunBudget, upsertLlmJudge } from './repository.ts';
+import {
+  ensureRunSlots,
+  getRunByFingerprint,
+  insertRun,
+  pruneBlockedSlots,
+  updateRunBudget,
+  upsertLlmJudge,
+} from './repository.ts';
 import type { RunConfig } from './types.ts';
 
 /** Creates or finds the run, its judges and its slots. Returns the run and its judges in slot order. */
@@ -14,7 +21,9 @@ export async function prepareRun(database: Database, o: RunOptions) {
   if (new Set(names).size !== names.length) throw new Error('the same model is named twice');
   const judgeIds: string[] = [];
   for (const [i, s] of settings.entries()) {
-    judgeIds.push(await upsertLlmJudge(db, { studyId: study.id, name: names[i]!, config: { ...s } }));
+    judgeIds.push(
+      await upsertLlmJudge(db, { studyId: study.id, name: names[i]!, config: { ...s } }),
+    );
   }
   const fingerprint = runFingerprint(o);
   const config: RunConfig = {

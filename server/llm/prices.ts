@@ -54,12 +54,17 @@ export async function loadPriceFile(path: string): Promise<PriceTable> {
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: not a readable JSON file (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new Error(
+      `${path}: not a readable JSON file (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
   }
   const parsed = priceFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${path}: field '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`);
+    throw new Error(
+      `${path}: field '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

@@ -46,7 +46,11 @@ export function buildPrompt(
   return {
     system: render(template.system, values),
     parts: [
-      ...content.images.map((img) => ({ type: 'image' as const, mime: img.mime, base64: img.base64 })),
+      ...content.images.map((img) => ({
+        type: 'image' as const,
+        mime: img.mime,
+        base64: img.base64,
+      })),
       { type: 'text' as const, text: render(template.user, values) },
     ],
   };

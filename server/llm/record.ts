@@ -36,13 +36,19 @@ export interface CallResult {
   notify: boolean;
 }
 
-const LETTER_TO_SIDE: Record<Letter, 'left' | 'right' | 'tie'> = { A: 'left', B: 'right', tie: 'tie' };
+const LETTER_TO_SIDE: Record<Letter, 'left' | 'right' | 'tie'> = {
+  A: 'left',
+  B: 'right',
+  tie: 'tie',
+};
 
 /** Maps a judge's A/B verdict to the comparison's systems, given which system was Response A. */
 export function toSystemVerdict(v: ParsedVerdict, shownLeft: 'a' | 'b') {
   return {
     winner: toSystemSide(LETTER_TO_SIDE[v.winner], shownLeft),
-    axes: Object.fromEntries(Object.entries(v.axes).map(([axis, l]) => [axis, toSystemSide(LETTER_TO_SIDE[l], shownLeft)])),
+    axes: Object.fromEntries(
+      Object.entries(v.axes).map(([axis, l]) => [axis, toSystemSide(LETTER_TO_SIDE[l], shownLeft)]),
+    ),
   };
 }
 
@@ -118,11 +124,15 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
         where id in (${sql.join(complete, sql`, `)})`);
     }
     if (inserted.size && results.some((r) => r.notify)) {
-      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'verdict', studyId: results[0]!.studyId })})`);
+      await tx.execute(
+        sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'verdict', studyId: results[0]!.studyId })})`,
+      );
     }
     // Last: the run's row is the one every worker updates, so its lock is held for the shortest time.
     const sum = (f: (r: CallResult) => number) => results.reduce((acc, r) => acc + f(r), 0);
-    await queryRows(tx, sql`
+    await queryRows(
+      tx,
+      sql`
       update llm_runs set
         done = done + ${inserted.size},
         failed = failed + ${sum((r) => (r.failedForGood ? 1 : 0))},
@@ -132,7 +142,8 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
         output_tokens = output_tokens + ${sum((r) => (r.paid ? r.usage.outputTokens : 0))},
         cost_usd = cost_usd + ${sum((r) => (r.paid ? r.costUsd : 0))},
         reserved_usd = greatest(0, reserved_usd - ${sum((r) => r.reservedUsd)})
-      where id = ${results[0]!.runId}`);
+      where id = ${results[0]!.runId}`,
+    );
     return results.map((r) => inserted.has(`${r.assignmentId}:${r.shownLeft}`));
   });
 }
@@ -142,7 +153,11 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
  * number of transactions adapts to the database's speed instead of one per call.
  */
 export class ResultWriter {
-  private buffer: Array<{ result: CallResult; resolve: (v: boolean) => void; reject: (e: unknown) => void }> = [];
+  private buffer: Array<{
+    result: CallResult;
+    resolve: (v: boolean) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private writing = false;
 
   constructor(
@@ -181,6 +196,11 @@ export class ResultWriter {
   }
 }
 
-export async function notifyRun(db: Db, { studyId, runId }: { studyId: string; runId: string }): Promise<void> {
-  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'run', studyId, runId })})`);
+export async function notifyRun(
+  db: Db,
+  { studyId, runId }: { studyId: string; runId: string },
+): Promise<void> {
+  await db.execute(
+    sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'run', studyId, runId })})`,
+  );
 }

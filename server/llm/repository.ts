@@ -7,8 +7,16 @@ import type { RunConfig } from './types.ts';
 
 export type RunRow = typeof llmRuns.$inferSelect;
 
-const idList = (ids: string[]): SQL => sql.join(ids.map((id) => sql`${id}`), sql`, `);
-const statusList = (set: Set<number>): SQL => sql.join([...set].map((s) => sql`${s}`), sql`, `);
+const idList = (ids: string[]): SQL =>
+  sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+const statusList = (set: Set<number>): SQL =>
+  sql.join(
+    [...set].map((s) => sql`${s}`),
+    sql`, `,
+  );
 
 export async function getRunById(db: Tx, { id }: { id: string }): Promise<RunRow | null> {
   const [row] = await db.select().from(llmRuns).where(eq(llmRuns.id, id));
@@ -16,21 +24,37 @@ export async function getRunById(db: Tx, { id }: { id: string }): Promise<RunRow
 }
 
 export async function listRunsByStudy(db: Tx, { studyId }: { studyId: string }): Promise<RunRow[]> {
-  return db.select().from(llmRuns).where(eq(llmRuns.studyId, studyId)).orderBy(desc(llmRuns.createdAt));
+  return db
+    .select()
+    .from(llmRuns)
+    .where(eq(llmRuns.studyId, studyId))
+    .orderBy(desc(llmRuns.createdAt));
 }
 
 /** The latest run of a study with the same fingerprint (judges, template, swap): running it again resumes it. */
-export async function getRunByFingerprint(db: Tx, { studyId, fingerprint }: { studyId: string; fingerprint: string }) {
+export async function getRunByFingerprint(
+  db: Tx,
+  { studyId, fingerprint }: { studyId: string; fingerprint: string },
+) {
   const [row] = await db
     .select()
     .from(llmRuns)
-    .where(and(eq(llmRuns.studyId, studyId), sql`${llmRuns.config}->>'fingerprint' = ${fingerprint}`))
+    .where(
+      and(eq(llmRuns.studyId, studyId), sql`${llmRuns.config}->>'fingerprint' = ${fingerprint}`),
+    )
     .orderBy(desc(llmRuns.createdAt))
     .limit(1);
   return row ?? null;
 }
 
-export async function insertRun(db: Tx, { studyId, config, maxCostUsd }: { studyId: string; config: RunConfig; maxCostUsd: number | null }) {
+export async function insertRun(
+  db: Tx,
+  {
+    studyId,
+    config,
+    maxCostUsd,
+  }: { studyId: string; config: RunConfig; maxCostUsd: number | null },
+) {
   const [row] = await db
     .insert(llmRuns)
     .values({ studyId, config: config as unknown as Record<string, unknown>, maxCostUsd })
@@ -60,11 +84,18 @@ export async function upsertLlmJudge(
  */
 export async function ensureRunSlots(
   db: Tx,
-  { runId, studyId, judgeIds, seed }: { runId: string; studyId: string; judgeIds: string[]; seed: string },
+  {
+    runId,
+    studyId,
+    judgeIds,
+    seed,
+  }: { runId: string; studyId: string; judgeIds: string[]; seed: string },
 ): Promise<number> {
   let created = 0;
   for (const [slot, judgeId] of judgeIds.entries()) {
-    const rows = await queryRows<{ n: number }>(db, sql`
+    const rows = await queryRows<{ n: number }>(
+      db,
+      sql`
       with planned as (
         select c.id, sha256(convert_to(${seed} || '|' || c.id::text || '|' || ${judgeId}, 'UTF8')) as h
         from comparisons c
@@ -79,7 +110,8 @@ export async function ensureRunSlots(
         on conflict do nothing
         returning 1
       )
-      select count(*)::int as n from inserted`);
+      select count(*)::int as n from inserted`,
+    );
     created += rows[0]?.n ?? 0;
   }
   return created;
@@ -92,14 +124,20 @@ const judgeMap = (judgeIds: string[]): SQL =>
   )}) as m(slot, judge_id)`;
 
 /** Deletes open slots whose judge meanwhile judged the comparison in another run: they can never be leased. */
-export async function pruneBlockedSlots(db: Tx, { runId, judgeIds }: { runId: string; judgeIds: string[] }): Promise<number> {
-  const rows = await queryRows<{ n: number }>(db, sql`
+export async function pruneBlockedSlots(
+  db: Tx,
+  { runId, judgeIds }: { runId: string; judgeIds: string[] },
+): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`
     with deleted as (
       delete from assignments a using ${judgeMap(judgeIds)}
       where a.run_id = ${runId} and a.status = 'open' and m.slot = a.slot
         and exists (select 1 from assignments o where o.comparison_id = a.comparison_id and o.judge_id = m.judge_id and o.id <> a.id)
       returning 1
-    ) select count(*)::int as n from deleted`);
+    ) select count(*)::int as n from deleted`,
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -115,9 +153,21 @@ export interface LeasedSlot {
 /** Leases up to `limit` free slots of a run (open, or with an expired lease), binding each to its slot's judge. */
 export async function leaseRunSlots(
   db: Tx,
-  { runId, judgeIds, limit, leaseSeconds }: { runId: string; judgeIds: string[]; limit: number; leaseSeconds: number },
+  {
+    runId,
+    judgeIds,
+    limit,
+    leaseSeconds,
+  }: { runId: string; judgeIds: string[]; limit: number; leaseSeconds: number },
 ): Promise<LeasedSlot[]> {
-  const rows = await queryRows<{ id: string; comparison_id: string; slot: number; shown_left: 'a' | 'b'; judge_id: string; leased_at: string | Date }>(
+  const rows = await queryRows<{
+    id: string;
+    comparison_id: string;
+    slot: number;
+    shown_left: 'a' | 'b';
+    judge_id: string;
+    leased_at: string | Date;
+  }>(
     db,
     sql`
       with candidate as (
@@ -146,7 +196,10 @@ export async function leaseRunSlots(
   }));
 }
 
-export async function renewLeases(db: Tx, { runId, ids, leaseSeconds }: { runId: string; ids: string[]; leaseSeconds: number }) {
+export async function renewLeases(
+  db: Tx,
+  { runId, ids, leaseSeconds }: { runId: string; ids: string[]; leaseSeconds: number },
+) {
   if (ids.length > 0) {
     await db.execute(sql`
       update assignments set lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
@@ -171,12 +224,18 @@ export async function reclaimRun(db: Tx, { runId }: { runId: string }): Promise<
 }
 
 export async function countUnfinishedSlots(db: Tx, { runId }: { runId: string }): Promise<number> {
-  const r = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from assignments where run_id = ${runId} and status <> 'done'`);
+  const r = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from assignments where run_id = ${runId} and status <> 'done'`,
+  );
   return r[0]?.n ?? 0;
 }
 
 /** Recomputes total / done / failed from the rows: a slot is done once each of its orders has a verdict or failed for good. */
-export async function recountRun(db: Tx, { runId, orders }: { runId: string; orders: 1 | 2 }): Promise<void> {
+export async function recountRun(
+  db: Tx,
+  { runId, orders }: { runId: string; orders: 1 | 2 },
+): Promise<void> {
   await db.execute(sql`
     with s as (
       select count(*)::int as slots,
@@ -192,7 +251,12 @@ export async function recountRun(db: Tx, { runId, orders }: { runId: string; ord
 
 export async function setRunStatus(
   db: Tx,
-  { runId, status, error = null, finished = false }: { runId: string; status: LlmRunStatus; error?: string | null; finished?: boolean },
+  {
+    runId,
+    status,
+    error = null,
+    finished = false,
+  }: { runId: string; status: LlmRunStatus; error?: string | null; finished?: boolean },
 ) {
   await db.execute(sql`
     update llm_runs set status = ${status}, error = ${error},
@@ -201,7 +265,10 @@ export async function setRunStatus(
     where id = ${runId}`);
 }
 
-export async function updateRunBudget(db: Tx, { runId, maxCostUsd }: { runId: string; maxCostUsd: number | null }) {
+export async function updateRunBudget(
+  db: Tx,
+  { runId, maxCostUsd }: { runId: string; maxCostUsd: number | null },
+) {
   await db.execute(sql`update llm_runs set max_cost_usd = ${maxCostUsd} where id = ${runId}`);
 }
 
@@ -209,33 +276,55 @@ export async function updateRunBudget(db: Tx, { runId, maxCostUsd }: { runId: st
  * Reserves `amount` of the budget for a call, atomically: spent + reserved never exceeds the cap.
  * False when the call does not fit.
  */
-export async function reserveBudget(db: Tx, { runId, amount }: { runId: string; amount: number }): Promise<boolean> {
-  const r = await queryRows<{ id: string }>(db, sql`
+export async function reserveBudget(
+  db: Tx,
+  { runId, amount }: { runId: string; amount: number },
+): Promise<boolean> {
+  const r = await queryRows<{ id: string }>(
+    db,
+    sql`
     update llm_runs set reserved_usd = reserved_usd + ${amount}
     where id = ${runId} and (max_cost_usd is null or cost_usd + reserved_usd + ${amount} <= max_cost_usd)
-    returning id`);
+    returning id`,
+  );
   return r.length > 0;
 }
 
 /** Orders already settled per slot: those with a verdict, and those that failed for good. */
 export async function settledOrders(
   db: Tx,
-  { runId, assignmentIds, maxErrorAttempts }: { runId: string; assignmentIds: string[]; maxErrorAttempts: number },
+  {
+    runId,
+    assignmentIds,
+    maxErrorAttempts,
+  }: { runId: string; assignmentIds: string[]; maxErrorAttempts: number },
 ): Promise<{ settled: Set<string>; errors: Map<string, number> }> {
   const settled = new Set<string>();
   const errors = new Map<string, number>();
   if (assignmentIds.length === 0) return { settled, errors };
-  const verdictRows = await queryRows<{ assignment_id: string; shown_left: string }>(db, sql`
-    select assignment_id, shown_left from verdicts where assignment_id in (${idList(assignmentIds)})`);
+  const verdictRows = await queryRows<{ assignment_id: string; shown_left: string }>(
+    db,
+    sql`
+    select assignment_id, shown_left from verdicts where assignment_id in (${idList(assignmentIds)})`,
+  );
   for (const r of verdictRows) settled.add(`${r.assignment_id}:${r.shown_left}`);
-  const attemptRows = await queryRows<{ assignment_id: string; shown_left: string; outcome: string; rejected: boolean; n: number }>(db, sql`
+  const attemptRows = await queryRows<{
+    assignment_id: string;
+    shown_left: string;
+    outcome: string;
+    rejected: boolean;
+    n: number;
+  }>(
+    db,
+    sql`
     select assignment_id, shown_left, outcome,
       coalesce(http_status in (${statusList(REJECTED_STATUSES)}), false) as rejected, count(*)::int as n
     from llm_attempts
     where run_id = ${runId} and assignment_id in (${idList(assignmentIds)}) and outcome <> 'ok'
       -- A run-stopping error (bad key, unknown model) says nothing about this order: not counted.
       and (outcome <> 'error' or http_status is null or http_status not in (${statusList(FATAL_STATUSES)}))
-    group by assignment_id, shown_left, outcome, 4`);
+    group by assignment_id, shown_left, outcome, 4`,
+  );
   for (const r of attemptRows) {
     const key = `${r.assignment_id}:${r.shown_left}`;
     if (r.outcome === 'error') {
@@ -247,7 +336,10 @@ export async function settledOrders(
 }
 
 /** Loads comparisons as a judge model sees them (with image bytes as base64), in three queries. */
-export async function loadComparisonContents(db: Tx, { comparisonIds }: { comparisonIds: string[] }): Promise<Map<string, ComparisonContent>> {
+export async function loadComparisonContents(
+  db: Tx,
+  { comparisonIds }: { comparisonIds: string[] },
+): Promise<Map<string, ComparisonContent>> {
   const out = new Map<string, ComparisonContent>();
   if (comparisonIds.length === 0) return out;
   const rows = await queryRows<{
@@ -261,7 +353,9 @@ export async function loadComparisonContents(db: Tx, { comparisonIds }: { compar
     a_answer: string;
     b_trace: string;
     b_answer: string;
-  }>(db, sql`
+  }>(
+    db,
+    sql`
     select c.id as comparison_id, i.id as item_id, i.question, i.reference, i.modality, s.axes,
       oa.trace as a_trace, oa.answer as a_answer, ob.trace as b_trace, ob.answer as b_answer
     from comparisons c
@@ -269,7 +363,8 @@ export async function loadComparisonContents(db: Tx, { comparisonIds }: { compar
     join studies s on s.id = c.study_id
     join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
     join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
-    where c.id in (${idList(comparisonIds)})`);
+    where c.id in (${idList(comparisonIds)})`,
+  );
   const itemIds = [...new Set(rows.map((r) => r.item_id))];
   const images = itemIds.length
     ? await db
@@ -300,8 +395,13 @@ export async function loadComparisonContents(db: Tx, { comparisonIds }: { compar
 }
 
 /** Failed orders by the outcome of their last attempt (orders that later got a verdict are not failed). */
-export async function failuresByReason(db: Tx, { runId }: { runId: string }): Promise<Record<string, number>> {
-  const rows = await queryRows<{ outcome: string; n: number }>(db, sql`
+export async function failuresByReason(
+  db: Tx,
+  { runId }: { runId: string },
+): Promise<Record<string, number>> {
+  const rows = await queryRows<{ outcome: string; n: number }>(
+    db,
+    sql`
     select t.outcome, count(*)::int as n from (
       select distinct on (at.assignment_id, at.shown_left) at.assignment_id, at.shown_left, at.outcome
       from llm_attempts at where at.run_id = ${runId}
@@ -310,7 +410,7 @@ export async function failuresByReason(db: Tx, { runId }: { runId: string }): Pr
     join assignments a on a.id = t.assignment_id and a.status = 'done'
     where t.outcome <> 'ok'
       and not exists (select 1 from verdicts v where v.assignment_id = t.assignment_id and v.shown_left = t.shown_left)
-    group by t.outcome`);
+    group by t.outcome`,
+  );
   return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
 }
-

@@ -84,13 +84,20 @@ interface SlotState {
  * once and to kill at any point: leases, unique verdicts and the response cache make a restart
  * finish the work without duplicates and without paying twice for a stored response.
  */
-export async function runJudging(database: Database, o: RunOptions, hooks: RunHooks = {}): Promise<RunSummary> {
+export async function runJudging(
+  database: Database,
+  o: RunOptions,
+  hooks: RunHooks = {},
+): Promise<RunSummary> {
   const db = database.db;
   const redact = makeRedactor(o.apiKey);
   const prices = new Map<string, Price | null>(o.models.map((m) => [m, priceFor(m, o.prices)]));
   if (o.maxCostUsd !== null) {
     const unpriced = o.models.filter((m) => prices.get(m) === null);
-    if (unpriced.length) throw new Error(`no price for ${unpriced.join(', ')}: --max-cost needs one (add it with --prices FILE)`);
+    if (unpriced.length)
+      throw new Error(
+        `no price for ${unpriced.join(', ')}: --max-cost needs one (add it with --prices FILE)`,
+      );
   }
   // The SDK loads while the run is prepared.
   const providerReady = createProvider(o.provider, {
@@ -173,7 +180,17 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
   let consecutiveErrors = 0;
   const breakerLimit = Math.max(10, o.concurrency * 2);
 
-  const ctxBase: Omit<OrderContext, 'slot' | 'content' | 'shownLeft' | 'prepared' | 'settings' | 'price' | 'priorErrors' | 'finishOrder'> = {
+  const ctxBase: Omit<
+    OrderContext,
+    | 'slot'
+    | 'content'
+    | 'shownLeft'
+    | 'prepared'
+    | 'settings'
+    | 'price'
+    | 'priorErrors'
+    | 'finishOrder'
+  > = {
     db,
     runId,
     studyId,
@@ -205,7 +222,10 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
       if (end.transportError && end.failedForGood) consecutiveErrors++;
       else if (!end.transportError) consecutiveErrors = 0;
       if (consecutiveErrors >= breakerLimit) {
-        requestStop({ kind: 'failed', error: `the provider failed ${consecutiveErrors} times in a row; last error: ${end.error ?? 'unknown'}` });
+        requestStop({
+          kind: 'failed',
+          error: `the provider failed ${consecutiveErrors} times in a row; last error: ${end.error ?? 'unknown'}`,
+        });
       }
       hooks.onProgress?.({ ...progress });
     }
@@ -259,7 +279,12 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
         continue;
       }
       const limit = Math.max(1, Math.ceil((target - pending) / orders));
-      const leased = await leaseRunSlots(db, { runId, judgeIds, limit, leaseSeconds: o.leaseSeconds });
+      const leased = await leaseRunSlots(db, {
+        runId,
+        judgeIds,
+        limit,
+        leaseSeconds: o.leaseSeconds,
+      });
       if (leased.length === 0) {
         if (held.size > 0) {
           // Nothing free now: look again once this worker's slots are done (or a lease may have expired).
@@ -281,7 +306,9 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
     clearInterval(announcer);
     hooks.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled([...inflight]);
-    await releaseSlots(db, { ids: [...pendingRelease.splice(0), ...held.keys()] }).catch(() => undefined);
+    await releaseSlots(db, { ids: [...pendingRelease.splice(0), ...held.keys()] }).catch(
+      () => undefined,
+    );
   }
 
   const finalStop = stop as StopReason | null;
@@ -317,29 +344,50 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
   };
 
   async function dispatch(leased: LeasedSlot[]): Promise<void> {
-    const contents = await loadComparisonContents(db, { comparisonIds: [...new Set(leased.map((l) => l.comparisonId))] });
+    const contents = await loadComparisonContents(db, {
+      comparisonIds: [...new Set(leased.map((l) => l.comparisonId))],
+    });
     const { settled, errors } = await settledOrders(db, {
       runId,
       assignmentIds: leased.map((l) => l.id),
       maxErrorAttempts: o.maxErrorAttempts,
     });
     const completeNow: string[] = [];
-    const work: Array<{ state: SlotState; content: ComparisonContent; side: 'a' | 'b'; prepared: OrderContext['prepared'] }> = [];
+    const work: Array<{
+      state: SlotState;
+      content: ComparisonContent;
+      side: 'a' | 'b';
+      prepared: OrderContext['prepared'];
+    }> = [];
     for (const slot of leased) {
       const content = contents.get(slot.comparisonId);
-      const order: Array<'a' | 'b'> = orders === 2 ? [slot.shownLeft, slot.shownLeft === 'a' ? 'b' : 'a'] : [slot.shownLeft];
+      const order: Array<'a' | 'b'> =
+        orders === 2 ? [slot.shownLeft, slot.shownLeft === 'a' ? 'b' : 'a'] : [slot.shownLeft];
       const todo = order.filter((side) => !settled.has(`${slot.id}:${side}`));
       if (!content || todo.length === 0) {
         if (todo.length === 0) completeNow.push(slot.id);
         continue;
       }
-      const state: SlotState = { slot, remaining: todo.length, open: todo.length, allSettled: true };
+      const state: SlotState = {
+        slot,
+        remaining: todo.length,
+        open: todo.length,
+        allSettled: true,
+      };
       held.set(slot.id, state);
       const judge = settings[slot.slot]!;
       for (const side of todo) {
-        const prompt = buildPrompt(content, side, { template: o.template, withReference: o.withReference });
+        const prompt = buildPrompt(content, side, {
+          template: o.template,
+          withReference: o.withReference,
+        });
         const body = provider.buildBody(prompt, judge, content.axes);
-        work.push({ state, content, side, prepared: { prompt, body, key: cacheKey(provider.name, body), cached: null } });
+        work.push({
+          state,
+          content,
+          side,
+          prepared: { prompt, body, key: cacheKey(provider.name, body), cached: null },
+        });
       }
     }
     // One look-up for the whole batch: a re-run served from the cache costs no query per order.
@@ -351,10 +399,24 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
           sql`, `,
         )})`,
       );
-      const byKey = new Map(hits.map((h) => [h.key, typeof h.response === 'string' ? (JSON.parse(h.response) as Record<string, unknown>) : h.response]));
+      const byKey = new Map(
+        hits.map((h) => [
+          h.key,
+          typeof h.response === 'string'
+            ? (JSON.parse(h.response) as Record<string, unknown>)
+            : h.response,
+        ]),
+      );
       for (const w of work) w.prepared.cached = byKey.get(w.prepared.key) ?? null;
     }
-    for (const w of work) startOrder(w.state, w.content, w.side, errors.get(`${w.state.slot.id}:${w.side}`) ?? 0, w.prepared);
+    for (const w of work)
+      startOrder(
+        w.state,
+        w.content,
+        w.side,
+        errors.get(`${w.state.slot.id}:${w.side}`) ?? 0,
+        w.prepared,
+      );
     if (completeNow.length) {
       await markSlotsDone(db, { ids: completeNow });
     }
@@ -396,4 +458,3 @@ export async function runJudging(database: Database, o: RunOptions, hooks: RunHo
     void p.finally(() => inflight.delete(p));
   }
 }
-

@@ -85,12 +85,19 @@ export function parseTemplate(text: string, source: string | null): Template {
   for (const m of `${system}\n${user}`.matchAll(/\{\{\s*([#^/]?)\s*([^}]*?)\s*\}\}/g)) {
     const name = m[2] ?? '';
     if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) {
-      throw new Error(`${where}: unknown template variable '{{${m[1] ?? ''}${name}}}' (known: ${TEMPLATE_VARIABLES.join(', ')})`);
+      throw new Error(
+        `${where}: unknown template variable '{{${m[1] ?? ''}${name}}}' (known: ${TEMPLATE_VARIABLES.join(', ')})`,
+      );
     }
   }
   const mentions = (v: string) => user.includes(`{{${v}}}`);
-  if (!(mentions('response_a') || mentions('trace_a')) || !(mentions('response_b') || mentions('trace_b'))) {
-    throw new Error(`${where}: the template must show both responses ({{response_a}} and {{response_b}}, or {{trace_a}} and {{trace_b}})`);
+  if (
+    !(mentions('response_a') || mentions('trace_a')) ||
+    !(mentions('response_b') || mentions('trace_b'))
+  ) {
+    throw new Error(
+      `${where}: the template must show both responses ({{response_a}} and {{response_b}}, or {{trace_a}} and {{trace_b}})`,
+    );
   }
   return { system, user, hash: sha256(text), source };
 }
@@ -113,7 +120,10 @@ export function render(text: string, values: TemplateValues): string {
       return (kind === '#') === present ? body : '';
     },
   );
-  return sections.replace(/\{\{\s*(\w+)\s*\}\}/g, (_all, name: string) => values[name as TemplateVariable] ?? '');
+  return sections.replace(
+    /\{\{\s*(\w+)\s*\}\}/g,
+    (_all, name: string) => values[name as TemplateVariable] ?? '',
+  );
 }
 
 export function axesList(axes: string[]): string {

@@ -44,7 +44,8 @@ export interface Prompt {
   parts: PromptPart[];
 }
 
-export type PromptPart = { type: 'text'; text: string } | { type: 'image'; mime: string; base64: string };
+export type PromptPart =
+  { type: 'text'; text: string } | { type: 'image'; mime: string; base64: string };
 
 export interface Usage {
   inputTokens: number;

@@ -33,7 +33,13 @@ export function anthropicProvider(options: ProviderOptions): Provider {
         ],
         ...(settings.structured
           ? {
-              tools: [{ name: TOOL, description: 'Record the verdict of the comparison.', input_schema: verdictSchema(axes) }],
+              tools: [
+                {
+                  name: TOOL,
+                  description: 'Record the verdict of the comparison.',
+                  input_schema: verdictSchema(axes),
+                },
+              ],
               tool_choice: { type: 'tool', name: TOOL },
             }
           : {}),
@@ -75,7 +81,10 @@ export function fromAnthropicBody(body: Record<string, unknown>): ProviderReply 
     object: tool ? tool.input : undefined,
     refusal: b.stop_reason === 'refusal' ? prose || 'refusal' : null,
     usage: {
-      inputTokens: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0),
+      inputTokens:
+        (u.input_tokens ?? 0) +
+        (u.cache_creation_input_tokens ?? 0) +
+        (u.cache_read_input_tokens ?? 0),
       outputTokens: u.output_tokens ?? 0,
     },
     body,

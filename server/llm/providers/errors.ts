@@ -24,7 +24,12 @@ export const REJECTED_STATUSES = new Set([400, 413, 422]);
 /** Maps an SDK error (both SDKs share the shape: `status` on API errors) to a ProviderCallError. */
 export function classifyError(err: unknown, redact: (s: string) => string): ProviderCallError {
   if (err instanceof ProviderCallError) return err;
-  const e = err as { status?: unknown; message?: unknown; name?: unknown; constructor?: { name?: string } };
+  const e = err as {
+    status?: unknown;
+    message?: unknown;
+    name?: unknown;
+    constructor?: { name?: string };
+  };
   const status = typeof e?.status === 'number' ? e.status : null;
   const kind = e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error');
   const raw = typeof e?.message === 'string' ? e.message : String(err);

@@ -31,10 +31,17 @@ export function openaiProvider(options: ProviderOptions): Provider {
             ),
           },
         ],
-        ...(reasoning ? { max_completion_tokens: settings.maxTokens } : { max_tokens: settings.maxTokens, temperature: settings.temperature }),
+        ...(reasoning
+          ? { max_completion_tokens: settings.maxTokens }
+          : { max_tokens: settings.maxTokens, temperature: settings.temperature }),
         ...(settings.seed !== null ? { seed: settings.seed } : {}),
         ...(settings.structured
-          ? { response_format: { type: 'json_schema', json_schema: { name: 'verdict', strict: true, schema: verdictSchema(axes) } } }
+          ? {
+              response_format: {
+                type: 'json_schema',
+                json_schema: { name: 'verdict', strict: true, schema: verdictSchema(axes) },
+              },
+            }
           : {}),
       };
     },
@@ -50,7 +57,10 @@ export function openaiProvider(options: ProviderOptions): Provider {
 }
 
 interface ChatBody {
-  choices?: Array<{ message?: { content?: string | null; refusal?: string | null }; finish_reason?: string }>;
+  choices?: Array<{
+    message?: { content?: string | null; refusal?: string | null };
+    finish_reason?: string;
+  }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
@@ -70,7 +80,10 @@ export function fromOpenAiBody(body: Record<string, unknown>): ProviderReply {
     text,
     object,
     refusal,
-    usage: { inputTokens: b.usage?.prompt_tokens ?? 0, outputTokens: b.usage?.completion_tokens ?? 0 },
+    usage: {
+      inputTokens: b.usage?.prompt_tokens ?? 0,
+      outputTokens: b.usage?.completion_tokens ?? 0,
+    },
     body,
   };
 }

@@ -18,7 +18,10 @@ export interface Provider {
   fromBody(body: Record<string, unknown>): ProviderReply;
 }
 
-export async function createProvider(name: ProviderName, options: ProviderOptions): Promise<Provider> {
+export async function createProvider(
+  name: ProviderName,
+  options: ProviderOptions,
+): Promise<Provider> {
   if (name === 'anthropic') return (await import('./anthropic.ts')).anthropicProvider(options);
   return (await import('./openai.ts')).openaiProvider(options);
 }

@@ -26,7 +26,12 @@ describe.each(backends())('LLM-judge budget on %s', (backend) => {
     // The reservation is an upper bound (a token per byte of text, 1,600 per image, all of max_tokens):
     // here 0.05 to 0.17 per call, so the run stops well before 20 × 0.0144 = 0.288.
     const maxCostUsd = 0.3;
-    const opts = testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['judge-budget'], prices, maxCostUsd, concurrency: 4 });
+    const opts = testRunOptions(study.studyId, fake.openaiBaseUrl, {
+      models: ['judge-budget'],
+      prices,
+      maxCostUsd,
+      concurrency: 4,
+    });
     const first = await runJudging(tdb, opts);
     expect(first.status).toBe('budget_exhausted');
     expect(first.done).toBeGreaterThan(0);
@@ -50,7 +55,13 @@ describe.each(backends())('LLM-judge budget on %s', (backend) => {
   it('refuses --max-cost for a model without a price', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 1 });
     await expect(
-      runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['local-llama'], maxCostUsd: 1 })),
+      runJudging(
+        tdb,
+        testRunOptions(study.studyId, fake.openaiBaseUrl, {
+          models: ['local-llama'],
+          maxCostUsd: 1,
+        }),
+      ),
     ).rejects.toThrow(/no price for local-llama/);
   });
 });

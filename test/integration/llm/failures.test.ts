@@ -3,7 +3,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
 import { runJudging } from '../../../server/llm/runner.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
-import { startFakeLlm, type Behaviour, type FakeLlm, type RecordedRequest } from '../../helpers/fake-llm.ts';
+import {
+  startFakeLlm,
+  type Behaviour,
+  type FakeLlm,
+  type RecordedRequest,
+} from '../../helpers/fake-llm.ts';
 import { API_KEY, makeDemoStudy, testRunOptions } from './setup.ts';
 
 /** Scripts the first `k` requests for each distinct prompt with `first`, and answers the rest normally. */
@@ -34,7 +39,13 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
   });
 
   const attempts = (runId: string) =>
-    queryRows<{ outcome: string; raw: string | null; error: string | null; http_status: number | null; cached: boolean }>(
+    queryRows<{
+      outcome: string;
+      raw: string | null;
+      error: string | null;
+      http_status: number | null;
+      cached: boolean;
+    }>(
       tdb.db,
       sql`select outcome, raw, error, http_status, cached from llm_attempts where run_id = ${runId} order by created_at`,
     );
@@ -42,7 +53,10 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
   it('waits as long as a 429 Retry-After says, then stores the verdict', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 1, name: `ra-${backend}` });
     fake.script(firstThen(() => ({ kind: 'status', status: 429, retryAfter: '1' })));
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o'] }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o'] }),
+    );
     expect(summary).toMatchObject({ status: 'completed', done: 1, failed: 0 });
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[1]!.at - fake.requests[0]!.at).toBeGreaterThanOrEqual(950);
@@ -64,9 +78,14 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
         return b;
       }),
     );
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1'], timeoutMs: 400 }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1'], timeoutMs: 400 }),
+    );
     expect(summary).toMatchObject({ status: 'completed', total: 4, done: 4, failed: 0 });
-    expect(new Set([...byPrompt.values()].map((b) => b.kind))).toEqual(new Set(['status', 'reset', 'hang', 'truncated']));
+    expect(new Set([...byPrompt.values()].map((b) => b.kind))).toEqual(
+      new Set(['status', 'reset', 'hang', 'truncated']),
+    );
     // Each prompt was asked twice: the failure, then the retry that answered.
     expect(fake.requests).toHaveLength(8);
     const rows = await attempts(summary.runId);
@@ -84,12 +103,19 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
       { kind: 'text', text: '{"reasoning": "A reads the film better", "axes": {"perc' },
     ];
     fake.script(() => scripted[i++ % 3]!);
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'] }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'] }),
+    );
     expect(summary).toMatchObject({ status: 'completed', total: 3, done: 0, failed: 3 });
     expect(summary.failedByReason).toEqual({ refused: 1, parse_failed: 2 });
     const rows = await attempts(summary.runId);
     expect(rows.map((r) => r.raw).sort()).toEqual(
-      ['I cannot help with that.', 'Both responses have merits; it is hard to say.', '{"reasoning": "A reads the film better", "axes": {"perc'].sort(),
+      [
+        'I cannot help with that.',
+        'Both responses have merits; it is hard to say.',
+        '{"reasoning": "A reads the film better", "axes": {"perc',
+      ].sort(),
     );
     const [{ n }] = (await queryRows<{ n: number }>(
       tdb.db,
@@ -98,18 +124,28 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     expect(n).toBe(0);
     // Failed for good: running again makes no call.
     const before = fake.requests.length;
-    await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'] }));
+    await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'] }),
+    );
     expect(fake.requests.length).toBe(before);
   });
 
   it('reads plain-text verdicts ([[B]], A>>B, JSON in prose) when structured output is off', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 3 });
     let i = 0;
-    const texts = ['After weighing both: [[B]]', 'My final verdict is [[A>>B]].', 'Here: {"winner": "tie", "axes": {}} done'];
+    const texts = [
+      'After weighing both: [[B]]',
+      'My final verdict is [[A>>B]].',
+      'Here: {"winner": "tie", "axes": {}} done',
+    ];
     fake.script(() => ({ kind: 'text', text: texts[i++ % 3]! }));
     const summary = await runJudging(
       tdb,
-      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o-mini'], structured: false }),
+      testRunOptions(study.studyId, fake.openaiBaseUrl, {
+        models: ['gpt-4o-mini'],
+        structured: false,
+      }),
     );
     expect(summary).toMatchObject({ status: 'completed', done: 3, failed: 0 });
     expect(fake.requests.every((r) => r.body.response_format === undefined)).toBe(true);
@@ -125,13 +161,25 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     let poisoned: string | null = null;
     fake.script((r) => {
       poisoned ??= r.text;
-      return r.text === poisoned ? { kind: 'status', status: 503, retryAfter: '0.01' } : { kind: 'verdict' };
+      return r.text === poisoned
+        ? { kind: 'status', status: 503, retryAfter: '0.01' }
+        : { kind: 'verdict' };
     });
     const summary = await runJudging(
       tdb,
-      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['o4-mini'], maxRetries: 1, maxErrorAttempts: 2 }),
+      testRunOptions(study.studyId, fake.openaiBaseUrl, {
+        models: ['o4-mini'],
+        maxRetries: 1,
+        maxErrorAttempts: 2,
+      }),
     );
-    expect(summary).toMatchObject({ status: 'completed', total: 2, done: 1, failed: 1, failedByReason: { error: 1 } });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      total: 2,
+      done: 1,
+      failed: 1,
+      failedByReason: { error: 1 },
+    });
     const rows = await attempts(summary.runId);
     expect(rows.filter((r) => r.outcome === 'error').map((r) => r.http_status)).toEqual([503, 503]);
     // (SDK retries) × (attempts): 2 × 2 requests for the poisoned prompt.
@@ -148,8 +196,17 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
       rejected ??= r.text;
       return r.text === rejected ? { kind: 'status', status: 400 } : { kind: 'verdict' };
     });
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o'], concurrency: 1 }));
-    expect(summary).toMatchObject({ status: 'completed', total: 3, done: 2, failed: 1, failedByReason: { error: 1 } });
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o'], concurrency: 1 }),
+    );
+    expect(summary).toMatchObject({
+      status: 'completed',
+      total: 3,
+      done: 2,
+      failed: 1,
+      failedByReason: { error: 1 },
+    });
     expect(fake.requests.filter((r) => r.text === rejected)).toHaveLength(1);
   });
 
@@ -158,9 +215,14 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     fake.script(() => ({
       kind: 'status',
       status: 401,
-      body: JSON.stringify({ error: { message: `Incorrect API key provided: ${API_KEY}`, type: 'invalid_request_error' } }),
+      body: JSON.stringify({
+        error: { message: `Incorrect API key provided: ${API_KEY}`, type: 'invalid_request_error' },
+      }),
     }));
-    const opts = testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-5-mini'], concurrency: 1 });
+    const opts = testRunOptions(study.studyId, fake.openaiBaseUrl, {
+      models: ['gpt-5-mini'],
+      concurrency: 1,
+    });
     const failed = await runJudging(tdb, opts);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/401/);

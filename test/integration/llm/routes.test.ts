@@ -31,28 +31,62 @@ describe.each(backends())('LLM run admin routes on %s', (backend) => {
       method: 'POST',
       url: `/api/studies/${study.studyId}/llm-runs`,
       headers: admin,
-      payload: { models: ['gpt-4o-mini'], baseUrl: fake.openaiBaseUrl, apiKeyEnv: 'TA_TEST_UNSET_API_KEY', swap: true },
+      payload: {
+        models: ['gpt-4o-mini'],
+        baseUrl: fake.openaiBaseUrl,
+        apiKeyEnv: 'TA_TEST_UNSET_API_KEY',
+        swap: true,
+      },
     });
     expect(res.statusCode).toBe(202);
     const run = res.json<{ id: string; status: string; total: number }>();
     expect(run).toMatchObject({ status: 'running', total: 8 });
 
-    let detail: { status: string; done: number; failedByReason: Record<string, number>; config: { apiKeyEnv: string } } | undefined;
+    let detail:
+      | {
+          status: string;
+          done: number;
+          failedByReason: Record<string, number>;
+          config: { apiKeyEnv: string };
+        }
+      | undefined;
     for (let i = 0; i < 100; i++) {
-      detail = (await app.inject({ method: 'GET', url: `/api/studies/${study.studyId}/llm-runs/${run.id}`, headers: admin })).json();
+      detail = (
+        await app.inject({
+          method: 'GET',
+          url: `/api/studies/${study.studyId}/llm-runs/${run.id}`,
+          headers: admin,
+        })
+      ).json();
       if (detail?.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(detail).toMatchObject({ status: 'completed', done: 8, failedByReason: {}, config: { apiKeyEnv: 'TA_TEST_UNSET_API_KEY' } });
-    const list = await app.inject({ method: 'GET', url: `/api/studies/${study.studyId}/llm-runs`, headers: admin });
-    expect(list.json()).toEqual([expect.objectContaining({ id: run.id, judges: ['openai:gpt-4o-mini'], swap: true, done: 8 })]);
+    expect(detail).toMatchObject({
+      status: 'completed',
+      done: 8,
+      failedByReason: {},
+      config: { apiKeyEnv: 'TA_TEST_UNSET_API_KEY' },
+    });
+    const list = await app.inject({
+      method: 'GET',
+      url: `/api/studies/${study.studyId}/llm-runs`,
+      headers: admin,
+    });
+    expect(list.json()).toEqual([
+      expect.objectContaining({ id: run.id, judges: ['openai:gpt-4o-mini'], swap: true, done: 8 }),
+    ]);
   });
 
   it('refuses judge tokens and environment variables that are not key names', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 1 });
     const url = `/api/studies/${study.studyId}/llm-runs`;
     expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
-    const bad = await app.inject({ method: 'POST', url, headers: admin, payload: { models: ['m'], apiKeyEnv: 'DATABASE_URL' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url,
+      headers: admin,
+      payload: { models: ['m'], apiKeyEnv: 'DATABASE_URL' },
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

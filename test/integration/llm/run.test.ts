@@ -21,7 +21,15 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
   });
 
   const verdictRows = (studyId: string) =>
-    queryRows<{ assignment_id: string; comparison_id: string; winner: string; shown_left: string; axes: Record<string, string>; judge: string; a: string }>(
+    queryRows<{
+      assignment_id: string;
+      comparison_id: string;
+      winner: string;
+      shown_left: string;
+      axes: Record<string, string>;
+      judge: string;
+      a: string;
+    }>(
       tdb.db,
       sql`select v.assignment_id, v.comparison_id, v.winner, v.shown_left, v.axes, j.name as judge, sa.name as a
           from verdicts v join comparisons c on c.id = v.comparison_id join judges j on j.id = v.judge_id
@@ -32,7 +40,14 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
     const study = await makeDemoStudy(tdb.db, { items: 9 });
     const before = fake.requests.length;
     const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl));
-    expect(summary).toMatchObject({ status: 'completed', total: 9, done: 9, failed: 0, calls: 9, cached: 0 });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      total: 9,
+      done: 9,
+      failed: 0,
+      calls: 9,
+      cached: 0,
+    });
     expect(summary.inputTokens).toBe(9 * fake.usage.input);
     expect(summary.costUsd).toBeCloseTo((9 * (1200 * 0.15 + 80 * 0.6)) / 1e6, 10);
 
@@ -71,16 +86,30 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
     const fresh = await runJudging(tdb, opts);
     expect(fresh.runId).not.toBe(again.runId);
     expect(fake.requests.length).toBe(before);
-    expect(fresh).toMatchObject({ status: 'completed', done: 5, calls: 0, cached: 5, costUsd: 0, inputTokens: 0 });
+    expect(fresh).toMatchObject({
+      status: 'completed',
+      done: 5,
+      calls: 0,
+      cached: 5,
+      costUsd: 0,
+      inputTokens: 0,
+    });
   });
 
   it('judges both orders with --swap and stores each verdict with the right systems', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 6 });
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { swap: true, models: ['gpt-4.1-mini'] }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { swap: true, models: ['gpt-4.1-mini'] }),
+    );
     expect(summary).toMatchObject({ status: 'completed', total: 12, done: 12, failed: 0 });
     const rows = await verdictRows(study.studyId);
     const byAssignment = new Map<string, string[]>();
-    for (const v of rows) byAssignment.set(v.assignment_id, [...(byAssignment.get(v.assignment_id) ?? []), v.shown_left]);
+    for (const v of rows)
+      byAssignment.set(v.assignment_id, [
+        ...(byAssignment.get(v.assignment_id) ?? []),
+        v.shown_left,
+      ]);
     expect(byAssignment.size).toBe(6);
     for (const orders of byAssignment.values()) expect(orders.sort()).toEqual(['a', 'b']);
     for (const v of rows) {
@@ -94,34 +123,62 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
     const before = fake.requests.length;
     const summary = await runJudging(
       tdb,
-      testRunOptions(study.studyId, fake.anthropicBaseUrl, { provider: 'anthropic', models: ['claude-sonnet-4', 'claude-haiku-4-5'] }),
+      testRunOptions(study.studyId, fake.anthropicBaseUrl, {
+        provider: 'anthropic',
+        models: ['claude-sonnet-4', 'claude-haiku-4-5'],
+      }),
     );
-    expect(summary).toMatchObject({ status: 'completed', total: 8, done: 8, judges: ['anthropic:claude-sonnet-4', 'anthropic:claude-haiku-4-5'] });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      total: 8,
+      done: 8,
+      judges: ['anthropic:claude-sonnet-4', 'anthropic:claude-haiku-4-5'],
+    });
     const requests = fake.requests.slice(before);
     expect(requests.every((r) => r.protocol === 'anthropic' && r.images.length === 1)).toBe(true);
-    expect(requests.every((r) => (r.body.tool_choice as { type: string }).type === 'tool')).toBe(true);
+    expect(requests.every((r) => (r.body.tool_choice as { type: string }).type === 'tool')).toBe(
+      true,
+    );
     // The SDK authenticates with the key (as x-api-key or a bearer token, depending on its version).
-    for (const r of requests) expect([r.headers['x-api-key'], r.headers.authorization]).toContainEqual(expect.stringContaining(API_KEY));
+    for (const r of requests)
+      expect([r.headers['x-api-key'], r.headers.authorization]).toContainEqual(
+        expect.stringContaining(API_KEY),
+      );
     const rows = await verdictRows(study.studyId);
-    expect(new Set(rows.map((v) => v.judge))).toEqual(new Set(['anthropic:claude-sonnet-4', 'anthropic:claude-haiku-4-5']));
-    const perJudge = rows.reduce<Record<string, number>>((m, v) => ({ ...m, [v.judge]: (m[v.judge] ?? 0) + 1 }), {});
+    expect(new Set(rows.map((v) => v.judge))).toEqual(
+      new Set(['anthropic:claude-sonnet-4', 'anthropic:claude-haiku-4-5']),
+    );
+    const perJudge = rows.reduce<Record<string, number>>(
+      (m, v) => ({ ...m, [v.judge]: (m[v.judge] ?? 0) + 1 }),
+      {},
+    );
     expect(Object.values(perJudge)).toEqual([4, 4]);
   });
 
   it('shows the reference answer only with --with-reference, and names the judge by its settings', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 2 });
     const before = fake.requests.length;
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { withReference: true }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { withReference: true }),
+    );
     expect(summary.judges[0]).toMatch(/^openai:gpt-4o-mini#[0-9a-f]{8}$/);
-    expect(fake.requests.slice(before).every((r) => r.text.includes('<reference_answer>'))).toBe(true);
+    expect(fake.requests.slice(before).every((r) => r.text.includes('<reference_answer>'))).toBe(
+      true,
+    );
   });
 
   it('announces verdicts and run progress on the events channel, and spaces calls by --rpm', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 4 });
     const events: Array<{ type: string; studyId: string; runId?: string }> = [];
-    const unlisten = await tdb.listen('tracearena_events', (p) => events.push(JSON.parse(p) as (typeof events)[number]));
+    const unlisten = await tdb.listen('tracearena_events', (p) =>
+      events.push(JSON.parse(p) as (typeof events)[number]),
+    );
     const before = fake.requests.length;
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'], rpm: 600 }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'], rpm: 600 }),
+    );
     await new Promise((r) => setTimeout(r, 100));
     await unlisten();
     expect(summary.done).toBe(4);
@@ -134,8 +191,12 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
   });
 
   it('fills a custom template (system part, sections, variables) and rejects unknown variables', async () => {
-    expect(() => parseTemplate('{{question}} {{response_a}} {{response_b}} {{system_name}}', 'bad.txt')).toThrow(/unknown template variable '\{\{system_name\}\}'/);
-    expect(() => parseTemplate('{{question}} {{response_a}}', 'half.txt')).toThrow(/both responses/);
+    expect(() =>
+      parseTemplate('{{question}} {{response_a}} {{response_b}} {{system_name}}', 'bad.txt'),
+    ).toThrow(/unknown template variable '\{\{system_name\}\}'/);
+    expect(() => parseTemplate('{{question}} {{response_a}}', 'half.txt')).toThrow(
+      /both responses/,
+    );
     const template = parseTemplate(
       [
         'You are a radiologist.',
@@ -150,7 +211,10 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
     );
     const study = await makeDemoStudy(tdb.db, { items: 2 });
     const before = fake.requests.length;
-    const summary = await runJudging(tdb, testRunOptions(study.studyId, fake.openaiBaseUrl, { template }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { template }),
+    );
     expect(summary).toMatchObject({ status: 'completed', done: 2 });
     expect(summary.judges[0]).toMatch(/#[0-9a-f]{8}$/);
     for (const r of fake.requests.slice(before)) {

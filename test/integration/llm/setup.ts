@@ -12,7 +12,10 @@ export const BASE = 'basaltowl-base';
 export const API_KEY = 'sk-test-SECRETKEY-0123456789abcdef';
 
 /** A demo-like study (the demo's items and images, a fine-tuned and a base system), paired. */
-export async function makeDemoStudy(db: Db, { items: count = 12, name }: { items?: number; name?: string } = {}) {
+export async function makeDemoStudy(
+  db: Db,
+  { items: count = 12, name }: { items?: number; name?: string } = {},
+) {
   const studyName = name ?? `llm-${Math.random().toString(36).slice(2, 8)}`;
   const [study] = await db.insert(studies).values({ name: studyName }).returning();
   const sys = await db
@@ -27,7 +30,13 @@ export async function makeDemoStudy(db: Db, { items: count = 12, name }: { items
   for (const d of demoItems(count)) {
     const [item] = await db
       .insert(items)
-      .values({ studyId: study!.id, externalId: d.id, question: d.question, reference: d.reference, modality: d.modality })
+      .values({
+        studyId: study!.id,
+        externalId: d.id,
+        question: d.question,
+        reference: d.reference,
+        modality: d.modality,
+      })
       .returning();
     await db.insert(itemImages).values({
       itemId: item!.id,
@@ -38,16 +47,37 @@ export async function makeDemoStudy(db: Db, { items: count = 12, name }: { items
       byteLength: d.image.length,
     });
     await db.insert(outputs).values([
-      { itemId: item!.id, systemId: sft.id, ...d.outputs.sft, traceLength: d.outputs.sft.trace.length, answerLength: d.outputs.sft.answer.length },
-      { itemId: item!.id, systemId: base.id, ...d.outputs.base, traceLength: d.outputs.base.trace.length, answerLength: d.outputs.base.answer.length },
+      {
+        itemId: item!.id,
+        systemId: sft.id,
+        ...d.outputs.sft,
+        traceLength: d.outputs.sft.trace.length,
+        answerLength: d.outputs.sft.answer.length,
+      },
+      {
+        itemId: item!.id,
+        systemId: base.id,
+        ...d.outputs.base,
+        traceLength: d.outputs.base.trace.length,
+        answerLength: d.outputs.base.answer.length,
+      },
     ]);
   }
-  await pairStudy(db, study!.id, { allPairs: false, base: BASE, seed: 'llm-test', judgesPerComparison: 1 });
+  await pairStudy(db, study!.id, {
+    allPairs: false,
+    base: BASE,
+    seed: 'llm-test',
+    judgesPerComparison: 1,
+  });
   return { studyId: study!.id, name: studyName, candidateId: sft.id, baseId: base.id };
 }
 
 /** Run options for tests: short deadlines and leases, the fake provider's URL. */
-export function testRunOptions(studyId: string, baseUrl: string, overrides: Partial<RunOptions> = {}): RunOptions {
+export function testRunOptions(
+  studyId: string,
+  baseUrl: string,
+  overrides: Partial<RunOptions> = {},
+): RunOptions {
   return {
     studyId,
     provider: 'openai',

@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const ITEMS = 30;
 const CONCURRENCY = 4;
 
-function judge(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+function judge(args: string[]): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const child = spawn('npx', ['tsx', 'scripts/cli.ts', 'judge', ...args], {
     cwd: root,
@@ -39,14 +43,27 @@ describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SI
     await tdb.destroy();
   });
 
-  const count = async (query: ReturnType<typeof sql>) => ((await queryRows<{ n: number }>(tdb.db, query))[0]?.n ?? 0);
+  const count = async (query: ReturnType<typeof sql>) =>
+    (await queryRows<{ n: number }>(tdb.db, query))[0]?.n ?? 0;
 
   it('resumes when run again and ends with exactly one verdict per (assignment, order), paying once per stored response', async () => {
     const study = await makeDemoStudy(tdb.db, { items: ITEMS, name: 'sigkill-study' });
     const args = [
-      '--study', 'sigkill-study', '--model', 'gpt-4o-mini', '--swap',
-      '--base-url', fake.openaiBaseUrl, '--api-key-env', 'FAKE_LLM_KEY',
-      '--concurrency', String(CONCURRENCY), '--timeout', '5000', '--database-url', tdb.url!,
+      '--study',
+      'sigkill-study',
+      '--model',
+      'gpt-4o-mini',
+      '--swap',
+      '--base-url',
+      fake.openaiBaseUrl,
+      '--api-key-env',
+      'FAKE_LLM_KEY',
+      '--concurrency',
+      String(CONCURRENCY),
+      '--timeout',
+      '5000',
+      '--database-url',
+      tdb.url!,
     ];
     const verdictsOfStudy = sql`select count(*)::int as n from verdicts v join comparisons c on c.id = v.comparison_id where c.study_id = ${study.studyId}`;
 
@@ -60,7 +77,9 @@ describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SI
     await first.exit;
     const stored = await count(verdictsOfStudy);
     expect(stored).toBeLessThan(2 * ITEMS);
-    const leasedAtKill = await count(sql`select count(*)::int as n from assignments where study_id = ${study.studyId} and status = 'leased'`);
+    const leasedAtKill = await count(
+      sql`select count(*)::int as n from assignments where study_id = ${study.studyId} and status = 'leased'`,
+    );
     expect(leasedAtKill).toBeGreaterThan(0);
     const requestsBefore = fake.requests.length;
 
@@ -83,7 +102,9 @@ describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SI
     for (const r of fake.requests) asked.set(r.text, (asked.get(r.text) ?? 0) + 1);
     expect([...asked.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(2 * CONCURRENCY);
     // Nothing stored before the kill was asked again.
-    expect(fake.requests.length - requestsBefore).toBeLessThanOrEqual(2 * ITEMS - stored + 2 * CONCURRENCY);
+    expect(fake.requests.length - requestsBefore).toBeLessThanOrEqual(
+      2 * ITEMS - stored + 2 * CONCURRENCY,
+    );
 
     for (const text of [first.output(), second.output()]) {
       expect(text).not.toContain(API_KEY);

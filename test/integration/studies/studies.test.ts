@@ -23,26 +23,55 @@ describe.each(backends())('studies and invites over HTTP on %s', (backend) => {
   it('answers health and documents the API at /docs', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({ ok: true });
     const docs = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
-    expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/judge/next', '/api/judge/assignments/{id}/verdict']));
+    expect(Object.keys(docs.paths)).toEqual(
+      expect.arrayContaining(['/api/judge/next', '/api/judge/assignments/{id}/verdict']),
+    );
   });
 
   it('creates a study, refuses a duplicate name with 409 and a malformed one with 400', async () => {
     const body = { name: 'chest-xr', axes: ['perception', 'rationale'], judgesPerComparison: 3 };
-    const created = await app.inject({ method: 'POST', url: '/api/studies', headers: as(admin), payload: body });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/studies',
+      headers: as(admin),
+      payload: body,
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ name: 'chest-xr', axes: ['perception', 'rationale'], judgesPerComparison: 3, leaseSeconds: 600 });
-    const dup = await app.inject({ method: 'POST', url: '/api/studies', headers: as(admin), payload: body });
+    expect(created.json()).toMatchObject({
+      name: 'chest-xr',
+      axes: ['perception', 'rationale'],
+      judgesPerComparison: 3,
+      leaseSeconds: 600,
+    });
+    const dup = await app.inject({
+      method: 'POST',
+      url: '/api/studies',
+      headers: as(admin),
+      payload: body,
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().code).toBe('TA_STUDY_EXISTS');
-    const bad = await app.inject({ method: 'POST', url: '/api/studies', headers: as(admin), payload: { name: 'x', axes: ['Bad Axis'] } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/studies',
+      headers: as(admin),
+      payload: { name: 'x', axes: ['Bad Axis'] },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('TA_VALIDATION');
-    expect((await app.inject({ method: 'POST', url: '/api/studies', payload: body })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/studies', payload: body })).statusCode,
+    ).toBe(401);
   });
 
   it('invites a judge whose token works and is stored only hashed', async () => {
     const study = (
-      await app.inject({ method: 'POST', url: '/api/studies', headers: as(admin), payload: { name: 'invites' } })
+      await app.inject({
+        method: 'POST',
+        url: '/api/studies',
+        headers: as(admin),
+        payload: { name: 'invites' },
+      })
     ).json();
     const invite = await app.inject({
       method: 'POST',
@@ -55,9 +84,17 @@ describe.each(backends())('studies and invites over HTTP on %s', (backend) => {
     expect(url).toBe(`http://localhost:80/judge#token=${token}`); // the Host the admin used
     const me = await app.inject({ method: 'GET', url: '/api/judge/me', headers: as(token) });
     expect(me.json()).toMatchObject({ judge: { name: 'dr-lee' }, progress: { done: 0, quota: 5 } });
-    const dump = JSON.stringify(await tdb.db.execute((await import('drizzle-orm')).sql`select * from judges`));
+    const dump = JSON.stringify(
+      await tdb.db.execute((await import('drizzle-orm')).sql`select * from judges`),
+    );
     expect(dump).not.toContain(token);
-    const list = await app.inject({ method: 'GET', url: `/api/studies/${study.id}/judges`, headers: as(admin) });
-    expect(list.json()).toEqual([expect.objectContaining({ name: 'dr-lee', kind: 'human', quota: 5, revoked: false })]);
+    const list = await app.inject({
+      method: 'GET',
+      url: `/api/studies/${study.id}/judges`,
+      headers: as(admin),
+    });
+    expect(list.json()).toEqual([
+      expect.objectContaining({ name: 'dr-lee', kind: 'human', quota: 5, revoked: false }),
+    ]);
   });
 });
