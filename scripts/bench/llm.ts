@@ -107,18 +107,16 @@ for (let start = 0; start < N; start += 500) {
     modality: 'radiology',
   }));
   const rows = await db.insert(items).values(batch).returning({ id: items.id });
-  await db
-    .insert(itemImages)
-    .values(
-      rows.map((r) => ({
-        itemId: r.id,
-        position: 0,
-        mime: 'image/png',
-        sha256: 'x',
-        bytes: png,
-        byteLength: png.length,
-      })),
-    );
+  await db.insert(itemImages).values(
+    rows.map((r) => ({
+      itemId: r.id,
+      position: 0,
+      mime: 'image/png',
+      sha256: 'x',
+      bytes: png,
+      byteLength: png.length,
+    })),
+  );
   await db.insert(outputs).values(
     rows.flatMap((r, k) =>
       sys.map((s) => {
