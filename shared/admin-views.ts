@@ -55,6 +55,34 @@ export type JudgeQuality = z.infer<typeof judgeQualitySchema>;
 
 // ---- live dashboard ----
 
+/**
+ * An LLM-judge run's progress as the dashboard shows it: the same figures as the admin route's
+ * run list (done/total, rate, ETA, tokens, cost), computed by the same code.
+ */
+export const runProgressSchema = z.object({
+  id: z.string().uuid(),
+  status: z.enum(['pending', 'running', 'completed', 'failed', 'budget_exhausted', 'cancelled']),
+  /** Judge names (model and settings), never an API key. */
+  judges: z.array(z.string()),
+  swap: z.boolean(),
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  calls: z.number().int(),
+  cachedCalls: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+  maxCostUsd: z.number().nullable(),
+  ratePerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  error: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type RunProgress = z.infer<typeof runProgressSchema>;
+
 export const dashboardSnapshotSchema = z.object({
   studyId: z.string().uuid(),
   studyName: z.string(),
@@ -107,6 +135,8 @@ export const dashboardSnapshotSchema = z.object({
       reason: z.string().optional(),
     }),
   ),
+  /** LLM-judge runs: every unfinished one and the latest finished ones, newest first. */
+  runs: z.array(runProgressSchema),
 });
 export type DashboardSnapshot = z.infer<typeof dashboardSnapshotSchema>;
 

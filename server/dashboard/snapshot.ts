@@ -1,6 +1,8 @@
-import { sql } from 'drizzle-orm';
-import type { DashboardSnapshot } from '../../shared/admin-views.ts';
+import { desc, eq, inArray, or, sql } from 'drizzle-orm';
+import type { DashboardSnapshot, RunProgress } from '../../shared/admin-views.ts';
 import { queryRows, type Tx } from '../db/client.ts';
+import { llmRuns } from '../db/schema/index.ts';
+import { toApi } from '../llm/routes.ts';
 import { emptyMoments } from '../stats/moments.ts';
 import { summarizePair } from '../stats/pair-summary.ts';
 import { createRng } from '../stats/rng.ts';
@@ -8,6 +10,8 @@ import { createRng } from '../stats/rng.ts';
 const LEVEL = 0.95;
 const ROUNDS = 1000;
 const MINUTES = 30;
+/** Finished runs shown besides the unfinished ones. */
+const FINISHED_RUNS = 5;
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -22,7 +26,7 @@ export async function getDashboardSnapshot(
   );
   if (!study) return null;
 
-  const [sets, minutes, judges, cells, skips] = await Promise.all([
+  const [sets, minutes, judges, cells, skips, runs] = await Promise.all([
     queryRows<{
       a: string;
       b: string;
@@ -92,6 +96,7 @@ export async function getDashboardSnapshot(
       sql`
       select count(*)::int as n from skips s join comparisons c on c.id = s.comparison_id where c.study_id = ${studyId}`,
     ),
+    getRunProgress(db, studyId),
   ]);
 
   const now = new Date(study.now);
@@ -133,7 +138,48 @@ export async function getDashboardSnapshot(
       lastVerdictAt: iso(j.last_at),
     })),
     pairs: summarizePairs(cells),
+    runs,
   };
+}
+
+/** Unfinished runs and the latest finished (or created) ones, with the admin route's figures (rate, ETA). */
+async function getRunProgress(db: Tx, studyId: string): Promise<RunProgress[]> {
+  const unfinished = inArray(llmRuns.status, ['pending', 'running']);
+  const latest = db
+    .select({ id: llmRuns.id })
+    .from(llmRuns)
+    .where(eq(llmRuns.studyId, studyId))
+    .orderBy(desc(sql`coalesce(${llmRuns.finishedAt}, ${llmRuns.createdAt})`))
+    .limit(FINISHED_RUNS);
+  const rows = await db
+    .select()
+    .from(llmRuns)
+    .where(sql`${llmRuns.studyId} = ${studyId} and ${or(unfinished, inArray(llmRuns.id, latest))}`)
+    .orderBy(desc(llmRuns.createdAt));
+  return rows.map((row) => {
+    const r = toApi(row, false);
+    return {
+      id: r.id,
+      status: r.status,
+      judges: r.judges,
+      swap: r.swap,
+      total: r.total,
+      done: r.done,
+      failed: r.failed,
+      calls: r.calls,
+      cachedCalls: r.cachedCalls,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      costUsd: r.costUsd,
+      maxCostUsd: r.maxCostUsd,
+      ratePerSecond: r.ratePerSecond,
+      etaSeconds: r.etaSeconds,
+      error: r.error,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      createdAt: r.createdAt,
+    };
+  });
 }
 
 function sum<T>(rows: T[], f: (row: T) => number): number {

@@ -4,6 +4,9 @@ import { buildApp } from '../../../server/app.ts';
 import { createAdminToken } from '../../../server/auth/repository.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { createDatabase } from '../../../server/db/client.ts';
+import { llmRuns } from '../../../server/db/schema/index.ts';
+import { notifyRun } from '../../../server/llm/record.ts';
+import { eq } from 'drizzle-orm';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
 import { Viewer, verdictsIn } from './live-client.ts';
@@ -79,6 +82,93 @@ describe.each(backends())('live dashboard on %s', (backend) => {
     viewer.close();
   });
 
+  it("shows LLM runs with the admin figures and updates them on the runner's notification", async () => {
+    const study = await makePairedStudy(tdb.db, { items: 2 });
+    const now = Date.now();
+    const config = { judges: [{ name: 'judge-model', provider: 'openai' }], swap: true };
+    // Created before six finished runs: shown because it is unfinished, not because it is recent.
+    const [running] = await tdb.db
+      .insert(llmRuns)
+      .values({
+        studyId: study.studyId,
+        config,
+        status: 'running',
+        total: 8,
+        done: 3,
+        failed: 1,
+        calls: 4,
+        inputTokens: 4800,
+        outputTokens: 320,
+        costUsd: 0.012,
+        maxCostUsd: 1,
+        startedAt: new Date(now - 10_000),
+        heartbeatAt: new Date(now),
+        createdAt: new Date(now - 60_000),
+      })
+      .returning();
+    await tdb.db.insert(llmRuns).values(
+      Array.from({ length: 6 }, (_, i) => ({
+        studyId: study.studyId,
+        config,
+        status: 'completed' as const,
+        total: 2,
+        done: 2,
+        createdAt: new Date(now - 50_000 + i * 1000),
+      })),
+    );
+    const viewer = await Viewer.open(baseUrl, study.studyId, admin);
+    const first = await viewer.waitFor((m) => m.type === 'snapshot');
+    if (first.type !== 'snapshot') throw new Error('unreachable');
+    const runs = first.snapshot.runs;
+    expect(runs).toHaveLength(6);
+    expect(runs.filter((r) => r.status === 'completed')).toHaveLength(5);
+    const shown = runs.find((r) => r.id === running!.id)!;
+    expect(shown).toMatchObject({
+      status: 'running',
+      judges: ['judge-model'],
+      swap: true,
+      total: 8,
+      done: 3,
+      failed: 1,
+      inputTokens: 4800,
+      outputTokens: 320,
+      costUsd: 0.012,
+      maxCostUsd: 1,
+    });
+    // 4 finished in 10 s: 0.4/s, 4 left → 10 s; the same figures as the admin route's list.
+    expect(shown.ratePerSecond).toBeCloseTo(0.4, 2);
+    expect(shown.etaSeconds).toBeCloseTo(10, 1);
+    const listed = await app.inject({
+      method: 'GET',
+      url: `/api/studies/${study.studyId}/llm-runs`,
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const fromRoute = listed.json<Array<Record<string, unknown>>>().find((r) => r.id === shown.id);
+    for (const k of ['total', 'done', 'failed', 'ratePerSecond', 'etaSeconds', 'costUsd'] as const)
+      expect(shown[k]).toEqual(fromRoute![k]);
+
+    await tdb.db
+      .update(llmRuns)
+      .set({ status: 'completed', done: 7, finishedAt: new Date() })
+      .where(eq(llmRuns.id, running!.id));
+    const started = Date.now();
+    await notifyRun(tdb.db, { studyId: study.studyId, runId: running!.id });
+    const update = await viewer.waitFor(
+      (m) =>
+        m.type === 'snapshot' &&
+        m.snapshot.runs.some((r) => r.id === running!.id && r.status === 'completed'),
+      1000,
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    if (update.type !== 'snapshot') throw new Error('unreachable');
+    expect(update.snapshot.runs.find((r) => r.id === running!.id)).toMatchObject({
+      done: 7,
+      failed: 1,
+      etaSeconds: null,
+    });
+    viewer.close();
+  });
+
   it('accepts the token in the query string too, and refuses judge tokens, bad tokens and unknown studies', async () => {
     const study = await makePairedStudy(tdb.db, { items: 1 });
     const [judge] = await makeJudges(tdb.db, study.studyId, 1);
@@ -104,6 +194,9 @@ describe.each(backends())('live dashboard on %s', (backend) => {
       Array.from({ length: 10 }, () => Viewer.open(baseUrl, study.studyId, admin)),
     );
     await Promise.all(viewers.map((v) => v.waitFor((m) => m.type === 'snapshot')));
+    // A viewer that joined while the first snapshot was being computed gets a second one: let it
+    // land before counting.
+    await new Promise((r) => setTimeout(r, 300));
     const before = app.liveHub.computed;
     const received = viewers.map((v) => v.messages.length);
     await Promise.all(judges.map((j) => judgeOne(j.token)));

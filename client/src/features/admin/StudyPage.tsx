@@ -5,6 +5,7 @@ import { getToken } from '../../lib/token.ts';
 import { GoldPanel } from './GoldPanel.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
 import { InvitesPanel } from './InvitesPanel.tsx';
+import { LlmRunsPanel } from './LlmRunsPanel.tsx';
 import { PairPanel } from './PairPanel.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
@@ -50,6 +51,7 @@ export function StudyPage({ studyId }: { studyId: string }) {
       </div>
       <ReportPanel studyId={s.id} />
       <InvitesPanel studyId={s.id} />
+      <LlmRunsPanel studyId={s.id} />
       <QualityPanel studyId={s.id} />
       <GoldPanel studyId={s.id} systems={s.systems.map((x) => x.name)} />
     </>

@@ -1,5 +1,6 @@
 import { Link } from '../../app/router.tsx';
 import { ForestPlot, MinuteBars } from './ForestPlot.tsx';
+import { RunsSection } from './RunsSection.tsx';
 import { useLive } from './use-live.ts';
 
 const pct = (done: number, all: number) => (all ? `${((done / all) * 100).toFixed(0)}%` : '—');
@@ -47,6 +48,7 @@ export default function DashboardPage({ studyId }: { studyId: string }) {
               </div>
             </div>
           </section>
+          {s.runs.length ? <RunsSection runs={s.runs} /> : null}
           <div className="grid2">
             <section className="card">
               <h2>
