@@ -190,14 +190,12 @@ export function LlmRunsPanel({ studyId }: { studyId: string }) {
           The name of an environment variable of the server that holds the key. The key itself is
           never sent, stored or shown.
         </span>
-        <div className="inline">
-          <label>
-            <input type="checkbox" name="swap" defaultChecked /> Swap positions (judge both orders)
-          </label>
-          <label>
-            <input type="checkbox" name="withReference" /> With reference answer
-          </label>
-        </div>
+        <label className="inline">
+          <input type="checkbox" name="swap" defaultChecked /> Swap positions (judge both orders)
+        </label>
+        <label className="inline">
+          <input type="checkbox" name="withReference" /> With reference answer
+        </label>
         <div className="inline">
           <label>
             Concurrency{' '}
