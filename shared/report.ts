@@ -11,8 +11,15 @@ const finite = z.number().finite();
 const count = z.number().int().nonnegative();
 const interval = z.tuple([finite, finite]);
 
-export const ciChoiceSchema = z.enum(['auto', 'wilson', 'exact', 'normal', 'bootstrap']);
-export const ciMethodSchema = z.enum(['wilson', 'exact', 'normal', 'bootstrap']);
+export const ciChoiceSchema = z.enum([
+  'auto',
+  'wilson',
+  'exact',
+  'normal',
+  'bootstrap',
+  'cluster-wilson',
+]);
+export const ciMethodSchema = z.enum(['wilson', 'exact', 'normal', 'bootstrap', 'cluster-wilson']);
 export const tiesModeSchema = z.enum(['half', 'exclude']);
 export const rankingModelSchema = z.enum(['bradley-terry', 'davidson']);
 
@@ -71,7 +78,7 @@ const pairStatsShape = {
   /** Sample SD of per-verdict scores over √n. */
   se: finite.nullable(),
   ci: interval.nullable(),
-  /** The interval actually used (auto: bootstrap if some item has several verdicts, else wilson). */
+  /** The interval actually used (auto: cluster-wilson if some item has several verdicts, else wilson). */
   ciMethod: ciMethodSchema,
   /** Two-sided exact sign test of wins vs losses against ½. */
   pValue: finite.nullable(),

@@ -353,4 +353,77 @@ write("alpacaeval-expected.json", {
     "n_wins": int((ser > 1.5).sum()), "n_wins_base": int((ser < 1.5).sum()),
     "n_draws": int((ser == 1.5).sum()), "n_total": int(ser.notna().sum()), "skipped": int(ser.isna().sum()),
 })
+# ---------------------------------------------------------------- cluster-Wilson (design effect)
+# Independent of server/stats/cluster-wilson.ts: the clustered variance of the mean score is the
+# CR1 cluster-robust variance of an intercept-only OLS fit (statsmodels, G/(G-1) correction), the
+# independence floor is the non-robust OLS variance (sample variance / n); deff = variance /
+# (p(1-p)/n), 1 when either is 0 (up to rounding); n_eff = n / deff; Korn & Graubard's degrees-of-freedom
+# adjustment n* = n_eff (z / t_{items-1})^2; statsmodels' Wilson on p*n* successes of n*.
+crng = np.random.default_rng(20240602)
+
+
+def cluster_wilson_case(name, items, level):
+    scores = np.array([s for it in items for s in it], dtype=float)
+    groups = np.array([g for g, it in enumerate(items) for _ in it])
+    k = sum(1 for it in items if len(it) > 0)
+    n = len(scores)
+    case = {"name": name, "items": items, "level": level}
+    if n == 0 or k < 2:
+        case.update({"deff": None, "effectiveN": None, "interval": None})
+        return case
+    p = scores.mean()
+    X = np.ones((n, 1))
+    clustered = sm.OLS(scores, X).fit(cov_type="cluster", cov_kwds={"groups": groups}).bse[0] ** 2
+    independent = sm.OLS(scores, X).fit().bse[0] ** 2
+    variance = max(clustered, independent)
+    binomial = p * (1 - p) / n
+    # variance 0 up to rounding (all verdicts equal): deff 1
+    deff = variance / binomial if binomial > 0 and variance > 1e-12 * binomial else 1.0
+    n_eff = n / deff
+    alpha = 1 - level
+    z = stats.norm.ppf(1 - alpha / 2)
+    t = stats.t.ppf(1 - alpha / 2, k - 1)
+    n_star = n_eff * (z / t) ** 2
+    lo, hi = proportion_confint(p * n_star, n_star, alpha=alpha, method="wilson")
+    case.update({"deff": float(deff), "effectiveN": float(n_eff),
+                 "interval": [float(max(0.0, lo)), float(min(1.0, hi))]})
+    return case
+
+
+def clustered_items(k, per_item, rate, kappa, tie_rate=0.0, vary=False):
+    out = []
+    for _ in range(k):
+        m = int(crng.integers(1, 2 * per_item)) if vary else per_item
+        pi = crng.beta(rate * kappa, (1 - rate) * kappa)
+        it = []
+        for _ in range(m):
+            if crng.random() < tie_rate:
+                it.append(0.5)
+            else:
+                it.append(1.0 if crng.random() < pi else 0.0)
+        out.append(it)
+    return out
+
+
+cw = [
+    cluster_wilson_case("no verdicts", [], 0.95),
+    cluster_wilson_case("no verdicts on two items", [[], []], 0.95),
+    cluster_wilson_case("one item", [[1, 1, 0, 1]], 0.95),
+    cluster_wilson_case("two items", [[1, 1], [0, 1, 1]], 0.95),
+    cluster_wilson_case("all wins", [[1] * 5 for _ in range(20)], 0.95),
+    cluster_wilson_case("all losses", [[0] * 3 for _ in range(7)], 0.9),
+    cluster_wilson_case("all ties", [[0.5] * 2 for _ in range(6)], 0.95),
+    cluster_wilson_case("one loss", [[1] * 5 for _ in range(19)] + [[1, 1, 0, 1, 1]], 0.95),
+    cluster_wilson_case("singletons", [[1.0 if crng.random() < 0.7 else 0.0] for _ in range(40)], 0.95),
+    cluster_wilson_case("perfectly clustered", [[1.0] * 4 if i % 3 else [0.0] * 4 for i in range(30)], 0.95),
+    cluster_wilson_case("fractional scores", [[0.73, 1, 0.4], [0.0, 0.98], [1, 1, 1, 0.5], [0.2, 0.61]], 0.95),
+]
+for level in (0.95, 0.9, 0.99):
+    cw.append(cluster_wilson_case(f"20 items x 5 rate 0.86 level {level}", clustered_items(20, 5, 0.86, 4), level))
+cw.append(cluster_wilson_case("100 items x 5 rate 0.97", clustered_items(100, 5, 0.97, 4), 0.95))
+cw.append(cluster_wilson_case("50 items x 1-9 with ties", clustered_items(50, 5, 0.7, 4, 0.2, True), 0.95))
+cw.append(cluster_wilson_case("500 items x 1-9 with ties", clustered_items(500, 5, 0.5, 4, 0.3, True), 0.99))
+cw.append(cluster_wilson_case("weak clustering with ties", clustered_items(60, 3, 0.6, 200, 0.4), 0.95))
+write("cluster-wilson.json", cw)
+
 print("wrote fixtures to", os.path.normpath(OUT), "; Krippendorff 2011 example alpha =", round(k2011, 4))

@@ -1,6 +1,7 @@
 import { binomialTest } from './binomial-test.ts';
 import { clusteredBootstrapInterval, type ClusterScores } from './bootstrap.ts';
 import { clopperPearsonInterval } from './clopper-pearson.ts';
+import { clusterWilsonInterval } from './cluster-wilson.ts';
 import type { Figure, Interval } from './figure.ts';
 import type { ScoreMoments, TiesMode } from './moments.ts';
 import type { Rng } from './rng.ts';
@@ -8,7 +9,7 @@ import { waldInterval } from './wald.ts';
 import { standardError, winRate } from './win-rate.ts';
 import { wilsonInterval } from './wilson.ts';
 
-export type CiMethod = 'wilson' | 'exact' | 'normal' | 'bootstrap';
+export type CiMethod = 'wilson' | 'exact' | 'normal' | 'bootstrap' | 'cluster-wilson';
 export type CiChoice = CiMethod | 'auto';
 
 export interface SummaryOptions {
@@ -41,12 +42,15 @@ export function isClustered(clusters: ClusterScores): boolean {
 }
 
 /**
- * The default interval: clustered bootstrap when some item has several verdicts (several judges,
- * both orders), Wilson otherwise.
+ * The default interval: cluster-Wilson (Wilson on the design-effect effective sample size, t with
+ * items − 1 degrees of freedom) when some item has several verdicts (several judges, both orders),
+ * Wilson otherwise. It replaced the clustered percentile bootstrap as the default because it keeps
+ * 93–97% coverage near the boundary with few items, where the bootstrap fell to ~0.88
+ * (docs/statistics.md); the bootstrap stays available as `--ci bootstrap`.
  */
 export function resolveCiMethod(choice: CiChoice, clusters: ClusterScores): CiMethod {
   if (choice !== 'auto') return choice;
-  return isClustered(clusters) ? 'bootstrap' : 'wilson';
+  return isClustered(clusters) ? 'cluster-wilson' : 'wilson';
 }
 
 export function summarizePair(
@@ -67,6 +71,9 @@ export function summarizePair(
       break;
     case 'normal':
       ci = waldInterval(rate.value, se.value, opts.level);
+      break;
+    case 'cluster-wilson':
+      ci = clusterWilsonInterval(clusters, m, opts.level);
       break;
     case 'bootstrap':
       ci = clusteredBootstrapInterval(clusters, opts.level, opts.rounds, opts.rng());

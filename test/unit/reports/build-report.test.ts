@@ -30,13 +30,14 @@ const many = Array.from({ length: 60 }, (_, i) =>
 ).flat();
 
 describe('buildReport', () => {
-  it('produces a schema-valid report with no NaN, clustered bootstrap by default', () => {
+  it('produces a schema-valid report with no NaN, cluster-Wilson by default', () => {
     const report = buildReport(tableOf(many), { rounds: 300 });
     expect(reportSchema.safeParse(report).success).toBe(true);
     noNaN(report);
     const p = report.pairs[0]!;
-    expect(p.ciMethod).toBe('bootstrap');
+    expect(p.ciMethod).toBe('cluster-wilson');
     expect(p.byJudge['dr-lee']!.ciMethod).toBe('wilson');
+    expect(formatReport(report, 'latex')).toContain('cluster-wilson: Wilson on the design-effect');
     expect(p.n).toBe(240);
     expect(report.agreement.fleissKappa.value).not.toBeNull();
     expect(report.bias.position.swap.pairs).toBe(60);
@@ -47,6 +48,15 @@ describe('buildReport', () => {
   it('is reproducible from its seed', () => {
     const a = buildReport(tableOf(many), { rounds: 200, seed: 9 });
     const b = buildReport(tableOf(many), { rounds: 200, seed: 9 });
+    expect(a).toEqual(b);
+  });
+
+  it('keeps the clustered bootstrap selectable, reproducible from its seed', () => {
+    const a = buildReport(tableOf(many), { ci: 'bootstrap', rounds: 200, seed: 9 });
+    const b = buildReport(tableOf(many), { ci: 'bootstrap', rounds: 200, seed: 9 });
+    expect(reportSchema.safeParse(a).success).toBe(true);
+    expect(a.pairs[0]!.ciMethod).toBe('bootstrap');
+    expect(a.ci.method).toBe('bootstrap');
     expect(a).toEqual(b);
   });
 
