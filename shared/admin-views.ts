@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { llmRunSchema } from './llm-api.ts';
 
 /**
  * Admin-only views: gold items, judge quality, and the live dashboard's messages. These carry
@@ -59,27 +60,11 @@ export type JudgeQuality = z.infer<typeof judgeQualitySchema>;
  * An LLM-judge run's progress as the dashboard shows it: the same figures as the admin route's
  * run list (done/total, rate, ETA, tokens, cost), computed by the same code.
  */
-export const runProgressSchema = z.object({
-  id: z.string().uuid(),
-  status: z.enum(['pending', 'running', 'completed', 'failed', 'budget_exhausted', 'cancelled']),
-  /** Judge names (model and settings), never an API key. */
-  judges: z.array(z.string()),
-  swap: z.boolean(),
-  total: z.number().int(),
-  done: z.number().int(),
-  failed: z.number().int(),
-  calls: z.number().int(),
-  cachedCalls: z.number().int(),
-  inputTokens: z.number().int(),
-  outputTokens: z.number().int(),
-  costUsd: z.number(),
-  maxCostUsd: z.number().nullable(),
-  ratePerSecond: z.number().nullable(),
-  etaSeconds: z.number().nullable(),
-  error: z.string().nullable(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  createdAt: z.string(),
+export const runProgressSchema = llmRunSchema.omit({
+  studyId: true,
+  reservedUsd: true,
+  activeHere: true,
+  heartbeatAt: true,
 });
 export type RunProgress = z.infer<typeof runProgressSchema>;
 
