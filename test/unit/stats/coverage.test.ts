@@ -126,3 +126,29 @@ describe('coverage of the default 95% interval', () => {
     }
   });
 });
+
+describe('what coverage is attainable at 20 items and a true rate of 0.97', () => {
+  it('no interval whose covering set of outcomes is a contiguous run lands in 93–97%', () => {
+    // With one verdict per item the number of wins X ~ Binomial(20, 0.97). An interval that is
+    // monotone in X covers 0.97 for a contiguous run of outcomes; a sensible one covers X = 20
+    // (all wins), so its coverage is a tail sum P(X >= k). Those sums jump from 0.880 to 0.979:
+    // the 93–97% band is out of reach of every non-randomised interval, Wilson's 0.979 included.
+    const n = 20;
+    const p = 0.97;
+    const attainable: number[] = [];
+    for (let lo = 0; lo <= n; lo++) {
+      for (let hi = lo; hi <= n; hi++) {
+        let s = 0;
+        for (let x = lo; x <= hi; x++) s += pmf(x, n, p);
+        attainable.push(s);
+      }
+    }
+    expect(attainable.filter((c) => c >= 0.93 && c <= 0.97)).toEqual([]);
+    const tails = Array.from({ length: 4 }, (_, i) => {
+      let s = 0;
+      for (let x = n - i; x <= n; x++) s += pmf(x, n, p);
+      return Number(s.toFixed(3));
+    });
+    expect(tails).toEqual([0.544, 0.88, 0.979, 0.997]);
+  });
+});
