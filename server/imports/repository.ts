@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
 import { imports, itemImages, type items, type outputs } from '../db/schema/index.ts';
@@ -104,24 +105,38 @@ export async function insertOutputsIfAbsent(db: Tx, rows: NewOutput[]) {
   return created.map((r) => ({ itemId: r.item_id, systemId: r.system_id }));
 }
 
-export async function getOutputsByItemIds(db: Tx, { itemIds }: { itemIds: string[] }) {
-  if (itemIds.length === 0) return [];
-  const rows = await queryRows<{
-    item_id: string;
-    system_id: string;
-    trace: string;
-    answer: string;
-  }>(
+/**
+ * Compares re-imported outputs with the stored ones inside the database: only SHA-256 digests
+ * travel, not the stored traces. Returns the first row (by position) that is missing or differs,
+ * and which field differs.
+ */
+export async function findFirstOutputMismatch(
+  db: Tx,
+  rows: Array<{ itemId: string; systemId: string; trace: string; answer: string }>,
+): Promise<{ index: number; field: 'missing' | 'trace' | 'answer' } | null> {
+  if (rows.length === 0) return null;
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  const [row] = await queryRows<{ ord: number; field: 'missing' | 'trace' | 'answer' }>(
     db,
     sql`
-    select item_id, system_id, trace, answer from outputs where item_id = any(${sql.param(itemIds)}::uuid[])`,
+    select u.ord::int as ord,
+      case when o.item_id is null then 'missing'
+           when encode(sha256(convert_to(o.trace, 'UTF8')), 'hex') <> u.trace_sha then 'trace'
+           else 'answer' end as field
+    from unnest(
+      ${sql.param(rows.map((r) => r.itemId))}::uuid[],
+      ${sql.param(rows.map((r) => r.systemId))}::uuid[],
+      ${sql.param(rows.map((r) => digest(r.trace)))}::text[],
+      ${sql.param(rows.map((r) => digest(r.answer)))}::text[]
+    ) with ordinality as u(item_id, system_id, trace_sha, answer_sha, ord)
+    left join outputs o on o.item_id = u.item_id and o.system_id = u.system_id
+    where o.item_id is null
+      or encode(sha256(convert_to(o.trace, 'UTF8')), 'hex') <> u.trace_sha
+      or encode(sha256(convert_to(o.answer, 'UTF8')), 'hex') <> u.answer_sha
+    order by u.ord
+    limit 1`,
   );
-  return rows.map((r) => ({
-    itemId: r.item_id,
-    systemId: r.system_id,
-    trace: r.trace,
-    answer: r.answer,
-  }));
+  return row ? { index: row.ord - 1, field: row.field } : null;
 }
 
 export async function insertImport(db: Tx, row: typeof imports.$inferInsert): Promise<string> {

@@ -11,7 +11,7 @@ import {
   getImageHashesByItemIds,
   getItemIdsByExternalIds,
   getItemsByExternalIds,
-  getOutputsByItemIds,
+  findFirstOutputMismatch,
   insertItemImages,
   insertItemsIfAbsent,
   insertOutputsIfAbsent,
@@ -77,16 +77,15 @@ async function writeOutputs(ctx: WriteContext, pending: PendingOutput[]): Promis
     if (inserted.length === chunk.length) continue;
     const created = new Set(inserted.map((r) => `${r.itemId}|${r.systemId}`));
     const existing = chunk.filter((p) => !created.has(`${p.row.itemId}|${p.row.systemId}`));
-    const stored = await getOutputsByItemIds(ctx.tx, {
-      itemIds: [...new Set(existing.map((p) => p.row.itemId))],
-    });
-    const storedBy = new Map(stored.map((s) => [`${s.itemId}|${s.systemId}`, s]));
-    for (const p of existing) {
-      const s = storedBy.get(`${p.row.itemId}|${p.row.systemId}`);
+    const mismatch = await findFirstOutputMismatch(
+      ctx.tx,
+      existing.map((p) => p.row),
+    );
+    if (mismatch) {
+      const p = existing[mismatch.index] as PendingOutput;
       const what = `the output of system '${p.system}' for item '${p.itemExternalId}'`;
-      if (!s) throw conflict(ctx, p.line, p.field ? `${p.field}trace` : 'trace', what);
-      if (s.trace !== p.row.trace) throw conflict(ctx, p.line, `${p.field}trace`, what);
-      if (s.answer !== p.row.answer) throw conflict(ctx, p.line, `${p.field}answer`, what);
+      const field = mismatch.field === 'answer' ? 'answer' : 'trace';
+      throw conflict(ctx, p.line, `${p.field}${field}`, what);
     }
   }
 }
