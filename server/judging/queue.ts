@@ -43,24 +43,29 @@ export async function leaseNext(
     runId = null,
     leaseSeconds,
     quota,
+    done,
     excludeId = null,
   }: {
     judgeId: string;
     studyId: string;
     runId?: string | null;
-    leaseSeconds: number;
+    /** Null: the study's lease length. */
+    leaseSeconds: number | null;
     quota: number | null;
+    /** The judge's verdict count, when the caller already has it (checked against the quota). */
+    done?: number;
     /** Prefetch: the comparison on the judge's screen, which this call must not return. */
     excludeId?: string | null;
   },
 ): Promise<LeasedAssignment | null> {
   await tx.execute(sql`select id from judges where id = ${judgeId} for update`);
+  const seconds = leaseSeconds ?? sql`(select lease_seconds from studies where id = ${studyId})`;
   const runFilter = runId === null ? sql`a.run_id is null` : sql`a.run_id = ${runId}`;
 
   const own = await queryRows<LeaseRow>(
     tx,
     sql`
-    update assignments a set lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
+    update assignments a set lease_expires_at = now() + make_interval(secs => ${seconds})
     where a.id = (
       select a.id from assignments a
       where a.judge_id = ${judgeId} and a.status = 'leased' and ${runFilter}
@@ -74,7 +79,7 @@ export async function leaseNext(
   if (quota !== null) {
     // A prefetch counts the comparison still on screen against the quota.
     const held = excludeId ? await countHeld(tx, { judgeId, assignmentId: excludeId }) : 0;
-    if ((await countDone(tx, { judgeId })) + held >= quota) return null;
+    if ((done ?? (await countDone(tx, { judgeId }))) + held >= quota) return null;
   }
 
   const runQueue =
@@ -94,7 +99,7 @@ export async function leaseNext(
     )
     update assignments a
     set status = 'leased', judge_id = ${judgeId}, leased_at = now(),
-        lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
+        lease_expires_at = now() + make_interval(secs => ${seconds})
     from candidate
     where a.id = candidate.id
     returning a.id, a.comparison_id, a.shown_left, a.leased_at, a.lease_expires_at`,

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   errorResponseSchema,
@@ -11,9 +10,9 @@ import {
   verdictBodySchema,
   verdictResponseSchema,
 } from '../../shared/judge-api.ts';
-import { studies } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import type { JudgeRow } from '../plugins/auth.ts';
+import { getStudyById, toStudy } from '../studies/repository.ts';
 import { countDone } from './queue.ts';
 import { nextForJudge, skipAssignment, submitVerdict } from './service.ts';
 
@@ -42,15 +41,13 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { response: { 200: judgeMeResponseSchema, ...errors } } },
     async (request) => {
       const judge = judgeOf(request);
-      const [study] = await app.db.select().from(studies).where(eq(studies.id, judge.studyId));
-      if (!study) throw new Errors.NotFound('study');
+      const row = await getStudyById(app.db, { id: judge.studyId });
+      if (!row) throw new Errors.NotFound('study');
+      // Only what a judge needs: never the study's name, which may name the systems.
+      const { guidelines, axes, requireAxes } = toStudy(row);
       return {
         judge: { name: judge.name },
-        study: {
-          guidelines: study.guidelines,
-          axes: study.axes,
-          requireAxes: study.requireAxes !== 0,
-        },
+        study: { guidelines, axes, requireAxes },
         progress: { done: await countDone(app.db, { judgeId: judge.id }), quota: judge.quota },
       };
     },
@@ -90,7 +87,7 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const judge = judgeOf(request);
-      const outcome = await submitVerdict(app.db, judge, request.params.id, request.body, true);
+      const outcome = await submitVerdict(app.db, judge, request.params.id, request.body);
       return {
         ok: true as const,
         duplicate: outcome.duplicate,

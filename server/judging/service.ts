@@ -12,9 +12,8 @@ import {
 } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import type { JudgeRow } from '../plugins/auth.ts';
+import { notifyEvent } from './events.ts';
 import { countDone, leaseNext, releaseLease } from './queue.ts';
-
-export const EVENTS_CHANNEL = 'tracearena_events';
 
 type AB = 'a' | 'b' | 'tie';
 
@@ -29,19 +28,6 @@ export function imageUrl(id: string): string {
   return `/api/images/${id}`;
 }
 
-async function leaseSecondsFor(
-  tx: Tx,
-  studyId: string,
-  override: number | undefined,
-): Promise<number> {
-  if (override) return override;
-  const [row] = await tx
-    .select({ s: studies.leaseSeconds })
-    .from(studies)
-    .where(eq(studies.id, studyId));
-  return row?.s ?? 600;
-}
-
 /** The judge's next comparison, blind: only left/right texts, the item, and opaque ids. */
 export async function nextForJudge(
   db: Db,
@@ -52,17 +38,18 @@ export async function nextForJudge(
   }: { leaseSecondsOverride?: number | undefined; excludeId?: string | undefined },
 ): Promise<JudgeNextResponse | null> {
   return db.transaction(async (tx) => {
-    const leaseSeconds = await leaseSecondsFor(tx, judge.studyId, leaseSecondsOverride);
+    // A lease changes nothing that counts as done: count once, for the quota and the progress.
+    const done = await countDone(tx, { judgeId: judge.id });
     const lease = await leaseNext(tx, {
       judgeId: judge.id,
       studyId: judge.studyId,
-      leaseSeconds,
+      leaseSeconds: leaseSecondsOverride ?? null,
       quota: judge.quota,
+      done,
       excludeId: excludeId ?? null,
     });
     if (!lease) return null;
     const view = await loadComparisonView(tx, lease.comparisonId, lease.shownLeft);
-    const done = await countDone(tx, { judgeId: judge.id });
     return {
       assignment: {
         id: lease.id,
@@ -152,7 +139,6 @@ export async function submitVerdict(
   judge: JudgeRow,
   assignmentId: string,
   body: VerdictBody,
-  notify: boolean,
 ): Promise<VerdictOutcome> {
   return db.transaction(async (tx) => {
     const a = await lockAssignment(tx, assignmentId);
@@ -199,12 +185,7 @@ export async function submitVerdict(
     });
     await tx.execute(sql`
       update assignments set status = 'done', completed_at = now(), lease_expires_at = null where id = ${a.id}`);
-    if (notify) {
-      // Delivered on commit only: nothing is announced that was not stored.
-      await tx.execute(
-        sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'verdict', studyId: a.study_id })})`,
-      );
-    }
+    await notifyEvent(tx, { type: 'verdict', studyId: a.study_id });
     return { duplicate: false, done: await countDone(tx, { judgeId: judge.id }) };
   });
 }
@@ -235,9 +216,7 @@ export async function skipAssignment(
         .insert(skips)
         .values({ comparisonId: a.comparison_id, judgeId: judge.id, reason, note: note ?? null });
       await releaseLease(tx, { assignmentId: a.id });
-      await tx.execute(
-        sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'skip', studyId: a.study_id })})`,
-      );
+      await notifyEvent(tx, { type: 'skip', studyId: a.study_id });
     }
     return { done: await countDone(tx, { judgeId: judge.id }) };
   });

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import { llmAttempts, llmCache, verdicts } from '../db/schema/index.ts';
-import { EVENTS_CHANNEL, toSystemSide } from '../judging/service.ts';
+import { notifyEvent } from '../judging/events.ts';
+import { toSystemSide } from '../judging/service.ts';
 import type { AttemptOutcome, Letter, ParsedVerdict, ProviderName, Usage } from './types.ts';
 
 export interface CallResult {
@@ -124,9 +125,7 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
         where id in (${sql.join(complete, sql`, `)})`);
     }
     if (inserted.size && results.some((r) => r.notify)) {
-      await tx.execute(
-        sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'verdict', studyId: results[0]!.studyId })})`,
-      );
+      await notifyEvent(tx, { type: 'verdict', studyId: results[0]!.studyId });
     }
     // Last: the run's row is the one every worker updates, so its lock is held for the shortest time.
     const sum = (f: (r: CallResult) => number) => results.reduce((acc, r) => acc + f(r), 0);
@@ -200,7 +199,5 @@ export async function notifyRun(
   db: Db,
   { studyId, runId }: { studyId: string; runId: string },
 ): Promise<void> {
-  await db.execute(
-    sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type: 'run', studyId, runId })})`,
-  );
+  await notifyEvent(db, { type: 'run', studyId, runId });
 }
