@@ -8,7 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { loadConfig, type Config } from './config.ts';
+import { databaseTarget, loadConfig, type Config } from './config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.ts';
@@ -41,11 +41,7 @@ declare module 'fastify' {
 /** Builds the whole app without listening: used by the entry point, the CLI and the tests. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
-  const database =
-    options.database ??
-    (await createDatabase(
-      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
-    ));
+  const database = options.database ?? (await createDatabase(databaseTarget(config)));
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },

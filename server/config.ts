@@ -20,6 +20,11 @@ export type Config = Readonly<{
   logLevel: string;
 }>;
 
+/** The database the config names: PostgreSQL when a URL is set, else PGlite in the data folder. */
+export function databaseTarget(config: Config): { databaseUrl: string } | { dataDir: string } {
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
+}
+
 /** Parses the environment once; fails listing every problem. Nothing else reads process.env. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,

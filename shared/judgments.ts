@@ -26,21 +26,6 @@ export const judgmentSchema = z
   .refine((j) => j.a !== j.b, { message: 'a and b must be different systems', path: ['b'] });
 export type Judgment = z.infer<typeof judgmentSchema>;
 
-/** CSV columns of a judgments file; axes are `axis:<name>` columns. */
-export const JUDGMENT_CSV_COLUMNS = [
-  'item',
-  'a',
-  'b',
-  'winner',
-  'judge',
-  'judge_kind',
-  'shown_left',
-  'modality',
-  'len_a',
-  'len_b',
-  'strength',
-] as const;
-
 /** One record of an AlpacaEval annotations file (the fields the reader uses). */
 export const alpacaEvalRecordSchema = z.object({
   instruction: z.string().optional(),

@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { adminTokens, judges } from '../db/schema/index.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -43,6 +43,20 @@ export async function createInvite(
     .onConflictDoNothing()
     .returning();
   return judge ? { judge, token } : null;
+}
+
+/** A fresh token for an existing human judge (the old one stops working; revocation is lifted). */
+export async function reissueInvite(
+  db: Tx,
+  { studyId, name }: { studyId: string; name: string },
+): Promise<string | null> {
+  const token = newToken('judge');
+  const [row] = await db
+    .update(judges)
+    .set({ tokenHash: hashToken(token), revokedAt: null })
+    .where(and(eq(judges.studyId, studyId), eq(judges.name, name), eq(judges.kind, 'human')))
+    .returning({ id: judges.id });
+  return row ? token : null;
 }
 
 export async function revokeJudge(db: Tx, { judgeId }: { judgeId: string }) {

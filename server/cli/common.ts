@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config.ts';
+import { databaseTarget, loadConfig, type Config } from '../config.ts';
 import { createDatabase, type Database } from '../db/client.ts';
 
 /** An error the CLI reports as one line on stderr, exiting with `exitCode` (2 = bad input). */
@@ -39,12 +39,6 @@ export function configFromOptions(opts: DbOptions & { port?: number; host?: stri
   });
 }
 
-export async function openDatabase(config: Config): Promise<Database> {
-  return createDatabase(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
-  );
-}
-
 export function parseIntOption(name: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
@@ -74,7 +68,7 @@ export async function withDatabase<T>(
   fn: (database: Database, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = configFromOptions(opts);
-  const database = await openDatabase(config);
+  const database = await createDatabase(databaseTarget(config));
   try {
     return await fn(database, config);
   } finally {

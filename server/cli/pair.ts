@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { pairBodySchema } from '../../shared/admin-api.ts';
+import { Errors } from '../errors.ts';
 import { pairStudy } from '../pairing/service.ts';
 import { addDbOptions, CliError, parseIntOption, requireStudy, withDatabase } from './common.ts';
 
@@ -43,7 +44,7 @@ export function register(program: Command): void {
           seed: opts.seed,
         });
         const result = await pairStudy(database.db, study.id, body).catch((err: unknown) => {
-          if (err instanceof Error && 'code' in err && err.code === 'TA_PAIRING_INVALID')
+          if (err instanceof Errors.PairingInvalid)
             throw new CliError(err.message, 2);
           throw err;
         });

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { items, judges } from '../db/schema/index.ts';
-import { hashToken, newToken } from '../auth/tokens.ts';
-import { createInvite } from '../auth/repository.ts';
+import { items } from '../db/schema/index.ts';
+import { createInvite, reissueInvite } from '../auth/repository.ts';
 import { importFile } from '../imports/service.ts';
 import { pairStudy } from '../pairing/service.ts';
 import { getStudyByName, insertStudy } from '../studies/repository.ts';
@@ -82,18 +81,12 @@ export async function seedDemo(
   }
   const tokens: Array<{ name: string; token: string }> = [];
   for (const name of DEMO_JUDGES) {
-    const invite = await createInvite(db, { studyId: study.id, name });
-    if (invite) {
-      tokens.push({ name, token: invite.token });
-    } else {
-      // Tokens are stored hashed, so a re-run issues the existing demo judges new ones.
-      const token = newToken('judge');
-      await db
-        .update(judges)
-        .set({ tokenHash: hashToken(token), revokedAt: null })
-        .where(and(eq(judges.studyId, study.id), eq(judges.name, name), eq(judges.kind, 'human')));
-      tokens.push({ name, token });
-    }
+    // Tokens are stored hashed, so a re-run issues the existing demo judges new ones.
+    const token =
+      (await createInvite(db, { studyId: study.id, name }))?.token ??
+      (await reissueInvite(db, { studyId: study.id, name }));
+    if (!token) throw new Error(`demo judge '${name}' could not be invited`);
+    tokens.push({ name, token });
   }
   return { created, tokens };
 }

@@ -1,24 +1,19 @@
 import { sql } from 'drizzle-orm';
+import type { Judgment } from '../../shared/judgments.ts';
 import { queryRows, type Tx } from '../db/client.ts';
 
-/** One verdict as a line of the judgments file (DESIGN.md "Judgments file"). */
-export interface JudgmentRecord {
-  item: string;
-  a: string;
-  b: string;
-  winner: 'a' | 'b' | 'tie';
-  judge: string;
-  judge_kind: 'human' | 'llm';
-  shown_left: 'a' | 'b';
-  axes: Record<string, 'a' | 'b' | 'tie'>;
-  strength?: 1 | 2;
-  modality?: string;
+/**
+ * One verdict as a line of the judgments file: the shared record (what `stats` reads) with the
+ * database's extra facts.
+ */
+export type JudgmentRecord = Judgment & {
+  axes: NonNullable<Judgment['axes']>;
   len_a: number;
   len_b: number;
   note?: string;
   duration_ms?: number;
   created_at: string;
-}
+};
 
 interface Row {
   verdict_id: string;

@@ -86,16 +86,17 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
       const sampleClause = body.sample
         ? sql`order by sha256(convert_to(${seed} || '|sample|' || i.external_id, 'UTF8')) limit ${body.sample}`
         : sql``;
+      // The items that have an output from both systems (the seeded sample of them, if asked).
+      const eligible = sql`
+        select i.id, i.external_id from items i
+        join outputs oa on oa.item_id = i.id and oa.system_id = ${a.id}
+        join outputs ob on ob.item_id = i.id and ob.system_id = ${b.id}
+        where i.study_id = ${studyId}
+        ${sampleClause}`;
       const created = await queryRows<{ n: number; total: number }>(
         tx,
         sql`
-        with eligible as (
-          select i.id, i.external_id from items i
-          join outputs oa on oa.item_id = i.id and oa.system_id = ${a.id}
-          join outputs ob on ob.item_id = i.id and ob.system_id = ${b.id}
-          where i.study_id = ${studyId}
-          ${sampleClause}
-        ), inserted as (
+        with eligible as (${eligible}), inserted as (
           insert into comparisons (study_id, item_id, system_a_id, system_b_id, pairing_id)
           select ${studyId}, e.id, ${a.id}, ${b.id}, ${pairing.id} from eligible e
           on conflict do nothing
@@ -110,13 +111,7 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
       const slots = await queryRows<{ n: number }>(
         tx,
         sql`
-        with eligible as (
-          select i.id, i.external_id from items i
-          join outputs oa on oa.item_id = i.id and oa.system_id = ${a.id}
-          join outputs ob on ob.item_id = i.id and ob.system_id = ${b.id}
-          where i.study_id = ${studyId}
-          ${sampleClause}
-        ), planned as (
+        with eligible as (${eligible}), planned as (
           select c.id as comparison_id, s.slot,
             sha256(convert_to(${seed} || '|' || e.external_id || '|' || ${a.name} || '|' || ${b.name} || '|' || s.slot, 'UTF8')) as h
           from eligible e

@@ -82,8 +82,7 @@ export async function countStudyContents(db: Tx, { studyId }: { studyId: string 
       (select count(*)::int from systems where study_id = ${studyId}) as systems,
       (select count(*)::int from items where study_id = ${studyId}) as items,
       (select count(*)::int from comparisons where study_id = ${studyId}) as comparisons,
-      (select count(*)::int from assignments a join comparisons c on c.id = a.comparison_id
-         where c.study_id = ${studyId} and a.run_id is null) as assignments,
+      (select count(*)::int from assignments where study_id = ${studyId} and run_id is null) as assignments,
       (select count(*)::int from verdicts v join comparisons c on c.id = v.comparison_id
          where c.study_id = ${studyId}) as verdicts,
       (select count(*)::int from judges where study_id = ${studyId}) as judges`,
