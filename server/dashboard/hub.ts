@@ -6,6 +6,12 @@ import { getDashboardSnapshot } from './snapshot.ts';
 
 /** Events of one tick are coalesced: a burst of verdicts costs one snapshot per study. */
 export const TICK_MS = 150;
+/**
+ * At most two snapshots a second per study: an LLM run announces progress several times a second
+ * from every worker, and each snapshot aggregates the study's verdicts. Still well within the
+ * dashboard's one-second promise.
+ */
+export const MIN_GAP_MS = 500;
 /** Also refreshed on a timer: expiring leases and the per-minute window change without events. */
 export const REFRESH_MS = 15_000;
 
@@ -16,6 +22,8 @@ interface StudyState {
   scheduled: ReturnType<typeof setTimeout> | null;
   running: boolean;
   again: boolean;
+  /** When the last snapshot computation started (ms since the epoch). */
+  lastAt: number;
 }
 
 /**
@@ -48,7 +56,14 @@ export class LiveHub {
   add(studyId: string, socket: WebSocket): void {
     let state = this.studies.get(studyId);
     if (!state) {
-      state = { viewers: new Set(), cached: null, scheduled: null, running: false, again: false };
+      state = {
+        viewers: new Set(),
+        cached: null,
+        scheduled: null,
+        running: false,
+        again: false,
+        lastAt: 0,
+      };
       this.studies.set(studyId, state);
     }
     state.viewers.add(socket);
@@ -82,10 +97,11 @@ export class LiveHub {
   private schedule(studyId: string, delay: number): void {
     const state = this.studies.get(studyId);
     if (!state || state.scheduled) return;
+    const wait = Math.max(delay, state.lastAt + MIN_GAP_MS - Date.now());
     state.scheduled = setTimeout(() => {
       state.scheduled = null;
       void this.flush(studyId, state);
-    }, delay);
+    }, wait);
   }
 
   private async flush(studyId: string, state: StudyState): Promise<void> {
@@ -97,13 +113,14 @@ export class LiveHub {
     try {
       do {
         state.again = false;
+        state.lastAt = Date.now();
         const snapshot = await getDashboardSnapshot(this.db, { studyId });
         this.computed++;
         const message: LiveServerMessage = snapshot
           ? { type: 'snapshot', snapshot }
           : { type: 'error', code: 'TA_NOT_FOUND', message: 'study not found' };
-        state.cached = snapshot ? JSON.stringify(message) : null;
         const text = JSON.stringify(message);
+        state.cached = snapshot ? text : null;
         for (const socket of state.viewers)
           if (socket.readyState === socket.OPEN) socket.send(text);
       } while (state.again);

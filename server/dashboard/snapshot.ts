@@ -3,7 +3,7 @@ import type { DashboardSnapshot, RunProgress } from '../../shared/admin-views.ts
 import { queryRows, type Tx } from '../db/client.ts';
 import { llmRuns } from '../db/schema/index.ts';
 import { toApi } from '../llm/routes.ts';
-import { emptyMoments } from '../stats/moments.ts';
+import { momentsFromCounts } from '../stats/moments.ts';
 import { summarizePair } from '../stats/pair-summary.ts';
 import { createRng } from '../stats/rng.ts';
 
@@ -192,28 +192,23 @@ function sum<T>(rows: T[], f: (row: T) => number): number {
 function summarizePairs(
   cells: Array<{ a: string; b: string; w: number; l: number; t: number }>,
 ): DashboardSnapshot['pairs'] {
-  const groups = new Map<string, typeof cells>();
+  const groups = new Map<string, { a: string; b: string; rows: typeof cells }>();
   for (const c of cells) {
-    const key = JSON.stringify([c.a, c.b]);
-    const list = groups.get(key) ?? [];
-    list.push(c);
-    groups.set(key, list);
+    const key = `${c.a}\u0000${c.b}`;
+    const group = groups.get(key) ?? { a: c.a, b: c.b, rows: [] };
+    group.rows.push(c);
+    groups.set(key, group);
   }
-  return [...groups.entries()].map(([key, rows]) => {
-    const [a, b] = JSON.parse(key) as [string, string];
-    const m = emptyMoments();
-    const sums = new Float64Array(rows.length);
-    const counts = new Float64Array(rows.length);
-    rows.forEach((r, i) => {
-      m.wins += r.w;
-      m.losses += r.l;
-      m.ties += r.t;
-      m.n += r.w + r.l + r.t;
-      m.sum += r.w + r.t / 2;
-      m.sumSq += r.w + r.t / 4;
-      sums[i] = r.w + r.t / 2;
-      counts[i] = r.w + r.l + r.t;
-    });
+  return [...groups.entries()].map(([key, { a, b, rows }]) => {
+    const m = momentsFromCounts(
+      sum(rows, (r) => r.w),
+      sum(rows, (r) => r.l),
+      sum(rows, (r) => r.t),
+      'half',
+    );
+    // One cluster per item: its score sum and verdict count.
+    const sums = Float64Array.from(rows, (r) => r.w + r.t / 2);
+    const counts = Float64Array.from(rows, (r) => r.w + r.l + r.t);
     const s = summarizePair(
       m,
       { sums, counts },
