@@ -1,6 +1,17 @@
 import type { PairStats, Report } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
-import { ciText, headline, label, num, pct, pText, statsRows } from './rows.ts';
+import {
+  ciText,
+  figText,
+  headline,
+  label,
+  num,
+  pairStatsTable,
+  pct,
+  pText,
+  rankingTable,
+  statsRows,
+} from './rows.ts';
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -44,22 +55,7 @@ export function formatHtml(report: Report): string {
           percent: true,
         }),
       );
-    parts.push(
-      htmlTable(
-        ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p'],
-        statsRows({ ...report, pairs: [p] }).map((r) => [
-          label(r),
-          String(r.stats.n),
-          String(r.stats.wins),
-          String(r.stats.losses),
-          String(r.stats.ties),
-          pct(r.stats.winRate),
-          ciText(r.stats.ci),
-          r.stats.ciMethod,
-          pText(r.stats.pValue),
-        ]),
-      ),
-    );
+    parts.push(htmlTable(...pairStatsTable(report, p)));
   }
   const axes = [...new Set(report.pairs.flatMap((p) => Object.keys(p.byAxis)))];
   for (const axis of axes) {
@@ -90,17 +86,7 @@ export function formatHtml(report: Report): string {
     }));
   if (ranked.length)
     parts.push(forestPlot(ranked, { xLabel: 'log-strength (base = 0)', reference: 0 }));
-  parts.push(
-    htmlTable(
-      ['system', 'score', `${level}% CI`, 'verdicts'],
-      report.ranking.map((e) => [
-        e.system,
-        num(e.score),
-        e.ci ? `${num(e.ci[0])} to ${num(e.ci[1])}` : '—',
-        String(e.n),
-      ]),
-    ),
-  );
+  parts.push(htmlTable(...rankingTable(report, ' to ')));
   const pos = report.bias.position;
   parts.push('<h2>Position and length bias</h2>');
   const biasRows: ForestRow[] = [];
@@ -141,18 +127,16 @@ export function formatHtml(report: Report): string {
       `Length: logistic slope ${report.bias.length.slope === null ? `— (${esc(report.bias.length.reasons.slope ?? 'no lengths')})` : `${num(report.bias.length.slope)} ± ${num(report.bias.length.slopeSe)}`} per unit of ln length ratio.</p>`,
   );
   const ag = report.agreement;
-  const f = (x: { value: number | null; reason?: string }) =>
-    x.value === null ? `— (${x.reason})` : num(x.value);
   parts.push(
     '<h2>Agreement</h2>',
     htmlTable(
       ['measure', 'value'],
       [
-        ['raw agreement', f(ag.raw)],
-        ["Cohen's kappa", f(ag.cohenKappa)],
-        ["Fleiss' kappa", f(ag.fleissKappa)],
-        ["Krippendorff's alpha", f(ag.krippendorffAlpha)],
-        ['human–LLM agreement', f(ag.humanLlm)],
+        ['raw agreement', figText(ag.raw)],
+        ["Cohen's kappa", figText(ag.cohenKappa)],
+        ["Fleiss' kappa", figText(ag.fleissKappa)],
+        ["Krippendorff's alpha", figText(ag.krippendorffAlpha)],
+        ['human–LLM agreement', figText(ag.humanLlm)],
       ],
     ),
   );

@@ -1,5 +1,14 @@
 import type { Report } from '../../shared/report.ts';
-import { ciText, headline, label, num, pct, pText, statsRows } from './rows.ts';
+import {
+  ciText,
+  figText,
+  headline,
+  num,
+  pairStatsTable,
+  pct,
+  pText,
+  rankingTable,
+} from './rows.ts';
 
 function cell(s: string): string {
   return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -23,23 +32,7 @@ export function formatMarkdown(report: Report): string {
   ];
   for (const p of report.pairs) {
     out.push(`## ${p.a} vs ${p.b}`, '');
-    out.push(
-      table(
-        ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'CI method', 'p'],
-        statsRows({ ...report, pairs: [p] }).map((r) => [
-          label(r),
-          String(r.stats.n),
-          String(r.stats.wins),
-          String(r.stats.losses),
-          String(r.stats.ties),
-          pct(r.stats.winRate),
-          ciText(r.stats.ci),
-          r.stats.ciMethod,
-          pText(r.stats.pValue),
-        ]),
-      ),
-      '',
-    );
+    out.push(table(...pairStatsTable(report, p)), '');
   }
   out.push(
     `## Ranking (${report.rankingInfo.model})`,
@@ -47,38 +40,28 @@ export function formatMarkdown(report: Report): string {
     `Natural-log strengths, base ${report.rankingInfo.base ?? '—'} = 0; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`,
     '',
   );
-  out.push(
-    table(
-      ['system', 'score', `${level}% CI`, 'verdicts'],
-      report.ranking.map((e) => [
-        e.system,
-        num(e.score),
-        e.ci ? `${num(e.ci[0])} to ${num(e.ci[1])}` : '—',
-        String(e.n),
-      ]),
-    ),
-    '',
-  );
+  out.push(table(...rankingTable(report, ' to ')), '');
   const ag = report.agreement;
-  const f = (x: { value: number | null; reason?: string }) =>
-    x.value === null ? `— (${x.reason})` : num(x.value);
   out.push(
     '## Agreement',
     '',
     table(
       ['measure', 'value'],
       [
-        ['raw agreement', f(ag.raw)],
+        ['raw agreement', figText(ag.raw)],
         [
           "Cohen's kappa",
-          f(ag.cohenKappa) +
+          figText(ag.cohenKappa) +
             (ag.cohenKappa.judges
               ? ` (${ag.cohenKappa.judges.join(' vs ')}, n = ${ag.cohenKappa.n})`
               : ''),
         ],
-        ["Fleiss' kappa", f(ag.fleissKappa)],
-        ["Krippendorff's alpha (nominal)", f(ag.krippendorffAlpha)],
-        ['human–LLM agreement', f(ag.humanLlm) + (ag.humanLlm.n ? ` (n = ${ag.humanLlm.n})` : '')],
+        ["Fleiss' kappa", figText(ag.fleissKappa)],
+        ["Krippendorff's alpha (nominal)", figText(ag.krippendorffAlpha)],
+        [
+          'human–LLM agreement',
+          figText(ag.humanLlm) + (ag.humanLlm.n ? ` (n = ${ag.humanLlm.n})` : ''),
+        ],
       ],
     ),
     '',

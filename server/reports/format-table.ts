@@ -1,5 +1,14 @@
 import type { Report } from '../../shared/report.ts';
-import { ciText, headline, label, num, pct, pText, statsRows } from './rows.ts';
+import {
+  ciText,
+  figText,
+  headline,
+  num,
+  pairStatsTable,
+  pct,
+  pText,
+  rankingTable,
+} from './rows.ts';
 
 function grid(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -10,10 +19,6 @@ function grid(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function fig(f: { value: number | null; reason?: string }, digits = 3): string {
-  return f.value === null ? `— (${f.reason})` : f.value.toFixed(digits);
-}
-
 /** A report readable in a terminal. */
 export function formatTable(report: Report): string {
   const out: string[] = [];
@@ -21,49 +26,22 @@ export function formatTable(report: Report): string {
   const level = Math.round(report.ci.level * 100);
   for (const p of report.pairs) {
     out.push(`${p.a} vs ${p.b}`);
-    out.push(
-      grid(
-        ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p'],
-        statsRows({ ...report, pairs: [p] }).map((r) => [
-          label(r),
-          String(r.stats.n),
-          String(r.stats.wins),
-          String(r.stats.losses),
-          String(r.stats.ties),
-          pct(r.stats.winRate),
-          ciText(r.stats.ci),
-          r.stats.ciMethod,
-          pText(r.stats.pValue),
-        ]),
-      ),
-      '',
-    );
+    out.push(grid(...pairStatsTable(report, p)), '');
   }
   out.push(
     `Ranking (${report.rankingInfo.model}, log-strength, base ${report.rankingInfo.base ?? '—'} = 0${report.rankingInfo.reason ? `; ${report.rankingInfo.reason}` : ''})`,
   );
-  out.push(
-    grid(
-      ['system', 'score', `${level}% CI`, 'verdicts'],
-      report.ranking.map((e) => [
-        e.system,
-        num(e.score),
-        e.ci ? `${num(e.ci[0])} – ${num(e.ci[1])}` : '—',
-        String(e.n),
-      ]),
-    ),
-    '',
-  );
+  out.push(grid(...rankingTable(report, ' – ')), '');
   const ag = report.agreement;
   out.push('Agreement');
-  out.push(`  raw agreement         ${fig(ag.raw)}`);
+  out.push(`  raw agreement         ${figText(ag.raw)}`);
   out.push(
-    `  Cohen's kappa         ${fig(ag.cohenKappa)}${ag.cohenKappa.judges ? ` (${ag.cohenKappa.judges.join(' vs ')}, n=${ag.cohenKappa.n})` : ''}`,
+    `  Cohen's kappa         ${figText(ag.cohenKappa)}${ag.cohenKappa.judges ? ` (${ag.cohenKappa.judges.join(' vs ')}, n=${ag.cohenKappa.n})` : ''}`,
   );
-  out.push(`  Fleiss' kappa         ${fig(ag.fleissKappa)}`);
-  out.push(`  Krippendorff's alpha  ${fig(ag.krippendorffAlpha)}`);
+  out.push(`  Fleiss' kappa         ${figText(ag.fleissKappa)}`);
+  out.push(`  Krippendorff's alpha  ${figText(ag.krippendorffAlpha)}`);
   out.push(
-    `  human–LLM agreement   ${fig(ag.humanLlm)}${ag.humanLlm.n ? ` (n=${ag.humanLlm.n}, kappa ${num(ag.humanLlm.kappa)})` : ''}`,
+    `  human–LLM agreement   ${figText(ag.humanLlm)}${ag.humanLlm.n ? ` (n=${ag.humanLlm.n}, kappa ${num(ag.humanLlm.kappa)})` : ''}`,
     '',
   );
   const pos = report.bias.position;

@@ -58,3 +58,44 @@ export function headline(report: Report): string[] {
       : `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${p.n.toLocaleString('en-US')} verdicts (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; sign test p = ${pText(p.pValue)})`;
   });
 }
+
+/** A header and text cells, spread into each format's own grid: `grid(...pairStatsTable(r, p))`. */
+export type TextTable = [header: string[], rows: string[][]];
+
+/** One pair's figures, overall and per breakdown, as every format shows them. */
+export function pairStatsTable(report: Report, pair: Report['pairs'][number]): TextTable {
+  const level = Math.round(report.ci.level * 100);
+  return [
+    ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p'],
+    statsRows({ ...report, pairs: [pair] }).map((r) => [
+      label(r),
+      String(r.stats.n),
+      String(r.stats.wins),
+      String(r.stats.losses),
+      String(r.stats.ties),
+      pct(r.stats.winRate),
+      ciText(r.stats.ci),
+      r.stats.ciMethod,
+      pText(r.stats.pValue),
+    ]),
+  ];
+}
+
+/** The ranking, one row per system; `to` joins the interval's ends. */
+export function rankingTable(report: Report, to: string): TextTable {
+  const level = Math.round(report.ci.level * 100);
+  return [
+    ['system', 'score', `${level}% CI`, 'verdicts'],
+    report.ranking.map((e) => [
+      e.system,
+      num(e.score),
+      e.ci ? `${num(e.ci[0])}${to}${num(e.ci[1])}` : '—',
+      String(e.n),
+    ]),
+  ];
+}
+
+/** A figure that may be null: its value, or a dash with the reason. */
+export function figText(x: { value: number | null; reason?: string }): string {
+  return x.value === null ? `— (${x.reason})` : num(x.value);
+}
