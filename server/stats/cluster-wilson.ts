@@ -1,5 +1,6 @@
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { ClusterScores } from './bootstrap.ts';
+import { wilsonBounds } from './wilson.ts';
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
 import type { ScoreMoments } from './moments.ts';
 import { standardError } from './win-rate.ts';
@@ -67,10 +68,5 @@ export function clusterWilsonInterval(
   if (d.value === null) return none(d.reason);
   const { effectiveN: ne, df } = d.value;
   const p = m.sum / m.n;
-  const t = tQuantile(1 - (1 - level) / 2, df);
-  const t2 = t * t;
-  const denom = 1 + t2 / ne;
-  const center = (p + t2 / (2 * ne)) / denom;
-  const half = (t * Math.sqrt((p * (1 - p)) / ne + t2 / (4 * ne * ne))) / denom;
-  return ok([Math.max(0, center - half), Math.min(1, center + half)]);
+  return ok(wilsonBounds(p, ne, tQuantile(1 - (1 - level) / 2, df)));
 }

@@ -14,10 +14,14 @@ export function zCritical(level: number): number {
 export function wilsonInterval(successes: number, n: number, level: number): Figure<Interval> {
   const z = zCritical(level);
   if (n === 0) return none('no verdicts');
-  const p = successes / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const center = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return ok([Math.max(0, center - half), Math.min(1, center + half)]);
+  return ok(wilsonBounds(successes / n, n, z));
+}
+
+/** Wilson's bounds for proportion `p` over `n` at critical value `crit` (z, or t for clusters). */
+export function wilsonBounds(p: number, n: number, crit: number): Interval {
+  const c2 = crit * crit;
+  const denom = 1 + c2 / n;
+  const center = (p + c2 / (2 * n)) / denom;
+  const half = (crit * Math.sqrt((p * (1 - p)) / n + c2 / (4 * n * n))) / denom;
+  return [Math.max(0, center - half), Math.min(1, center + half)];
 }
