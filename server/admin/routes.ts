@@ -64,6 +64,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { studyId, itemId } = request.params;
       const gold = request.body;
+      await requireStudy(studyId);
       const names = await getSystemNames(app.db, { studyId });
       for (const name of [gold.a, gold.b]) {
         if (!names.includes(name))

@@ -7,15 +7,8 @@ import {
   type StartRunBody,
 } from '../../../../shared/llm-api.ts';
 import { api } from '../../lib/api.ts';
-import {
-  STATUS_LABELS,
-  cost,
-  eta,
-  isActiveRun,
-  percent,
-  rate,
-  tokens,
-} from '../dashboard/run-figures.ts';
+import { STATUS_LABELS, cost, eta, isActiveRun, rate, tokens } from '../dashboard/run-figures.ts';
+import { RunDone } from '../dashboard/RunDone.tsx';
 import { errorText } from './use-resource.ts';
 
 /** How often the list is refreshed while a run is unfinished. */
@@ -257,16 +250,7 @@ export function LlmRunsPanel({ studyId }: { studyId: string }) {
                   {r.error ? <span className="error"> · {r.error}</span> : null}
                 </td>
                 <td className="num">
-                  <span data-testid="run-done">
-                    {r.done} / {r.total}
-                  </span>{' '}
-                  <span className="hint">{percent(r)}</span>
-                  <br />
-                  <progress
-                    max={Math.max(1, r.total)}
-                    value={r.done + r.failed}
-                    aria-label="run progress"
-                  />
+                  <RunDone run={r} />
                 </td>
                 <td className="num" data-testid="run-failed">
                   {r.failed}

@@ -1,5 +1,6 @@
 import type { RunProgress } from '../../../../shared/admin-views.ts';
-import { STATUS_LABELS, cost, eta, percent, rate, tokens } from './run-figures.ts';
+import { RunDone } from './RunDone.tsx';
+import { STATUS_LABELS, cost, eta, rate, tokens } from './run-figures.ts';
 
 /** LLM-judge runs on the live dashboard: the admin page's figures, pushed with each snapshot. */
 export function RunsSection({ runs }: { runs: RunProgress[] }) {
@@ -30,16 +31,7 @@ export function RunsSection({ runs }: { runs: RunProgress[] }) {
                 {STATUS_LABELS[r.status] ?? r.status}
               </td>
               <td className="num">
-                <span data-testid="run-done">
-                  {r.done} / {r.total}
-                </span>{' '}
-                <span className="hint">{percent(r)}</span>
-                <br />
-                <progress
-                  max={Math.max(1, r.total)}
-                  value={r.done + r.failed}
-                  aria-label="run progress"
-                />
+                <RunDone run={r} />
               </td>
               <td className="num">{r.failed}</td>
               <td className="num">{rate(r.ratePerSecond)}</td>
