@@ -1,36 +1,25 @@
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../server/db/client.ts';
-import { launchBrowser, requireBuiltClient, startServer, type E2eServer } from './helpers.ts';
+import { requireBuiltClient, useServerAndBrowser } from './helpers.ts';
 import { invite, seedStudy } from './seed.ts';
 
 requireBuiltClient();
 
 describe('blinding on the wire, in Chromium', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('never shows a system name or id anywhere a judge can see: HTML, storage, requests or responses', async () => {
-    const seeded = await seedStudy(server.tdb.db, {
+    const seeded = await seedStudy(env.server.tdb.db, {
       items: Array.from({ length: 4 }, (_, i) => ({
         question: `Question ${i}: what does the image show?`,
         traces: {},
       })),
     });
-    const judge = await invite(server.tdb.db, seeded.study.id, 'dr-blind');
+    const judge = await invite(env.server.tdb.db, seeded.study.id, 'dr-blind');
     const comparisonIds = (
       await queryRows<{ id: string }>(
-        server.tdb.db,
+        env.server.tdb.db,
         sql`select id from comparisons where study_id = ${seeded.study.id}`,
       )
     ).map((r) => r.id);
@@ -42,7 +31,7 @@ describe('blinding on the wire, in Chromium', () => {
     ];
 
     const seen: string[] = [];
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     page.on('request', (r) => {
       seen.push(`${r.method()} ${r.url()}\n${JSON.stringify(r.headers())}\n${r.postData() ?? ''}`);
     });
@@ -70,7 +59,7 @@ describe('blinding on the wire, in Chromium', () => {
       );
     };
 
-    await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
+    await page.goto(`${env.server.baseUrl}/judge#token=${judge.token}`);
     await page.getByRole('dialog', { name: 'Guidelines' }).waitFor();
     await snapshot();
     await page.keyboard.press('Escape');

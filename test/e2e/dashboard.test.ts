@@ -1,42 +1,25 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  artifactPath,
-  launchBrowser,
-  requireBuiltClient,
-  startServer,
-  type E2eServer,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, requireBuiltClient, useServerAndBrowser } from './helpers.ts';
 import { seedStudy } from './seed.ts';
 
 requireBuiltClient();
 
 describe('admin pages and live dashboard in Chromium', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('invites a judge from the admin page and shows their verdicts live on the dashboard', async () => {
-    const seeded = await seedStudy(server.tdb.db, {
+    const seeded = await seedStudy(env.server.tdb.db, {
       items: Array.from({ length: 3 }, (_, i) => ({
         question: `Dashboard question ${i}?`,
         traces: {},
       })),
     });
-    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const adminContext = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const admin = await adminContext.newPage();
     const pageErrors: string[] = [];
     admin.on('pageerror', (e) => pageErrors.push(e.message));
-    await admin.goto(`${server.baseUrl}/admin#token=${server.adminToken}`);
-    expect(admin.url()).toBe(`${server.baseUrl}/admin`);
+    await admin.goto(`${env.server.baseUrl}/admin#token=${env.server.adminToken}`);
+    expect(admin.url()).toBe(`${env.server.baseUrl}/admin`);
     await admin.getByRole('link', { name: seeded.study.name }).click();
     await admin.getByRole('heading', { name: seeded.study.name }).waitFor();
 
@@ -53,7 +36,7 @@ describe('admin pages and live dashboard in Chromium', () => {
     await admin.getByRole('status').filter({ hasText: /^live/ }).waitFor();
     expect(await admin.getByTestId('verdicts').innerText()).toBe('0');
 
-    const judgeContext = await browser.newContext({
+    const judgeContext = await env.browser.newContext({
       viewport: { width: 1024, height: 768 },
       hasTouch: true,
     });

@@ -1,14 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../server/db/client.ts';
-import {
-  artifactPath,
-  launchBrowser,
-  requireBuiltClient,
-  startServer,
-  type E2eServer,
-} from './helpers.ts';
+import { artifactPath, requireBuiltClient, useServerAndBrowser } from './helpers.ts';
 import { invite, seedStudy } from './seed.ts';
 
 requireBuiltClient();
@@ -30,38 +24,28 @@ async function nextComparison(page: Page, previous: string) {
 }
 
 describe('judge page in Chromium', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('judges three comparisons by keyboard only, skips one, survives a reload, and stores verdicts against the right systems', async () => {
-    const seeded = await seedStudy(server.tdb.db, {
+    const seeded = await seedStudy(env.server.tdb.db, {
       items: Array.from({ length: 5 }, (_, i) => ({
         question: `Is there an opacity in image ${i}?`,
         traces: {},
       })),
     });
-    const judge = await invite(server.tdb.db, seeded.study.id, 'dr-keyboard', 10);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const judge = await invite(env.server.tdb.db, seeded.study.id, 'dr-keyboard', 10);
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const prefetches: string[] = [];
     page.on('request', (req) => {
       if (req.url().endsWith('/api/judge/next') && req.postData()?.includes('exclude'))
         prefetches.push(req.postData()!);
     });
-    await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
+    await page.goto(`${env.server.baseUrl}/judge#token=${judge.token}`);
 
     // The token leaves the address bar at once; the guidelines come first.
     await page.getByRole('dialog', { name: 'Guidelines' }).waitFor();
-    expect(page.url()).toBe(`${server.baseUrl}/judge`);
+    expect(page.url()).toBe(`${env.server.baseUrl}/judge`);
     await page.keyboard.press('Escape');
     await page.getByRole('heading', { name: 'Left', exact: true }).waitFor();
 
@@ -90,7 +74,7 @@ describe('judge page in Chromium', () => {
     await page.keyboard.press('1');
     await page.reload();
     await page.getByRole('heading', { name: 'Left', exact: true }).waitFor();
-    expect(page.url()).toBe(`${server.baseUrl}/judge`);
+    expect(page.url()).toBe(`${env.server.baseUrl}/judge`);
     expect(await checked(page, 'overall')).toBe('right');
     expect(await checked(page, 'perception')).toBe('left');
     expect(await page.getByRole('checkbox', { name: /Much better/ }).isChecked()).toBe(true);
@@ -124,7 +108,7 @@ describe('judge page in Chromium', () => {
       duration_ms: number | null;
       a_name: string;
     }>(
-      server.tdb.db,
+      env.server.tdb.db,
       sql`select v.winner, v.shown_left, v.axes, v.strength, v.note, v.duration_ms, s.name as a_name
           from verdicts v join comparisons c on c.id = v.comparison_id join systems s on s.id = c.system_a_id
           where v.judge_id = ${judge.judgeId} order by v.created_at`,
@@ -149,7 +133,7 @@ describe('judge page in Chromium', () => {
       expect(r.duration_ms).toBeGreaterThan(0);
     }
     const skips = await queryRows<{ reason: string }>(
-      server.tdb.db,
+      env.server.tdb.db,
       sql`select reason from skips where judge_id = ${judge.judgeId}`,
     );
     expect(skips).toEqual([{ reason: 'skip' }]);

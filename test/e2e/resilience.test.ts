@@ -1,37 +1,26 @@
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { revokeJudge } from '../../server/auth/repository.ts';
 import { queryRows } from '../../server/db/client.ts';
-import { launchBrowser, requireBuiltClient, startServer, type E2eServer } from './helpers.ts';
+import { requireBuiltClient, useServerAndBrowser } from './helpers.ts';
 import { invite, seedStudy } from './seed.ts';
 
 requireBuiltClient();
 
 describe('judge page resilience in Chromium', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('keeps a verdict made offline and sends it exactly once when the connection returns; then shows a revoked invite', async () => {
-    const seeded = await seedStudy(server.tdb.db, {
+    const seeded = await seedStudy(env.server.tdb.db, {
       items: Array.from({ length: 3 }, (_, i) => ({
         question: `Resilience question ${i}?`,
         traces: {},
       })),
     });
-    const judge = await invite(server.tdb.db, seeded.study.id, 'dr-offline');
-    const context = await browser.newContext();
+    const judge = await invite(env.server.tdb.db, seeded.study.id, 'dr-offline');
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    const res = await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
+    const res = await page.goto(`${env.server.baseUrl}/judge#token=${judge.token}`);
     // The page itself is served under the strict policy.
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(res?.headers()['content-security-policy']).toContain("img-src 'self' data:");
@@ -51,12 +40,12 @@ describe('judge page resilience in Chromium', () => {
     await page.getByTestId('progress').filter({ hasText: '1 judged' }).waitFor({ timeout: 15_000 });
     expect(await page.evaluate(() => localStorage.getItem('tracearena.outbox'))).toBeNull();
     const rows = await queryRows<{ n: number }>(
-      server.tdb.db,
+      env.server.tdb.db,
       sql`select count(*)::int as n from verdicts where judge_id = ${judge.judgeId}`,
     );
     expect(rows[0]?.n).toBe(1);
 
-    await revokeJudge(server.tdb.db, { judgeId: judge.judgeId });
+    await revokeJudge(env.server.tdb.db, { judgeId: judge.judgeId });
     await page.getByRole('heading', { name: 'Left', exact: true }).waitFor();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');

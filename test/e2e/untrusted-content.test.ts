@@ -1,6 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, requireBuiltClient, startServer, type E2eServer } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { requireBuiltClient, useServerAndBrowser, type E2eServer } from './helpers.ts';
 import { invite, seedStudy } from './seed.ts';
 
 requireBuiltClient();
@@ -20,28 +19,18 @@ const HOSTILE = [
 ].join('\n');
 
 describe('untrusted model output in Chromium', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('renders <script>, onerror images, remote images and javascript: links as inert text', async () => {
-    const seeded = await seedStudy(server.tdb.db, {
+    const seeded = await seedStudy(env.server.tdb.db, {
       items: [{ question: 'Hostile <b onmouseover="alert(1)">question</b>?', traces: {} }],
     });
     const [candidate, baseline] = seeded.systemNames as [string, string];
     // Both sides hostile, so whichever is on the left, both panes are tested.
-    await seedTraces(server, seeded.study.id, { [candidate]: HOSTILE, [baseline]: HOSTILE });
-    const judge = await invite(server.tdb.db, seeded.study.id, 'dr-xss');
+    await seedTraces(env.server, seeded.study.id, { [candidate]: HOSTILE, [baseline]: HOSTILE });
+    const judge = await invite(env.server.tdb.db, seeded.study.id, 'dr-xss');
 
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const dialogs: string[] = [];
     const requests: string[] = [];
     const cspViolations: string[] = [];
@@ -53,7 +42,7 @@ describe('untrusted model output in Chromium', () => {
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
     });
-    await page.goto(`${server.baseUrl}/judge#token=${judge.token}`);
+    await page.goto(`${env.server.baseUrl}/judge#token=${judge.token}`);
     await page.getByRole('dialog', { name: 'Guidelines' }).waitFor();
     await page.keyboard.press('Escape');
     await page.locator('.trace-left .katex').first().waitFor();
@@ -83,7 +72,7 @@ describe('untrusted model output in Chromium', () => {
       await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
     ).toBeUndefined();
     expect(dialogs).toEqual([]);
-    expect(requests.filter((u) => !u.startsWith(server.baseUrl))).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(env.server.baseUrl))).toEqual([]);
     expect(cspViolations).toEqual([]);
     await page.close();
   });
