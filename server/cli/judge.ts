@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../db/client.ts';
-import { DEFAULTS, type RunOptions } from '../llm/config.ts';
+import { DEFAULTS, resolveApiKey, type RunOptions } from '../llm/config.ts';
 import { loadPriceFile, type PriceTable } from '../llm/prices.ts';
 import { runJudging, type RunProgress, type RunSummary } from '../llm/runner.ts';
 import { loadTemplate } from '../llm/template.ts';
@@ -144,10 +144,7 @@ export function register(program: Command): void {
           2,
         );
 
-      const apiKeyEnv =
-        opts.apiKeyEnv ?? (opts.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
-      // The CLI is the boundary that reads the key; it is handed to the SDK and nowhere else.
-      const apiKey = process.env[apiKeyEnv] || null;
+      const { apiKeyEnv, apiKey } = resolveApiKey(opts.provider, opts.apiKeyEnv);
       if (!apiKey && !opts.baseUrl)
         throw new CliError(`set ${apiKeyEnv} (or name another variable with --api-key-env)`, 2);
 

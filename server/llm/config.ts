@@ -13,6 +13,18 @@ export const DEFAULTS = Object.freeze({
 });
 
 /** Everything a run needs; the API key is passed in resolved and is never stored. */
+/**
+ * The API key of a run: read from the named environment variable (default per provider) by the
+ * entry point (CLI or route), handed to the SDK and nowhere else. Null when unset.
+ */
+export function resolveApiKey(
+  provider: 'openai' | 'anthropic',
+  apiKeyEnv: string | undefined,
+): { apiKeyEnv: string; apiKey: string | null } {
+  const name = apiKeyEnv ?? (provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
+  return { apiKeyEnv: name, apiKey: process.env[name] || null };
+}
+
 export interface RunOptions {
   studyId: string;
   provider: ProviderName;

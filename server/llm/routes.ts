@@ -9,7 +9,7 @@ import {
   type LlmRun,
   type StartRunBody,
 } from '../../shared/llm-api.ts';
-import { DEFAULTS, runFingerprint, type RunOptions } from './config.ts';
+import { DEFAULTS, resolveApiKey, runFingerprint, type RunOptions } from './config.ts';
 import { failuresByReason, getRunById, listRunsByStudy, type RunRow } from './repository.ts';
 import { runJudging } from './runner.ts';
 import { defaultTemplate, parseTemplate } from './template.ts';
@@ -150,11 +150,9 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new Errors.BadRequest(err instanceof Error ? err.message : String(err));
       }
     }
-    const apiKeyEnv =
-      body.apiKeyEnv ?? (body.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
     // The key lives in the server's environment under a name chosen per run, so it cannot be part
-    // of the config parsed at boot; it goes to the SDK and nowhere else.
-    const apiKey = process.env[apiKeyEnv] || null;
+    // of the config parsed at boot.
+    const { apiKeyEnv, apiKey } = resolveApiKey(body.provider, body.apiKeyEnv);
     if (!apiKey && !body.baseUrl) throw new Errors.BadRequest(`the server has no ${apiKeyEnv} set`);
     return {
       studyId,
