@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { createAdminToken, ensureAdminToken } from '../auth/repository.ts';
 import type { Config } from '../config.ts';
-import { addDbOptions, configFromOptions, parseIntOption, publicBaseUrl } from './common.ts';
+import {
+  addDbOptions,
+  CliError,
+  configFromOptions,
+  parseIntOption,
+  publicBaseUrl,
+} from './common.ts';
 
 export function adminUrl(base: string, token: string): string {
   return `${base.replace(/\/$/, '')}/admin#token=${token}`;
@@ -15,7 +21,16 @@ export async function startServer(
   { quiet = false } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({ config, logger: quiet ? false : { level: config.logLevel } });
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch(async (err: unknown) => {
+    await app.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError(
+        `${config.host}:${config.port} is already in use: choose another with --port`,
+        2,
+      );
+    }
+    throw err;
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void app.close().then(() => process.exit(0));
