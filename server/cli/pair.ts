@@ -44,8 +44,7 @@ export function register(program: Command): void {
           seed: opts.seed,
         });
         const result = await pairStudy(database.db, study.id, body).catch((err: unknown) => {
-          if (err instanceof Errors.PairingInvalid)
-            throw new CliError(err.message, 2);
+          if (err instanceof Errors.PairingInvalid) throw new CliError(err.message, 2);
           throw err;
         });
         const pairs = result.pairs.map((p) => `${p.a} vs ${p.b}`).join(', ');
