@@ -97,8 +97,15 @@ export async function ensureRunSlots(
       db,
       sql`
       with planned as (
-        select c.id, sha256(convert_to(${seed} || '|' || c.id::text || '|' || ${judgeId}, 'UTF8')) as h
+        -- Sides and order are hashes of stable names (item, systems, judge), as in human pairing:
+        -- the same seed gives the same plan on any database.
+        select c.id, sha256(convert_to(
+          ${seed} || '|' || i.external_id || '|' || sa.name || '|' || sb.name || '|' || j.name, 'UTF8')) as h
         from comparisons c
+        join items i on i.id = c.item_id
+        join systems sa on sa.id = c.system_a_id
+        join systems sb on sb.id = c.system_b_id
+        join judges j on j.id = ${judgeId}
         where c.study_id = ${studyId}
           and not exists (select 1 from assignments o where o.comparison_id = c.id and o.judge_id = ${judgeId})
       ), inserted as (
