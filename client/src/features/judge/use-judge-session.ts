@@ -49,6 +49,8 @@ export function useJudgeSession() {
   /** The comparison after the one on screen, leased ahead so it shows at once after a submit. */
   const ahead = useRef<z.infer<typeof judgeNextResponseSchema> | null>(null);
   const again = useRef(false);
+  /** Numbers each prefetch, so only the latest one's answer is kept. */
+  const prefetchTicket = useRef(0);
 
   /** Retries a call while the network is down; any answer from the server ends the loop. */
   const withRetry = useCallback(async <T>(call: () => Promise<T>): Promise<T> => {
@@ -109,15 +111,18 @@ export function useJudgeSession() {
 
   /** Leases the comparison after `currentId` and preloads its images; failures only cost the head start. */
   const prefetch = useCallback(async (currentId: string) => {
+    const ticket = ++prefetchTicket.current;
     try {
       const next = await api('judge', '/api/judge/next', judgeNextResponseSchema, {
         method: 'POST',
         body: { exclude: [currentId] },
       });
+      // An answer that arrives after the judge moved on is stale: it may name a judged comparison.
+      if (ticket !== prefetchTicket.current) return;
       ahead.current = next && next.assignment.id !== currentId ? next : null;
       for (const src of ahead.current?.assignment.item.images ?? []) new Image().src = src;
     } catch {
-      ahead.current = null;
+      if (ticket === prefetchTicket.current) ahead.current = null;
     }
   }, []);
 
@@ -137,6 +142,7 @@ export function useJudgeSession() {
       const pending = readOutbox();
       const early = ahead.current;
       ahead.current = null;
+      prefetchTicket.current++; // any prefetch still in flight is for a comparison now behind us
       if (early && !pending.some((e) => e.assignmentId === early.assignment.id)) {
         // The judge can start on it while the last verdict is still on its way.
         setPhase({ kind: 'judging', assignment: early.assignment, receivedAt: Date.now() });
