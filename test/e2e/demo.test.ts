@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, stop } from '../helpers/processes.ts';
+
+/** A fresh PGlite folder, 60 generated images and the seeding import: slow on a loaded CI machine. */
+const DEMO_START_MS = 150_000;
 import { artifactPath, launchBrowser, requireBuiltClient } from './helpers.ts';
 
 requireBuiltClient();
@@ -21,33 +24,42 @@ describe('the demo in Chromium', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('opens the printed invite URL into a judge page with the image, and takes a verdict', async () => {
-    const demo = await startCli(['demo', '--port', '0', '--data', dir], /judge dr-cy: (\S+)/);
-    try {
-      const inviteUrl = /judge dr-bo: (\S+)/.exec(demo.stdout())![1]!;
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(inviteUrl);
-      await page.getByRole('dialog', { name: 'Guidelines' }).waitFor();
-      await page.keyboard.press('Escape');
-      await page.getByRole('heading', { name: 'Left', exact: true }).waitFor();
-      await page.getByRole('heading', { name: 'Right', exact: true }).waitFor();
-      // The generated image is served and decoded.
-      await page.waitForFunction(() =>
-        [...document.querySelectorAll('img')].some(
-          (img) => img.complete && img.naturalWidth === 256,
-        ),
+  it(
+    'opens the printed invite URL into a judge page with the image, and takes a verdict',
+    async () => {
+      const demo = await startCli(
+        ['demo', '--port', '0', '--data', dir],
+        /judge dr-cy: (\S+)/,
+        {},
+        DEMO_START_MS,
       );
-      const before = await page.locator('.question .markdown').first().innerText();
-      expect(before.length).toBeGreaterThan(10);
-      await page.screenshot({ path: artifactPath('demo-judge-page.png'), fullPage: true });
-      await page.keyboard.press('ArrowLeft');
-      await page.keyboard.press('Enter');
-      await page.getByTestId('progress').filter({ hasText: /^1\b/ }).waitFor();
-      expect(errors).toEqual([]);
-    } finally {
-      await stop(demo.child);
-    }
-  });
+      try {
+        const inviteUrl = /judge dr-bo: (\S+)/.exec(demo.stdout())![1]!;
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(inviteUrl);
+        await page.getByRole('dialog', { name: 'Guidelines' }).waitFor();
+        await page.keyboard.press('Escape');
+        await page.getByRole('heading', { name: 'Left', exact: true }).waitFor();
+        await page.getByRole('heading', { name: 'Right', exact: true }).waitFor();
+        // The generated image is served and decoded.
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll('img')].some(
+            (img) => img.complete && img.naturalWidth === 256,
+          ),
+        );
+        const before = await page.locator('.question .markdown').first().innerText();
+        expect(before.length).toBeGreaterThan(10);
+        await page.screenshot({ path: artifactPath('demo-judge-page.png'), fullPage: true });
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('Enter');
+        await page.getByTestId('progress').filter({ hasText: /^1\b/ }).waitFor();
+        expect(errors).toEqual([]);
+      } finally {
+        await stop(demo.child);
+      }
+    },
+    DEMO_START_MS + 60_000,
+  );
 });
