@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { databaseTarget, loadConfig, type Config } from '../config.ts';
-import { createDatabase, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 
 /** An error the CLI reports as one line on stderr, exiting with `exitCode` (2 = bad input). */
 export class CliError extends Error {
@@ -68,6 +68,8 @@ export async function withDatabase<T>(
   fn: (database: Database, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = configFromOptions(opts);
+  // loaded here so that verbs without a database (stats) do not load pg and PGlite
+  const { createDatabase } = await import('../db/client.ts');
   const database = await createDatabase(databaseTarget(config));
   try {
     return await fn(database, config);

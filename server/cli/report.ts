@@ -31,7 +31,7 @@ export function register(program: Command): void {
         if (err instanceof RangeError) throw new CliError(err.message, 2);
         throw err;
       }
-      return formatReport(report, parsed.format);
+      return await formatReport(report, parsed.format);
     });
     if (flags.out) await writeFile(flags.out, text);
     else process.stdout.write(text);

@@ -50,7 +50,7 @@ export function register(program: Command): void {
       throw err;
     }
     for (const w of report.input.warnings) process.stderr.write(`warning: ${w}\n`);
-    const text = formatReport(report, parsed.format);
+    const text = await formatReport(report, parsed.format);
     if (flags.out) await writeFile(flags.out, text);
     else process.stdout.write(text);
   });

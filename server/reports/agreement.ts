@@ -5,6 +5,7 @@ import { krippendorffAlphaNominal } from '../stats/krippendorff-alpha.ts';
 import { rawAgreement } from '../stats/raw-agreement.ts';
 import type { Ratings } from '../stats/ratings.ts';
 import { groupBy } from './figures.ts';
+import { int32s, type Growable } from './growable.ts';
 import type { VerdictTable } from './verdict-table.ts';
 
 /** Category of a mean score: 0 = b better, 1 = tie, 2 = a better. */
@@ -15,11 +16,11 @@ export function category(meanScore: number): number {
 export interface UnitJudgments {
   ratings: Ratings;
   /** Human-majority and LLM-majority categories on units judged by both kinds. */
-  human: number[];
-  llm: number[];
+  human: Int32Array;
+  llm: Int32Array;
   /** Per judge × unit judged in both display orders: category with a left, with b left. */
-  aLeft: number[];
-  bLeft: number[];
+  aLeft: Int32Array;
+  bLeft: Int32Array;
 }
 
 /**
@@ -29,13 +30,14 @@ export interface UnitJudgments {
  */
 export function collectUnits(t: VerdictTable): UnitJudgments {
   const { start, order } = groupBy(t.item, t.length, t.items.size);
-  const unitStart: number[] = [0];
-  const rater: number[] = [];
-  const value: number[] = [];
-  const human: number[] = [];
-  const llm: number[] = [];
-  const aLeft: number[] = [];
-  const bLeft: number[] = [];
+  const unitStart = int32s();
+  unitStart.push(0);
+  const rater = int32s();
+  const value = int32s();
+  const human = int32s();
+  const llm = int32s();
+  const aLeft = int32s();
+  const bLeft = int32s();
   const idx: number[] = [];
   for (let it = 0; it < t.items.size; it++) {
     const s0 = start[it] as number;
@@ -63,7 +65,8 @@ export function collectUnits(t: VerdictTable): UnitJudgments {
       let end = u;
       while (end < idx.length && t.pair[idx[end] as number] === p) end++;
       // one unit: idx[u..end), sorted by judge
-      const unitRatings: Array<[number, number]> = [];
+      // the unit's ratings go straight into rater/value and are taken back if fewer than 2
+      const unitFrom = rater.length;
       let hSum = 0;
       let hN = 0;
       let lSum = 0;
@@ -92,7 +95,8 @@ export function collectUnits(t: VerdictTable): UnitJudgments {
           j++;
         }
         const mean = sum / n;
-        unitRatings.push([judge, category(mean)]);
+        rater.push(judge);
+        value.push(category(mean));
         if (aN > 0 && bN > 0) {
           aLeft.push(category(aSum / aN));
           bLeft.push(category(bSum / bN));
@@ -109,27 +113,22 @@ export function collectUnits(t: VerdictTable): UnitJudgments {
         human.push(category(hSum / hN));
         llm.push(category(lSum / lN));
       }
-      if (unitRatings.length >= 2) {
-        for (const [r, v] of unitRatings) {
-          rater.push(r);
-          value.push(v);
-        }
-        unitStart.push(rater.length);
-      }
+      if (rater.length - unitFrom >= 2) unitStart.push(rater.length);
+      else rater.length = value.length = unitFrom;
       u = end;
     }
   }
   return {
     ratings: {
-      unitStart: Int32Array.from(unitStart),
-      rater: Int32Array.from(rater),
-      value: Int32Array.from(value),
+      unitStart: unitStart.values(),
+      rater: rater.values(),
+      value: value.values(),
       categories: 3,
     },
-    human,
-    llm,
-    aLeft,
-    bLeft,
+    human: human.values(),
+    llm: llm.values(),
+    aLeft: aLeft.values(),
+    bLeft: bLeft.values(),
   };
 }
 
@@ -140,7 +139,10 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
   const fleiss = fleissKappa(r);
   const alpha = krippendorffAlphaNominal(r);
   // Cohen's kappa for every pair of judges on the units both rated
-  const shared = new Map<number, { j1: number; j2: number; x: number[]; y: number[] }>();
+  const shared = new Map<
+    number,
+    { j1: number; j2: number; x: Growable<Int32Array>; y: Growable<Int32Array> }
+  >();
   const judges = t.judges.size;
   for (let u = 0; u < unitCount; u++) {
     for (let a = r.unitStart[u] as number; a < (r.unitStart[u + 1] as number); a++) {
@@ -150,7 +152,7 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
         const key = j1 * judges + j2;
         let entry = shared.get(key);
         if (!entry) {
-          entry = { j1, j2, x: [], y: [] };
+          entry = { j1, j2, x: int32s(), y: int32s() };
           shared.set(key, entry);
         }
         entry.x.push(r.value[a] as number);
@@ -161,7 +163,7 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
   const pairwise = [...shared.values()]
     .sort((p, q) => q.x.length - p.x.length || p.j1 - q.j1 || p.j2 - q.j2)
     .map((e) => {
-      const k = cohenKappa(e.x, e.y, 3);
+      const k = cohenKappa(e.x.values(), e.y.values(), 3);
       const judges: [string, string] = [
         t.judges.names[e.j1] as string,
         t.judges.names[e.j2] as string,

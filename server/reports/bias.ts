@@ -2,6 +2,7 @@ import type { Report, ReportOptions } from '../../shared/report.ts';
 import { lengthBias, logLengthRatio } from '../stats/length-bias.ts';
 import { positionBias, swapConsistency } from '../stats/position-bias.ts';
 import { take } from './figures.ts';
+import { float64s } from './growable.ts';
 import type { UnitJudgments } from './agreement.ts';
 import type { VerdictTable } from './verdict-table.ts';
 
@@ -13,8 +14,8 @@ export function buildBias(
   let leftWins = 0;
   let rightWins = 0;
   let ties = 0;
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const xs = float64s();
+  const ys = float64s();
   for (let i = 0; i < t.length; i++) {
     const s = t.score[i] as number;
     const side = t.shownLeft[i] as number;
@@ -34,7 +35,7 @@ export function buildBias(
   const pos = positionBias(leftWins, rightWins, ties, opts.level);
   const posReasons: Record<string, string> = {};
   const swap = swapConsistency(units.aLeft, units.bLeft);
-  const len = lengthBias(Float64Array.from(xs), Float64Array.from(ys), opts.level);
+  const len = lengthBias(xs.values(), ys.values(), opts.level);
   const lenReasons: Record<string, string> = {};
   const fit = len.fit;
   if (fit.value === null) {

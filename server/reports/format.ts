@@ -1,6 +1,5 @@
 import { reportSchema, type Report } from '../../shared/report.ts';
 import { formatCsv } from './format-csv.ts';
-import { formatHtml } from './format-html.ts';
 import { formatLatex } from './format-latex.ts';
 import { formatMarkdown } from './format-markdown.ts';
 import { formatTable } from './format-table.ts';
@@ -8,7 +7,8 @@ import { formatTable } from './format-table.ts';
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'markdown', 'latex', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export function formatReport(report: Report, format: ReportFormat): string {
+/** The report as text; the HTML format's charting modules are loaded only when it is asked for. */
+export async function formatReport(report: Report, format: ReportFormat): Promise<string> {
   switch (format) {
     case 'json':
       return `${JSON.stringify(reportSchema.parse(report), null, 2)}\n`;
@@ -19,7 +19,7 @@ export function formatReport(report: Report, format: ReportFormat): string {
     case 'latex':
       return formatLatex(report);
     case 'html':
-      return formatHtml(report);
+      return (await import('./format-html.ts')).formatHtml(report);
     case 'table':
       return formatTable(report);
   }

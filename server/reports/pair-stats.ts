@@ -3,6 +3,7 @@ import type { ClusterScores } from '../stats/bootstrap.ts';
 import { addScore, emptyMoments, type TiesMode } from '../stats/moments.ts';
 import { summarizePair, type SummaryOptions } from '../stats/pair-summary.ts';
 import { take } from './figures.ts';
+import { int32s } from './growable.ts';
 
 /**
  * Summary of the verdicts `indices` scored by `score` (NaN = no verdict on this measure), with
@@ -17,7 +18,7 @@ export function subsetStats(
   opts: SummaryOptions & { ties: TiesMode },
 ): PairStats {
   const m = emptyMoments();
-  const touched: number[] = [];
+  const touched = int32s();
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k] as number;
     const s = score[i] as number;
@@ -34,7 +35,7 @@ export function subsetStats(
     sums: new Float64Array(touched.length),
     counts: new Float64Array(touched.length),
   };
-  touched.forEach((it, k) => {
+  touched.values().forEach((it, k) => {
     clusters.sums[k] = scratch.sum[it] as number;
     clusters.counts[k] = scratch.count[it] as number;
     scratch.sum[it] = 0;

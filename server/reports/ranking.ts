@@ -5,6 +5,7 @@ import { addVerdict, emptyTotals } from '../stats/pairwise-totals.ts';
 import { bootstrapRanking, type ItemRows } from '../stats/ranking-bootstrap.ts';
 import { createRng } from '../stats/rng.ts';
 import { groupBy } from './figures.ts';
+import { float64s, int32s } from './growable.ts';
 import type { VerdictTable } from './verdict-table.ts';
 
 export interface RankingResult {
@@ -89,16 +90,17 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
   // per item, per pair rows for the bootstrap
   const { start, order } = groupBy(t.item, t.length, t.items.size);
   const rowStart = new Int32Array(t.items.size + 1);
-  const cell: number[] = [];
-  const rn: number[] = [];
-  const rw: number[] = [];
-  const rt: number[] = [];
+  const cell = int32s();
+  const rn = float64s();
+  const rw = float64s();
+  const rt = float64s();
+  const touched = int32s(Math.min(t.pairs.length, 1024));
   const scratchN = new Float64Array(t.pairs.length);
   const scratchW = new Float64Array(t.pairs.length);
   const scratchT = new Float64Array(t.pairs.length);
   for (let it = 0; it < t.items.size; it++) {
     rowStart[it] = cell.length;
-    const touched: number[] = [];
+    touched.length = 0;
     for (let k = start[it] as number; k < (start[it + 1] as number); k++) {
       const i = order[k] as number;
       const s = t.score[i] as number;
@@ -113,7 +115,7 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
       scratchW[p] = (scratchW[p] as number) + s;
       if (s === 0.5) scratchT[p]!++;
     }
-    for (const p of touched) {
+    for (const p of touched.values()) {
       const [a, b] = t.pairs[p] as [number, number];
       // rows store (i, j) with i < j and i's score
       const lowFirst = a < b;
@@ -131,10 +133,10 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
   rowStart[t.items.size] = cell.length;
   const rows: ItemRows = {
     rowStart,
-    cell: Int32Array.from(cell),
-    n: Float64Array.from(rn),
-    w: Float64Array.from(rw),
-    t: Float64Array.from(rt),
+    cell: cell.values(),
+    n: rn.values(),
+    w: rw.values(),
+    t: rt.values(),
   };
 
   const fit = opts.ranking === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base);

@@ -1,5 +1,8 @@
+import { grow } from './growable.ts';
+import { NameIndex } from './name-index.ts';
+
 /**
- * Verdicts in columns of typed arrays with interned names: a million verdicts cost tens of
+ * Verdicts in columns of typed arrays with interned names (item ids off the heap, in a NameIndex): a million verdicts cost tens of
  * megabytes and no object per line. Pairs are canonical: the first orientation seen (or the one
  * with the base system on side b) is kept, and verdicts given the other way round are flipped.
  */
@@ -27,15 +30,6 @@ export class Dictionary {
   }
 }
 
-type TypedArray = Int32Array | Float64Array | Int8Array | Uint8Array;
-
-function grow<T extends TypedArray>(arr: T, length: number): T {
-  if (length <= arr.length) return arr;
-  const next = new (arr.constructor as new (n: number) => T)(Math.max(length, arr.length * 2));
-  next.set(arr);
-  return next;
-}
-
 export const JUDGE_KINDS = ['human', 'llm'] as const;
 export type JudgeKind = (typeof JUDGE_KINDS)[number];
 
@@ -58,7 +52,8 @@ export interface VerdictInput {
 
 export interface VerdictTable {
   length: number;
-  items: Dictionary;
+  /** Item ids only: items are clusters and are never named in a report. */
+  items: NameIndex;
   systems: Dictionary;
   judges: Dictionary;
   modalities: Dictionary;
@@ -97,7 +92,7 @@ export class VerdictTableBuilder {
     const cap = 1024;
     this.t = {
       length: 0,
-      items: new Dictionary(),
+      items: new NameIndex(),
       systems: new Dictionary(),
       judges: new Dictionary(),
       modalities: new Dictionary(),

@@ -30,14 +30,16 @@ const many = Array.from({ length: 60 }, (_, i) =>
 ).flat();
 
 describe('buildReport', () => {
-  it('produces a schema-valid report with no NaN, cluster-Wilson by default', () => {
+  it('produces a schema-valid report with no NaN, cluster-Wilson by default', async () => {
     const report = buildReport(tableOf(many), { rounds: 300 });
     expect(reportSchema.safeParse(report).success).toBe(true);
     noNaN(report);
     const p = report.pairs[0]!;
     expect(p.ciMethod).toBe('cluster-wilson');
     expect(p.byJudge['dr-lee']!.ciMethod).toBe('wilson');
-    expect(formatReport(report, 'latex')).toContain('cluster-wilson: Wilson on the design-effect');
+    expect(await formatReport(report, 'latex')).toContain(
+      'cluster-wilson: Wilson on the design-effect',
+    );
     expect(p.n).toBe(240);
     expect(report.agreement.fleissKappa.value).not.toBeNull();
     expect(report.bias.position.swap.pairs).toBe(60);
@@ -74,11 +76,12 @@ describe('buildReport', () => {
     ).flat(),
   };
   for (const [name, rows] of Object.entries(edges)) {
-    it(`handles the edge case "${name}": nulls carry reasons, every format renders`, () => {
+    it(`handles the edge case "${name}": nulls carry reasons, every format renders`, async () => {
       const report = buildReport(tableOf(rows.map((r) => makeJudgment(r))), { rounds: 100 });
       expect(reportSchema.safeParse(report).success).toBe(true);
       noNaN(report);
-      for (const f of REPORT_FORMATS) expect(formatReport(report, f).length).toBeGreaterThan(0);
+      for (const f of REPORT_FORMATS)
+        expect((await formatReport(report, f)).length).toBeGreaterThan(0);
     });
   }
 
@@ -116,17 +119,17 @@ describe('buildReport', () => {
     expect(report.pairs[0]!.winRate).toBeCloseTo(forward.pairs[0]!.winRate!, 12);
   });
 
-  it('renders html self-contained with SVG charts and latex with booktabs', () => {
+  it('renders html self-contained with SVG charts and latex with booktabs', async () => {
     const report = buildReport(tableOf(many), { rounds: 100 });
-    const html = formatReport(report, 'html');
+    const html = await formatReport(report, 'html');
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(4);
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
     // the estimates are drawn inside the plot area, not clipped away
     expect((html.match(/<circle/g) ?? []).length).toBeGreaterThanOrEqual(10);
     expect(html).toMatch(/>68\.3%<|>\d+\.\d%</);
-    expect(formatReport(report, 'latex')).toMatch(/\\toprule[\s\S]*\\bottomrule/);
-    const csv = formatReport(report, 'csv').trim().split('\n');
+    expect(await formatReport(report, 'latex')).toMatch(/\\toprule[\s\S]*\\bottomrule/);
+    const csv = (await formatReport(report, 'csv')).trim().split('\n');
     expect(csv[0]).toMatch(/^a,b,breakdown,group,n,/);
-    expect(reportSchema.parse(JSON.parse(formatReport(report, 'json')))).toBeTruthy();
+    expect(reportSchema.parse(JSON.parse(await formatReport(report, 'json')))).toBeTruthy();
   });
 });
