@@ -27,7 +27,7 @@ export class NameIndex {
     if (name.length * 3 > this.scratch.length) this.scratch = new Uint8Array(name.length * 3);
     const len = NameIndex.encoder.encodeInto(name, this.scratch).written;
     const bytes = this.scratch;
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0;
     for (let k = 0; k < len; k++) h = Math.imul(h ^ (bytes[k] as number), 0x01000193);
     const mask = this.slots.length - 1;
     let slot = h & mask;
