@@ -1,5 +1,5 @@
 import type { Report, ReportOptions } from '../../shared/report.ts';
-import { lengthBias, logLengthRatio } from '../stats/length-bias.ts';
+import { lengthBias } from '../stats/length-bias.ts';
 import { positionBias, swapConsistency } from '../stats/position-bias.ts';
 import { take } from './figures.ts';
 import { float64s } from './growable.ts';
@@ -25,10 +25,9 @@ export function buildBias(
       else if (left < 0.5) rightWins++;
       else ties++;
     }
-    const la = t.lenA[i] as number;
-    const lb = t.lenB[i] as number;
-    if (!Number.isNaN(la) && !Number.isNaN(lb) && !(opts.ties === 'exclude' && s === 0.5)) {
-      xs.push(logLengthRatio(la, lb));
+    const x = t.lengthRatio[i] as number;
+    if (!Number.isNaN(x) && !(opts.ties === 'exclude' && s === 0.5)) {
+      xs.push(x);
       ys.push(s);
     }
   }

@@ -1,4 +1,5 @@
 import { grow } from './growable.ts';
+import { logLengthRatio } from '../stats/length-bias.ts';
 import { NameIndex } from './name-index.ts';
 
 /**
@@ -70,9 +71,8 @@ export interface VerdictTable {
   shownLeft: Int8Array;
   /** −1: none. */
   modality: Int32Array;
-  /** NaN: unknown. */
-  lenA: Float64Array;
-  lenB: Float64Array;
+  /** log((len_a + 1) / (len_b + 1)) of the canonical pair's a and b; NaN when a length is unknown. */
+  lengthRatio: Float64Array;
   /** Per axis id: a's score on that axis, NaN when the verdict has none. */
   axisScore: Float64Array[];
   /** Records skipped by readers (e.g. failed AlpacaEval annotations). */
@@ -105,8 +105,7 @@ export class VerdictTableBuilder {
       judgeKind: new Uint8Array(cap),
       shownLeft: new Int8Array(cap),
       modality: new Int32Array(cap),
-      lenA: new Float64Array(cap),
-      lenB: new Float64Array(cap),
+      lengthRatio: new Float64Array(cap),
       axisScore: [],
       skipped: 0,
       warnings: [],
@@ -136,8 +135,7 @@ export class VerdictTableBuilder {
       t.judgeKind = grow(t.judgeKind, need);
       t.shownLeft = grow(t.shownLeft, need);
       t.modality = grow(t.modality, need);
-      t.lenA = grow(t.lenA, need);
-      t.lenB = grow(t.lenB, need);
+      t.lengthRatio = grow(t.lengthRatio, need);
       t.axisScore = t.axisScore.map((arr) => grow(arr, need));
     }
     const sa = t.systems.id(v.a);
@@ -157,8 +155,12 @@ export class VerdictTableBuilder {
     t.judgeKind[i] = v.judgeKind === 'llm' ? 1 : 0;
     t.shownLeft[i] = v.shownLeft === undefined ? -1 : (v.shownLeft === 'a') !== flip ? 0 : 1;
     t.modality[i] = v.modality === undefined ? -1 : t.modalities.id(v.modality);
-    t.lenA[i] = (flip ? v.lenB : v.lenA) ?? Number.NaN;
-    t.lenB[i] = (flip ? v.lenA : v.lenB) ?? Number.NaN;
+    t.lengthRatio[i] =
+      v.lenA === undefined || v.lenB === undefined
+        ? Number.NaN
+        : flip
+          ? logLengthRatio(v.lenB, v.lenA)
+          : logLengthRatio(v.lenA, v.lenB);
     for (const arr of t.axisScore) arr[i] = Number.NaN;
     if (v.axes) {
       for (const [name, s] of Object.entries(v.axes)) {
