@@ -4,7 +4,8 @@
  *     (group-count multinomial path vs numpy's multinomial; and the O(K) index path vs numpy's
  *     integers + gather, on fewer rounds);
  *  2. Bradley–Terry maximum likelihood, 50 systems × 1,000,000 verdicts (Newton, ties half);
- *  3. `tracearena stats` on judgments files of 100,000 and 1,000,000 lines (wall time, max RSS).
+ *  3. `tracearena stats` on judgments files of 100,000 to 1,000,000 lines (wall time, max RSS, and
+ *     how much the max RSS grows per extra line).
  * Ratios are TypeScript time / numpy time (below 1: faster than numpy).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -152,7 +153,8 @@ async function judgmentsFile(lines: number): Promise<string> {
 }
 
 const cli = new URL('../cli.ts', import.meta.url).pathname;
-for (const lines of [100_000, 1_000_000]) {
+const rss: Array<[number, number]> = [];
+for (const lines of [100_000, 250_000, 500_000, 1_000_000]) {
   const path = await judgmentsFile(lines);
   const t0 = Date.now();
   const run = spawnSync(
@@ -175,8 +177,13 @@ for (const lines of [100_000, 1_000_000]) {
   );
   const seconds = (Date.now() - t0) / 1000;
   const rssKb = Number(run.stderr.trim().split('\n').pop());
+  rss.push([lines, rssKb * 1024]);
   console.log(
     `stats on ${lines.toLocaleString('en-US')} lines (2 verdicts per item, clustered bootstrap, 2000 rounds): ${seconds.toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`,
   );
 }
+const [first, last] = [rss[0]!, rss.at(-1)!];
+console.log(
+  `max RSS grows by ${((last[1] - first[1]) / (last[0] - first[0])).toFixed(0)} bytes per line from ${first[0].toLocaleString('en-US')} to ${last[0].toLocaleString('en-US')} lines (the file: ~200 bytes per line)`,
+);
 rmSync(dir, { recursive: true, force: true });
