@@ -427,3 +427,59 @@ cw.append(cluster_wilson_case("weak clustering with ties", clustered_items(60, 3
 write("cluster-wilson.json", cw)
 
 print("wrote fixtures to", os.path.normpath(OUT), "; Krippendorff 2011 example alpha =", round(k2011, 4))
+
+
+# ---------------------------------------------------------------- coverage of one-verdict-per-item intervals
+# Exact coverage (sum of the binomial pmf over the outcomes whose interval holds p) of the 95%
+# intervals a one-verdict-per-item study could default to: on the grid of rates and sizes,
+# and on a dense grid of rates (0.50..0.99 by 0.001), where the share of rates covered 93-97% and
+# the worst rate tell an interval that is good from one that happens to suit the grid.
+def arcsine_interval(k, n, level):
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    a = math.asin(math.sqrt(k / n))
+    h = z / (2 * math.sqrt(n))
+    return math.sin(max(0.0, a - h)) ** 2, math.sin(min(math.pi / 2, a + h)) ** 2
+
+
+COVERAGE_METHODS = {
+    "wilson": lambda k, n: proportion_confint(k, n, 0.05, method="wilson"),
+    "jeffreys": lambda k, n: proportion_confint(k, n, 0.05, method="jeffreys"),
+    "agresti_coull": lambda k, n: proportion_confint(k, n, 0.05, method="agresti_coull"),
+    "clopper_pearson": lambda k, n: proportion_confint(k, n, 0.05, method="beta"),
+    "wald": lambda k, n: proportion_confint(k, n, 0.05, method="normal"),
+    "arcsine": lambda k, n: arcsine_interval(k, n, 0.95),
+}
+
+
+def exact_coverage(bounds, n, p):
+    pmf = stats.binom.pmf(np.arange(n + 1), n, p)
+    return float(pmf[(bounds[:, 0] <= p) & (p <= bounds[:, 1])].sum())
+
+
+cov_grid_sizes = [20, 100, 1000]
+cov_grid_rates = [0.5, 0.7, 0.86, 0.97]
+cov_dense_sizes = [20, 50, 100]
+cov_dense_rates = [round(0.5 + 0.001 * i, 3) for i in range(491)]
+coverage = {
+    "level": 0.95,
+    "band": [0.93, 0.97],
+    "grid": {"sizes": cov_grid_sizes, "rates": cov_grid_rates, "coverage": {}},
+    "dense": {"sizes": cov_dense_sizes, "rates": [cov_dense_rates[0], cov_dense_rates[-1], 0.001], "summary": {}},
+}
+for name, f in COVERAGE_METHODS.items():
+    cache = {n: np.array([f(k, n) for k in range(n + 1)], dtype=float) for n in set(cov_grid_sizes + cov_dense_sizes)}
+    coverage["grid"]["coverage"][name] = [[exact_coverage(cache[n], n, p) for p in cov_grid_rates] for n in cov_grid_sizes]
+    summary = []
+    for n in cov_dense_sizes:
+        c = np.array([exact_coverage(cache[n], n, p) for p in cov_dense_rates])
+        summary.append({
+            "n": n,
+            "inBand": float(np.mean((c >= 0.93) & (c <= 0.97))),
+            "min": float(c.min()),
+            "mean": float(c.mean()),
+        })
+    coverage["dense"]["summary"][name] = summary
+write("coverage.json", coverage)
+for name, s in coverage["dense"]["summary"].items():
+    print(f"{name:16s}", " | ".join(f"n={x['n']}: in band {x['inBand']:.2f} min {x['min']:.3f}" for x in s),
+          "| grid:", " ".join(f"{v:.3f}" for row in coverage["grid"]["coverage"][name] for v in row))

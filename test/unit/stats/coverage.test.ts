@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import stdlibBeta from '@stdlib/random-base-beta';
 import pmf from '@stdlib/stats-base-dists-binomial-pmf';
 import { describe, expect, it } from 'vitest';
@@ -150,5 +151,78 @@ describe('what coverage is attainable at 20 items and a true rate of 0.97', () =
       return Number(s.toFixed(3));
     });
     expect(tails).toEqual([0.544, 0.88, 0.979, 0.997]);
+  });
+});
+
+describe('why Wilson is the default with one verdict per item (exact coverage, scipy/statsmodels reference)', () => {
+  // test/fixtures/stats/coverage.json, from scripts/reference/generate.py: the exact coverage of
+  // six 95% intervals on the issue's grid, and on every rate 0.500..0.990 by 0.001 for 20, 50 and
+  // 100 items (share of rates covered 93–97%, worst rate, mean).
+  interface Summary {
+    n: number;
+    inBand: number;
+    min: number;
+    mean: number;
+  }
+  const ref = JSON.parse(
+    readFileSync(new URL('../../fixtures/stats/coverage.json', import.meta.url), 'utf8'),
+  ) as {
+    grid: { sizes: number[]; rates: number[]; coverage: Record<string, number[][]> };
+    dense: { sizes: number[]; rates: [number, number, number]; summary: Record<string, Summary[]> };
+  };
+
+  it("our Wilson's exact coverage equals the reference's, on the grid and on 491 rates per size", () => {
+    ref.grid.sizes.forEach((n, i) =>
+      ref.grid.rates.forEach((p, j) =>
+        expect(exactWilsonCoverage(n, p)).toBeCloseTo(ref.grid.coverage.wilson![i]![j]!, 9),
+      ),
+    );
+    ref.dense.sizes.forEach((n, i) => {
+      const covs: number[] = [];
+      for (let k = 0; k <= 490; k++)
+        covs.push(exactWilsonCoverage(n, Number((0.5 + 0.001 * k).toFixed(3))));
+      const want = ref.dense.summary.wilson![i]!;
+      expect(covs.filter((c) => c >= 0.93 && c <= 0.97).length / covs.length).toBeCloseTo(
+        want.inBand,
+        12,
+      );
+      expect(Math.min(...covs)).toBeCloseTo(want.min, 9);
+    });
+  });
+
+  it('no candidate covers 93–97% at more rates than Wilson; the one that fits the grid best fails badly elsewhere', () => {
+    const methods = Object.keys(ref.dense.summary);
+    expect(methods).toEqual(
+      expect.arrayContaining([
+        'wilson',
+        'jeffreys',
+        'agresti_coull',
+        'clopper_pearson',
+        'wald',
+        'arcsine',
+      ]),
+    );
+    const summary = (m: string) => ref.dense.summary[m]!;
+    for (const m of methods)
+      summary(m).forEach((s, i) =>
+        expect(s.inBand).toBeLessThanOrEqual(summary('wilson')[i]!.inBand),
+      );
+    // Wilson is outside the band on the grid only at 20 items: 0.975 at 0.70 (conservative) and
+    // 0.979 at 0.97 (where no interval can be inside, see above).
+    const grid = ref.grid.coverage;
+    const outside = (m: string) =>
+      ref.grid.sizes.flatMap((n, i) =>
+        ref.grid.rates.flatMap((p, j) => {
+          const c = grid[m]![i]![j]!;
+          return c < 0.93 || c > 0.97 ? [`${n}/${p}`] : [];
+        }),
+      );
+    expect(outside('wilson')).toEqual(['20/0.7', '20/0.97']);
+    // The arcsine interval misses the band on this grid only where nothing can hit it, which would
+    // make it the grid's winner; over all rates it covers as little as 61% (near p = 0.99).
+    expect(outside('arcsine')).toEqual(['20/0.97']);
+    for (const s of summary('arcsine')) expect(s.min).toBeLessThan(0.62);
+    // Jeffreys, the other close candidate, under-covers at 100 items and a rate of 0.97 (0.921).
+    expect(outside('jeffreys')).toEqual(['20/0.97', '100/0.97']);
   });
 });
