@@ -1,10 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { buildReport } from '../reports/build-report.ts';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
-import { formatReport } from '../reports/format.ts';
 import { loadStudyJudgments, tableFromJudgments } from '../reports/load-study.ts';
 import { addDbOptions, CliError, requireStudy, withDatabase, type DbOptions } from './common.ts';
+import { writeReport } from './report-output.ts';
 
 export function register(program: Command): void {
   addReportOptions(
@@ -19,21 +17,13 @@ export function register(program: Command): void {
   ).action(async (flags: RawReportFlags & DbOptions & { study: string }) => {
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
-    const text = await withDatabase(flags, async (database) => {
+    // the database is closed before the report is computed
+    const table = await withDatabase(flags, async (database) => {
       await requireStudy(database, flags.study);
       const judgments = await loadStudyJudgments(database.db, { studyName: flags.study });
       if (!judgments) throw new CliError(`no study named '${flags.study}'`, 2);
-      const table = await tableFromJudgments(judgments, { base: parsed.options.base });
-      let report;
-      try {
-        report = buildReport(table, parsed.options);
-      } catch (err) {
-        if (err instanceof RangeError) throw new CliError(err.message, 2);
-        throw err;
-      }
-      return await formatReport(report, parsed.format);
+      return tableFromJudgments(judgments, { base: parsed.options.base });
     });
-    if (flags.out) await writeFile(flags.out, text);
-    else process.stdout.write(text);
+    await writeReport(table, parsed, flags.out);
   });
 }

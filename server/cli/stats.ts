@@ -1,12 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { buildReport } from '../reports/build-report.ts';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
-import { formatReport } from '../reports/format.ts';
 import { JudgmentsFileError } from '../reports/read-errors.ts';
 import { readJudgmentsFiles } from '../reports/read-judgments.ts';
 import { CliError } from './common.ts';
 import { createProgress } from './progress.ts';
+import { writeReport } from './report-output.ts';
 
 export function register(program: Command): void {
   addReportOptions(
@@ -42,16 +40,6 @@ export function register(program: Command): void {
         );
       throw err;
     }
-    let report;
-    try {
-      report = buildReport(table, parsed.options);
-    } catch (err) {
-      if (err instanceof RangeError) throw new CliError(err.message, 2);
-      throw err;
-    }
-    for (const w of report.input.warnings) process.stderr.write(`warning: ${w}\n`);
-    const text = await formatReport(report, parsed.format);
-    if (flags.out) await writeFile(flags.out, text);
-    else process.stdout.write(text);
+    await writeReport(table, parsed, flags.out);
   });
 }
