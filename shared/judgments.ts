@@ -5,6 +5,15 @@ export const sideSchema = z.enum(['a', 'b', 'tie']);
 export type Side = z.infer<typeof sideSchema>;
 
 /**
+ * A name that becomes a key of the report (a judge, a modality, an axis): any non-empty string
+ * but `__proto__`, which a JavaScript object (and so the report JSON) cannot hold as a key.
+ */
+const keyNameSchema = z
+  .string()
+  .min(1)
+  .refine((n) => n !== '__proto__', "'__proto__' cannot be a name");
+
+/**
  * One line of a judgments file (JSONL or CSV; DESIGN.md "Judgments file"): one verdict. An LLM
  * verdict judged in both orders is two lines with opposite `shown_left`.
  */
@@ -14,11 +23,11 @@ export const judgmentSchema = z
     a: z.string().min(1),
     b: z.string().min(1),
     winner: sideSchema,
-    judge: z.string().min(1),
+    judge: keyNameSchema,
     judge_kind: z.enum(['human', 'llm']),
     shown_left: z.enum(['a', 'b']),
-    axes: z.record(z.string().min(1), sideSchema).optional(),
-    modality: z.string().min(1).optional(),
+    axes: z.record(keyNameSchema, sideSchema).optional(),
+    modality: keyNameSchema.optional(),
     len_a: z.number().int().nonnegative().optional(),
     len_b: z.number().int().nonnegative().optional(),
     strength: z.union([z.literal(1), z.literal(2)]).optional(),
@@ -27,16 +36,21 @@ export const judgmentSchema = z
 export type Judgment = z.infer<typeof judgmentSchema>;
 
 /** One record of an AlpacaEval annotations file (the fields the reader uses). */
-export const alpacaEvalRecordSchema = z.object({
-  instruction: z.string().optional(),
-  generator_1: z.string().min(1),
-  generator_2: z.string().min(1),
-  output_1: z.string().optional(),
-  output_2: z.string().optional(),
-  annotator: z.string().optional(),
-  preference: z.union([
-    z.number().refine((p) => p === 0 || (p >= 1 && p <= 2), 'must be 0 or in [1, 2]'),
-    z.null(),
-  ]),
-});
+export const alpacaEvalRecordSchema = z
+  .object({
+    instruction: z.string().optional(),
+    generator_1: z.string().min(1),
+    generator_2: z.string().min(1),
+    output_1: z.string().optional(),
+    output_2: z.string().optional(),
+    annotator: keyNameSchema.optional(),
+    preference: z.union([
+      z.number().refine((p) => p === 0 || (p >= 1 && p <= 2), 'must be 0 or in [1, 2]'),
+      z.null(),
+    ]),
+  })
+  .refine((r) => r.generator_1 !== r.generator_2, {
+    message: 'generator_1 and generator_2 must be different models',
+    path: ['generator_2'],
+  });
 export type AlpacaEvalRecord = z.infer<typeof alpacaEvalRecordSchema>;

@@ -16,17 +16,22 @@ function rowToRecord(
   line: number,
 ): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  const axes: Record<string, string> = {};
+  // no prototype: an `axis:__proto__` column stays a key, and the record's check refuses it
+  const axes = Object.create(null) as Record<string, string>;
   for (const [key, raw] of Object.entries(row)) {
     const value = raw.trim();
     if (value === '') continue;
     if (key.startsWith('axis:') || key.startsWith('axis_')) axes[key.slice(5)] = value;
     else if (key === 'axes') {
+      let parsed: unknown;
       try {
-        Object.assign(axes, JSON.parse(value) as Record<string, string>);
+        parsed = JSON.parse(value);
       } catch {
-        throw new JudgmentsFileError(file, line, 'axes', 'expected a JSON object');
+        parsed = undefined;
       }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new JudgmentsFileError(file, line, 'axes', 'expected a JSON object');
+      for (const [ax, side] of Object.entries(parsed)) axes[ax] = side as string;
     } else if (NUMERIC.has(key)) {
       const n = Number(value);
       record[key] = Number.isFinite(n) ? n : value;

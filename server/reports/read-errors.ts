@@ -1,5 +1,13 @@
 import type { z } from 'zod';
 
+/** Control characters (a newline in a key, say) as `\uXXXX` escapes, so an error stays one line. */
+function oneLine(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** A bad record in an input file; the message is `FILE:LINE: field 'x': reason`. */
 export class JudgmentsFileError extends Error {
   constructor(
@@ -8,7 +16,7 @@ export class JudgmentsFileError extends Error {
     readonly field: string,
     readonly reason: string,
   ) {
-    super(`${file}:${line}: field '${field}': ${reason}`);
+    super(`${file}:${line}: field '${oneLine(field)}': ${oneLine(reason)}`);
     this.name = 'JudgmentsFileError';
   }
 }

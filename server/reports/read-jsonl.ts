@@ -27,6 +27,8 @@ export function judgmentToVerdict(j: Judgment): VerdictInput {
 
 const SIDES = new Set(['a', 'b', 'tie']);
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+/** A name that is a key of the report: `__proto__` goes to zod, which refuses it. */
+const isKeyName = (v: unknown): v is string => isName(v) && v !== '__proto__';
 const isCount = (v: unknown) =>
   v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
 
@@ -38,18 +40,18 @@ const isCount = (v: unknown) =>
 function fastJudgment(r: unknown): Judgment | null {
   if (typeof r !== 'object' || r === null) return null;
   const o = r as Record<string, unknown>;
-  if (!isName(o.item) || !isName(o.a) || !isName(o.b) || o.a === o.b || !isName(o.judge))
+  if (!isName(o.item) || !isName(o.a) || !isName(o.b) || o.a === o.b || !isKeyName(o.judge))
     return null;
   if (typeof o.winner !== 'string' || !SIDES.has(o.winner)) return null;
   if (o.judge_kind !== 'human' && o.judge_kind !== 'llm') return null;
   if (o.shown_left !== 'a' && o.shown_left !== 'b') return null;
-  if (o.modality !== undefined && !isName(o.modality)) return null;
+  if (o.modality !== undefined && !isKeyName(o.modality)) return null;
   if (!isCount(o.len_a) || !isCount(o.len_b)) return null;
   if (o.strength !== undefined && o.strength !== 1 && o.strength !== 2) return null;
   if (o.axes !== undefined) {
     if (typeof o.axes !== 'object' || o.axes === null || Array.isArray(o.axes)) return null;
     for (const [k, v] of Object.entries(o.axes))
-      if (k.length === 0 || typeof v !== 'string' || !SIDES.has(v)) return null;
+      if (!isKeyName(k) || typeof v !== 'string' || !SIDES.has(v)) return null;
   }
   return o as Judgment;
 }
@@ -66,6 +68,10 @@ export function addJudgmentRecord(
     builder.add(judgmentToVerdict(fast));
     return;
   }
+  // zod skips a `__proto__` key of a record without a word: refuse it here
+  const axes = (record as { axes?: unknown } | null)?.axes;
+  if (typeof axes === 'object' && axes !== null && Object.hasOwn(axes, '__proto__'))
+    throw new JudgmentsFileError(file, line, 'axes.__proto__', "'__proto__' cannot be a name");
   const parsed = judgmentSchema.safeParse(record);
   if (!parsed.success) throw fromZodError(file, line, parsed.error);
   builder.add(judgmentToVerdict(parsed.data));

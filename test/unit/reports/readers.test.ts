@@ -138,4 +138,49 @@ describe('JSONL and CSV judgments files', () => {
       new RegExp(`^${bad}:4: field 'len_a': `),
     );
   });
+
+  it('refuses, with file, line and field, what would silently become something else', async () => {
+    const good = {
+      item: 'q1',
+      a: 'sft',
+      b: 'base',
+      winner: 'a',
+      judge: 'j1',
+      judge_kind: 'human',
+      shown_left: 'a',
+    };
+    // an axis or judge named __proto__ cannot be a key of the report: it used to vanish
+    const protoAxis = file(
+      'proto.jsonl',
+      `${JSON.stringify(good)}\n${JSON.stringify(good).replace('}', ',"axes":{"__proto__":"a"}}')}\n`,
+    );
+    await expect(readJudgmentsFiles([protoAxis])).rejects.toThrow(
+      `${protoAxis}:2: field 'axes.__proto__': '__proto__' cannot be a name`,
+    );
+    const protoJudge = file('proto-judge.jsonl', JSON.stringify({ ...good, judge: '__proto__' }));
+    await expect(readJudgmentsFiles([protoJudge])).rejects.toThrow(
+      `${protoJudge}:1: field 'judge': '__proto__' cannot be a name`,
+    );
+    const header = 'item,a,b,winner,judge,judge_kind,shown_left';
+    const csvProto = file('proto.csv', `${header},axis:__proto__\nq1,sft,base,a,j1,human,a,b\n`);
+    await expect(readJudgmentsFiles([csvProto])).rejects.toThrow(
+      `${csvProto}:2: field 'axes.__proto__': `,
+    );
+    // an axes cell holding a JSON string used to become axes "0", "1", …
+    const csvString = file(
+      'axes-string.csv',
+      `${header},axes\nq1,sft,base,a,j1,human,a,"""ab"""\n`,
+    );
+    await expect(readJudgmentsFiles([csvString])).rejects.toThrow(
+      `${csvString}:2: field 'axes': expected a JSON object`,
+    );
+    // an AlpacaEval record comparing a model with itself used to enter the ranking as a self-pair
+    const self = file(
+      'self.json',
+      JSON.stringify([{ generator_1: 'gpt4', generator_2: 'gpt4', preference: 1.5 }]),
+    );
+    await expect(readJudgmentsFiles([self])).rejects.toThrow(
+      `${self}:1: field 'generator_2': generator_1 and generator_2 must be different models`,
+    );
+  });
 });
