@@ -6,7 +6,7 @@ export type Side = z.infer<typeof sideSchema>;
 
 /**
  * A name that becomes a key of the report (a judge, a modality, an axis): any non-empty string
- * but `__proto__`, which a JavaScript object (and so the report JSON) cannot hold as a key.
+ * but `__proto__`, which would set an object's prototype instead of adding a key (zod drops it).
  */
 const keyNameSchema = z
   .string()
@@ -36,21 +36,19 @@ export const judgmentSchema = z
 export type Judgment = z.infer<typeof judgmentSchema>;
 
 /** One record of an AlpacaEval annotations file (the fields the reader uses). */
-export const alpacaEvalRecordSchema = z
-  .object({
-    instruction: z.string().optional(),
-    generator_1: z.string().min(1),
-    generator_2: z.string().min(1),
-    output_1: z.string().optional(),
-    output_2: z.string().optional(),
-    annotator: keyNameSchema.optional(),
-    preference: z.union([
-      z.number().refine((p) => p === 0 || (p >= 1 && p <= 2), 'must be 0 or in [1, 2]'),
-      z.null(),
-    ]),
-  })
-  .refine((r) => r.generator_1 !== r.generator_2, {
-    message: 'generator_1 and generator_2 must be different models',
-    path: ['generator_2'],
-  });
+export const alpacaEvalRecordSchema = z.object({
+  instruction: z.string().optional(),
+  generator_1: z.string().min(1),
+  generator_2: z.string().min(1),
+  output_1: z.string().optional(),
+  output_2: z.string().optional(),
+  annotator: z
+    .string()
+    .refine((n) => n !== '__proto__', "'__proto__' cannot be a name")
+    .optional(),
+  preference: z.union([
+    z.number().refine((p) => p === 0 || (p >= 1 && p <= 2), 'must be 0 or in [1, 2]'),
+    z.null(),
+  ]),
+});
 export type AlpacaEvalRecord = z.infer<typeof alpacaEvalRecordSchema>;

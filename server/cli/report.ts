@@ -22,7 +22,12 @@ export function register(program: Command): void {
       await requireStudy(database, flags.study);
       const judgments = await loadStudyJudgments(database.db, { studyName: flags.study });
       if (!judgments) throw new CliError(`no study named '${flags.study}'`, 2);
-      return tableFromJudgments(judgments, { base: parsed.options.base });
+      try {
+        return await tableFromJudgments(judgments, { base: parsed.options.base });
+      } catch (err) {
+        if (err instanceof RangeError) throw new CliError(err.message, 2);
+        throw err;
+      }
     });
     await writeReport(table, parsed, flags.out);
   });

@@ -114,7 +114,10 @@ export function collectUnits(t: VerdictTable): UnitJudgments {
         llm.push(category(lSum / lN));
       }
       if (rater.length - unitFrom >= 2) unitStart.push(rater.length);
-      else rater.length = value.length = unitFrom;
+      else {
+        rater.truncate(unitFrom);
+        value.truncate(unitFrom);
+      }
       u = end;
     }
   }
@@ -152,7 +155,7 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
         const key = j1 * judges + j2;
         let entry = shared.get(key);
         if (!entry) {
-          entry = { j1, j2, x: int32s(), y: int32s() };
+          entry = { j1, j2, x: int32s(4), y: int32s(4) };
           shared.set(key, entry);
         }
         entry.x.push(r.value[a] as number);

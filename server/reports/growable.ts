@@ -13,20 +13,33 @@ export function grow<T extends TypedArray>(arr: T, length: number): T {
  * without a heap object per element or the JavaScript array's boxed-double fallback.
  */
 export class Growable<T extends TypedArray> {
-  length = 0;
+  private count = 0;
 
   constructor(private array: T) {}
 
-  push(value: number): void {
-    if (this.length === this.array.length) this.array = grow(this.array, this.length + 1);
-    this.array[this.length++] = value;
+  get length(): number {
+    return this.count;
   }
 
-  /** The values pushed so far (a view: it shares memory until the next push that grows). */
+  /** Drops the values from index `length` on. */
+  truncate(length: number): void {
+    if (length < 0 || length > this.count) throw new RangeError(`cannot truncate to ${length}`);
+    this.count = length;
+  }
+
+  push(value: number): void {
+    if (this.count === this.array.length) this.array = grow(this.array, this.count + 1);
+    this.array[this.count++] = value;
+  }
+
+  /**
+   * The values pushed so far: a view that shares memory until the next push that grows, and
+   * keeps the whole (up to twice as long) buffer alive.
+   */
   values(): T {
-    return this.array.subarray(0, this.length) as T;
+    return this.array.subarray(0, this.count) as T;
   }
 }
 
-export const int32s = (capacity = 1024) => new Growable(new Int32Array(capacity));
-export const float64s = (capacity = 1024) => new Growable(new Float64Array(capacity));
+export const int32s = (capacity = 64) => new Growable(new Int32Array(capacity));
+export const float64s = (capacity = 64) => new Growable(new Float64Array(capacity));

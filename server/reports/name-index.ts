@@ -50,8 +50,8 @@ export class NameIndex {
     const id = this.count;
     const len = name.length;
     if (this.used + len > this.arena.length) {
-      const size = Math.max(this.arena.length * 2, this.used + len);
-      if (size > 0x7fffffff) throw new RangeError('names exceed 2^31 characters');
+      if (this.used + len > 0x7fffffff) throw new RangeError('names exceed 2^31 characters');
+      const size = Math.min(Math.max(this.arena.length * 2, this.used + len), 0x7fffffff);
       const next = new Uint16Array(size);
       next.set(this.arena.subarray(0, this.used));
       this.arena = next;

@@ -100,7 +100,7 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
   const scratchT = new Float64Array(t.pairs.length);
   for (let it = 0; it < t.items.size; it++) {
     rowStart[it] = cell.length;
-    touched.length = 0;
+    touched.truncate(0);
     for (let k = start[it] as number; k < (start[it + 1] as number); k++) {
       const i = order[k] as number;
       const s = t.score[i] as number;

@@ -31,12 +31,19 @@ export function addAlpacaEvalRecord(
     builder.skip(`${file}:${position}: field 'preference': null (failed annotation), skipped`);
     return;
   }
+  // AlpacaEval's reference model is annotated against itself (preference 1.5): not a comparison
+  if (r.generator_1 === r.generator_2) {
+    builder.skip(
+      `${file}:${position}: generator_1 and generator_2 are both '${r.generator_1}' (a model against itself), skipped`,
+    );
+    return;
+  }
   builder.add({
     item: r.instruction ?? `#${position}`,
     a: r.generator_2,
     b: r.generator_1,
     score: r.preference === 0 ? 0.5 : r.preference - 1,
-    judge: r.annotator ?? 'alpaca_eval',
+    judge: r.annotator || 'alpaca_eval',
     judgeKind: 'llm',
     lenA: r.output_2?.length,
     lenB: r.output_1?.length,

@@ -3,8 +3,8 @@ import { logLengthRatio } from '../stats/length-bias.ts';
 import { NameIndex } from './name-index.ts';
 
 /**
- * Verdicts in columns of typed arrays with interned names (item ids off the heap, in a NameIndex): a million verdicts cost tens of
- * megabytes and no object per line. Pairs are canonical: the first orientation seen (or the one
+ * Verdicts in columns of typed arrays with interned names (item ids off the heap, in a
+ * NameIndex): a million verdicts cost tens of megabytes and no object per line. Pairs are canonical: the first orientation seen (or the one
  * with the base system on side b) is kept, and verdicts given the other way round are flipped.
  */
 
@@ -124,6 +124,14 @@ export class VerdictTableBuilder {
   }
 
   add(v: VerdictInput): void {
+    // The readers refuse these with file and line; this catches any other source (a study's
+    // judges in the database): the name would set a report object's prototype and vanish.
+    if (
+      v.judge === '__proto__' ||
+      v.modality === '__proto__' ||
+      (v.axes && Object.hasOwn(v.axes, '__proto__'))
+    )
+      throw new RangeError("'__proto__' cannot be a judge, modality or axis name in a report");
     const t = this.t;
     const i = t.length;
     const need = i + 1;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
+import { VerdictTableBuilder } from '../../../server/reports/verdict-table.ts';
 import { fixture } from '../stats/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ta-readers-'));
@@ -174,13 +175,27 @@ describe('JSONL and CSV judgments files', () => {
     await expect(readJudgmentsFiles([csvString])).rejects.toThrow(
       `${csvString}:2: field 'axes': expected a JSON object`,
     );
-    // an AlpacaEval record comparing a model with itself used to enter the ranking as a self-pair
+    // AlpacaEval annotates its reference model against itself: skipped with a warning (it used
+    // to enter the ranking as a self-pair)
     const self = file(
       'self.json',
-      JSON.stringify([{ generator_1: 'gpt4', generator_2: 'gpt4', preference: 1.5 }]),
+      JSON.stringify([
+        { generator_1: 'gpt4', generator_2: 'gpt4', preference: 1.5 },
+        { generator_1: 'gpt4', generator_2: 'claude', preference: 2, annotator: '' },
+      ]),
     );
-    await expect(readJudgmentsFiles([self])).rejects.toThrow(
-      `${self}:1: field 'generator_2': generator_1 and generator_2 must be different models`,
-    );
+    const table = await readJudgmentsFiles([self]);
+    expect([table.length, table.skipped]).toEqual([1, 1]);
+    expect(table.warnings).toEqual([
+      `${self}:1: generator_1 and generator_2 are both 'gpt4' (a model against itself), skipped`,
+    ]);
+    const report = buildReport(table);
+    expect(report.ranking.map((r) => r.system).sort()).toEqual(['claude', 'gpt4']);
+    expect(Object.keys(report.pairs[0]!.byJudge)).toEqual(['alpaca_eval']);
+    // any other source of a __proto__ name (a study's judges) is refused by the verdict table
+    const builder = new VerdictTableBuilder();
+    expect(() =>
+      builder.add({ item: 'q', a: 'x', b: 'y', score: 1, judge: '__proto__', judgeKind: 'human' }),
+    ).toThrow(RangeError);
   });
 });

@@ -219,7 +219,8 @@ describe('why Wilson is the default with one verdict per item (exact coverage, s
       );
     expect(outside('wilson')).toEqual(['20/0.7', '20/0.97']);
     // The arcsine interval misses the band on this grid only where nothing can hit it, which would
-    // make it the grid's winner; over all rates it covers as little as 61% (near p = 0.99).
+    // make it the grid's winner; between the grid's rates it covers as little as 61% (p = 0.952 at
+    // 20 items, near 0.99 at 50 and 100).
     expect(outside('arcsine')).toEqual(['20/0.97']);
     for (const s of summary('arcsine')) expect(s.min).toBeLessThan(0.62);
     // Jeffreys, the other close candidate, under-covers at 100 items and a rate of 0.97 (0.921).
