@@ -185,9 +185,11 @@ describe.each(backends())('LLM-judge runs on %s', (backend) => {
     const mine = events.filter((e) => e.studyId === study.studyId);
     expect(mine).toContainEqual({ type: 'verdict', studyId: study.studyId });
     expect(mine).toContainEqual({ type: 'run', studyId: study.studyId, runId: summary.runId });
-    // 600 requests per minute: one every 100 ms.
+    // 600 requests per minute: one every 100 ms, so the 4 calls start over ~300 ms (unspaced, they
+    // would arrive within a few ms). These are arrival times at the fake server, and the first call
+    // also opens the connection: on a loaded machine it arrived 22 ms late once, hence the slack.
     const times = fake.requests.slice(before).map((r) => r.at);
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(280);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(240);
   });
 
   it('fills a custom template (system part, sections, variables) and rejects unknown variables', async () => {
