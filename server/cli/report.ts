@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
-import { loadStudyJudgments, tableFromJudgments } from '../reports/load-study.ts';
 import { addDbOptions, CliError, requireStudy, withDatabase, type DbOptions } from './common.ts';
 import { writeReport } from './report-output.ts';
 
@@ -20,6 +19,7 @@ export function register(program: Command): void {
     // the database is closed before the report is computed
     const table = await withDatabase(flags, async (database) => {
       await requireStudy(database, flags.study);
+      const { loadStudyJudgments, tableFromJudgments } = await import('../reports/load-study.ts');
       const judgments = await loadStudyJudgments(database.db, { studyName: flags.study });
       if (!judgments) throw new CliError(`no study named '${flags.study}'`, 2);
       try {

@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 
-/** Control characters (a newline in a key, say) as `\uXXXX` escapes, so an error stays one line. */
+/**
+ * Control characters and line separators (a newline in a key, say) as `\uXXXX` escapes, so that
+ * an error stays one line.
+ */
 function oneLine(text: string): string {
   return text.replace(
-    /[\u0000-\u001f\u007f]/g,
+    /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
