@@ -75,6 +75,7 @@ export class Xoshiro128 implements Rng {
    * locals: the hot loop of index resampling.
    */
   fillInts(out: Int32Array, n: number): void {
+    checkIndexRange(n);
     let s0 = this.s0;
     let s1 = this.s1;
     let s2 = this.s2;
@@ -90,7 +91,7 @@ export class Xoshiro128 implements Rng {
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
       const m = r * n;
-      const hi = Math.floor(m * INV_TWO32);
+      const hi = (m * INV_TWO32) | 0;
       if (m - hi * TWO32 < threshold) continue;
       out[i++] = hi;
     }
@@ -105,6 +106,7 @@ export class Xoshiro128 implements Rng {
    * The same stream as fillInts, without materialising the indices.
    */
   countDraws(counts: Int32Array, groupOf: Int32Array, n: number, draws: number): void {
+    checkIndexRange(n);
     let s0 = this.s0;
     let s1 = this.s1;
     let s2 = this.s2;
@@ -120,7 +122,8 @@ export class Xoshiro128 implements Rng {
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
       const m = r * n;
-      const hi = Math.floor(m * INV_TWO32);
+      // m < 2^52 is exact, and hi < n < 2^31, so truncation by `| 0` is the floor
+      const hi = (m * INV_TWO32) | 0;
       if (m - hi * TWO32 < threshold) continue;
       counts[groupOf[hi] as number]!++;
       i++;
@@ -150,6 +153,12 @@ export class Xoshiro128 implements Rng {
     }
     return Math.floor(m / TWO32);
   }
+}
+
+/** The bulk draws truncate with `| 0`, which is the floor only below 2^31. */
+function checkIndexRange(n: number): void {
+  if (!(Number.isInteger(n) && n >= 1 && n <= 0x7fffffff))
+    throw new RangeError(`index range must be an integer in [1, 2^31), got ${n}`);
 }
 
 /** A child seed for a named sub-computation, so results do not depend on evaluation order. */
