@@ -133,7 +133,10 @@ export const agreementSchema = z.object({
   cohenKappa: figure({
     judges: z.tuple([z.string(), z.string()]).nullable(),
     n: count,
+    /** Judge pairs with the most shared comparisons first; at most 200 (a crowd has thousands). */
     pairwise: z.array(figure({ judges: z.tuple([z.string(), z.string()]), n: count })),
+    /** How many judge pairs share a comparison (pairwise lists the first 200). */
+    pairwiseTotal: count,
   }),
   fleissKappa: figure({ units: count, raters: count }),
   krippendorffAlpha: figure({ units: count, values: count }),

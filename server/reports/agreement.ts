@@ -135,6 +135,9 @@ export function collectUnits(t: VerdictTable): UnitJudgments {
   };
 }
 
+/** Judge pairs listed with their Cohen's kappa: a crowd of 400 judges shares ~70,000 pairs. */
+const MAX_PAIRWISE = 200;
+
 export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement {
   const r = units.ratings;
   const unitCount = r.unitStart.length - 1;
@@ -165,6 +168,7 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
   }
   const pairwise = [...shared.values()]
     .sort((p, q) => q.x.length - p.x.length || p.j1 - q.j1 || p.j2 - q.j2)
+    .slice(0, MAX_PAIRWISE)
     .map((e) => {
       const k = cohenKappa(e.x.values(), e.y.values(), 3);
       const judges: [string, string] = [
@@ -177,13 +181,14 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
     });
   const head = pairwise[0];
   const cohen: Agreement['cohenKappa'] = head
-    ? { ...head, pairwise }
+    ? { ...head, pairwise, pairwiseTotal: shared.size }
     : {
         value: null,
         reason: 'no two judges rated a common comparison',
         judges: null,
         n: 0,
         pairwise,
+        pairwiseTotal: 0,
       };
   const hlKappa = cohenKappa(units.human, units.llm, 3);
   const hlN = units.human.length;

@@ -132,4 +132,23 @@ describe('buildReport', () => {
     expect(csv[0]).toMatch(/^a,b,breakdown,group,n,/);
     expect(reportSchema.parse(JSON.parse(await formatReport(report, 'json')))).toBeTruthy();
   });
+  it("lists Cohen's kappa for the 200 judge pairs sharing the most comparisons, and counts them all", () => {
+    // a crowd: 40 judges, each item judged by 3 of them, so 780 judge pairs can share items
+    const crowd = Array.from({ length: 600 }, (_, i) =>
+      [0, 1, 2].map((k) =>
+        makeJudgment({
+          item: `q${i}`,
+          judge: `j${(i * 7 + k * (1 + (i % 13))) % 40}`,
+          winner: (i + k) % 3 === 0 ? 'b' : 'a',
+        }),
+      ),
+    ).flat();
+    const { cohenKappa } = buildReport(tableOf(crowd), { rounds: 20 }).agreement;
+    expect(cohenKappa.pairwise).toHaveLength(200);
+    expect(cohenKappa.pairwiseTotal).toBeGreaterThan(200);
+    const ns = cohenKappa.pairwise.map((p) => p.n);
+    expect(ns).toEqual([...ns].sort((x, y) => y - x));
+    expect(cohenKappa.n).toBe(ns[0]);
+    expect(cohenKappa.judges).toEqual(cohenKappa.pairwise[0]!.judges);
+  });
 });
