@@ -40,6 +40,28 @@ function findNul(value: unknown, path: string): string | null {
   return null;
 }
 
+/**
+ * The path of a `__proto__` key in a parsed JSON value, if any: zod would drop it without a word
+ * (an output for a system named `__proto__` would vanish), so the import refuses it.
+ */
+function findProtoKey(value: unknown, path: string): string | null {
+  if (!value || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findProtoKey(value[i], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    if (k === '__proto__') return at;
+    const hit = findProtoKey(v, at);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 /** Decides the file's kind on its first record unless the caller named it. */
 export function resolveKind(raw: RawRecord, ctx: RecordContext): ImportKind {
   if (ctx.kind) return ctx.kind;
@@ -62,6 +84,9 @@ export function resolveKind(raw: RawRecord, ctx: RecordContext): ImportKind {
 export function typeRecord(raw: RawRecord, kind: ImportKind, ctx: RecordContext): TypedRecord {
   const csv = ctx.format === 'csv';
   const row = raw.value as Record<string, string>;
+  const proto = csv ? null : findProtoKey(raw.value, '');
+  if (proto)
+    throw ImportError.field(ctx.displayName, raw.line, proto, "a name other than '__proto__'");
   if (kind === 'items') {
     const parsed = csv ? csvRowToItemRecord(row) : parseItemRecord(raw.value);
     if (!parsed.ok)

@@ -177,6 +177,11 @@ describe.each(backends())('import service on %s', (backend) => {
         { 'x.jsonl': jsonl([item(10, { outputs: { base: { trace: 't', score: 3 } } })]) },
         `:1: field 'outputs.base.score': unknown field (expected only trace and answer)`,
       ],
+      [
+        // zod would drop this key without a word: an output for system '__proto__' would vanish
+        { 'x.jsonl': '{"id":"q-10","question":"Q?","outputs":{"__proto__":{"trace":"t"}}}\n' },
+        `:1: field 'outputs.__proto__': a name other than '__proto__'`,
+      ],
     ];
     for (const [i, [files, expected]] of cases.entries()) {
       const path = await writeFiles(join(dir, `d${i}`), files);
