@@ -190,15 +190,22 @@ export const CSV_IMAGE_SEPARATOR = '|';
  * `metadata` holds a JSON object; `metadata.KEY` columns and unknown columns go into metadata;
  * `outputs.SYSTEM.trace` / `outputs.SYSTEM.answer` columns make the embedded outputs.
  */
+/** zod drops a `__proto__` key without a word, so the readers refuse it by name. */
+function protoProblem(field: string): Parsed<never> {
+  return { ok: false, problem: { field, expected: "a name other than '__proto__'" } };
+}
+
 export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemRecord> {
   const record: Record<string, unknown> = {};
-  const metadata: Record<string, unknown> = {};
-  const outputs: Record<string, { trace: string; answer: string }> = {};
+  // no prototypes: a column `outputs.__proto__.trace` must not reach Object.prototype
+  const metadata = Object.create(null) as Record<string, unknown>;
+  const outputs = Object.create(null) as Record<string, { trace: string; answer: string }>;
   for (const [column, cell] of Object.entries(row)) {
     if (cell === '' || cell === undefined) continue;
     const outputMatch = /^outputs\.(.+)\.(trace|answer)$/.exec(column);
     if (outputMatch) {
       const system = outputMatch[1] as string;
+      if (system === '__proto__') return protoProblem(`outputs.${system}`);
       const out = (outputs[system] ??= { trace: '', answer: '' });
       out[outputMatch[2] as 'trace' | 'answer'] = cell;
     } else if (column === 'images') {
@@ -212,12 +219,18 @@ export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemReco
       }
       if (!isPlainObject(parsed))
         return { ok: false, problem: { field: 'metadata', expected: 'expected a JSON object' } };
-      Object.assign(metadata, parsed);
+      for (const [key, value] of Object.entries(parsed)) {
+        if (key === '__proto__') return protoProblem(`metadata.${key}`);
+        metadata[key] = value;
+      }
     } else if (column.startsWith('metadata.')) {
-      metadata[column.slice('metadata.'.length)] = cell;
+      const key = column.slice('metadata.'.length);
+      if (key === '__proto__') return protoProblem(column);
+      metadata[key] = cell;
     } else if (ITEM_FIELDS.has(column)) {
       record[column] = cell;
     } else {
+      if (column === '__proto__') return protoProblem(column);
       metadata[column] = cell;
     }
   }

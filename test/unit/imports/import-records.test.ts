@@ -134,3 +134,27 @@ describe('helpers', () => {
     expect(jsonEqual([1, 2], [2, 1])).toBe(false);
   });
 });
+
+describe('__proto__ in CSV item rows', () => {
+  it('is refused by name and never reaches Object.prototype', () => {
+    const base = { id: 'q1', question: 'Q?', 'outputs.sft.trace': 't' };
+    const problem = (row: Record<string, string>) => {
+      const parsed = csvRowToItemRecord(row);
+      return parsed.ok ? null : parsed.problem;
+    };
+    // this column used to write Object.prototype.trace for the whole process
+    expect(problem({ ...base, 'outputs.__proto__.trace': 'polluted' })).toEqual({
+      field: 'outputs.__proto__',
+      expected: "a name other than '__proto__'",
+    });
+    expect(({} as Record<string, unknown>).trace).toBeUndefined();
+    expect(problem({ ...base, 'metadata.__proto__': 'x' })?.field).toBe('metadata.__proto__');
+    expect(problem({ ...base, metadata: '{"__proto__": {"a": 1}}' })?.field).toBe(
+      'metadata.__proto__',
+    );
+    // ordinary rows still parse, metadata included
+    const ok = csvRowToItemRecord({ ...base, 'metadata.site': 'A', modality: 'ct' });
+    expect(ok.ok && ok.record.metadata).toEqual({ site: 'A' });
+    expect(ok.ok && Object.keys(ok.record.outputs)).toEqual(['sft']);
+  });
+});
