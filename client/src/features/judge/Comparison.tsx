@@ -11,7 +11,6 @@ interface Props {
   assignment: JudgeAssignment;
   requireAxes: boolean;
   busy: boolean;
-  keysEnabled: boolean;
   onSubmit(entry: OutboxEntry): void;
   onHelp(): void;
   onGuidelines(): void;
@@ -31,7 +30,6 @@ export function Comparison({
   assignment,
   requireAxes,
   busy,
-  keysEnabled,
   onSubmit,
   onHelp,
   onGuidelines,
@@ -111,7 +109,9 @@ export function Comparison({
     if (!busy) onSubmit({ kind: 'skip', assignmentId: assignment.id, body: { reason } });
   };
 
-  useJudgeKeys(keysEnabled && !busy, {
+  // keys are ignored while a dialog is open: checked when the key comes (see useJudgeKeys), so a
+  // key right after closing the guidelines is not lost waiting for a re-render
+  useJudgeKeys(!busy, {
     choose(side) {
       choose(activeRow, side);
       if (activeRow + 1 < rowIds.length) focusRow(activeRow + 1);

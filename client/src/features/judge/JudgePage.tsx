@@ -101,7 +101,6 @@ export function JudgePage() {
               assignment={current.assignment}
               requireAxes={me.study.requireAxes}
               busy={busy}
-              keysEnabled={!guidelinesOpen && !helpOpen}
               onSubmit={session.submit}
               onHelp={() => setHelpOpen(true)}
               onGuidelines={() => setGuidelinesOpen(true)}
