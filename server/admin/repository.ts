@@ -66,14 +66,6 @@ export async function setItemGold(
   return rows[0] ? toItem(rows[0]) : null;
 }
 
-export async function getSystemNames(db: Tx, { studyId }: { studyId: string }): Promise<string[]> {
-  const rows = await queryRows<{ name: string }>(
-    db,
-    sql`select name from systems where study_id = ${studyId} order by name`,
-  );
-  return rows.map((r) => r.name);
-}
-
 interface QualityRow {
   id: string;
   name: string;

@@ -13,8 +13,8 @@ import { reportOptionsSchema, reportSchema } from '../../shared/report.ts';
 import { Errors } from '../errors.ts';
 import { exportJudgments } from '../exports/service.ts';
 import { getStudyReport } from '../reports/study-report.ts';
-import { getStudyById } from '../studies/repository.ts';
-import { getJudgeQuality, getSystemNames, listItems, setItemGold } from './repository.ts';
+import { getStudyById, listSystems } from '../studies/repository.ts';
+import { getJudgeQuality, listItems, setItemGold } from './repository.ts';
 
 const studyParams = z.object({ studyId: z.string().uuid() });
 const itemParams = studyParams.extend({ itemId: z.string().uuid() });
@@ -65,7 +65,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       const { studyId, itemId } = request.params;
       const gold = request.body;
       await requireStudy(studyId);
-      const names = await getSystemNames(app.db, { studyId });
+      const names = (await listSystems(app.db, { studyId })).map((s) => s.name);
       for (const name of [gold.a, gold.b]) {
         if (!names.includes(name))
           throw new Errors.BadRequest(

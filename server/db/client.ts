@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -24,7 +24,6 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Subscribe to a NOTIFY channel; returns the unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
-  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,9 +76,6 @@ async function createPostgres(databaseUrl: string): Promise<Database> {
         set.delete(onPayload);
       };
     },
-    async notify(channel, payload) {
-      await pool.query('select pg_notify($1, $2)', [channel, payload]);
-    },
     async close() {
       await listener?.end().catch(() => undefined);
       await pool.end();
@@ -105,9 +101,6 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
     async listen(channel, onPayload) {
       const unsubscribe = await client.listen(channel, onPayload);
       return async () => unsubscribe();
-    },
-    async notify(channel, payload) {
-      await db.execute(sql`select pg_notify(${channel}, ${payload})`);
     },
     async close() {
       await client.close();
