@@ -2,7 +2,7 @@ import { desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DashboardSnapshot, RunProgress } from '../../shared/admin-views.ts';
 import { queryRows, type Tx } from '../db/client.ts';
 import { llmRuns } from '../db/schema/index.ts';
-import { toApi } from '../llm/routes.ts';
+import { toApi } from '../llm/view.ts';
 import { momentsFromCounts } from '../stats/moments.ts';
 import { summarizePair } from '../stats/pair-summary.ts';
 import { createRng } from '../stats/rng.ts';
@@ -156,29 +156,16 @@ async function getRunProgress(db: Tx, studyId: string): Promise<RunProgress[]> {
     .from(llmRuns)
     .where(sql`${llmRuns.studyId} = ${studyId} and ${or(unfinished, inArray(llmRuns.id, latest))}`)
     .orderBy(desc(llmRuns.createdAt));
-  return rows.map((row) => {
-    const r = toApi(row, false);
-    return {
-      id: r.id,
-      status: r.status,
-      judges: r.judges,
-      swap: r.swap,
-      total: r.total,
-      done: r.done,
-      failed: r.failed,
-      calls: r.calls,
-      cachedCalls: r.cachedCalls,
-      inputTokens: r.inputTokens,
-      outputTokens: r.outputTokens,
-      costUsd: r.costUsd,
-      maxCostUsd: r.maxCostUsd,
-      ratePerSecond: r.ratePerSecond,
-      etaSeconds: r.etaSeconds,
-      error: r.error,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      createdAt: r.createdAt,
-    };
+  return rows.map((row): RunProgress => {
+    // the admin route's figures without the fields the dashboard does not show
+    const {
+      studyId: _s,
+      reservedUsd: _r,
+      activeHere: _a,
+      heartbeatAt: _h,
+      ...progress
+    } = toApi(row, false);
+    return progress;
   });
 }
 
