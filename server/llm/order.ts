@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type PQueue from 'p-queue';
 import type { Db } from '../db/client.ts';
 import { parseVerdict } from './parse.ts';
@@ -231,14 +230,4 @@ async function recordReply(
     transportError: false,
     error: null,
   };
-}
-
-export async function markSlotsDone(db: Db, { ids }: { ids: string[] }): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(sql`
-    update assignments set status = 'done', completed_at = now(), lease_expires_at = null
-    where id in (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`);
 }

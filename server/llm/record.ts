@@ -3,6 +3,7 @@ import { queryRows, type Db } from '../db/client.ts';
 import { llmAttempts, llmCache, verdicts } from '../db/schema/index.ts';
 import { notifyEvent } from '../judging/events.ts';
 import { toSystemSide } from '../judging/service.ts';
+import { markSlotsDone } from './repository.ts';
 import type { AttemptOutcome, Letter, ParsedVerdict, ProviderName, Usage } from './types.ts';
 
 export interface CallResult {
@@ -118,12 +119,9 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
         .returning({ assignmentId: verdicts.assignmentId, shownLeft: verdicts.shownLeft });
       for (const row of rows) inserted.add(`${row.assignmentId}:${row.shownLeft}`);
     }
-    const complete = results.filter((r) => r.completeSlot).map((r) => sql`${r.assignmentId}`);
-    if (complete.length) {
-      await tx.execute(sql`
-        update assignments set status = 'done', completed_at = now(), lease_expires_at = null
-        where id in (${sql.join(complete, sql`, `)})`);
-    }
+    await markSlotsDone(tx, {
+      ids: results.filter((r) => r.completeSlot).map((r) => r.assignmentId),
+    });
     if (inserted.size && results.some((r) => r.notify)) {
       await notifyEvent(tx, { type: 'verdict', studyId: results[0]!.studyId });
     }

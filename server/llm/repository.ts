@@ -1,22 +1,11 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Tx } from '../db/client.ts';
+import { queryRows, sqlList, type Tx } from '../db/client.ts';
 import { itemImages, judges, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
 import type { ComparisonContent } from './prompt.ts';
 import { FATAL_STATUSES, REJECTED_STATUSES } from './providers/errors.ts';
 import type { RunConfig } from './types.ts';
 
 export type RunRow = typeof llmRuns.$inferSelect;
-
-const idList = (ids: string[]): SQL =>
-  sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  );
-const statusList = (set: Set<number>): SQL =>
-  sql.join(
-    [...set].map((s) => sql`${s}`),
-    sql`, `,
-  );
 
 export async function getRunById(db: Tx, { id }: { id: string }): Promise<RunRow | null> {
   const [row] = await db.select().from(llmRuns).where(eq(llmRuns.id, id));
@@ -210,7 +199,7 @@ export async function renewLeases(
   if (ids.length > 0) {
     await db.execute(sql`
       update assignments set lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
-      where id in (${idList(ids)}) and status = 'leased'`);
+      where id in (${sqlList(ids)}) and status = 'leased'`);
   }
   await db.execute(sql`update llm_runs set heartbeat_at = now() where id = ${runId}`);
 }
@@ -219,7 +208,7 @@ export async function releaseSlots(db: Tx, { ids }: { ids: string[] }): Promise<
   if (ids.length === 0) return;
   await db.execute(sql`
     update assignments set status = 'open', judge_id = null, leased_at = null, lease_expires_at = null
-    where id in (${idList(ids)}) and status = 'leased'`);
+    where id in (${sqlList(ids)}) and status = 'leased'`);
 }
 
 /** No other worker is alive on this run: every lease it holds is stale, and so is every reservation. */
@@ -312,7 +301,7 @@ export async function settledOrders(
   const verdictRows = await queryRows<{ assignment_id: string; shown_left: string }>(
     db,
     sql`
-    select assignment_id, shown_left from verdicts where assignment_id in (${idList(assignmentIds)})`,
+    select assignment_id, shown_left from verdicts where assignment_id in (${sqlList(assignmentIds)})`,
   );
   for (const r of verdictRows) settled.add(`${r.assignment_id}:${r.shown_left}`);
   const attemptRows = await queryRows<{
@@ -325,11 +314,11 @@ export async function settledOrders(
     db,
     sql`
     select assignment_id, shown_left, outcome,
-      coalesce(http_status in (${statusList(REJECTED_STATUSES)}), false) as rejected, count(*)::int as n
+      coalesce(http_status in (${sqlList([...REJECTED_STATUSES])}), false) as rejected, count(*)::int as n
     from llm_attempts
-    where run_id = ${runId} and assignment_id in (${idList(assignmentIds)}) and outcome <> 'ok'
+    where run_id = ${runId} and assignment_id in (${sqlList(assignmentIds)}) and outcome <> 'ok'
       -- A run-stopping error (bad key, unknown model) says nothing about this order: not counted.
-      and (outcome <> 'error' or http_status is null or http_status not in (${statusList(FATAL_STATUSES)}))
+      and (outcome <> 'error' or http_status is null or http_status not in (${sqlList([...FATAL_STATUSES])}))
     group by assignment_id, shown_left, outcome, 4`,
   );
   for (const r of attemptRows) {
@@ -370,7 +359,7 @@ export async function loadComparisonContents(
     join studies s on s.id = c.study_id
     join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
     join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
-    where c.id in (${idList(comparisonIds)})`,
+    where c.id in (${sqlList(comparisonIds)})`,
   );
   const itemIds = [...new Set(rows.map((r) => r.item_id))];
   const images = itemIds.length
@@ -420,4 +409,32 @@ export async function failuresByReason(
     group by t.outcome`,
   );
   return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
+}
+
+/** Marks slots done (their last verdict is in). */
+export async function markSlotsDone(db: Tx, { ids }: { ids: string[] }): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`
+    update assignments set status = 'done', completed_at = now(), lease_expires_at = null
+    where id in (${sqlList(ids)})`);
+}
+
+/** Cached provider responses by key, in one query for a whole batch. */
+export async function getCachedResponses(
+  db: Tx,
+  { keys }: { keys: string[] },
+): Promise<Map<string, Record<string, unknown>>> {
+  if (keys.length === 0) return new Map();
+  const hits = await queryRows<{ key: string; response: Record<string, unknown> | string }>(
+    db,
+    sql`select key, response from llm_cache where key in (${sqlList(keys)})`,
+  );
+  return new Map(
+    hits.map((h) => [
+      h.key,
+      typeof h.response === 'string'
+        ? (JSON.parse(h.response) as Record<string, unknown>)
+        : h.response,
+    ]),
+  );
 }

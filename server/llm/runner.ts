@@ -19,15 +19,15 @@ import {
   renewLeases,
   setRunStatus,
   settledOrders,
+  getCachedResponses,
+  markSlotsDone,
   type LeasedSlot,
   type RunRow,
 } from './repository.ts';
 import { notifyRun, ResultWriter } from './record.ts';
 import { cacheKey } from './cache.ts';
 import { buildPrompt } from './prompt.ts';
-import { queryRows } from '../db/client.ts';
-import { sql } from 'drizzle-orm';
-import { markSlotsDone, processOrder, type OrderContext, type OrderEnd } from './order.ts';
+import { processOrder, type OrderContext, type OrderEnd } from './order.ts';
 import type { LlmRunStatus } from '../db/schema/index.ts';
 import type { JudgeSettings } from './types.ts';
 import type { ComparisonContent } from './prompt.ts';
@@ -391,24 +391,8 @@ export async function runJudging(
       }
     }
     // One look-up for the whole batch: a re-run served from the cache costs no query per order.
-    if (work.length) {
-      const hits = await queryRows<{ key: string; response: Record<string, unknown> | string }>(
-        db,
-        sql`select key, response from llm_cache where key in (${sql.join(
-          work.map((w) => sql`${w.prepared.key}`),
-          sql`, `,
-        )})`,
-      );
-      const byKey = new Map(
-        hits.map((h) => [
-          h.key,
-          typeof h.response === 'string'
-            ? (JSON.parse(h.response) as Record<string, unknown>)
-            : h.response,
-        ]),
-      );
-      for (const w of work) w.prepared.cached = byKey.get(w.prepared.key) ?? null;
-    }
+    const cached = await getCachedResponses(db, { keys: work.map((w) => w.prepared.key) });
+    for (const w of work) w.prepared.cached = cached.get(w.prepared.key) ?? null;
     for (const w of work)
       startOrder(
         w.state,
