@@ -18,12 +18,13 @@ export function register(program: Command): void {
     if ('error' in parsed) throw new CliError(parsed.error, 2);
     // the database is closed before the report is computed
     const table = await withDatabase(flags, async (database) => {
-      await requireStudy(database, flags.study);
-      const { loadStudyJudgments, tableFromJudgments } = await import('../reports/load-study.ts');
-      const judgments = await loadStudyJudgments(database.db, { studyName: flags.study });
-      if (!judgments) throw new CliError(`no study named '${flags.study}'`, 2);
+      const study = await requireStudy(database, flags.study);
+      const { exportJudgments } = await import('../exports/service.ts');
+      const { tableFromJudgments } = await import('../reports/load-study.ts');
       try {
-        return await tableFromJudgments(judgments, { base: parsed.options.base });
+        return await tableFromJudgments(exportJudgments(database.db, { studyId: study.id }), {
+          base: parsed.options.base,
+        });
       } catch (err) {
         if (err instanceof RangeError) throw new CliError(err.message, 2);
         throw err;

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { reportOptionsSchema, type Report, type ReportOptionsInput } from '../../shared/report.ts';
 import { queryRows, type Tx } from '../db/client.ts';
 import { buildReport } from './build-report.ts';
-import { studyJudgmentsById, tableFromJudgments } from './load-study.ts';
+import { exportJudgments } from '../exports/service.ts';
+import { tableFromJudgments } from './load-study.ts';
 
 /**
  * The report of a study, for `GET /api/studies/:id/report` (query parsed with
@@ -19,6 +20,6 @@ export async function getStudyReport(
   );
   if (!rows[0]) return null;
   const opts = reportOptionsSchema.parse(options);
-  const table = await tableFromJudgments(studyJudgmentsById(db, { studyId }), { base: opts.base });
+  const table = await tableFromJudgments(exportJudgments(db, { studyId }), { base: opts.base });
   return buildReport(table, opts);
 }
