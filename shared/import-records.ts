@@ -37,7 +37,7 @@ const optionalText = z
 
 const metadataSchema = z
   .record(z.string(), z.unknown(), { error: 'expected an object' })
-  .nullish()
+  .optional()
   .transform((v) => v ?? {});
 
 export const outputBodySchema = z.strictObject(
@@ -56,7 +56,7 @@ export const itemRecordSchema = z.strictObject({
   question: nonEmptyString,
   images: z
     .array(nonEmptyString, { error: 'expected an array of image paths or data: URIs' })
-    .nullish()
+    .optional()
     .transform((v) => v ?? []),
   reference: optionalText,
   modality: optionalText,
@@ -65,7 +65,7 @@ export const itemRecordSchema = z.strictObject({
     .record(nonEmptyString, outputBodySchema, {
       error: 'expected an object mapping system names to outputs',
     })
-    .nullish()
+    .optional()
     .transform((v) => v ?? {}),
 });
 export type ItemRecord = z.output<typeof itemRecordSchema>;
@@ -81,15 +81,68 @@ export const outputRecordSchema = z.strictObject({
 });
 export type OutputRecord = z.output<typeof outputRecordSchema>;
 
-const ITEM_FIELDS = new Set([
-  'id',
-  'question',
-  'images',
-  'reference',
-  'modality',
-  'metadata',
-  'outputs',
-]);
+const ITEM_FIELDS = ['id', 'question', 'images', 'reference', 'modality', 'metadata', 'outputs'];
+const OUTPUT_FIELDS = ['item', 'system', 'trace', 'answer'];
+const OUTPUT_BODY_FIELDS = ['trace', 'answer'];
+/** Fields where null would silently mean "absent": refused, so a broken export is noticed. */
+const NOT_NULL: Record<string, string> = {
+  images: 'expected an array of image paths or data: URIs',
+  metadata: 'expected an object',
+  outputs: 'expected an object mapping system names to outputs',
+};
+
+/**
+ * The candidate closest to `name` by Levenshtein distance, if close enough to be a likely typo
+ * (at most 2 edits, and fewer than half of the name's characters); null otherwise.
+ */
+export function closestName(name: string, candidates: Iterable<string>): string | null {
+  const limit = Math.min(2, Math.ceil(name.length / 2) - 1);
+  let best: string | null = null;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate, limit);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, or more than `limit` as soon as it is sure to exceed it. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+function unknownField(
+  field: string,
+  candidates: Iterable<string>,
+  otherwise: string,
+): Parsed<never> {
+  const name = field.slice(field.lastIndexOf('.') + 1);
+  const suggestion = closestName(name, candidates);
+  return {
+    ok: false,
+    problem: {
+      field,
+      expected: suggestion ? `unknown field; did you mean '${suggestion}'?` : otherwise,
+    },
+  };
+}
 
 /** A problem with one record: the field (as `images[0]`, `outputs.base.trace`) and what was expected. */
 export interface RecordProblem {
@@ -115,15 +168,14 @@ function fromZod<T>(
   const issue = result.error.issues[0];
   if (!issue) return { ok: false, problem: { field: '(record)', expected: 'a valid record' } };
   if (issue.code === 'unrecognized_keys') {
+    // top-level keys are checked before zod; this is an output body inside `outputs`
     const base = formatFieldPath(issue.path);
     const key = issue.keys[0] ?? '';
-    return {
-      ok: false,
-      problem: {
-        field: base ? `${base}.${key}` : key,
-        expected: 'unknown field (expected only trace and answer)',
-      },
-    };
+    return unknownField(
+      base ? `${base}.${key}` : key,
+      OUTPUT_BODY_FIELDS,
+      'unknown field (expected only trace and answer)',
+    );
   }
   return {
     ok: false,
@@ -136,42 +188,43 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Validates an item record. Fields other than the known ones are moved into `metadata` (never
- * dropped); a field that is both top-level and in `metadata` with a different value is an error.
+ * Validates an item record. Metadata comes only from the `metadata` key: any other unknown field
+ * is refused (with the known field it most resembles), so a misspelt `outputs` is never stored
+ * as metadata.
  */
 export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
   if (!isPlainObject(value))
     return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
-  const known: Record<string, unknown> = {};
-  const extra: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (ITEM_FIELDS.has(key)) known[key] = v;
-    else extra[key] = v;
-  }
-  const parsed = fromZod(itemRecordSchema.safeParse(known));
-  if (!parsed.ok) return parsed;
-  const metadata = parsed.record.metadata;
-  for (const [key, v] of Object.entries(extra)) {
-    if (key in metadata && !jsonEqual(metadata[key], v)) {
+    if (!ITEM_FIELDS.includes(key))
+      return unknownField(
+        key,
+        ITEM_FIELDS,
+        `unknown field (item records have ${ITEM_FIELDS.join(', ')}; put other data under metadata)`,
+      );
+    const expected = NOT_NULL[key];
+    if (v === null && expected)
       return {
         ok: false,
-        problem: { field: key, expected: `also given in metadata.${key} with a different value` },
+        problem: { field: key, expected: `${expected} (null is not allowed; leave it out)` },
       };
-    }
-    metadata[key] = v;
   }
-  return parsed;
+  return fromZod(itemRecordSchema.safeParse(value));
 }
 
 /** Validates an output record; output records have no metadata, so unknown fields are an error. */
 export function parseOutputRecord(value: unknown): Parsed<OutputRecord> {
   if (!isPlainObject(value))
     return { ok: false, problem: { field: '(record)', expected: 'expected a JSON object' } };
-  const parsed = fromZod(outputRecordSchema.safeParse(value));
-  if (!parsed.ok && parsed.problem.expected.startsWith('unknown field')) {
-    parsed.problem.expected = 'unknown field (output records have item, system, trace, answer)';
+  for (const key of Object.keys(value)) {
+    if (!OUTPUT_FIELDS.includes(key))
+      return unknownField(
+        key,
+        OUTPUT_FIELDS,
+        'unknown field (output records have item, system, trace, answer)',
+      );
   }
-  return parsed;
+  return fromZod(outputRecordSchema.safeParse(value));
 }
 
 /** Item file or output file, from one record's fields. */
@@ -185,24 +238,65 @@ export function detectKind(fields: Iterable<string>): ImportKind | null {
 /** Separator of several image paths in one CSV cell. */
 export const CSV_IMAGE_SEPARATOR = '|';
 
-/**
- * A CSV row of an item file as a record: empty cells are absent; `images` is split on `|`;
- * `metadata` holds a JSON object; `metadata.KEY` columns and unknown columns go into metadata;
- * `outputs.SYSTEM.trace` / `outputs.SYSTEM.answer` columns make the embedded outputs.
- */
 /** zod drops a `__proto__` key without a word, so the readers refuse it by name. */
 function protoProblem(field: string): Parsed<never> {
   return { ok: false, problem: { field, expected: "a name other than '__proto__'" } };
 }
 
+const CSV_ITEM_COLUMNS = ['id', 'question', 'images', 'reference', 'modality', 'metadata'];
+const CSV_OUTPUT_COLUMN = /^outputs\.(.+)\.(trace|answer)$/;
+
+/** Why a CSV item column is not one we know, with the column it most resembles. */
+function unknownItemColumn(column: string): Parsed<never> {
+  const parts = column.split('.');
+  const candidates = [...CSV_ITEM_COLUMNS];
+  if (parts.length >= 3) {
+    const system = parts.slice(1, -1).join('.');
+    candidates.push(`outputs.${system}.trace`, `outputs.${system}.answer`);
+  }
+  const suggestion = closestName(column, candidates);
+  if (suggestion)
+    return {
+      ok: false,
+      problem: { field: column, expected: `unknown field; did you mean '${suggestion}'?` },
+    };
+  if (column === 'outputs' || column.startsWith('outputs.'))
+    return {
+      ok: false,
+      problem: {
+        field: column,
+        expected: 'unknown field (expected outputs.SYSTEM.trace or outputs.SYSTEM.answer)',
+      },
+    };
+  return {
+    ok: false,
+    problem: {
+      field: column,
+      expected: `unknown field (item columns are ${CSV_ITEM_COLUMNS.join(', ')}, metadata.KEY, outputs.SYSTEM.trace, outputs.SYSTEM.answer; did you mean 'metadata.${column}'?)`,
+    },
+  };
+}
+
+/**
+ * A CSV row of an item file as a record: empty cells are absent; `images` is split on `|`;
+ * `metadata` holds a JSON object and `metadata.KEY` columns set one key; `outputs.SYSTEM.trace` /
+ * `outputs.SYSTEM.answer` columns make the embedded outputs. Any other column is refused.
+ */
 export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemRecord> {
   const record: Record<string, unknown> = {};
   // no prototypes: a column `outputs.__proto__.trace` must not reach Object.prototype
   const metadata = Object.create(null) as Record<string, unknown>;
   const outputs = Object.create(null) as Record<string, { trace: string; answer: string }>;
   for (const [column, cell] of Object.entries(row)) {
+    // columns are checked even where the cell is empty, so every row fails alike
+    const outputMatch = CSV_OUTPUT_COLUMN.exec(column);
+    const known =
+      outputMatch !== null || CSV_ITEM_COLUMNS.includes(column) || column.startsWith('metadata.');
+    if (!known) {
+      if (column === '__proto__') return protoProblem(column);
+      return unknownItemColumn(column);
+    }
     if (cell === '' || cell === undefined) continue;
-    const outputMatch = /^outputs\.(.+)\.(trace|answer)$/.exec(column);
     if (outputMatch) {
       const system = outputMatch[1] as string;
       if (system === '__proto__') return protoProblem(`outputs.${system}`);
@@ -227,11 +321,8 @@ export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemReco
       const key = column.slice('metadata.'.length);
       if (key === '__proto__') return protoProblem(column);
       metadata[key] = cell;
-    } else if (ITEM_FIELDS.has(column)) {
-      record[column] = cell;
     } else {
-      if (column === '__proto__') return protoProblem(column);
-      metadata[column] = cell;
+      record[column] = cell;
     }
   }
   record.metadata = metadata;
@@ -242,6 +333,12 @@ export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemReco
 export function csvRowToOutputRecord(row: Record<string, string>): Parsed<OutputRecord> {
   const record: Record<string, unknown> = {};
   for (const [column, cell] of Object.entries(row)) {
+    if (!OUTPUT_FIELDS.includes(column))
+      return unknownField(
+        column,
+        OUTPUT_FIELDS,
+        'unknown field (output columns are item, system, trace, answer)',
+      );
     // trace may legitimately be empty; other empty cells are absent
     if (cell === '' && column !== 'trace') continue;
     record[column] = cell;

@@ -19,7 +19,7 @@ export async function generateItemsJsonl(
       question: `Case ${line}: what is the most likely diagnosis?`,
       reference: `diagnosis ${line % 97}`,
       modality: line % 3 === 0 ? 'pathology' : 'radiology',
-      source: 'pmc',
+      metadata: { source: 'pmc' },
       outputs: {
         base: { trace: `${filler}${line % 89}.`, answer: `d${line % 89}` },
         sft: {

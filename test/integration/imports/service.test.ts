@@ -26,7 +26,7 @@ describe.each(backends())('import service on %s', (backend) => {
       'items.jsonl': jsonl([
         item(1, {
           images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`],
-          source: 'pubmed',
+          metadata: { source: 'pubmed' },
         }),
         item(2, { metadata: { split: 'test' } }),
         { id: 3, question: 'No outputs here?' },
@@ -80,7 +80,7 @@ describe.each(backends())('import service on %s', (backend) => {
   it('rejects a conflicting re-import naming line and field, and writes nothing', async () => {
     const path = await writeFiles(join(dir, 'b'), {
       'items.jsonl': jsonl([
-        item(1, { images: ['img/1.png'], source: 'pubmed' }),
+        item(1, { images: ['img/1.png'], metadata: { source: 'pubmed' } }),
         item(2, { reference: 'changed' }),
       ]),
       'img/1.png': PNG,
@@ -93,7 +93,7 @@ describe.each(backends())('import service on %s', (backend) => {
       'items.jsonl': jsonl([
         item(1, {
           images: ['img/1.png', `data:image/gif;base64,${GIF.toString('base64')}`],
-          source: 'pubmed',
+          metadata: { source: 'pubmed' },
         }),
         item(2, { reference: 'changed' }),
       ]),
@@ -182,6 +182,24 @@ describe.each(backends())('import service on %s', (backend) => {
         { 'x.jsonl': '{"id":"q-10","question":"Q?","outputs":{"__proto__":{"trace":"t"}}}\n' },
         `:1: field 'outputs.__proto__': a name other than '__proto__'`,
       ],
+      [
+        // a misspelt key used to import with both traces stored as metadata
+        { 'x.jsonl': jsonl([{ id: 'q-10', question: 'Q?', ouputs: item(10).outputs }]) },
+        `:1: field 'ouputs': unknown field; did you mean 'outputs'?`,
+      ],
+      [
+        { 'x.jsonl': jsonl([item(10, { metadata: null })]) },
+        `:1: field 'metadata': expected an object (null is not allowed; leave it out)`,
+      ],
+      [
+        // used to become metadata, leaving the answer silently empty
+        { 'x.csv': 'id,question,outputs.base.trace,outputs.base.answr\nq-10,Q?,t,a\n' },
+        `:2: field 'outputs.base.answr': unknown field; did you mean 'outputs.base.answer'?`,
+      ],
+      [
+        { 'x.csv': 'id,question,outputs.fa.bogus\nq-10,Q?,x\n' },
+        `:2: field 'outputs.fa.bogus': unknown field (expected outputs.SYSTEM.trace or outputs.SYSTEM.answer)`,
+      ],
     ];
     for (const [i, [files, expected]] of cases.entries()) {
       const path = await writeFiles(join(dir, `d${i}`), files);
@@ -224,7 +242,7 @@ describe.each(backends())('import service on %s', (backend) => {
     });
 
     const header =
-      'id,question,images,reference,modality,outputs.base.trace,outputs.base.answer,outputs.sft.trace,outputs.sft.answer,source';
+      'id,question,images,reference,modality,outputs.base.trace,outputs.base.answer,outputs.sft.trace,outputs.sft.answer,metadata.source';
     const rows = records.map((r) =>
       [
         r.id,

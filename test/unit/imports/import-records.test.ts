@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   charLength,
+  closestName,
   csvRowToItemRecord,
   csvRowToOutputRecord,
   detectKind,
@@ -11,13 +12,8 @@ import {
 } from '../../../shared/import-records.ts';
 
 describe('parseItemRecord', () => {
-  it('keeps unknown fields in metadata and fills defaults', () => {
-    const parsed = parseItemRecord({
-      id: 17,
-      question: 'Q?',
-      source: 'pmc',
-      metadata: { split: 'test' },
-    });
+  it('fills defaults and keeps metadata only from the metadata key', () => {
+    const parsed = parseItemRecord({ id: 17, question: 'Q?', metadata: { split: 'test' } });
     expect(parsed).toEqual({
       ok: true,
       record: {
@@ -26,10 +22,41 @@ describe('parseItemRecord', () => {
         images: [],
         reference: null,
         modality: null,
-        metadata: { split: 'test', source: 'pmc' },
+        metadata: { split: 'test' },
         outputs: {},
       },
     });
+  });
+
+  it('refuses an unknown top-level field, suggesting the field it resembles', () => {
+    // a misspelt outputs used to land both traces in metadata with exit 0
+    expect(parseItemRecord({ id: 'a', question: 'q', ouputs: { base: { trace: 't' } } })).toEqual({
+      ok: false,
+      problem: { field: 'ouputs', expected: "unknown field; did you mean 'outputs'?" },
+    });
+    expect(parseItemRecord({ id: 'a', question: 'q', source: 'pmc' })).toEqual({
+      ok: false,
+      problem: {
+        field: 'source',
+        expected:
+          'unknown field (item records have id, question, images, reference, modality, metadata, outputs; put other data under metadata)',
+      },
+    });
+    expect(
+      parseItemRecord({ id: 'a', question: 'q', outputs: { base: { trace: 't', answr: 'x' } } }),
+    ).toMatchObject({
+      problem: { field: 'outputs.base.answr', expected: "unknown field; did you mean 'answer'?" },
+    });
+  });
+
+  it('refuses images, metadata and outputs set to null instead of treating them as absent', () => {
+    for (const field of ['images', 'metadata', 'outputs']) {
+      const parsed = parseItemRecord({ id: 'a', question: 'q', [field]: null });
+      expect(parsed).toMatchObject({ ok: false, problem: { field } });
+      expect(!parsed.ok && parsed.problem.expected).toMatch(/null is not allowed; leave it out/);
+    }
+    // reference and modality are documented as string or null
+    expect(parseItemRecord({ id: 'a', question: 'q', reference: null }).ok).toBe(true);
   });
 
   it('names the field and what was expected', () => {
@@ -53,14 +80,6 @@ describe('parseItemRecord', () => {
       problem: { field: 'metadata', expected: 'expected an object' },
     });
   });
-
-  it('refuses an unknown field that contradicts metadata', () => {
-    expect(
-      parseItemRecord({ id: 'a', question: 'q', source: 'x', metadata: { source: 'y' } }),
-    ).toMatchObject({
-      problem: { field: 'source' },
-    });
-  });
 });
 
 describe('parseOutputRecord', () => {
@@ -75,11 +94,14 @@ describe('parseOutputRecord', () => {
         expected: 'unknown field (output records have item, system, trace, answer)',
       },
     });
+    expect(parseOutputRecord({ item: 'q', trac: 't' })).toMatchObject({
+      problem: { field: 'trac', expected: "unknown field; did you mean 'trace'?" },
+    });
   });
 });
 
 describe('CSV rows', () => {
-  it('splits images on |, reads outputs.SYSTEM.* columns and keeps other columns in metadata', () => {
+  it('splits images on |, reads outputs.SYSTEM.* and metadata.KEY columns', () => {
     const parsed = csvRowToItemRecord({
       id: 'q-1',
       question: 'Q?',
@@ -89,7 +111,7 @@ describe('CSV rows', () => {
       'outputs.base.answer': 'A',
       'outputs.sft.trace': '',
       'metadata.split': 'dev',
-      source: 'pmc',
+      metadata: '{"source": "pmc"}',
     });
     expect(parsed).toMatchObject({
       ok: true,
@@ -108,6 +130,35 @@ describe('CSV rows', () => {
       record: { item: 'q', trace: '', answer: '' },
     });
   });
+
+  it('refuses unknown columns, even when empty, with the same suggestion as JSON', () => {
+    const problem = (row: Record<string, string>) => {
+      const parsed = csvRowToItemRecord({ id: 'q', question: 'Q', ...row });
+      return parsed.ok ? null : parsed.problem;
+    };
+    // these used to become metadata while the answer stayed silently empty
+    expect(problem({ 'outputs.base.trace': 't', 'outputs.base.answr': 'x' })).toEqual({
+      field: 'outputs.base.answr',
+      expected: "unknown field; did you mean 'outputs.base.answer'?",
+    });
+    expect(problem({ 'outputs.fa.bogus': 'x' })).toEqual({
+      field: 'outputs.fa.bogus',
+      expected: 'unknown field (expected outputs.SYSTEM.trace or outputs.SYSTEM.answer)',
+    });
+    expect(problem({ questoin: '' })).toEqual({
+      field: 'questoin',
+      expected: "unknown field; did you mean 'question'?",
+    });
+    expect(problem({ source: 'pmc' })).toEqual({
+      field: 'source',
+      expected:
+        "unknown field (item columns are id, question, images, reference, modality, metadata, metadata.KEY, outputs.SYSTEM.trace, outputs.SYSTEM.answer; did you mean 'metadata.source'?)",
+    });
+    expect(problem({ outputs: '{}' })?.field).toBe('outputs');
+    expect(csvRowToOutputRecord({ item: 'q', trace: 't', anwser: '' })).toMatchObject({
+      problem: { field: 'anwser', expected: "unknown field; did you mean 'answer'?" },
+    });
+  });
 });
 
 describe('helpers', () => {
@@ -115,6 +166,13 @@ describe('helpers', () => {
     expect(detectKind(['id', 'question'])).toBe('items');
     expect(detectKind(['item', 'system', 'trace'])).toBe('outputs');
     expect(detectKind(['foo'])).toBeNull();
+  });
+
+  it('suggests the closest name within a small edit distance', () => {
+    expect(closestName('ouputs', ['id', 'outputs', 'images'])).toBe('outputs');
+    expect(closestName('anwser', ['trace', 'answer'])).toBe('answer');
+    expect(closestName('bogus', ['trace', 'answer'])).toBeNull();
+    expect(closestName('x', ['id'])).toBeNull();
   });
 
   it('formats field paths', () => {
