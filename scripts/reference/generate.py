@@ -183,6 +183,10 @@ def agreement_case(name, units, raters, q):
     f = fleiss(units, q)
     case["fleiss"] = f
     case["krippendorff"] = krippendorff_nominal(mat)
+    # pairable values and units, counted (integers): the report's schema requires whole numbers
+    pairable = [len(r) for r in units if len(r) >= 2]
+    case["krippendorffValues"] = sum(pairable) if case["krippendorff"] is not None else 0
+    case["krippendorffUnits"] = len(pairable) if case["krippendorff"] is not None else 0
     # Cohen on raters 0 and 1 where both rated
     both = [(int(mat[u, 0]), int(mat[u, 1])) for u in range(len(units)) if not np.isnan(mat[u, 0]) and not np.isnan(mat[u, 1])] if raters >= 2 else []
     case["cohen01"] = cohen([a for a, _ in both], [b for _, b in both])
@@ -210,6 +214,21 @@ agreement_case("one-judge", [[[0, 1]] for _ in range(5)], 1, 3)
 agreement_case("no-units", [], 2, 3)
 agreement_case("two-units-two-raters", [[[0, 0], [1, 0]], [[0, 2], [1, 1]]], 2, 3)
 agreement_case("perfect", [[[0, v], [1, v]] for v in [0, 1, 2, 2, 0, 1]], 2, 3)
+# Issue 10: pairable-value counts that a floating-point sum of 1/(m-1) shares gets wrong
+# (5.999…, 15.999…, 19.999…); categories 0 = b, 1 = tie, 2 = a.
+agreement_case("six-lines-a-tie-a-a-tie-tie", [[[0, 2], [1, 1]], [[0, 2], [1, 2], [2, 1], [3, 1]]], 4, 3)
+agreement_case(
+    "four-judges-four-units",
+    [[[r, v] for r, v in enumerate(u)] for u in [[0, 1, 1, 2], [2, 2, 2, 1], [1, 1, 0, 0], [0, 1, 2, 1]]],
+    4,
+    3,
+)
+agreement_case(
+    "twenty-judges",
+    [[[r, v] for r, v in enumerate([0] + [1] * 18 + [2])], [[r, v] for r, v in enumerate([0] * 5 + [1] * 8 + [2] * 7)]],
+    20,
+    3,
+)
 write("agreement.json", {"krippendorff2011": k2011, "cases": agreement})
 
 # ---------------------------------------------------------------- Bradley–Terry

@@ -13,6 +13,7 @@ import { buildBias } from './bias.ts';
 import { bucket, groupBy } from './figures.ts';
 import { subsetStats } from './pair-stats.ts';
 import { buildRanking } from './ranking.ts';
+import { oneLine } from './read-errors.ts';
 import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
 
 /**
@@ -92,5 +93,47 @@ export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): 
     agreement: buildAgreement(t, units),
     bias: buildBias(t, units, opts),
   };
-  return reportSchema.parse(report);
+  return checkReport(report);
+}
+
+/**
+ * A computed report that fails the report schema: a bug in TraceArena, never bad input. Its
+ * message is one line naming the first failing field and its value, not zod's issue dump.
+ */
+export class ReportSchemaError extends Error {
+  constructor(
+    /** Dotted path of the first failing field, e.g. `agreement.krippendorffAlpha.values`. */
+    readonly field: string,
+    /** The value found there, as (shortened) JSON. */
+    readonly value: string,
+    readonly reason: string,
+  ) {
+    super(
+      oneLine(
+        `bug: the computed report fails its own schema at field '${field}' (value ${value}): ${reason}; please report it with the command and input that produced it`,
+      ),
+    );
+    this.name = 'ReportSchemaError';
+  }
+}
+
+/** Validates a computed report against the report schema; throws ReportSchemaError. */
+export function checkReport(report: unknown): Report {
+  const parsed = reportSchema.safeParse(report);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const path = issues[0]?.path ?? [];
+  let value: unknown = report;
+  for (const key of path)
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined;
+  const shown = JSON.stringify(value) ?? String(value);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more issues)` : '';
+  throw new ReportSchemaError(
+    path.map(String).join('.'),
+    shown.length > 60 ? `${shown.slice(0, 57)}...` : shown,
+    `${issues[0]?.message ?? 'invalid'}${more}`,
+  );
 }

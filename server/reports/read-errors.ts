@@ -4,7 +4,7 @@ import type { z } from 'zod';
  * Control characters and line separators (a newline in a key, say) as `\uXXXX` escapes, so that
  * an error stays one line.
  */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(
     /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -209,6 +209,65 @@ describe('tracearena stats (CLI)', () => {
     expect(existsSync(csvOut)).toBe(false);
   });
 
+  it("computes Krippendorff's alpha with 2, 4 and 20 judges per comparison (was exit 1 and a zod dump)", async () => {
+    // issue 10: the float sum of the coincidence matrix gave 5.999…, 15.999… pairable values
+    const line = (item: string, judge: string, winner: string) =>
+      JSON.stringify({
+        item,
+        a: 'sft',
+        b: 'base',
+        winner,
+        judge,
+        judge_kind: 'human',
+        shown_left: 'a',
+      });
+    const cases = {
+      six: {
+        units: [
+          ['a', 'tie'],
+          ['a', 'a', 'tie', 'tie'],
+        ],
+        values: 6,
+      },
+      four: {
+        units: [
+          ['b', 'tie', 'tie', 'a'],
+          ['a', 'a', 'a', 'tie'],
+          ['tie', 'tie', 'b', 'b'],
+          ['b', 'tie', 'a', 'tie'],
+        ],
+        values: 16,
+      },
+      twenty: {
+        units: [
+          ['b', ...Array<string>(18).fill('tie'), 'a'],
+          [
+            ...Array<string>(5).fill('b'),
+            ...Array<string>(8).fill('tie'),
+            ...Array<string>(7).fill('a'),
+          ],
+        ],
+        values: 40,
+      },
+    };
+    const results = await Promise.all(
+      Object.entries(cases).map(async ([name, c]) => {
+        const file = join(dir, `alpha-${name}.jsonl`);
+        const lines = c.units.flatMap((u, i) => u.map((w, j) => line(`q${i + 1}`, `j${j + 1}`, w)));
+        await writeFile(file, `${lines.join('\n')}\n`);
+        const out = join(dir, `alpha-${name}.json`);
+        return { c, out, r: await cli(['stats', file, '--format', 'json', '--out', out]) };
+      }),
+    );
+    for (const { c, out, r } of results) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      const alpha = (await readReport(out)).agreement.krippendorffAlpha;
+      expect(alpha).toMatchObject({ units: c.units.length, values: c.values });
+      expect(alpha.value).not.toBeNull();
+    }
+  });
+
   /**
    * A small study in judgments records: two candidates against a base, a human and an LLM judge
    * (the LLM in both orders), ties, axes on some verdicts only, two modalities, and a judge name

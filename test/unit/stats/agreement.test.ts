@@ -14,6 +14,8 @@ interface Case {
   raw: number | null;
   fleiss: { value: number | null; raters: number; units: number } | null;
   krippendorff: number | null;
+  krippendorffValues: number;
+  krippendorffUnits: number;
   cohen01: number | null;
 }
 const ref = fixture<{ krippendorff2011: number; cases: Case[] }>('agreement.json');
@@ -33,6 +35,9 @@ describe('agreement matches scikit-learn / statsmodels / the Krippendorff refere
       expectFigure({ value: raw.value?.value ?? null, reason: raw.reason }, c.raw);
       const alpha = krippendorffAlphaNominal(r);
       expectFigure({ value: alpha.value?.value ?? null, reason: alpha.reason }, c.krippendorff);
+      // counts are whole numbers (a float sum of 1/(m−1) gave 5.999…, which the report refused)
+      expect(alpha.value?.values ?? 0).toBe(c.krippendorffValues);
+      expect(alpha.value?.units ?? 0).toBe(c.krippendorffUnits);
       const fleiss = fleissKappa(r);
       expectFigure(
         { value: fleiss.value?.value ?? null, reason: fleiss.reason },
