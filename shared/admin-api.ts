@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { axisNameSchema } from './judge-api.ts';
+import { storableText } from './text.ts';
 
-export const studyNameSchema = z
-  .string()
+export const studyNameSchema = storableText()
   .min(1)
   .max(200)
   .regex(/^[^\s/][^/]*$/, 'a study name has no slashes and does not start with a space');
@@ -10,7 +10,7 @@ export const studyNameSchema = z
 export const createStudyBodySchema = z.strictObject({
   name: studyNameSchema,
   axes: z.array(axisNameSchema).max(20).default(['perception', 'medical_knowledge', 'rationale']),
-  guidelines: z.string().max(100_000).default(''),
+  guidelines: storableText().max(100_000).default(''),
   judgesPerComparison: z.number().int().min(1).max(100).default(1),
   leaseSeconds: z.number().int().min(5).max(86_400).default(600),
   requireAxes: z.boolean().default(false),
@@ -42,11 +42,11 @@ export const studySummarySchema = studySchema.extend({
 });
 
 export const pairBodySchema = z.strictObject({
-  base: z.string().min(1).optional(),
+  base: storableText().min(1).optional(),
   allPairs: z.boolean().default(false),
   sample: z.number().int().positive().optional(),
   judgesPerComparison: z.number().int().min(1).max(100).optional(),
-  seed: z.string().min(1).max(200).default('0'),
+  seed: storableText().min(1).max(200).default('0'),
 });
 export type PairBody = z.infer<typeof pairBodySchema>;
 
@@ -62,7 +62,7 @@ export const pairResultSchema = z.object({
 export type PairResult = z.infer<typeof pairResultSchema>;
 
 export const inviteBodySchema = z.strictObject({
-  name: z.string().min(1).max(200),
+  name: storableText().min(1).max(200),
   quota: z.number().int().min(0).optional(),
 });
 

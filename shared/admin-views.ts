@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { llmRunSchema } from './llm-api.ts';
+import { storableText } from './text.ts';
 
 /**
  * Admin-only views: gold items, judge quality, and the live dashboard's messages. These carry
@@ -8,8 +9,8 @@ import { llmRunSchema } from './llm-api.ts';
 
 export const goldSchema = z.strictObject({
   /** System names: the gold verdict is relative to `a` and `b`. */
-  a: z.string().min(1),
-  b: z.string().min(1),
+  a: storableText().min(1),
+  b: storableText().min(1),
   winner: z.enum(['a', 'b', 'tie']),
 });
 export type Gold = z.infer<typeof goldSchema>;
@@ -24,7 +25,7 @@ export const itemSummarySchema = z.object({
 export type ItemSummary = z.infer<typeof itemSummarySchema>;
 
 export const itemListQuerySchema = z.object({
-  q: z.string().max(200).optional(),
+  q: storableText().max(200).optional(),
   gold: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),

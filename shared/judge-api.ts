@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 
 /**
  * Judge-facing schemas. Responses are serialised through these, so they are also the blinding
@@ -55,7 +56,7 @@ export const verdictBodySchema = z.strictObject({
   winner: sideSchema,
   axes: z.record(axisNameSchema, sideSchema).default({}),
   strength: z.union([z.literal(1), z.literal(2)]).optional(),
-  note: z.string().max(10_000).optional(),
+  note: storableText().max(10_000).optional(),
   /** Milliseconds the judge spent on this comparison, as measured by the page. */
   elapsedMs: z.number().int().nonnegative().max(86_400_000).optional(),
 });
@@ -69,7 +70,7 @@ export const verdictResponseSchema = z.strictObject({
 
 export const skipBodySchema = z.strictObject({
   reason: z.enum(['skip', 'cannot_judge']).default('skip'),
-  note: z.string().max(10_000).optional(),
+  note: storableText().max(10_000).optional(),
 });
 
 export const skipResponseSchema = z.strictObject({

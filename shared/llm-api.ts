@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 
 /** Admin API shapes of LLM runs, used by the server routes and the admin page. */
 export const startRunBodySchema = z.strictObject({
-  models: z.array(z.string().min(1).max(200)).min(1).max(10),
+  models: z.array(storableText().min(1).max(200)).min(1).max(10),
   provider: z.enum(['openai', 'anthropic']).default('openai'),
   baseUrl: z.string().url().optional(),
   /** Name of the server's environment variable holding the key; the key itself never travels. */
@@ -18,7 +19,7 @@ export const startRunBodySchema = z.strictObject({
   swap: z.boolean().default(false),
   maxCostUsd: z.number().nonnegative().optional(),
   /** A custom template's text (see docs/llm-judging.md); the default template when absent. */
-  template: z.string().min(1).max(100_000).optional(),
+  template: storableText().min(1).max(100_000).optional(),
   withReference: z.boolean().default(false),
   temperature: z.number().min(0).max(2).default(0),
   maxTokens: z.number().int().min(1).max(32_000).default(1024),
@@ -26,7 +27,7 @@ export const startRunBodySchema = z.strictObject({
   structured: z.boolean().default(true),
   prices: z
     .record(
-      z.string(),
+      storableText(),
       z.strictObject({
         input: z.number().nonnegative(),
         output: z.number().nonnegative(),

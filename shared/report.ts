@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 
 /**
  * The report JSON (DESIGN.md "Report JSON"), produced by `tracearena stats|report --format json`
@@ -32,7 +33,7 @@ export const reportOptionsSchema = z.object({
   seed: z.coerce.number().int().min(0).max(4_294_967_295).default(1),
   ranking: rankingModelSchema.default('bradley-terry'),
   /** Base system: anchors the ranking at 0 and is put on side b of each pair it is in. */
-  base: z.string().min(1).optional(),
+  base: storableText().min(1).optional(),
 });
 export type ReportOptions = z.infer<typeof reportOptionsSchema>;
 export type ReportOptionsInput = z.input<typeof reportOptionsSchema>;

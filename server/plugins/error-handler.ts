@@ -4,6 +4,23 @@ import {
   isResponseSerializationError,
 } from 'fastify-type-provider-zod';
 
+/** One line naming the first problem's field, e.g. `body.note: contains U+0000 (NUL) at character 2`. */
+function describeValidation(
+  context: string | undefined,
+  issues: ReadonlyArray<{ instancePath: string; message?: string | undefined }>,
+): string {
+  const [first] = issues;
+  if (!first) return 'the request does not match the expected shape';
+  const field = [context, ...first.instancePath.split('/').filter(Boolean)].filter(Boolean);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  const line = `the request does not match the expected shape: ${field.join('.')}: ${first.message ?? 'invalid'}${more}`;
+  // Field names and messages may echo client text: keep the message on one line.
+  return line.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Validation → 400 with the issues; coded errors → their status; anything else → 500 without internals. */
 export const errorHandlerPlugin = fp(
   async (app) => {
@@ -11,7 +28,7 @@ export const errorHandlerPlugin = fp(
       if (hasZodFastifySchemaValidationErrors(err)) {
         return reply.code(400).send({
           code: 'TA_VALIDATION',
-          message: 'the request does not match the expected shape',
+          message: describeValidation(err.validationContext, err.validation),
           issues: err.validation.map((v) => ({ path: v.instancePath, message: v.message })),
         });
       }
