@@ -22,4 +22,10 @@ export const Errors = {
   ImportBadRecord: createError('TA_IMPORT_BAD_RECORD', '%s', 422),
   LlmRunActive: createError('TA_LLM_RUN_ACTIVE', 'this run is already running in this server', 409),
   PairingInvalid: createError('TA_PAIRING_INVALID', '%s', 422),
+  /** The database is restarting or unreachable: transient, sent with Retry-After. */
+  DatabaseUnavailable: createError(
+    'TA_DB_UNAVAILABLE',
+    'the database is unavailable; retry in a few seconds',
+    503,
+  ),
 } as const;

@@ -40,9 +40,7 @@ export class LiveHub {
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.refresh = setInterval(() => {
-      for (const id of this.studies.keys()) this.schedule(id, 0);
-    }, REFRESH_MS);
+    this.refresh = setInterval(() => this.refreshAll(), REFRESH_MS);
     this.refresh.unref();
   }
 
@@ -81,6 +79,11 @@ export class LiveHub {
       if (state.scheduled) clearTimeout(state.scheduled);
       this.studies.delete(studyId);
     }
+  }
+
+  /** Recomputes every watched study: on the timer, and when events may have been missed. */
+  refreshAll(): void {
+    for (const id of this.studies.keys()) this.schedule(id, 0);
   }
 
   /** A NOTIFY payload from `tracearena_events`. */

@@ -17,13 +17,26 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction or the database itself: repository functions accept either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 
+export interface ListenWatch {
+  onLost?: (err: Error | undefined) => void;
+  onReconnect?: () => void;
+}
+
 export type DbTarget = { databaseUrl: string } | { dataDir: string } | { memory: true };
 
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
-  /** Subscribe to a NOTIFY channel; returns the unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to a NOTIFY channel; returns the unsubscribe function. On PostgreSQL the listening
+   * connection comes back by itself after the server restarts; notifications sent meanwhile are
+   * lost, so `onReconnect` is the moment to re-read whatever they would have announced.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    watch?: ListenWatch,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -36,9 +49,17 @@ export async function createDatabase(target: DbTarget): Promise<Database> {
 }
 
 async function createPostgres(databaseUrl: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
-  // An idle client's connection error must not crash the process; the next query reconnects.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 20,
+    connectionTimeoutMillis: 10_000,
+  });
+  // A connection error must never crash the process. pg-pool listens on idle clients only (it
+  // removes its listener while a client is checked out, e.g. inside a transaction), so each client
+  // gets its own listener for life; the query in flight fails with the error and reaches the HTTP
+  // edge as a 503, and the pool drops the broken client on release and connects afresh.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const lockClient = await pool.connect();
   try {
@@ -51,36 +72,103 @@ async function createPostgres(databaseUrl: string): Promise<Database> {
       .catch(() => undefined);
     lockClient.release();
   }
-  let listener: pg.Client | undefined;
-  const handlers = new Map<string, Set<(payload: string) => void>>();
+  const listener = new Listener(databaseUrl);
   return {
     db,
     kind: 'postgres',
-    async listen(channel, onPayload) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString: databaseUrl });
-        listener.on('error', () => undefined);
-        await listener.connect();
-        listener.on('notification', (msg) => {
-          for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
-        });
-      }
-      let set = handlers.get(channel);
-      if (!set) {
-        set = new Set();
-        handlers.set(channel, set);
-        await listener.query(`listen ${quoteIdent(channel)}`);
-      }
-      set.add(onPayload);
-      return async () => {
-        set.delete(onPayload);
-      };
-    },
+    listen: (channel, onPayload, watch) => listener.listen(channel, onPayload, watch),
     async close() {
-      await listener?.end().catch(() => undefined);
+      await listener.close();
       await pool.end();
     },
   };
+}
+
+const RECONNECT_MS = { first: 100, max: 5000 };
+
+/**
+ * The one LISTEN connection of a process. When it is lost (the server restarted, the network
+ * dropped) it reconnects with exponential backoff and LISTENs again on every channel.
+ */
+class Listener {
+  private client: pg.Client | null = null;
+  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private readonly watches = new Set<ListenWatch>();
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  async listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    watch: ListenWatch = {},
+  ): Promise<() => Promise<void>> {
+    // The first subscription connects now, so a database unreachable at start-up fails the start.
+    if (!this.client && !this.timer) this.client = await this.connect();
+    let set = this.handlers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+      // If the connection is down, the reconnection LISTENs on every channel in the map.
+      await this.client?.query(`listen ${quoteIdent(channel)}`).catch(() => undefined);
+    }
+    set.add(onPayload);
+    this.watches.add(watch);
+    return async () => {
+      set.delete(onPayload);
+      this.watches.delete(watch);
+    };
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client, undefined));
+    client.on('notification', (msg) => {
+      for (const handler of this.handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
+    });
+    try {
+      await client.connect();
+      for (const channel of this.handlers.keys())
+        await client.query(`listen ${quoteIdent(channel)}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return client;
+  }
+
+  private lost(client: pg.Client, err: Error | undefined): void {
+    if (this.client !== client || this.closed) return;
+    this.client = null;
+    void client.end().catch(() => undefined);
+    for (const w of this.watches) w.onLost?.(err);
+    this.reconnectLater();
+  }
+
+  private reconnectLater(): void {
+    const delay = Math.min(RECONNECT_MS.max, RECONNECT_MS.first * 2 ** this.attempt++);
+    this.timer = setTimeout(() => {
+      this.connect().then(
+        (client) => {
+          this.timer = null;
+          if (this.closed) return void client.end().catch(() => undefined);
+          this.client = client;
+          this.attempt = 0;
+          for (const w of this.watches) w.onReconnect?.();
+        },
+        () => this.reconnectLater(),
+      );
+    }, delay);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.client?.end().catch(() => undefined);
+  }
 }
 
 async function createPglite(dataDir: string | undefined): Promise<Database> {

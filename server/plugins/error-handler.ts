@@ -3,6 +3,11 @@ import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
 } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/connection-errors.ts';
+import { Errors } from '../errors.ts';
+
+/** What a 503 asks clients to wait while the database restarts (the judge page has its own backoff). */
+export const RETRY_AFTER_SECONDS = 2;
 
 /** One line naming the first problem's field, e.g. `body.note: contains U+0000 (NUL) at character 2`. */
 function describeValidation(
@@ -44,6 +49,14 @@ export const errorHandlerPlugin = fp(
         return reply
           .code(e.statusCode)
           .send({ code: e.code ?? 'TA_BAD_REQUEST', message: e.message });
+      }
+      if (isDatabaseUnavailable(err)) {
+        const unavailable = new Errors.DatabaseUnavailable();
+        request.log.warn({ code: unavailable.code, err }, 'database unavailable');
+        return reply
+          .code(unavailable.statusCode)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send({ code: unavailable.code, message: unavailable.message });
       }
       request.log.error({ err }, 'unhandled error');
       return reply.code(500).send({ code: 'TA_INTERNAL', message: 'internal error' });

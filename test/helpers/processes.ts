@@ -43,6 +43,7 @@ export function startCli(
 ): Promise<{
   child: ChildProcessWithoutNullStreams;
   stdout: () => string;
+  stderr: () => string;
   match: RegExpMatchArray;
 }> {
   return new Promise((resolve, reject) => {
@@ -62,7 +63,7 @@ export function startCli(
       const match = stdout.match(ready);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, stdout: () => stdout, match });
+        resolve({ child, stdout: () => stdout, stderr: () => stderr, match });
       }
     });
     child.on('close', (code) => {

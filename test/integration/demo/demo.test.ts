@@ -34,7 +34,7 @@ describe('tracearena demo on PGlite', () => {
         expect(out).toMatch(/admin: http:\/\/\S+\/admin#token=ta_admin_/);
         const invite = /judge dr-ada: (\S+)/.exec(out)![1]!;
         const token = new URL(invite).hash.replace('#token=', '');
-        expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ ok: true });
+        expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ ok: true, db: 'up' });
 
         const next = await fetch(`${base}/api/judge/next`, {
           method: 'POST',

@@ -21,7 +21,10 @@ describe.each(backends())('studies and invites over HTTP on %s', (backend) => {
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
   it('answers health and documents the API at /docs', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({ ok: true });
+    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toEqual({
+      ok: true,
+      db: 'up',
+    });
     const docs = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(docs.paths)).toEqual(
       expect.arrayContaining(['/api/judge/next', '/api/judge/assignments/{id}/verdict']),
