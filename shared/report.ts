@@ -28,7 +28,16 @@ export const rankingModelSchema = z.enum(['bradley-terry', 'davidson']);
 export const reportOptionsSchema = z.object({
   ci: ciChoiceSchema.default('auto'),
   ties: tiesModeSchema.default('half'),
-  level: z.coerce.number().gt(0).lt(1).default(0.95),
+  /**
+   * Confidence level, 0.5 to 0.999999: above that, 1 - (1 - level)/2 rounds to 1 in double precision
+   * and the interval's quantile is infinite (0.9999999999999999 gave a 500); below 0.5 an
+   * "interval" is narrower than a coin flip's and no report needs it.
+   */
+  level: z.coerce
+    .number()
+    .min(0.5, 'level must be between 0.5 and 0.999999')
+    .max(0.999999, 'level must be between 0.5 and 0.999999')
+    .default(0.95),
   rounds: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   seed: z.coerce.number().int().min(0).max(4_294_967_295).default(1),
   ranking: rankingModelSchema.default('bradley-terry'),
