@@ -1,5 +1,36 @@
 import { z } from 'zod';
 
+/** The official endpoints, as the SDKs call them when no base URL is given. */
+export const DEFAULT_LLM_ENDPOINTS = ['https://api.openai.com/v1', 'https://api.anthropic.com'];
+export const DEFAULT_LLM_KEY_ENVS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
+
+/**
+ * A base URL as compared with the allowlist: http(s) only, without credentials or a trailing
+ * slash (scheme and host lower-cased, default port dropped, by URL itself). Null when not one.
+ */
+export function normalizeEndpoint(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+}
+
+const csv = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+function endpointOrIssue(url: string, ctx: z.RefinementCtx): string {
+  const normalized = normalizeEndpoint(url);
+  if (normalized === null) ctx.addIssue({ code: 'custom', message: `not an http(s) URL: ${url}` });
+  return normalized ?? url;
+}
+
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   TRACEARENA_DATA: z.string().min(1).default('./.tracearena'),
@@ -8,6 +39,17 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** LLM provider base URLs runs may call, comma-separated (the server's key is sent there). */
+  TRACEARENA_LLM_ENDPOINTS: z
+    .string()
+    .default(DEFAULT_LLM_ENDPOINTS.join(','))
+    .transform((s, ctx) => csv(s).map((url) => endpointOrIssue(url, ctx))),
+  /** Environment variables runs may read an LLM API key from, comma-separated. */
+  TRACEARENA_LLM_KEY_ENVS: z
+    .string()
+    .default(DEFAULT_LLM_KEY_ENVS.join(','))
+    .transform((s) => csv(s))
+    .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'))),
 });
 
 export type Config = Readonly<{
@@ -18,6 +60,10 @@ export type Config = Readonly<{
   port: number;
   host: string;
   logLevel: string;
+  /** Normalised (see normalizeEndpoint) base URLs LLM runs may use. */
+  llmEndpoints: readonly string[];
+  /** Names of the environment variables LLM runs may take an API key from. */
+  llmKeyEnvs: readonly string[];
 }>;
 
 /** The database the config names: PostgreSQL when a URL is set, else PGlite in the data folder. */
@@ -44,6 +90,8 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    llmEndpoints: Object.freeze(e.TRACEARENA_LLM_ENDPOINTS),
+    llmKeyEnvs: Object.freeze(e.TRACEARENA_LLM_KEY_ENVS),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   });
 }

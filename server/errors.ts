@@ -21,6 +21,9 @@ export const Errors = {
   BadRequest: createError('TA_BAD_REQUEST', '%s', 400),
   ImportBadRecord: createError('TA_IMPORT_BAD_RECORD', '%s', 422),
   LlmRunActive: createError('TA_LLM_RUN_ACTIVE', 'this run is already running in this server', 409),
+  /** A base URL or key variable outside the server's TRACEARENA_LLM_ENDPOINTS / _KEY_ENVS. */
+  LlmNotAllowed: createError('TA_LLM_NOT_ALLOWED', '%s', 400),
+  LlmKeyMissing: createError('TA_LLM_KEY_MISSING', '%s', 400),
   PairingInvalid: createError('TA_PAIRING_INVALID', '%s', 422),
   /** The database is restarting or unreachable: transient, sent with Retry-After. */
   DatabaseUnavailable: createError(

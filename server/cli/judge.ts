@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../db/client.ts';
-import { DEFAULTS, resolveApiKey, type RunOptions } from '../llm/config.ts';
+import { DEFAULTS, LlmAccessError, resolveProviderAccess, type RunOptions } from '../llm/config.ts';
 import { loadPriceFile, type PriceTable } from '../llm/prices.ts';
 import { runJudging, type RunProgress, type RunSummary } from '../llm/runner.ts';
 import { loadTemplate } from '../llm/template.ts';
@@ -9,6 +9,7 @@ import type { ProviderName } from '../llm/types.ts';
 import {
   addDbOptions,
   CliError,
+  configFromOptions,
   parseIntOption,
   requireStudy,
   withDatabase,
@@ -67,11 +68,11 @@ export function register(program: Command): void {
     )
     .option(
       '--base-url <url>',
-      'OpenAI-compatible or Anthropic base URL (vLLM, llama.cpp, Ollama, a gateway…)',
+      'OpenAI-compatible or Anthropic base URL (vLLM, llama.cpp, Ollama, a gateway…), listed in TRACEARENA_LLM_ENDPOINTS',
     )
     .option(
       '--api-key-env <VAR>',
-      'environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)',
+      'environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY), listed in TRACEARENA_LLM_KEY_ENVS',
     )
     .option(
       '--concurrency <n>',
@@ -132,6 +133,15 @@ export function register(program: Command): void {
       DEFAULTS.maxRetries,
     );
   addDbOptions(cmd).action(async (opts: JudgeOptions) => {
+    // Refused before the database opens: the endpoint and key variable must be in the allowlist.
+    let access: ReturnType<typeof resolveProviderAccess>;
+    try {
+      access = resolveProviderAccess(configFromOptions(opts), opts);
+    } catch (err) {
+      if (err instanceof LlmAccessError) throw new CliError(err.message, 2);
+      throw err;
+    }
+    const { baseUrl, apiKeyEnv, apiKey } = access;
     await withDatabase(opts, async (database, config) => {
       const study = await requireStudy(database, opts.study);
       const [count] = await queryRows<{ n: number }>(
@@ -143,10 +153,6 @@ export function register(program: Command): void {
           `study '${study.name}' has no comparisons: run 'tracearena pair --study ${study.name}' first`,
           2,
         );
-
-      const { apiKeyEnv, apiKey } = resolveApiKey(opts.provider, opts.apiKeyEnv);
-      if (!apiKey && !opts.baseUrl)
-        throw new CliError(`set ${apiKeyEnv} (or name another variable with --api-key-env)`, 2);
 
       let prices: PriceTable = {};
       let template;
@@ -161,7 +167,7 @@ export function register(program: Command): void {
         studyId: study.id,
         provider: opts.provider,
         models: opts.model,
-        baseUrl: opts.baseUrl ?? null,
+        baseUrl,
         apiKey,
         apiKeyEnv,
         concurrency: opts.concurrency,

@@ -1,3 +1,4 @@
+import { normalizeEndpoint, type Config } from '../config.ts';
 import type { PriceTable } from './prices.ts';
 import { DEFAULT_TEMPLATE_SOURCE, sha256, type Template } from './template.ts';
 import type { JudgeSettings, ProviderName } from './types.ts';
@@ -12,19 +13,61 @@ export const DEFAULTS = Object.freeze({
   maxErrorAttempts: 3,
 });
 
-/** Everything a run needs; the API key is passed in resolved and is never stored. */
-/**
- * The API key of a run: read from the named environment variable (default per provider) by the
- * entry point (CLI or route), handed to the SDK and nowhere else. Null when unset.
- */
-export function resolveApiKey(
-  provider: 'openai' | 'anthropic',
-  apiKeyEnv: string | undefined,
-): { apiKeyEnv: string; apiKey: string | null } {
-  const name = apiKeyEnv ?? (provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
-  return { apiKeyEnv: name, apiKey: process.env[name] || null };
+/** Where each SDK sends its calls when no base URL is given. */
+const OFFICIAL_ENDPOINTS: Record<ProviderName, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+};
+
+/** A run's endpoint or key variable is not one the operator allowed, or the key is not set. */
+export class LlmAccessError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'not_allowed' | 'key_missing',
+  ) {
+    super(message);
+    this.name = 'LlmAccessError';
+  }
 }
 
+/**
+ * Where a run may send the server's key, and which key: the base URL (the provider's official one
+ * when absent) must be one of the operator's TRACEARENA_LLM_ENDPOINTS and the variable (default
+ * per provider) one of TRACEARENA_LLM_KEY_ENVS, and set. Checked by the entry point (CLI or
+ * route) before the run starts; the key is handed to the SDK and nowhere else.
+ */
+export function resolveProviderAccess(
+  config: Pick<Config, 'llmEndpoints' | 'llmKeyEnvs'>,
+  {
+    provider,
+    baseUrl,
+    apiKeyEnv,
+  }: { provider: ProviderName; baseUrl?: string | undefined; apiKeyEnv?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): { baseUrl: string | null; apiKeyEnv: string; apiKey: string } {
+  const endpoint = normalizeEndpoint(baseUrl ?? OFFICIAL_ENDPOINTS[provider]);
+  if (endpoint === null) throw new LlmAccessError(`base URL is not an http(s) URL`, 'not_allowed');
+  if (!config.llmEndpoints.includes(endpoint))
+    throw new LlmAccessError(
+      `base URL '${endpoint}' is not in the server's TRACEARENA_LLM_ENDPOINTS (allowed: ${config.llmEndpoints.join(', ') || 'none'})`,
+      'not_allowed',
+    );
+  const name = apiKeyEnv ?? (provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
+  if (!config.llmKeyEnvs.includes(name))
+    throw new LlmAccessError(
+      `API key variable '${name}' is not in the server's TRACEARENA_LLM_KEY_ENVS (allowed: ${config.llmKeyEnvs.join(', ') || 'none'})`,
+      'not_allowed',
+    );
+  const apiKey = env[name];
+  if (!apiKey)
+    throw new LlmAccessError(
+      `${name} is not set (a server without a key sets it to any value, e.g. ${name}=none)`,
+      'key_missing',
+    );
+  return { baseUrl: baseUrl ?? null, apiKeyEnv: name, apiKey };
+}
+
+/** Everything a run needs; the API key is passed in resolved and is never stored. */
 export interface RunOptions {
   studyId: string;
   provider: ProviderName;

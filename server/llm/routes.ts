@@ -8,7 +8,13 @@ import {
   startRunBodySchema,
   type StartRunBody,
 } from '../../shared/llm-api.ts';
-import { DEFAULTS, resolveApiKey, runFingerprint, type RunOptions } from './config.ts';
+import {
+  DEFAULTS,
+  LlmAccessError,
+  resolveProviderAccess,
+  runFingerprint,
+  type RunOptions,
+} from './config.ts';
 import { failuresByReason, getRunById, listRunsByStudy, type RunRow } from './repository.ts';
 import { runJudging } from './runner.ts';
 import { toApi } from './view.ts';
@@ -150,15 +156,22 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new Errors.BadRequest(err instanceof Error ? err.message : String(err));
       }
     }
-    // The key lives in the server's environment under a name chosen per run, so it cannot be part
-    // of the config parsed at boot.
-    const { apiKeyEnv, apiKey } = resolveApiKey(body.provider, body.apiKeyEnv);
-    if (!apiKey && !body.baseUrl) throw new Errors.BadRequest(`the server has no ${apiKeyEnv} set`);
+    // Where the key may go and which key: the operator's allowlist (server config), never the request.
+    let access: ReturnType<typeof resolveProviderAccess>;
+    try {
+      access = resolveProviderAccess(app.config, body);
+    } catch (err) {
+      if (!(err instanceof LlmAccessError)) throw err;
+      throw err.reason === 'key_missing'
+        ? new Errors.LlmKeyMissing(err.message)
+        : new Errors.LlmNotAllowed(err.message);
+    }
+    const { baseUrl, apiKeyEnv, apiKey } = access;
     return {
       studyId,
       provider: body.provider,
       models: body.models,
-      baseUrl: body.baseUrl ?? null,
+      baseUrl,
       apiKey,
       apiKeyEnv,
       concurrency: body.concurrency,

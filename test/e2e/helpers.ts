@@ -61,10 +61,10 @@ export interface E2eServer {
 }
 
 /** The real app on a real port, on PostgreSQL when reachable (as in CI), else PGlite. */
-export async function startServer(): Promise<E2eServer> {
+export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<E2eServer> {
   const backend = backends().includes('postgres') ? 'postgres' : 'pglite';
   const tdb = await openTestDatabase(backend);
-  const app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
+  const app = await buildApp({ database: tdb, logger: false, config: loadConfig(env) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -26,7 +26,11 @@ describe('LLM-judge runs from the admin page in Chromium', () => {
     // The run reads its key from the server process's environment, by the name the form sends.
     process.env[KEY_ENV] = KEY;
     fake = await startFakeLlm({ latencyMs: 250 });
-    server = await startServer();
+    // The operator's allowlist: the fake provider's URL and this key variable.
+    server = await startServer({
+      TRACEARENA_LLM_ENDPOINTS: fake.openaiBaseUrl,
+      TRACEARENA_LLM_KEY_ENVS: KEY_ENV,
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { createAdminToken } from '../../../server/auth/repository.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.ts';
-import { makeDemoStudy } from './setup.ts';
+import { API_KEY, makeDemoStudy } from './setup.ts';
 
 describe.each(backends())('LLM run admin routes on %s', (backend) => {
   let tdb: TestDatabase;
@@ -16,13 +16,22 @@ describe.each(backends())('LLM run admin routes on %s', (backend) => {
   beforeAll(async () => {
     tdb = await openTestDatabase(backend);
     fake = await startFakeLlm({ latencyMs: 5 });
-    app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
+    process.env.TA_TEST_API_KEY = API_KEY;
+    app = await buildApp({
+      database: tdb,
+      logger: false,
+      config: loadConfig({
+        TRACEARENA_LLM_ENDPOINTS: fake.openaiBaseUrl,
+        TRACEARENA_LLM_KEY_ENVS: 'TA_TEST_API_KEY',
+      }),
+    });
     admin = { authorization: `Bearer ${await createAdminToken(tdb.db)}` };
   });
   afterAll(async () => {
     await app.close();
     await fake.close();
     await tdb.destroy();
+    delete process.env.TA_TEST_API_KEY;
   });
 
   it('starts a run in the server, which completes, and lists it with its figures', async () => {
@@ -34,7 +43,7 @@ describe.each(backends())('LLM run admin routes on %s', (backend) => {
       payload: {
         models: ['gpt-4o-mini'],
         baseUrl: fake.openaiBaseUrl,
-        apiKeyEnv: 'TA_TEST_UNSET_API_KEY',
+        apiKeyEnv: 'TA_TEST_API_KEY',
         swap: true,
       },
     });
@@ -65,7 +74,7 @@ describe.each(backends())('LLM run admin routes on %s', (backend) => {
       status: 'completed',
       done: 8,
       failedByReason: {},
-      config: { apiKeyEnv: 'TA_TEST_UNSET_API_KEY' },
+      config: { apiKeyEnv: 'TA_TEST_API_KEY' },
     });
     const list = await app.inject({
       method: 'GET',

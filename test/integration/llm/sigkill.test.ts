@@ -11,7 +11,10 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const ITEMS = 30;
 const CONCURRENCY = 4;
 
-function judge(args: string[]): {
+function judge(
+  args: string[],
+  endpoint: string,
+): {
   child: ChildProcess;
   output: () => string;
   exit: Promise<number | null>;
@@ -19,7 +22,12 @@ function judge(args: string[]): {
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const child = spawn('npx', ['tsx', 'scripts/cli.ts', 'judge', ...args], {
     cwd: root,
-    env: { ...env, FAKE_LLM_KEY: API_KEY },
+    env: {
+      ...env,
+      FAKE_LLM_KEY: API_KEY,
+      TRACEARENA_LLM_ENDPOINTS: endpoint,
+      TRACEARENA_LLM_KEY_ENVS: 'FAKE_LLM_KEY',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -67,7 +75,7 @@ describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SI
     ];
     const verdictsOfStudy = sql`select count(*)::int as n from verdicts v join comparisons c on c.id = v.comparison_id where c.study_id = ${study.studyId}`;
 
-    const first = judge(args);
+    const first = judge(args, fake.openaiBaseUrl);
     const deadline = Date.now() + 30_000;
     while ((await count(verdictsOfStudy)) < 12) {
       if (Date.now() > deadline) throw new Error(`no progress: ${first.output()}`);
@@ -83,7 +91,7 @@ describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SI
     expect(leasedAtKill).toBeGreaterThan(0);
     const requestsBefore = fake.requests.length;
 
-    const second = judge(args);
+    const second = judge(args, fake.openaiBaseUrl);
     expect(await second.exit).toBe(0);
     expect(second.output()).toMatch(/completed \| 60\/60 verdicts \| 0 failed/);
 
