@@ -45,7 +45,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    bodyLimit: 512 * 1024 * 1024,
+    // The default for every route without its own: admin JSON (100,000-character guidelines or an
+    // LLM template are at most ~600 KB even with every character escaped). Judge routes take 64 KiB
+    // (server/judging/routes.ts); the import route streams its upload with its own limits.
+    bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -24,6 +24,13 @@ const errors = {
   404: errorResponseSchema,
 };
 
+/**
+ * The largest body a judge route reads: the largest legitimate verdict (a 10,000-character note of
+ * characters JSON escapes as \uXXXX) is about 60 KB. Bodies are read after authentication; Fastify
+ * refuses a larger content-length at once, and a chunked body as soon as it passes the limit.
+ */
+export const JUDGE_BODY_LIMIT = 64 * 1024;
+
 function judgeOf(request: { judge: JudgeRow | null }): JudgeRow {
   if (!request.judge) throw new Errors.Unauthorized();
   return request.judge;
@@ -56,6 +63,7 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/next',
     {
+      bodyLimit: JUDGE_BODY_LIMIT,
       schema: {
         body: nextBodySchema,
         response: { 200: judgeNextResponseSchema, 204: z.null(), ...errors },
@@ -74,6 +82,7 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/assignments/:id/verdict',
     {
+      bodyLimit: JUDGE_BODY_LIMIT,
       schema: {
         params: assignmentParams,
         body: verdictBodySchema,
@@ -99,6 +108,7 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/assignments/:id/skip',
     {
+      bodyLimit: JUDGE_BODY_LIMIT,
       schema: {
         params: assignmentParams,
         body: skipBodySchema,
