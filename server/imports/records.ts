@@ -23,41 +23,71 @@ export interface RecordContext {
   system?: string;
 }
 
-/** PostgreSQL text cannot hold NUL; find the first string that does, as a field path. */
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findNul(value[i], `${path}[${i}]`);
-      if (hit) return hit;
+/**
+ * How deeply a record may nest (the record itself is level 1). JSON.parse copes with any depth,
+ * but recursive walkers (zod, jsonb comparison, JSON.stringify on the way to the database) overflow
+ * the stack near 10,000 levels; 32 leaves ample room for real metadata.
+ */
+export const MAX_RECORD_DEPTH = 32;
+
+const NUL_PROBLEM = 'expected text without NUL (\\u0000) characters';
+
+/** Why a string cannot be stored as PostgreSQL text (NUL, a lone UTF-16 surrogate), or null. */
+function textProblem(s: string): string | null {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return NUL_PROBLEM;
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = s.charCodeAt(i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      i++;
+      continue;
     }
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const hit = findNul(k, path ? `${path}.${k}` : k) ?? findNul(v, path ? `${path}.${k}` : k);
-      if (hit) return hit;
-    }
+    const hex = c.toString(16).toUpperCase();
+    return `expected valid Unicode text (a lone surrogate U+${hex})`;
   }
   return null;
 }
 
 /**
- * The path of a `__proto__` key in a parsed JSON value, if any: zod would drop it without a word
- * (an output for a system named `__proto__` would vanish), so the import refuses it.
+ * The first thing in a parsed value that cannot be imported, as a field and what was expected:
+ * nesting deeper than MAX_RECORD_DEPTH (named by its top-level field), NUL or a lone surrogate in
+ * any string or key (PostgreSQL text cannot hold NUL; a lone surrogate would be stored as U+FFFD),
+ * or a `__proto__` key (zod would drop it without a word, so an output for a system named
+ * `__proto__` would vanish). Iterative, so no depth of input can overflow the stack.
  */
-function findProtoKey(value: unknown, path: string): string | null {
-  if (!value || typeof value !== 'object') return null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findProtoKey(value[i], `${path}[${i}]`);
-      if (hit) return hit;
+export function findUnstorable(value: unknown): { field: string; expected: string } | null {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [
+    { value, path: '', depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const { value: v, path, depth } = stack.pop() as (typeof stack)[number];
+    if (typeof v === 'string') {
+      const problem = textProblem(v);
+      if (problem) return { field: path || '(record)', expected: problem };
+      continue;
     }
-    return null;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    const at = path ? `${path}.${k}` : k;
-    if (k === '__proto__') return at;
-    const hit = findProtoKey(v, at);
-    if (hit) return hit;
+    if (!v || typeof v !== 'object') continue;
+    if (depth + 1 > MAX_RECORD_DEPTH) {
+      const top = /^[^.[]*/.exec(path)?.[0] || '(record)';
+      return { field: top, expected: `nested deeper than ${MAX_RECORD_DEPTH} levels` };
+    }
+    // pushed in reverse, so the first field in the record is reported first
+    const children: Array<{ value: unknown; path: string; depth: number }> = [];
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++)
+        children.push({ value: v[i], path: `${path}[${i}]`, depth: depth + 1 });
+    } else {
+      for (const [k, child] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k;
+        if (k === '__proto__') return { field: at, expected: "a name other than '__proto__'" };
+        const keyProblem = textProblem(k);
+        if (keyProblem) return { field: at, expected: keyProblem };
+        children.push({ value: child, path: at, depth: depth + 1 });
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--)
+      stack.push(children[i] as (typeof children)[number]);
   }
   return null;
 }
@@ -84,36 +114,22 @@ export function resolveKind(raw: RawRecord, ctx: RecordContext): ImportKind {
 export function typeRecord(raw: RawRecord, kind: ImportKind, ctx: RecordContext): TypedRecord {
   const csv = ctx.format === 'csv';
   const row = raw.value as Record<string, string>;
-  const proto = csv ? null : findProtoKey(raw.value, '');
-  if (proto)
-    throw ImportError.field(ctx.displayName, raw.line, proto, "a name other than '__proto__'");
+  const fail = (problem: { field: string; expected: string }) =>
+    ImportError.field(ctx.displayName, raw.line, problem.field, problem.expected);
+  // before any recursive walk: JSON values as read, CSV records once their cells are parsed
+  const rawProblem = csv ? null : findUnstorable(raw.value);
+  if (rawProblem) throw fail(rawProblem);
   if (kind === 'items') {
     const parsed = csv ? csvRowToItemRecord(row) : parseItemRecord(raw.value);
-    if (!parsed.ok)
-      throw ImportError.field(
-        ctx.displayName,
-        raw.line,
-        parsed.problem.field,
-        parsed.problem.expected,
-      );
-    const nul = findNul(parsed.record, '');
-    if (nul)
-      throw ImportError.field(
-        ctx.displayName,
-        raw.line,
-        nul,
-        'expected text without NUL (\\u0000) characters',
-      );
+    if (!parsed.ok) throw fail(parsed.problem);
+    const problem = csv ? findUnstorable(parsed.record) : null;
+    if (problem) throw fail(problem);
     return { kind, line: raw.line, record: parsed.record };
   }
   const parsed = csv ? csvRowToOutputRecord(row) : parseOutputRecord(raw.value);
-  if (!parsed.ok)
-    throw ImportError.field(
-      ctx.displayName,
-      raw.line,
-      parsed.problem.field,
-      parsed.problem.expected,
-    );
+  if (!parsed.ok) throw fail(parsed.problem);
+  const problem = csv ? findUnstorable(parsed.record) : null;
+  if (problem) throw fail(problem);
   const system = parsed.record.system ?? ctx.system;
   if (!system) {
     throw ImportError.field(
@@ -123,13 +139,5 @@ export function typeRecord(raw: RawRecord, kind: ImportKind, ctx: RecordContext)
       'expected a system name (or name it with --system)',
     );
   }
-  const nul = findNul(parsed.record, '');
-  if (nul)
-    throw ImportError.field(
-      ctx.displayName,
-      raw.line,
-      nul,
-      'expected text without NUL (\\u0000) characters',
-    );
   return { kind, line: raw.line, record: { ...parsed.record, system } };
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { ImportError } from '../import-error.ts';
-import { fileChunks, type RawRecord, type SourceTap } from './source.ts';
+import { fileText, type RawRecord, type SourceTap } from './source.ts';
 
 function countNewlines(record: Record<string, string>): number {
   let n = 0;
@@ -17,15 +17,16 @@ export async function* readCsv(
   displayName: string,
   tap?: SourceTap,
 ): AsyncGenerator<RawRecord> {
-  const parser = Readable.from(fileChunks(path, tap)).pipe(
-    parse({
-      columns: true,
-      info: true,
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-    }),
-  );
+  const source = Readable.from(fileText(path, displayName, tap));
+  const parser = parse({
+    columns: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: false,
+  });
+  // pipe() does not forward errors: a bad byte in the source must end the parse
+  source.on('error', (err) => parser.destroy(err));
+  source.pipe(parser);
   try {
     for await (const row of parser as AsyncIterable<{
       record: Record<string, string>;
@@ -38,6 +39,7 @@ export async function* readCsv(
     const e = err as { message: string; lines?: number };
     throw new ImportError(displayName, e.lines ?? null, `invalid CSV: ${e.message}`);
   } finally {
+    source.destroy();
     parser.destroy();
   }
 }

@@ -1,9 +1,8 @@
-import { StringDecoder } from 'node:string_decoder';
 import { verifyFile } from 'stream-json/file/verifier.js';
 import { jsonParser, type Token } from 'stream-json/parser.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { ImportError } from '../import-error.ts';
-import { fileChunks, type RawRecord, type SourceTap } from './source.ts';
+import { fileText, type RawRecord, type SourceTap } from './source.ts';
 
 const MANY = Symbol.for('object-stream.many');
 
@@ -29,7 +28,6 @@ export async function* readJsonArray(
 ): AsyncGenerator<RawRecord> {
   const tokenize = jsonParser({ streamValues: false });
   const assemble = streamArray();
-  const decoder = new StringDecoder('utf8');
   let line = 1;
   let depth = 0;
   let recordLine = 0;
@@ -66,9 +64,7 @@ export async function* readJsonArray(
   }
 
   async function* records(): AsyncGenerator<RawRecord> {
-    for await (const chunk of fileChunks(path, tap)) {
-      let text = decoder.write(chunk);
-      if (line === 1 && first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    for await (const text of fileText(path, displayName, tap)) {
       let start = 0;
       for (;;) {
         const nl = text.indexOf('\n', start);
@@ -79,8 +75,6 @@ export async function* readJsonArray(
       }
       if (start < text.length) yield* feed(text.slice(start));
     }
-    const rest = decoder.end();
-    if (rest) yield* feed(rest);
     // flush: an unfinished document is an error on the last line
     yield* feed(Symbol.for('object-stream.none'));
     if (first)

@@ -1,5 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { ImportError } from '../import-error.ts';
+import { completeLength, firstInvalidUtf8 } from './utf8.ts';
 
 /** What every reader reports while it streams: bytes read, and the file's sha256 at the end. */
 export interface SourceTap {
@@ -20,6 +22,54 @@ export async function* fileChunks(path: string, tap: SourceTap = {}): AsyncGener
     yield buf;
   }
   tap.onHash?.(hash.digest('hex'));
+}
+
+/** The line of byte `offset` of the file: read again, only when something there is refused. */
+async function lineAt(path: string, offset: number): Promise<number> {
+  let line = 1;
+  if (offset === 0) return line;
+  for await (const chunk of createReadStream(path, { end: offset - 1, highWaterMark: 1 << 20 })) {
+    const buf = chunk as Buffer;
+    for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) line++;
+  }
+  return line;
+}
+
+/**
+ * The file as strict UTF-8 text, in chunks (a byte-order mark at the start is dropped). Invalid
+ * bytes are refused as `FILE:LINE: invalid UTF-8 (byte 0xNN)` rather than replaced with U+FFFD.
+ * A fatal TextDecoder costs no more than a lenient one; the line is counted only on failure.
+ */
+export async function* fileText(
+  path: string,
+  displayName: string,
+  tap?: SourceTap,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let pending: Buffer = Buffer.alloc(0);
+  let consumed = 0;
+  const refuse = async (bytes: Buffer) => {
+    const at = Math.max(0, firstInvalidUtf8(bytes));
+    const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    const line = await lineAt(path, consumed + at);
+    return new ImportError(displayName, line, `invalid UTF-8 (byte 0x${byte})`);
+  };
+  for await (const chunk of fileChunks(path, tap)) {
+    const data = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+    // decoded whole (not streamed), so a failure is at a known offset
+    const complete = data.subarray(0, completeLength(data));
+    let text: string;
+    try {
+      text = decoder.decode(complete, { stream: true });
+    } catch {
+      throw await refuse(complete);
+    }
+    consumed += complete.length;
+    pending = Buffer.from(data.subarray(complete.length));
+    if (text) yield text;
+  }
+  // a sequence cut off by the end of the file
+  if (pending.length > 0) throw await refuse(pending);
 }
 
 /** One record as read from a file: the line it starts on and its parsed value. */

@@ -214,6 +214,68 @@ describe.each(backends())('import service on %s', (backend) => {
     expect(await countRows(tdb.db)).toEqual(before);
   });
 
+  it('refuses deep nesting, NUL, lone surrogates and invalid UTF-8 with the line, writing nothing', async () => {
+    const before = await countRows(tdb.db);
+    const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+    const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    const bytes = (...parts: Array<string | number[]>) =>
+      Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const ok = JSON.stringify(item(60));
+    const cases: Array<[Record<string, string | Buffer>, string]> = [
+      [
+        // used to overflow the stack: HTTP 500, CLI exit 1 without FILE:LINE
+        { 'x.jsonl': `${ok}\n{"id":"q-61","question":"Q?","metadata":${deep(10_000)}}\n` },
+        `:2: field 'metadata': nested deeper than 32 levels`,
+      ],
+      [
+        { 'x.jsonl': `{"id":"q-61","question":"Q?","metadata":{"a":${deepArray(100_000)}}}\n` },
+        `:1: field 'metadata': nested deeper than 32 levels`,
+      ],
+      [
+        { 'x.json': `[\n${ok},\n{"id":"q-61","question":"Q?","metadata":${deep(10_000)}}\n]\n` },
+        `:3: field 'metadata': nested deeper than 32 levels`,
+      ],
+      [
+        { 'x.csv': `id,question,metadata\nq-61,Q?,"${deep(10_000).replaceAll('"', '""')}"\n` },
+        `:2: field 'metadata': nested deeper than 32 levels`,
+      ],
+      [
+        { 'x.jsonl': `${ok}\n{"id":"q-61","question":"Q\\u0000?"}\n` },
+        `:2: field 'question': expected text without NUL (\\u0000) characters`,
+      ],
+      [
+        { 'x.csv': `id,question\nq-61,"Q\u0000"\n` },
+        `:2: field 'question': expected text without NUL (\\u0000) characters`,
+      ],
+      [
+        { 'x.jsonl': `{"id":"q-61","question":"Q?","metadata":{"k":"\\ud800x"}}\n` },
+        `:1: field 'metadata.k': expected valid Unicode text (a lone surrogate U+D800)`,
+      ],
+      [
+        // invalid UTF-8 used to be stored as U+FFFD with exit 0
+        { 'x.jsonl': bytes(`${ok}\n`, '{"id":"q-61","question":"', [0xff, 0xfe], '"}\n') },
+        `:2: invalid UTF-8 (byte 0xFF)`,
+      ],
+      [
+        { 'x.json': bytes(`[\n${ok},\n{"id":"q-61",\n"question":"`, [0xc3, 0x28], '"}]') },
+        `:4: invalid UTF-8 (byte 0xC3)`,
+      ],
+      [
+        { 'x.csv': bytes('id,question\nq-61,ok\nq-62,"two\nlines ', [0xed, 0xa0, 0x80], '"\n') },
+        `:4: invalid UTF-8 (byte 0xED)`,
+      ],
+    ];
+    for (const [i, [files, expected]] of cases.entries()) {
+      const path = await writeFiles(join(dir, `g${i}`), files);
+      const err = await run(path).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message, `case ${i}`).toBe(`${path}${expected}`);
+    }
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
   it('rolls back every batch already written when a later batch conflicts', async () => {
     const before = await countRows(tdb.db);
     // q-2 exists with other content: its record sits after two full batches of new items
