@@ -21,6 +21,8 @@ export const ciChoiceSchema = z.enum([
   'cluster-wilson',
 ]);
 export const ciMethodSchema = z.enum(['wilson', 'exact', 'normal', 'bootstrap', 'cluster-wilson']);
+/** The test behind a pair's p-value: the dual of its ciMethod (docs/statistics.md). */
+export const pTestSchema = z.enum(['score-z', 'score-t', 'exact', 'wald', 'bootstrap']);
 export const tiesModeSchema = z.enum(['half', 'exclude']);
 export const rankingModelSchema = z.enum(['bradley-terry', 'davidson']);
 
@@ -85,13 +87,14 @@ const pairStatsShape = {
   items: count,
   /** a's mean score: (wins + ties/2)/n with ties half, wins/(wins + losses) with ties excluded. */
   winRate: finite.nullable(),
-  /** Sample SD of per-verdict scores over √n. */
+  /** Standard error of winRate: item-clustered when some item has several verdicts, else sample SD over √n. */
   se: finite.nullable(),
   ci: interval.nullable(),
   /** The interval actually used (auto: cluster-wilson if some item has several verdicts, else wilson). */
   ciMethod: ciMethodSchema,
-  /** Two-sided exact sign test of wins vs losses against ½. */
+  /** Two-sided p-value against ½ from `pTest`, the test dual to the interval (never disagrees with it about ½). */
   pValue: finite.nullable(),
+  pTest: pTestSchema,
   reasons: z.record(z.string(), z.string().min(1)),
 };
 const statsFields = ['winRate', 'se', 'ci', 'pValue'] as const;

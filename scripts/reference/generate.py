@@ -373,38 +373,75 @@ write("alpacaeval-expected.json", {
     "n_draws": int((ser == 1.5).sum()), "n_total": int(ser.notna().sum()), "skipped": int(ser.isna().sum()),
 })
 # ---------------------------------------------------------------- cluster-Wilson (design effect)
-# Independent of server/stats/cluster-wilson.ts: the clustered variance of the mean score is the
-# CR1 cluster-robust variance of an intercept-only OLS fit (statsmodels, G/(G-1) correction), the
-# independence floor is the non-robust OLS variance (sample variance / n); deff = variance /
-# (p(1-p)/n), 1 when either is 0 (up to rounding); n_eff = n / deff; Korn & Graubard's degrees-of-freedom
-# adjustment n* = n_eff (z / t_{items-1})^2; statsmodels' Wilson on p*n* successes of n*.
+# Independent of server/stats/cluster-wilson.ts: the clustered variance of the rate is the CR1
+# cluster-robust variance of an intercept-only WLS fit (statsmodels, G/(G-1) correction; weights 1
+# with ties half, the decisive mass |2s - 1| with ties excluded), floored at the variance the same
+# verdicts would have if independent (numpy: the weighted mean square residual over the total
+# weight, no n - 1); n_eff = p(1-p) / variance; when every verdict has the same
+# score (variance 0 up to rounding) n_eff = W^2 / sum of squared item weights (perfectly
+# correlated items); Korn & Graubard's degrees-of-freedom adjustment n* = n_eff (z / t_{items-1})^2;
+# statsmodels' Wilson on p*n* successes of n*.
 crng = np.random.default_rng(20240602)
 
 
+def ratio_parts(items, ties):
+    """(numerator, weight, item) per included verdict; the decomposition of docs/statistics.md."""
+    num, wt, grp = [], [], []
+    for g, it in enumerate(items):
+        for s in it:
+            if ties == "half":
+                x, w = s, 1.0
+            else:
+                w = abs(2 * s - 1)
+                x = w if s > 0.5 else 0.0
+            if w > 0:
+                num.append(x)
+                wt.append(w)
+                grp.append(g)
+    return np.array(num, dtype=float), np.array(wt, dtype=float), np.array(grp)
+
+
+def design(items, ties="half", clustered=True):
+    """(p, n_eff, df, clustered variance or None) of a study, or None when undefined."""
+    num, wt, grp = ratio_parts(items, ties)
+    n = len(num)
+    if n == 0:
+        return None
+    W = wt.sum()
+    k = len(set(grp.tolist())) if clustered else n
+    if clustered and k < 2:
+        return None
+    y = num / wt
+    fit = sm.WLS(y, np.ones((n, 1)), weights=wt)
+    p = float(np.average(y, weights=wt))
+    independent = float(np.sum((wt * (y - p)) ** 2) / W ** 2)
+    if clustered:
+        variance = max(fit.fit(cov_type="cluster", cov_kwds={"groups": grp}).bse[0] ** 2, independent)
+        sizes = np.array([wt[grp == g].sum() for g in sorted(set(grp.tolist()))])
+    else:
+        variance = independent
+        sizes = wt
+    if variance > 1e-12 * (0.25 / W):
+        n_eff = p * (1 - p) / variance
+    else:
+        n_eff = W ** 2 / float(np.sum(sizes ** 2))
+        variance = p * (1 - p) / n_eff
+    return p, n_eff, (k - 1 if clustered else math.inf), variance, W
+
+
 def cluster_wilson_case(name, items, level):
-    scores = np.array([s for it in items for s in it], dtype=float)
-    groups = np.array([g for g, it in enumerate(items) for _ in it])
-    k = sum(1 for it in items if len(it) > 0)
-    n = len(scores)
     case = {"name": name, "items": items, "level": level}
-    if n == 0 or k < 2:
+    d = design(items)
+    if d is None:
         case.update({"deff": None, "effectiveN": None, "interval": None})
         return case
-    p = scores.mean()
-    X = np.ones((n, 1))
-    clustered = sm.OLS(scores, X).fit(cov_type="cluster", cov_kwds={"groups": groups}).bse[0] ** 2
-    independent = sm.OLS(scores, X).fit().bse[0] ** 2
-    variance = max(clustered, independent)
-    binomial = p * (1 - p) / n
-    # variance 0 up to rounding (all verdicts equal): deff 1
-    deff = variance / binomial if binomial > 0 and variance > 1e-12 * binomial else 1.0
-    n_eff = n / deff
+    p, n_eff, df, _, W = d
     alpha = 1 - level
     z = stats.norm.ppf(1 - alpha / 2)
-    t = stats.t.ppf(1 - alpha / 2, k - 1)
+    t = stats.t.ppf(1 - alpha / 2, df)
     n_star = n_eff * (z / t) ** 2
     lo, hi = proportion_confint(p * n_star, n_star, alpha=alpha, method="wilson")
-    case.update({"deff": float(deff), "effectiveN": float(n_eff),
+    case.update({"deff": float(W / n_eff), "effectiveN": float(n_eff),
                  "interval": [float(max(0.0, lo)), float(min(1.0, hi))]})
     return case
 
@@ -444,6 +481,89 @@ cw.append(cluster_wilson_case("50 items x 1-9 with ties", clustered_items(50, 5,
 cw.append(cluster_wilson_case("500 items x 1-9 with ties", clustered_items(500, 5, 0.5, 4, 0.3, True), 0.99))
 cw.append(cluster_wilson_case("weak clustering with ties", clustered_items(60, 3, 0.6, 200, 0.4), 0.95))
 write("cluster-wilson.json", cw)
+
+
+# ---------------------------------------------------------------- pair summary: every method, one quantity
+# Each method's interval and the p-value of the test dual to it, on the same rate and effective
+# sample size (design() above; independent when no item has two included verdicts): Wilson and
+# Clopper-Pearson are statsmodels' proportion_confint on p*n_eff of n_eff, cluster-Wilson the same
+# on n* at t_{items-1}; the normal interval is p +- z*se with se the clustered design's or the
+# sample one (n - 1); p-values from scipy: score test (z or t), equal-tailed exact test through the
+# beta distribution, Wald z test.
+def pair_summary_case(name, items, ties, level):
+    alpha = 1 - level
+    z = stats.norm.isf(alpha / 2)
+    num, wt, grp = ratio_parts(items, ties)
+    counts = np.bincount(grp, minlength=len(items)) if len(grp) else np.zeros(0)
+    clustered = bool(len(counts) and counts.max() > 1)
+    case = {"name": name, "items": items, "ties": ties, "level": level, "clustered": clustered}
+    n = len(num)
+    if n == 0:
+        case.update({"winRate": None, "se": None, "methods": {}})
+        return case
+    W = wt.sum()
+    p = float(num.sum() / W)
+    case["winRate"] = p
+    d = design(items, ties, clustered)
+    if clustered or (d and d[3] != np.sum((num - p * wt) ** 2) / W ** 2):
+        # clustered, or every verdict has the same score (the design's boundary rule)
+        se = math.sqrt(d[3]) if d else None
+    else:
+        se = float(math.sqrt(n / (n - 1) * np.sum((num - p * wt) ** 2)) / W) if n >= 2 else None
+    case["se"] = se
+    methods = {}
+    for method in ("wilson", "cluster-wilson", "exact", "normal"):
+        dm = d if (method != "cluster-wilson" or clustered) else design(items, ties, True)
+        if method == "normal":
+            if se is None:
+                methods[method] = None
+                continue
+            ci = [max(0.0, p - z * se), min(1.0, p + z * se)]
+            pv = (1.0 if p == 0.5 else 0.0) if se == 0 else float(2 * stats.norm.sf(abs(p - 0.5) / se))
+        elif dm is None:
+            methods[method] = None
+            continue
+        else:
+            _, n_eff, df, _, _ = dm
+            if method == "exact":
+                x = p * n_eff
+                lo, hi = proportion_confint(x, n_eff, alpha=alpha, method="beta")
+                lo = 0.0 if (math.isnan(lo) or x == 0) else float(lo)
+                hi = 1.0 if (math.isnan(hi) or x >= n_eff) else float(hi)
+                up = 1.0 if x <= 0 else stats.beta.cdf(0.5, x, n_eff - x + 1)
+                dn = 1.0 if x >= n_eff else stats.beta.sf(0.5, x + 1, n_eff - x)
+                ci, pv = [lo, hi], float(min(1.0, 2 * min(up, dn)))
+            else:
+                use_t = method == "cluster-wilson"
+                ne = n_eff * (z / stats.t.ppf(1 - alpha / 2, df)) ** 2 if use_t else n_eff
+                lo, hi = proportion_confint(p * ne, ne, alpha=alpha, method="wilson")
+                ci = [float(max(0.0, lo)), float(min(1.0, hi))]
+                stat = abs(p - 0.5) * 2 * math.sqrt(n_eff)
+                pv = float(min(1.0, 2 * (stats.t.sf(stat, df) if use_t else stats.norm.sf(stat))))
+        methods[method] = {"ci": ci, "pValue": pv}
+    case["methods"] = methods
+    return case
+
+
+ps = [
+    pair_summary_case("10 wins 90 ties, one per item", [[1.0]] * 10 + [[0.5]] * 90, "half", 0.95),
+    pair_summary_case("10 wins 90 ties, two per item", [[1.0, 1.0]] * 5 + [[0.5, 0.5]] * 45, "half", 0.95),
+    pair_summary_case("10 wins 90 ties, two per item mixed", [[1.0, 0.5]] * 10 + [[0.5, 0.5]] * 40, "half", 0.95),
+    pair_summary_case("all wins 10 x 20", [[1.0] * 20] * 10, "half", 0.95),
+    pair_summary_case("all wins one per item", [[1.0]] * 12, "half", 0.95),
+    pair_summary_case("all ties clustered", [[0.5] * 3] * 8, "half", 0.95),
+    pair_summary_case("all ties one per item", [[0.5]] * 8, "half", 0.9),
+    pair_summary_case("12 items x 10 judges", [[1.0] * 10] * 7 + [[0.0] * 10] * 2 + [[1.0] * 6 + [0.0] * 4] * 3, "half", 0.95),
+    pair_summary_case("win/loss one per item", [[1.0]] * 15 + [[0.0]] * 5, "half", 0.95),
+    pair_summary_case("fractional, ties half", [[0.73, 1, 0.4], [0.0, 0.98], [1, 1, 1, 0.5], [0.2, 0.61]], "half", 0.95),
+    pair_summary_case("fractional, ties excluded", [[0.73, 1, 0.4], [0.0, 0.98], [1, 1, 1, 0.5], [0.2, 0.61]], "exclude", 0.95),
+    pair_summary_case("fractional one per item, ties excluded", [[0.9], [0.6], [0.5], [0.2], [1.0], [0.75]], "exclude", 0.9),
+    pair_summary_case("ties excluded, clustered", clustered_items(30, 4, 0.7, 4, 0.2), "exclude", 0.95),
+    pair_summary_case("ties half, clustered", clustered_items(30, 4, 0.7, 4, 0.2), "half", 0.99),
+    pair_summary_case("ties half, 1-9 per item", clustered_items(40, 5, 0.86, 2, 0.2, True), "half", 0.95),
+    pair_summary_case("one verdict", [[1.0]], "half", 0.95),
+]
+write("pair-summary.json", ps)
 
 print("wrote fixtures to", os.path.normpath(OUT), "; Krippendorff 2011 example alpha =", round(k2011, 4))
 

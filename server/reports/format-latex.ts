@@ -45,7 +45,7 @@ export function formatLatex(report: Report): string {
   lines.push(
     '\\bottomrule',
     '\\end{tabular}',
-    `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${latexEscape(methods)}${report.pairs.some((p) => p.ciMethod === 'cluster-wilson') ? '; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters and $t_{\\mathrm{items}-1}$' : ''}${report.pairs.some((p) => p.ciMethod === 'bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided exact sign tests.}`,
+    `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${latexEscape(methods)}${report.pairs.some((p) => p.ciMethod === 'cluster-wilson') ? '; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters and $t_{\\mathrm{items}-1}$' : ''}${report.pairs.some((p) => p.ciMethod === 'bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided p-values against one half from the test dual to each interval (score test, with $t_{\\mathrm{items}-1}$ for cluster-wilson; exact; Wald; bootstrap), so a p-value and its interval never disagree.}`,
     '\\end{table}',
   );
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,12 @@
 import type { PairStats } from '../../shared/report.ts';
 import type { ClusterScores } from '../stats/bootstrap.ts';
-import { addScore, emptyMoments, type TiesMode } from '../stats/moments.ts';
+import {
+  addScore,
+  emptyMoments,
+  scoreNumerator,
+  scoreWeight,
+  type TiesMode,
+} from '../stats/moments.ts';
 import { summarizePair, type SummaryOptions } from '../stats/pair-summary.ts';
 import { take } from './figures.ts';
 import { int32s } from './growable.ts';
@@ -14,33 +20,43 @@ export function subsetStats(
   indices: ArrayLike<number>,
   score: Float64Array,
   item: Int32Array,
-  scratch: { sum: Float64Array; count: Float64Array },
+  scratch: { sum: Float64Array; count: Float64Array; verdicts?: Float64Array },
   opts: SummaryOptions & { ties: TiesMode },
 ): PairStats {
+  // allocated on first use, so callers size only the two arrays every subset needs
+  const perItem = (scratch.verdicts ??= new Float64Array(scratch.sum.length));
   const m = emptyMoments();
   const touched = int32s();
+  // verdicts per item, kept only when weights are not verdict counts (fractional, ties excluded)
+  let fractional = false;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k] as number;
     const s = score[i] as number;
     if (Number.isNaN(s)) continue;
-    const before = m.n;
     addScore(m, s, opts.ties);
-    if (m.n === before) continue; // an excluded tie
+    const w = scoreWeight(s, opts.ties);
+    if (w === 0) continue; // an excluded tie
+    if (w !== 1) fractional = true;
     const it = item[i] as number;
-    if (scratch.count[it] === 0) touched.push(it);
-    scratch.sum[it] = (scratch.sum[it] as number) + s;
-    scratch.count[it] = (scratch.count[it] as number) + 1;
+    if (scratch.count[it] === 0 && perItem[it] === 0) touched.push(it);
+    scratch.sum[it] = (scratch.sum[it] as number) + scoreNumerator(s, opts.ties);
+    scratch.count[it] = (scratch.count[it] as number) + w;
+    perItem[it] = (perItem[it] as number) + 1;
   }
   const clusters: ClusterScores = {
     sums: new Float64Array(touched.length),
     counts: new Float64Array(touched.length),
   };
+  const verdicts = fractional ? new Float64Array(touched.length) : null;
   touched.values().forEach((it, k) => {
     clusters.sums[k] = scratch.sum[it] as number;
     clusters.counts[k] = scratch.count[it] as number;
+    if (verdicts) verdicts[k] = perItem[it] as number;
     scratch.sum[it] = 0;
     scratch.count[it] = 0;
+    perItem[it] = 0;
   });
+  if (verdicts) clusters.verdicts = verdicts;
   const summary = summarizePair(m, clusters, opts);
   const reasons: Record<string, string> = {};
   return {
@@ -54,6 +70,7 @@ export function subsetStats(
     ci: take(summary.ci, 'ci', reasons) as [number, number] | null,
     ciMethod: summary.ciMethod,
     pValue: take(summary.pValue, 'pValue', reasons),
+    pTest: summary.pTest,
     reasons,
   };
 }

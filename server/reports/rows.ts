@@ -49,13 +49,22 @@ export function label(row: StatsRow): string {
     : `${row.breakdown.replace('_', ' ')}: ${row.group}`;
 }
 
+/** How a paper names the test behind a p-value (each the dual of its interval, docs/statistics.md). */
+export const P_TEST_NAMES: Record<PairStats['pTest'], string> = {
+  'score-z': 'score test',
+  'score-t': 'clustered score test (t)',
+  exact: 'exact binomial test on the effective sample size',
+  wald: 'Wald test',
+  bootstrap: 'bootstrap test',
+};
+
 /** The sentence a paper needs, e.g. "sft was preferred in 86.1% of 1,204 comparisons (95% CI 84.0–88.0%)". */
 export function headline(report: Report): string[] {
   return report.pairs.map((p) => {
     const level = Math.round(report.ci.level * 100);
     return p.winRate === null
       ? `${p.a} vs ${p.b}: no verdicts`
-      : `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${p.n.toLocaleString('en-US')} verdicts (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; sign test p = ${pText(p.pValue)})`;
+      : `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${p.n.toLocaleString('en-US')} verdicts (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; ${P_TEST_NAMES[p.pTest]} p = ${pText(p.pValue)})`;
   });
 }
 
@@ -66,7 +75,7 @@ export type TextTable = [header: string[], rows: string[][]];
 export function pairStatsTable(report: Report, pair: Report['pairs'][number]): TextTable {
   const level = Math.round(report.ci.level * 100);
   return [
-    ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p'],
+    ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p', 'test'],
     statsRows({ ...report, pairs: [pair] }).map((r) => [
       label(r),
       String(r.stats.n),
@@ -77,6 +86,7 @@ export function pairStatsTable(report: Report, pair: Report['pairs'][number]): T
       ciText(r.stats.ci),
       r.stats.ciMethod,
       pText(r.stats.pValue),
+      r.stats.pTest,
     ]),
   ];
 }

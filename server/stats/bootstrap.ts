@@ -1,12 +1,17 @@
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
+import { bootstrapPValue } from './dual-test.ts';
 import { percentileInterval } from './percentile.ts';
 import { createResampler, groupNumericPairs, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
-/** Verdicts grouped by item: each item's score sum and verdict count (ties dropped if excluded). */
+/** Verdicts grouped by item: each item's score sum and weight (ties dropped if excluded). */
 export interface ClusterScores {
+  /** Σ numerator per item (moments.ts). */
   sums: Float64Array;
+  /** Σ weight per item: its verdict count when ties count half. */
   counts: Float64Array;
+  /** Verdicts per item, when they differ from `counts` (ties excluded with fractional scores). */
+  verdicts?: Float64Array;
 }
 
 /**
@@ -47,6 +52,41 @@ export function bootstrapRatioReplicates(
   return out;
 }
 
+/**
+ * Percentile bootstrap interval for the win rate, resampling items as clusters, widened to hold
+ * the estimate, and the p-value dual to it on the same replicates (dual-test.ts).
+ */
+export function clusteredBootstrap(
+  clusters: ClusterScores,
+  level: number,
+  rounds: number,
+  rng: Rng,
+  strategy: ResampleStrategy = 'auto',
+): { ci: Figure<Interval>; pValue: Figure<number> } {
+  checkLevel(level);
+  const fail = (reason: string) => ({ ci: none<Interval>(reason), pValue: none<number>(reason) });
+  if (clusters.sums.length === 0) return fail('no verdicts');
+  if (rounds < 1) return fail('no bootstrap rounds');
+  const reps = bootstrapRatioReplicates(clusters, rounds, rng, strategy);
+  const result = percentileInterval(reps, level);
+  if (!result) return fail('every bootstrap round drew no verdicts');
+  const sorted = reps.filter((v) => !Number.isNaN(v)).sort();
+  let sum = 0;
+  let weight = 0;
+  for (let i = 0; i < clusters.sums.length; i++) {
+    sum += clusters.sums[i] as number;
+    weight += clusters.counts[i] as number;
+  }
+  // resampling can skew the percentiles off the estimate itself (few items, all on one side):
+  // the interval always holds it
+  const estimate = sum / weight;
+  const [lo, hi] = result.interval;
+  return {
+    ci: ok([Math.min(lo, estimate), Math.max(hi, estimate)]),
+    pValue: ok(bootstrapPValue(sorted, estimate)),
+  };
+}
+
 /** Percentile bootstrap interval for the win rate, resampling items as clusters. */
 export function clusteredBootstrapInterval(
   clusters: ClusterScores,
@@ -55,11 +95,5 @@ export function clusteredBootstrapInterval(
   rng: Rng,
   strategy: ResampleStrategy = 'auto',
 ): Figure<Interval> {
-  checkLevel(level);
-  if (clusters.sums.length === 0) return none('no verdicts');
-  if (rounds < 1) return none('no bootstrap rounds');
-  const reps = bootstrapRatioReplicates(clusters, rounds, rng, strategy);
-  const result = percentileInterval(reps, level);
-  if (!result) return none('every bootstrap round drew no verdicts');
-  return ok(result.interval);
+  return clusteredBootstrap(clusters, level, rounds, rng, strategy).ci;
 }

@@ -1,54 +1,95 @@
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { ClusterScores } from './bootstrap.ts';
-import { wilsonBounds } from './wilson.ts';
+import { wilsonBounds, zCritical } from './wilson.ts';
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
 import type { ScoreMoments } from './moments.ts';
-import { standardError } from './win-rate.ts';
+import { independentVariance } from './win-rate.ts';
 
-/** The design effect behind a cluster-Wilson interval, reported for transparency and tests. */
+/** The sample-size model behind an interval, reported for transparency and tests. */
 export interface DesignEffect {
-  /** Items with at least one included verdict (the clusters). */
+  /** Items with at least one included verdict (the clusters); verdicts when independent. */
   items: number;
-  /** Variance of the win rate with items as clusters (ratio estimator, linearised). */
+  /** Variance of the win rate: clustered (floored at independent), or independent. */
   variance: number;
-  /** variance / (p̂(1 − p̂)/n); 1 when either is 0. */
+  /** (p̂(1 − p̂)/W) / (p̂(1 − p̂)/n_eff) = W / n_eff, W the total weight (verdicts, ties half). */
   deff: number;
-  /** Binomial-equivalent sample size n / deff. */
+  /** Binomial-equivalent sample size p̂(1 − p̂) / variance, or the boundary rule below. */
   effectiveN: number;
-  /** Degrees of freedom of the t critical value: items − 1. */
+  /** Degrees of freedom of the t critical value: items − 1; Infinity (z) when independent. */
   df: number;
+  /** True when every verdict had the same score (all wins, all losses, all ties). */
+  degenerate: boolean;
+}
+
+/**
+ * Effective sample size from a variance, with one rule for studies whose verdicts all agree (p̂ of
+ * 0 or 1, or all ties), where the observed variance is 0 and says nothing: n_eff = W²/Σ wᵢ², the
+ * size the study would have if verdicts on one item were perfectly correlated (the number of items
+ * when items carry equal weight; n with one verdict per item, so Wilson is unchanged there). The
+ * coverage study (docs/statistics.md, "Studies of all wins") chose it over Korn & Graubard's
+ * deff = 1, which counted 200 verdicts on 10 items as 200 independent ones and covered 62%.
+ */
+function fromVariance(
+  p: number,
+  variance: number,
+  weight: number,
+  perfectlyCorrelatedN: number,
+): { variance: number; effectiveN: number; degenerate: boolean } {
+  // no variability up to rounding: every verdict has the same score
+  if (!(variance > 1e-12 * (0.25 / weight))) {
+    return {
+      variance: (p * (1 - p)) / perfectlyCorrelatedN,
+      effectiveN: perfectlyCorrelatedN,
+      degenerate: true,
+    };
+  }
+  return { variance, effectiveN: (p * (1 - p)) / variance, degenerate: false };
 }
 
 /**
  * Design effect of the win rate p̂ = Σ sums / Σ counts with items as clusters (Kish; Korn &
  * Graubard 1998). The clustered variance is the with-replacement linearisation of the ratio,
- * k/(k − 1) · Σ (sumᵢ − p̂·countᵢ)² / n², floored at the variance the same verdicts would have if
- * independent (se², the sample variance of the per-verdict scores over n): clustering never makes
- * the estimate more precise than independent verdicts. Without ties that floor is deff = 1; with
- * ties counted half, a verdict carries less variance than a binomial one, so deff may be below 1.
- * When p̂ is 0 or 1, or the variance is 0 (all verdicts equal), deff is taken as 1 (n_eff = n).
+ * k/(k − 1) · Σ (sumᵢ − p̂·countᵢ)² / W², floored at the variance the same verdicts would have if
+ * independent (independentVariance): a conservative choice, not a law (negative correlation within
+ * an item, as position bias across both orders gives, can make the true variance smaller). Without
+ * ties that floor is deff = 1; ties carry less variance than a win or a loss, so deff may be
+ * below 1. With `clusters` null, every verdict is its own cluster and the variance is the
+ * independent one (the Wilson path).
  */
-export function designEffect(clusters: ClusterScores, m: ScoreMoments): Figure<DesignEffect> {
-  if (m.n === 0) return none('no verdicts');
+export function designEffect(
+  clusters: ClusterScores | null,
+  m: ScoreMoments,
+): Figure<DesignEffect> {
+  if (m.n === 0 || m.weight === 0) return none('no verdicts');
+  const w = m.weight;
+  const p = m.sum / w;
+  const independent = independentVariance(m);
+  if (clusters === null) {
+    const s = fromVariance(p, independent, w, (w * w) / m.weightSq);
+    return ok({ items: m.n, ...s, deff: w / s.effectiveN, df: Number.POSITIVE_INFINITY });
+  }
   let k = 0;
-  for (const c of clusters.counts) if (c > 0) k++;
-  if (k < 2) return none('fewer than 2 items: the clustered variance is undefined');
-  const n = m.n;
-  const p = m.sum / n;
   let ss = 0;
+  let countSq = 0;
   for (let i = 0; i < clusters.sums.length; i++) {
     const c = clusters.counts[i] as number;
     if (c === 0) continue;
+    k++;
     const e = (clusters.sums[i] as number) - p * c;
     ss += e * e;
+    countSq += c * c;
   }
-  const clustered = ((k / (k - 1)) * ss) / (n * n);
-  const se = standardError(m).value ?? 0;
-  const variance = Math.max(clustered, se * se);
-  const binomial = (p * (1 - p)) / n;
-  // a variance of 0 up to rounding means all verdicts are equal: deff 1
-  const deff = binomial > 0 && variance > 1e-12 * binomial ? variance / binomial : 1;
-  return ok({ items: k, variance, deff, effectiveN: n / deff, df: k - 1 });
+  if (k < 2) return none('fewer than 2 items: the clustered variance is undefined');
+  const clustered = ((k / (k - 1)) * ss) / (w * w);
+  const s = fromVariance(p, Math.max(clustered, independent), w, (w * w) / countSq);
+  return ok({ items: k, ...s, deff: w / s.effectiveN, df: k - 1 });
+}
+
+/** The critical value of a design: t with its degrees of freedom, z when independent. */
+export function criticalValue(df: number, level: number): number {
+  if (!Number.isFinite(df)) return zCritical(level);
+  checkLevel(level);
+  return tQuantile(1 - (1 - level) / 2, df);
 }
 
 /**
@@ -67,6 +108,5 @@ export function clusterWilsonInterval(
   const d = designEffect(clusters, m);
   if (d.value === null) return none(d.reason);
   const { effectiveN: ne, df } = d.value;
-  const p = m.sum / m.n;
-  return ok(wilsonBounds(p, ne, tQuantile(1 - (1 - level) / 2, df)));
+  return ok(wilsonBounds(m.sum / m.weight, ne, criticalValue(df, level)));
 }

@@ -1,16 +1,26 @@
-import { binomialTest } from './binomial-test.ts';
-import { clusteredBootstrapInterval, type ClusterScores } from './bootstrap.ts';
+import { clusteredBootstrap, type ClusterScores } from './bootstrap.ts';
 import { clopperPearsonInterval } from './clopper-pearson.ts';
-import { clusterWilsonInterval } from './cluster-wilson.ts';
-import type { Figure, Interval } from './figure.ts';
+import { criticalValue, designEffect } from './cluster-wilson.ts';
+import { exactTestPValue, scoreTestPValue, waldTestPValue } from './dual-test.ts';
+import { none, ok, type Figure, type Interval } from './figure.ts';
 import type { ScoreMoments, TiesMode } from './moments.ts';
 import type { Rng } from './rng.ts';
 import { waldInterval } from './wald.ts';
 import { standardError, winRate } from './win-rate.ts';
-import { wilsonInterval } from './wilson.ts';
+import { wilsonBounds, zCritical } from './wilson.ts';
 
 export type CiMethod = 'wilson' | 'exact' | 'normal' | 'bootstrap' | 'cluster-wilson';
 export type CiChoice = CiMethod | 'auto';
+/** The test behind a row's p-value: always the dual of its interval (dual-test.ts). */
+export type PTest = 'score-z' | 'score-t' | 'exact' | 'wald' | 'bootstrap';
+
+const P_TEST: Record<CiMethod, PTest> = {
+  wilson: 'score-z',
+  'cluster-wilson': 'score-t',
+  exact: 'exact',
+  normal: 'wald',
+  bootstrap: 'bootstrap',
+};
 
 export interface SummaryOptions {
   ci: CiChoice;
@@ -29,15 +39,17 @@ export interface PairSummary {
   /** Distinct items (clusters) with at least one included verdict. */
   items: number;
   winRate: Figure<number>;
+  /** Standard error of winRate: item-clustered (the design's) when verdicts are clustered. */
   se: Figure<number>;
   ci: Figure<Interval>;
   ciMethod: CiMethod;
   pValue: Figure<number>;
+  pTest: PTest;
 }
 
 /** Whether some item carries more than one verdict: then verdicts are not independent. */
 export function isClustered(clusters: ClusterScores): boolean {
-  for (const c of clusters.counts) if (c > 1) return true;
+  for (const c of clusters.verdicts ?? clusters.counts) if (c > 1) return true;
   return false;
 }
 
@@ -53,31 +65,59 @@ export function resolveCiMethod(choice: CiChoice, clusters: ClusterScores): CiMe
   return isClustered(clusters) ? 'cluster-wilson' : 'wilson';
 }
 
+/**
+ * One treatment of ties (and fractional scores) for every method: each interval is about the same
+ * rate Σ numerator / Σ weight (moments.ts), and each takes its spread from the scores themselves
+ * through one effective sample size (cluster-wilson.ts designEffect: clustered when some item has
+ * several verdicts, independent otherwise). Wilson, cluster-Wilson and Clopper–Pearson are the
+ * binomial intervals on p̂·n_eff of n_eff (cluster-Wilson with t_{items − 1} for z); the normal interval is p̂ ± z·se with the same se. For
+ * win/loss verdicts on one verdict per item, n_eff = n and these are the textbook intervals.
+ */
 export function summarizePair(
   m: ScoreMoments,
   clusters: ClusterScores,
   opts: SummaryOptions,
 ): PairSummary {
   const rate = winRate(m);
-  const se = standardError(m);
   const method = resolveCiMethod(opts.ci, clusters);
+  const clustered = isClustered(clusters);
+  const design = designEffect(clustered ? clusters : null, m);
+  // clustered: the design's se; independent: the sample one (AlpacaEval's), unless every verdict
+  // has the same score, where the sample SD of 0 would make the normal interval a point
+  const se: Figure<number> =
+    design.value !== null && (clustered || (design.value.degenerate && m.n >= 2))
+      ? ok(Math.sqrt(design.value.variance))
+      : clustered
+        ? none(design.reason ?? 'no verdicts')
+        : standardError(m);
   let ci: Figure<Interval>;
-  switch (method) {
-    case 'wilson':
-      ci = wilsonInterval(m.sum, m.n, opts.level);
-      break;
-    case 'exact':
-      ci = clopperPearsonInterval(m.wins, m.wins + m.losses, opts.level);
-      break;
-    case 'normal':
-      ci = waldInterval(rate.value, se.value, opts.level);
-      break;
-    case 'cluster-wilson':
-      ci = clusterWilsonInterval(clusters, m, opts.level);
-      break;
-    case 'bootstrap':
-      ci = clusteredBootstrapInterval(clusters, opts.level, opts.rounds, opts.rng());
-      break;
+  let pValue: Figure<number>;
+  const p = rate.value;
+  if (method === 'bootstrap') {
+    ({ ci, pValue } = clusteredBootstrap(clusters, opts.level, opts.rounds, opts.rng()));
+  } else if (method === 'normal') {
+    ci = waldInterval(p, se.value, opts.level);
+    pValue =
+      p === null || se.value === null ? none(ci.reason ?? '') : ok(waldTestPValue(p, se.value));
+  } else {
+    // cluster-Wilson asked for on unclustered verdicts: every verdict is its own item
+    const d = method === 'cluster-wilson' && !clustered ? designEffect(clusters, m) : design;
+    if (d.value === null || p === null) {
+      const reason = d.reason ?? rate.reason ?? 'no verdicts';
+      ci = none(reason);
+      pValue = none(reason);
+    } else {
+      const { effectiveN, df } = d.value;
+      if (method === 'exact') {
+        ci = clopperPearsonInterval(p * effectiveN, effectiveN, opts.level);
+        pValue = ok(exactTestPValue(p * effectiveN, effectiveN));
+      } else {
+        const t = method === 'cluster-wilson';
+        const crit = t ? criticalValue(df, opts.level) : zCritical(opts.level);
+        ci = ok(wilsonBounds(p, effectiveN, crit));
+        pValue = ok(scoreTestPValue(p, effectiveN, t ? df : Number.POSITIVE_INFINITY));
+      }
+    }
   }
   let items = 0;
   for (const c of clusters.counts) if (c > 0) items++;
@@ -91,6 +131,7 @@ export function summarizePair(
     se,
     ci,
     ciMethod: method,
-    pValue: binomialTest(m.wins, m.wins + m.losses),
+    pValue,
+    pTest: P_TEST[method],
   };
 }

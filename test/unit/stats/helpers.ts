@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import {
+  addScore,
+  emptyMoments,
+  scoreNumerator,
+  scoreWeight,
+  type TiesMode,
+} from '../../../server/stats/moments.ts';
 
 export function fixture<T>(name: string): T {
   return JSON.parse(
@@ -36,4 +43,23 @@ export function expectInterval(
     expect(Math.abs(lo - expected[0])).toBeLessThan(TOL);
     expect(Math.abs(hi - expected[1])).toBeLessThan(TOL);
   }
+}
+
+/** Scores per item → moments and clusters, as server/reports/pair-stats.ts builds them. */
+export function load(items: number[][], ties: TiesMode) {
+  const m = emptyMoments();
+  const sums = new Float64Array(items.length);
+  const counts = new Float64Array(items.length);
+  const verdicts = new Float64Array(items.length);
+  items.forEach((scores, i) => {
+    for (const s of scores) {
+      addScore(m, s, ties);
+      const w = scoreWeight(s, ties);
+      if (w === 0) continue;
+      sums[i]! += scoreNumerator(s, ties);
+      counts[i]! += w;
+      verdicts[i]!++;
+    }
+  });
+  return { m, clusters: { sums, counts, verdicts } };
 }

@@ -1,0 +1,68 @@
+import betaCdf from '@stdlib/stats-base-dists-beta-cdf';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
+
+/**
+ * Two-sided p-values against a rate of ½, each the exact dual of one interval: the interval at
+ * level 1 − α excludes ½ exactly when p < α, so a row's p-value and interval never disagree about
+ * ½ (test/unit/stats/properties.test.ts checks it for every method).
+ */
+
+/** Upper tail of Student's t with `df` degrees of freedom (the normal when df is infinite). */
+function upperTail(x: number, df: number): number {
+  return Number.isFinite(df) ? 1 - tCdf(x, df) : normalCdf(-x, 0, 1);
+}
+
+/**
+ * Score test of ½ on the effective sample size `ne`, dual to Wilson's interval at z (df infinite)
+ * or at t_df (cluster-Wilson): Wilson's interval is {p₀ : (p̂ − p₀)² ≤ c²·p₀(1 − p₀)/n_eff}.
+ */
+export function scoreTestPValue(p: number, ne: number, df: number): number {
+  const stat = Math.abs(p - 0.5) * 2 * Math.sqrt(ne);
+  return Math.min(1, 2 * upperTail(stat, df));
+}
+
+/**
+ * Equal-tailed exact binomial test of ½ for x successes in n trials (both may be fractional:
+ * p̂·n_eff of n_eff), dual to the Clopper–Pearson interval: twice the smaller of P(X ≥ x) and
+ * P(X ≤ x), through the beta distribution. (scipy's binomtest sums the outcomes no more likely
+ * than x instead, which can disagree with Clopper–Pearson.)
+ */
+export function exactTestPValue(x: number, n: number): number {
+  const upper = x <= 0 ? 1 : betaCdf(0.5, x, n - x + 1);
+  const lower = x >= n ? 1 : 1 - betaCdf(0.5, x + 1, n - x);
+  return Math.min(1, 2 * Math.min(upper, lower));
+}
+
+/** Wald z test of ½ with standard error `se`, dual to mean ± z·se. */
+export function waldTestPValue(p: number, se: number): number {
+  if (se === 0) return p === 0.5 ? 1 : 0;
+  return Math.min(1, 2 * normalCdf(-Math.abs(p - 0.5) / se, 0, 1));
+}
+
+/**
+ * Bootstrap p-value dual to the percentile interval on the same sorted replicates (numpy's linear
+ * quantile), widened to hold the estimate (bootstrap.ts): the smallest α at which
+ * [min(q(α/2), p̂), max(q(1 − α/2), p̂)] excludes ½. 0 when no replicate fell on p̂'s side of ½.
+ */
+export function bootstrapPValue(sorted: ArrayLike<number>, estimate: number): number {
+  const m = sorted.length;
+  const at = (i: number) => sorted[i] as number;
+  if (estimate === 0.5) return 1;
+  if (estimate > 0.5) {
+    // only the lower end can pass ½: the largest level h with q(h) ≤ ½
+    let j = -1;
+    while (j + 1 < m && at(j + 1) <= 0.5) j++;
+    if (j < 0) return 0;
+    if (j === m - 1) return 1;
+    const h = (j + (0.5 - at(j)) / (at(j + 1) - at(j))) / (m - 1);
+    return Math.max(0, Math.min(1, 2 * h));
+  }
+  // only the upper end can pass ½: the smallest level h with q(h) ≥ ½
+  let i = 0;
+  while (i < m && at(i) < 0.5) i++;
+  if (i === m) return 0;
+  if (i === 0) return 1;
+  const h = (i - 1 + (0.5 - at(i - 1)) / (at(i) - at(i - 1))) / (m - 1);
+  return Math.max(0, Math.min(1, 2 * (1 - h)));
+}
