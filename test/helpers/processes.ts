@@ -2,7 +2,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const tsxCli = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+/**
+ * `node --import tsx scripts/cli.ts …`: one process, so a signal reaches the command itself. (The
+ * tsx CLI runs the script in a child process; a SIGKILL to it would orphan a live server.)
+ */
+const cliArgv = (args: string[]) => ['--import', 'tsx', 'scripts/cli.ts', ...args];
 
 export interface CliResult {
   code: number | null;
@@ -17,7 +21,7 @@ export function runCli(
   timeoutMs = 120_000,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, 'scripts/cli.ts', ...args], {
+    const child = spawn(process.execPath, cliArgv(args), {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     });
@@ -47,7 +51,7 @@ export function startCli(
   match: RegExpMatchArray;
 }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, 'scripts/cli.ts', ...args], {
+    const child = spawn(process.execPath, cliArgv(args), {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     });

@@ -27,6 +27,8 @@ export interface JudgeOptions {
   stop: () => boolean;
   /** A request that found no server is retried on another (a test that kills servers). */
   tolerateNetworkErrors?: boolean;
+  /** Awaited before each new comparison: lets a test hold the crowd while a server restarts. */
+  pace?: () => Promise<void>;
   /** Each judge gives a different verdict pattern, so a mixed-up retry shows as a conflict. */
   seed: number;
 }
@@ -68,6 +70,7 @@ export async function runJudge(o: JudgeOptions): Promise<void> {
     }
   };
   for (let step = 0; !o.stop(); step++) {
+    await o.pace?.();
     const next = await call('/api/judge/next', {});
     if (!next) continue;
     if (next.status === 204) return;
