@@ -11,6 +11,30 @@ function countNewlines(record: Record<string, string>): number {
   return n;
 }
 
+const OTHER_DELIMITERS: Array<[string, string]> = [
+  [';', 'semicolon'],
+  ['\t', 'tab'],
+  ['|', 'pipe'],
+];
+
+/**
+ * A header read as a single column holding another delimiter is a file written with that
+ * delimiter (a spreadsheet set to a locale with decimal commas writes semicolons): say so.
+ */
+function checkHeader(header: string[], displayName: string): string[] {
+  const only = header[0];
+  if (header.length === 1 && only !== undefined) {
+    const other = OTHER_DELIMITERS.find(([d]) => only.includes(d));
+    if (other)
+      throw new ImportError(
+        displayName,
+        1,
+        `invalid CSV: the header is one column '${only}': the file looks ${other[1]}-separated; expected commas`,
+      );
+  }
+  return header;
+}
+
 /** CSV with a header row; each record's line is where it starts (quoted cells may span lines). */
 export async function* readCsv(
   path: string,
@@ -19,7 +43,7 @@ export async function* readCsv(
 ): AsyncGenerator<RawRecord> {
   const source = Readable.from(fileText(path, displayName, tap));
   const parser = parse({
-    columns: true,
+    columns: (header: string[]) => checkHeader(header, displayName),
     info: true,
     skip_empty_lines: true,
     relax_column_count: false,

@@ -63,6 +63,17 @@ describe('readers', () => {
     await expect(read('csv', 'id,question\nq1,a,extra\n')).rejects.toThrow(/^f:2: invalid CSV: /);
   });
 
+  it('CSV: names a semicolon or tab delimiter instead of a generic error', async () => {
+    await expect(read('csv', 'id;question;reference\nq1;Hello, world;x\n')).rejects.toThrow(
+      "f:1: invalid CSV: the header is one column 'id;question;reference': the file looks semicolon-separated; expected commas",
+    );
+    await expect(read('csv', 'id\tquestion\nq1\tQ?\n')).rejects.toThrow(
+      "f:1: invalid CSV: the header is one column 'id\\u0009question': the file looks tab-separated; expected commas",
+    );
+    // one column without another delimiter is a header like any other
+    expect(await read('csv', 'id\nq1\n')).toEqual([{ line: 2, value: { id: 'q1' } }]);
+  });
+
   it('takes the format from the extension', () => {
     expect(formatFromFileName('a.JSONL')).toBe('jsonl');
     expect(formatFromFileName('a.ndjson')).toBe('jsonl');
