@@ -4,20 +4,26 @@
  *     (group-count multinomial path vs numpy's multinomial; and the O(K) index path vs numpy's
  *     integers + gather, on fewer rounds);
  *  2. Bradley–Terry maximum likelihood, 50 systems × 1,000,000 verdicts (Newton, ties half);
- *  3. `tracearena stats` on judgments files of 100,000 to 1,000,000 lines (wall time, max RSS, and
- *     how much the max RSS grows per extra line).
+ *  3. the ranking's clustered bootstrap (2,000 rounds, Bradley–Terry) over the items of a realistic
+ *     1,000,000-line judgments file (scripts/bench/realistic-judgments.ts: 125,000 items × 4 pairs
+ *     × 2 judges, axes, lengths, items with differing verdict patterns);
+ *  4. `tracearena stats` with default options on realistic files of 125,000 to 1,000,000 lines
+ *     (wall time, max RSS, and how much the max RSS grows per extra line).
  * Ratios are TypeScript time / numpy time (below 1: faster than numpy).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { buildRanking } from '../../server/reports/ranking.ts';
+import { readJudgmentsFiles } from '../../server/reports/read-judgments.ts';
 import { fitBradleyTerry } from '../../server/stats/bradley-terry.ts';
 import { bootstrapRatioReplicates } from '../../server/stats/bootstrap.ts';
 import { addVerdict, emptyTotals } from '../../server/stats/pairwise-totals.ts';
 import { percentileInterval } from '../../server/stats/percentile.ts';
 import { createRng } from '../../server/stats/rng.ts';
+import { reportOptionsSchema } from '../../shared/report.ts';
+import { writeRealisticJudgments } from './realistic-judgments.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ta-bench-'));
 const ITEMS = 450_000;
@@ -68,6 +74,30 @@ write('bt_b.i32', btB);
 write('bt_s.f64', btS);
 writeFileSync(join(dir, 'bt_systems.txt'), String(SYSTEMS));
 
+const realistic = join(dir, 'realistic-1000000.jsonl');
+await writeRealisticJudgments(realistic, 125_000);
+const table = await readJudgmentsFiles([realistic]);
+const rankingOptions = reportOptionsSchema.parse({});
+{
+  const pairs = table.pairs.length;
+  const rn = new Float64Array(table.items.size * pairs);
+  const rw = new Float64Array(table.items.size * pairs);
+  for (let i = 0; i < table.length; i++) {
+    const cell = (table.item[i] as number) * pairs + (table.pair[i] as number);
+    rn[cell]!++;
+    rw[cell]! += table.score[i] as number;
+  }
+  write('rank_n.f64', rn);
+  write('rank_w.f64', rw);
+  write(
+    'rank_pairs.i32',
+    Int32Array.from([...table.pairs.map(([a]) => a), ...table.pairs.map(([, b]) => b)]),
+  );
+  writeFileSync(join(dir, 'rank_systems.txt'), String(table.systems.size));
+  writeFileSync(join(dir, 'rank_base.txt'), String(table.systems.get('base')));
+  writeFileSync(join(dir, 'rank_rounds.txt'), String(rankingOptions.rounds));
+}
+
 // ------------------------------------------------------------------ TypeScript
 const bootMulti = time(() => {
   const reps = bootstrapRatioReplicates({ sums, counts }, ROUNDS, createRng(1), 'auto');
@@ -84,6 +114,8 @@ const bt = time(() => {
   return fitBradleyTerry(tot, 0);
 });
 
+const ranking = time(() => buildRanking(table, rankingOptions));
+
 // ------------------------------------------------------------------ numpy peer
 const peerEnv = { ...process.env };
 // Debian's OpenBLAS: the two variables go together; the peer runs with neither.
@@ -98,6 +130,7 @@ const peer = JSON.parse(peerOut) as {
   boot_multinomial: { seconds: number; ci: [number, number] };
   boot_index: { seconds: number; ci: [number, number] };
   bt: { seconds: number; iterations: number; scores: number[] };
+  ranking: { seconds: number; groups: number; ci: Array<[number, number]> };
 };
 
 const btScores = bt.value.value?.scores ?? new Float64Array(SYSTEMS);
@@ -134,34 +167,39 @@ console.table([
     'ts CI': `iterations ${bt.value.value?.iterations}`,
     'numpy CI': `iterations ${peer.bt.iterations}, max |Δscore| ${maxDiff.toExponential(1)}`,
   },
+  {
+    benchmark: `ranking bootstrap ${rankingOptions.rounds} rounds × ${table.items.size} items (realistic file)`,
+    typescript: fmt(ranking.seconds),
+    numpy: fmt(peer.ranking.seconds),
+    'ts/numpy': (ranking.seconds / peer.ranking.seconds).toFixed(3),
+    'ts CI': ranking.value.entries
+      .filter((e) => e.system !== 'base')
+      .map((e) => `${e.system} ${ci(e.ci ?? undefined)}`)
+      .join(' '),
+    'numpy CI': table.systems.names
+      .map((name, s) => [name, peer.ranking.ci[s]] as const)
+      .filter(([name]) => name !== 'base')
+      .sort(
+        ([x], [y]) =>
+          ranking.value.entries.findIndex((e) => e.system === x) -
+          ranking.value.entries.findIndex((e) => e.system === y),
+      )
+      .map(([name, c]) => `${name} ${ci(c)}`)
+      .join(' '),
+  },
 ]);
 
-// ------------------------------------------------------------------ stats CLI on large judgments files
-async function judgmentsFile(lines: number): Promise<string> {
-  const path = join(dir, `judgments-${lines}.jsonl`);
-  const out = createWriteStream(path);
-  const judges = ['dr-lee', 'dr-kim', 'dr-roy', 'gpt-judge', 'claude-judge'];
-  for (let i = 0; i < lines; i++) {
-    const judge = judges[i % 5] as string;
-    const u = gen.nextFloat();
-    const line = `{"item":"q-${Math.floor(i / 2)}","a":"sft","b":"base","winner":"${u < 0.1 ? 'tie' : u < 0.85 ? 'a' : 'b'}","judge":"${judge}","judge_kind":"${i % 5 >= 3 ? 'llm' : 'human'}","shown_left":"${i % 2 ? 'a' : 'b'}","axes":{"perception":"a","rationale":"${u < 0.5 ? 'a' : 'b'}"},"modality":"${i % 3 ? 'radiology' : 'pathology'}","len_a":${300 + (i % 700)},"len_b":${280 + (i % 500)}}\n`;
-    if (!out.write(line)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return path;
-}
-
+// ------------------------------------------------------------------ stats CLI on realistic judgments files
 const cli = new URL('../cli.ts', import.meta.url).pathname;
 const rss: Array<[number, number]> = [];
-for (const lines of [100_000, 250_000, 500_000, 1_000_000]) {
-  const path = await judgmentsFile(lines);
-  const t0 = Date.now();
+for (const lines of [125_000, 250_000, 500_000, 1_000_000]) {
+  const path = lines === 1_000_000 ? realistic : join(dir, `realistic-${lines}.jsonl`);
+  if (path !== realistic) await writeRealisticJudgments(path, lines / 8);
   const run = spawnSync(
     '/usr/bin/time',
     [
       '-f',
-      '%M',
+      '%e %M',
       process.execPath,
       '--import',
       'tsx',
@@ -175,11 +213,13 @@ for (const lines of [100_000, 250_000, 500_000, 1_000_000]) {
     ],
     { encoding: 'utf8' },
   );
-  const seconds = (Date.now() - t0) / 1000;
-  const rssKb = Number(run.stderr.trim().split('\n').pop());
+  const [seconds, rssKb] = (run.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) as [
+    number,
+    number,
+  ];
   rss.push([lines, rssKb * 1024]);
   console.log(
-    `stats on ${lines.toLocaleString('en-US')} lines (2 verdicts per item, clustered bootstrap, 2000 rounds): ${seconds.toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`,
+    `stats on ${lines.toLocaleString('en-US')} realistic lines (${(lines / 8).toLocaleString('en-US')} items × 4 pairs × 2 judges, default options): ${seconds.toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`,
   );
 }
 const [first, last] = [rss[0]!, rss.at(-1)!];
