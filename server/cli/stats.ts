@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import { JudgmentsFileError } from '../reports/read-errors.ts';
-import { readJudgmentsFiles } from '../reports/read-judgments.ts';
+import { noVerdictsReason, readJudgmentsFiles } from '../reports/read-judgments.ts';
 import { CliError } from './common.ts';
 import { createProgress } from './progress.ts';
 import { writeReport } from './report-output.ts';
@@ -40,6 +40,9 @@ export function register(program: Command): void {
         );
       throw err;
     }
+    // an empty report with exit 0 looked like a result (an AlpacaEval reference model's own file)
+    const nothing = noVerdictsReason(table, files);
+    if (nothing) throw new CliError(nothing, 2);
     await writeReport(table, parsed, flags.out);
   });
 }

@@ -12,40 +12,73 @@ export function isAlpacaEvalRecord(record: unknown): boolean {
   );
 }
 
+const NAMES = ['generator_1', 'generator_2', 'annotator'] as const;
+
+/** The record with its model and annotator names trimmed (before validation: "  " is empty). */
+function trimNames(record: unknown): unknown {
+  if (typeof record !== 'object' || record === null) return record;
+  const o = record as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null;
+  for (const k of NAMES) {
+    const v = o[k];
+    if (typeof v === 'string' && v.trim() !== v) (out ??= { ...o })[k] = v.trim();
+  }
+  return out ?? o;
+}
+
 /**
  * One AlpacaEval annotation as a verdict of generator_2 (side a, the evaluated model) against
  * generator_1 (side b, the baseline). AlpacaEval's definitions: preference ∈ [1, 2], 0 and 1.5
  * are draws, generator_2's score is preference − 1; a null preference (failed annotation) is
- * skipped with a warning. The displayed order is not recorded in these files.
+ * skipped with a warning. The displayed order is not recorded in these files. Model and annotator
+ * names are trimmed, as in the other formats; the instruction (the item) is kept as written, as
+ * AlpacaEval keeps it.
+ *
+ * Returns the model's name when the record compares a model with itself (AlpacaEval annotates its
+ * reference model against itself): not a comparison, so not added; the caller reports such
+ * records once per model.
  */
 export function addAlpacaEvalRecord(
   builder: VerdictTableBuilder,
   record: unknown,
   file: string,
   position: number,
-): void {
-  const parsed = alpacaEvalRecordSchema.safeParse(record);
+): string | null {
+  const parsed = alpacaEvalRecordSchema.safeParse(trimNames(record));
   if (!parsed.success) throw fromZodError(file, position, parsed.error);
   const r = parsed.data;
+  const a = r.generator_2;
+  const b = r.generator_1;
   if (r.preference === null) {
     builder.skip(`${file}:${position}: field 'preference': null (failed annotation), skipped`);
-    return;
+    return null;
   }
-  // AlpacaEval's reference model is annotated against itself (preference 1.5): not a comparison
-  if (r.generator_1 === r.generator_2) {
-    builder.skip(
-      `${file}:${position}: generator_1 and generator_2 are both '${r.generator_1}' (a model against itself), skipped`,
-    );
-    return;
-  }
+  if (a === b) return a;
   builder.add({
     item: r.instruction ?? `#${position}`,
-    a: r.generator_2,
-    b: r.generator_1,
+    a,
+    b,
     score: r.preference === 0 ? 0.5 : r.preference - 1,
     judge: r.annotator || 'alpaca_eval',
     judgeKind: 'llm',
     lenA: r.output_2?.length,
     lenB: r.output_1?.length,
   });
+  return null;
+}
+
+/**
+ * Skips a file's self-comparisons with one warning per model (a reference model's own file has
+ * one per instruction, 805 on AlpacaEval 2), saying why the leaderboard shows it at 50.0.
+ */
+export function skipSelfComparisons(
+  builder: VerdictTableBuilder,
+  file: string,
+  selves: ReadonlyMap<string, { first: number; count: number }>,
+): void {
+  for (const [model, { first, count }] of selves)
+    builder.skip(
+      `${file}:${first}: ${count} ${count === 1 ? 'record compares' : 'records compare'} '${model}' with itself (AlpacaEval annotates its reference model against itself; the leaderboard's 50.0 for it is by definition, not a measurement), skipped`,
+      count,
+    );
 }

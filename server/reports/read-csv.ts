@@ -21,8 +21,12 @@ function rowToRecord(
   for (const [key, raw] of Object.entries(row)) {
     const value = raw.trim();
     if (value === '') continue;
-    if (key.startsWith('axis:') || key.startsWith('axis_')) axes[key.slice(5)] = value;
-    else if (key === 'axes') {
+    if (key.startsWith('axis:') || key.startsWith('axis_')) {
+      const name = key.slice(5).trim();
+      if (Object.hasOwn(axes, name))
+        throw new JudgmentsFileError(file, line, `axes.${name}`, 'two columns name this axis');
+      axes[name] = value;
+    } else if (key === 'axes') {
       let parsed: unknown;
       try {
         parsed = JSON.parse(value);
@@ -33,15 +37,44 @@ function rowToRecord(
         throw new JudgmentsFileError(file, line, 'axes', 'expected a JSON object');
       for (const [ax, side] of Object.entries(parsed)) axes[ax] = side as string;
     } else if (NUMERIC.has(key)) {
+      // every cell is a string, so zod's "expected number, received string" would not help
       const n = Number(value);
-      record[key] = Number.isFinite(n) ? n : value;
+      if (Number.isNaN(n))
+        throw new JudgmentsFileError(file, line, key, `'${value}' is not a number`);
+      if (!Number.isFinite(n))
+        throw new JudgmentsFileError(file, line, key, `'${value}' is not a finite number`);
+      record[key] = n;
     } else record[key] = value;
   }
   if (Object.keys(axes).length > 0) record.axes = axes;
   return record;
 }
 
-/** Streams a CSV judgments file (header row with the DESIGN.md field names). */
+/**
+ * Line breaks inside a record's cells, and how many of them are CRLF: csv-parse counts a CRLF
+ * inside a quoted cell as two lines (and every later line one further on), an editor as one.
+ */
+function breaksIn(record: Record<string, string>): { breaks: number; crlf: number } {
+  let breaks = 0;
+  let crlf = 0;
+  for (const cell of Object.values(record)) {
+    if (!cell.includes('\n') && !cell.includes('\r')) continue;
+    for (let i = 0; i < cell.length; i++) {
+      const c = cell.charCodeAt(i);
+      if (c === 13 && cell.charCodeAt(i + 1) === 10) {
+        crlf++;
+        breaks++;
+        i++;
+      } else if (c === 10 || c === 13) breaks++;
+    }
+  }
+  return { breaks, crlf };
+}
+
+/**
+ * Streams a CSV judgments file (header row with the DESIGN.md field names). A record is reported
+ * at its first line, also when quoted cells make it span several.
+ */
 export async function readCsv(
   file: string,
   builder: VerdictTableBuilder,
@@ -57,19 +90,28 @@ export async function readCsv(
     }),
   );
   let records = 0;
+  let crlfSoFar = 0;
   try {
     for await (const entry of parser as AsyncIterable<{
       record: Record<string, string>;
       info: { lines: number };
     }>) {
-      const line = entry.info.lines;
+      // csv-parse's `lines` is where the record ends, counting CRLFs in quoted cells twice
+      const { breaks, crlf } = breaksIn(entry.record);
+      crlfSoFar += crlf;
+      const line = entry.info.lines - crlfSoFar - breaks;
       addJudgmentRecord(builder, rowToRecord(entry.record, displayName, line), displayName, line);
       records++;
     }
   } catch (err) {
     if (err instanceof JudgmentsFileError) throw err;
     const e = err as Error & { lines?: number; code?: string };
-    throw new JudgmentsFileError(displayName, e.lines ?? 0, '(row)', `invalid CSV: ${e.message}`);
+    throw new JudgmentsFileError(
+      displayName,
+      e.lines === undefined ? 0 : e.lines - crlfSoFar,
+      '(row)',
+      `invalid CSV: ${e.message}`,
+    );
   }
   return records;
 }

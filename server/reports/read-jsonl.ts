@@ -56,13 +56,82 @@ function fastJudgment(r: unknown): Judgment | null {
   return o as Judgment;
 }
 
+/** Whether a string has whitespace (as String.prototype.trim sees it) at either end. */
+function padded(s: string): boolean {
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  // printable ASCII at both ends, the common case, needs no trim
+  if (first > 32 && first < 127 && last > 32 && last < 127) return false;
+  return s.length > 0 && s.trim() !== s;
+}
+
+/** The string fields of a record that CSV cells would give trimmed. */
+const TRIMMED = [
+  'item',
+  'a',
+  'b',
+  'winner',
+  'judge',
+  'judge_kind',
+  'shown_left',
+  'modality',
+] as const;
+
+/**
+ * The record with names and values trimmed of surrounding whitespace, as CSV cells are read, so
+ * that `" q1"` and `"q1"` are one item in every format (docs/import-formats.md). Returns the
+ * record itself when nothing needs trimming; axes go into a null-prototype object, so that
+ * `" __proto__"` stays a key for the check below. Throws when two axes are one once trimmed.
+ */
+export function trimRecord(record: unknown, file: string, line: number): unknown {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
+  const o = record as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null;
+  for (const k of TRIMMED) {
+    const v = o[k];
+    if (typeof v === 'string' && padded(v)) (out ??= { ...o })[k] = v.trim();
+  }
+  const axes = o.axes;
+  if (typeof axes === 'object' && axes !== null && !Array.isArray(axes)) {
+    const ax = axes as Record<string, unknown>;
+    let any = false;
+    // for…in: no array of entries per record on the million-line path (JSON objects inherit none)
+    for (const k in ax) {
+      const v = ax[k];
+      if (padded(k) || (typeof v === 'string' && padded(v))) {
+        any = true;
+        break;
+      }
+    }
+    if (any) {
+      const next = Object.create(null) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(ax)) {
+        const name = k.trim();
+        if (Object.hasOwn(next, name))
+          throw new JudgmentsFileError(
+            file,
+            line,
+            `axes.${k}`,
+            `the same axis as '${name}' once surrounding whitespace is trimmed`,
+          );
+        next[name] = typeof v === 'string' ? v.trim() : v;
+      }
+      (out ??= { ...o }).axes = next;
+    }
+  }
+  return out ?? o;
+}
+
+const NUMERIC = ['len_a', 'len_b', 'strength'] as const;
+
 /** Validates one parsed record and adds it; throws `FILE:LINE: field 'x': reason`. */
 export function addJudgmentRecord(
   builder: VerdictTableBuilder,
-  record: unknown,
+  raw: unknown,
   file: string,
   line: number,
 ): void {
+  const record = trimRecord(raw, file, line);
   const fast = fastJudgment(record);
   if (fast) {
     builder.add(judgmentToVerdict(fast));
@@ -72,6 +141,12 @@ export function addJudgmentRecord(
   const axes = (record as { axes?: unknown } | null)?.axes;
   if (typeof axes === 'object' && axes !== null && Object.hasOwn(axes, '__proto__'))
     throw new JudgmentsFileError(file, line, 'axes.__proto__', "'__proto__' cannot be a name");
+  // JSON.parse reads 1e999 as Infinity, which zod would call "expected int, received number"
+  for (const k of NUMERIC) {
+    const v = (record as Record<string, unknown> | null)?.[k];
+    if (typeof v === 'number' && !Number.isFinite(v))
+      throw new JudgmentsFileError(file, line, k, 'not a finite number (it overflows to Infinity)');
+  }
   const parsed = judgmentSchema.safeParse(record);
   if (!parsed.success) throw fromZodError(file, line, parsed.error);
   builder.add(judgmentToVerdict(parsed.data));
@@ -88,8 +163,10 @@ export async function readJsonl(
   const rl = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   let records = 0;
-  for await (const text of rl) {
+  for await (const raw of rl) {
     line++;
+    // a UTF-8 byte-order mark (Windows editors write one) is not part of the first record
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.trim() === '') continue;
     let record: unknown;
     try {

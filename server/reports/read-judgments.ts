@@ -1,8 +1,8 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { addAlpacaEvalRecord, isAlpacaEvalRecord } from './read-alpacaeval.ts';
+import { addAlpacaEvalRecord, isAlpacaEvalRecord, skipSelfComparisons } from './read-alpacaeval.ts';
 import { readCsv } from './read-csv.ts';
-import { JudgmentsFileError } from './read-errors.ts';
+import { JudgmentsFileError, oneLine } from './read-errors.ts';
 import { addJudgmentRecord, readJsonl } from './read-jsonl.ts';
 import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 
@@ -37,7 +37,8 @@ async function readJsonArray(
 ): Promise<number> {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    // without a UTF-8 byte-order mark, which JSON.parse refuses
+    data = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new JudgmentsFileError(
       displayName,
@@ -48,10 +49,19 @@ async function readJsonArray(
   }
   if (!Array.isArray(data))
     throw new JudgmentsFileError(displayName, 1, '(file)', 'expected a JSON array of records');
+  const selves = new Map<string, { first: number; count: number }>();
   data.forEach((record, i) => {
-    if (isAlpacaEvalRecord(record)) addAlpacaEvalRecord(builder, record, displayName, i + 1);
-    else addJudgmentRecord(builder, record, displayName, i + 1);
+    if (!isAlpacaEvalRecord(record)) {
+      addJudgmentRecord(builder, record, displayName, i + 1);
+      return;
+    }
+    const self = addAlpacaEvalRecord(builder, record, displayName, i + 1);
+    if (self === null) return;
+    const seen = selves.get(self);
+    if (seen) seen.count++;
+    else selves.set(self, { first: i + 1, count: 1 });
   });
+  skipSelfComparisons(builder, displayName, selves);
   return data.length;
 }
 
@@ -95,4 +105,20 @@ export async function readJudgmentsFiles(
     before += sizes[k] ?? 0;
   }
   return builder.finish();
+}
+
+/**
+ * Why `stats` has nothing to report, or null when some verdict was read: every record skipped (an
+ * AlpacaEval reference model's own file, failed annotations) or no records at all. One line.
+ */
+export function noVerdictsReason(table: VerdictTable, files: readonly string[]): string | null {
+  if (table.length > 0) return null;
+  const warnings = table.warnings;
+  if (table.skipped === 0)
+    return oneLine(
+      `no verdicts to report: ${files.join(', ')} ${files.length === 1 ? 'holds' : 'hold'} no records`,
+    );
+  const first = warnings[0] ?? `${table.skipped} records skipped`;
+  const more = warnings.length > 1 ? ` (and ${table.skipped} records skipped in all)` : '';
+  return oneLine(`no verdicts to report: ${first}${more}`);
 }

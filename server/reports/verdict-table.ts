@@ -118,8 +118,9 @@ export class VerdictTableBuilder {
       this.t.warnings.push('… further warnings omitted');
   }
 
-  skip(message: string): void {
-    this.t.skipped++;
+  /** `count` records skipped for one reason, given in one warning. */
+  skip(message: string, count = 1): void {
+    this.t.skipped += count;
     this.warn(message);
   }
 

@@ -268,6 +268,86 @@ describe('tracearena stats (CLI)', () => {
     }
   });
 
+  it('reads files with a byte-order mark and padded names; refuses a multi-line CSV record at its first line, 1e999, and a file with nothing to compare', async () => {
+    const rec = (o: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        item: 'q1',
+        a: 'sft',
+        b: 'base',
+        winner: 'a',
+        judge: 'j1',
+        judge_kind: 'human',
+        shown_left: 'a',
+        ...o,
+      });
+    const header = 'item,a,b,winner,judge,judge_kind,shown_left';
+    const files = {
+      // BOM + padded names in JSONL: the same report as the CSV below
+      jsonl: `\uFEFF${[rec(), rec({ item: ' q1 ', judge: 'j2 ', winner: 'tie' }), rec({ item: 'q2', a: ' sft' })].join('\n')}\n`,
+      csv: `\uFEFF${header}\nq1,sft,base,a,j1,human,a\n q1 ,sft,base,tie,j2 ,human,a\nq2, sft,base,a,j1,human,a\n`,
+      multiline: `${header}\nq1,sft,base,a,j1,human,a\n"q\n2",sft,base,left,"j\n1",human,a\n`,
+      infinite: `${header},len_a\nq1,sft,base,a,j1,human,a,1e999\n`,
+      // an AlpacaEval reference model's own file, with a BOM too
+      own: `\uFEFF${JSON.stringify(
+        ['i1', 'i2'].map((instruction) => ({
+          instruction,
+          generator_1: 'ref',
+          generator_2: 'ref',
+          preference: 1.5,
+        })),
+      )}`,
+    };
+    const ext = { jsonl: 'jsonl', csv: 'csv', multiline: 'csv', infinite: 'csv', own: 'json' };
+    type Key = keyof typeof files;
+    const path = (k: Key) => join(dir, `reader-${k}.${ext[k]}`);
+    const out = (k: Key) => join(dir, `reader-${k}-report.json`);
+    const keys = Object.keys(files) as Key[];
+    for (const k of keys) await writeFile(path(k), files[k]);
+    const ran = await Promise.all(
+      keys.map((k) =>
+        cli(['stats', path(k), '--rounds', '50', '--format', 'json', '--out', out(k)]),
+      ),
+    );
+    const results = Object.fromEntries(keys.map((k, i) => [k, ran[i]!])) as Record<Key, CliResult>;
+
+    for (const k of ['jsonl', 'csv'] as const) {
+      expect(results[k].code, results[k].stderr).toBe(0);
+      expect(results[k].stderr).toBe('');
+    }
+    const fromJsonl = await readReport(out('jsonl'));
+    expect(await readReport(out('csv'))).toEqual(fromJsonl);
+    expect(fromJsonl.input).toMatchObject({
+      verdicts: 3,
+      items: 2,
+      judges: 2,
+      systems: ['sft', 'base'],
+    });
+
+    expect(results.multiline.code).toBe(2);
+    expectOneErrorLine(
+      results.multiline,
+      new RegExp(`^${escapeRe(path('multiline'))}:3: field 'winner': \\S`),
+    );
+    expect(results.infinite.code).toBe(2);
+    expectOneErrorLine(
+      results.infinite,
+      new RegExp(
+        `^${escapeRe(path('infinite'))}:2: field 'len_a': '1e999' is not a finite number$`,
+      ),
+    );
+    expect(results.own.code).toBe(2);
+    expectOneErrorLine(
+      results.own,
+      new RegExp(
+        `^no verdicts to report: ${escapeRe(path('own'))}:1: 2 records compare 'ref' with itself \\(AlpacaEval annotates its reference model against itself; the leaderboard's 50\\.0 for it is by definition, not a measurement\\), skipped$`,
+      ),
+    );
+    for (const k of ['multiline', 'infinite', 'own'] as const) {
+      expect(results[k].stdout).toBe('');
+      expect(existsSync(out(k))).toBe(false);
+    }
+  }, 180_000);
+
   /**
    * A small study in judgments records: two candidates against a base, a human and an LLM judge
    * (the LLM in both orders), ties, axes on some verdicts only, two modalities, and a judge name

@@ -83,6 +83,52 @@ const records = fc
     return out;
   });
 
+/**
+ * Whitespace that String.prototype.trim (and so the CSV reader) removes, never a line break (a
+ * quoted CSV cell with one spans lines and moves every later line number).
+ */
+const PADS = ['', ' ', '\t', '\u00a0 ', '\u3000', '\uFEFF'];
+let padCounter = 0;
+/** `v` with whitespace around it, when it is a string. */
+function pad(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const k = padCounter++;
+  return `${PADS[k % PADS.length]}${v}${PADS[(k >> 2) % PADS.length]}`;
+}
+/** Fields whose surrounding whitespace every reader trims. */
+const PADDED = ['item', 'a', 'b', 'winner', 'judge', 'judge_kind', 'shown_left', 'modality'];
+function padRecord(r: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...r };
+  for (const k of PADDED) if (k in out) out[k] = pad(out[k]);
+  if (typeof r.axes === 'object' && r.axes !== null && !Array.isArray(r.axes)) {
+    const axes = Object.create(null) as Record<string, unknown>;
+    for (const [ax, side] of Object.entries(r.axes)) axes[pad(ax) as string] = pad(side);
+    out.axes = axes;
+  }
+  return out;
+}
+
+/**
+ * The file's outcome with its path taken out, for comparing a file with its dressed twin (a
+ * byte-order mark, padded names): the same report, or refused with the same line, field, reason.
+ */
+async function outcome(path: string): Promise<string> {
+  const strip = (text: string) => text.split(path).join('FILE');
+  try {
+    const report = buildReport(await readJudgmentsFiles([path]), { rounds: 20 });
+    return strip(JSON.stringify(report));
+  } catch (err) {
+    if (!(err instanceof JudgmentsFileError)) throw err;
+    return strip(err.message);
+  }
+}
+
+/** Checks `clean` as below, then that `dressed` (its BOM and whitespace twin) reads the same. */
+async function checkTwins(clean: string, dressed: string): Promise<void> {
+  await check(clean);
+  expect(await outcome(dressed)).toBe(await outcome(clean));
+}
+
 async function check(path: string): Promise<void> {
   let table;
   try {
@@ -125,10 +171,16 @@ describe('judgments readers under fuzzing', () => {
         async (recs, junkLine) => {
           // sometimes a raw junk line somewhere
           const lines = recs.map((r) => JSON.stringify(r));
-          if (junkLine) lines.splice(junkLine[0] % (lines.length + 1), 0, junkLine[1]);
+          const dressedLines = recs.map((r) => JSON.stringify(padRecord(r)));
+          if (junkLine) {
+            lines.splice(junkLine[0] % (lines.length + 1), 0, junkLine[1]);
+            dressedLines.splice(junkLine[0] % (dressedLines.length + 1), 0, junkLine[1]);
+          }
           const path = join(dir, `f${counter++}.jsonl`);
           writeFileSync(path, lines.join('\n'));
-          await check(path);
+          const dressed = join(dir, `f${counter++}.jsonl`);
+          writeFileSync(dressed, `\uFEFF${dressedLines.join('\n')}`);
+          await checkTwins(path, dressed);
         },
       ),
       { numRuns: 300, seed: 20261125 },
@@ -137,7 +189,8 @@ describe('judgments readers under fuzzing', () => {
 
   it('CSV: the same records as rows, axes as axis: columns', async () => {
     await fc.assert(
-      fc.asyncProperty(records, async (recs) => {
+      fc.asyncProperty(records, fc.boolean(), async (clean, dress) => {
+        const recs = dress ? clean.map(padRecord) : clean;
         const rows = recs.map((r) => {
           const row: Record<string, string> = {};
           for (const [k, v] of Object.entries(r)) {
@@ -151,8 +204,20 @@ describe('judgments readers under fuzzing', () => {
         const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
         if (columns.length === 0) return;
         const path = join(dir, `f${counter++}.csv`);
-        writeFileSync(path, stringify(rows, { header: true, columns }));
+        const text = stringify(rows, { header: true, columns });
+        writeFileSync(path, text);
         await check(path);
+        // with a byte-order mark: the same outcome
+        const bom = join(dir, `f${counter++}.csv`);
+        writeFileSync(bom, `\uFEFF${text}`);
+        expect(await outcome(bom)).toBe(await outcome(path));
+        if (!dress) return;
+        // padded cells read as the clean record's JSONL twin (CSV trims every cell)
+        const twin = join(dir, `f${counter++}.jsonl`);
+        writeFileSync(twin, clean.map((r) => JSON.stringify(r)).join('\n'));
+        const [fromCsv, fromJsonl] = [await outcome(path), await outcome(twin)];
+        if (!fromCsv.startsWith('FILE:') && !fromJsonl.startsWith('FILE:'))
+          expect(fromCsv).toBe(fromJsonl);
       }),
       { numRuns: 300, seed: 20261125 },
     );
@@ -176,7 +241,15 @@ describe('judgments readers under fuzzing', () => {
       fc.asyncProperty(fc.array(alpaca, { minLength: 1, maxLength: 12 }), async (records) => {
         const path = join(dir, `f${counter++}.json`);
         writeFileSync(path, JSON.stringify(records));
-        await check(path);
+        // a byte-order mark and padded model names (not the instruction: AlpacaEval's item text)
+        const dressed = join(dir, `f${counter++}.json`);
+        const padded = records.map((r) => ({
+          ...r,
+          generator_1: pad(r.generator_1),
+          generator_2: pad(r.generator_2),
+        }));
+        writeFileSync(dressed, `\uFEFF${JSON.stringify(padded)}`);
+        await checkTwins(path, dressed);
       }),
       { numRuns: 300, seed: 20261125 },
     );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../server/reports/build-report.ts';
-import { readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
+import { noVerdictsReason, readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
 import { VerdictTableBuilder } from '../../../server/reports/verdict-table.ts';
 import { fixture } from '../stats/helpers.ts';
 
@@ -187,7 +187,7 @@ describe('JSONL and CSV judgments files', () => {
     const table = await readJudgmentsFiles([self]);
     expect([table.length, table.skipped]).toEqual([1, 1]);
     expect(table.warnings).toEqual([
-      `${self}:1: generator_1 and generator_2 are both 'gpt4' (a model against itself), skipped`,
+      `${self}:1: 1 record compares 'gpt4' with itself (AlpacaEval annotates its reference model against itself; the leaderboard's 50.0 for it is by definition, not a measurement), skipped`,
     ]);
     const report = buildReport(table);
     expect(report.ranking.map((r) => r.system).sort()).toEqual(['claude', 'gpt4']);
@@ -197,5 +197,153 @@ describe('JSONL and CSV judgments files', () => {
     expect(() =>
       builder.add({ item: 'q', a: 'x', b: 'y', score: 1, judge: '__proto__', judgeKind: 'human' }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('issue 10: what each format reads the same way', () => {
+  const rec = (o: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      item: 'q1',
+      a: 'sft',
+      b: 'base',
+      winner: 'a',
+      judge: 'j1',
+      judge_kind: 'human',
+      shown_left: 'a',
+      ...o,
+    });
+  const header = 'item,a,b,winner,judge,judge_kind,shown_left';
+
+  it('reads JSONL, JSON arrays and AlpacaEval files that start with a UTF-8 byte-order mark', async () => {
+    const jsonl = file('bom.jsonl', `\uFEFF${rec()}\n${rec({ item: 'q2' })}\n`);
+    const array = file('bom-array.json', `\uFEFF[${rec()},${rec({ item: 'q2' })}]`);
+    const alpaca = file(
+      'bom-alpaca.json',
+      `\uFEFF${JSON.stringify([{ instruction: 'i1', generator_1: 'x', generator_2: 'y', preference: 2 }])}`,
+    );
+    const csv = file('bom.csv', `\uFEFF${header}\nq1,sft,base,a,j1,human,a\n`);
+    expect((await readJudgmentsFiles([jsonl])).length).toBe(2);
+    expect((await readJudgmentsFiles([array])).length).toBe(2);
+    expect((await readJudgmentsFiles([alpaca])).systems.names).toEqual(['y', 'x']);
+    expect((await readJudgmentsFiles([csv])).length).toBe(1);
+    // a BOM elsewhere is content, and an error still names the line
+    const late = file('late-bom.jsonl', `${rec()}\n\uFEFF${rec()}\n`);
+    await expect(readJudgmentsFiles([late])).rejects.toThrow(
+      `${late}:2: field '(line)': invalid JSON`,
+    );
+  });
+
+  it('trims names in JSONL and JSON as CSV trims its cells: one item, one judge, one pair', async () => {
+    const padded = {
+      item: ' q1 ',
+      a: 'sft ',
+      b: '\tbase',
+      judge: ' j1',
+      modality: 'ct ',
+      winner: ' a',
+    };
+    const jsonl = file(
+      'padded.jsonl',
+      [
+        rec(),
+        rec({ ...padded, axes: { ' perception ': ' tie ' } }),
+        rec({ item: 'q1\u00a0' }),
+      ].join('\n'),
+    );
+    const t = await readJudgmentsFiles([jsonl]);
+    // U+00A0 is whitespace to String.prototype.trim, as to csv cells
+    expect(t.items.size).toBe(1);
+    expect(t.systems.names).toEqual(['sft', 'base']);
+    expect(t.judges.names).toEqual(['j1']);
+    expect(t.modalities.names).toEqual(['ct']);
+    expect(t.axes.names).toEqual(['perception']);
+    const csv = file(
+      'padded.csv',
+      `${header},modality,axis:perception\nq1,sft,base,a,j1,human,a,,\n q1 ,sft , base, a, j1,human,a,ct , tie \nq1\u00a0,sft,base,a,j1,human,a,,\n`,
+    );
+    const fromCsv = buildReport(await readJudgmentsFiles([csv]), { rounds: 20 });
+    expect(fromCsv).toEqual(buildReport(t, { rounds: 20 }));
+    // a name that is only whitespace is empty, and " __proto__ " is __proto__
+    const blank = file('blank.jsonl', `${rec()}\n${rec({ judge: '  ' })}\n`);
+    await expect(readJudgmentsFiles([blank])).rejects.toThrow(
+      new RegExp(`^${blank}:2: field 'judge': `),
+    );
+    const proto = file('proto-pad.jsonl', rec({ axes: { ' __proto__': 'a' } }));
+    await expect(readJudgmentsFiles([proto])).rejects.toThrow(
+      `${proto}:1: field 'axes.__proto__': '__proto__' cannot be a name`,
+    );
+    const twoAxes = file('two-axes.jsonl', rec({ axes: { x: 'a', ' x': 'b' } }));
+    await expect(readJudgmentsFiles([twoAxes])).rejects.toThrow(
+      `${twoAxes}:1: field 'axes. x': the same axis as 'x' once surrounding whitespace is trimmed`,
+    );
+    const same = file('same-pad.jsonl', rec({ b: ' sft ' }));
+    await expect(readJudgmentsFiles([same])).rejects.toThrow(
+      `${same}:1: field 'b': a and b must be different systems`,
+    );
+  });
+
+  it('names the first line of a CSV record that spans several lines', async () => {
+    const bad = file(
+      'multiline.csv',
+      `${header},axis:note\nq1,sft,base,a,j1,human,a,tie\n"q\n2",sft,base,left,"j\n1",human,a,tie\n`,
+    );
+    await expect(readJudgmentsFiles([bad])).rejects.toThrow(`${bad}:3: field 'winner': `);
+    // CRLF inside quoted cells (csv-parse counts it as two lines) and CRLF line ends
+    const crlf = file(
+      'multiline-crlf.csv',
+      `${header}\r\n"q\r\n1",sft,base,a,j1,human,a\r\n\r\n"q\r\n\r\n2",sft,base,a,j1,human,a\r\nq3,sft,base,a,j1,robot,a\r\n`,
+    );
+    await expect(readJudgmentsFiles([crlf])).rejects.toThrow(`${crlf}:8: field 'judge_kind': `);
+    const later = file(
+      'multiline-later.csv',
+      `${header}\n"q\r\n1",sft,base,a,j1,human,a\n"q2",sft,base,a,"j\n\n1",robot,a\n`,
+    );
+    await expect(readJudgmentsFiles([later])).rejects.toThrow(`${later}:4: field 'judge_kind': `);
+  });
+
+  it('says that 1e999 is not a finite number, in CSV and JSONL', async () => {
+    const csv = file('inf.csv', `${header},len_a\nq1,sft,base,a,j1,human,a,1e999\n`);
+    await expect(readJudgmentsFiles([csv])).rejects.toThrow(
+      `${csv}:2: field 'len_a': '1e999' is not a finite number`,
+    );
+    const word = file('word.csv', `${header},len_b\nq1,sft,base,a,j1,human,a,long\n`);
+    await expect(readJudgmentsFiles([word])).rejects.toThrow(
+      `${word}:2: field 'len_b': 'long' is not a number`,
+    );
+    const jsonl = file(
+      'inf.jsonl',
+      `{"item":"q1","a":"x","b":"y","winner":"a","judge":"j","judge_kind":"llm","shown_left":"a","len_a":1e999}`,
+    );
+    await expect(readJudgmentsFiles([jsonl])).rejects.toThrow(
+      `${jsonl}:1: field 'len_a': not a finite number (it overflows to Infinity)`,
+    );
+  });
+
+  it("explains an AlpacaEval reference model's own file: nothing to compare, 50.0 by definition", async () => {
+    const own = file(
+      'reference-own.json',
+      JSON.stringify(
+        ['i1', 'i2', 'i3'].map((instruction) => ({
+          instruction,
+          generator_1: 'gpt4_turbo',
+          generator_2: 'gpt4_turbo',
+          preference: 1.5,
+        })),
+      ),
+    );
+    const table = await readJudgmentsFiles([own]);
+    expect([table.length, table.skipped]).toEqual([0, 3]);
+    expect(table.warnings).toEqual([
+      `${own}:1: 3 records compare 'gpt4_turbo' with itself (AlpacaEval annotates its reference model against itself; the leaderboard's 50.0 for it is by definition, not a measurement), skipped`,
+    ]);
+    expect(noVerdictsReason(table, [own])).toBe(
+      `no verdicts to report: ${own}:1: 3 records compare 'gpt4_turbo' with itself (AlpacaEval annotates its reference model against itself; the leaderboard's 50.0 for it is by definition, not a measurement), skipped`,
+    );
+    const empty = file('empty.jsonl', '\n\n');
+    expect(noVerdictsReason(await readJudgmentsFiles([empty]), [empty])).toBe(
+      `no verdicts to report: ${empty} holds no records`,
+    );
+    const good = file('one.jsonl', rec());
+    expect(noVerdictsReason(await readJudgmentsFiles([good, own]), [good, own])).toBeNull();
   });
 });
