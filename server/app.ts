@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { databaseTarget, loadConfig, type Config } from './config.ts';
+import { loggerOptions } from './logging.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.ts';
@@ -44,7 +45,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const database = options.database ?? (await createDatabase(databaseTarget(config)));
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? loggerOptions(config),
     // The default for every route without its own: admin JSON (100,000-character guidelines or an
     // LLM template are at most ~600 KB even with every character escaped). Judge routes take 64 KiB
     // (server/judging/routes.ts); the import route streams its upload with its own limits.

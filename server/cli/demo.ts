@@ -16,7 +16,8 @@ export function register(program: Command): void {
       .option('--host <host>', 'address to listen on', '127.0.0.1'),
   ).action(async (opts: { port: number; host: string; data?: string; databaseUrl?: string }) => {
     const config = configFromOptions(opts);
-    const app = await startServer(config, { quiet: true });
+    // A demo is looked at, not operated: only warnings and errors, not a line per request.
+    const app = await startServer(config, { logLevel: 'warn' });
     const address = app.server.address();
     const base = publicBaseUrl({
       ...config,

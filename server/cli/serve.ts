@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { createAdminToken, ensureAdminToken } from '../auth/repository.ts';
 import type { Config } from '../config.ts';
+import { loggerOptions } from '../logging.ts';
 import {
   addDbOptions,
   CliError,
@@ -15,12 +16,16 @@ export function adminUrl(base: string, token: string): string {
   return `${base.replace(/\/$/, '')}/admin#token=${token}`;
 }
 
-/** Builds and starts the server; closes it on SIGINT/SIGTERM. */
+/**
+ * Builds and starts the server; closes it on SIGINT/SIGTERM. Its structured logs (one JSON line
+ * per request, errors with their code, secrets redacted) go to stderr, so stdout keeps the lines
+ * a person reads: the address and the admin link.
+ */
 export async function startServer(
   config: Config,
-  { quiet = false } = {},
+  { logLevel = config.logLevel }: { logLevel?: string } = {},
 ): Promise<FastifyInstance> {
-  const app = await buildApp({ config, logger: quiet ? false : { level: config.logLevel } });
+  const app = await buildApp({ config, logger: loggerOptions({ logLevel }, process.stderr) });
   await app.listen({ port: config.port, host: config.host }).catch(async (err: unknown) => {
     await app.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -56,7 +61,7 @@ export function register(program: Command): void {
       newAdminToken?: boolean;
     }) => {
       const config = configFromOptions(opts);
-      const app = await startServer(config, { quiet: true });
+      const app = await startServer(config);
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const base = publicBaseUrl({ ...config, port });

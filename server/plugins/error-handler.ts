@@ -38,7 +38,7 @@ export const errorHandlerPlugin = fp(
         });
       }
       if (isResponseSerializationError(err)) {
-        request.log.error({ err }, 'response failed its schema');
+        request.log.error({ code: 'TA_INTERNAL', err }, 'response failed its schema');
         return reply.code(500).send({ code: 'TA_INTERNAL', message: 'internal error' });
       }
       const e = err as { statusCode?: number; code?: string; message: string };
@@ -58,7 +58,7 @@ export const errorHandlerPlugin = fp(
           .header('retry-after', String(RETRY_AFTER_SECONDS))
           .send({ code: unavailable.code, message: unavailable.message });
       }
-      request.log.error({ err }, 'unhandled error');
+      request.log.error({ code: 'TA_INTERNAL', err }, 'unhandled error');
       return reply.code(500).send({ code: 'TA_INTERNAL', message: 'internal error' });
     });
     app.setNotFoundHandler((_request, reply) =>
