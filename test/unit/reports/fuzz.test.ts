@@ -8,6 +8,7 @@ import { reportSchema } from '../../../shared/report.ts';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { JudgmentsFileError } from '../../../server/reports/read-errors.ts';
 import { readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
+import { makeJudgment, tableOf } from './factories.ts';
 
 /**
  * Fuzzing the judgments readers: any file either gives a schema-valid report with no NaN, or is
@@ -152,6 +153,38 @@ async function check(path: string): Promise<void> {
     return v;
   });
 }
+
+describe('reports of crowds', () => {
+  it('are schema-valid with up to 25 judges per comparison (counts stay whole numbers)', () => {
+    // Krippendorff's alpha summed 1/(m − 1) shares into its pairable-value count: 5.999… with
+    // 2 and 4 judges on two items, and the report schema refused the whole report
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom('a', 'b', 'tie'), { minLength: 1, maxLength: 25 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (items) => {
+          const table = tableOf(
+            items.flatMap((winners, i) =>
+              winners.map((winner, j) =>
+                makeJudgment({
+                  item: `q${i}`,
+                  judge: `j${j}`,
+                  winner: winner as 'a' | 'b' | 'tie',
+                }),
+              ),
+            ),
+          );
+          const report = buildReport(table, { rounds: 5 });
+          const alpha = report.agreement.krippendorffAlpha;
+          expect(Number.isInteger(alpha.values)).toBe(true);
+        },
+      ),
+      { numRuns: 300, seed: 20261130 },
+    );
+  });
+});
 
 describe('judgments readers under fuzzing', () => {
   beforeEach(() => {
