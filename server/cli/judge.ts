@@ -37,6 +37,7 @@ interface JudgeOptions extends DbOptions {
   leaseSeconds: number;
   timeout: number;
   maxRetries: number;
+  maxFailedShare: number;
 }
 
 const parseNumber =
@@ -127,6 +128,12 @@ export function register(program: Command): void {
       DEFAULTS.timeoutMs,
     )
     .option(
+      '--max-failed-share <fraction>',
+      'the run ends failed (exit 1) when more than this share of its orders failed, or all did',
+      parseNumber('--max-failed-share'),
+      DEFAULTS.maxFailedShare,
+    )
+    .option(
       '--max-retries <n>',
       'retries per call (429 honouring Retry-After, 5xx, timeouts, resets)',
       parseIntOption('--max-retries', 0),
@@ -185,6 +192,7 @@ export function register(program: Command): void {
         timeoutMs: opts.timeout,
         maxRetries: opts.maxRetries,
         maxErrorAttempts: DEFAULTS.maxErrorAttempts,
+        maxFailedShare: opts.maxFailedShare,
         databaseUrl: config.databaseUrl,
       };
 

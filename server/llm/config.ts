@@ -11,6 +11,8 @@ export const DEFAULTS = Object.freeze({
   timeoutMs: 120_000,
   maxRetries: 4,
   maxErrorAttempts: 3,
+  /** A finished run ends `failed` when more than this share of its orders failed (or all did). */
+  maxFailedShare: 0.5,
 });
 
 /** Where each SDK sends its calls when no base URL is given. */
@@ -94,6 +96,8 @@ export interface RunOptions {
   maxRetries: number;
   /** Attempts per order before a transport failure counts as final. */
   maxErrorAttempts: number;
+  /** See DEFAULTS.maxFailedShare (the default when absent). */
+  maxFailedShare?: number;
   /** The PostgreSQL URL, for the liveness lock that lets a restarted run reclaim a dead worker's leases at once. */
   databaseUrl?: string | undefined;
 }

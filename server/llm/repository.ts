@@ -438,3 +438,15 @@ export async function getCachedResponses(
     ]),
   );
 }
+
+/** The run's latest failed attempt, as one short line: its outcome and error. Null when none. */
+export async function getLastFailure(db: Tx, { runId }: { runId: string }): Promise<string | null> {
+  const [row] = await queryRows<{ outcome: string; error: string | null }>(
+    db,
+    sql`
+    select outcome, error from llm_attempts where run_id = ${runId} and outcome <> 'ok'
+    order by created_at desc limit 1`,
+  );
+  if (!row) return null;
+  return (row.error ? `${row.outcome}: ${row.error}` : row.outcome).slice(0, 300);
+}

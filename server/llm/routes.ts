@@ -63,16 +63,17 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
         void done
           .then(
             (s) => {
-              app.log.info(
-                {
-                  runId: s.runId,
-                  status: s.status,
-                  done: s.done,
-                  failed: s.failed,
-                  costUsd: s.costUsd,
-                },
-                'llm run ended',
-              );
+              const figures = {
+                runId: s.runId,
+                status: s.status,
+                done: s.done,
+                failed: s.failed,
+                failedByReason: s.failedByReason,
+                costUsd: s.costUsd,
+              };
+              if (s.status === 'failed')
+                app.log.error({ ...figures, error: s.error }, 'llm run failed');
+              else app.log.info(figures, 'llm run ended');
             },
             (err: unknown) => {
               reject(err instanceof Error ? err : new Error(String(err)));

@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { Database } from '../db/client.ts';
-import type { RunOptions } from './config.ts';
+import { DEFAULTS, type RunOptions } from './config.ts';
 import { prepareRun } from './prepare.ts';
 import { joinRun } from './liveness.ts';
 import { priceFor, type Price } from './prices.ts';
@@ -20,6 +20,7 @@ import {
   setRunStatus,
   settledOrders,
   getCachedResponses,
+  getLastFailure,
   markSlotsDone,
   type LeasedSlot,
   type RunRow,
@@ -84,6 +85,24 @@ interface SlotState {
  * once and to kill at any point: leases, unique verdicts and the response cache make a restart
  * finish the work without duplicates and without paying twice for a stored response.
  */
+/**
+ * Why a run whose every order is settled failed, or null when it did not: all its orders failed,
+ * or more than `maxShare` of them did (DEFAULTS.maxFailedShare, documented in docs/llm-judging.md).
+ */
+export function failedRunReason(
+  { done, failed }: { done: number; failed: number },
+  byReason: Record<string, number>,
+  maxShare: number = DEFAULTS.maxFailedShare,
+): string | null {
+  const settled = done + failed;
+  if (failed === 0 || (done > 0 && failed <= maxShare * settled)) return null;
+  const reasons = Object.entries(byReason)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `${failed} of ${settled} orders failed${reasons ? ` (${reasons})` : ''}`;
+}
+
 export async function runJudging(
   database: Database,
   o: RunOptions,
@@ -314,6 +333,8 @@ export async function runJudging(
   const finalStop = stop as StopReason | null;
   await recountRun(db, { runId, orders });
   const unfinished = await countUnfinishedSlots(db, { runId });
+  const counted = (await getRunById(db, { id: runId }))!;
+  const failedByReason = await failuresByReason(db, { runId });
   let status: LlmRunStatus;
   let error: string | null = null;
   if (finalStop?.kind === 'budget') status = 'budget_exhausted';
@@ -321,7 +342,13 @@ export async function runJudging(
     status = 'failed';
     error = redact(finalStop.error);
   } else if (finalStop?.kind === 'cancelled') status = 'cancelled';
-  else status = unfinished === 0 ? 'completed' : 'running';
+  else if (unfinished > 0) status = 'running';
+  else {
+    const tooMany = failedRunReason(counted, failedByReason, o.maxFailedShare);
+    status = tooMany ? 'failed' : 'completed';
+    if (tooMany)
+      error = redact(`${tooMany}; last: ${(await getLastFailure(db, { runId })) ?? 'unknown'}`);
+  }
   await setRunStatus(db, { runId, status, error, finished: status !== 'running' });
   await notifyRun(db, { studyId, runId });
   await liveness.release();
@@ -340,7 +367,7 @@ export async function runJudging(
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
     costUsd: row.costUsd,
-    failedByReason: await failuresByReason(db, { runId }),
+    failedByReason,
   };
 
   async function dispatch(leased: LeasedSlot[]): Promise<void> {

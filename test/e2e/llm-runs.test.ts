@@ -129,6 +129,19 @@ describe('LLM-judge runs from the admin page in Chromium', () => {
           where j.study_id = ${seeded.study.id} and j.kind = 'llm'`,
     );
     expect(stored).toEqual({ n: 8, orders: 8 });
+
+    // A run whose every call fails ends failed, with its reason on the admin page (it showed
+    // "completed · 0 / 8" without one).
+    fake.script(() => ({ kind: 'status', status: 503, retryAfter: '0.01', latencyMs: 0 }));
+    await form.getByLabel('Models').fill('gpt-4o-mini');
+    await form.getByLabel('Concurrency').fill('8');
+    await form.getByRole('button', { name: 'Start run' }).click();
+    const failed = admin.locator('[data-testid="llm-runs"] tbody tr[data-status="failed"]');
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.getByTestId('run-error').innerText()).toMatch(
+      /8 of 8 orders failed \(error 8\); last: error: .*503/,
+    );
+    expect(await failed.getByTestId('run-failed').innerText()).toMatch(/^8/);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

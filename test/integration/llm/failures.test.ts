@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
@@ -10,6 +12,15 @@ import {
   type RecordedRequest,
 } from '../../helpers/fake-llm.ts';
 import { API_KEY, makeDemoStudy, testRunOptions } from './setup.ts';
+
+/** A base URL where nothing listens (connection refused). */
+async function deadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/v1`;
+}
 
 /** Scripts the first `k` requests for each distinct prompt with `first`, and answers the rest normally. */
 function firstThen(first: (r: RecordedRequest) => Behaviour, k = 1) {
@@ -107,7 +118,11 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
       tdb,
       testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1-nano'] }),
     );
-    expect(summary).toMatchObject({ status: 'completed', total: 3, done: 0, failed: 3 });
+    // No verdict at all: the run failed, and says why.
+    expect(summary).toMatchObject({ status: 'failed', total: 3, done: 0, failed: 3 });
+    expect(summary.error).toMatch(
+      /^3 of 3 orders failed \((parse_failed 2, refused 1|refused 1, parse_failed 2)\); last: /,
+    );
     expect(summary.failedByReason).toEqual({ refused: 1, parse_failed: 2 });
     const rows = await attempts(summary.runId);
     expect(rows.map((r) => r.raw).sort()).toEqual(
@@ -208,6 +223,65 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
       failedByReason: { error: 1 },
     });
     expect(fake.requests.filter((r) => r.text === rejected)).toHaveLength(1);
+  });
+
+  it('ends failed with the reason when nothing listens at the base URL, with every attempt recorded', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 3 });
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, await deadUrl(), {
+        models: ['dead-endpoint-model'],
+        maxRetries: 0,
+        maxErrorAttempts: 2,
+      }),
+    );
+    expect(summary).toMatchObject({ status: 'failed', total: 3, done: 0, failed: 3 });
+    expect(summary.error).toMatch(/^3 of 3 orders failed \(error 3\); last: .*Connection error/);
+    const [run] = await queryRows<{ status: string; error: string; finished: boolean }>(
+      tdb.db,
+      sql`select status, error, finished_at is not null as finished from llm_runs where id = ${summary.runId}`,
+    );
+    expect(run).toEqual({ status: 'failed', error: summary.error, finished: true });
+    // Every failed order has its attempts, each with the reason.
+    const perOrder = await queryRows<{ n: number; reasons: number }>(
+      tdb.db,
+      sql`select count(*)::int as n, count(error)::int as reasons from llm_attempts
+          where run_id = ${summary.runId} group by assignment_id, shown_left`,
+    );
+    expect(perOrder).toEqual([
+      { n: 2, reasons: 2 },
+      { n: 2, reasons: 2 },
+      { n: 2, reasons: 2 },
+    ]);
+  });
+
+  // Models of their own: another test's cached verdicts for the same prompts would answer them.
+  it('ends failed when more than half of its orders failed (the threshold), completed at half', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 3 });
+    let good: string | null = null;
+    fake.script((r) => {
+      good ??= r.text;
+      return r.text === good ? { kind: 'verdict' } : { kind: 'status', status: 400 };
+    });
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, {
+        models: ['half-failing-model'],
+        concurrency: 1,
+      }),
+    );
+    expect(summary).toMatchObject({ status: 'failed', done: 1, failed: 2 });
+    expect(summary.error).toMatch(/^2 of 3 orders failed \(error 2\); last: .*400/);
+    // A threshold of 1 accepts any share short of all.
+    const lenient = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, {
+        models: ['half-failing-model'],
+        concurrency: 1,
+        maxFailedShare: 1,
+      }),
+    );
+    expect(lenient).toMatchObject({ runId: summary.runId, status: 'completed', error: null });
   });
 
   it('stops the run on a rejected API key, stores no key, and leaves it resumable', async () => {

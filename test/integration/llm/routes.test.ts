@@ -86,6 +86,49 @@ describe.each(backends())('LLM run admin routes on %s', (backend) => {
     ]);
   });
 
+  it('ends a run whose every order failed as failed, shows why, and logs it', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logged = await buildApp({
+      database: tdb,
+      logger: {
+        level: 'info',
+        stream: { write: (line: string) => void lines.push(JSON.parse(line)) },
+      },
+      config: app.config,
+    });
+    try {
+      const study = await makeDemoStudy(tdb.db, { items: 2 });
+      fake.script(() => ({ kind: 'status', status: 503, retryAfter: '0.01' }));
+      const res = await logged.inject({
+        method: 'POST',
+        url: `/api/studies/${study.studyId}/llm-runs`,
+        headers: admin,
+        payload: { models: ['gpt-4.1'], baseUrl: fake.openaiBaseUrl, apiKeyEnv: 'TA_TEST_API_KEY' },
+      });
+      expect(res.statusCode).toBe(202);
+      const run = res.json<{ id: string }>();
+      let detail: { status: string; error: string | null; failed: number } | undefined;
+      for (let i = 0; i < 400; i++) {
+        detail = (
+          await logged.inject({
+            method: 'GET',
+            url: `/api/studies/${study.studyId}/llm-runs/${run.id}`,
+            headers: admin,
+          })
+        ).json();
+        if (detail?.status !== 'running') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(detail).toMatchObject({ status: 'failed', failed: 2 });
+      expect(detail?.error).toMatch(/^2 of 2 orders failed \(error 2\); last: .*503/);
+      const failure = lines.find((l) => l.msg === 'llm run failed');
+      expect(failure).toMatchObject({ level: 50, runId: run.id, error: detail?.error });
+    } finally {
+      fake.script(() => ({ kind: 'verdict' }));
+      await logged.close();
+    }
+  });
+
   it('refuses judge tokens and environment variables that are not key names', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 1 });
     const url = `/api/studies/${study.studyId}/llm-runs`;

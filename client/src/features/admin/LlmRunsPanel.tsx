@@ -247,7 +247,12 @@ export function LlmRunsPanel({ studyId }: { studyId: string }) {
                 </td>
                 <td data-testid="run-status" title={r.error ?? undefined}>
                   {STATUS_LABELS[r.status] ?? r.status}
-                  {r.error ? <span className="error"> · {r.error}</span> : null}
+                  {r.error ? (
+                    <span className="error" data-testid="run-error">
+                      {' · '}
+                      {r.error}
+                    </span>
+                  ) : null}
                 </td>
                 <td className="num">
                   <RunDone run={r} />
