@@ -20,6 +20,7 @@ export const Errors = {
   BadVerdict: createError('TA_BAD_VERDICT', '%s', 400),
   BadRequest: createError('TA_BAD_REQUEST', '%s', 400),
   ImportBadRecord: createError('TA_IMPORT_BAD_RECORD', '%s', 422),
+  ImportTooLarge: createError('TA_IMPORT_TOO_LARGE', '%s', 413),
   LlmRunActive: createError('TA_LLM_RUN_ACTIVE', 'this run is already running in this server', 409),
   /** A base URL or key variable outside the server's TRACEARENA_LLM_ENDPOINTS / _KEY_ENVS. */
   LlmNotAllowed: createError('TA_LLM_NOT_ALLOWED', '%s', 400),
@@ -31,4 +32,6 @@ export const Errors = {
     'the database is unavailable; retry in a few seconds',
     503,
   ),
+  /** Over the per-token or per-address limit (server/web/rate-limit.ts); sent with Retry-After. */
+  RateLimited: createError('TA_RATE_LIMITED', 'too many requests; retry in %s s', 429),
 } as const;

@@ -2,9 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import multipart from '@fastify/multipart';
+import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -14,9 +14,20 @@ import {
   type ImportFormat,
 } from '../../shared/import-records.ts';
 import { Errors } from '../errors.ts';
+import { oneLine } from '../reports/read-errors.ts';
 import { getStudyById } from '../studies/repository.ts';
 import { ImportError } from './import-error.ts';
 import { importFile } from './service.ts';
+
+/** The largest data or image file an upload may hold, streamed to disk (never buffered). */
+export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
+
+const FILE_NAME_RULE = 'expected a file name (not . or .., without control characters)';
+
+/** A client-given file name usable on disk: `.`, `..` and control characters (NUL) are not. */
+function isFileName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[\u0000-\u001f\u007f]/.test(name);
+}
 
 const params = z.object({ studyId: z.string().uuid() });
 const querystring = z.object({
@@ -24,7 +35,12 @@ const querystring = z.object({
   system: z.string().min(1).optional(),
   format: importFormatSchema.optional(),
   /** The data file's name for a raw body (its extension gives the format; it names the file in errors). */
-  filename: z.string().min(1).max(255).optional(),
+  filename: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((name) => isFileName(basename(name)), { error: FILE_NAME_RULE })
+    .optional(),
 });
 const errorSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -38,6 +54,7 @@ const formatByContentType: Record<string, ImportFormat> = {
 
 /** A client-given relative path, kept inside the upload folder. */
 function safeRelativePath(name: string): string | null {
+  if (/[\u0000-\u001f\u007f]/.test(name)) return null;
   const clean = normalize(name.replaceAll('\\', '/'));
   if (
     !clean ||
@@ -48,6 +65,72 @@ function safeRelativePath(name: string): string | null {
   )
     return null;
   return clean;
+}
+
+function tooLarge() {
+  return new Errors.ImportTooLarge(
+    `an upload file may hold at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB`,
+  );
+}
+
+/** Passes at most `max` bytes on, then fails with 413: a raw body has no other limit. */
+export function limitBytes(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > max) done(tooLarge());
+      else done(null, chunk);
+    },
+  });
+}
+
+/** Streams one uploaded file to `dir/rel`; a second file with the same name is refused. */
+async function save(stream: Readable, dir: string, rel: string): Promise<void> {
+  try {
+    await pipeline(stream, createWriteStream(join(dir, rel), { flags: 'wx' }));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new Errors.BadRequest(`file '${oneLine(rel)}' was uploaded twice`);
+    throw err;
+  }
+}
+
+/**
+ * Writes the parts of a multipart upload into `dir`: the data file (field `file`) under its base
+ * name, images under their relative paths. Returns the data file's name. A body busboy cannot
+ * parse (no boundary, a boundary that never comes, a truncated part) is the client's error: 400.
+ */
+async function receiveMultipart(parts: AsyncIterable<Multipart>, dir: string): Promise<string> {
+  let fileName: string | undefined;
+  try {
+    for await (const part of parts) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname === 'file' && fileName === undefined) {
+        const name = basename(part.filename || 'upload');
+        if (!isFileName(name))
+          throw new Errors.BadRequest(`the data file's name: ${FILE_NAME_RULE}`);
+        fileName = name;
+        await save(part.file, dir, name);
+        continue;
+      }
+      const rel = safeRelativePath(part.filename);
+      if (!rel)
+        throw new Errors.BadRequest(
+          `image file name '${oneLine(part.filename)}' must be a relative path`,
+        );
+      await mkdir(dirname(join(dir, rel)), { recursive: true });
+      await save(part.file, dir, rel);
+    }
+  } catch (err) {
+    const e = err as { statusCode?: number; syscall?: string; message?: string };
+    // coded errors keep their status; file-system errors are ours (500); the rest is busboy's
+    if (e.statusCode !== undefined || e.syscall !== undefined) throw err;
+    throw new Errors.BadRequest(`malformed multipart body: ${oneLine(e.message ?? String(err))}`);
+  }
+  if (fileName === undefined)
+    throw new Errors.BadRequest("the data file goes in the multipart field 'file'");
+  return fileName;
 }
 
 /**
@@ -62,7 +145,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(multipart, {
     // image parts are named by their path relative to the data file (img/q-17.png)
     preservePath: true,
-    limits: { fileSize: 4 * 1024 * 1024 * 1024, files: 100_000, fields: 100, parts: 100_100 },
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 100_000, fields: 100, parts: 100_100 },
   });
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
@@ -73,7 +156,12 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         params,
         querystring,
-        response: { 200: importResultSchema, 404: errorSchema, 422: errorSchema },
+        response: {
+          200: importResultSchema,
+          404: errorSchema,
+          413: errorSchema,
+          422: errorSchema,
+        },
       },
     },
     async (request) => {
@@ -85,29 +173,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         let fileName: string | undefined;
         if (request.isMultipart()) {
-          for await (const part of request.parts()) {
-            if (part.type !== 'file') continue;
-            if (part.fieldname === 'file' && fileName === undefined) {
-              fileName = basename(part.filename || 'upload');
-              await pipeline(part.file, createWriteStream(join(dir, fileName)));
-              continue;
-            }
-            const rel = safeRelativePath(part.filename);
-            if (!rel)
-              throw new Errors.BadRequest(
-                `image file name '${part.filename}' must be a relative path`,
-              );
-            await mkdir(dirname(join(dir, rel)), { recursive: true });
-            await pipeline(part.file, createWriteStream(join(dir, rel), { flags: 'wx' })).catch(
-              (err: unknown) => {
-                if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-                  throw new Errors.BadRequest(`file '${rel}' was uploaded twice`);
-                throw err;
-              },
-            );
-          }
-          if (fileName === undefined)
-            throw new Errors.BadRequest("the data file goes in the multipart field 'file'");
+          fileName = await receiveMultipart(request.parts(), dir);
         } else {
           fileName = basename(request.query.filename ?? 'upload');
           const contentType =
@@ -116,7 +182,13 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           const body = request.body as Readable | undefined;
           if (!body || typeof body.pipe !== 'function')
             throw new Errors.BadRequest('expected the data file as the request body');
-          await pipeline(body, createWriteStream(join(dir, fileName)));
+          const declared = Number(request.headers['content-length']);
+          if (declared > MAX_UPLOAD_BYTES) throw tooLarge();
+          await pipeline(
+            body,
+            limitBytes(MAX_UPLOAD_BYTES),
+            createWriteStream(join(dir, fileName)),
+          );
         }
         return await importFile(app.db, {
           study: { id: study.id },

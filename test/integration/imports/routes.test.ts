@@ -1,7 +1,10 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.ts';
 import { createAdminToken } from '../../../server/auth/repository.ts';
+import { limitBytes } from '../../../server/imports/routes.ts';
 import { getOrCreateStudy } from '../../../server/studies/repository.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { countRows, item, jsonl, PNG } from './fixtures.ts';
@@ -22,6 +25,18 @@ async function multipart(
     contentType: response.headers.get('content-type') as string,
   };
 }
+
+describe('limitBytes', () => {
+  it('passes a body up to the limit and fails with 413 past it', async () => {
+    const body = (n: number) => Readable.from([Buffer.alloc(n - 1), Buffer.alloc(1)]);
+    const sink = () => new Writable({ write: (_c, _e, done) => done() });
+    await expect(pipeline(body(10), limitBytes(10), sink())).resolves.toBeUndefined();
+    await expect(pipeline(body(11), limitBytes(10), sink())).rejects.toMatchObject({
+      statusCode: 413,
+      code: 'TA_IMPORT_TOO_LARGE',
+    });
+  });
+});
 
 describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
   let tdb: TestDatabase;
@@ -102,6 +117,81 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
     expect(json.statusCode).toBe(422);
     expect(json.json().message).toBe("upload:3: field 'question': expected a non-empty string");
     expect(await countRows(tdb.db)).toEqual(before);
+  });
+
+  it('answers 4xx with a one-line reason for bad file names and malformed multipart, never 500', async () => {
+    const before = await countRows(tdb.db);
+    const url = `/api/studies/${studyId}/imports`;
+    const raw = (query: string) =>
+      app.inject({
+        method: 'POST',
+        url: `${url}?${query}`,
+        headers: { ...auth, 'content-type': 'application/x-ndjson' },
+        payload: jsonl([item(50)]),
+      });
+    const multi = (contentType: string, payload: string | Buffer) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { ...auth, 'content-type': contentType },
+        payload,
+      });
+    const dataNamedDots = await multipart([{ field: 'file', filename: '..', content: 'x' }]);
+    const imageFirst = await multipart([
+      { field: 'images', filename: 'items.jsonl', content: PNG },
+      { field: 'file', filename: 'items.jsonl', content: jsonl([item(51)]) },
+    ]);
+    const responses = {
+      // each used to be a 500: EISDIR, a NUL in a path, busboy's own errors
+      'filename=.': await raw('filename=.&format=jsonl'),
+      'filename=..': await raw('filename=..&format=jsonl'),
+      'filename=%00.jsonl': await raw('filename=%00.jsonl'),
+      'filename=a%0Ab.jsonl': await raw('filename=a%0Ab.jsonl'),
+      'multipart without boundary': await multi('multipart/form-data', '--x\r\n\r\n'),
+      'boundary not in body': await multi(
+        'multipart/form-data; boundary=nothere',
+        'just some bytes\r\n',
+      ),
+      'data part named ..': await multi(dataNamedDots.contentType, dataNamedDots.payload),
+      'data file named like an image': await multi(imageFirst.contentType, imageFirst.payload),
+      'declared larger than the upload limit': await app.inject({
+        method: 'POST',
+        url: `${url}?filename=big.jsonl`,
+        headers: {
+          ...auth,
+          'content-type': 'application/x-ndjson',
+          'content-length': String(5 * 2 ** 30),
+        },
+        payload: jsonl([item(52)]),
+      }),
+    };
+    const statuses = Object.fromEntries(
+      Object.entries(responses).map(([name, res]) => [
+        name,
+        res.statusCode >= 400 && res.statusCode < 500 ? '4xx' : `${res.statusCode} ${res.body}`,
+      ]),
+    );
+    expect(statuses).toEqual(Object.fromEntries(Object.keys(responses).map((n) => [n, '4xx'])));
+    for (const [name, res] of Object.entries(responses)) {
+      const body = res.json<{ code: string; message: string }>();
+      expect(body.message, name).not.toMatch(/\n/);
+      expect(body.message.length, name).toBeGreaterThan(0);
+    }
+    expect(responses['filename=..'].json().message).toMatch(/filename/);
+    expect(responses['declared larger than the upload limit'].statusCode).toBe(413);
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
+  it('answers 422 with FILE:LINE: field for metadata nested 10,000 levels deep', async () => {
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${studyId}/imports?filename=deep.jsonl`,
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      payload: `{"id":"deep","question":"Q?","metadata":${deep}}\n`,
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().message).toBe("deep.jsonl:1: field 'metadata': nested deeper than 32 levels");
   });
 
   it('refuses requests without the admin token and unknown studies', async () => {
