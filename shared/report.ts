@@ -132,7 +132,10 @@ export const rankingInfoSchema = z.object({
   model: rankingModelSchema,
   base: z.string().nullable(),
   rounds: count,
-  /** Bootstrap rounds whose resample had no finite estimate (left out of the CIs). */
+  /**
+   * Bootstrap rounds whose resample had no finite estimate for some system. Not left out: they
+   * count at ±∞ (docs/statistics.md, "Ranking intervals"), and a CI they make unbounded is null.
+   */
   failedRounds: count,
   /** Davidson's tie parameter ν. */
   nu: finite.nullable(),

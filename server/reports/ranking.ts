@@ -169,8 +169,9 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
   info.failedRounds = boot.failedRounds;
   const entries = t.systems.names.map((system, s): RankingEntry => {
     const reasons: Record<string, string> = {};
+    // the base is 0 by definition, not by estimate: its [0, 0] is exact
     const ci = s === base ? ([0, 0] as [number, number]) : (boot.intervals[s] ?? null);
-    if (ci === null) reasons.ci = 'no bootstrap round had a finite estimate';
+    if (ci === null) reasons.ci = boot.reasons[s] as string;
     return { system, score: scores[s] as number, ci, n: involved[s] as number, reasons };
   });
   entries.sort((x, y) => (y.score ?? -Infinity) - (x.score ?? -Infinity));

@@ -3,7 +3,7 @@ import { fitDavidson } from './davidson.ts';
 import { checkLevel } from './figure.ts';
 import { createMultinomial } from './multinomial.ts';
 import { emptyTotals, type PairwiseTotals } from './pairwise-totals.ts';
-import { percentileInterval } from './percentile.ts';
+import { quantileSorted } from './percentile.ts';
 import { createResampler, groupClusters, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
@@ -20,10 +20,16 @@ export interface ItemRows {
 }
 
 export interface RankingBootstrap {
-  /** Per system [low, high], or null when no round succeeded. */
+  /** Per system [low, high], or null when the percentile interval is unbounded or degenerate. */
   intervals: Array<[number, number] | null>;
+  /** Per system, why its interval is null. */
+  reasons: Array<string | undefined>;
   rounds: number;
-  /** Rounds whose resample had no finite maximum-likelihood estimate; they are left out. */
+  /**
+   * Rounds whose resample had no finite estimate for some system. They are not left out: in them
+   * a system ranked above (below) the base in every comparison path scores +∞ (−∞), one not
+   * ordered against the base counts as −∞ for the lower bound and +∞ for the upper.
+   */
   failedRounds: number;
 }
 
@@ -35,6 +41,119 @@ export function fitScores(
 ): Float64Array | null {
   const fit = model === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base, start);
   return fit.value ? fit.value.scores : null;
+}
+
+/** Systems reachable from `base` along "scored against" edges (forward) or against them. */
+function reach(tot: PairwiseTotals, base: number, forward: boolean): Uint8Array {
+  const s = tot.systems;
+  const seen = new Uint8Array(s);
+  const stack = [base];
+  seen[base] = 1;
+  while (stack.length) {
+    const i = stack.pop() as number;
+    for (let j = 0; j < s; j++) {
+      if (seen[j]) continue;
+      const w = forward ? (tot.w[i * s + j] as number) : (tot.w[j * s + i] as number);
+      if (w > 0) {
+        seen[j] = 1;
+        stack.push(j);
+      }
+    }
+  }
+  return seen;
+}
+
+/** The totals between `members` only, re-indexed 0..members.length−1. */
+function restrict(tot: PairwiseTotals, members: number[]): PairwiseTotals {
+  const s = tot.systems;
+  const m = members.length;
+  const sub = emptyTotals(m);
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b < m; b++) {
+      const from = (members[a] as number) * s + (members[b] as number);
+      sub.n[a * m + b] = tot.n[from] as number;
+      sub.w[a * m + b] = tot.w[from] as number;
+      sub.t[a * m + b] = tot.t[from] as number;
+    }
+  }
+  return sub;
+}
+
+/**
+ * The scores of a resample in the extended sense when the maximum-likelihood estimate is not
+ * finite: the systems in the base's strongly connected component (of the "scored against" graph)
+ * get the estimate fitted on their comparisons alone, those every path puts above the base +∞,
+ * below it −∞, and the rest NaN (not ordered against the base). A Davidson resample without ties
+ * has ν = 0 at the boundary, where the model is Bradley–Terry; one of ties only leaves the
+ * strengths undetermined (NaN).
+ */
+export function extendedScores(
+  tot: PairwiseTotals,
+  base: number,
+  model: RankingModel,
+  start?: Float64Array,
+): Float64Array {
+  const fitted = fitScores(tot, base, model, start);
+  if (fitted) return fitted;
+  const s = tot.systems;
+  const out = new Float64Array(s).fill(Number.NaN);
+  const below = reach(tot, base, true);
+  const above = reach(tot, base, false);
+  const members: number[] = [];
+  for (let i = 0; i < s; i++) {
+    if (below[i] && above[i]) members.push(i);
+    else if (below[i]) out[i] = -Infinity;
+    else if (above[i]) out[i] = Infinity;
+  }
+  if (members.length === 1) {
+    out[base] = 0;
+    return out;
+  }
+  let sub: Float64Array | null;
+  if (members.length < s) {
+    sub = extendedScores(restrict(tot, members), members.indexOf(base), model);
+  } else {
+    // strongly connected: only the Davidson tie parameter can be on its boundary
+    let ties = 0;
+    for (let k = 0; k < s * s; k++) ties += tot.t[k] as number;
+    sub = model === 'davidson' && ties === 0 ? fitScores(tot, base, 'bradley-terry') : null;
+  }
+  if (sub) members.forEach((sys, k) => (out[sys] = sub[k] as number));
+  return out;
+}
+
+/**
+ * The percentile interval of replicates that may be ±∞ or NaN (not ordered): NaN counts as −∞
+ * for the lower bound and +∞ for the upper, so the interval covers every way of ordering them.
+ */
+export function extendedPercentileInterval(
+  values: Float64Array,
+  level: number,
+): { interval: [number, number] } | { reason: string } {
+  const m = values.length;
+  const alpha = 1 - level;
+  const bound = (nanAs: number, q: number): number => {
+    const sorted = Float64Array.from(values, (v) => (Number.isNaN(v) ? nanAs : v)).sort();
+    const h = (m - 1) * q;
+    const lo = Math.floor(h);
+    // an infinite neighbour with a zero interpolation weight does not count
+    if (h === lo) return sorted[lo] as number;
+    return quantileSorted(sorted, q);
+  };
+  const low = bound(-Infinity, alpha / 2);
+  const high = bound(Infinity, 1 - alpha / 2);
+  let infinite = 0;
+  for (const v of values) if (!Number.isFinite(v)) infinite++;
+  if (!Number.isFinite(low) || !Number.isFinite(high))
+    return {
+      reason: `the interval is unbounded: ${infinite} of ${m} bootstrap resamples have no finite score for this system (it won or lost all its comparisons there, or was not compared)`,
+    };
+  if (high - low <= 1e-9 * (1 + Math.abs(low)))
+    return {
+      reason:
+        'every bootstrap resample gives the same score (the items are alike), so the bootstrap cannot measure its uncertainty: a zero-width interval would overstate it',
+    };
+  return { interval: [low, high] };
 }
 
 /**
@@ -156,14 +275,21 @@ export function bootstrapRanking(
       tot.w[mirror] = (pn[p] as number) - (pw[p] as number);
       tot.t[cell] = tot.t[mirror] = pt[p] as number;
     }
-    const scores = fitScores(tot, base, model, pointEstimate);
-    for (let sys = 0; sys < systems; sys++)
-      reps[sys]![round] = scores ? (scores[sys] as number) : Number.NaN;
-    if (!scores) failed++;
+    const scores = extendedScores(tot, base, model, pointEstimate);
+    let finite = true;
+    for (let sys = 0; sys < systems; sys++) {
+      const v = scores[sys] as number;
+      reps[sys]![round] = v;
+      if (!Number.isFinite(v)) finite = false;
+    }
+    if (!finite) failed++;
   }
-  return {
-    intervals: reps.map((values) => percentileInterval(values, level)?.interval ?? null),
-    rounds,
-    failedRounds: failed,
-  };
+  const intervals: RankingBootstrap['intervals'] = [];
+  const reasons: RankingBootstrap['reasons'] = [];
+  for (const values of reps) {
+    const r = extendedPercentileInterval(values, level);
+    intervals.push('interval' in r ? r.interval : null);
+    reasons.push('reason' in r ? r.reason : undefined);
+  }
+  return { intervals, reasons, rounds, failedRounds: failed };
 }

@@ -122,3 +122,128 @@ describe('ranking bootstrap cost', () => {
     expect(rng.draws / rounds).toBeLessThan(20 * 500);
   });
 });
+
+describe('ranking bootstrap: resamples without a finite estimate', () => {
+  /**
+   * sft against base on 30 items of 2 verdicts: 26 items sft won both, 1 sft won one and tied one,
+   * 2 one win one loss, 1 a loss and a tie. In (26/30)^30 = 1.37% of resamples base never scored:
+   * sft's score is +∞ there. The exact bootstrap distribution of sft's score W (in half-points) is
+   * the 30-fold convolution of the item distribution: P(W ≤ 118) = 0.9706, P(W ≤ 119) = 0.9863, so
+   * the 97.5% percentile is log(59.5 / 0.5). Dropping the +∞ rounds (the conditional interval)
+   * gave log(59 / 1) instead.
+   */
+  const items: Item[] = [
+    ...Array.from({ length: 26 }, (): Item => [[0, 1, 2, 2, 0]]),
+    [[0, 1, 2, 1.5, 1]],
+    [[0, 1, 2, 1, 0]],
+    [[0, 1, 2, 1, 0]],
+    [[0, 1, 2, 0.5, 1]],
+  ];
+
+  it('counts them at +∞ and takes the percentile over every round (the exact bootstrap distribution)', () => {
+    const exact = new Float64Array(5);
+    for (const [[, , , w]] of items as Array<[[number, number, number, number, number]]>)
+      exact[2 * w]! += 1 / items.length;
+    let dist = Float64Array.of(1);
+    for (let k = 0; k < items.length; k++) {
+      const next = new Float64Array(dist.length + 4);
+      dist.forEach((d, x) => exact.forEach((e, y) => (next[x + y]! += d * e)));
+      dist = next;
+    }
+    let cdf = 0;
+    let upper = -1;
+    for (let x = 0; x < dist.length && upper < 0; x++)
+      if ((cdf += dist[x] as number) >= 0.975) upper = x;
+    expect(upper).toBe(119);
+    const boot = bootstrapRanking(
+      itemRows(items, 2),
+      2,
+      1,
+      'bradley-terry',
+      0.95,
+      20_000,
+      createRng(3),
+    );
+    // the 97.5% rank sits 4 Monte Carlo standard errors inside the atom at 119
+    expect(boot.intervals[0]![1]).toBeCloseTo(Math.log(upper / 2 / (60 - upper / 2)), 12);
+    expect(boot.failedRounds / 20_000).toBeGreaterThan(0.01);
+    expect(boot.failedRounds / 20_000).toBeLessThan(0.0175);
+  });
+
+  it('reports an unbounded interval as null with the count, when they reach the tail', () => {
+    // sft won 9 of 10 items: in 0.9^10 = 35% of resamples it won everything
+    const nine: Item[] = Array.from({ length: 10 }, (_, k): Item => [[0, 1, 1, k < 9 ? 1 : 0, 0]]);
+    const boot = bootstrapRanking(
+      itemRows(nine, 2),
+      2,
+      1,
+      'bradley-terry',
+      0.95,
+      2000,
+      createRng(1),
+    );
+    expect(boot.intervals[0]).toBeNull();
+    expect(boot.reasons[0]).toMatch(/unbounded: \d+ of 2000 bootstrap resamples/);
+  });
+
+  it('reports a zero-width interval as null: 50 ties give every resample the same score', () => {
+    const ties: Item[] = Array.from({ length: 50 }, (): Item => [[0, 1, 1, 0.5, 1]]);
+    const boot = bootstrapRanking(
+      itemRows(ties, 2),
+      2,
+      1,
+      'bradley-terry',
+      0.95,
+      500,
+      createRng(1),
+    );
+    expect(boot.intervals[0]).toBeNull();
+    expect(boot.reasons[0]).toMatch(/same score/);
+  });
+
+  it('keeps the other systems: a resample where one system lost everything fits the rest alone', () => {
+    // base(0) against sft(1) on 40 items; rare(2) met sft on 3 items and lost 2, won 1
+    const items: Item[] = Array.from({ length: 40 }, (_, k): Item => [
+      [0, 1, 1, k % 3 === 0 ? 1 : 0, 0],
+      ...(k < 3 ? [[1, 2, 1, k < 2 ? 1 : 0, 0] as [number, number, number, number, number]] : []),
+    ]);
+    const boot = bootstrapRanking(
+      itemRows(items, 3),
+      3,
+      0,
+      'bradley-terry',
+      0.95,
+      2000,
+      createRng(5),
+    );
+    expect(boot.failedRounds).toBeGreaterThan(500);
+    expect(boot.intervals[2]).toBeNull();
+    // sft's interval is the 2-system one: in every round its score is fitted on base–sft alone
+    const alone = bootstrapRanking(
+      itemRows(
+        items.map((rows) => rows.slice(0, 1)),
+        2,
+      ),
+      2,
+      0,
+      'bradley-terry',
+      0.95,
+      2000,
+      createRng(5),
+    );
+    const [low, high] = boot.intervals[1]!;
+    const [lowAlone, highAlone] = alone.intervals[1]!;
+    expect(Math.abs(low - lowAlone)).toBeLessThan(0.15);
+    expect(Math.abs(high - highAlone)).toBeLessThan(0.15);
+  });
+
+  it('fits Bradley–Terry to a Davidson resample without ties (ν = 0 at the boundary) instead of dropping it', () => {
+    // 2 ties among 40 items: (38/40)^40 = 13% of resamples have none
+    const items: Item[] = Array.from({ length: 40 }, (_, k): Item => [
+      [0, 1, 1, k < 2 ? 0.5 : k % 3 === 0 ? 0 : 1, k < 2 ? 1 : 0],
+    ]);
+    const boot = bootstrapRanking(itemRows(items, 2), 2, 1, 'davidson', 0.95, 2000, createRng(2));
+    expect(boot.failedRounds).toBe(0);
+    expect(boot.intervals[0]).not.toBeNull();
+  });
+});
