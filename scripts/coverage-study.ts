@@ -1,0 +1,268 @@
+import stdlibBeta from '@stdlib/random-base-beta';
+import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
+import { addScore, emptyMoments, momentsFromCounts } from '../server/stats/moments.ts';
+import { summarizePair } from '../server/stats/pair-summary.ts';
+import { createRng } from '../server/stats/rng.ts';
+import { wilsonBounds, wilsonInterval, zCritical } from '../server/stats/wilson.ts';
+
+/**
+ * The coverage study of docs/statistics.md: the data-generating process, the intervals compared,
+ * exact coverage where it can be computed, and the exactly computed set of coverages that any
+ * non-randomised interval monotone in the total score could reach. Seeded: the same options give
+ * the same figures. Used by test/unit/stats/coverage.test.ts (fewer replications) and by
+ * `npm run coverage` (scripts/coverage.ts, the full grid).
+ *
+ * A study has `items` items with `perItem` verdicts each. Item i has a win rate pᵢ ~ Beta(p·κ,
+ * (1 − p)·κ) with κ = 1/icc − 1 (intra-item correlation `icc` of the decisive verdicts; pᵢ = p
+ * when icc is 0). Each verdict is a tie with probability `tieRate`, otherwise a win with
+ * probability pᵢ. The true rate (ties half) is tieRate/2 + (1 − tieRate)·p.
+ */
+export const GRID = {
+  iccs: [0, 0.2, 0.5, 0.8],
+  perItem: [1, 2, 5, 20],
+  items: [10, 20, 100, 1000],
+  rates: [0.5, 0.7, 0.86, 0.95, 0.97],
+  tieRates: [0, 0.2],
+} as const;
+
+export const LEVEL = 0.95;
+export const BAND: readonly [number, number] = [0.93, 0.97];
+
+export interface Cell {
+  icc: number;
+  perItem: number;
+  items: number;
+  rate: number;
+  tieRate: number;
+}
+
+export function cells(): Cell[] {
+  const out: Cell[] = [];
+  for (const tieRate of GRID.tieRates)
+    for (const icc of GRID.iccs)
+      for (const perItem of GRID.perItem)
+        for (const items of GRID.items)
+          for (const rate of GRID.rates) out.push({ icc, perItem, items, rate, tieRate });
+  return out;
+}
+
+export function trueRate(c: Cell): number {
+  return c.tieRate / 2 + (1 - c.tieRate) * c.rate;
+}
+
+export function cellKey(c: Cell): string {
+  return `icc ${c.icc} · ${c.perItem}/item · ${c.items} items · rate ${c.rate} · ties ${c.tieRate}`;
+}
+
+export interface CellResult {
+  cell: Cell;
+  /** 'exact' (one verdict per item: summed over every outcome) or the replications simulated. */
+  replications: number | 'exact';
+  /** Coverage of the default interval (Wilson with one verdict per item, else cluster-Wilson). */
+  default: number;
+  /** Plain Wilson on all verdicts as if independent, ties counted as half a win. */
+  wilson: number;
+  /** Clustered percentile bootstrap (`--ci bootstrap`), when simulated. */
+  bootstrap: number | null;
+  /** The default with the former boundary rule (all-wins studies: n_eff = verdicts, deff = 1). */
+  formerBoundary: number;
+  /** Share of studies whose default p-value is below 0.05 (meaningful at rate 0.5, the null). */
+  rejects: number;
+}
+
+function betaSampler(rng: { nextFloat(): number }): (a: number, b: number) => number {
+  const factory = stdlibBeta.factory as unknown as (o: {
+    prng: () => number;
+  }) => (a: number, b: number) => number;
+  return factory({ prng: () => rng.nextFloat() });
+}
+
+const covers = (ci: readonly [number, number] | null, p: number) =>
+  ci !== null && ci[0] <= p && p <= ci[1];
+
+/** Coverage of a clustered cell (perItem > 1) by simulation. */
+export function simulateCell(
+  c: Cell,
+  options: { replications: number; rounds: number; bootstrap: boolean; seed: number },
+): CellResult {
+  const { replications, rounds } = options;
+  const seed = options.seed * 1_000_003 + cells().findIndex((d) => cellKey(d) === cellKey(c));
+  const rng = createRng(seed);
+  // the bootstrap draws from its own stream, so the simulated studies do not depend on it
+  const bootRng = createRng(seed, 'bootstrap');
+  const beta = betaSampler(rng);
+  const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
+  const target = trueRate(c);
+  const sums = new Float64Array(c.items);
+  const counts = new Float64Array(c.items).fill(c.perItem);
+  const clusters = { sums, counts };
+  const z = zCritical(LEVEL);
+  const hits = { default: 0, wilson: 0, bootstrap: 0, former: 0, rejects: 0 };
+  const opts = { ties: 'half' as const, level: LEVEL, rounds, rng: () => bootRng };
+  for (let r = 0; r < replications; r++) {
+    const m = emptyMoments();
+    for (let i = 0; i < c.items; i++) {
+      const pi = kappa > 0 ? beta(c.rate * kappa, (1 - c.rate) * kappa) : c.rate;
+      let s = 0;
+      for (let v = 0; v < c.perItem; v++) {
+        const score = rng.nextFloat() < c.tieRate ? 0.5 : rng.nextFloat() < pi ? 1 : 0;
+        s += score;
+        addScore(m, score, 'half');
+      }
+      sums[i] = s;
+    }
+    const auto = summarizePair(m, clusters, { ...opts, ci: 'auto' });
+    if (covers(auto.ci.value, target)) hits.default++;
+    if (auto.pValue.value !== null && auto.pValue.value < 1 - LEVEL) hits.rejects++;
+    if (covers(wilsonInterval(m.sum, m.n, LEVEL).value, target)) hits.wilson++;
+    const d = designEffect(clusters, m).value!;
+    const p = m.sum / m.weight;
+    const former = d.degenerate
+      ? wilsonBounds(p, m.n * (z / criticalValue(d.df, LEVEL)) ** 2, z)
+      : auto.ci.value;
+    if (covers(former, target)) hits.former++;
+    if (options.bootstrap) {
+      const boot = summarizePair(m, clusters, { ...opts, ci: 'bootstrap' });
+      if (covers(boot.ci.value, target)) hits.bootstrap++;
+    }
+  }
+  return {
+    cell: c,
+    replications,
+    default: hits.default / replications,
+    wilson: hits.wilson / replications,
+    bootstrap: options.bootstrap ? hits.bootstrap / replications : null,
+    formerBoundary: hits.former / replications,
+    rejects: hits.rejects / replications,
+  };
+}
+
+function logFactorials(n: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  for (let i = 1; i <= n; i++) out[i] = (out[i - 1] as number) + Math.log(i);
+  return out;
+}
+
+/**
+ * Exact coverage of a one-verdict-per-item cell: the verdicts are multinomial (wins, ties,
+ * losses), and every outcome's probability is summed. The item rate's spread does not matter
+ * with one verdict per item (each verdict is a win with probability p either way).
+ */
+export function exactCell(c: Cell): CellResult {
+  const n = c.items;
+  const lf = logFactorials(n);
+  const target = trueRate(c);
+  const lw = Math.log((1 - c.tieRate) * c.rate);
+  const ll = Math.log((1 - c.tieRate) * (1 - c.rate));
+  const lt = c.tieRate > 0 ? Math.log(c.tieRate) : Number.NEGATIVE_INFINITY;
+  const z = zCritical(LEVEL);
+  let def = 0;
+  let wil = 0;
+  let rejects = 0;
+  for (let t = 0; t <= n; t++) {
+    if (c.tieRate === 0 && t > 0) break;
+    for (let w = 0; w + t <= n; w++) {
+      const l = n - w - t;
+      const logP =
+        (lf[n] as number) -
+        (lf[w] as number) -
+        (lf[t] as number) -
+        (lf[l] as number) +
+        (w > 0 ? w * lw : 0) +
+        (t > 0 ? t * lt : 0) +
+        (l > 0 ? l * ll : 0);
+      if (logP < -40) continue;
+      const prob = Math.exp(logP);
+      const m = momentsFromCounts(w, l, t, 'half');
+      const d = designEffect(null, m).value!;
+      const p = m.sum / m.n;
+      if (covers(wilsonBounds(p, d.effectiveN, z), target)) def += prob;
+      if (covers(wilsonInterval(m.sum, m.n, LEVEL).value, target)) wil += prob;
+      if (Math.abs(p - 0.5) * 2 * Math.sqrt(d.effectiveN) > z) rejects += prob;
+    }
+  }
+  return {
+    cell: c,
+    replications: 'exact',
+    default: def,
+    wilson: wil,
+    bootstrap: null,
+    formerBoundary: def,
+    rejects,
+  };
+}
+
+/**
+ * Distribution of twice a study's total score (wins + ties/2), exactly: one item's (wins, ties)
+ * is multinomial given its rate, mixed over the Beta (E[p^w (1 − p)^l] as a product), and the
+ * items are convolved. Stops after `maxItems` items.
+ */
+function totalScoreDistribution(c: Cell, maxItems: number): Float64Array {
+  const m = c.perItem;
+  const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
+  const a = c.rate * kappa;
+  const b = (1 - c.rate) * kappa;
+  const lf = logFactorials(m);
+  const item = new Float64Array(2 * m + 1);
+  for (let t = 0; t <= m; t++) {
+    if (c.tieRate === 0 && t > 0) break;
+    for (let w = 0; w + t <= m; w++) {
+      const l = m - w - t;
+      // E[p^w (1 − p)^l] under Beta(a, b), or p^w (1 − p)^l when the rate is fixed
+      let moment = 1;
+      if (kappa > 0) {
+        for (let i = 0; i < w; i++) moment *= (a + i) / (a + b + i);
+        for (let j = 0; j < l; j++) moment *= (b + j) / (a + b + w + j);
+      } else moment = c.rate ** w * (1 - c.rate) ** l;
+      const coef = Math.exp(
+        (lf[m] as number) - (lf[w] as number) - (lf[t] as number) - (lf[l] as number),
+      );
+      const tie = c.tieRate > 0 ? c.tieRate ** t * (1 - c.tieRate) ** (w + l) : 1;
+      item[2 * w + t] = (item[2 * w + t] as number) + coef * tie * moment;
+    }
+  }
+  let dist = Float64Array.of(1);
+  for (let k = 0; k < maxItems; k++) {
+    const next = new Float64Array(dist.length + 2 * m);
+    for (let s = 0; s < dist.length; s++) {
+      const ps = dist[s] as number;
+      if (ps === 0) continue;
+      for (let x = 0; x <= 2 * m; x++)
+        next[s + x] = (next[s + x] as number) + ps * (item[x] as number);
+    }
+    dist = next;
+  }
+  return dist;
+}
+
+/**
+ * Whether some non-randomised interval that is a monotone function of the total score (so covers
+ * the true rate on a contiguous run of totals) can have coverage inside `band`, computed exactly.
+ * With one verdict per item that is every sensible interval; with several it is the same class
+ * (cluster-Wilson also uses the spread, but its atoms at all-wins are the same). The sum of
+ * independent items never has a larger largest atom than a partial sum, and run sums climb in
+ * steps no larger than the largest atom, so once a partial sum's largest atom is below the band's
+ * width every band is reachable and the convolution can stop.
+ */
+export function bandReachable(c: Cell, band: readonly [number, number] = BAND): boolean {
+  const width = band[1] - band[0];
+  let k = Math.min(c.items, 1);
+  for (;;) {
+    const dist = totalScoreDistribution(c, k);
+    let max = 0;
+    for (const x of dist) if (x > max) max = x;
+    if (max <= width) return true;
+    if (k === c.items) {
+      for (let lo = 0; lo < dist.length; lo++) {
+        let s = 0;
+        for (let hi = lo; hi < dist.length; hi++) {
+          s += dist[hi] as number;
+          if (s >= band[0] && s <= band[1]) return true;
+          if (s > band[1]) break;
+        }
+      }
+      return false;
+    }
+    k = Math.min(c.items, k * 2);
+  }
+}

@@ -1,0 +1,131 @@
+import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
+import { describe, expect, it } from 'vitest';
+import {
+  BAND,
+  bandReachable,
+  cellKey,
+  cells,
+  exactCell,
+  simulateCell,
+  type CellResult,
+} from '../../../scripts/coverage-study.ts';
+
+/**
+ * The widened coverage grid of issue 10 (docs/statistics.md, "Coverage over the whole grid"):
+ * intra-item correlation 0, 0.2, 0.5, 0.8 × verdicts per item 1, 2, 5, 20 × items 10, 20, 100,
+ * 1,000 × rates 0.5, 0.7, 0.86, 0.95, 0.97 × no ties or a tie rate of 0.2 (640 cells, seeded).
+ * One verdict per item is exact. Clustered cells are simulated with REPS studies (40 with 1,000
+ * items, which cost the most); the Monte Carlo standard error of a coverage near 0.95 is 0.97% at
+ * 500 and 3.4% at 40, so a cell misses a target only when its count is improbable under it
+ * (binomial tail < 0.001). `npm run coverage` runs the same grid with 1,000 replications
+ * (0.69%): its table is the one in docs/statistics.md.
+ */
+const REPS = 500;
+const REPS_1000 = 40;
+const ROUNDS = 200;
+
+describe('coverage of the default interval over the widened grid', () => {
+  it(
+    'prints the grid, and meets the targets where the study says they are met',
+    { timeout: 300_000 },
+    () => {
+      const results: Array<CellResult & { reachable: boolean }> = [];
+      const exact = new Map<string, CellResult>();
+      for (const c of cells()) {
+        let r: CellResult;
+        if (c.perItem === 1) {
+          // the item spread does not matter with one verdict per item: compute once
+          const key = `${c.items}/${c.rate}/${c.tieRate}`;
+          r = exact.get(key) ?? exactCell(c);
+          exact.set(key, r);
+          r = { ...r, cell: c };
+        } else {
+          r = simulateCell(c, {
+            replications: c.items === 1000 ? REPS_1000 : REPS,
+            rounds: ROUNDS,
+            bootstrap: c.items <= 20,
+            seed: 1,
+          });
+        }
+        results.push({ ...r, reachable: bandReachable(c) });
+      }
+      console.table(
+        results.map((r) => ({
+          ties: r.cell.tieRate,
+          icc: r.cell.icc,
+          'per item': r.cell.perItem,
+          items: r.cell.items,
+          rate: r.cell.rate,
+          default: r.default.toFixed(3),
+          'former boundary': r.formerBoundary.toFixed(3),
+          wilson: r.wilson.toFixed(3),
+          bootstrap: r.bootstrap === null ? '' : r.bootstrap.toFixed(3),
+          'p < .05 at 0.5': r.cell.rate === 0.5 && r.cell.perItem > 1 ? r.rejects.toFixed(3) : '',
+          reachable: r.reachable ? 'yes' : 'no',
+        })),
+      );
+      // a simulated cell misses a target when its count is improbable under the target (one-sided
+      // binomial tail below 0.001); an exact cell when its coverage is past the target
+      const improbable = (
+        r: CellResult,
+        share: number,
+        target: number,
+        side: 'below' | 'above',
+      ) => {
+        if (r.replications === 'exact') return side === 'below' ? share < target : share > target;
+        const hits = Math.round(share * r.replications);
+        const tail =
+          side === 'below'
+            ? binomialCdf(hits, r.replications, target)
+            : 1 - binomialCdf(hits - 1, r.replications, target);
+        return tail < 0.001;
+      };
+      const below = results.filter((r) => improbable(r, r.default, BAND[0], 'below'));
+      const above = results.filter(
+        (r) => r.reachable && improbable(r, r.default, BAND[1], 'above'),
+      );
+      const liberal = results.filter(
+        (r) => r.cell.rate === 0.5 && r.cell.perItem > 1 && improbable(r, r.rejects, 0.05, 'above'),
+      );
+      const list = (rs: CellResult[]) =>
+        rs.map((r) => `  ${cellKey(r.cell)}: ${r.default.toFixed(3)}`);
+      console.log(
+        [
+          `below 93%: ${below.length}`,
+          ...list(below),
+          `above 97% where some interval could be inside 93-97%: ${above.length}`,
+          ...list(above),
+          `p-value rejecting more than 5% at a rate of 0.5: ${liberal.length}`,
+        ].join('\n'),
+      );
+      // The p-value (the test dual to the interval) holds its level in every clustered cell.
+      expect(liberal.map((r) => cellKey(r.cell))).toEqual([]);
+      // The boundary rule (n_eff = items when all verdicts agree) only widens: never worse than
+      // the former n_eff = verdicts, and it lifts 10 items × 20 verdicts at ICC 0.5 and a rate of
+      // 0.97 from 0.58 to 0.97 (issue 10 point 2: 62% through the CLI).
+      for (const r of results) expect(r.default).toBeGreaterThanOrEqual(r.formerBoundary);
+      const allWins = results.find(
+        (r) => cellKey(r.cell) === 'icc 0.5 · 20/item · 10 items · rate 0.97 · ties 0',
+      )!;
+      expect(allWins.formerBoundary).toBeLessThan(0.7);
+      expect(allWins.default).toBeGreaterThan(0.93);
+      // Where the default misses 93-97% (docs/statistics.md, "Where the targets are not met"):
+      // under 93% only with one verdict per item at 10-20 items (Wilson, exact: 0.914-0.925), or
+      // with strongly clustered items (ICC ≥ 0.5, ≥ 5 verdicts per item) and at most 100 items;
+      // never under 0.70. Over 97% where reachable only at 10-20 items with one verdict per item
+      // (Wilson's discreteness) or weak clustering (t with 9-19 df and the independence floor).
+      for (const r of below) {
+        const c = r.cell;
+        const known =
+          (c.perItem === 1 && c.items <= 20) || (c.icc >= 0.5 && c.perItem >= 5 && c.items <= 100);
+        expect(known, cellKey(c)).toBe(true);
+        expect(r.default).toBeGreaterThan(0.7);
+      }
+      for (const r of above) {
+        const c = r.cell;
+        const known = (c.perItem === 1 || c.icc <= 0.2) && c.items <= 20;
+        expect(known, cellKey(c)).toBe(true);
+      }
+    },
+  );
+});
