@@ -21,6 +21,8 @@ import { dbPlugin } from './plugins/db.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { studyRoutes } from './studies/routes.ts';
 import { webPlugin } from './web/plugin.ts';
+import { rateLimitPlugin } from './web/rate-limit.ts';
+import { DOCS_CSP, securityHeadersPlugin } from './web/security-headers.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { liveHubPlugin } from './dashboard/hub-plugin.ts';
@@ -57,12 +59,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(dbPlugin, { database, owned: options.database === undefined });
   await app.register(errorHandlerPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(rateLimitPlugin);
   await app.register(authPlugin);
   await app.register(swagger, {
     openapi: { info: { title: 'TraceArena', version: '0.1.0' } },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   await app.register(websocket);
 
   // The map of the API.

@@ -39,6 +39,10 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests a minute per token (judge or admin); 0 turns the limit off. See server/web/rate-limit.ts. */
+  TRACEARENA_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(0).default(3000),
+  /** Requests a minute per client address for requests without a token; 0 turns it off. */
+  TRACEARENA_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(60_000),
   /** LLM provider base URLs runs may call, comma-separated (the server's key is sent there). */
   TRACEARENA_LLM_ENDPOINTS: z
     .string()
@@ -60,6 +64,8 @@ export type Config = Readonly<{
   port: number;
   host: string;
   logLevel: string;
+  /** Requests a minute per token and, for requests without one, per address (0: off). */
+  rateLimit: Readonly<{ perToken: number; perIp: number }>;
   /** Normalised (see normalizeEndpoint) base URLs LLM runs may use. */
   llmEndpoints: readonly string[];
   /** Names of the environment variables LLM runs may take an API key from. */
@@ -90,6 +96,10 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    rateLimit: Object.freeze({
+      perToken: e.TRACEARENA_RATE_LIMIT_PER_TOKEN,
+      perIp: e.TRACEARENA_RATE_LIMIT_PER_IP,
+    }),
     llmEndpoints: Object.freeze(e.TRACEARENA_LLM_ENDPOINTS),
     llmKeyEnvs: Object.freeze(e.TRACEARENA_LLM_KEY_ENVS),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
