@@ -4,7 +4,7 @@ import { checkLevel } from './figure.ts';
 import { createMultinomial } from './multinomial.ts';
 import { emptyTotals, type PairwiseTotals } from './pairwise-totals.ts';
 import { quantileSorted } from './percentile.ts';
-import { createResampler, groupClusters, type ResampleStrategy } from './resample.ts';
+import { createResampler, type ClusterGroups, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
 export type RankingModel = 'bradley-terry' | 'davidson';
@@ -156,36 +156,83 @@ export function extendedPercentileInterval(
   return { interval: [low, high] };
 }
 
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+function mixDouble(h: number, v: number): number {
+  bits[0] = v;
+  h = Math.imul(h ^ (words[0] as number), 0x85ebca6b);
+  h = Math.imul(h ^ (words[1] as number) ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** A 32-bit hash of a row (murmur3-style mixing of its words); the seed gives independent ones. */
+function rowHash(seed: number, cell: number, n: number, w: number, t: number): number {
+  return mixDouble(mixDouble(mixDouble(Math.imul(seed ^ cell, 0x9e3779b1), n), w), t);
+}
+
 /**
- * Items grouped by identical rows (the pairs sorted, so the order of the verdicts does not split a
- * group), with each group's rows over compact pair indices. Bradley–Terry needs only n and w, so
- * ties enter the key for Davidson alone: fewer groups, the same resampling distribution.
+ * Items grouped by identical rows, with each group's rows over compact pair indices. An item's
+ * rows are one per pair, so two items are alike when every row of one has its equal in the other
+ * whatever the order: the hash is a sum of row hashes, and a hash match is confirmed row by row.
+ * Bradley–Terry needs only n and w, so ties count for Davidson alone: fewer groups, the same
+ * resampling distribution.
  */
-function groupItems(rows: ItemRows, systems: number, withTies: boolean) {
+function groupItems(rows: ItemRows, withTies: boolean) {
   const items = rows.rowStart.length - 1;
   const pairOf = new Map<number, number>();
   const cells: number[] = [];
-  const keys: string[] = new Array<string>(items);
-  const order: number[] = [];
+  const tie = (r: number) => (withTies ? (rows.t[r] as number) : 0);
+  const alike = (x: number, y: number): boolean => {
+    const [x0, x1] = [rows.rowStart[x] as number, rows.rowStart[x + 1] as number];
+    const [y0, y1] = [rows.rowStart[y] as number, rows.rowStart[y + 1] as number];
+    if (x1 - x0 !== y1 - y0) return false;
+    for (let r = x0; r < x1; r++) {
+      let q = y0;
+      while (q < y1 && rows.cell[q] !== rows.cell[r]) q++;
+      if (q === y1 || rows.n[q] !== rows.n[r] || rows.w[q] !== rows.w[r] || tie(q) !== tie(r))
+        return false;
+    }
+    return true;
+  };
+  const firstOfHash = new Map<number, number>();
+  const nextOfGroup: number[] = [];
+  const reps: number[] = [];
+  const sizes: number[] = [];
+  const groupOf = new Int32Array(items);
   for (let k = 0; k < items; k++) {
-    order.length = 0;
+    let h1 = 0;
+    let h2 = 0;
     for (let r = rows.rowStart[k] as number; r < (rows.rowStart[k + 1] as number); r++) {
-      order.push(r);
       const cell = rows.cell[r] as number;
       if (!pairOf.has(cell)) {
         pairOf.set(cell, cells.length);
         cells.push(cell);
       }
+      const [n, w, t] = [rows.n[r] as number, rows.w[r] as number, tie(r)];
+      h1 = (h1 + rowHash(0x243f6a88, cell, n, w, t)) | 0;
+      h2 = (h2 + rowHash(0x13198a2e, cell, n, w, t)) | 0;
     }
-    order.sort((x, y) => (rows.cell[x] as number) - (rows.cell[y] as number));
-    let key = '';
-    for (const r of order) {
-      key += `${rows.cell[r]},${rows.n[r]},${rows.w[r]}`;
-      key += withTies ? `,${rows.t[r]};` : ';';
+    const key = (h1 >>> 0) * 2097152 + (h2 >>> 11); // 53 bits
+    let g = firstOfHash.get(key);
+    let last = -1;
+    while (g !== undefined && g >= 0 && !alike(reps[g] as number, k)) {
+      last = g;
+      g = nextOfGroup[g];
     }
-    keys[k] = key;
+    if (g === undefined || g < 0) {
+      g = reps.length;
+      reps.push(k);
+      sizes.push(0);
+      nextOfGroup.push(-1);
+      if (last >= 0) nextOfGroup[last] = g;
+      else firstOfHash.set(key, g);
+    }
+    sizes[g]!++;
+    groupOf[k] = g;
   }
-  const { groups, representative } = groupClusters(keys);
+  const representative = Int32Array.from(reps);
+  const groups: ClusterGroups = { clusters: items, sizes: Float64Array.from(sizes), groupOf };
   const g = representative.length;
   const rowStart = new Int32Array(g + 1);
   for (let k = 0; k < g; k++) {
@@ -231,7 +278,7 @@ export function bootstrapRanking(
 ): RankingBootstrap {
   checkLevel(level);
   const items = rows.rowStart.length - 1;
-  const alike = groupItems(rows, systems, model === 'davidson');
+  const alike = groupItems(rows, model === 'davidson');
   const { groups, rowStart, pair, n: gn, w: gw, t: gt, cells } = alike;
   // a conditional binomial costs a few uniforms, an index draw one per item
   const multinomial =

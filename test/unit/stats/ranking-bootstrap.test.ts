@@ -123,6 +123,33 @@ describe('ranking bootstrap cost', () => {
   });
 });
 
+describe('ranking bootstrap grouping', () => {
+  it('groups items by their rows whatever their order, and never merges different items', () => {
+    const ref = fixture<Reference>('ranking-bootstrap.json');
+    const run = (items: Item[]) =>
+      bootstrapRanking(
+        itemRows(items, ref.systems),
+        ref.systems,
+        ref.base,
+        'bradley-terry',
+        0.95,
+        300,
+        createRng(4),
+        undefined,
+        'multinomial',
+      ).intervals;
+    const reversed = ref.items.map((rows) => [...rows].reverse());
+    expect(run(reversed)).toEqual(run(ref.items));
+    // one item's score changed by a tie's worth: another group, other intervals
+    const changed = ref.items.map((rows, k) =>
+      k === 0
+        ? rows.map(([i, j, n, w, t]): Item[number] => [i, j, n, w === 0 ? 0.5 : w - 0.5, t])
+        : rows,
+    );
+    expect(run(changed)).not.toEqual(run(ref.items));
+  });
+});
+
 describe('ranking bootstrap: resamples without a finite estimate', () => {
   /**
    * sft against base on 30 items of 2 verdicts: 26 items sft won both, 1 sft won one and tied one,
