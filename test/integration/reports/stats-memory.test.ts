@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRealisticJudgments } from '../../../scripts/bench/realistic-judgments.ts';
 import { reportSchema } from '../../../shared/report.ts';
 import { repoRoot } from '../../helpers/processes.ts';
 
@@ -12,20 +12,12 @@ const LINES = 400_000;
 /** V8 old-space limit for the child, in MB: well under the file's size. */
 const HEAP_MB = 48;
 
-/** Judgments as a study produces them: 2 verdicts per item, 5 judges, both kinds, axes, lengths. */
+/**
+ * Judgments as a study produces them (scripts/bench/realistic-judgments.ts): 8 lines per item
+ * (4 pairs × 2 of 6 judges), both kinds, axes, lengths, and items with differing verdict patterns.
+ */
 async function writeJudgments(path: string, lines: number): Promise<void> {
-  const out = createWriteStream(path);
-  const judges = ['dr-lee', 'dr-kim', 'dr-roy', 'gpt-judge', 'claude-judge'];
-  let seed = 12345;
-  for (let i = 0; i < lines; i++) {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    const u = seed / 2 ** 32;
-    const winner = u < 0.1 ? 'tie' : u < 0.85 ? 'a' : 'b';
-    const line = `{"item":"q-${i >> 1}","a":"sft","b":"base","winner":"${winner}","judge":"${judges[i % 5]}","judge_kind":"${i % 5 >= 3 ? 'llm' : 'human'}","shown_left":"${i % 2 ? 'a' : 'b'}","axes":{"perception":"a","rationale":"${u < 0.5 ? 'a' : 'b'}"},"modality":"${i % 3 ? 'radiology' : 'pathology'}","len_a":${300 + (i % 700)},"len_b":${280 + (i % 500)}}\n`;
-    if (!out.write(line)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+  await writeRealisticJudgments(path, lines / 8);
 }
 
 describe('tracearena stats on a large judgments file', () => {
@@ -85,8 +77,6 @@ describe('tracearena stats on a large judgments file', () => {
         file,
         '--format',
         'json',
-        '--rounds',
-        '200',
         '--out',
         out,
       ],
@@ -98,7 +88,10 @@ describe('tracearena stats on a large judgments file', () => {
     expect(stderr).not.toMatch(/heap out of memory/);
     expect(code).toBe(0);
     const report = reportSchema.parse(JSON.parse(await readFile(out, 'utf8')));
-    expect(report.input).toMatchObject({ verdicts: LINES, items: LINES / 2, judges: 5 });
-    expect(report.pairs[0]).toMatchObject({ a: 'sft', b: 'base', n: LINES, items: LINES / 2 });
+    expect(report.input).toMatchObject({ verdicts: LINES, items: LINES / 8, judges: 6 });
+    expect(report.pairs[0]).toMatchObject({ a: 'sft', b: 'base', n: LINES / 4, items: LINES / 8 });
+    // default options: the ranking's 2,000-round bootstrap, every interval finite
+    expect(report.rankingInfo).toMatchObject({ rounds: 2000, failedRounds: 0 });
+    expect(report.ranking.every((e) => e.ci !== null)).toBe(true);
   }, 120_000);
 });
