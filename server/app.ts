@@ -1,7 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -52,6 +56,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // LLM template are at most ~600 KB even with every character escaped). Judge routes take 64 KiB
     // (server/judging/routes.ts); the import route streams its upload with its own limits.
     bodyLimit: 1024 * 1024,
+    // The router's own errors echo the decoded path (a %0A made a multi-line message): answer
+    // them in the API's shape with a fixed one-line message instead.
+    frameworkErrors: (err, _request, reply) => {
+      void (reply as FastifyReply).code(err.statusCode ?? 400).send({
+        code: err.code,
+        message:
+          err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? 'a path segment is longer than 100 characters'
+            : 'the URL path is not valid (a malformed %-escape?)',
+      });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
