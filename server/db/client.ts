@@ -49,10 +49,13 @@ export async function createDatabase(target: DbTarget): Promise<Database> {
 }
 
 async function createPostgres(databaseUrl: string): Promise<Database> {
+  // keepAlive: a database that vanishes without closing its sockets (a network partition) is
+  // noticed by TCP instead of leaving queries hanging; the connect timeout bounds a request's wait.
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 20,
     connectionTimeoutMillis: 10_000,
+    keepAlive: true,
   });
   // A connection error must never crash the process. pg-pool listens on idle clients only (it
   // removes its listener while a client is checked out, e.g. inside a transaction), so each client
@@ -123,7 +126,7 @@ class Listener {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, undefined));
     client.on('notification', (msg) => {
