@@ -26,8 +26,8 @@ export interface DesignEffect {
  * 0 or 1, or all ties), where the observed variance is 0 and says nothing: n_eff = W²/Σ wᵢ², the
  * size the study would have if verdicts on one item were perfectly correlated (the number of items
  * when items carry equal weight; n with one verdict per item, so Wilson is unchanged there). The
- * coverage study (docs/statistics.md, "Studies of all wins") chose it over Korn & Graubard's
- * deff = 1, which counted 200 verdicts on 10 items as 200 independent ones and covered 62%.
+ * coverage grid (docs/statistics.md, cluster-Wilson) chose it over Korn & Graubard's deff = 1,
+ * which counted 200 all-wins verdicts on 10 items as 200 independent ones (coverage 0.58).
  */
 function fromVariance(
   p: number,
