@@ -22,6 +22,7 @@ export function formatCsv(report: Report): string {
     ci_level: report.ci.level,
     ties_mode: report.ties,
     p_value: r.stats.pValue ?? '',
+    p_test: r.stats.pTest,
     note: Object.entries(r.stats.reasons)
       .map(([k, v]) => `${k}: ${v}`)
       .join('; '),
@@ -46,6 +47,7 @@ export function formatCsv(report: Report): string {
       'ci_level',
       'ties_mode',
       'p_value',
+      'p_test',
       'note',
     ],
   });
