@@ -16,6 +16,9 @@ import {
   type DbOptions,
 } from './common.ts';
 import { createProgress } from './progress.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { errorLine } from '../llm/stored-text.ts';
 
 interface JudgeOptions extends DbOptions {
   study: string;
@@ -150,6 +153,15 @@ export function register(program: Command): void {
     }
     const { baseUrl, apiKeyEnv, apiKey } = access;
     await withDatabase(opts, async (database, config) => {
+      try {
+        await judge(database, config);
+      } catch (err) {
+        // One line, whatever failed (a database error's message holds its whole query).
+        throw err instanceof CliError ? err : new CliError(errorLine(err), 1);
+      }
+    });
+
+    async function judge(database: Database, config: Config): Promise<void> {
       const study = await requireStudy(database, opts.study);
       const [count] = await queryRows<{ n: number }>(
         database.db,
@@ -239,7 +251,7 @@ export function register(program: Command): void {
       if (summary.status === 'budget_exhausted') process.exitCode = 3;
       else if (summary.status === 'failed') process.exitCode = 1;
       else if (summary.status === 'cancelled') process.exitCode = 130;
-    });
+    }
   });
 }
 

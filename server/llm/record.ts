@@ -4,6 +4,7 @@ import { llmAttempts, llmCache, verdicts } from '../db/schema/index.ts';
 import { notifyEvent } from '../judging/events.ts';
 import { toSystemSide } from '../judging/service.ts';
 import { markSlotsDone } from './repository.ts';
+import { errorLine, escapeStoredJson, escapeStoredText } from './stored-text.ts';
 import type { AttemptOutcome, Letter, ParsedVerdict, ProviderName, Usage } from './types.ts';
 
 export interface CallResult {
@@ -69,7 +70,7 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
         key: r.cacheKey!,
         provider: r.cacheEntry!.provider,
         model: r.cacheEntry!.model,
-        response: r.cacheEntry!.body,
+        response: escapeStoredJson(r.cacheEntry!.body) as Record<string, unknown>,
         inputTokens: r.usage.inputTokens,
         outputTokens: r.usage.outputTokens,
         costUsd: r.costUsd,
@@ -84,8 +85,8 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
         outcome: r.outcome,
         cacheKey: r.cacheKey,
         cached: r.cached,
-        raw: r.raw,
-        error: r.error,
+        raw: r.raw === null ? null : escapeStoredText(r.raw),
+        error: r.error === null ? null : escapeStoredText(r.error),
         httpStatus: r.httpStatus,
         latencyMs: r.latencyMs,
         inputTokens: r.paid ? r.usage.inputTokens : 0,
@@ -104,7 +105,7 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
           winner: mapped.winner,
           axes: mapped.axes,
           strength: r.verdict!.strength,
-          note: r.verdict!.reasoning ? r.verdict!.reasoning.slice(0, 2000) : null,
+          note: r.verdict!.reasoning ? escapeStoredText(r.verdict!.reasoning.slice(0, 2000)) : null,
           shownLeft: r.shownLeft,
           leasedAt: r.leasedAt,
           durationMs: r.latencyMs,
@@ -184,13 +185,44 @@ export class ResultWriter {
           );
           batch.forEach((b, i) => b.resolve(inserted[i] ?? false));
         } catch (err) {
-          for (const b of batch) b.reject(err);
+          // One result the database refuses must not take the others with it: each is written
+          // alone, and one that still fails is written as an attempt saying why.
+          for (const b of batch) {
+            let error: unknown = err;
+            if (batch.length > 1) {
+              try {
+                b.resolve((await recordResults(this.db, [b.result]))[0] ?? false);
+                continue;
+              } catch (e) {
+                error = e;
+              }
+            }
+            try {
+              await recordResults(this.db, [unstorable(b.result, error)]);
+              b.resolve(false);
+            } catch (e) {
+              b.reject(e);
+            }
+          }
         }
       }
     } finally {
       this.writing = false;
     }
   }
+}
+
+/** What is stored instead of a result the database refused: an attempt with the reason, no answer. */
+function unstorable(r: CallResult, err: unknown): CallResult {
+  return {
+    ...r,
+    outcome: 'error',
+    verdict: null,
+    cacheEntry: null,
+    raw: null,
+    error: `the answer could not be stored: ${errorLine(err)}`,
+    failedForGood: r.outcome === 'error' ? r.failedForGood : true,
+  };
 }
 
 export async function notifyRun(

@@ -3,6 +3,7 @@ import { queryRows, sqlList, type Tx } from '../db/client.ts';
 import { itemImages, judges, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
 import type { ComparisonContent } from './prompt.ts';
 import { FATAL_STATUSES, REJECTED_STATUSES } from './providers/errors.ts';
+import { escapeStoredText, unescapeStoredJson } from './stored-text.ts';
 import type { RunConfig } from './types.ts';
 
 export type RunRow = typeof llmRuns.$inferSelect;
@@ -255,7 +256,7 @@ export async function setRunStatus(
   }: { runId: string; status: LlmRunStatus; error?: string | null; finished?: boolean },
 ) {
   await db.execute(sql`
-    update llm_runs set status = ${status}, error = ${error},
+    update llm_runs set status = ${status}, error = ${error === null ? null : escapeStoredText(error)},
       started_at = coalesce(started_at, now()),
       finished_at = ${finished ? sql`now()` : sql`null`}, heartbeat_at = now()
     where id = ${runId}`);
@@ -432,9 +433,9 @@ export async function getCachedResponses(
   return new Map(
     hits.map((h) => [
       h.key,
-      typeof h.response === 'string'
-        ? (JSON.parse(h.response) as Record<string, unknown>)
-        : h.response,
+      unescapeStoredJson(
+        typeof h.response === 'string' ? (JSON.parse(h.response) as unknown) : h.response,
+      ) as Record<string, unknown>,
     ]),
   );
 }

@@ -17,6 +17,7 @@ import {
 } from './config.ts';
 import { failuresByReason, getRunById, listRunsByStudy, type RunRow } from './repository.ts';
 import { runJudging } from './runner.ts';
+import { errorLine } from './stored-text.ts';
 import { toApi } from './view.ts';
 import { defaultTemplate, parseTemplate } from './template.ts';
 import type { RunConfig } from './types.ts';
@@ -89,7 +90,8 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         run = await started;
       } catch (err) {
-        throw new Errors.BadRequest(err instanceof Error ? err.message : String(err));
+        request.log.warn({ err }, 'llm run did not start');
+        throw new Errors.BadRequest(errorLine(err));
       }
       const entry = active.get(`pending:${fingerprint}`);
       if (entry) {

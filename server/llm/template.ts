@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { unstorableTextReason } from '../../shared/text.ts';
 
 /**
  * Judging prompts. A template is plain text with {{variables}} and {{#section}}…{{/section}} blocks
@@ -82,6 +83,9 @@ export function parseTemplate(text: string, source: string | null): Template {
   const system = match ? text.slice(0, match.index).trim() : DEFAULT_SYSTEM;
   const user = match ? text.slice(match.index + match[0].length).replace(/^\n/, '') : text;
   const where = source ?? 'template';
+  // The template's text is stored with the run (jsonb): it must be storable text.
+  const unstorable = unstorableTextReason(text);
+  if (unstorable) throw new Error(`${where}: ${unstorable}`);
   for (const m of `${system}\n${user}`.matchAll(/\{\{\s*([#^/]?)\s*([^}]*?)\s*\}\}/g)) {
     const name = m[2] ?? '';
     if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) {

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
  */
 export type Behaviour =
   /** A normal answer; by default the verdict prefers the longer response (see `defaultJudge`). */
-  | { kind: 'verdict'; winner?: 'A' | 'B' | 'tie'; latencyMs?: number }
+  | { kind: 'verdict'; winner?: 'A' | 'B' | 'tie'; reasoning?: string; latencyMs?: number }
   /** Plain text in the message (no structured output), e.g. "[[A]]" or prose. */
   | { kind: 'text'; text: string; latencyMs?: number }
   | { kind: 'status'; status: number; retryAfter?: string; latencyMs?: number; body?: string }
@@ -182,7 +182,12 @@ export async function startFakeLlm(options: { latencyMs?: number } = {}): Promis
         const winner = behaviour.winner ?? defaultJudge(recorded.text);
         send(
           res,
-          answer(protocol, body, { text: verdictJson(winner, axesOf(recorded)) }, fake.usage),
+          answer(
+            protocol,
+            body,
+            { text: verdictJson(winner, axesOf(recorded), behaviour.reasoning) },
+            fake.usage,
+          ),
         );
         return;
       }
@@ -213,9 +218,11 @@ function axesOf(r: RecordedRequest): string[] {
   return props ? Object.keys(props) : [];
 }
 
-function verdictJson(winner: 'A' | 'B' | 'tie', axes: string[]): string {
+function verdictJson(winner: 'A' | 'B' | 'tie', axes: string[], reasoning?: string): string {
   return JSON.stringify({
-    reasoning: `Response ${winner === 'tie' ? 'A and B are equivalent' : winner} reasons better.`,
+    reasoning:
+      reasoning ??
+      `Response ${winner === 'tie' ? 'A and B are equivalent' : winner} reasons better.`,
     axes: Object.fromEntries(axes.map((a) => [a, winner])),
     winner,
   });

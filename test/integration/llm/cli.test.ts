@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, queryRows, type Database } from '../../../server/db/client.ts';
+import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.ts';
 import { runCli } from '../../helpers/processes.ts';
 import { API_KEY, makeDemoStudy } from './setup.ts';
@@ -26,7 +27,6 @@ describe('tracearena judge when the run fails', () => {
     const database = await createDatabase({ dataDir: dir });
     try {
       await makeDemoStudy(database.db, { items: 3, name: 'dead' });
-      await makeDemoStudy(database.db, { items: 3, name: 'nul' });
     } finally {
       await database.close();
     }
@@ -84,5 +84,88 @@ describe('tracearena judge when the run fails', () => {
       ),
     );
     expect(runs).toEqual([{ status: 'failed', error: expect.stringMatching(/^3 of 3 orders/) }]);
+  });
+});
+
+/**
+ * A provider answering with U+0000 broke a CLI run (issue 13): the attempt could not be stored,
+ * the CLI printed a query with hundreds of parameters and hung, the run stayed `running`.
+ */
+describe.each(backends())('tracearena judge with NUL in the answers on %s', (backend) => {
+  let tdb: TestDatabase;
+  let fake: FakeLlm;
+  let dir: string;
+  let target: string[];
+
+  beforeAll(async () => {
+    fake = await startFakeLlm();
+    if (backend === 'postgres') {
+      tdb = await openTestDatabase('postgres');
+      await makeDemoStudy(tdb.db, { items: 3, name: 'nul' });
+      target = ['--database-url', tdb.url!];
+    } else {
+      dir = mkdtempSync(join(tmpdir(), 'ta-llm-cli-nul-'));
+      const database = await createDatabase({ dataDir: dir });
+      await makeDemoStudy(database.db, { items: 3, name: 'nul' }).finally(() => database.close());
+      target = ['--data', dir];
+    }
+  });
+  afterAll(async () => {
+    await fake.close();
+    await tdb?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores every answer, ends the run with its reason in one line, and exits', async () => {
+    fake.script(() => ({ kind: 'text', text: 'no verdict \u0000 here \uD800' }));
+    const started = Date.now();
+    const res = await runCli(
+      [
+        'judge',
+        '--study',
+        'nul',
+        '--model',
+        'gpt-4o-mini',
+        '--base-url',
+        fake.openaiBaseUrl,
+        '--api-key-env',
+        'FAKE_LLM_KEY',
+        ...target,
+      ],
+      {
+        DATABASE_URL: undefined,
+        FAKE_LLM_KEY: API_KEY,
+        TRACEARENA_LLM_ENDPOINTS: fake.openaiBaseUrl,
+        TRACEARENA_LLM_KEY_ENVS: 'FAKE_LLM_KEY',
+      },
+      60_000,
+    );
+    expect(Date.now() - started).toBeLessThan(50_000);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(
+      /^run \S+ failed \(3 of 3 orders failed \(parse_failed 3\); last: parse_failed\) \| 0\/3 verdicts/,
+    );
+    expect(res.stdout.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).not.toMatch(/Failed query|params:/);
+    const check = async (database: Database) => ({
+      runs: await queryRows<{ status: string }>(
+        database.db,
+        sql`select r.status from llm_runs r join studies s on s.id = r.study_id where s.name = 'nul'`,
+      ),
+      raws: await queryRows<{ raw: string }>(
+        database.db,
+        sql`select t.raw from llm_attempts t join llm_runs r on r.id = t.run_id
+            join studies s on s.id = r.study_id where s.name = 'nul'`,
+      ),
+    });
+    const stored =
+      backend === 'postgres'
+        ? await check(tdb)
+        : await (async () => {
+            const database = await createDatabase({ dataDir: dir });
+            return check(database).finally(() => database.close());
+          })();
+    expect(stored.runs).toEqual([{ status: 'failed' }]);
+    expect(stored.raws).toEqual(Array(3).fill({ raw: 'no verdict \\u0000 here \\ud800' }));
   });
 });

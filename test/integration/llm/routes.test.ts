@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { buildApp } from '../../../server/app.ts';
 import { createAdminToken } from '../../../server/auth/repository.ts';
 import { loadConfig } from '../../../server/config.ts';
+import { queryRows } from '../../../server/db/client.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.ts';
 import { API_KEY, makeDemoStudy } from './setup.ts';
@@ -126,6 +128,58 @@ describe.each(backends())('LLM run admin routes on %s', (backend) => {
     } finally {
       fake.script(() => ({ kind: 'verdict' }));
       await logged.close();
+    }
+  });
+
+  it('finishes a run whose provider answers with NUL, every order with its stored attempt', async () => {
+    const study = await makeDemoStudy(tdb.db, { items: 3 });
+    let n = 0;
+    fake.script(() =>
+      n++ % 3 === 0
+        ? { kind: 'verdict', reasoning: 'A\u0000 is better \uDC00' }
+        : { kind: 'text', text: 'nul \u0000 text' },
+    );
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/studies/${study.studyId}/llm-runs`,
+        headers: admin,
+        payload: {
+          models: ['nul-http-model'],
+          baseUrl: fake.openaiBaseUrl,
+          apiKeyEnv: 'TA_TEST_API_KEY',
+          concurrency: 1,
+        },
+      });
+      expect(res.statusCode).toBe(202);
+      const run = res.json<{ id: string }>();
+      let detail:
+        | { status: string; done: number; failed: number; failedByReason: Record<string, number> }
+        | undefined;
+      for (let i = 0; i < 200; i++) {
+        detail = (
+          await app.inject({
+            method: 'GET',
+            url: `/api/studies/${study.studyId}/llm-runs/${run.id}`,
+            headers: admin,
+          })
+        ).json();
+        if (detail?.status !== 'running') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(detail).toMatchObject({
+        status: 'failed',
+        done: 1,
+        failed: 2,
+        failedByReason: { parse_failed: 2 },
+      });
+      const [attempts] = await queryRows<{ n: number }>(
+        tdb.db,
+        sql`select count(*)::int as n from llm_attempts where run_id = ${run.id}`,
+      );
+      expect(attempts).toEqual({ n: 3 });
+    } finally {
+      fake.script(() => ({ kind: 'verdict' }));
     }
   });
 
