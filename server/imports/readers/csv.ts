@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import { ImportError } from '../import-error.ts';
 import { fileText, type RawRecord, type SourceTap } from './source.ts';
 
-function countNewlines(record: Record<string, string>): number {
+function countNewlines(record: Record<string, string> | string[]): number {
   let n = 0;
   for (const cell of Object.values(record)) {
     for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) n++;
@@ -60,8 +60,12 @@ export async function* readCsv(
     }
   } catch (err) {
     if (err instanceof ImportError) throw err;
-    const e = err as { message: string; lines?: number };
-    throw new ImportError(displayName, e.lines ?? null, `invalid CSV: ${e.message}`);
+    const e = err as { message: string; lines?: number; record?: unknown };
+    // csv-parse counts to the row's end; a row is named by the line it starts on
+    let line = e.lines ?? null;
+    if (line !== null && Array.isArray(e.record)) line -= countNewlines(e.record as string[]);
+    const message = e.message.replace(/ on line \d+$/, '');
+    throw new ImportError(displayName, line, `invalid CSV: ${message}`);
   } finally {
     source.destroy();
     parser.destroy();

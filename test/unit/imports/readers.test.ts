@@ -61,6 +61,10 @@ describe('readers', () => {
       { line: 5, value: { id: 'q2', question: 'x' } },
     ]);
     await expect(read('csv', 'id,question\nq1,a,extra\n')).rejects.toThrow(/^f:2: invalid CSV: /);
+    // a row with a cell too many is named by the line it starts on, like every other row error
+    await expect(read('csv', 'id,question\nq1,"two\nlines",extra\n')).rejects.toThrow(
+      'f:2: invalid CSV: Invalid Record Length: columns length is 2, got 3',
+    );
   });
 
   it('CSV: names a semicolon or tab delimiter instead of a generic error', async () => {
