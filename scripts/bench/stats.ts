@@ -8,7 +8,9 @@
  *     1,000,000-line judgments file (scripts/bench/realistic-judgments.ts: 125,000 items × 4 pairs
  *     × 2 judges, axes, lengths, items with differing verdict patterns);
  *  4. `tracearena stats` with default options on realistic files of 125,000 to 1,000,000 lines
- *     (wall time, max RSS, and how much the max RSS grows per extra line).
+ *     (wall time, CPU time — on a shared machine the wall time is the CPU time over the share of
+ *     the cores the run got —, max RSS, and how much the max RSS grows per extra line), and a
+ *     python peer doing part of the work on the 1,000,000 lines.
  * Ratios are TypeScript time / numpy time (below 1: faster than numpy).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -131,6 +133,7 @@ const peer = JSON.parse(peerOut) as {
   boot_index: { seconds: number; ci: [number, number] };
   bt: { seconds: number; iterations: number; scores: number[] };
   ranking: { seconds: number; groups: number; ci: Array<[number, number]> };
+  stats: { seconds: number; lines: number };
 };
 
 const btScores = bt.value.value?.scores ?? new Float64Array(SYSTEMS);
@@ -192,6 +195,7 @@ console.table([
 // ------------------------------------------------------------------ stats CLI on realistic judgments files
 const cli = new URL('../cli.ts', import.meta.url).pathname;
 const rss: Array<[number, number]> = [];
+let cliSeconds = 0;
 for (const lines of [125_000, 250_000, 500_000, 1_000_000]) {
   const path = lines === 1_000_000 ? realistic : join(dir, `realistic-${lines}.jsonl`);
   if (path !== realistic) await writeRealisticJudgments(path, lines / 8);
@@ -199,7 +203,7 @@ for (const lines of [125_000, 250_000, 500_000, 1_000_000]) {
     '/usr/bin/time',
     [
       '-f',
-      '%e %M',
+      '%e %U %S %M',
       process.execPath,
       '--import',
       'tsx',
@@ -213,15 +217,20 @@ for (const lines of [125_000, 250_000, 500_000, 1_000_000]) {
     ],
     { encoding: 'utf8' },
   );
-  const [seconds, rssKb] = (run.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) as [
-    number,
-    number,
-  ];
+  const [seconds, user, sys, rssKb] = (run.stderr.trim().split('\n').pop() ?? '')
+    .split(' ')
+    .map(Number) as [number, number, number, number];
   rss.push([lines, rssKb * 1024]);
+  cliSeconds = seconds;
   console.log(
-    `stats on ${lines.toLocaleString('en-US')} realistic lines (${(lines / 8).toLocaleString('en-US')} items × 4 pairs × 2 judges, default options): ${seconds.toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`,
+    `stats on ${lines.toLocaleString('en-US')} realistic lines (${(lines / 8).toLocaleString('en-US')} items × 4 pairs × 2 judges, default options): ${seconds.toFixed(1)} s, CPU ${(user + sys).toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`,
   );
 }
+// cliSeconds is now the 1,000,000-line run's. The peer parsed the same lines with json.loads and
+// computed only the pairs' win rates and the ranking bootstrap: a lower bound of the work.
+console.log(
+  `python peer (json.loads of the 1,000,000 lines, win rates, ranking bootstrap; no other figures): ${peer.stats.seconds.toFixed(1)} s; stats/peer ${(cliSeconds / peer.stats.seconds).toFixed(2)}`,
+);
 const [first, last] = [rss[0]!, rss.at(-1)!];
 console.log(
   `max RSS grows by ${((last[1] - first[1]) / (last[0] - first[0])).toFixed(0)} bytes per line from ${first[0].toLocaleString('en-US')} to ${last[0].toLocaleString('en-US')} lines (the file: ~200 bytes per line)`,

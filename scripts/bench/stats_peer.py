@@ -83,47 +83,73 @@ out["bt"] = {"seconds": time.perf_counter() - t0, "iterations": it + 1, "scores"
 # Per item and pair: verdicts n and a's score w. Items with the same rows are grouped, a round draws
 # multinomial group counts, and Bradley-Terry (ties half) is fitted to every round at once by a
 # vectorised Newton method (the same computation as bootstrapRanking's default path).
+def rank_bootstrap(rn, rw, pa, pb, S, base, rank_rounds):
+    P = len(pa)
+    rows = np.concatenate([rn.reshape(-1, P), rw.reshape(-1, P)], axis=1)
+    K = rows.shape[0]
+    uniq, size = np.unique(rows, axis=0, return_counts=True)
+    copies = rng.multinomial(K, size / K, size=rank_rounds).astype(np.float64)
+    tot = copies @ uniq  # rounds x (n per pair, w per pair)
+    n_r, w_r = tot[:, :P], tot[:, P:]
+    free = np.array([s for s in range(S) if s != base])
+    theta = np.zeros((rank_rounds, S))
+    for it in range(100):
+        d_ = theta[:, pa] - theta[:, pb]
+        p_ = 1 / (1 + np.exp(-d_))
+        r_ = w_r - n_r * p_
+        v_ = n_r * p_ * (1 - p_)
+        g = np.zeros((rank_rounds, S))
+        H = np.zeros((rank_rounds, S, S))
+        for k in range(P):
+            a_, b_ = pa[k], pb[k]
+            g[:, a_] += r_[:, k]
+            g[:, b_] -= r_[:, k]
+            H[:, a_, a_] += v_[:, k]
+            H[:, b_, b_] += v_[:, k]
+            H[:, a_, b_] -= v_[:, k]
+            H[:, b_, a_] -= v_[:, k]
+        step = np.linalg.solve(H[:, free][:, :, free], g[:, free][:, :, None])[:, :, 0]
+        theta[:, free] += step
+        if np.abs(step).max() < 1e-11:
+            break
+    lo, hi = np.percentile(theta, [2.5, 97.5], axis=0)
+    return len(size), np.stack([lo, hi], axis=1)
+
+
 rn = np.fromfile(f"{d}/rank_n.f64")
 rw = np.fromfile(f"{d}/rank_w.f64")
 pa, pb = np.fromfile(f"{d}/rank_pairs.i32", dtype=np.int32).reshape(2, -1).astype(np.int64)
 S = int(open(f"{d}/rank_systems.txt").read())
 base = int(open(f"{d}/rank_base.txt").read())
 rank_rounds = int(open(f"{d}/rank_rounds.txt").read())
-P = len(pa)
 
 t0 = time.perf_counter()
-rows = np.concatenate([rn.reshape(-1, P), rw.reshape(-1, P)], axis=1)
-K = rows.shape[0]
-uniq, size = np.unique(rows, axis=0, return_counts=True)
-copies = rng.multinomial(K, size / K, size=rank_rounds).astype(np.float64)
-tot = copies @ uniq  # rounds x (n per pair, w per pair)
-n_r, w_r = tot[:, :P], tot[:, P:]
-free = np.array([s for s in range(S) if s != base])
-theta = np.zeros((rank_rounds, S))
-for it in range(100):
-    d_ = theta[:, pa] - theta[:, pb]
-    p_ = 1 / (1 + np.exp(-d_))
-    r_ = w_r - n_r * p_
-    v_ = n_r * p_ * (1 - p_)
-    g = np.zeros((rank_rounds, S))
-    H = np.zeros((rank_rounds, S, S))
-    for k in range(P):
-        a_, b_ = pa[k], pb[k]
-        g[:, a_] += r_[:, k]
-        g[:, b_] -= r_[:, k]
-        H[:, a_, a_] += v_[:, k]
-        H[:, b_, b_] += v_[:, k]
-        H[:, a_, b_] -= v_[:, k]
-        H[:, b_, a_] -= v_[:, k]
-    step = np.linalg.solve(H[:, free][:, :, free], g[:, free][:, :, None])[:, :, 0]
-    theta[:, free] += step
-    if np.abs(step).max() < 1e-11:
-        break
-lo, hi = np.percentile(theta, [2.5, 97.5], axis=0)
-out["ranking"] = {
-    "seconds": time.perf_counter() - t0,
-    "groups": int(len(size)),
-    "ci": np.stack([lo, hi], axis=1).tolist(),
-}
+groups, ci = rank_bootstrap(rn, rw, pa, pb, S, base, rank_rounds)
+out["ranking"] = {"seconds": time.perf_counter() - t0, "groups": groups, "ci": ci.tolist()}
+
+# ---------------- a minimal `stats` of the realistic 1,000,000-line file: parse every line
+# (json.loads), per-pair win rates, and the ranking bootstrap above. Far less than the CLI's
+# report (no intervals per axis, judge, modality; no agreement, biases), so a lower bound.
+t0 = time.perf_counter()
+items, systems, pairs = {}, {}, {}
+it_, pr_, sc_ = [], [], []
+score_of = {"a": 1.0, "b": 0.0, "tie": 0.5}
+with open(f"{d}/realistic-1000000.jsonl") as f:
+    for line in f:
+        r = json.loads(line)
+        a = systems.setdefault(r["a"], len(systems))
+        b = systems.setdefault(r["b"], len(systems))
+        it_.append(items.setdefault(r["item"], len(items)))
+        pr_.append(pairs.setdefault((a, b), len(pairs)))
+        sc_.append(score_of[r["winner"]])
+it_, pr_, sc_ = np.array(it_), np.array(pr_), np.array(sc_)
+win_rates = np.bincount(pr_, weights=sc_) / np.bincount(pr_)
+P = len(pairs)
+cell = it_ * P + pr_
+n_ = np.bincount(cell, minlength=len(items) * P).astype(np.float64)
+w_ = np.bincount(cell, weights=sc_, minlength=len(items) * P)
+pab = np.array(list(pairs.keys()))
+rank_bootstrap(n_, w_, pab[:, 0], pab[:, 1], len(systems), systems["base"], rank_rounds)
+out["stats"] = {"seconds": time.perf_counter() - t0, "lines": int(len(sc_))}
 
 print(json.dumps(out))
