@@ -33,7 +33,7 @@ export const MAX_RECORD_DEPTH = 32;
 const NUL_PROBLEM = 'expected text without NUL (\\u0000) characters';
 
 /** Why a string cannot be stored as PostgreSQL text (NUL, a lone UTF-16 surrogate), or null. */
-function textProblem(s: string): string | null {
+export function textProblem(s: string): string | null {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0) return NUL_PROBLEM;

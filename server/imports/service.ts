@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { getOrCreateStudy, getOrCreateSystem, getStudyById } from '../studies/repository.ts';
 import { ImportError } from './import-error.ts';
 import { formatFromFileName, readRecords } from './readers/index.ts';
-import { typeRecord } from './records.ts';
+import { textProblem, typeRecord } from './records.ts';
 import { insertImport } from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';
 import {
@@ -74,6 +74,15 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
   } catch (err) {
     if (err instanceof ImportError) throw err;
     throw new ImportError(displayName, null, 'file not found');
+  }
+  // names given beside the file are stored too (PostgreSQL would refuse a NUL with an internal error)
+  const named: Array<[string, string | undefined]> = [
+    ['--system', options.system],
+    ['--study', 'name' in options.study ? options.study.name : undefined],
+  ];
+  for (const [option, value] of named) {
+    const problem = value === undefined ? null : textProblem(value);
+    if (problem) throw new ImportError(displayName, null, `${option}: ${problem}`);
   }
   const ctx = { displayName, format, kind: options.kind, system: options.system };
   const summary = await validateFile({

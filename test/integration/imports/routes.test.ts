@@ -147,6 +147,7 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
       'filename=..': await raw('filename=..&format=jsonl'),
       'filename=%00.jsonl': await raw('filename=%00.jsonl'),
       'filename=a%0Ab.jsonl': await raw('filename=a%0Ab.jsonl'),
+      'system=%00': await raw('filename=o.jsonl&system=%00'),
       'multipart without boundary': await multi('multipart/form-data', '--x\r\n\r\n'),
       'boundary not in body': await multi(
         'multipart/form-data; boundary=nothere',

@@ -276,6 +276,20 @@ describe.each(backends())('import service on %s', (backend) => {
     expect(await countRows(tdb.db)).toEqual(before);
   });
 
+  it('refuses a --system or --study name holding NUL or a lone surrogate before touching the database', async () => {
+    const before = await countRows(tdb.db);
+    const path = await writeFiles(join(dir, 'h'), {
+      'outputs.jsonl': jsonl([{ item: 'q-1', trace: 't' }]),
+    });
+    await expect(run(path, 'svc', { system: 'rl\u0000' })).rejects.toThrow(
+      `${path}: --system: expected text without NUL (\\u0000) characters`,
+    );
+    await expect(run(path, 'svc\ud800', { system: 'rl' })).rejects.toThrow(
+      `${path}: --study: expected valid Unicode text (a lone surrogate U+D800)`,
+    );
+    expect(await countRows(tdb.db)).toEqual(before);
+  });
+
   it('rolls back every batch already written when a later batch conflicts', async () => {
     const before = await countRows(tdb.db);
     // q-2 exists with other content: its record sits after two full batches of new items
