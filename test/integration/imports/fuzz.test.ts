@@ -135,7 +135,7 @@ describe('malformed import files over HTTP', () => {
 });
 
 describe('malformed import files through the CLI process', () => {
-  it('exits 2 printing one FILE:LINE: reason line for each of 4 files, changing no table', async () => {
+  it('exits 2 printing one FILE:LINE: reason line for deep nesting, invalid UTF-8, an unknown key and NUL, changing no table', async () => {
     const dir = await tempDir();
     const dataDir = join(dir, 'pglite-data');
     let database = await createDatabase({ dataDir });
@@ -144,7 +144,14 @@ describe('malformed import files through the CLI process', () => {
     const before = await (await fingerprinter(database.db))();
     await database.close();
 
-    const files = fc.sample(malformedFile, { seed: 3939, numRuns: 4 });
+    // one file of each kind the issue saw fail through the CLI (a stack overflow, exit 1)
+    const wanted = ['deep nesting', 'invalid UTF-8', 'unknown key', 'NUL'];
+    const files = wanted.map(
+      (what) =>
+        fc
+          .sample(malformedFile, { seed: 3939, numRuns: 300 })
+          .find((f) => f.what.endsWith(`: ${what}`)) as MalformedFile,
+    );
     for (const [i, file] of files.entries()) {
       const path = join(dir, `cli-${i}.${file.format}`);
       await writeFile(path, file.bytes);
