@@ -28,7 +28,7 @@ import { webPlugin } from './web/plugin.ts';
 import { rateLimitPlugin } from './web/rate-limit.ts';
 import { DOCS_CSP, securityHeadersPlugin } from './web/security-headers.ts';
 import { adminRoutes } from './admin/routes.ts';
-import { dashboardRoutes } from './dashboard/routes.ts';
+import { dashboardRoutes, WEBSOCKET_MAX_PAYLOAD } from './dashboard/routes.ts';
 import { liveHubPlugin } from './dashboard/hub-plugin.ts';
 import { llmRunRoutes } from './llm/routes.ts';
 
@@ -82,7 +82,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
-  await app.register(websocket);
+  await app.register(websocket, { options: { maxPayload: WEBSOCKET_MAX_PAYLOAD } });
 
   // The map of the API.
   await app.register(healthRoutes, { prefix: '/api' });

@@ -6,6 +6,11 @@ import { getStudyById } from '../studies/repository.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUTH_TIMEOUT_MS = 10_000;
+/**
+ * The largest message a dashboard client may send (its only message is the auth token, under
+ * 300 bytes); ws's default is 100 MiB, buffered before the token is checked. Set in server/app.ts.
+ */
+export const WEBSOCKET_MAX_PAYLOAD = 4096;
 
 function sendError(socket: WebSocket, code: string, message: string, closeCode: number): void {
   const msg: LiveServerMessage = { type: 'error', code, message };

@@ -1,11 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.ts';
 import { createAdminToken } from '../../../server/auth/repository.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { JUDGE_BODY_LIMIT } from '../../../server/judging/routes.ts';
+import { WEBSOCKET_MAX_PAYLOAD } from '../../../server/dashboard/routes.ts';
 import { openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
 import { jsonl } from '../imports/fixtures.ts';
@@ -188,5 +190,18 @@ describe('body limits on a listening server', () => {
       payload: jsonl([{ item: 'q-0', trace, answer: 'a' }]),
     });
     expect(res.statusCode, res.body).toBe(200);
+  });
+
+  it('closes a live-dashboard socket whose first message is over the limit, before any token check', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 1 });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/studies/${study.studyId}/live`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const started = performance.now();
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.on('error', () => undefined);
+    ws.send(Buffer.alloc(8 * MB, 'a'.charCodeAt(0)));
+    expect(await closed).toBe(1009); // message too big
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(WEBSOCKET_MAX_PAYLOAD).toBeLessThanOrEqual(64 * 1024);
   });
 });
