@@ -36,6 +36,39 @@ function rehypeRawAsText() {
   return walk;
 }
 
+interface MdastNode {
+  type: string;
+  position?: { start: { offset?: number } };
+  data?: { hProperties?: Record<string, unknown> };
+  children?: MdastNode[];
+}
+
+/**
+ * `$$…$$` written on one line is display math, as in LaTeX; remark-math reads it as inline math
+ * (only `$$` on lines of their own makes a math block). The class tells rehype-katex to typeset
+ * it in display mode.
+ */
+function remarkDoubleDollarDisplay() {
+  return (tree: MdastNode, file: { value: unknown }) => {
+    const source = String(file.value);
+    const walk = (node: MdastNode) => {
+      for (const child of node.children ?? []) {
+        const at = child.position?.start.offset;
+        if (child.type === 'inlineMath' && at !== undefined && source.startsWith('$$', at)) {
+          child.data = {
+            ...child.data,
+            hProperties: {
+              ...child.data?.hProperties,
+              className: ['language-math', 'math-display'],
+            },
+          };
+        } else walk(child);
+      }
+    };
+    walk(tree);
+  };
+}
+
 const katexOptions = {
   trust: false,
   strict: 'ignore',
@@ -88,7 +121,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
       <ReactMarkdown
-        remarkPlugins={[remarkGfm, remarkMath]}
+        remarkPlugins={[remarkGfm, remarkMath, remarkDoubleDollarDisplay]}
         rehypePlugins={
           rehypeKatex
             ? [rehypeRawAsText, [rehypeSanitize, schema], [rehypeKatex, katexOptions]]
