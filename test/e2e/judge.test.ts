@@ -51,8 +51,8 @@ describe('judge page in Chromium', () => {
 
     // 1: overall left, then the focus walks the axes: perception right, knowledge tie, rationale left.
     await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('2');
     await page.keyboard.press('3');
+    await page.keyboard.press('2');
     await page.keyboard.press('ArrowLeft');
     expect(await checked(page, 'overall')).toBe('left');
     expect(await checked(page, 'perception')).toBe('right');
@@ -95,7 +95,7 @@ describe('judge page in Chromium', () => {
     await page.keyboard.press('s');
     // 4: a tie overall, axes left open.
     await nextComparison(page, skipped);
-    await page.keyboard.press('3');
+    await page.keyboard.press('2');
     await page.keyboard.press('Enter');
     await page.getByTestId('progress').filter({ hasText: '3 / 10 judged' }).waitFor();
 

@@ -6,6 +6,7 @@
 export type Role = 'judge' | 'admin';
 
 const key = (role: Role) => `tracearena.${role}.token`;
+const INVALID = 'tracearena.invalidToken';
 
 function roleOf(token: string): Role | null {
   if (token.startsWith('ta_judge_')) return 'judge';
@@ -21,11 +22,21 @@ export function captureFragmentToken(): void {
   const token = params.get('token');
   if (!token) return;
   const role = roleOf(token);
-  if (role) sessionStorage.setItem(key(role), token);
+  // A token of no known kind (cut short, mistyped) is remembered as such, so the page can say
+  // the link is invalid instead of showing the page for no link at all.
+  if (role) {
+    sessionStorage.setItem(key(role), token);
+    sessionStorage.removeItem(INVALID);
+  } else sessionStorage.setItem(INVALID, '1');
   params.delete('token');
   const rest = params.toString();
   const url = window.location.pathname + window.location.search + (rest ? `#${rest}` : '');
   window.history.replaceState(window.history.state, '', url);
+}
+
+/** True when the last link opened in this tab carried a token of no known kind. */
+export function hadInvalidToken(): boolean {
+  return sessionStorage.getItem(INVALID) === '1';
 }
 
 export function getToken(role: Role): string | null {

@@ -13,6 +13,8 @@ export function Dialog({
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // an id without spaces: aria-labelledby reads a space as a separator between two ids
+  const titleId = `dialog-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -23,11 +25,11 @@ export function Dialog({
     <dialog
       ref={ref}
       className="dialog"
-      aria-labelledby={`${title}-title`}
+      aria-labelledby={titleId}
       onClose={onClose}
       onCancel={onClose}
     >
-      <h2 id={`${title}-title`}>{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       {children}
       <div className="dialog-actions">
         <button type="button" className="primary" onClick={onClose} autoFocus>
@@ -39,16 +41,25 @@ export function Dialog({
 }
 
 export const SHORTCUTS: ReadonlyArray<[string, string]> = [
-  ['← or 1', 'left is better (in the focused row; overall when no row is focused)'],
-  ['→ or 2', 'right is better'],
-  ['↓ or 3', 'tie (both equally good or bad)'],
+  ['1 or ←', 'left is better, in the highlighted row; then on to the next row'],
+  ['2 or ↓', 'tie (both equally good or equally bad)'],
+  ['3 or →', 'right is better'],
+  [
+    'Tab / Shift+Tab',
+    'next / previous row (a Tab right after a choice stays on the row it moved to)',
+  ],
   ['↑', 'back to the previous row'],
-  ['Tab / Shift+Tab', 'move between rows: overall, then each axis'],
   ['M', 'toggle “much better” on the overall verdict'],
-  ['N', 'write a note (Esc leaves the note)'],
+  ['N', 'write a comment; keys then type into it, Enter starts a new line, Esc leaves it'],
   ['Enter', 'submit (once an overall verdict is chosen)'],
   ['S', 'skip this comparison'],
   ['C', 'can’t judge this comparison (not a tie)'],
+  ['Shift + ← / →', 'image: narrower / wider window (more / less contrast)'],
+  ['Shift + ↑ / ↓', 'image: brighter / darker (window level)'],
+  ['W', 'image: next window preset'],
+  ['+ / −', 'image: zoom in / out'],
+  ['P', 'image: one image pixel per screen pixel'],
+  ['R', 'image: fit, full range'],
   ['G', 'guidelines'],
   ['?', 'this help'],
 ];

@@ -65,6 +65,13 @@ export function JudgePage() {
             Open the invite link you were sent (it contains your personal access key).
           </State>
         ) : null}
+        {phase.kind === 'invalid' ? (
+          <State title="This invite link is not valid">
+            The link you opened does not hold a valid access key: it may be incomplete (copied only
+            in part), mistyped, or replaced by a newer link. Open the full link from your invite
+            again, or ask the study organiser for a new one.
+          </State>
+        ) : null}
         {phase.kind === 'revoked' ? (
           <State title="This invite has been revoked">
             Your access to this study was withdrawn. Verdicts you sent before are kept. Contact the
@@ -108,12 +115,6 @@ export function JudgePage() {
           )
         ) : null}
       </main>
-
-      <footer className="key-hints" aria-hidden="true">
-        <kbd>←</kbd>/<kbd>1</kbd> left · <kbd>→</kbd>/<kbd>2</kbd> right · <kbd>↓</kbd>/<kbd>3</kbd>{' '}
-        tie · <kbd>Tab</kbd> next row · <kbd>Enter</kbd> submit · <kbd>S</kbd> skip · <kbd>C</kbd>{' '}
-        can’t judge · <kbd>?</kbd> help
-      </footer>
 
       <Dialog open={guidelinesOpen} title="Guidelines" onClose={closeGuidelines}>
         {me?.study.guidelines ? (

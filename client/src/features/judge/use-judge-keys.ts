@@ -1,64 +1,115 @@
 import { useEffect, useRef } from 'react';
 import type { Side } from '../../../../shared/judge-api.ts';
 
+/** What the keys do to the image (window/level and zoom), when the comparison has one. */
+export interface ImageKeyActions {
+  /** Window width and centre steps (grey levels); positive width = less contrast. */
+  adjustWindow(dWidth: number, dCenter: number): void;
+  nextPreset(): void;
+  reset(): void;
+  zoom(factor: number): void;
+  actualPixels(): void;
+}
+
 export interface JudgeKeyActions {
-  choose(side: Side): void;
-  previousRow(): void;
+  /** Chooses in the active row; returns true when the focus moved on to the next row. */
+  choose(side: Side): boolean;
+  /**
+   * Moves the focus to the next (or previous) row from `from` (null: the active row); returns
+   * false when there is none that way, to leave a Tab to the browser.
+   */
+  moveRow(from: number | null, back: boolean): boolean;
   toggleStrength(): void;
-  focusNote(): void;
+  openNote(): void;
+  leaveNote(): void;
   submit(): void;
   skip(): void;
   cannotJudge(): void;
   help(): void;
   guidelines(): void;
+  image: ImageKeyActions | null;
 }
 
-const SIDE_KEYS: Record<string, Side> = {
-  ArrowLeft: 'left',
+export const SIDE_KEYS: Readonly<Record<string, Side>> = {
   '1': 'left',
-  ArrowRight: 'right',
-  '2': 'right',
+  ArrowLeft: 'left',
+  '2': 'tie',
   ArrowDown: 'tie',
-  '3': 'tie',
+  '3': 'right',
+  ArrowRight: 'right',
 };
 
+const WINDOW_KEYS: Readonly<Record<string, [number, number]>> = {
+  ArrowLeft: [-16, 0],
+  ArrowRight: [16, 0],
+  ArrowUp: [0, -8],
+  ArrowDown: [0, 8],
+};
+
+function rowIndexOf(el: HTMLElement | null): number | null {
+  const row = el?.closest<HTMLElement>('[data-row-index]');
+  return row ? Number(row.dataset.rowIndex) : null;
+}
+
 /**
- * The keyboard contract of DESIGN.md. Keys act only when no dialog is open and the focus is not in
- * a text field (there, Esc leaves the field and Ctrl/⌘+Enter submits). Enter on an ordinary button
- * keeps its usual meaning.
+ * The keyboard contract (the page's help and README "Judging by keyboard"). Keys act only when
+ * no dialog is open. In the note (opened with N only; Tab never enters it) every key types,
+ * Enter included, and Esc leaves it. Elsewhere: 1/2/3 and ←/↓/→ choose in the active row and
+ * move to the next row; Tab and Shift+Tab move between rows, and a Tab right after a choice only
+ * confirms the move the choice already made (so "choose, Tab, choose" never skips a row);
+ * Enter submits unless the focus is on another button, which Enter presses as usual.
  */
 export function useJudgeKeys(enabled: boolean, actions: JudgeKeyActions) {
   const ref = useRef(actions);
   ref.current = actions;
+  /** The row a choice just moved the focus to, until the next key. */
+  const advancedTo = useRef<number | null>(null);
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.isComposing) return;
       const a = ref.current;
-      const target = e.target as HTMLElement | null;
-      const typing = target?.closest('textarea, input, select, [contenteditable="true"]');
-      if (typing) {
-        if (e.key === 'Escape') (target as HTMLElement).blur();
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (target?.closest('textarea, input[type="text"], select, [contenteditable="true"]')) {
+        if (e.key === 'Escape') {
           e.preventDefault();
-          a.submit();
+          a.leaveNote();
         }
         return;
       }
       if (e.ctrlKey || e.metaKey || document.querySelector('dialog[open]')) return;
-      const side = SIDE_KEYS[e.key];
-      if (side) {
-        e.preventDefault();
-        a.choose(side);
+      const advanced = advancedTo.current;
+      advancedTo.current = null;
+      if (e.key === 'Tab') {
+        const row = rowIndexOf(target);
+        if (row === null) return;
+        if (!e.shiftKey && advanced === row) {
+          e.preventDefault();
+          return;
+        }
+        if (a.moveRow(row, e.shiftKey)) e.preventDefault();
         return;
       }
+      if (e.shiftKey && a.image && WINDOW_KEYS[e.key]) {
+        e.preventDefault();
+        const [dw, dc] = WINDOW_KEYS[e.key] ?? [0, 0];
+        a.image.adjustWindow(dw, dc);
+        return;
+      }
+      const side = e.shiftKey ? undefined : SIDE_KEYS[e.key];
+      if (side) {
+        e.preventDefault();
+        if (a.choose(side)) advancedTo.current = rowIndexOf(document.activeElement as HTMLElement);
+        return;
+      }
+      const image = a.image;
       switch (e.key) {
         case 'ArrowUp':
           e.preventDefault();
-          a.previousRow();
+          a.moveRow(rowIndexOf(target), true);
           return;
         case 'Enter': {
-          const onButton = target?.closest('button, a');
+          const onButton = target?.closest('button, a, input');
           if (onButton && onButton.getAttribute('role') !== 'radio') return;
           e.preventDefault();
           a.submit();
@@ -67,32 +118,48 @@ export function useJudgeKeys(enabled: boolean, actions: JudgeKeyActions) {
         case 's':
         case 'S':
           e.preventDefault();
-          a.skip();
-          return;
+          return a.skip();
         case 'c':
         case 'C':
           e.preventDefault();
-          a.cannotJudge();
-          return;
+          return a.cannotJudge();
         case 'm':
         case 'M':
           e.preventDefault();
-          a.toggleStrength();
-          return;
+          return a.toggleStrength();
         case 'n':
         case 'N':
           e.preventDefault();
-          a.focusNote();
-          return;
+          return a.openNote();
         case 'g':
         case 'G':
           e.preventDefault();
-          a.guidelines();
-          return;
+          return a.guidelines();
         case '?':
           e.preventDefault();
-          a.help();
-          return;
+          return a.help();
+      }
+      if (!image) return;
+      switch (e.key) {
+        case 'w':
+        case 'W':
+          e.preventDefault();
+          return image.nextPreset();
+        case 'r':
+        case 'R':
+          e.preventDefault();
+          return image.reset();
+        case '+':
+        case '=':
+          e.preventDefault();
+          return image.zoom(1.25);
+        case '-':
+          e.preventDefault();
+          return image.zoom(0.8);
+        case 'p':
+        case 'P':
+          e.preventDefault();
+          return image.actualPixels();
       }
     };
     window.addEventListener('keydown', onKey);

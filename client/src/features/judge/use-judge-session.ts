@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as z from 'zod/mini';
 import type { JudgeAssignment } from '../../../../shared/judge-api.ts';
 import { api, ApiError, NetworkError } from '../../lib/api.ts';
-import { getToken } from '../../lib/token.ts';
+import { getToken, hadInvalidToken } from '../../lib/token.ts';
 import {
   meResponse as judgeMeResponseSchema,
   nextResponse as judgeNextResponseSchema,
@@ -19,6 +19,8 @@ export type Phase =
   | { kind: 'judging'; assignment: JudgeAssignment; receivedAt: number }
   | { kind: 'finished' }
   | { kind: 'revoked' }
+  /** A token that is malformed or that the server does not know (not the same as none at all). */
+  | { kind: 'invalid' }
   | { kind: 'no-token' }
   | { kind: 'failed'; message: string };
 
@@ -40,7 +42,12 @@ export function useJudgeSession() {
   const [me, setMe] = useState<JudgeMe | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [phase, setPhase] = useState<Phase>(() =>
-    getToken('judge') ? { kind: 'loading' } : { kind: 'no-token' },
+    // a mistyped link says so, even over an earlier valid one in this tab
+    hadInvalidToken()
+      ? { kind: 'invalid' }
+      : getToken('judge')
+        ? { kind: 'loading' }
+        : { kind: 'no-token' },
   );
   const [offline, setOffline] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -68,8 +75,8 @@ export function useJudgeSession() {
   }, []);
 
   const handleFatal = useCallback((err: unknown) => {
-    if (err instanceof ApiError && (err.code === 'TA_INVITE_REVOKED' || err.status === 401)) {
-      setPhase({ kind: 'revoked' });
+    if (err instanceof ApiError && err.status === 401) {
+      setPhase({ kind: err.code === 'TA_INVITE_REVOKED' ? 'revoked' : 'invalid' });
       return;
     }
     setPhase({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
@@ -179,7 +186,7 @@ export function useJudgeSession() {
   advanceRef.current = advance;
 
   useEffect(() => {
-    if (!getToken('judge')) return;
+    if (!getToken('judge') || hadInvalidToken()) return;
     let cancelled = false;
     void (async () => {
       try {
