@@ -66,6 +66,11 @@ export interface CellResult {
   bootstrap: number | null;
   /** The default with the former boundary rule (all-wins studies: n_eff = verdicts, deff = 1). */
   formerBoundary: number;
+  /**
+   * A rejected candidate (docs/statistics.md, "Where the targets are not met"): n_eff capped at
+   * items × (1 + 3 L), L the items holding a verdict for the side that is losing overall.
+   */
+  minorityCap: number;
   /** Share of studies whose default p-value is below 0.05 (meaningful at rate 0.5, the null). */
   rejects: number;
 }
@@ -97,15 +102,21 @@ export function simulateCell(
   const counts = new Float64Array(c.items).fill(c.perItem);
   const clusters = { sums, counts };
   const z = zCritical(LEVEL);
-  const hits = { default: 0, wilson: 0, bootstrap: 0, former: 0, rejects: 0 };
+  const hits = { default: 0, wilson: 0, bootstrap: 0, former: 0, cap: 0, rejects: 0 };
+  const won = new Uint8Array(c.items);
+  const lost = new Uint8Array(c.items);
   const opts = { ties: 'half' as const, level: LEVEL, rounds, rng: () => bootRng };
   for (let r = 0; r < replications; r++) {
     const m = emptyMoments();
     for (let i = 0; i < c.items; i++) {
       const pi = kappa > 0 ? beta(c.rate * kappa, (1 - c.rate) * kappa) : c.rate;
       let s = 0;
+      won[i] = 0;
+      lost[i] = 0;
       for (let v = 0; v < c.perItem; v++) {
         const score = rng.nextFloat() < c.tieRate ? 0.5 : rng.nextFloat() < pi ? 1 : 0;
+        if (score === 1) won[i] = 1;
+        if (score === 0) lost[i] = 1;
         s += score;
         addScore(m, score, 'half');
       }
@@ -121,6 +132,11 @@ export function simulateCell(
       ? wilsonBounds(p, m.n * (z / criticalValue(d.df, LEVEL)) ** 2, z)
       : auto.ci.value;
     if (covers(former, target)) hits.former++;
+    let minority = 0;
+    for (let i = 0; i < c.items; i++)
+      minority += p >= 0.5 ? (lost[i] as number) : (won[i] as number);
+    const capped = Math.min(d.effectiveN, c.items * (1 + 3 * minority));
+    if (covers(wilsonBounds(p, capped, criticalValue(d.df, LEVEL)), target)) hits.cap++;
     if (options.bootstrap) {
       const boot = summarizePair(m, clusters, { ...opts, ci: 'bootstrap' });
       if (covers(boot.ci.value, target)) hits.bootstrap++;
@@ -133,6 +149,7 @@ export function simulateCell(
     wilson: hits.wilson / replications,
     bootstrap: options.bootstrap ? hits.bootstrap / replications : null,
     formerBoundary: hits.former / replications,
+    minorityCap: hits.cap / replications,
     rejects: hits.rejects / replications,
   };
 }
@@ -188,6 +205,7 @@ export function exactCell(c: Cell): CellResult {
     wilson: wil,
     bootstrap: null,
     formerBoundary: def,
+    minorityCap: def,
     rejects,
   };
 }
