@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { ImportError } from '../import-error.ts';
-import { fileText, type RawRecord, type SourceTap } from './source.ts';
+import {
+  fileText,
+  MAX_LINE_BYTES,
+  type RawRecord,
+  type SourceTap,
+  type TextOptions,
+} from './source.ts';
 
 function countNewlines(record: Record<string, string> | string[]): number {
   let n = 0;
@@ -40,8 +46,9 @@ export async function* readCsv(
   path: string,
   displayName: string,
   tap?: SourceTap,
+  { maxLineBytes = MAX_LINE_BYTES }: TextOptions = {},
 ): AsyncGenerator<RawRecord> {
-  const source = Readable.from(fileText(path, displayName, tap));
+  const source = Readable.from(fileText(path, displayName, tap, { maxLineBytes }));
   const parser = parse({
     columns: (header: string[]) => checkHeader(header, displayName),
     info: true,

@@ -3,7 +3,7 @@ import type { ImportFormat } from '../../../shared/import-records.ts';
 import { readCsv } from './csv.ts';
 import { readJsonArray } from './json-array.ts';
 import { readJsonl } from './jsonl.ts';
-import type { RawRecord, SourceTap } from './source.ts';
+import type { RawRecord, SourceTap, TextOptions } from './source.ts';
 
 export type { RawRecord, SourceTap } from './source.ts';
 
@@ -24,13 +24,14 @@ export function readRecords(
   path: string,
   displayName: string,
   tap?: SourceTap,
+  options?: TextOptions,
 ): AsyncGenerator<RawRecord> {
   switch (format) {
     case 'jsonl':
-      return readJsonl(path, displayName, tap);
+      return readJsonl(path, displayName, tap, options);
     case 'json':
       return readJsonArray(path, displayName, tap);
     case 'csv':
-      return readCsv(path, displayName, tap);
+      return readCsv(path, displayName, tap, options);
   }
 }

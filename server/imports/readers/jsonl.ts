@@ -1,15 +1,22 @@
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { ImportError } from '../import-error.ts';
-import { fileText, type RawRecord, type SourceTap } from './source.ts';
+import {
+  fileText,
+  MAX_LINE_BYTES,
+  type RawRecord,
+  type SourceTap,
+  type TextOptions,
+} from './source.ts';
 
 /** JSON Lines: one record per non-blank line of strict UTF-8, read with node:readline. */
 export async function* readJsonl(
   path: string,
   displayName: string,
   tap?: SourceTap,
+  { maxLineBytes = MAX_LINE_BYTES }: TextOptions = {},
 ): AsyncGenerator<RawRecord> {
-  const input = Readable.from(fileText(path, displayName, tap));
+  const input = Readable.from(fileText(path, displayName, tap, { maxLineBytes }));
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {

@@ -40,11 +40,28 @@ async function lineAt(path: string, offset: number): Promise<number> {
  * bytes are refused as `FILE:LINE: invalid UTF-8 (byte 0xNN)` rather than replaced with U+FFFD.
  * A fatal TextDecoder costs no more than a lenient one; the line is counted only on failure.
  */
+/**
+ * The longest line a JSONL or CSV file may have. A longer one would be gathered into one string by
+ * the line reader, and past V8's string limit (about 512 Mi characters) that fails as an internal
+ * error instead of naming the line.
+ */
+export const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+export interface TextOptions {
+  /**
+   * Refuse a line longer than this many bytes (JSON arrays are streamed token by token: none).
+   * Counted across read chunks (1 MiB), so it should not be set below that.
+   */
+  maxLineBytes?: number;
+}
+
 export async function* fileText(
   path: string,
   displayName: string,
   tap?: SourceTap,
+  { maxLineBytes = Infinity }: TextOptions = {},
 ): AsyncGenerator<string> {
+  let lineBytes = 0;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let pending: Buffer = Buffer.alloc(0);
   let consumed = 0;
@@ -55,6 +72,21 @@ export async function* fileText(
     return new ImportError(displayName, line, `invalid UTF-8 (byte 0x${byte})`);
   };
   for await (const chunk of fileChunks(path, tap)) {
+    // lines wholly inside one read chunk are shorter than the limit; count those that cross chunks
+    const lastNewline = chunk.lastIndexOf(0x0a);
+    if (lastNewline === -1) lineBytes += chunk.length;
+    else {
+      lineBytes += chunk.indexOf(0x0a);
+      if (lineBytes <= maxLineBytes) lineBytes = chunk.length - lastNewline - 1;
+    }
+    if (lineBytes > maxLineBytes) {
+      const line = await lineAt(path, consumed + pending.length);
+      throw new ImportError(
+        displayName,
+        line,
+        `line longer than ${maxLineBytes} bytes (the limit for one line of a JSONL or CSV file)`,
+      );
+    }
     const data = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
     // decoded whole (not streamed), so a failure is at a known offset
     const complete = data.subarray(0, completeLength(data));

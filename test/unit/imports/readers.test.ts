@@ -78,6 +78,25 @@ describe('readers', () => {
     expect(await read('csv', 'id\nq1\n')).toEqual([{ line: 2, value: { id: 'q1' } }]);
   });
 
+  it('JSONL and CSV: refuse a line past the line limit with its line; JSON arrays have none', async () => {
+    const long = 'x'.repeat(1.5 * 2 ** 20);
+    const options = { maxLineBytes: 2 ** 20 };
+    const readWith = async (format: 'jsonl' | 'json' | 'csv', text: string) => {
+      const path = join(dir, `long-${format}`);
+      await writeFile(path, text);
+      const out: RawRecord[] = [];
+      for await (const r of readRecords(format, path, 'f', undefined, options)) out.push(r);
+      return out;
+    };
+    const refusal =
+      'line longer than 1048576 bytes (the limit for one line of a JSONL or CSV file)';
+    await expect(readWith('jsonl', `{"a":1}\n\n{"a":"${long}"}\n`)).rejects.toThrow(
+      `f:3: ${refusal}`,
+    );
+    await expect(readWith('csv', `a\n1\n${long}\n`)).rejects.toThrow(`f:3: ${refusal}`);
+    expect(await readWith('json', `[{"a":"${long}"}]`)).toHaveLength(1);
+  });
+
   it('takes the format from the extension', () => {
     expect(formatFromFileName('a.JSONL')).toBe('jsonl');
     expect(formatFromFileName('a.ndjson')).toBe('jsonl');

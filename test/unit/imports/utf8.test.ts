@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileText } from '../../../server/imports/readers/source.ts';
+import { fileText, MAX_LINE_BYTES } from '../../../server/imports/readers/source.ts';
 import { completeLength, firstInvalidUtf8 } from '../../../server/imports/readers/utf8.ts';
 
 let dir: string;
@@ -65,5 +65,23 @@ describe('strict UTF-8', () => {
     await expect(text(Buffer.from([0x61, 0x0a, 0xe2, 0x82]))).rejects.toThrow(
       'f:2: invalid UTF-8 (byte 0xE2)',
     );
+  });
+});
+
+describe('line length', () => {
+  it('refuses a line longer than the limit with its line, before it is held as one string', async () => {
+    const path = join(dir, 'long.jsonl');
+    const long = 'x'.repeat(1.5 * 2 ** 20);
+    await writeFile(path, `{"a":1}\n${long}\n{"a":2}\n`);
+    const read = async (maxLineBytes: number) => {
+      let out = '';
+      for await (const piece of fileText(path, 'f', undefined, { maxLineBytes })) out += piece;
+      return out;
+    };
+    await expect(read(2 ** 20)).rejects.toThrow(
+      'f:2: line longer than 1048576 bytes (the limit for one line of a JSONL or CSV file)',
+    );
+    expect((await read(2 * 2 ** 20)).length).toBe(long.length + 17);
+    expect(MAX_LINE_BYTES).toBe(256 * 1024 * 1024);
   });
 });
