@@ -99,6 +99,24 @@ describe('judge page layout in Chromium', () => {
     });
   }
 
+  it('flows at 200 % zoom (1440 × 900 seen as 720 × 450): no sideways scrolling, every control reachable, no serious axe violation', async () => {
+    const created = await createInvite(env.server.tdb.db, { studyId, name: 'dr-zoomed' });
+    const context = await env.browser.newContext({
+      viewport: { width: 720, height: 450 },
+      deviceScaleFactor: 2,
+    });
+    const page = await context.newPage();
+    await openJudgePage(page, env.server.baseUrl, created!.token);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    ).toBe(true);
+    await page.getByRole('button', { name: /Submit/ }).scrollIntoViewIfNeeded();
+    expect(await page.getByRole('button', { name: /Submit/ }).isVisible()).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: artifactPath('judge-720x450-zoom200.png'), fullPage: true });
+    await context.close();
+  });
+
   it('gives the traces the full width when the item has no image', async () => {
     const seeded = await seedStudy(env.server.tdb.db, {
       items: [{ question: 'Which antibiotic for community-acquired pneumonia?', traces: {} }],
