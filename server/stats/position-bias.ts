@@ -1,4 +1,4 @@
-import { binomialTest } from './binomial-test.ts';
+import { scoreTestPValue } from './dual-test.ts';
 import type { Figure, Interval } from './figure.ts';
 import { wilsonInterval } from './wilson.ts';
 
@@ -14,7 +14,11 @@ export interface PositionBias {
   pValue: Figure<number>;
 }
 
-/** How often the side shown on the left wins, ties excluded; Wilson CI and sign test against ½. */
+/**
+ * How often the side shown on the left wins, ties excluded: Wilson CI and the score test against ½
+ * dual to it (the exact sign test disagreed with Wilson about ½, e.g. 4 left wins of 4: CI
+ * [0.51, 1] beside p = 0.125).
+ */
 export function positionBias(
   leftWins: number,
   rightWins: number,
@@ -32,7 +36,10 @@ export function positionBias(
         ? { value: leftWins / decisive }
         : { value: null, reason: 'no decisive verdict with a known display order' },
     ci: wilsonInterval(leftWins, decisive, level),
-    pValue: binomialTest(leftWins, decisive),
+    pValue:
+      decisive > 0
+        ? { value: scoreTestPValue(leftWins / decisive, decisive, Number.POSITIVE_INFINITY) }
+        : { value: null, reason: 'no decisive verdict with a known display order' },
   };
 }
 
