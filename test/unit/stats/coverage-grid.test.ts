@@ -14,14 +14,14 @@ import {
  * The widened coverage grid of issue 10 (docs/statistics.md, "Coverage over the whole grid"):
  * intra-item correlation 0, 0.2, 0.5, 0.8 × verdicts per item 1, 2, 5, 20 × items 10, 20, 100,
  * 1,000 × rates 0.5, 0.7, 0.86, 0.95, 0.97 × no ties or a tie rate of 0.2 (640 cells, seeded).
- * One verdict per item is exact. Clustered cells are simulated with REPS studies (40 with 1,000
- * items, which cost the most); the Monte Carlo standard error of a coverage near 0.95 is 0.97% at
- * 500 and 3.4% at 40, so a cell misses a target only when its count is improbable under it
+ * One verdict per item is exact. Clustered cells are simulated with REPS studies (30 with 1,000
+ * items, which cost the most); the Monte Carlo standard error of a coverage near 0.95 is 1.09% at
+ * 400 and 4.0% at 30, so a cell misses a target only when its count is improbable under it
  * (binomial tail < 0.001). `npm run coverage` runs the same grid with 1,000 replications
  * (0.69%): its table is the one in docs/statistics.md.
  */
-const REPS = 500;
-const REPS_1000 = 40;
+const REPS = 400;
+const REPS_1000 = 30;
 const ROUNDS = 200;
 
 describe('coverage of the default interval over the widened grid', () => {
