@@ -9,6 +9,7 @@ import {
   type ItemRecord,
   type OutputRecord,
 } from '../../shared/import-records.ts';
+import { unstorableTextReason } from '../../shared/text.ts';
 import { ImportError } from './import-error.ts';
 import type { RawRecord } from './readers/index.ts';
 
@@ -30,24 +31,11 @@ export interface RecordContext {
  */
 export const MAX_RECORD_DEPTH = 32;
 
-const NUL_PROBLEM = 'expected text without NUL (\\u0000) characters';
-
-/** Why a string cannot be stored as PostgreSQL text (NUL, a lone UTF-16 surrogate), or null. */
-export function textProblem(s: string): string | null {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0) return NUL_PROBLEM;
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const next = s.charCodeAt(i + 1);
-    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-      i++;
-      continue;
-    }
-    const hex = c.toString(16).toUpperCase();
-    return `expected valid Unicode text (a lone surrogate U+${hex})`;
-  }
-  return null;
-}
+/**
+ * Why a string cannot be stored as PostgreSQL text (NUL, a lone UTF-16 surrogate), or null: the
+ * one check every text field entering the database goes through (shared/text.ts).
+ */
+export const textProblem = unstorableTextReason;
 
 /**
  * The first thing in a parsed value that cannot be imported, as a field and what was expected:

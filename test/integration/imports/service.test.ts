@@ -241,15 +241,15 @@ describe.each(backends())('import service on %s', (backend) => {
       ],
       [
         { 'x.jsonl': `${ok}\n{"id":"q-61","question":"Q\\u0000?"}\n` },
-        `:2: field 'question': expected text without NUL (\\u0000) characters`,
+        `:2: field 'question': contains U+0000 (NUL) at character 2`,
       ],
       [
         { 'x.csv': `id,question\nq-61,"Q\u0000"\n` },
-        `:2: field 'question': expected text without NUL (\\u0000) characters`,
+        `:2: field 'question': contains U+0000 (NUL) at character 2`,
       ],
       [
         { 'x.jsonl': `{"id":"q-61","question":"Q?","metadata":{"k":"\\ud800x"}}\n` },
-        `:1: field 'metadata.k': expected valid Unicode text (a lone surrogate U+D800)`,
+        `:1: field 'metadata.k': contains a lone surrogate U+D800 at character 1 (not valid Unicode text)`,
       ],
       [
         // invalid UTF-8 used to be stored as U+FFFD with exit 0
@@ -282,10 +282,10 @@ describe.each(backends())('import service on %s', (backend) => {
       'outputs.jsonl': jsonl([{ item: 'q-1', trace: 't' }]),
     });
     await expect(run(path, 'svc', { system: 'rl\u0000' })).rejects.toThrow(
-      `${path}: --system: expected text without NUL (\\u0000) characters`,
+      `${path}: --system: contains U+0000 (NUL) at character 3`,
     );
     await expect(run(path, 'svc\ud800', { system: 'rl' })).rejects.toThrow(
-      `${path}: --study: expected valid Unicode text (a lone surrogate U+D800)`,
+      `${path}: --study: contains a lone surrogate U+D800 at character 4 (not valid Unicode text)`,
     );
     expect(await countRows(tdb.db)).toEqual(before);
   });

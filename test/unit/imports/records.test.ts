@@ -26,11 +26,11 @@ describe('findUnstorable', () => {
   it('names the first string or key holding NUL or a lone surrogate, in record order', () => {
     expect(findUnstorable({ a: 'ok', b: ['x', 'y\u0000'], c: '\ud800' })).toEqual({
       field: 'b[1]',
-      expected: 'expected text without NUL (\\u0000) characters',
+      expected: 'contains U+0000 (NUL) at character 2',
     });
     expect(findUnstorable({ m: { 'k\udc00': 1 } })).toEqual({
       field: 'm.k\udc00',
-      expected: 'expected valid Unicode text (a lone surrogate U+DC00)',
+      expected: 'contains a lone surrogate U+DC00 at character 2 (not valid Unicode text)',
     });
     expect(findUnstorable({ t: 'pair 𝄞 ok' })).toBeNull();
     expect(findUnstorable(JSON.parse('{"o": {"__proto__": {}}}'))?.field).toBe('o.__proto__');
