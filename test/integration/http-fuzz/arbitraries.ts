@@ -110,7 +110,7 @@ export function shaped(
   const entries = Object.entries(fields).map(([key, plausible]) =>
     fc
       .oneof(
-        { weight: 10, arbitrary: plausible.map((v) => [key, v] as const) },
+        { weight: 20, arbitrary: plausible.map((v) => [key, v] as const) },
         { weight: 1, arbitrary: nastyJson.map((v) => [key, v] as const) },
         { weight: 1, arbitrary: fc.constant(null) },
       )
@@ -245,7 +245,7 @@ export const multipartBody: fc.Arbitrary<BodyCase> = fc
 export function jsonBody(shape: fc.Arbitrary<unknown>): fc.Arbitrary<BodyCase> {
   return fc.oneof(
     {
-      weight: 8,
+      weight: 12,
       arbitrary: shape.map((v) => ({
         contentType: 'application/json',
         payload: JSON.stringify(v) ?? 'null',
