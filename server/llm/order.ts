@@ -5,9 +5,15 @@ import { costOf, estimateCost, type Price } from './prices.ts';
 import { promptSize, type ComparisonContent } from './prompt.ts';
 import { classifyError, type ProviderCallError } from './providers/errors.ts';
 import type { Provider } from './providers/provider.ts';
-import type { CallResult, ResultWriter } from './record.ts';
+import type { CacheWriter, CallResult, ResultWriter } from './record.ts';
 import { reserveBudget, type LeasedSlot } from './repository.ts';
-import type { JudgeSettings, Prompt, ProviderReply } from './types.ts';
+import type {
+  AttemptOutcome,
+  JudgeSettings,
+  ParsedVerdict,
+  Prompt,
+  ProviderReply,
+} from './types.ts';
 
 export interface OrderContext {
   db: Db;
@@ -16,6 +22,7 @@ export interface OrderContext {
   provider: Provider;
   queue: PQueue;
   writer: ResultWriter;
+  cache: CacheWriter;
   maxErrorAttempts: number;
   budgeted: boolean;
   redact: (s: string) => string;
@@ -59,8 +66,22 @@ export type OrderEnd =
   | { kind: 'stopped' }
   | { kind: 'fatal'; error: string };
 
+interface Judged {
+  verdict: ParsedVerdict | null;
+  outcome: AttemptOutcome;
+}
+
 type CallOutcome =
-  | { kind: 'reply'; reply: ProviderReply; ms: number; reserved: number }
+  | {
+      kind: 'reply';
+      reply: ProviderReply;
+      judged: Judged;
+      ms: number;
+      reserved: number;
+      /** Whether the response is already in the cache (written before the call's slot was freed). */
+      cacheStored: boolean;
+    }
+  | { kind: 'recorded'; end: OrderEnd }
   | { kind: 'error'; err: ProviderCallError; ms: number; reserved: number }
   | { kind: 'stopped' };
 
@@ -82,12 +103,15 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
     cacheKey: key,
   };
 
-  if (cached)
-    return recordReply(ctx, base, provider.fromBody(cached), {
+  if (cached) {
+    const reply = provider.fromBody(cached);
+    return recordReply(ctx, base, reply, judge(ctx, reply), {
       cached: true,
       ms: null,
       reserved: 0,
+      cacheStored: true,
     });
+  }
 
   let errors = ctx.priorErrors;
   for (;;) {
@@ -105,9 +129,9 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
         return { kind: 'stopped' };
       }
       const t0 = performance.now();
+      let reply: ProviderReply;
       try {
-        const reply = await provider.call(body);
-        return { kind: 'reply', reply, ms: Math.round(performance.now() - t0), reserved: estimate };
+        reply = await provider.call(body);
       } catch (err) {
         return {
           kind: 'error',
@@ -116,16 +140,42 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
           reserved: estimate,
         };
       }
+      const ms = Math.round(performance.now() - t0);
+      // A paid answer is stored before this call's slot is freed, so a kill loses at most the
+      // answers of the calls in flight (--concurrency): one that gave a verdict goes into the cache
+      // at once (its verdict follows in a group commit); any other is recorded whole.
+      const judged = judge(ctx, reply);
+      if (judged.outcome !== 'ok') {
+        const end = await recordReply(ctx, base, reply, judged, {
+          cached: false,
+          ms,
+          reserved: estimate,
+          cacheStored: false,
+        });
+        return { kind: 'recorded', end };
+      }
+      const cacheStored = await ctx.cache.write({
+        key,
+        provider: provider.name,
+        model: settings.model,
+        body: reply.body,
+        inputTokens: reply.usage.inputTokens,
+        outputTokens: reply.usage.outputTokens,
+        costUsd: costOf(reply.usage, ctx.price),
+      });
+      return { kind: 'reply', reply, judged, ms, reserved: estimate, cacheStored };
     });
     if (outcome.kind === 'stopped') {
       ctx.finishOrder(false);
       return { kind: 'stopped' };
     }
+    if (outcome.kind === 'recorded') return outcome.end;
     if (outcome.kind === 'reply') {
-      return recordReply(ctx, base, outcome.reply, {
+      return recordReply(ctx, base, outcome.reply, outcome.judged, {
         cached: false,
         ms: outcome.ms,
         reserved: outcome.reserved,
+        cacheStored: outcome.cacheStored,
       });
     }
 
@@ -175,6 +225,11 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
   }
 }
 
+function judge(ctx: OrderContext, reply: ProviderReply): Judged {
+  const verdict = reply.refusal ? null : parseVerdict(reply, ctx.content.axes);
+  return { verdict, outcome: reply.refusal ? 'refused' : verdict ? 'ok' : 'parse_failed' };
+}
+
 async function recordReply(
   ctx: OrderContext,
   base: Pick<
@@ -189,10 +244,14 @@ async function recordReply(
     | 'cacheKey'
   >,
   reply: ProviderReply,
-  { cached, ms, reserved }: { cached: boolean; ms: number | null; reserved: number },
+  { verdict, outcome }: Judged,
+  {
+    cached,
+    ms,
+    reserved,
+    cacheStored,
+  }: { cached: boolean; ms: number | null; reserved: number; cacheStored: boolean },
 ): Promise<OrderEnd> {
-  const verdict = reply.refusal ? null : parseVerdict(reply, ctx.content.axes);
-  const outcome = reply.refusal ? 'refused' : verdict ? 'ok' : 'parse_failed';
   const paid = !cached;
   const costUsd = paid ? costOf(reply.usage, ctx.price) : 0;
   const completeSlot = ctx.finishOrder(true);
@@ -202,7 +261,7 @@ async function recordReply(
     verdict,
     cached,
     cacheEntry:
-      paid && outcome === 'ok'
+      paid && outcome === 'ok' && !cacheStored
         ? { provider: ctx.provider.name, model: ctx.settings.model, body: reply.body }
         : null,
     raw: (reply.refusal ?? reply.text).slice(0, RAW_LIMIT),

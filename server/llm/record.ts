@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
-import { llmAttempts, llmCache, verdicts } from '../db/schema/index.ts';
+import { llmAttempts, verdicts } from '../db/schema/index.ts';
 import { notifyEvent } from '../judging/events.ts';
 import { toSystemSide } from '../judging/service.ts';
-import { markSlotsDone } from './repository.ts';
-import { errorLine, escapeStoredJson, escapeStoredText } from './stored-text.ts';
+import { insertCachedResponses, markSlotsDone, type CacheRow } from './repository.ts';
+import { errorLine, escapeStoredText } from './stored-text.ts';
 import type { AttemptOutcome, Letter, ParsedVerdict, ProviderName, Usage } from './types.ts';
 
 export interface CallResult {
@@ -20,7 +20,10 @@ export interface CallResult {
   verdict: ParsedVerdict | null;
   cached: boolean;
   cacheKey: string | null;
-  /** A paid response to store in the cache (only responses that gave a verdict are cached). */
+  /**
+   * A paid response to store in the cache with the result (only responses that gave a verdict are
+   * cached): null when it is already there (CacheWriter) or there is none.
+   */
   cacheEntry: { provider: ProviderName; model: string; body: Record<string, unknown> } | null;
   raw: string | null;
   error: string | null;
@@ -64,18 +67,18 @@ export function toSystemVerdict(v: ParsedVerdict, shownLeft: 'a' | 'b') {
 export async function recordResults(db: Db, results: CallResult[]): Promise<boolean[]> {
   if (results.length === 0) return [];
   return db.transaction(async (tx) => {
-    const cacheRows = results
-      .filter((r) => r.cacheEntry && r.cacheKey)
-      .map((r) => ({
-        key: r.cacheKey!,
-        provider: r.cacheEntry!.provider,
-        model: r.cacheEntry!.model,
-        response: escapeStoredJson(r.cacheEntry!.body) as Record<string, unknown>,
-        inputTokens: r.usage.inputTokens,
-        outputTokens: r.usage.outputTokens,
-        costUsd: r.costUsd,
-      }));
-    if (cacheRows.length) await tx.insert(llmCache).values(cacheRows).onConflictDoNothing();
+    await insertCachedResponses(
+      tx,
+      results
+        .filter((r) => r.cacheEntry && r.cacheKey)
+        .map((r) => ({
+          key: r.cacheKey!,
+          ...r.cacheEntry!,
+          inputTokens: r.usage.inputTokens,
+          outputTokens: r.usage.outputTokens,
+          costUsd: r.costUsd,
+        })),
+    );
     await tx.insert(llmAttempts).values(
       results.map((r) => ({
         runId: r.runId,
@@ -146,28 +149,31 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
   });
 }
 
+interface Pending<T, R> {
+  item: T;
+  resolve: (v: R) => void;
+  reject: (e: unknown) => void;
+}
+
 /**
- * Group commit: results that arrive while a write is in progress go into the next one, so the
- * number of transactions adapts to the database's speed instead of one per call.
+ * Group commit: items that arrive while a write is in progress go into the next one, so the
+ * number of transactions adapts to the database's speed instead of one per item. `writeBatch`
+ * settles each item's promise.
  */
-export class ResultWriter {
-  private buffer: Array<{
-    result: CallResult;
-    resolve: (v: boolean) => void;
-    reject: (e: unknown) => void;
-  }> = [];
+class GroupCommit<T, R> {
+  private buffer: Array<Pending<T, R>> = [];
   private writing = false;
 
   constructor(
-    private readonly db: Db,
-    /** How long a lone result waits for company before it is written alone. */
-    private readonly lingerMs = 10,
+    private readonly writeBatch: (batch: Array<Pending<T, R>>) => Promise<void>,
+    /** How long a lone item waits for company before it is written alone. */
+    private readonly lingerMs: number,
     private readonly maxBatch = 200,
   ) {}
 
-  write(result: CallResult): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.buffer.push({ result, resolve, reject });
+  write(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.buffer.push({ item, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -176,39 +182,91 @@ export class ResultWriter {
     this.writing = true;
     try {
       if (this.lingerMs > 0) await new Promise((r) => setTimeout(r, this.lingerMs));
-      while (this.buffer.length) {
-        const batch = this.buffer.splice(0, this.maxBatch);
+      while (this.buffer.length) await this.writeBatch(this.buffer.splice(0, this.maxBatch));
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
+/**
+ * Writes call results with group commit (`recordResults`). One result the database refuses must
+ * not take the others with it: each is then written alone, and one that still fails is written as
+ * an attempt saying why.
+ */
+export class ResultWriter {
+  private readonly group: GroupCommit<CallResult, boolean>;
+
+  constructor(db: Db, lingerMs = 10, maxBatch = 200) {
+    this.group = new GroupCommit<CallResult, boolean>(
+      async (batch) => {
         try {
           const inserted = await recordResults(
-            this.db,
-            batch.map((b) => b.result),
+            db,
+            batch.map((b) => b.item),
           );
           batch.forEach((b, i) => b.resolve(inserted[i] ?? false));
         } catch (err) {
-          // One result the database refuses must not take the others with it: each is written
-          // alone, and one that still fails is written as an attempt saying why.
           for (const b of batch) {
             let error: unknown = err;
             if (batch.length > 1) {
               try {
-                b.resolve((await recordResults(this.db, [b.result]))[0] ?? false);
+                b.resolve((await recordResults(db, [b.item]))[0] ?? false);
                 continue;
               } catch (e) {
                 error = e;
               }
             }
             try {
-              await recordResults(this.db, [unstorable(b.result, error)]);
+              await recordResults(db, [unstorable(b.item, error)]);
               b.resolve(false);
             } catch (e) {
               b.reject(e);
             }
           }
         }
-      }
-    } finally {
-      this.writing = false;
-    }
+      },
+      lingerMs,
+      maxBatch,
+    );
+  }
+
+  /** Resolves with whether the result's verdict was inserted, once the result is stored. */
+  write(result: CallResult): Promise<boolean> {
+    return this.group.write(result);
+  }
+}
+
+/**
+ * Writes response-cache rows as soon as they arrive: a lone row is written at once (no linger),
+ * rows that arrive meanwhile go into the next insert. The runner awaits it before freeing the
+ * call's slot, so a killed run has lost at most the answers of the calls in flight.
+ */
+export class CacheWriter {
+  private readonly group: GroupCommit<CacheRow, boolean>;
+
+  constructor(db: Db, maxBatch = 200) {
+    this.group = new GroupCommit<CacheRow, boolean>(
+      async (batch) => {
+        try {
+          await insertCachedResponses(
+            db,
+            batch.map((b) => b.item),
+          );
+          for (const b of batch) b.resolve(true);
+        } catch {
+          // Not fatal: each row is written again with its result (which records a refusal).
+          for (const b of batch) b.resolve(false);
+        }
+      },
+      0,
+      maxBatch,
+    );
+  }
+
+  /** Resolves true once the row is stored, false when the database refused it. */
+  write(row: CacheRow): Promise<boolean> {
+    return this.group.write(row);
   }
 }
 

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, sqlList, type Tx } from '../db/client.ts';
-import { itemImages, judges, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
+import { itemImages, judges, llmCache, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
 import type { ComparisonContent } from './prompt.ts';
 import { FATAL_STATUSES, REJECTED_STATUSES } from './providers/errors.ts';
-import { escapeStoredText, unescapeStoredJson } from './stored-text.ts';
-import type { RunConfig } from './types.ts';
+import { escapeStoredJson, escapeStoredText, unescapeStoredJson } from './stored-text.ts';
+import type { ProviderName, RunConfig } from './types.ts';
 
 export type RunRow = typeof llmRuns.$inferSelect;
 
@@ -438,6 +438,36 @@ export async function getCachedResponses(
       ) as Record<string, unknown>,
     ]),
   );
+}
+
+/** A paid response that gave a verdict, as the response cache keeps it. */
+export interface CacheRow {
+  key: string;
+  provider: ProviderName;
+  model: string;
+  body: Record<string, unknown>;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** Stores responses in the cache (escaped, see stored-text.ts); a key already there is kept. */
+export async function insertCachedResponses(db: Tx, rows: CacheRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insert(llmCache)
+    .values(
+      rows.map((r) => ({
+        key: r.key,
+        provider: r.provider,
+        model: r.model,
+        response: escapeStoredJson(r.body) as Record<string, unknown>,
+        inputTokens: r.inputTokens,
+        outputTokens: r.outputTokens,
+        costUsd: r.costUsd,
+      })),
+    )
+    .onConflictDoNothing();
 }
 
 /** The run's latest failed attempt, as one short line: its outcome and error. Null when none. */

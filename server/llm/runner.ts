@@ -26,7 +26,7 @@ import {
   type LeasedSlot,
   type RunRow,
 } from './repository.ts';
-import { notifyRun, ResultWriter } from './record.ts';
+import { CacheWriter, notifyRun, ResultWriter } from './record.ts';
 import { cacheKey } from './cache.ts';
 import { buildPrompt } from './prompt.ts';
 import { processOrder, type OrderContext, type OrderEnd } from './order.ts';
@@ -81,10 +81,11 @@ interface SlotState {
 /**
  * Runs (or resumes) an LLM-judge run to the end: leases the run's slots in batches, asks each
  * slot's judge model about each order, and stores verdicts and attempts as they come. Provider
- * calls go through one p-queue (concurrency and requests per minute); all database work happens
- * outside it, so C calls are in flight whenever work is left. Safe to run in several processes at
- * once and to kill at any point: leases, unique verdicts and the response cache make a restart
- * finish the work without duplicates and without paying twice for a stored response.
+ * calls go through one p-queue (concurrency and requests per minute); database work happens
+ * outside it, so C calls are in flight whenever work is left, except that a call's slot is freed
+ * only once its answer is stored (order.ts). Safe to run in several processes at once and to kill
+ * at any point: leases, unique verdicts and the response cache make a restart finish the work
+ * without duplicates, asking again at most the C calls in flight at the kill.
  */
 /**
  * Why a run whose every order is settled failed, or null when it did not: all its orders failed,
@@ -218,6 +219,7 @@ export async function runJudging(
       provider,
       queue,
       writer: new ResultWriter(db),
+      cache: new CacheWriter(db),
       maxErrorAttempts: o.maxErrorAttempts,
       budgeted: o.maxCostUsd !== null,
       redact,
