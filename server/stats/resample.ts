@@ -1,4 +1,4 @@
-import stdlibBinomial from '@stdlib/random-base-binomial';
+import { createMultinomial } from './multinomial.ts';
 import { Xoshiro128, type Rng } from './rng.ts';
 
 /**
@@ -93,28 +93,9 @@ export function createResampler(
   // Sequential binomials cost about 10 uniform draws each; index draws cost one per cluster.
   const multinomial = strategy === 'multinomial' || (strategy === 'auto' && g * 12 < k);
   if (multinomial) {
-    // stdlib's binomial variates (exact), driven by our seeded stream instead of its own MT19937
-    const factory = stdlibBinomial.factory as unknown as (options: {
-      prng: () => number;
-    }) => (n: number, p: number) => number;
-    const binomial = factory({ prng: () => rng.nextFloat() });
-    const sizes = groups.sizes;
-    return (out) => {
-      let remaining = k;
-      let mass = k;
-      for (let i = 0; i < g; i++) {
-        const size = sizes[i] as number;
-        if (i === g - 1 || remaining === 0) {
-          out[i] = remaining;
-          remaining = 0;
-          continue;
-        }
-        const c = size >= mass ? remaining : binomial(remaining, size / mass);
-        out[i] = c;
-        remaining -= c;
-        mass -= size;
-      }
-    };
+    // exact conditional binomials (createBinomial) driven by our seeded stream
+    const sample = createMultinomial(groups.sizes, rng);
+    return (out) => sample(out, k);
   }
   const groupOf = groups.groupOf;
   if (rng instanceof Xoshiro128) {
