@@ -92,8 +92,25 @@ async function save(stream: Readable, dir: string, rel: string): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST')
       throw new Errors.BadRequest(`file '${oneLine(rel)}' was uploaded twice`);
-    throw err;
+    throw unstorableName(err, rel);
   }
+}
+
+/**
+ * A client-chosen path the file system refuses (a name over 255 bytes, a path through a file
+ * uploaded earlier) is the client's error, 400; any other file-system error stays ours.
+ */
+function unstorableName(err: unknown, rel: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENAMETOOLONG')
+    return new Errors.BadRequest(
+      `file name '${oneLine(rel.slice(0, 80))}…' is too long (at most 255 bytes per path part)`,
+    );
+  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST')
+    return new Errors.BadRequest(
+      `file name '${oneLine(rel)}' clashes with another uploaded file or folder`,
+    );
+  return err;
 }
 
 /**
@@ -119,7 +136,9 @@ async function receiveMultipart(parts: AsyncIterable<Multipart>, dir: string): P
         throw new Errors.BadRequest(
           `image file name '${oneLine(part.filename)}' must be a relative path`,
         );
-      await mkdir(dirname(join(dir, rel)), { recursive: true });
+      await mkdir(dirname(join(dir, rel)), { recursive: true }).catch((err: unknown) => {
+        throw unstorableName(err, rel);
+      });
       await save(part.file, dir, rel);
     }
   } catch (err) {

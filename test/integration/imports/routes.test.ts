@@ -141,6 +141,18 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
       { field: 'images', filename: 'items.jsonl', content: PNG },
       { field: 'file', filename: 'items.jsonl', content: jsonl([item(51)]) },
     ]);
+    const longImage = await multipart([
+      { field: 'file', filename: 'items.jsonl', content: jsonl([item(53)]) },
+      { field: 'images', filename: `img/${'x'.repeat(300)}.png`, content: PNG },
+    ]);
+    const longData = await multipart([
+      { field: 'file', filename: `${'é'.repeat(200)}.jsonl`, content: jsonl([item(54)]) },
+    ]);
+    const throughFile = await multipart([
+      { field: 'file', filename: 'items.jsonl', content: jsonl([item(55)]) },
+      { field: 'images', filename: 'img', content: PNG },
+      { field: 'images', filename: 'img/a.png', content: PNG },
+    ]);
     const responses = {
       // each used to be a 500: EISDIR, a NUL in a path, busboy's own errors
       'filename=.': await raw('filename=.&format=jsonl'),
@@ -155,6 +167,10 @@ describe.each(backends())('POST /api/studies/:id/imports on %s', (backend) => {
       ),
       'data part named ..': await multi(dataNamedDots.contentType, dataNamedDots.payload),
       'data file named like an image': await multi(imageFirst.contentType, imageFirst.payload),
+      // ENAMETOOLONG and ENOTDIR from the file system were 500s (found by the HTTP fuzz)
+      'image name over 255 bytes': await multi(longImage.contentType, longImage.payload),
+      'data file name over 255 bytes': await multi(longData.contentType, longData.payload),
+      'image path through an image file': await multi(throughFile.contentType, throughFile.payload),
       'declared larger than the upload limit': await app.inject({
         method: 'POST',
         url: `${url}?filename=big.jsonl`,
