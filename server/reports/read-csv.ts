@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { CsvLines } from '../files/csv-lines.ts';
 import { JudgmentsFileError } from './read-errors.ts';
 import { addJudgmentRecord } from './read-jsonl.ts';
 import type { VerdictTableBuilder } from './verdict-table.ts';
@@ -51,27 +52,6 @@ function rowToRecord(
 }
 
 /**
- * Line breaks inside a record's cells, and how many of them are CRLF: csv-parse counts a CRLF
- * inside a quoted cell as two lines (and every later line one further on), an editor as one.
- */
-function breaksIn(record: Record<string, string>): { breaks: number; crlf: number } {
-  let breaks = 0;
-  let crlf = 0;
-  for (const cell of Object.values(record)) {
-    if (!cell.includes('\n') && !cell.includes('\r')) continue;
-    for (let i = 0; i < cell.length; i++) {
-      const c = cell.charCodeAt(i);
-      if (c === 13 && cell.charCodeAt(i + 1) === 10) {
-        crlf++;
-        breaks++;
-        i++;
-      } else if (c === 10 || c === 13) breaks++;
-    }
-  }
-  return { breaks, crlf };
-}
-
-/**
  * Streams a CSV judgments file (header row with the DESIGN.md field names). A record is reported
  * at its first line, also when quoted cells make it span several.
  */
@@ -90,16 +70,13 @@ export async function readCsv(
     }),
   );
   let records = 0;
-  let crlfSoFar = 0;
+  const lines = new CsvLines();
   try {
     for await (const entry of parser as AsyncIterable<{
       record: Record<string, string>;
       info: { lines: number };
     }>) {
-      // csv-parse's `lines` is where the record ends, counting CRLFs in quoted cells twice
-      const { breaks, crlf } = breaksIn(entry.record);
-      crlfSoFar += crlf;
-      const line = entry.info.lines - crlfSoFar - breaks;
+      const line = lines.start(entry.info.lines, Object.values(entry.record));
       addJudgmentRecord(builder, rowToRecord(entry.record, displayName, line), displayName, line);
       records++;
     }
@@ -108,7 +85,7 @@ export async function readCsv(
     const e = err as Error & { lines?: number; code?: string };
     throw new JudgmentsFileError(
       displayName,
-      e.lines === undefined ? 0 : e.lines - crlfSoFar,
+      e.lines === undefined ? 0 : lines.atError(e.lines),
       '(row)',
       `invalid CSV: ${e.message}`,
     );

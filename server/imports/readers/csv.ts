@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { CsvLines } from '../../files/csv-lines.ts';
 import { ImportError } from '../import-error.ts';
 import {
   fileText,
@@ -8,14 +9,6 @@ import {
   type SourceTap,
   type TextOptions,
 } from './source.ts';
-
-function countNewlines(record: Record<string, string> | string[]): number {
-  let n = 0;
-  for (const cell of Object.values(record)) {
-    for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) n++;
-  }
-  return n;
-}
 
 const OTHER_DELIMITERS: Array<[string, string]> = [
   [';', 'semicolon'],
@@ -58,19 +51,22 @@ export async function* readCsv(
   // pipe() does not forward errors: a bad byte in the source must end the parse
   source.on('error', (err) => parser.destroy(err));
   source.pipe(parser);
+  const lines = new CsvLines();
   try {
     for await (const row of parser as AsyncIterable<{
       record: Record<string, string>;
       info: { lines: number };
     }>) {
-      yield { line: row.info.lines - countNewlines(row.record), value: row.record };
+      yield { line: lines.start(row.info.lines, Object.values(row.record)), value: row.record };
     }
   } catch (err) {
     if (err instanceof ImportError) throw err;
     const e = err as { message: string; lines?: number; record?: unknown };
     // csv-parse counts to the row's end; a row is named by the line it starts on
-    let line = e.lines ?? null;
-    if (line !== null && Array.isArray(e.record)) line -= countNewlines(e.record as string[]);
+    const line =
+      e.lines === undefined
+        ? null
+        : lines.atError(e.lines, Array.isArray(e.record) ? (e.record as string[]) : undefined);
     const message = e.message.replace(/ on line \d+$/, '');
     throw new ImportError(displayName, line, `invalid CSV: ${message}`);
   } finally {

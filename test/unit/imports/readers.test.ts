@@ -67,6 +67,14 @@ describe('readers', () => {
     );
   });
 
+  it('CSV: counts a CRLF inside a quoted cell as one line, as an editor does', async () => {
+    const crlf = 'id,question\r\nq1,"two\r\nlines"\r\nq2,x\r\nq3,"a\r\nb\r\nc"\r\nq4,y\r\n';
+    expect((await read('csv', crlf)).map((r) => r.line)).toEqual([2, 4, 5, 8]);
+    await expect(read('csv', `${crlf}q5,"z\r\nw",extra\r\n`)).rejects.toThrow(
+      /^f:9: invalid CSV: /,
+    );
+  });
+
   it('CSV: names a semicolon or tab delimiter instead of a generic error', async () => {
     await expect(read('csv', 'id;question;reference\nq1;Hello, world;x\n')).rejects.toThrow(
       "f:1: invalid CSV: the header is one column 'id;question;reference': the file looks semicolon-separated; expected commas",
