@@ -67,6 +67,11 @@ describe('judge page layout in Chromium', () => {
         return c !== null && c.width > 1 && c.style.visibility !== 'hidden';
       });
       await expectFirstScreen(page, `${size} first`);
+      // after the guidelines, the focus is on the overall verdict too
+      await page.waitForFunction(
+        () =>
+          document.activeElement?.closest('[data-row]')?.getAttribute('data-row') === 'row-overall',
+      );
       await page.screenshot({ path: artifactPath(`judge-${size}.png`) });
 
       // scroll every pane away from the top, then judge: the next one starts at the top

@@ -20,6 +20,11 @@ export function JudgePage() {
   const closeGuidelines = () => {
     sessionStorage.setItem(GUIDELINES_SEEN, '1');
     setGuidelinesOpen(false);
+    focusActiveRow();
+  };
+  const closeHelp = () => {
+    setHelpOpen(false);
+    focusActiveRow();
   };
 
   const current = phase.kind === 'judging' ? phase : null;
@@ -131,11 +136,25 @@ export function JudgePage() {
         </p>
         <ShortcutList />
       </Dialog>
-      <Dialog open={helpOpen} title="Keyboard shortcuts" onClose={() => setHelpOpen(false)}>
+      <Dialog open={helpOpen} title="Keyboard shortcuts" onClose={closeHelp}>
         <ShortcutList />
       </Dialog>
     </div>
   );
+}
+
+/**
+ * A closed dialog gives the focus back to where it was, which on the first comparison is the
+ * page itself (the guidelines opened first): the keys' row gets it instead.
+ */
+function focusActiveRow() {
+  requestAnimationFrame(() => {
+    const at = document.activeElement;
+    if (at && at !== document.body && !at.closest('dialog')) return;
+    document
+      .querySelector<HTMLElement>('.choice-row.active [role="radio"][tabindex="0"]')
+      ?.focus({ preventScroll: true });
+  });
 }
 
 function ProgressBar({ done, quota }: { done: number; quota: number | null }) {
