@@ -115,6 +115,57 @@ describe('judge keys in Chromium', () => {
     await page.close();
   });
 
+  it('lets Tab walk the rows to Submit but never into the comment, which only N opens and where Enter is a new line', async () => {
+    const seeded = await seedStudy(env.server.tdb.db, {
+      items: [{ question: 'Only item?', traces: {} }],
+    });
+    const judge = await invite(env.server.tdb.db, seeded.study.id, 'dr-comment');
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/assignments\//.test(r.url())) posts.push(r.url());
+    });
+    await openJudgePage(page, env.server.baseUrl, judge.token);
+    const focused = () =>
+      page.evaluate(
+        () =>
+          document.activeElement?.closest('[data-row]')?.getAttribute('data-row') ??
+          document.activeElement?.tagName.toLowerCase() +
+            ':' +
+            (document.activeElement?.textContent ?? ''),
+      );
+    const walk: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      walk.push(await focused());
+      await page.keyboard.press('Tab');
+    }
+    walk.push(await focused());
+    expect(walk).toEqual([
+      'row-overall',
+      'row-perception',
+      'row-medical_knowledge',
+      'row-rationale',
+      'button:Submit Enter',
+    ]);
+    expect(await page.locator('textarea').count()).toBe(0);
+    // digits outside the comment choose; N opens it and then they type
+    await page.keyboard.press('3');
+    await page.keyboard.press('n');
+    await page.keyboard.type('12');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('3');
+    expect(await page.locator('textarea').inputValue()).toBe('12\n3');
+    expect(posts).toEqual([]);
+    await page.keyboard.press('Escape');
+    expect(await focused()).toMatch(/^row-/);
+    // a Tab from the comment's row never lands in it again
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('TEXTAREA');
+    }
+    await page.close();
+  });
+
   it('posts exactly what the page showed as chosen when Enter was pressed, over 200 seeded random key sequences', async () => {
     const REAL = 6;
     const TOTAL = 200;
