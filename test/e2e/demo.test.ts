@@ -43,10 +43,10 @@ describe('the demo in Chromium', () => {
         await page.keyboard.press('Escape');
         await page.getByRole('heading', { name: 'Left', exact: true }).waitFor();
         await page.getByRole('heading', { name: 'Right', exact: true }).waitFor();
-        // The generated image is served and decoded.
+        // The generated image is served, decoded and drawn on the viewer's canvas.
         await page.waitForFunction(() =>
-          [...document.querySelectorAll('img')].some(
-            (img) => img.complete && img.naturalWidth === 256,
+          [...document.querySelectorAll('canvas')].some(
+            (c) => c.width === 256 && c.style.visibility !== 'hidden',
           ),
         );
         const before = await page.locator('.question .markdown').first().innerText();
