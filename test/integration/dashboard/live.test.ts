@@ -70,8 +70,9 @@ describe.each(backends())('live dashboard on %s', (backend) => {
 
     const started = Date.now();
     await judgeOne(judge!.token, 'left');
-    const update = await viewer.waitFor((m) => verdictsIn(m) === 1, 1000);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // pushed, not the 15-s fallback timer; 5 s leaves room for a loaded CI machine
+    const update = await viewer.waitFor((m) => verdictsIn(m) === 1, 5000);
+    expect(Date.now() - started).toBeLessThan(5000);
     if (update.type !== 'snapshot') throw new Error('unreachable');
     const pair = update.snapshot.pairs[0]!;
     expect(pair).toMatchObject({ a: 'sft', b: 'base', n: 1, ciMethod: 'wilson', level: 0.95 });
@@ -157,9 +158,9 @@ describe.each(backends())('live dashboard on %s', (backend) => {
       (m) =>
         m.type === 'snapshot' &&
         m.snapshot.runs.some((r) => r.id === running!.id && r.status === 'completed'),
-      1000,
+      5000,
     );
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(5000);
     if (update.type !== 'snapshot') throw new Error('unreachable');
     expect(update.snapshot.runs.find((r) => r.id === running!.id)).toMatchObject({
       done: 7,
@@ -228,7 +229,8 @@ describe.each(backends())('live dashboard on %s', (backend) => {
     await judgeOne(judge!.token);
     await Promise.all(viewers.map((v) => v.waitFor((m) => verdictsIn(m) === 1, 10_000)));
     const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(backend === 'postgres' ? 2000 : 5000);
+    // under the 15-s fallback timer, so it was pushed (a loaded CI machine needs the margin)
+    expect(elapsed).toBeLessThan(10_000);
     for (const v of viewers) v.close();
   });
 
@@ -244,7 +246,7 @@ describe.each(backends())('live dashboard on %s', (backend) => {
         const viewer = await Viewer.open(secondUrl, study.studyId, admin);
         await viewer.waitFor((m) => m.type === 'snapshot');
         await judgeOne(judge!.token); // recorded through the first process
-        await viewer.waitFor((m) => verdictsIn(m) === 1, 1000);
+        await viewer.waitFor((m) => verdictsIn(m) === 1, 5000);
         viewer.close();
       } finally {
         await second.close();
