@@ -50,6 +50,10 @@ export const judgeQualitySchema = z.object({
   gold: z.object({ judged: z.number().int(), correct: z.number().int(), accuracy: rateSchema }),
   /** Median time on task per verdict (verdicts.duration_ms). */
   medianMs: z.number().nullable(),
+  /** Median reading time the page measured (visible time only; verdicts.reading_ms). */
+  medianReadingMs: z.number().nullable(),
+  /** Median server-side time from lease to verdict (verdicts.wall_ms), the check on the page's figure. */
+  medianWallMs: z.number().nullable(),
   /** Agreement on the overall winner with every other judge of the same comparisons. */
   agreement: z.object({ pairs: z.number().int(), agreed: z.number().int(), rate: rateSchema }),
 });

@@ -57,7 +57,11 @@ export const verdictBodySchema = z.strictObject({
   axes: z.record(axisNameSchema, sideSchema).default({}),
   strength: z.union([z.literal(1), z.literal(2)]).optional(),
   note: storableText().max(10_000).optional(),
-  /** Milliseconds the judge spent on this comparison, as measured by the page. */
+  /**
+   * Reading time: milliseconds this comparison was on screen with the page visible (hidden time is
+   * not counted), as measured by the page; stored as verdicts.reading_ms beside the server's own
+   * lease-to-verdict time (wall_ms).
+   */
   elapsedMs: z.number().int().nonnegative().max(86_400_000).optional(),
 });
 export type VerdictBody = z.infer<typeof verdictBodySchema>;

@@ -77,6 +77,8 @@ interface QualityRow {
   gold_judged: number;
   gold_correct: number;
   median_ms: number | null;
+  median_reading_ms: number | null;
+  median_wall_ms: number | null;
   agree_pairs: number;
   agreed: number;
 }
@@ -94,7 +96,7 @@ export async function getJudgeQuality(
     db,
     sql`
     with v as (
-      select v.id, v.judge_id, v.comparison_id, v.winner, v.duration_ms, i.gold, sa.name as a, sb.name as b
+      select v.id, v.judge_id, v.comparison_id, v.winner, v.duration_ms, v.reading_ms, v.wall_ms, i.gold, sa.name as a, sb.name as b
       from verdicts v
         join comparisons c on c.id = v.comparison_id
         join items i on i.id = c.item_id
@@ -128,6 +130,10 @@ export async function getJudgeQuality(
       coalesce(g.judged, 0) as gold_judged, coalesce(g.correct, 0) as gold_correct,
       (select percentile_cont(0.5) within group (order by v.duration_ms)
          from v where v.judge_id = j.id and v.duration_ms is not null) as median_ms,
+      (select percentile_cont(0.5) within group (order by v.reading_ms)
+         from v where v.judge_id = j.id and v.reading_ms is not null) as median_reading_ms,
+      (select percentile_cont(0.5) within group (order by v.wall_ms)
+         from v where v.judge_id = j.id and v.wall_ms is not null) as median_wall_ms,
       coalesce(ag.pairs, 0) as agree_pairs, coalesce(ag.agreed, 0) as agreed
     from judges j
       left join gold_by_judge g on g.judge_id = j.id
@@ -151,6 +157,8 @@ export async function getJudgeQuality(
         : { value: null, reason: 'no verdicts on gold items' },
     },
     medianMs: r.median_ms === null ? null : Number(r.median_ms),
+    medianReadingMs: r.median_reading_ms === null ? null : Number(r.median_reading_ms),
+    medianWallMs: r.median_wall_ms === null ? null : Number(r.median_wall_ms),
     agreement: {
       pairs: r.agree_pairs,
       agreed: r.agreed,

@@ -12,6 +12,10 @@ export type JudgmentRecord = Judgment & {
   len_b: number;
   note?: string;
   duration_ms?: number;
+  /** Time on screen and visible, as the judge's page measured it. */
+  reading_ms?: number;
+  /** Server-side time from the lease to the verdict. */
+  wall_ms?: number;
   created_at: string;
 };
 
@@ -31,6 +35,8 @@ interface Row {
   len_b: number;
   note: string | null;
   duration_ms: number | null;
+  reading_ms: number | null;
+  wall_ms: number | null;
   created_at: Date | string;
 }
 
@@ -53,6 +59,7 @@ export async function* exportJudgments(
       select v.id as verdict_id, i.external_id as item, sa.name as a, sb.name as b, v.winner,
         j.name as judge, j.kind as judge_kind, v.shown_left, v.axes, v.strength, i.modality,
         oa.trace_length as len_a, ob.trace_length as len_b, v.note, v.duration_ms,
+        v.reading_ms, v.wall_ms,
         to_char(v.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at
       from verdicts v
       join comparisons c on c.id = v.comparison_id
@@ -82,6 +89,8 @@ export async function* exportJudgments(
         len_b: r.len_b,
         ...(r.note ? { note: r.note } : {}),
         ...(r.duration_ms !== null ? { duration_ms: r.duration_ms } : {}),
+        ...(r.reading_ms !== null ? { reading_ms: r.reading_ms } : {}),
+        ...(r.wall_ms !== null ? { wall_ms: r.wall_ms } : {}),
         created_at: String(r.created_at),
       };
     }

@@ -171,6 +171,9 @@ export async function submitVerdict(
       return { duplicate: true, done: await countDone(tx, { judgeId: judge.id }) };
     }
     const leasedAt = a.leased_at ? new Date(a.leased_at) : null;
+    // The page's reading time is the judge's word; the server's lease-to-verdict time is kept
+    // beside it, so a page (or a judge) claiming more than the wall time can be seen.
+    const wallMs = leasedAt ? Math.max(0, Date.now() - leasedAt.getTime()) : null;
     await tx.insert(verdicts).values({
       assignmentId: a.id,
       comparisonId: a.comparison_id,
@@ -181,7 +184,9 @@ export async function submitVerdict(
       note,
       shownLeft: a.shown_left,
       leasedAt,
-      durationMs: body.elapsedMs ?? (leasedAt ? Date.now() - leasedAt.getTime() : null),
+      durationMs: body.elapsedMs ?? wallMs,
+      readingMs: body.elapsedMs ?? null,
+      wallMs,
     });
     await tx.execute(sql`
       update assignments set status = 'done', completed_at = now(), lease_expires_at = null where id = ${a.id}`);

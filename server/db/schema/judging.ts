@@ -192,7 +192,12 @@ export const verdicts = pgTable(
     note: text('note'),
     shownLeft: text('shown_left').$type<'a' | 'b'>().notNull(),
     leasedAt: timestamp('leased_at', { withTimezone: true }),
+    /** Reading time as before: the page's figure when it sent one, else the server's wall time. */
     durationMs: integer('duration_ms'),
+    /** Time the comparison was on screen and visible, as the page measured it (Page Visibility). */
+    readingMs: integer('reading_ms'),
+    /** Server-side time from the lease to the verdict: the page's figure cannot exceed it honestly. */
+    wallMs: integer('wall_ms'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -203,6 +208,8 @@ export const verdicts = pgTable(
     check('verdicts_winner', sql`${t.winner} in ('a','b','tie')`),
     check('verdicts_shown_left', sql`${t.shownLeft} in ('a','b')`),
     check('verdicts_strength', sql`${t.strength} is null or ${t.strength} in (1,2)`),
+    check('verdicts_reading_ms', sql`${t.readingMs} is null or ${t.readingMs} >= 0`),
+    check('verdicts_wall_ms', sql`${t.wallMs} is null or ${t.wallMs} >= 0`),
   ],
 );
 

@@ -27,7 +27,18 @@ export function QualityPanel({ studyId }: { studyId: string }) {
             <th className="num">Verdicts</th>
             <th className="num">Skipped / can’t judge</th>
             <th className="num">Gold accuracy</th>
-            <th className="num">Median time</th>
+            <th
+              className="num"
+              title="Median time the comparison was on screen and visible (the page's measure; hidden time not counted)"
+            >
+              Median reading time
+            </th>
+            <th
+              className="num"
+              title="Median server-side time from handing out the comparison to the verdict"
+            >
+              Median lease to verdict
+            </th>
             <th className="num">Agreement with others</th>
           </tr>
         </thead>
@@ -45,7 +56,8 @@ export function QualityPanel({ studyId }: { studyId: string }) {
                 {pct(j.gold.accuracy.value)}{' '}
                 {j.gold.judged ? `(${j.gold.correct}/${j.gold.judged})` : ''}
               </td>
-              <td className="num">{secs(j.medianMs)}</td>
+              <td className="num">{secs(j.medianReadingMs)}</td>
+              <td className="num">{secs(j.medianWallMs)}</td>
               <td className="num" title={j.agreement.rate.reason}>
                 {pct(j.agreement.rate.value)}{' '}
                 {j.agreement.pairs ? `(${j.agreement.agreed}/${j.agreement.pairs})` : ''}
