@@ -3,6 +3,7 @@ import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
 import { addScore, emptyMoments, momentsFromCounts } from '../server/stats/moments.ts';
 import { summarizePair } from '../server/stats/pair-summary.ts';
 import { createRng } from '../server/stats/rng.ts';
+import { independentVariance } from '../server/stats/win-rate.ts';
 import { wilsonBounds, wilsonInterval, zCritical } from '../server/stats/wilson.ts';
 
 /**
@@ -71,6 +72,17 @@ export interface CellResult {
    * items × (1 + 3 L), L the items holding a verdict for the side that is losing overall.
    */
   minorityCap: number;
+  /**
+   * A rejected candidate: Agresti–Coull (1998) on n_eff with p̂·n_eff successes, at the default's
+   * critical value (z with one verdict per item, t_{items − 1} otherwise). With one verdict per
+   * item it meets ≥ 93% in every cell; see docs/statistics.md for why it is not the default.
+   */
+  agrestiCoull: number;
+  /**
+   * A rejected candidate: the degrees of freedom of the variance actually used, verdicts − 1 when
+   * the independence floor wins (the clustered estimate was smaller), else items − 1.
+   */
+  dfOfVariance: number;
   /** Share of studies whose default p-value is below 0.05 (meaningful at rate 0.5, the null). */
   rejects: number;
 }
@@ -80,6 +92,14 @@ function betaSampler(rng: { nextFloat(): number }): (a: number, b: number) => nu
     prng: () => number;
   }) => (a: number, b: number) => number;
   return factory({ prng: () => rng.nextFloat() });
+}
+
+/** Agresti–Coull's interval on n trials with p̂·n successes at critical value `crit`, clipped. */
+export function agrestiCoullBounds(p: number, n: number, crit: number): [number, number] {
+  const nt = n + crit * crit;
+  const pt = (p * n + (crit * crit) / 2) / nt;
+  const h = crit * Math.sqrt((pt * (1 - pt)) / nt);
+  return [Math.max(0, pt - h), Math.min(1, pt + h)];
 }
 
 const covers = (ci: readonly [number, number] | null, p: number) =>
@@ -102,7 +122,16 @@ export function simulateCell(
   const counts = new Float64Array(c.items).fill(c.perItem);
   const clusters = { sums, counts };
   const z = zCritical(LEVEL);
-  const hits = { default: 0, wilson: 0, bootstrap: 0, former: 0, cap: 0, rejects: 0 };
+  const hits = {
+    default: 0,
+    wilson: 0,
+    bootstrap: 0,
+    former: 0,
+    cap: 0,
+    ac: 0,
+    dfv: 0,
+    rejects: 0,
+  };
   const won = new Uint8Array(c.items);
   const lost = new Uint8Array(c.items);
   const opts = { ties: 'half' as const, level: LEVEL, rounds, rng: () => bootRng };
@@ -137,6 +166,11 @@ export function simulateCell(
       minority += p >= 0.5 ? (lost[i] as number) : (won[i] as number);
     const capped = Math.min(d.effectiveN, c.items * (1 + 3 * minority));
     if (covers(wilsonBounds(p, capped, criticalValue(d.df, LEVEL)), target)) hits.cap++;
+    const crit = criticalValue(d.df, LEVEL);
+    if (covers(agrestiCoullBounds(p, d.effectiveN, crit), target)) hits.ac++;
+    const floorWon = !d.degenerate && d.variance <= independentVariance(m) * (1 + 1e-12);
+    const dfv = floorWon ? criticalValue(m.n - 1, LEVEL) : crit;
+    if (covers(wilsonBounds(p, d.effectiveN, dfv), target)) hits.dfv++;
     if (options.bootstrap) {
       const boot = summarizePair(m, clusters, { ...opts, ci: 'bootstrap' });
       if (covers(boot.ci.value, target)) hits.bootstrap++;
@@ -150,6 +184,8 @@ export function simulateCell(
     bootstrap: options.bootstrap ? hits.bootstrap / replications : null,
     formerBoundary: hits.former / replications,
     minorityCap: hits.cap / replications,
+    agrestiCoull: hits.ac / replications,
+    dfOfVariance: hits.dfv / replications,
     rejects: hits.rejects / replications,
   };
 }
@@ -175,6 +211,7 @@ export function exactCell(c: Cell): CellResult {
   const z = zCritical(LEVEL);
   let def = 0;
   let wil = 0;
+  let ac = 0;
   let rejects = 0;
   for (let t = 0; t <= n; t++) {
     if (c.tieRate === 0 && t > 0) break;
@@ -195,6 +232,7 @@ export function exactCell(c: Cell): CellResult {
       const p = m.sum / m.n;
       if (covers(wilsonBounds(p, d.effectiveN, z), target)) def += prob;
       if (covers(wilsonInterval(m.sum, m.n, LEVEL).value, target)) wil += prob;
+      if (covers(agrestiCoullBounds(p, d.effectiveN, z), target)) ac += prob;
       if (Math.abs(p - 0.5) * 2 * Math.sqrt(d.effectiveN) > z) rejects += prob;
     }
   }
@@ -206,6 +244,8 @@ export function exactCell(c: Cell): CellResult {
     bootstrap: null,
     formerBoundary: def,
     minorityCap: def,
+    agrestiCoull: ac,
+    dfOfVariance: def,
     rejects,
   };
 }
