@@ -1,3 +1,4 @@
+import { anchorText } from './format-words.ts';
 import type { PairStats, Report } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
 import {
@@ -74,7 +75,7 @@ export function formatHtml(report: Report): string {
       );
   }
   parts.push(
-    `<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">Natural-log strengths with base ${esc(report.rankingInfo.base ?? '—')} = 0; ${level}% clustered-bootstrap CIs, ${report.rankingInfo.rounds} rounds${report.rankingInfo.failedRounds ? `, ${report.rankingInfo.failedRounds} rounds without a finite estimate left out` : ''}.${report.rankingInfo.reason ? ` ${esc(report.rankingInfo.reason)}` : ''}</p>`,
+    `<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">Natural-log strengths, ${esc(anchorText(report.rankingInfo.base))}; ${level}% clustered-bootstrap CIs, ${report.rankingInfo.rounds} rounds${report.rankingInfo.failedRounds ? `, ${report.rankingInfo.failedRounds} rounds without a finite estimate left out` : ''}.${report.rankingInfo.reason ? ` ${esc(report.rankingInfo.reason)}` : ''}</p>`,
   );
   const ranked = report.ranking
     .filter((e) => e.score !== null)

@@ -27,12 +27,24 @@ export function formatLatex(report: Report): string {
     `Comparison & Subset & $n$ & W/L/T & Win rate (\\%) & ${level}\\% CI & $p$ \\\\`,
     '\\midrule',
   ];
+  // Each row's interval method: with one method for every row the caption names it; with several
+  // (cluster-wilson overall, Wilson in a subset with one verdict per item), each CI carries a mark
+  // the caption resolves, so no row is credited with a method it was not computed with.
+  const methods = [
+    ...new Set(
+      report.pairs.flatMap((p) =>
+        statsRows({ ...report, pairs: [p] }, { judges: false }).map((r) => r.stats.ciMethod),
+      ),
+    ),
+  ];
+  const markOf = (method: (typeof methods)[number]) =>
+    methods.length > 1 ? `$^{${String.fromCharCode(97 + methods.indexOf(method))}}$` : '';
   report.pairs.forEach((p, idx) => {
     if (idx > 0) lines.push('\\midrule');
     for (const r of statsRows({ ...report, pairs: [p] }, { judges: false })) {
       const s = r.stats;
       const rate = s.winRate === null ? '--' : p1(s.winRate);
-      const ci = s.ci === null ? '--' : `${p1(s.ci[0])}--${p1(s.ci[1])}`;
+      const ci = s.ci === null ? '--' : `${p1(s.ci[0])}--${p1(s.ci[1])}${markOf(s.ciMethod)}`;
       const pv = s.pValue === null ? '--' : s.pValue < 0.001 ? '$<$0.001' : s.pValue.toFixed(3);
       const comparison =
         r.breakdown === 'overall' ? `${latexEscape(p.a)} vs ${latexEscape(p.b)}` : '';
@@ -41,11 +53,11 @@ export function formatLatex(report: Report): string {
       );
     }
   });
-  const methods = [...new Set(report.pairs.map((p) => p.ciMethod))].join(', ');
+  const methodText = methods.map((m) => `${markOf(m)}${latexEscape(m)}`).join(', ');
   lines.push(
     '\\bottomrule',
     '\\end{tabular}',
-    `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${latexEscape(methods)}${report.pairs.some((p) => p.ciMethod === 'cluster-wilson') ? '; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters and $t_{\\mathrm{items}-1}$' : ''}${report.pairs.some((p) => p.ciMethod === 'bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided p-values against one half from the test dual to each interval (score test, with $t_{\\mathrm{items}-1}$ for cluster-wilson; exact; Wald; bootstrap), so a p-value and its interval never disagree.}`,
+    `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${methodText}${methods.includes('cluster-wilson') ? '; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters and $t_{\\mathrm{items}-1}$' : ''}${methods.includes('bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided p-values against one half from the test dual to each interval (score test, with $t_{\\mathrm{items}-1}$ for cluster-wilson; exact; Wald; bootstrap), so a p-value and its interval never disagree.}`,
     '\\end{table}',
   );
   return `${lines.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { anchorText } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
   ciText,
@@ -37,7 +38,7 @@ export function formatMarkdown(report: Report): string {
   out.push(
     `## Ranking (${report.rankingInfo.model})`,
     '',
-    `Natural-log strengths, base ${report.rankingInfo.base ?? '—'} = 0; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`,
+    `Natural-log strengths, ${anchorText(report.rankingInfo.base)}; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`,
     '',
   );
   out.push(table(...rankingTable(report, ' to ')), '');

@@ -1,3 +1,4 @@
+import { anchorText } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
   ciText,
@@ -29,7 +30,7 @@ export function formatTable(report: Report): string {
     out.push(grid(...pairStatsTable(report, p)), '');
   }
   out.push(
-    `Ranking (${report.rankingInfo.model}, log-strength, base ${report.rankingInfo.base ?? '—'} = 0${report.rankingInfo.reason ? `; ${report.rankingInfo.reason}` : ''})`,
+    `Ranking (${report.rankingInfo.model}, log-strength, ${anchorText(report.rankingInfo.base)}${report.rankingInfo.reason ? `; ${report.rankingInfo.reason}` : ''})`,
   );
   out.push(grid(...rankingTable(report, ' – ')), '');
   const ag = report.agreement;

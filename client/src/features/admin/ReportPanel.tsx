@@ -1,7 +1,17 @@
 import { useState } from 'react';
 import { reportSchema } from '../../../../shared/report.ts';
 import { api } from '../../lib/api.ts';
-import { useResource } from './use-resource.ts';
+import { downloadAdminFile } from './download.ts';
+import { errorText, useResource } from './use-resource.ts';
+
+/** The report formats the server offers as downloads (`GET /api/studies/:id/report?format=`). */
+const DOWNLOADS = [
+  ['html', 'HTML'],
+  ['json', 'JSON'],
+  ['csv', 'CSV'],
+  ['markdown', 'Markdown'],
+  ['latex', 'LaTeX'],
+] as const;
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
@@ -9,6 +19,7 @@ const num = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
 /** The report JSON (the statistics issue), as tables: pairs with CIs and p-values, and the ranking. */
 export function ReportPanel({ studyId }: { studyId: string }) {
   const [ties, setTies] = useState<'half' | 'exclude'>('half');
+  const [downloadError, setDownloadError] = useState<string | null>(null);
   const report = useResource(
     () => api('admin', `/api/studies/${studyId}/report?ties=${ties}`, reportSchema),
     [studyId, ties],
@@ -32,6 +43,25 @@ export function ReportPanel({ studyId }: { studyId: string }) {
           </select>
         </label>
       </h2>
+      <p className="actions">
+        Download:{' '}
+        {DOWNLOADS.map(([format, label]) => (
+          <button
+            key={format}
+            type="button"
+            onClick={() => {
+              setDownloadError(null);
+              downloadAdminFile(
+                `/api/studies/${studyId}/report?format=${format}&ties=${ties}`,
+                `report.${format}`,
+              ).catch((err: unknown) => setDownloadError(errorText(err)));
+            }}
+          >
+            {label}
+          </button>
+        ))}
+        {downloadError ? <span className="error">{downloadError}</span> : null}
+      </p>
       {report.error ? <p className="error">{report.error}</p> : null}
       {r ? (
         <>
@@ -72,8 +102,20 @@ export function ReportPanel({ studyId }: { studyId: string }) {
               ))}
             </tbody>
           </table>
-          <h3>Ranking ({r.rankingInfo.model}, log-strength)</h3>
+          <h3>Ranking ({r.rankingInfo.model})</h3>
           <table className="data">
+            <caption className="hint" style={{ textAlign: 'left' }}>
+              Natural-log strengths
+              {r.rankingInfo.base === null ? '' : `, ${r.rankingInfo.base} fixed at 0`};{' '}
+              {Math.round(r.ci.level * 100)}% bootstrap CI
+            </caption>
+            <thead>
+              <tr>
+                <th>System</th>
+                <th className="num">Log-strength</th>
+                <th className="num">CI</th>
+              </tr>
+            </thead>
             <tbody>
               {r.ranking.map((e) => (
                 <tr key={e.system}>

@@ -1,7 +1,7 @@
 import { studySummarySchema } from '../../../../shared/admin-api.ts';
 import { Link } from '../../app/router.tsx';
 import { api } from '../../lib/api.ts';
-import { getToken } from '../../lib/token.ts';
+import { downloadAdminFile } from './download.ts';
 import { GoldPanel } from './GoldPanel.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
 import { InvitesPanel } from './InvitesPanel.tsx';
@@ -58,21 +58,13 @@ export function StudyPage({ studyId }: { studyId: string }) {
   );
 }
 
-/** Downloads the judgments file (the request needs the token, so not a plain link). */
+/** Downloads the judgments file. */
 function ExportButton({ studyId, name }: { studyId: string; name: string }) {
   const [error, setError] = useState<string | null>(null);
   const download = async () => {
     try {
-      const res = await fetch(`/api/studies/${studyId}/export`, {
-        headers: { authorization: `Bearer ${getToken('admin') ?? ''}` },
-      });
-      if (!res.ok) throw new Error(`export failed: HTTP ${res.status}`);
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${name}-judgments.jsonl`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setError(null);
+      await downloadAdminFile(`/api/studies/${studyId}/export`, `${name}-judgments.jsonl`);
     } catch (err) {
       setError(errorText(err));
     }

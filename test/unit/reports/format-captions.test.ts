@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../../server/reports/build-report.ts';
+import { formatReport } from '../../../server/reports/format.ts';
+import { makeJudgment, tableOf } from './factories.ts';
+
+/** Issue 12 point 5 (polish): the report captions say what each row is, in every format. */
+const judgments = Array.from({ length: 30 }, (_, i) =>
+  ['dr-lee', 'dr-kim'].map((judge, k) =>
+    makeJudgment({
+      item: `q${i}`,
+      judge,
+      winner: (i + k) % 4 === 0 ? 'tie' : (i * 7 + k) % 3 === 0 ? 'b' : 'a',
+      axes: { perception: i % 4 ? 'a' : 'b' },
+    }),
+  ),
+).flat();
+
+describe('report captions', () => {
+  it('name the ranking anchor once, even for a system called "base"', async () => {
+    const report = buildReport(tableOf(judgments), { rounds: 50 });
+    expect(report.rankingInfo.base).toBe('base');
+    for (const format of ['table', 'markdown', 'html'] as const) {
+      const text = await formatReport(report, format);
+      expect(text, format).not.toContain('base base');
+      expect(text, format).toContain('base fixed at 0');
+    }
+  });
+
+  it('LaTeX: every row names its own interval method (a Wilson row is never called cluster-wilson)', async () => {
+    const report = buildReport(tableOf(judgments), { rounds: 50 });
+    const pair = report.pairs[0]!;
+    expect(pair.ciMethod).toBe('cluster-wilson');
+    pair.byAxis.perception = { ...pair.byAxis.perception!, ciMethod: 'wilson' };
+    const tex = await formatReport(report, 'latex');
+    const rows = tex.split('\n').filter((l) => l.endsWith('\\\\') && /\d/.test(l));
+    const overall = rows.find((l) => l.includes('& overall &'))!;
+    const axis = rows.find((l) => l.includes('perception'))!;
+    const mark = (line: string) => /\$\^\{([a-z])\}\$/.exec(line)?.[1];
+    expect(mark(overall)).toBeDefined();
+    expect(mark(axis)).toBeDefined();
+    expect(mark(axis)).not.toBe(mark(overall));
+    const caption = /\\caption\{(.*)\}$/m.exec(tex)![1]!;
+    expect(caption).toContain(`$^{${mark(overall)}}$cluster-wilson`);
+    expect(caption).toContain(`$^{${mark(axis)}}$wilson`);
+  });
+
+  it('LaTeX: one method for every row needs no marks', async () => {
+    const report = buildReport(tableOf(judgments), { rounds: 50, ci: 'wilson' });
+    const tex = await formatReport(report, 'latex');
+    expect(tex).not.toMatch(/\$\^\{[a-z]\}\$/);
+    expect(tex).toContain('confidence intervals (wilson');
+  });
+});
