@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { DicomRefused, GRAY16_MIME, dicomToGray16, isDicom } from './dicom.ts';
 
 /** Image types a judge's browser can show, recognised by their first bytes (never by name). */
 export function detectImageMime(head: Uint8Array): string | null {
@@ -36,7 +37,7 @@ export function detectImageMime(head: Uint8Array): string | null {
   return null;
 }
 
-export const IMAGE_KINDS = 'a PNG, JPEG, GIF, WebP or SVG image';
+export const IMAGE_KINDS = 'a PNG, JPEG, GIF, WebP, SVG or DICOM image';
 
 export interface ImageRef {
   kind: 'file' | 'data';
@@ -47,6 +48,19 @@ export interface ImageRef {
 
 export type ImageCheck =
   { ok: true; ref: ImageRef; mime: string } | { ok: false; expected: string };
+
+/**
+ * A DICOM file becomes its de-identified pixels and geometry (gray16, server/imports/dicom.ts)
+ * here, before anything is stored: the DICOM bytes themselves are never kept.
+ */
+function fromDicom(bytes: Uint8Array, ref: string): ImageCheck {
+  try {
+    return { ok: true, ref: { kind: 'data', bytes: dicomToGray16(bytes) }, mime: GRAY16_MIME };
+  } catch (err) {
+    if (err instanceof DicomRefused) return { ok: false, expected: `DICOM ${ref}: ${err.message}` };
+    throw err;
+  }
+}
 
 const DATA_URI = /^data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,(.*)$/s;
 
@@ -74,6 +88,7 @@ export async function checkImage(ref: string, baseDir: string): Promise<ImageChe
   if (ref.startsWith('data:')) {
     const bytes = decodeDataUri(ref);
     if (!bytes) return { ok: false, expected: 'expected a valid data: URI' };
+    if (isDicom(bytes)) return fromDicom(bytes, 'data: URI');
     const mime = detectImageMime(bytes);
     if (!mime) return { ok: false, expected: `expected ${IMAGE_KINDS}: data: URI` };
     return { ok: true, ref: { kind: 'data', bytes }, mime };
@@ -112,6 +127,7 @@ export async function checkImage(ref: string, baseDir: string): Promise<ImageChe
     if (code === 'EISDIR') return { ok: false, expected: `expected a file, not a folder: ${ref}` };
     return { ok: false, expected: `cannot read ${ref}: ${code ?? String(err)}` };
   }
+  if (isDicom(head)) return fromDicom(await readFile(path), ref);
   const mime = detectImageMime(head);
   if (!mime) return { ok: false, expected: `expected ${IMAGE_KINDS}: ${ref}` };
   return { ok: true, ref: { kind: 'file', path }, mime };

@@ -212,7 +212,10 @@ function itemCorruptions(format: Format): fc.Arbitrary<Corruption> {
       .constantFrom(
         ['nope.png', 'file not found: nope.png'],
         ['../x.png', "expected a path inside the import file's folder: ../x.png"],
-        ['data:text/plain;base64,aGk=', 'expected a PNG, JPEG, GIF, WebP or SVG image: data: URI'],
+        [
+          'data:text/plain;base64,aGk=',
+          'expected a PNG, JPEG, GIF, WebP, SVG or DICOM image: data: URI',
+        ],
         ['https://example.org/x.png', 'expected a path relative to the import file or a data:'],
       )
       .map(([ref, message]) => ({

@@ -159,7 +159,7 @@ describe.each(backends())('import service on %s', (backend) => {
       ],
       [
         { 'x.jsonl': jsonl([item(10, { images: ['notes.txt'] })]), 'notes.txt': 'hello' },
-        `:1: field 'images[0]': expected a PNG, JPEG, GIF, WebP or SVG image: notes.txt`,
+        `:1: field 'images[0]': expected a PNG, JPEG, GIF, WebP, SVG or DICOM image: notes.txt`,
       ],
       [
         { 'x.jsonl': jsonl([item(10, { images: ['../escape.png'] })]) },

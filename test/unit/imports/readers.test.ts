@@ -134,7 +134,7 @@ describe('images', () => {
     expect(decodeDataUri('data:image/png;base64,!!')).toBeNull();
     expect(await checkImage('data:text/plain;base64,aGVsbG8=', dir)).toEqual({
       ok: false,
-      expected: 'expected a PNG, JPEG, GIF, WebP or SVG image: data: URI',
+      expected: 'expected a PNG, JPEG, GIF, WebP, SVG or DICOM image: data: URI',
     });
     expect(await checkImage('/etc/passwd', dir)).toMatchObject({
       ok: false,
