@@ -49,8 +49,8 @@ export function parseReportFlags(
     base: flags.base,
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { error: `option '--${String(issue?.path[0] ?? '?')}': ${issue?.message ?? 'invalid'}` };
+    const key = String(parsed.error.issues[0]?.path[0] ?? '?');
+    return { error: `option '--${key}': ${plainProblem(key, flags[key as keyof RawReportFlags])}` };
   }
   const format = z.enum(REPORT_FORMATS).safeParse(flags.format ?? 'table');
   if (!format.success)
@@ -58,4 +58,24 @@ export function parseReportFlags(
       error: `option '--format': expected one of ${REPORT_FORMATS.join(', ')}, got '${flags.format}'`,
     };
   return { options: parsed.data, format: format.data };
+}
+
+/**
+ * What an option expects, in plain words from the schema itself (its choices, its range), so a
+ * CLI error never quotes zod ("Too big: expected number to be <1").
+ */
+function plainProblem(key: string, raw: string | undefined): string {
+  const got = `got '${raw ?? ''}'`;
+  const field = (reportOptionsSchema.shape as Record<string, z.ZodType>)[key];
+  let inner: unknown = field;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional)
+    inner = (inner as z.ZodDefault<z.ZodType>).unwrap();
+  if (inner instanceof z.ZodEnum) return `expected one of ${inner.options.join(', ')}, ${got}`;
+  if (inner instanceof z.ZodNumber) {
+    const range = `from ${inner.minValue} to ${inner.maxValue}`;
+    return inner.isInt
+      ? `expected a whole number ${range}, ${got}`
+      : `expected a number ${range}, ${got}`;
+  }
+  return `expected a non-empty name, ${got}`;
 }
