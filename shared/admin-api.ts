@@ -29,6 +29,14 @@ export const studySchema = z.object({
 });
 export type Study = z.infer<typeof studySchema>;
 
+/** Judging slots of one judge kind: done, and planned in all (human: the queue; llm: LLM runs). */
+const progressSchema = z.object({ judged: z.number().int(), planned: z.number().int() });
+/** A study in the list (`GET /api/studies`), with its progress per judge kind. */
+export const studyListEntrySchema = studySchema.extend({
+  progress: z.object({ human: progressSchema, llm: progressSchema }),
+});
+export type StudyListEntry = z.infer<typeof studyListEntrySchema>;
+
 export const studySummarySchema = studySchema.extend({
   counts: z.object({
     systems: z.number().int(),

@@ -32,6 +32,34 @@ export async function listStudies(db: Tx): Promise<StudyRow[]> {
   return db.select().from(studies).orderBy(studies.createdAt);
 }
 
+export interface StudyProgress {
+  human: { judged: number; planned: number };
+  llm: { judged: number; planned: number };
+}
+
+/**
+ * Each study's judging slots, done and planned, per judge kind: human slots are the queue's
+ * (no run), LLM slots belong to a run. A study without assignments is absent (0 of 0).
+ */
+export async function getProgressByStudy(db: Tx): Promise<Map<string, StudyProgress>> {
+  const rows = await queryRows<{ study_id: string; llm: boolean; judged: number; planned: number }>(
+    db,
+    sql`select study_id, run_id is not null as llm,
+          (count(*) filter (where status = 'done'))::int as judged, count(*)::int as planned
+        from assignments group by study_id, run_id is not null`,
+  );
+  const out = new Map<string, StudyProgress>();
+  for (const r of rows) {
+    const p = out.get(r.study_id) ?? {
+      human: { judged: 0, planned: 0 },
+      llm: { judged: 0, planned: 0 },
+    };
+    p[r.llm ? 'llm' : 'human'] = { judged: r.judged, planned: r.planned };
+    out.set(r.study_id, p);
+  }
+  return out;
+}
+
 /** Inserts the study; returns null when the name is taken. */
 export async function insertStudy(db: Tx, body: CreateStudyBody): Promise<StudyRow | null> {
   const [row] = await db

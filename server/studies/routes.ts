@@ -5,6 +5,7 @@ import {
   inviteBodySchema,
   inviteResponseSchema,
   judgeSummarySchema,
+  studyListEntrySchema,
   studySchema,
   studySummarySchema,
 } from '../../shared/admin-api.ts';
@@ -13,6 +14,7 @@ import { Errors } from '../errors.ts';
 import { inviteUrl, listJudgeSummaries } from './invites.ts';
 import {
   countStudyContents,
+  getProgressByStudy,
   getStudyById,
   insertStudy,
   listStudies,
@@ -25,9 +27,14 @@ const studyParams = z.object({ studyId: z.string().uuid() });
 export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', app.requireAdmin);
 
-  app.get('/', { schema: { response: { 200: z.array(studySchema) } } }, async () =>
-    (await listStudies(app.db)).map(toStudy),
-  );
+  app.get('/', { schema: { response: { 200: z.array(studyListEntrySchema) } } }, async () => {
+    const [rows, progress] = await Promise.all([listStudies(app.db), getProgressByStudy(app.db)]);
+    const none = { judged: 0, planned: 0 };
+    return rows.map((row) => ({
+      ...toStudy(row),
+      progress: progress.get(row.id) ?? { human: none, llm: none },
+    }));
+  });
 
   app.post(
     '/',

@@ -1,12 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
-import { studySchema } from '../../../../shared/admin-api.ts';
+import {
+  studyListEntrySchema,
+  studySchema,
+  type StudyListEntry,
+} from '../../../../shared/admin-api.ts';
 import { Link, navigate } from '../../app/router.tsx';
 import { api } from '../../lib/api.ts';
 import { errorText, useResource } from './use-resource.ts';
 
 export function StudyList() {
-  const studies = useResource(() => api('admin', '/api/studies', z.array(studySchema)), []);
+  const studies = useResource(
+    () => api('admin', '/api/studies', z.array(studyListEntrySchema)),
+    [],
+  );
   return (
     <div className="grid2">
       <section className="card">
@@ -20,11 +27,32 @@ export function StudyList() {
               <span className="hint">
                 {s.axes.join(', ')} · K = {s.judgesPerComparison}
               </span>
+              <Progress progress={s.progress} name={s.name} />
             </li>
           ))}
         </ul>
       </section>
       <CreateStudy />
+    </div>
+  );
+}
+
+/** Judged / planned per judge kind; a kind with nothing planned is left out. */
+function Progress({ progress, name }: { progress: StudyListEntry['progress']; name: string }) {
+  const kinds = (['human', 'llm'] as const).filter((k) => progress[k].planned > 0);
+  if (kinds.length === 0) return <div className="hint">no comparisons planned yet</div>;
+  return (
+    <div className="study-progress">
+      {kinds.map((kind) => {
+        const { judged, planned } = progress[kind];
+        const label = `${kind === 'human' ? 'Human' : 'LLM'}: ${judged} / ${planned} judged`;
+        return (
+          <div key={kind} className="hint">
+            <progress value={judged} max={planned} aria-label={`${name}, ${label}`} /> {label} (
+            {Math.floor((judged / planned) * 100)}%)
+          </div>
+        );
+      })}
     </div>
   );
 }
