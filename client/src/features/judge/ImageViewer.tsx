@@ -9,16 +9,23 @@ import {
 } from 'react';
 import {
   FULL_RANGE,
+  GRAY16_MIME,
   applyLut,
   autoWindow,
+  autoWindowValues,
   clampView,
   clampWindow,
+  clampWindowIn,
+  domainWindow,
   fittedView,
   isFullRange,
   isGreyscale,
+  parseGray16,
+  renderValues,
   wheelFactor,
   windowLut,
   zoomAbout,
+  type Gray16,
   type GreyWindow,
   type Size,
   type View,
@@ -29,15 +36,48 @@ interface Loaded {
   size: Size;
   pixels: ImageData;
   grey: boolean;
+  /** A 16-bit greyscale image (DICOM): windowed from its values, in their units. */
+  values?: Gray16;
 }
 
-const PRESETS: ReadonlyArray<{ name: string; window: (l: Loaded) => GreyWindow }> = [
+type Preset = { name: string; window: (l: Loaded) => GreyWindow };
+
+const PRESETS: readonly Preset[] = [
   { name: 'Full range', window: () => FULL_RANGE },
   { name: 'Auto contrast', window: (l) => autoWindow(l.pixels.data) },
   { name: 'Dark detail', window: () => ({ center: 64, width: 128 }) },
   { name: 'Bright detail', window: () => ({ center: 192, width: 128 }) },
   { name: 'High contrast', window: () => ({ center: 127.5, width: 96 }) },
 ];
+
+/** For 16-bit images: the file's own window first (where window/level starts), then the values'. */
+const VALUE_PRESETS: readonly Preset[] = [
+  { name: 'File window', window: (l) => startWindow(l) },
+  { name: 'Full range', window: (l) => domainWindow(l.values!.domain) },
+  { name: 'Auto contrast', window: (l) => autoWindowValues(l.values!.values, l.values!.domain) },
+  {
+    name: 'High contrast',
+    window: (l) => {
+      const s = startWindow(l);
+      return clampWindowIn({ center: s.center, width: s.width / 2.5 }, l.values!.domain);
+    },
+  },
+];
+
+const presetsOf = (l: Loaded | null) => (l?.values ? VALUE_PRESETS : PRESETS);
+
+/** The window an image opens with (and Reset returns to). */
+function startWindow(l: Loaded | null): GreyWindow {
+  if (!l?.values) return FULL_RANGE;
+  return l.values.fileWindow ?? domainWindow(l.values.domain);
+}
+
+/** A gray16 image (the import's form of a DICOM file), fetched and decoded here. */
+async function loadGray16(src: string): Promise<Gray16 | null> {
+  const res = await fetch(src);
+  if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith(GRAY16_MIME)) return null;
+  return parseGray16(await res.arrayBuffer());
+}
 
 const dpr = () => window.devicePixelRatio || 1;
 
@@ -98,6 +138,22 @@ export const ImageViewer = forwardRef<ImageKeyActions, { images: string[] }>(fun
           grey: isGreyscale(pixels.data),
         });
       })
+      // Not an image the browser decodes: a 16-bit greyscale (DICOM) image, or a failure.
+      .catch(() => loadGray16(src))
+      .then((values) => {
+        if (!live || values === undefined) return;
+        if (!values || !canvas.current) return setFailed(true);
+        canvas.current.width = values.width;
+        canvas.current.height = values.height;
+        const l: Loaded = {
+          size: { width: values.width, height: values.height },
+          pixels: new ImageData(values.width, values.height),
+          grey: true,
+          values,
+        };
+        setLoaded(l);
+        setGrey(startWindow(l));
+      })
       .catch(() => live && setFailed(true));
     return () => {
       live = false;
@@ -108,6 +164,11 @@ export const ImageViewer = forwardRef<ImageKeyActions, { images: string[] }>(fun
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d', { willReadFrequently: true });
     if (!loaded || !ctx) return;
+    if (loaded.values) {
+      const out = new ImageData(loaded.size.width, loaded.size.height);
+      renderValues(loaded.values.values, grey, loaded.values.invert, out.data);
+      return ctx.putImageData(out, 0, 0);
+    }
     if (!loaded.grey || isFullRange(grey)) return ctx.putImageData(loaded.pixels, 0, 0);
     const out = new ImageData(loaded.size.width, loaded.size.height);
     applyLut(loaded.pixels.data, out.data, windowLut(grey));
@@ -144,19 +205,31 @@ export const ImageViewer = forwardRef<ImageKeyActions, { images: string[] }>(fun
     (dWidth: number, dCenter: number) => {
       if (!loaded?.grey) return;
       setPreset(null);
+      const values = loaded.values;
+      if (values) {
+        // one screen pixel or key step moves the window by 1/255 of the values' range
+        const k = (values.domain.hi - values.domain.lo) / 255;
+        setGrey((g) =>
+          clampWindowIn(
+            { width: g.width + dWidth * k, center: g.center + dCenter * k },
+            values.domain,
+          ),
+        );
+        return;
+      }
       setGrey((g) => clampWindow({ width: g.width + dWidth, center: g.center + dCenter }));
     },
     [loaded],
   );
   const choosePreset = (i: number) => {
-    const p = PRESETS[i];
+    const p = presetsOf(loaded)[i];
     if (!p || !loaded?.grey) return;
     setPreset(i);
     setGrey(p.window(loaded));
   };
   const reset = () => {
     setView(null);
-    setGrey(FULL_RANGE);
+    setGrey(startWindow(loaded));
     setPreset(0);
   };
   const actualPixels = () => {
@@ -166,7 +239,7 @@ export const ImageViewer = forwardRef<ImageKeyActions, { images: string[] }>(fun
 
   useImperativeHandle(ref, () => ({
     adjustWindow,
-    nextPreset: () => choosePreset(((preset ?? 0) + 1) % PRESETS.length),
+    nextPreset: () => choosePreset(((preset ?? 0) + 1) % presetsOf(loaded).length),
     reset,
     zoom: (f) => zoomAt(f),
     actualPixels,
@@ -260,7 +333,7 @@ export const ImageViewer = forwardRef<ImageKeyActions, { images: string[] }>(fun
               title="Window presets (W cycles)"
             >
               {preset === null ? <option value="">Custom window</option> : null}
-              {PRESETS.map((p, i) => (
+              {presetsOf(loaded).map((p, i) => (
                 <option key={p.name} value={i}>
                   {p.name}
                 </option>
@@ -268,7 +341,11 @@ export const ImageViewer = forwardRef<ImageKeyActions, { images: string[] }>(fun
             </select>
           </label>
         ) : null}
-        <button type="button" onClick={reset} title="Fit and full range (R)">
+        <button
+          type="button"
+          onClick={reset}
+          title={loaded?.values ? "Fit and the file's window (R)" : 'Fit and full range (R)'}
+        >
           Reset
         </button>
         {images.length > 1 ? (

@@ -133,3 +133,121 @@ export function wheelFactor(deltaY: number, deltaMode: number): number {
   const pixels = deltaMode === 1 ? deltaY * 33 : deltaMode === 2 ? deltaY * 800 : deltaY;
   return Math.pow(WHEEL_NOTCH, Math.max(-3, Math.min(3, -pixels / 100)));
 }
+
+// ---- 16-bit greyscale (DICOM, stored by the import as gray16: server/imports/dicom.ts) ----
+
+export const GRAY16_MIME = 'application/vnd.tracearena.gray16';
+
+/** The range of values a window is set in: 0-255 for 8-bit images, the values' own for gray16. */
+export interface Domain {
+  lo: number;
+  hi: number;
+}
+
+export interface Gray16 {
+  width: number;
+  height: number;
+  /** Modality values (stored × rescale slope + intercept), row by row. */
+  values: Float32Array;
+  /** MONOCHROME1: the lowest value is white. */
+  invert: boolean;
+  domain: Domain;
+  /** The file's own Window Center/Width, when it had one. */
+  fileWindow: GreyWindow | null;
+}
+
+/** Decodes the gray16 form (magic, uint32 header length, JSON header, 16-bit LE values). */
+export function parseGray16(buffer: ArrayBuffer): Gray16 | null {
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length < 12 || String.fromCharCode(...bytes.subarray(0, 8)) !== 'TAGRAY16') return null;
+  const view = new DataView(buffer);
+  const headerLength = view.getUint32(8, true);
+  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as {
+    rows: number;
+    columns: number;
+    signed: boolean;
+    photometric: string;
+    rescaleSlope: number;
+    rescaleIntercept: number;
+    windowCenter: number | null;
+    windowWidth: number | null;
+  };
+  const count = h.rows * h.columns;
+  const start = 12 + headerLength;
+  if (!(count > 0) || bytes.length < start + count * 2) return null;
+  const values = new Float32Array(count);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const stored = h.signed
+      ? view.getInt16(start + i * 2, true)
+      : view.getUint16(start + i * 2, true);
+    const v = stored * h.rescaleSlope + h.rescaleIntercept;
+    values[i] = v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi <= lo) hi = lo + 1;
+  return {
+    width: h.columns,
+    height: h.rows,
+    values,
+    invert: h.photometric === 'MONOCHROME1',
+    domain: { lo, hi },
+    fileWindow:
+      h.windowCenter !== null && h.windowWidth !== null && h.windowWidth > 0
+        ? { center: h.windowCenter, width: h.windowWidth }
+        : null,
+  };
+}
+
+export const domainWindow = ({ lo, hi }: Domain): GreyWindow => ({
+  center: (lo + hi) / 2,
+  width: hi - lo,
+});
+
+/** As clampWindow, in a domain's units: the centre within half a range outside it, width 1/128 to 4 ranges. */
+export function clampWindowIn({ center, width }: GreyWindow, { lo, hi }: Domain): GreyWindow {
+  const r = hi - lo;
+  return {
+    center: Math.min(hi + r / 2, Math.max(lo - r / 2, center)),
+    width: Math.min(4 * r, Math.max(r / 128, width)),
+  };
+}
+
+/** The window spanning the 1st to the 99th percentile of the values. */
+export function autoWindowValues(values: Float32Array, domain: Domain): GreyWindow {
+  const sorted = Float32Array.from(values).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const lo = at(0.01);
+  const hi = Math.max(at(0.99), lo + (domain.hi - domain.lo) / 32);
+  return clampWindowIn({ center: (lo + hi) / 2, width: hi - lo }, domain);
+}
+
+/**
+ * Values to display grey through a window, as DICOM's linear VOI function (PS3.3 C.11.2.1.2):
+ * black at or below c − 0.5 − (w − 1)/2, white above c − 0.5 + (w − 1)/2; inverted for MONOCHROME1.
+ */
+export function renderValues(
+  values: Float32Array,
+  { center, width }: GreyWindow,
+  invert: boolean,
+  out: Uint8ClampedArray,
+) {
+  const w = Math.max(width, 1e-6);
+  const c = center - 0.5;
+  const span = Math.max(w - 1, 1e-6);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] ?? 0;
+    let g: number;
+    if (x <= c - span / 2) g = 0;
+    else if (x > c + span / 2) g = 255;
+    else g = ((x - c) / span + 0.5) * 255;
+    if (invert) g = 255 - g;
+    const o = i * 4;
+    out[o] = g;
+    out[o + 1] = g;
+    out[o + 2] = g;
+    out[o + 3] = 255;
+  }
+}
