@@ -1,20 +1,25 @@
 import { useState } from 'react';
 import { itemListSchema, itemSummarySchema, type Gold } from '../../../../shared/admin-views.ts';
 import { api } from '../../lib/api.ts';
+import { plural } from './plural.ts';
 import { errorText, useResource } from './use-resource.ts';
+
+/** Items per page of the gold list. */
+const PAGE = 25;
 
 /** Mark items gold: the verdict a careful judge should give between two named systems. */
 export function GoldPanel({ studyId, systems }: { studyId: string; systems: string[] }) {
   const [query, setQuery] = useState('');
+  const [offset, setOffset] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const list = useResource(
     () =>
       api(
         'admin',
-        `/api/studies/${studyId}/items?limit=25&q=${encodeURIComponent(query)}`,
+        `/api/studies/${studyId}/items?limit=${PAGE}&offset=${offset}&q=${encodeURIComponent(query)}`,
         itemListSchema,
       ),
-    [studyId, query],
+    [studyId, query, offset],
   );
   const [a = '', b = ''] = systems;
 
@@ -39,7 +44,15 @@ export function GoldPanel({ studyId, systems }: { studyId: string; systems: stri
         <strong>{b || '…'}</strong>.
       </p>
       <label>
-        Search items <input type="text" value={query} onChange={(e) => setQuery(e.target.value)} />
+        Search items{' '}
+        <input
+          type="text"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setOffset(0);
+          }}
+        />
       </label>
       {error || list.error ? <p className="error">{error ?? list.error}</p> : null}
       <table className="data">
@@ -92,7 +105,23 @@ export function GoldPanel({ studyId, systems }: { studyId: string; systems: stri
           })}
         </tbody>
       </table>
-      {list.data ? <p className="hint">{list.data.total} items</p> : null}
+      {list.data ? (
+        <p className="hint" role="status">
+          {list.data.items.length === list.data.total
+            ? plural(list.data.total, 'item')
+            : `Items ${list.data.total === 0 ? 0 : offset + 1}–${offset + list.data.items.length} of ${list.data.total}`}{' '}
+          {offset > 0 ? (
+            <button type="button" onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              Previous
+            </button>
+          ) : null}{' '}
+          {offset + list.data.items.length < list.data.total ? (
+            <button type="button" onClick={() => setOffset(offset + PAGE)}>
+              Next
+            </button>
+          ) : null}
+        </p>
+      ) : null}
     </section>
   );
 }

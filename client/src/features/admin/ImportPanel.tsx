@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { importResultSchema, type ImportResult } from '../../../../shared/import-records.ts';
 import { getToken } from '../../lib/token.ts';
+import { plural } from './plural.ts';
 
 /** Multipart upload with a progress bar (XHR: fetch has no upload progress); errors name FILE:LINE: field. */
 function upload(
@@ -29,6 +30,23 @@ function upload(
   });
 }
 
+/**
+ * The multipart names of a folder's files: their paths relative to the data file, which the
+ * records use (`img/q-17.png`). A picked `img` folder keeps its name (`img/q-17.png`); a picked
+ * folder that holds the data file itself (`study/data.jsonl`, `study/img/q-17.png`) is the data
+ * file's folder, so its name goes (`img/q-17.png`) and the data file is not sent twice.
+ */
+export function imagePaths(entries: FormDataEntryValue[], dataFileName: string): [File, string][] {
+  const files = entries.filter((e): e is File => e instanceof File && e.name !== '');
+  const rel = (f: File) => f.webkitRelativePath || f.name;
+  const top = (f: File) => (rel(f).includes('/') ? rel(f).slice(0, rel(f).indexOf('/')) : null);
+  const holdsData = files.some((f) => top(f) !== null && rel(f) === `${top(f)}/${dataFileName}`);
+  if (!holdsData) return files.map((f) => [f, rel(f)]);
+  return files
+    .filter((f) => rel(f) !== `${top(f)}/${dataFileName}`)
+    .map((f) => [f, rel(f).slice(rel(f).indexOf('/') + 1)]);
+}
+
 export function ImportPanel({ studyId, onImported }: { studyId: string; onImported(): void }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
@@ -41,15 +59,8 @@ export function ImportPanel({ studyId, onImported }: { studyId: string; onImport
     if (!(file instanceof File) || !file.name) return setError('choose a data file');
     const form = new FormData();
     form.append('file', file, file.name);
-    for (const image of f.getAll('images')) {
-      // A folder upload keeps paths (img/q-17.png) so they match the records' relative paths.
-      if (image instanceof File && image.name)
-        form.append(
-          'images',
-          image,
-          image.webkitRelativePath.replace(/^[^/]+\//, '') || image.name,
-        );
-    }
+    for (const [image, path] of imagePaths(f.getAll('images'), file.name))
+      form.append('images', image, path);
     const params = new URLSearchParams();
     const kind = String(f.get('kind') ?? '');
     const system = String(f.get('system') ?? '').trim();
@@ -78,7 +89,13 @@ export function ImportPanel({ studyId, onImported }: { studyId: string; onImport
         </label>
         <label>
           Images folder (optional){' '}
-          <input type="file" name="images" multiple {...{ webkitdirectory: '' }} />
+          <input
+            type="file"
+            name="images"
+            multiple
+            // a folder picker: React has no prop for it, so the attribute is set on the element
+            ref={(el) => el?.setAttribute('webkitdirectory', '')}
+          />
         </label>
         <label>
           Kind
@@ -104,9 +121,12 @@ export function ImportPanel({ studyId, onImported }: { studyId: string; onImport
         ) : null}
         {result ? (
           <p className="ok" role="status">
-            {result.file}: {result.records} records, {result.itemsCreated} new items,{' '}
-            {result.outputsCreated} new outputs, {result.imagesCreated} images (
-            {result.systems.join(', ') || 'no systems'}).
+            {`${result.file}: ${[
+              plural(result.records, 'record'),
+              plural(result.itemsCreated, 'new item'),
+              plural(result.outputsCreated, 'new output'),
+              plural(result.imagesCreated, 'image'),
+            ].join(', ')} (${result.systems.join(', ') || 'no systems'}).`}
           </p>
         ) : null}
       </form>

@@ -3,7 +3,7 @@ import type { DashboardSnapshot } from '../../../../shared/admin-views.ts';
 const W = 640;
 const ROW = 50;
 const LEFT = 16;
-const RIGHT = 90;
+const RIGHT = 16;
 
 /** Each pair's win rate for `a` with its interval, on a 0–100% axis with a line at 50% (SVG, no library). */
 export function ForestPlot({ pairs }: { pairs: DashboardSnapshot['pairs'] }) {
@@ -40,7 +40,8 @@ export function ForestPlot({ pairs }: { pairs: DashboardSnapshot['pairs'] }) {
               />
             ) : null}
             {p.winRate !== null ? <circle cx={x(p.winRate)} cy={y} r={6} fill="#0b57d0" /> : null}
-            <text x={W - RIGHT + 8} y={y + 4} fontSize={12}>
+            {/* on the name's line, right-aligned: beside the axis it was clipped ("46.7% (n=15") */}
+            <text x={W - 4} y={y - 12} fontSize={12} textAnchor="end" data-label="rate">
               {p.winRate === null ? '—' : `${(p.winRate * 100).toFixed(1)}%`} (n={p.n})
             </text>
           </g>
