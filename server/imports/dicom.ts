@@ -57,18 +57,27 @@ const num = (s: string | undefined): number | null => {
  * syntaxes, colour, several frames, no pixel data).
  */
 export function dicomToGray16(bytes: Uint8Array): Buffer {
-  let ds: DataSet;
+  const unreadable = (err: unknown) =>
+    new DicomRefused(
+      `not a readable DICOM file (${err instanceof Error ? err.message : String(err)})`,
+    );
+  // The transfer syntax first (file meta only): a deflated or compressed body is refused by name.
+  let ts: string;
   try {
-    ds = dicomParser.parseDicom(bytes);
+    ts = dicomParser.readPart10Header(bytes).string('x00020010')?.trim() ?? '';
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DicomRefused(`not a readable DICOM file (${reason})`);
+    throw unreadable(err);
   }
-  const ts = ds.string('x00020010')?.trim() ?? '';
   if (!(ts in UNCOMPRESSED))
     throw new DicomRefused(
       `transfer syntax ${ts || '(none)'} is compressed or unsupported; expected uncompressed (${Object.keys(UNCOMPRESSED).join(', ')})`,
     );
+  let ds: DataSet;
+  try {
+    ds = dicomParser.parseDicom(bytes);
+  } catch (err) {
+    throw unreadable(err);
+  }
   const pixel = ds.elements.x7fe00010;
   if (!pixel || pixel.length <= 0)
     throw new DicomRefused('no pixel data (7FE0,0010): not an image');
