@@ -1,8 +1,12 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { createAdminToken } from '../auth/repository.ts';
 import { seedDemo, DEMO_STUDY } from '../demo/seed.ts';
 import { inviteUrl } from '../studies/invites.ts';
 import { addDbOptions, configFromOptions, parseIntOption, publicBaseUrl } from './common.ts';
+import { recordRunningServer } from './running-server.ts';
 import { adminUrl, startServer } from './serve.ts';
 
 export function register(program: Command): void {
@@ -23,7 +27,20 @@ export function register(program: Command): void {
       ...config,
       port: typeof address === 'object' && address ? address.port : config.port,
     });
-    const { created, tokens } = await seedDemo(app.db);
+    // The judge tokens are kept in the data folder (readable by its owner only), so a restart
+    // hands out the same links instead of revoking the ones already given.
+    const linksFile = join(config.dataDir, 'demo-judges.json');
+    const previous = await readFile(linksFile, 'utf8')
+      .then((text) => z.record(z.string(), z.string()).parse(JSON.parse(text)))
+      .catch(() => ({}));
+    const { created, tokens } = await seedDemo(app.db, { previous });
+    await mkdir(config.dataDir, { recursive: true });
+    await writeFile(
+      linksFile,
+      `${JSON.stringify(Object.fromEntries(tokens.map((t) => [t.name, t.token])))}\n`,
+      { mode: 0o600 },
+    );
+    await recordRunningServer(config, app.db, base);
     const admin = await createAdminToken(app.db);
     const out = [
       `TraceArena demo ${created ? 'seeded' : 'already seeded'}: study '${DEMO_STUDY}' on ${app.database.kind} — listening on ${base}`,

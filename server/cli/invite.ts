@@ -4,11 +4,13 @@ import { inviteUrl } from '../studies/invites.ts';
 import {
   addDbOptions,
   CliError,
+  configFromOptions,
   parseIntOption,
   publicBaseUrl,
   requireStudy,
   withDatabase,
 } from './common.ts';
+import { runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
 
 export function register(program: Command): void {
   addDbOptions(
@@ -24,7 +26,7 @@ export function register(program: Command): void {
       )
       .option(
         '--base-url <url>',
-        'the server address the link should point to (default: TRACEARENA_PUBLIC_URL or http://127.0.0.1:8080)',
+        'the server address the link should point to (default: TRACEARENA_PUBLIC_URL, else the address of the server running on this data folder, else http://127.0.0.1:8080)',
       ),
   ).action(
     async (opts: {
@@ -35,6 +37,21 @@ export function register(program: Command): void {
       data?: string;
       databaseUrl?: string;
     }) => {
+      // A server holding the embedded database invites through its API; its answer's link
+      // carries the address it really serves on.
+      const server = runningServer(configFromOptions(opts));
+      if (server) {
+        const studyId = await studyIdOnServer(server, opts.study);
+        const res = await serverRequest(server, `/api/studies/${studyId}/invites`, {
+          method: 'POST',
+          body: { name: opts.name, ...(opts.quota === undefined ? {} : { quota: opts.quota }) },
+        });
+        const created = (await res.json()) as { token: string; url: string };
+        process.stdout.write(
+          `${opts.baseUrl ? inviteUrl(opts.baseUrl, created.token) : created.url}\n`,
+        );
+        return;
+      }
       await withDatabase(opts, async (database, config) => {
         const study = await requireStudy(database, opts.study);
         const created = await createInvite(database.db, {

@@ -11,6 +11,7 @@ import {
   parseIntOption,
   publicBaseUrl,
 } from './common.ts';
+import { recordRunningServer } from './running-server.ts';
 
 export function adminUrl(base: string, token: string): string {
   return `${base.replace(/\/$/, '')}/admin#token=${token}`;
@@ -68,6 +69,8 @@ export function register(program: Command): void {
       const token =
         (await ensureAdminToken(app.db)) ??
         (opts.newAdminToken ? await createAdminToken(app.db) : null);
+      // lets report, export and invite reach this server while it holds the embedded database
+      await recordRunningServer(config, app.db, base);
       process.stdout.write(`TraceArena listening on ${base} (${app.database.kind})\n`);
       if (token) process.stdout.write(`admin: ${adminUrl(base, token)}\n`);
       else

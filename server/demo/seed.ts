@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { items } from '../db/schema/index.ts';
-import { createInvite, reissueInvite } from '../auth/repository.ts';
+import { createInvite, getJudgeByToken, reissueInvite } from '../auth/repository.ts';
 import { importFile } from '../imports/service.ts';
 import { pairStudy } from '../pairing/service.ts';
 import { getStudyByName, insertStudy } from '../studies/repository.ts';
@@ -23,11 +23,12 @@ two anonymous systems, shown as **Left** and **Right**. Judge the *reasoning*, n
 Choose *tie* when neither is better. Use *can't judge* when you lack the expertise or the image is unreadable.`;
 
 /**
- * Seeds the demo study once (through the real import path), then issues fresh invite tokens for
- * the three demo judges. Returns their tokens.
+ * Seeds the demo study once (through the real import path), then gives the three demo judges
+ * their tokens: `previous` ones (by judge name) while still theirs, else fresh ones. Returns them.
  */
 export async function seedDemo(
   db: Db,
+  { previous = {} }: { previous?: Record<string, string> } = {},
 ): Promise<{ created: boolean; tokens: Array<{ name: string; token: string }> }> {
   let study = await getStudyByName(db, { name: DEMO_STUDY });
   const created = !study;
@@ -81,10 +82,15 @@ export async function seedDemo(
   }
   const tokens: Array<{ name: string; token: string }> = [];
   for (const name of DEMO_JUDGES) {
-    // Tokens are stored hashed, so a re-run issues the existing demo judges new ones.
+    // Tokens are stored hashed: a re-run keeps a judge's token when the caller still has it (so
+    // the links handed out stay valid), else issues the existing demo judge a new one.
+    const kept = previous[name];
+    const holder = kept ? await getJudgeByToken(db, { token: kept }) : null;
     const token =
       (await createInvite(db, { studyId: study.id, name }))?.token ??
-      (await reissueInvite(db, { studyId: study.id, name }));
+      (holder && holder.studyId === study.id && holder.name === name && !holder.revokedAt
+        ? kept
+        : await reissueInvite(db, { studyId: study.id, name }));
     if (!token) throw new Error(`demo judge '${name}' could not be invited`);
     tokens.push({ name, token });
   }

@@ -1,0 +1,129 @@
+import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createAdminToken, isAdminToken } from '../auth/repository.ts';
+import type { Config } from '../config.ts';
+import type { Tx } from '../db/client.ts';
+import { CliError } from './common.ts';
+
+/**
+ * The embedded database (PGlite) belongs to one process: while `serve` or `demo` holds the data
+ * folder, another CLI process cannot open it. So a serving process records, in the data folder,
+ * where it listens and an admin token for local use (`server.json`, readable by its owner only:
+ * whoever can read it can read the database files beside it anyway), and `report`, `export` and
+ * `invite` talk to that server instead. The URL also gives `invite` the port actually served.
+ */
+const recordSchema = z.object({
+  pid: z.number().int(),
+  url: z.string().url(),
+  adminToken: z.string(),
+});
+export type RunningServer = z.infer<typeof recordSchema>;
+
+const recordPath = (config: Config) => join(config.dataDir, 'server.json');
+
+function readRecord(config: Config): RunningServer | null {
+  try {
+    const parsed = recordSchema.safeParse(JSON.parse(readFileSync(recordPath(config), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Records this serving process (embedded database only); the record goes when the process exits.
+ * The local admin token is kept across restarts while it is still valid.
+ */
+export async function recordRunningServer(config: Config, db: Tx, url: string): Promise<void> {
+  if (config.databaseUrl) return;
+  const previous = readRecord(config)?.adminToken;
+  const adminToken =
+    previous && (await isAdminToken(db, { token: previous }))
+      ? previous
+      : await createAdminToken(db);
+  const path = recordPath(config);
+  writeFileSync(path, `${JSON.stringify({ pid: process.pid, url, adminToken })}\n`, {
+    mode: 0o600,
+  });
+  chmodSync(path, 0o600);
+  process.once('exit', () => {
+    if (readRecord(config)?.pid !== process.pid) return;
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  });
+}
+
+/** The server holding this configuration's embedded database, when one is running. */
+export function runningServer(config: Config): RunningServer | null {
+  if (config.databaseUrl) return null;
+  const record = readRecord(config);
+  return record && record.pid !== process.pid && isAlive(record.pid) ? record : null;
+}
+
+/** A request to the running server as admin; a refusal becomes one CLI line with its message. */
+export async function serverRequest(
+  server: RunningServer,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<Response> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${server.adminToken}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  }).catch((err: unknown) => {
+    throw new CliError(
+      `the server holding the data folder (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}`,
+    );
+  });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { message?: string };
+    throw new CliError(
+      `${server.url}${path}: ${body.message ?? `HTTP ${res.status}`}`,
+      res.status < 500 ? 2 : 1,
+    );
+  }
+  return res;
+}
+
+/** The id of the study named `name` on the running server, or the CLI's usual one-line refusal. */
+export async function studyIdOnServer(server: RunningServer, name: string): Promise<string> {
+  const studies = (await (await serverRequest(server, '/api/studies')).json()) as Array<{
+    id: string;
+    name: string;
+  }>;
+  const study = studies.find((s) => s.name === name);
+  if (!study)
+    throw new CliError(
+      `no study named '${name}'${studies.length ? ` (studies: ${studies.map((s) => s.name).join(', ')})` : ''}`,
+      2,
+    );
+  return study.id;
+}
+
+/** The lines of a response body, streamed (an export of millions of verdicts keeps memory flat). */
+export async function* responseLines(res: Response): AsyncGenerator<string> {
+  const { createInterface } = await import('node:readline');
+  const { Readable } = await import('node:stream');
+  if (!res.body) return;
+  const lines = createInterface({
+    input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+    crlfDelay: Infinity,
+  });
+  for await (const line of lines) if (line !== '') yield line;
+}
