@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.ts';
-import { createInvite } from '../../../server/auth/repository.ts';
+import { createAdminToken, createInvite } from '../../../server/auth/repository.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { queryRows } from '../../../server/db/client.ts';
 import { GRAY16_MIME } from '../../../server/imports/dicom.ts';
@@ -103,6 +103,40 @@ describe.each(backends())('DICOM images on %s', (backend) => {
       seen.push(JSON.stringify(img.headers), img.rawPayload.toString('latin1'));
     }
     for (const text of seen) for (const secret of SECRETS) expect(text).not.toContain(secret);
+  });
+
+  it('accepts a .dcm part of a multipart upload and answers 422 with the line for a compressed one', async () => {
+    const admin = { authorization: `Bearer ${await createAdminToken(tdb.db)}` };
+    const [study] = await queryRows<{ id: string }>(
+      tdb.db,
+      sql`insert into studies (name) values (${`dicom-upload-${backend}`}) returning id`,
+    );
+    const upload = async (dcm: Buffer) => {
+      const form = new FormData();
+      form.append('file', new Blob([`${itemLine('up-1', 'img/up.dcm')}\n`]), 'items.jsonl');
+      form.append('images', new Blob([new Uint8Array(dcm)]), 'img/up.dcm');
+      const response = new Response(form);
+      return app.inject({
+        method: 'POST',
+        url: `/api/studies/${study!.id}/imports`,
+        headers: { ...admin, 'content-type': response.headers.get('content-type')! },
+        payload: Buffer.from(await response.arrayBuffer()),
+      });
+    };
+    const bad = await upload(buildDicom({ transferSyntax: '1.2.840.10008.1.2.5' }));
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json<{ message: string }>().message).toMatch(
+      /^items\.jsonl:1: field 'images\[0\]': DICOM img\/up\.dcm: transfer syntax 1\.2\.840\.10008\.1\.2\.5 is compressed/,
+    );
+    const ok = await upload(buildDicom());
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ imagesCreated: 1 });
+    const [image] = await queryRows<{ mime: string }>(
+      tdb.db,
+      sql`select ii.mime from item_images ii join items i on i.id = ii.item_id
+          where i.study_id = ${study!.id}`,
+    );
+    expect(image!.mime).toBe(GRAY16_MIME);
   });
 
   it('refuses a compressed or non-image DICOM with FILE:LINE: field and the reason', async () => {
