@@ -78,8 +78,8 @@ type CallOutcome =
       judged: Judged;
       ms: number;
       reserved: number;
-      /** Whether the response is already in the cache (written before the call's slot was freed). */
-      cacheStored: boolean;
+      /** Whether the response is in the cache, once its write ends (false: the result writes it). */
+      cacheStored: Promise<boolean>;
     }
   | { kind: 'recorded'; end: OrderEnd }
   | { kind: 'error'; err: ProviderCallError; ms: number; reserved: number }
@@ -141,9 +141,10 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
         };
       }
       const ms = Math.round(performance.now() - t0);
-      // A paid answer is stored before this call's slot is freed, so a kill loses at most the
-      // answers of the calls in flight (--concurrency): one that gave a verdict goes into the cache
-      // at once (its verdict follows in a group commit); any other is recorded whole.
+      // A paid answer is stored before this call's slot is freed, or is one of at most C being
+      // written (CacheWriter), so a kill loses at most 2 x --concurrency answers: one that gave a
+      // verdict goes into the cache at once (its verdict follows in a group commit); any other is
+      // recorded whole.
       const judged = judge(ctx, reply);
       if (judged.outcome !== 'ok') {
         const end = await recordReply(ctx, base, reply, judged, {
@@ -154,7 +155,7 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
         });
         return { kind: 'recorded', end };
       }
-      const cacheStored = await ctx.cache.write({
+      const cacheStored = ctx.cache.write({
         key,
         provider: provider.name,
         model: settings.model,
@@ -163,6 +164,7 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
         outputTokens: reply.usage.outputTokens,
         costUsd: costOf(reply.usage, ctx.price),
       });
+      await ctx.cache.hasRoom();
       return { kind: 'reply', reply, judged, ms, reserved: estimate, cacheStored };
     });
     if (outcome.kind === 'stopped') {
@@ -175,7 +177,7 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
         cached: false,
         ms: outcome.ms,
         reserved: outcome.reserved,
-        cacheStored: outcome.cacheStored,
+        cacheStored: await outcome.cacheStored,
       });
     }
 

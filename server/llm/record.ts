@@ -239,13 +239,22 @@ export class ResultWriter {
 
 /**
  * Writes response-cache rows as soon as they arrive: a lone row is written at once (no linger),
- * rows that arrive meanwhile go into the next insert. The runner awaits it before freeing the
- * call's slot, so a killed run has lost at most the answers of the calls in flight.
+ * rows that arrive meanwhile go into the next insert. At most `room` rows wait for their write
+ * outside a call's slot: the runner frees a call's slot once `hasRoom()` says so, so a killed run
+ * has lost at most the answers of its C calls in flight plus `room` answers being written.
  */
 export class CacheWriter {
   private readonly group: GroupCommit<CacheRow, boolean>;
+  /** Rows handed in and not yet written (or refused). */
+  private unwritten = 0;
+  private waiting: Array<() => void> = [];
 
-  constructor(db: Db, maxBatch = 200) {
+  constructor(
+    db: Db,
+    /** How many rows may wait for their write outside their call's slot. */
+    private readonly room: number,
+    maxBatch = 200,
+  ) {
     this.group = new GroupCommit<CacheRow, boolean>(
       async (batch) => {
         try {
@@ -264,9 +273,21 @@ export class CacheWriter {
     );
   }
 
-  /** Resolves true once the row is stored, false when the database refused it. */
+  /**
+   * Starts writing a row; resolves true once it is stored, false when the database refused it.
+   * The caller awaits `hasRoom()` before freeing its call's slot.
+   */
   write(row: CacheRow): Promise<boolean> {
-    return this.group.write(row);
+    this.unwritten++;
+    return this.group.write(row).finally(() => {
+      this.unwritten--;
+      for (const wake of this.waiting.splice(0)) wake();
+    });
+  }
+
+  /** Resolves once at most `room` rows are unwritten (this call's own row included). */
+  async hasRoom(): Promise<void> {
+    while (this.unwritten > this.room) await new Promise<void>((r) => this.waiting.push(r));
   }
 }
 

@@ -82,10 +82,10 @@ interface SlotState {
  * Runs (or resumes) an LLM-judge run to the end: leases the run's slots in batches, asks each
  * slot's judge model about each order, and stores verdicts and attempts as they come. Provider
  * calls go through one p-queue (concurrency and requests per minute); database work happens
- * outside it, so C calls are in flight whenever work is left, except that a call's slot is freed
- * only once its answer is stored (order.ts). Safe to run in several processes at once and to kill
- * at any point: leases, unique verdicts and the response cache make a restart finish the work
- * without duplicates, asking again at most the C calls in flight at the kill.
+ * outside it, so C calls are in flight whenever work is left (a call's slot waits only while C
+ * answers wait for their cache write: order.ts). Safe to run in several processes at once and to
+ * kill at any point: leases, unique verdicts and the response cache make a restart finish the work
+ * without duplicates, asking again at most 2 x C calls (those in flight and those being cached).
  */
 /**
  * Why a run whose every order is settled failed, or null when it did not: all its orders failed,
@@ -219,7 +219,7 @@ export async function runJudging(
       provider,
       queue,
       writer: new ResultWriter(db),
-      cache: new CacheWriter(db),
+      cache: new CacheWriter(db, o.concurrency),
       maxErrorAttempts: o.maxErrorAttempts,
       budgeted: o.maxCostUsd !== null,
       redact,

@@ -9,6 +9,12 @@ import { API_KEY, BASE, CANDIDATE, makeDemoStudy } from './setup.ts';
 
 const ITEMS = 30;
 const CONCURRENCY = 4;
+/**
+ * The most answers a kill can lose (docs/llm-judging.md): the calls in flight (at most
+ * --concurrency) plus the answers whose cache row is being written outside their call's slot (at
+ * most --concurrency more; a slot waits when that many are).
+ */
+const LOST_AT_MOST = 2 * CONCURRENCY;
 
 function judge(
   args: string[],
@@ -116,11 +122,10 @@ describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SI
     expect(leasedAtKill).toBeGreaterThan(0);
     const cachedAtKill = await count(sql`select count(*)::int as n from llm_cache`);
     const requestsBefore = fake.requests.length;
-    // Every answer is cached before its call's slot is freed: the only calls whose answers the kill
-    // lost are those in flight at that moment, at most --concurrency of them.
+    // The calls whose answers the kill lost: those in flight and those being cached at that moment.
     // (Counted over distinct requests: two equal requests share one cache row.)
     const distinctBefore = new Set(fake.requests.map((r) => r.raw)).size;
-    expect(distinctBefore - cachedAtKill).toBeLessThanOrEqual(CONCURRENCY);
+    expect(distinctBefore - cachedAtKill).toBeLessThanOrEqual(LOST_AT_MOST);
     expect(cachedAtKill).toBeGreaterThanOrEqual(stored);
 
     const second = judge(args, fake.openaiBaseUrl);
@@ -137,12 +142,12 @@ describe.runIf(backends().includes('postgres'))('an LLM-judge run killed with SI
     expect(perOrder).toHaveLength(2 * ITEMS);
     expect(perOrder.every((r) => r.n === 1)).toBe(true);
 
-    // Calls: one per order, plus at most the calls in flight when the process died (their answers were lost).
-    expect(fake.requests.length).toBeLessThanOrEqual(2 * ITEMS + CONCURRENCY);
+    // Calls: one per order, plus at most the answers the kill lost.
+    expect(fake.requests.length).toBeLessThanOrEqual(2 * ITEMS + LOST_AT_MOST);
     const asked = new Map<string, number>();
     // By the whole request (what the cache is keyed on): demo items may share their text.
     for (const r of fake.requests) asked.set(r.raw, (asked.get(r.raw) ?? 0) + 1);
-    expect([...asked.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(CONCURRENCY);
+    expect([...asked.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(LOST_AT_MOST);
     // Nothing cached before the kill was asked again: the second run asked only the other orders.
     expect(fake.requests.length - requestsBefore).toBeLessThanOrEqual(2 * ITEMS - cachedAtKill);
 
