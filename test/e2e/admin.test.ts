@@ -110,6 +110,7 @@ describe('admin study page in Chromium', () => {
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
     });
     await page.getByRole('columnheader', { name: 'Log-strength' }).waitFor();
+    await page.getByText('12 verdicts on 12 items by 1 judge · 95% CI', { exact: true }).waitFor();
 
     const files = new Map<string, string>();
     for (const label of ['HTML', 'JSON', 'CSV', 'Markdown', 'LaTeX']) {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { reportSchema } from '../../../../shared/report.ts';
 import { api } from '../../lib/api.ts';
 import { downloadAdminFile } from './download.ts';
+import { plural } from './plural.ts';
 import { errorText, useResource } from './use-resource.ts';
 
 /** The report formats the server offers as downloads (`GET /api/studies/:id/report?format=`). */
@@ -27,14 +28,15 @@ export function ReportPanel({ studyId }: { studyId: string }) {
   const r = report.data;
   return (
     <section className="card">
-      <h2>
-        Report{' '}
+      <h2>Report</h2>
+      <p className="actions">
         <button type="button" onClick={report.reload}>
           Refresh
         </button>{' '}
-        <label className="hint">
-          ties{' '}
+        <label className="inline">
+          Ties{' '}
           <select
+            style={{ width: 'auto' }}
             value={ties}
             onChange={(e) => setTies(e.target.value === 'exclude' ? 'exclude' : 'half')}
           >
@@ -42,7 +44,7 @@ export function ReportPanel({ studyId }: { studyId: string }) {
             <option value="exclude">excluded</option>
           </select>
         </label>
-      </h2>
+      </p>
       <p className="actions">
         Download:{' '}
         {DOWNLOADS.map(([format, label]) => (
@@ -66,8 +68,8 @@ export function ReportPanel({ studyId }: { studyId: string }) {
       {r ? (
         <>
           <p className="hint">
-            {r.input.verdicts} verdicts on {r.input.items} items by {r.input.judges} judges ·{' '}
-            {Math.round(r.ci.level * 100)}% CI
+            {plural(r.input.verdicts, 'verdict')} on {plural(r.input.items, 'item')} by{' '}
+            {plural(r.input.judges, 'judge')} · {Math.round(r.ci.level * 100)}% CI
           </p>
           <table className="data">
             <thead>
