@@ -91,7 +91,9 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     );
     const summary = await runJudging(
       tdb,
-      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1'], timeoutMs: 400 }),
+      // 2 s: long enough that a truncated body under CI load is read (and fails to parse) before
+      // the deadline, short enough that the hung response is cut off quickly
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4.1'], timeoutMs: 2000 }),
     );
     expect(summary).toMatchObject({ status: 'completed', total: 4, done: 4, failed: 0 });
     expect(new Set([...byPrompt.values()].map((b) => b.kind))).toEqual(

@@ -8,7 +8,7 @@ import {
 import { dicomToGray16 } from '../../../server/imports/dicom.ts';
 import { buildDicom } from '../../helpers/dicom.ts';
 
-const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+const toArrayBuffer = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer; // a copy: a Buffer may sit on a shared pool
 
 describe('gray16 in the judge page', () => {
   it('decodes what the import wrote: rescaled values, range, file window', () => {
