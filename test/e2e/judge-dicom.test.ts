@@ -87,8 +87,10 @@ describe('DICOM in the judge page (Chromium)', () => {
 
       // a narrower window (keys): more contrast about the level, in the values' units
       for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
+      // the canvas is redrawn after React commits: poll rather than read once
+      await expect.poll(() => readout.innerText()).toContain('W 2996');
+      await expect.poll(async () => (await readRow(page))[60]).toBe(255);
       const narrow = await readRow(page);
-      expect(await readout.innerText()).toContain('W 2996');
       expect(narrow[12]!).toBeLessThan(original[12]!);
       expect(narrow[52]!).toBeGreaterThan(original[52]!);
       expect(narrow[4]).toBe(0);
@@ -97,7 +99,7 @@ describe('DICOM in the judge page (Chromium)', () => {
 
       // right-drag down: a higher level, a darker image
       await page.keyboard.press('r');
-      expect(await readRow(page)).toEqual(original);
+      await expect.poll(() => readRow(page)).toEqual(original);
       const frame = (await page.locator('.image-frame').boundingBox())!;
       const cx = frame.x + frame.width / 2;
       const cy = frame.y + frame.height / 2;
@@ -105,9 +107,9 @@ describe('DICOM in the judge page (Chromium)', () => {
       await page.mouse.down({ button: 'right' });
       await page.mouse.move(cx, cy + 40, { steps: 4 });
       await page.mouse.up({ button: 'right' });
-      expect((await readRow(page))[32]!).toBeLessThan(original[32]!);
+      await expect.poll(async () => (await readRow(page))[32]).toBeLessThan(original[32]!);
       await page.getByRole('button', { name: 'Reset' }).click();
-      expect(await readRow(page)).toEqual(original);
+      await expect.poll(() => readRow(page)).toEqual(original);
       expect(await readout.innerText()).toContain('W 4000 · L 976');
 
       const seen = await Promise.all(bodies);
