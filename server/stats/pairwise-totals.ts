@@ -43,6 +43,26 @@ export function addVerdict(
   }
 }
 
+/** Systems reachable from `base` along "scored against" edges (forward) or against them. */
+export function reach(tot: PairwiseTotals, base: number, forward: boolean): Uint8Array {
+  const s = tot.systems;
+  const seen = new Uint8Array(s);
+  const stack = [base];
+  seen[base] = 1;
+  while (stack.length) {
+    const i = stack.pop() as number;
+    for (let j = 0; j < s; j++) {
+      if (seen[j]) continue;
+      const w = forward ? (tot.w[i * s + j] as number) : (tot.w[j * s + i] as number);
+      if (w > 0) {
+        seen[j] = 1;
+        stack.push(j);
+      }
+    }
+  }
+  return seen;
+}
+
 /**
  * Whether the maximum-likelihood estimate exists: the "scored against" graph (i → j when i has a
  * positive score against j) must be strongly connected over the systems that were compared.
@@ -52,25 +72,8 @@ export function mleExists(
   base: number,
 ): { ok: true } | { ok: false; reason: string } {
   const s = tot.systems;
-  const reach = (forward: boolean): Uint8Array => {
-    const seen = new Uint8Array(s);
-    const stack = [base];
-    seen[base] = 1;
-    while (stack.length) {
-      const i = stack.pop() as number;
-      for (let j = 0; j < s; j++) {
-        if (seen[j]) continue;
-        const w = forward ? (tot.w[i * s + j] as number) : (tot.w[j * s + i] as number);
-        if (w > 0) {
-          seen[j] = 1;
-          stack.push(j);
-        }
-      }
-    }
-    return seen;
-  };
-  const f = reach(true);
-  const r = reach(false);
+  const f = reach(tot, base, true);
+  const r = reach(tot, base, false);
   for (let i = 0; i < s; i++) {
     if (!f[i] || !r[i]) {
       return {

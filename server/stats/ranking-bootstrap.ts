@@ -2,7 +2,7 @@ import { fitBradleyTerry } from './bradley-terry.ts';
 import { fitDavidson } from './davidson.ts';
 import { checkLevel } from './figure.ts';
 import { createMultinomial } from './multinomial.ts';
-import { emptyTotals, type PairwiseTotals } from './pairwise-totals.ts';
+import { emptyTotals, type PairwiseTotals, reach } from './pairwise-totals.ts';
 import { quantileSorted } from './percentile.ts';
 import { createResampler, type ClusterGroups, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
@@ -41,26 +41,6 @@ export function fitScores(
 ): Float64Array | null {
   const fit = model === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base, start);
   return fit.value ? fit.value.scores : null;
-}
-
-/** Systems reachable from `base` along "scored against" edges (forward) or against them. */
-function reach(tot: PairwiseTotals, base: number, forward: boolean): Uint8Array {
-  const s = tot.systems;
-  const seen = new Uint8Array(s);
-  const stack = [base];
-  seen[base] = 1;
-  while (stack.length) {
-    const i = stack.pop() as number;
-    for (let j = 0; j < s; j++) {
-      if (seen[j]) continue;
-      const w = forward ? (tot.w[i * s + j] as number) : (tot.w[j * s + i] as number);
-      if (w > 0) {
-        seen[j] = 1;
-        stack.push(j);
-      }
-    }
-  }
-  return seen;
 }
 
 /** The totals between `members` only, re-indexed 0..members.length−1. */
