@@ -67,3 +67,17 @@ export async function revokeJudge(db: Tx, { judgeId }: { judgeId: string }) {
     .returning();
   return row ?? null;
 }
+
+/** An LLM judge is its model and verdict-affecting settings: the same ones reuse the same judge row. */
+export async function upsertLlmJudge(
+  db: Tx,
+  { studyId, name, config }: { studyId: string; name: string; config: Record<string, unknown> },
+): Promise<string> {
+  const [row] = await db
+    .insert(judges)
+    .values({ studyId, kind: 'llm', name, config })
+    .onConflictDoUpdate({ target: [judges.studyId, judges.kind, judges.name], set: { config } })
+    .returning({ id: judges.id });
+  if (!row) throw new Error('judge upsert returned nothing');
+  return row.id;
+}

@@ -11,7 +11,7 @@ import {
   verdictResponseSchema,
 } from '../../shared/judge-api.ts';
 import { Errors } from '../errors.ts';
-import type { JudgeRow } from '../plugins/auth.ts';
+import type { JudgeRow } from '../auth/service.ts';
 import { getStudyById, toStudy } from '../studies/repository.ts';
 import { countDone } from './queue.ts';
 import { nextForJudge, skipAssignment, submitVerdict } from './service.ts';

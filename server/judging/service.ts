@@ -11,7 +11,7 @@ import {
   verdicts,
 } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
-import type { JudgeRow } from '../plugins/auth.ts';
+import type { JudgeRow } from '../auth/service.ts';
 import { notifyEvent } from './events.ts';
 import { countDone, leaseNext, releaseLease } from './queue.ts';
 

@@ -2,10 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { getJudgeByToken, isAdminToken } from '../auth/repository.ts';
 import { bearerToken } from '../auth/tokens.ts';
-import type { judges } from '../db/schema/index.ts';
+import type { JudgeRow } from '../auth/service.ts';
 import { Errors } from '../errors.ts';
-
-export type JudgeRow = typeof judges.$inferSelect;
 
 declare module 'fastify' {
   interface FastifyInstance {
