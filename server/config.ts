@@ -105,3 +105,8 @@ export function loadConfig(
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   });
 }
+
+/** The process's configuration with the CLI's flags laid over it (a flag not given is undefined). */
+export function configWithOverrides(overrides: Partial<Config>): Config {
+  return loadConfig(process.env, overrides);
+}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { databaseTarget, loadConfig, type Config } from '../config.ts';
+import { configWithOverrides, databaseTarget, type Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 
 /** An error the CLI reports as one line on stderr, exiting with `exitCode` (2 = bad input). */
@@ -31,7 +31,7 @@ export function addDbOptions(cmd: Command): Command {
 }
 
 export function configFromOptions(opts: DbOptions & { port?: number; host?: string }): Config {
-  return loadConfig(process.env, {
+  return configWithOverrides({
     databaseUrl: opts.databaseUrl,
     dataDir: opts.data,
     port: opts.port,

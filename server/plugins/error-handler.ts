@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -26,21 +27,29 @@ function describeValidation(
   );
 }
 
+/** A 500 that tells the client nothing and logs the error once, at error level, with its code. */
+function internal(request: FastifyRequest, reply: FastifyReply, err: unknown, why: string) {
+  const e = new Errors.Internal();
+  request.log.error({ code: e.code, err }, why);
+  return reply.code(e.statusCode).send({ code: e.code, message: e.message });
+}
+
 /** Validation → 400 with the issues; coded errors → their status; anything else → 500 without internals. */
 export const errorHandlerPlugin = fp(
   async (app) => {
     app.setErrorHandler((err, request, reply) => {
       if (hasZodFastifySchemaValidationErrors(err)) {
-        return reply.code(400).send({
-          code: 'TA_VALIDATION',
-          message: describeValidation(err.validationContext, err.validation),
+        const invalid = new Errors.Validation(
+          describeValidation(err.validationContext, err.validation),
+        );
+        return reply.code(invalid.statusCode).send({
+          code: invalid.code,
+          message: invalid.message,
           issues: err.validation.map((v) => ({ path: v.instancePath, message: v.message })),
         });
       }
-      if (isResponseSerializationError(err)) {
-        request.log.error({ code: 'TA_INTERNAL', err }, 'response failed its schema');
-        return reply.code(500).send({ code: 'TA_INTERNAL', message: 'internal error' });
-      }
+      if (isResponseSerializationError(err))
+        return internal(request, reply, err, 'response failed its schema');
       const e = err as { statusCode?: number; code?: string; message: string };
       if (e.code?.startsWith('TA_') && e.statusCode) {
         return reply.code(e.statusCode).send({ code: e.code, message: e.message });
@@ -48,7 +57,7 @@ export const errorHandlerPlugin = fp(
       if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
         return reply
           .code(e.statusCode)
-          .send({ code: e.code ?? 'TA_BAD_REQUEST', message: e.message });
+          .send({ code: e.code ?? Errors.BadRequest.code, message: e.message });
       }
       if (isDatabaseUnavailable(err)) {
         const unavailable = new Errors.DatabaseUnavailable();
@@ -58,11 +67,10 @@ export const errorHandlerPlugin = fp(
           .header('retry-after', String(RETRY_AFTER_SECONDS))
           .send({ code: unavailable.code, message: unavailable.message });
       }
-      request.log.error({ code: 'TA_INTERNAL', err }, 'unhandled error');
-      return reply.code(500).send({ code: 'TA_INTERNAL', message: 'internal error' });
+      return internal(request, reply, err, 'unhandled error');
     });
     app.setNotFoundHandler((_request, reply) =>
-      reply.code(404).send({ code: 'TA_NOT_FOUND', message: 'not found' }),
+      reply.code(404).send({ code: Errors.NotFound.code, message: 'not found' }),
     );
   },
   { name: 'error-handler' },
