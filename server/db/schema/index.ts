@@ -1,3 +1,4 @@
 export * from './studies.ts';
 export * from './judging.ts';
+export * from './llm-runs.ts';
 export * from './llm.ts';

@@ -14,7 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
-import { llmRuns } from './llm.ts';
+import { llmRuns } from './llm-runs.ts';
 import { items, studies, systems } from './studies.ts';
 
 /** A recorded pairing plan: re-running `pair` with the same seed reproduces it exactly. */
