@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createAdminToken, isAdminToken } from '../auth/repository.ts';
 import type { Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
+import { isProcessAlive } from '../process-alive.ts';
 import { CliError } from './common.ts';
 
 /**
@@ -28,15 +29,6 @@ function readRecord(config: Config): RunningServer | null {
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -70,7 +62,7 @@ export async function recordRunningServer(config: Config, db: Tx, url: string): 
 export function runningServer(config: Config): RunningServer | null {
   if (config.databaseUrl) return null;
   const record = readRecord(config);
-  return record && record.pid !== process.pid && isAlive(record.pid) ? record : null;
+  return record && record.pid !== process.pid && isProcessAlive(record.pid) ? record : null;
 }
 
 /** A request to the running server as admin; a refusal becomes one CLI line with its message. */
