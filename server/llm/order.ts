@@ -4,7 +4,7 @@ import { parseVerdict } from './parse.ts';
 import { costOf, estimateCost, type Price } from './prices.ts';
 import { promptSize, type ComparisonContent } from './prompt.ts';
 import { classifyError, type ProviderCallError } from './providers/errors.ts';
-import type { Provider } from './providers/provider.ts';
+import type { Provider } from './providers/contract.ts';
 import type { CacheWriter, CallResult, ResultWriter } from './record.ts';
 import { reserveBudget, type LeasedSlot } from './repository.ts';
 import type {

@@ -1,18 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { verdictSchema } from '../prompt.ts';
 import type { JudgeSettings, Prompt, ProviderReply } from '../types.ts';
-import type { Provider, ProviderOptions } from './provider.ts';
+import { sdkClientOptions, type Provider, type ProviderOptions } from './contract.ts';
 
 const TOOL = 'record_verdict';
 
 export function anthropicProvider(options: ProviderOptions): Provider {
-  const client = new Anthropic({
-    apiKey: options.apiKey ?? 'no-key',
-    baseURL: options.baseUrl ?? undefined,
-    maxRetries: options.maxRetries,
-    timeout: options.timeoutMs,
-    logLevel: 'off',
-  });
+  const client = new Anthropic(sdkClientOptions(options));
   return {
     name: 'anthropic',
     buildBody(prompt: Prompt, settings: JudgeSettings, axes: string[]) {

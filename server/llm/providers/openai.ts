@@ -1,19 +1,13 @@
 import OpenAI from 'openai';
 import { verdictSchema } from '../prompt.ts';
 import type { JudgeSettings, Prompt, ProviderReply } from '../types.ts';
-import type { Provider, ProviderOptions } from './provider.ts';
+import { sdkClientOptions, type Provider, type ProviderOptions } from './contract.ts';
 
 /** Reasoning models take max_completion_tokens and no temperature. */
 const REASONING_MODEL = /^(o\d|gpt-5)/;
 
 export function openaiProvider(options: ProviderOptions): Provider {
-  const client = new OpenAI({
-    apiKey: options.apiKey ?? 'no-key',
-    baseURL: options.baseUrl ?? undefined,
-    maxRetries: options.maxRetries,
-    timeout: options.timeoutMs,
-    logLevel: 'off',
-  });
+  const client = new OpenAI(sdkClientOptions(options));
   return {
     name: 'openai',
     buildBody(prompt: Prompt, settings: JudgeSettings, axes: string[]) {
