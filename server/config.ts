@@ -77,6 +77,14 @@ export function databaseTarget(config: Config): { databaseUrl: string } | { data
   return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
 }
 
+/**
+ * An LLM API key by the name of its variable (one of llmKeyEnvs), read when a run starts so that a
+ * key never sits in the Config, which is logged and passed around.
+ */
+export function readLlmApiKey(name: string): string | undefined {
+  return process.env[name];
+}
+
 /** Parses the environment once; fails listing every problem. Nothing else reads process.env. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,

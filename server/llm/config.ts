@@ -1,4 +1,4 @@
-import { normalizeEndpoint, type Config } from '../config.ts';
+import { normalizeEndpoint, readLlmApiKey, type Config } from '../config.ts';
 import type { PriceTable } from './prices.ts';
 import { DEFAULT_TEMPLATE_SOURCE, sha256, type Template } from './template.ts';
 import type { JudgeSettings, ProviderName } from './types.ts';
@@ -45,7 +45,6 @@ export function resolveProviderAccess(
     baseUrl,
     apiKeyEnv,
   }: { provider: ProviderName; baseUrl?: string | undefined; apiKeyEnv?: string | undefined },
-  env: NodeJS.ProcessEnv = process.env,
 ): { baseUrl: string | null; apiKeyEnv: string; apiKey: string } {
   const endpoint = normalizeEndpoint(baseUrl ?? OFFICIAL_ENDPOINTS[provider]);
   if (endpoint === null) throw new LlmAccessError(`base URL is not an http(s) URL`, 'not_allowed');
@@ -60,7 +59,7 @@ export function resolveProviderAccess(
       `API key variable '${name}' is not in the server's TRACEARENA_LLM_KEY_ENVS (allowed: ${config.llmKeyEnvs.join(', ') || 'none'})`,
       'not_allowed',
     );
-  const apiKey = env[name];
+  const apiKey = readLlmApiKey(name);
   if (!apiKey)
     throw new LlmAccessError(
       `${name} is not set (a server without a key sets it to any value, e.g. ${name}=none)`,
