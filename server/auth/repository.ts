@@ -1,5 +1,6 @@
-import { and, count, eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+/** Auth owns the judges and admin_tokens tables: the only SQL over them. */
+import { and, count, eq, sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../db/client.ts';
 import { adminTokens, judges } from '../db/schema/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 
@@ -80,4 +81,25 @@ export async function upsertLlmJudge(
     .returning({ id: judges.id });
   if (!row) throw new Error('judge upsert returned nothing');
   return row.id;
+}
+
+/**
+ * The study's judges with their verdict counts. Reads judging's verdicts table in a subquery: the
+ * count per judge is one index lookup here, where asking judging would be one query per judge.
+ */
+export async function listJudgeSummaries(db: Tx, { studyId }: { studyId: string }) {
+  return queryRows<{
+    id: string;
+    name: string;
+    kind: 'human' | 'llm';
+    quota: number | null;
+    revoked: boolean;
+    verdicts: number;
+  }>(
+    db,
+    sql`
+    select j.id, j.name, j.kind, j.quota, j.revoked_at is not null as revoked,
+      (select count(*)::int from verdicts v where v.judge_id = j.id) as verdicts
+    from judges j where j.study_id = ${studyId} order by j.created_at`,
+  );
 }

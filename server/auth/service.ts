@@ -1,14 +1,124 @@
+import type { JudgeQuality } from '../../shared/admin-views.ts';
 import type { Tx } from '../db/client.ts';
 import type { judges } from '../db/schema/index.ts';
-import { upsertLlmJudge } from './repository.ts';
+import { Errors } from '../errors.ts';
+import { getJudgeQuality as readJudgeQuality } from '../readmodel/judge-quality.ts';
+import { requireStudy } from '../studies/service.ts';
+import * as repo from './repository.ts';
+import { bearerToken } from './tokens.ts';
 
 /** A judge of a study: a human with an invite token, or an LLM with its settings. */
 export type JudgeRow = typeof judges.$inferSelect;
+
+/** The invite link a judge opens: the page reads the token from the fragment and drops it from the address bar. */
+export function inviteUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/$/, '')}/judge#token=${token}`;
+}
+
+/** Creates the first admin token when there is none; returns it in clear only that once. */
+export async function ensureAdminToken(db: Tx): Promise<string | null> {
+  return repo.ensureAdminToken(db);
+}
+
+/** A new admin token, returned in clear only now (it is stored hashed). */
+export async function createAdminToken(db: Tx): Promise<string> {
+  return repo.createAdminToken(db);
+}
+
+export async function isAdminToken(db: Tx, { token }: { token: string }): Promise<boolean> {
+  return repo.isAdminToken(db, { token });
+}
+
+export async function getJudgeByToken(
+  db: Tx,
+  { token }: { token: string },
+): Promise<JudgeRow | null> {
+  return repo.getJudgeByToken(db, { token });
+}
+
+/**
+ * Admin routes refuse judge tokens (403) and anything else (401): the caller learns why, never
+ * whose token it was.
+ */
+export async function authenticateAdmin(db: Tx, authorization: string | undefined): Promise<void> {
+  const token = bearerToken(authorization);
+  if (!token) throw new Errors.Unauthorized();
+  if (await repo.isAdminToken(db, { token })) return;
+  if (await repo.getJudgeByToken(db, { token }))
+    throw new Errors.Forbidden('a judge token cannot use admin routes');
+  throw new Errors.Unauthorized();
+}
+
+/** The human judge holding this bearer token; admin tokens are refused (403), revoked judges too. */
+export async function authenticateJudge(
+  db: Tx,
+  authorization: string | undefined,
+): Promise<JudgeRow> {
+  const token = bearerToken(authorization);
+  if (!token) throw new Errors.Unauthorized();
+  const judge = await repo.getJudgeByToken(db, { token });
+  if (!judge || judge.kind !== 'human') {
+    if (await repo.isAdminToken(db, { token }))
+      throw new Errors.Forbidden('an admin token cannot use judge routes');
+    throw new Errors.Unauthorized();
+  }
+  if (judge.revokedAt) throw new Errors.InviteRevoked();
+  return judge;
+}
+
+/** A new human judge and their token (in clear only now); null when the name is taken in the study. */
+export async function createInvite(
+  db: Tx,
+  { studyId, name, quota }: { studyId: string; name: string; quota?: number | undefined },
+): Promise<{ judge: JudgeRow; token: string } | null> {
+  return repo.createInvite(db, { studyId, name, quota });
+}
+
+/** The invite route's creation: the study must exist (404) and the name be free in it (400). */
+export async function inviteJudge(
+  db: Tx,
+  { studyId, name, quota }: { studyId: string; name: string; quota?: number | undefined },
+): Promise<{ judge: JudgeRow; token: string }> {
+  const study = await requireStudy(db, { id: studyId });
+  const created = await repo.createInvite(db, { studyId: study.id, name, quota });
+  if (!created) throw new Errors.BadRequest(`a judge named '${name}' already exists in this study`);
+  return created;
+}
+
+/** A fresh token for an existing human judge (the old one stops working; revocation is lifted). */
+export async function reissueInvite(
+  db: Tx,
+  { studyId, name }: { studyId: string; name: string },
+): Promise<string | null> {
+  return repo.reissueInvite(db, { studyId, name });
+}
+
+/** Revokes a judge of this study; a judge of another study is the API's 404, as a missing one. */
+export async function revokeJudge(
+  db: Tx,
+  { studyId, judgeId }: { studyId: string; judgeId: string },
+): Promise<void> {
+  const row = await repo.revokeJudge(db, { judgeId });
+  if (!row || row.studyId !== studyId) throw new Errors.NotFound('judge');
+}
+
+export async function listJudgeSummaries(db: Tx, { studyId }: { studyId: string }) {
+  return repo.listJudgeSummaries(db, { studyId });
+}
 
 /** The LLM judge for this model and settings, created once: the same settings reuse the same row. */
 export async function ensureLlmJudge(
   tx: Tx,
   { studyId, name, config }: { studyId: string; name: string; config: Record<string, unknown> },
 ): Promise<string> {
-  return upsertLlmJudge(tx, { studyId, name, config });
+  return repo.upsertLlmJudge(tx, { studyId, name, config });
+}
+
+/** Each judge's gold accuracy, time on task and agreement (the read model's figures); 404 without the study. */
+export async function getJudgeQuality(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<JudgeQuality[]> {
+  await requireStudy(db, { id: studyId });
+  return readJudgeQuality(db, { studyId });
 }

@@ -7,7 +7,7 @@ import {
 } from '../../shared/import-records.ts';
 import { ImportError } from '../imports/import-error.ts';
 import { importFile, type ImportProgressEvent } from '../imports/service.ts';
-import { listStudies } from '../studies/repository.ts';
+import { listStudies } from '../studies/service.ts';
 import { addDbOptions, CliError, withDatabase } from './common.ts';
 import { createProgress, type Progress } from './progress.ts';
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createInvite } from '../auth/repository.ts';
-import { inviteUrl } from '../studies/invites.ts';
+import { createInvite, inviteUrl } from '../auth/service.ts';
 import {
   addDbOptions,
   CliError,

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createAdminToken, isAdminToken } from '../auth/repository.ts';
+import { createAdminToken, isAdminToken } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
 import { isProcessAlive } from '../process-alive.ts';

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LiveServerMessage } from '../../shared/admin-views.ts';
 import type { Db } from '../db/client.ts';
-import { getDashboardSnapshot } from './snapshot.ts';
+import { getDashboardSnapshot } from '../readmodel/dashboard-snapshot.ts';
 
 /** Events of one tick are coalesced: a burst of verdicts costs one snapshot per study. */
 export const TICK_MS = 150;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { liveClientMessageSchema, type LiveServerMessage } from '../../shared/admin-views.ts';
-import { isAdminToken } from '../auth/repository.ts';
-import { getStudyById } from '../studies/repository.ts';
+import { isAdminToken } from '../auth/service.ts';
+import { getStudyById } from '../studies/service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUTH_TIMEOUT_MS = 10_000;

@@ -1,13 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { items } from '../db/schema/index.ts';
-import { createInvite, getJudgeByToken, reissueInvite } from '../auth/repository.ts';
-import { importFile } from '../imports/service.ts';
+import { createInvite, getJudgeByToken, reissueInvite } from '../auth/service.ts';
+import { importFile, setGoldByExternalIds } from '../imports/service.ts';
 import { pairStudy } from '../pairing/service.ts';
-import { getStudyByName, insertStudy } from '../studies/repository.ts';
+import { createStudy, getStudyByName } from '../studies/service.ts';
 import { demoItems } from './content.ts';
 
 export const DEMO_STUDY = 'demo';
@@ -33,7 +31,7 @@ export async function seedDemo(
   let study = await getStudyByName(db, { name: DEMO_STUDY });
   const created = !study;
   if (!study) {
-    study = await insertStudy(db, {
+    study = await createStudy(db, {
       name: DEMO_STUDY,
       axes: ['perception', 'medical_knowledge', 'rationale'],
       guidelines: GUIDELINES,
@@ -41,7 +39,6 @@ export async function seedDemo(
       leaseSeconds: 600,
       requireAxes: false,
     });
-    if (!study) throw new Error('the demo study could not be created');
     const dir = await mkdtemp(join(tmpdir(), 'tracearena-demo-'));
     try {
       const demo = demoItems();
@@ -66,10 +63,11 @@ export async function seedDemo(
         displayName: 'demo.jsonl',
       });
       const gold = demo.filter((i) => i.gold).map((i) => i.id);
-      await db
-        .update(items)
-        .set({ gold: { a: 'sft', b: 'base', winner: 'a' } })
-        .where(and(eq(items.studyId, study.id), inArray(items.externalId, gold)));
+      await setGoldByExternalIds(db, {
+        studyId: study.id,
+        externalIds: gold,
+        gold: { a: 'sft', b: 'base', winner: 'a' },
+      });
       await pairStudy(db, study.id, {
         base: 'base',
         allPairs: false,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { RETRY_AFTER_SECONDS } from '../plugins/error-handler.ts';
+import { pingDatabase } from './repository.ts';
 
 /** For load balancers and operators: 200 when the database answers, 503 (with Retry-After) when not. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -17,7 +17,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       try {
-        await app.db.execute(sql`select 1`);
+        await pingDatabase(app.db);
         return { ok: true as const, db: 'up' as const };
       } catch (err) {
         request.log.warn({ code: 'TA_DB_UNAVAILABLE', err }, 'health: database down');

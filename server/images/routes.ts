@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { itemImages } from '../db/schema/index.ts';
-import { Errors } from '../errors.ts';
+import { getImage } from '../imports/service.ts';
 
 /**
  * Images are served by their random id, which is the capability: `<img>` cannot send a bearer
@@ -13,11 +11,7 @@ export const imageRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     { schema: { params: z.object({ id: z.string().uuid() }) } },
     async (request, reply) => {
-      const [image] = await app.db
-        .select({ mime: itemImages.mime, bytes: itemImages.bytes, sha256: itemImages.sha256 })
-        .from(itemImages)
-        .where(eq(itemImages.id, request.params.id));
-      if (!image) throw new Errors.NotFound('image');
+      const image = await getImage(app.db, { id: request.params.id });
       return reply
         .header('content-type', image.mime)
         .header('cache-control', 'private, max-age=86400, immutable')

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Gold, ItemSummary } from '../../shared/admin-views.ts';
 import { queryRows, type Tx } from '../db/client.ts';
-import { imports, itemImages, type items, type outputs } from '../db/schema/index.ts';
+import { imports, itemImages, items, type outputs } from '../db/schema/index.ts';
 
 export type NewItem = typeof items.$inferInsert & { metadata: Record<string, unknown> };
 export type NewItemImage = typeof itemImages.$inferInsert;
@@ -143,4 +144,88 @@ export async function insertImport(db: Tx, row: typeof imports.$inferInsert): Pr
   const [created] = await db.insert(imports).values(row).returning({ id: imports.id });
   if (!created) throw new Error('insert into imports returned nothing');
   return created.id;
+}
+
+interface ItemRow {
+  id: string;
+  external_id: string;
+  question: string;
+  modality: string | null;
+  gold: Gold | null;
+}
+
+const toItem = (r: ItemRow): ItemSummary => ({
+  id: r.id,
+  externalId: r.external_id,
+  question: r.question,
+  modality: r.modality,
+  gold: r.gold,
+});
+
+export async function listItems(
+  db: Tx,
+  {
+    studyId,
+    q,
+    gold,
+    limit,
+    offset,
+  }: {
+    studyId: string;
+    q?: string | undefined;
+    gold?: boolean | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: ItemSummary[]; total: number }> {
+  const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const where = sql`i.study_id = ${studyId}
+    ${like ? sql`and (i.external_id ilike ${like} or i.question ilike ${like})` : sql``}
+    ${gold === undefined ? sql`` : gold ? sql`and i.gold is not null` : sql`and i.gold is null`}`;
+  const [rows, count] = await Promise.all([
+    queryRows<ItemRow>(
+      db,
+      sql`
+      select i.id, i.external_id, left(i.question, 500) as question, i.modality, i.gold
+      from items i where ${where}
+      order by (i.gold is null), i.external_id limit ${limit} offset ${offset}`,
+    ),
+    queryRows<{ n: number }>(db, sql`select count(*)::int as n from items i where ${where}`),
+  ]);
+  return { items: rows.map(toItem), total: count[0]?.n ?? 0 };
+}
+
+/** Sets (or clears, with null) an item's gold verdict; null when the item is not in the study. */
+export async function setItemGold(
+  db: Tx,
+  { studyId, itemId, gold }: { studyId: string; itemId: string; gold: Gold | null },
+): Promise<ItemSummary | null> {
+  const rows = await queryRows<ItemRow>(
+    db,
+    sql`
+    update items set gold = ${gold === null ? null : JSON.stringify(gold)}::jsonb
+    where id = ${itemId} and study_id = ${studyId}
+    returning id, external_id, left(question, 500) as question, modality, gold`,
+  );
+  return rows[0] ? toItem(rows[0]) : null;
+}
+
+/** An item image's bytes and type, by its id; null when there is none. */
+export async function getImage(db: Tx, { id }: { id: string }) {
+  const [image] = await db
+    .select({ mime: itemImages.mime, bytes: itemImages.bytes })
+    .from(itemImages)
+    .where(eq(itemImages.id, id));
+  return image ?? null;
+}
+
+/** Sets the same gold verdict on the study's items with these ids (the demo's seeding). */
+export async function setGoldByExternalIds(
+  db: Tx,
+  { studyId, externalIds, gold }: { studyId: string; externalIds: string[]; gold: Gold },
+): Promise<void> {
+  await db
+    .update(items)
+    .set({ gold })
+    .where(and(eq(items.studyId, studyId), inArray(items.externalId, externalIds)));
 }

@@ -13,11 +13,18 @@ import {
   importResultSchema,
   type ImportFormat,
 } from '../../shared/import-records.ts';
+import {
+  goldSchema,
+  itemListQuerySchema,
+  itemListSchema,
+  itemSummarySchema,
+} from '../../shared/admin-views.ts';
+import { errorResponseSchema } from '../../shared/judge-api.ts';
 import { Errors } from '../errors.ts';
 import { oneLine } from '../reports/read-errors.ts';
-import { getStudyById } from '../studies/repository.ts';
+import { getStudyById } from '../studies/service.ts';
 import { ImportError } from './import-error.ts';
-import { importFile } from './service.ts';
+import { clearItemGold, importFile, listItems, setItemGold } from './service.ts';
 
 /** The largest data or image file an upload may hold, streamed to disk (never buffered). */
 export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
@@ -224,5 +231,52 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         await rm(dir, { recursive: true, force: true });
       }
     },
+  );
+};
+
+const itemParams = params.extend({ itemId: z.string().uuid() });
+const itemErrors = { 400: errorResponseSchema, 404: errorResponseSchema };
+
+/** A study's items and their gold verdicts (admin only), apart from the upload's parsers. */
+export const itemRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireAdmin);
+
+  app.get(
+    '/:studyId/items',
+    {
+      schema: {
+        params,
+        querystring: itemListQuerySchema,
+        response: { 200: itemListSchema, ...itemErrors },
+      },
+    },
+    async (request) => {
+      const { q, gold, limit, offset } = request.query;
+      return listItems(app.db, {
+        studyId: request.params.studyId,
+        q,
+        gold: gold === undefined ? undefined : gold === 'true',
+        limit,
+        offset,
+      });
+    },
+  );
+
+  app.put(
+    '/:studyId/items/:itemId/gold',
+    {
+      schema: {
+        params: itemParams,
+        body: goldSchema,
+        response: { 200: itemSummarySchema, ...itemErrors },
+      },
+    },
+    async (request) => setItemGold(app.db, { ...request.params, gold: request.body }),
+  );
+
+  app.delete(
+    '/:studyId/items/:itemId/gold',
+    { schema: { params: itemParams, response: { 200: itemSummarySchema, ...itemErrors } } },
+    async (request) => clearItemGold(app.db, request.params),
   );
 };

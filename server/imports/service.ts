@@ -1,12 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { ImportFormat, ImportKind, ImportResult } from '../../shared/import-records.ts';
+import type { Gold, ItemSummary } from '../../shared/admin-views.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { getOrCreateStudy, getOrCreateSystem, getStudyById } from '../studies/repository.ts';
+import { Errors } from '../errors.ts';
+import {
+  getOrCreateStudy,
+  getOrCreateSystem,
+  getStudyById,
+  listSystems,
+  requireStudy,
+} from '../studies/service.ts';
 import { ImportError } from './import-error.ts';
 import { formatFromFileName, readRecords } from './readers/index.ts';
 import { textProblem, typeRecord } from './records.ts';
-import { insertImport } from './repository.ts';
+import * as repo from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';
 import {
   BATCH_ROWS,
@@ -154,7 +162,7 @@ async function writeFile(
       'the file changed while it was being imported; nothing was written',
     );
   }
-  const importId = await insertImport(tx, {
+  const importId = await repo.insertImport(tx, {
     studyId: study.id,
     fileName: basename(options.fileName ?? path),
     sha256,
@@ -176,4 +184,64 @@ async function writeFile(
     imagesCreated: ctx.counts.imagesCreated,
     systems: summary.systems,
   };
+}
+
+/** A page of the study's items, gold ones first, filtered by text and by having gold; 404 without the study. */
+export async function listItems(
+  db: Tx,
+  options: {
+    studyId: string;
+    q?: string | undefined;
+    gold?: boolean | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: ItemSummary[]; total: number }> {
+  await requireStudy(db, { id: options.studyId });
+  return repo.listItems(db, options);
+}
+
+/** Sets an item's gold verdict: two different systems of the study (400), an item of it (404). */
+export async function setItemGold(
+  db: Tx,
+  { studyId, itemId, gold }: { studyId: string; itemId: string; gold: Gold },
+): Promise<ItemSummary> {
+  await requireStudy(db, { id: studyId });
+  const names = (await listSystems(db, { studyId })).map((s) => s.name);
+  for (const name of [gold.a, gold.b]) {
+    if (!names.includes(name))
+      throw new Errors.BadRequest(
+        `no system named '${name}' in this study (systems: ${names.join(', ')})`,
+      );
+  }
+  if (gold.a === gold.b)
+    throw new Errors.BadRequest('a gold verdict compares two different systems');
+  const item = await repo.setItemGold(db, { studyId, itemId, gold });
+  if (!item) throw new Errors.NotFound('item');
+  return item;
+}
+
+/** Clears an item's gold verdict; 404 when the item is not in the study. */
+export async function clearItemGold(
+  db: Tx,
+  { studyId, itemId }: { studyId: string; itemId: string },
+): Promise<ItemSummary> {
+  const item = await repo.setItemGold(db, { studyId, itemId, gold: null });
+  if (!item) throw new Errors.NotFound('item');
+  return item;
+}
+
+/** Sets the same gold verdict on the study's items with these ids (the demo's seeding). */
+export async function setGoldByExternalIds(
+  db: Tx,
+  options: { studyId: string; externalIds: string[]; gold: Gold },
+): Promise<void> {
+  await repo.setGoldByExternalIds(db, options);
+}
+
+/** An item image by its id (the images route serves it); 404 when there is none. */
+export async function getImage(db: Tx, { id }: { id: string }) {
+  const image = await repo.getImage(db, { id });
+  if (!image) throw new Errors.NotFound('image');
+  return image;
 }

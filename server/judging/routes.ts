@@ -12,7 +12,7 @@ import {
 } from '../../shared/judge-api.ts';
 import { Errors } from '../errors.ts';
 import type { JudgeRow } from '../auth/service.ts';
-import { getStudyById, toStudy } from '../studies/repository.ts';
+import { getStudyById, toStudy } from '../studies/service.ts';
 import { countDone } from './queue.ts';
 import { nextForJudge, skipAssignment, submitVerdict } from './service.ts';
 

@@ -1,70 +1,11 @@
+/**
+ * Read model (server/readmodel/): each judge's quality figures for the study page, read-only over
+ * auth's judges, judging's verdicts, comparisons and skips, imports' items (gold) and studies'
+ * systems. Nothing here writes.
+ */
 import { sql } from 'drizzle-orm';
-import type { Gold, ItemSummary, JudgeQuality } from '../../shared/admin-views.ts';
+import type { JudgeQuality } from '../../shared/admin-views.ts';
 import { queryRows, type Tx } from '../db/client.ts';
-
-interface ItemRow {
-  id: string;
-  external_id: string;
-  question: string;
-  modality: string | null;
-  gold: Gold | null;
-}
-
-const toItem = (r: ItemRow): ItemSummary => ({
-  id: r.id,
-  externalId: r.external_id,
-  question: r.question,
-  modality: r.modality,
-  gold: r.gold,
-});
-
-export async function listItems(
-  db: Tx,
-  {
-    studyId,
-    q,
-    gold,
-    limit,
-    offset,
-  }: {
-    studyId: string;
-    q?: string | undefined;
-    gold?: boolean | undefined;
-    limit: number;
-    offset: number;
-  },
-): Promise<{ items: ItemSummary[]; total: number }> {
-  const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const where = sql`i.study_id = ${studyId}
-    ${like ? sql`and (i.external_id ilike ${like} or i.question ilike ${like})` : sql``}
-    ${gold === undefined ? sql`` : gold ? sql`and i.gold is not null` : sql`and i.gold is null`}`;
-  const [rows, count] = await Promise.all([
-    queryRows<ItemRow>(
-      db,
-      sql`
-      select i.id, i.external_id, left(i.question, 500) as question, i.modality, i.gold
-      from items i where ${where}
-      order by (i.gold is null), i.external_id limit ${limit} offset ${offset}`,
-    ),
-    queryRows<{ n: number }>(db, sql`select count(*)::int as n from items i where ${where}`),
-  ]);
-  return { items: rows.map(toItem), total: count[0]?.n ?? 0 };
-}
-
-/** Sets (or clears, with null) an item's gold verdict; null when the item is not in the study. */
-export async function setItemGold(
-  db: Tx,
-  { studyId, itemId, gold }: { studyId: string; itemId: string; gold: Gold | null },
-): Promise<ItemSummary | null> {
-  const rows = await queryRows<ItemRow>(
-    db,
-    sql`
-    update items set gold = ${gold === null ? null : JSON.stringify(gold)}::jsonb
-    where id = ${itemId} and study_id = ${studyId}
-    returning id, external_id, left(question, 500) as question, modality, gold`,
-  );
-  return rows[0] ? toItem(rows[0]) : null;
-}
 
 interface QualityRow {
   id: string;

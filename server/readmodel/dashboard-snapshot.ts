@@ -1,3 +1,8 @@
+/**
+ * Read model (server/readmodel/): the live dashboard's snapshot, read-only over studies' studies
+ * and systems, judging's comparisons, assignments, verdicts and skips, auth's judges and llm's
+ * runs, summarised with the report's statistics. Nothing here writes.
+ */
 import { desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DashboardSnapshot, RunProgress } from '../../shared/admin-views.ts';
 import { queryRows, type Tx } from '../db/client.ts';

@@ -1,0 +1,28 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { fileStem } from '../reports/file-stem.ts';
+import { requireStudy } from '../studies/service.ts';
+import { exportJudgments } from './service.ts';
+
+const studyParams = z.object({ studyId: z.string().uuid() });
+
+/** A study's judgments file (admin only), streamed as a download. */
+export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireAdmin);
+
+  // The judgments file (docs/judgments-files.md), streamed: the same records as `tracearena export`.
+  app.get('/:studyId/export', { schema: { params: studyParams } }, async (request, reply) => {
+    const study = await requireStudy(app.db, { id: request.params.studyId });
+    const fileName = `${fileStem(study.name)}-judgments.jsonl`;
+    async function* lines() {
+      for await (const record of exportJudgments(app.db, { studyId: study.id }))
+        yield `${JSON.stringify(record)}\n`;
+    }
+    return reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${fileName}"`)
+      .header('cache-control', 'no-store')
+      .send(Readable.from(lines()));
+  });
+};
