@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
-import { createAdminToken, ensureAdminToken } from '../auth/repository.ts';
+import { createAdminToken, ensureAdminToken } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import { loggerOptions } from '../logging.ts';
 import {
@@ -18,7 +18,8 @@ export function adminUrl(base: string, token: string): string {
 }
 
 /**
- * Builds and starts the server; closes it on SIGINT/SIGTERM. Its structured logs (one JSON line
+ * The one way the server starts (`tracearena serve`, which `npm start` runs, and `demo`): builds
+ * the app, listens, and closes it on SIGINT/SIGTERM. Its structured logs (one JSON line
  * per request, errors with their code, secrets redacted) go to stderr, so stdout keeps the lines
  * a person reads: the address and the admin link.
  */
@@ -50,13 +51,18 @@ export function register(program: Command): void {
     program
       .command('serve')
       .description('serve the judging pages, the admin pages and the API')
-      .option('--port <port>', 'port to listen on', parseIntOption('--port'), 8080)
-      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      // No commander defaults: an absent flag leaves PORT / HOST (else 8080 / 127.0.0.1) to config.ts.
+      .option(
+        '--port <port>',
+        'port to listen on (default: PORT, else 8080)',
+        parseIntOption('--port'),
+      )
+      .option('--host <host>', 'address to listen on (default: HOST, else 127.0.0.1)')
       .option('--new-admin-token', 'mint and print another admin token'),
   ).action(
     async (opts: {
-      port: number;
-      host: string;
+      port?: number;
+      host?: string;
       data?: string;
       databaseUrl?: string;
       newAdminToken?: boolean;
