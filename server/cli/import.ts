@@ -5,7 +5,7 @@ import {
   type ImportFormat,
   type ImportKind,
 } from '../../shared/import-records.ts';
-import { ImportError } from '../imports/import-error.ts';
+import { FileRecordError } from '../files/record-error.ts';
 import { importFile, type ImportProgressEvent } from '../imports/service.ts';
 import { listStudies } from '../studies/service.ts';
 import { addDbOptions, CliError, withDatabase } from './common.ts';
@@ -110,7 +110,7 @@ export function register(program: Command): void {
         );
       } catch (err) {
         progress.stop();
-        if (err instanceof ImportError) throw new CliError(err.message, 2);
+        if (err instanceof FileRecordError) throw new CliError(err.message, 2);
         throw err;
       }
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
-import { JudgmentsFileError } from '../reports/read-errors.ts';
+import { FileRecordError } from '../files/record-error.ts';
 import { noVerdictsReason, readJudgmentsFiles } from '../reports/read-judgments.ts';
 import { CliError } from './common.ts';
 import { createProgress } from './progress.ts';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
         progress.stop();
       }
     } catch (err) {
-      if (err instanceof JudgmentsFileError) throw new CliError(err.message, 2);
+      if (err instanceof FileRecordError) throw new CliError(err.message, 2);
       if (err instanceof Error && 'code' in err && err.code === 'ENOENT')
         throw new CliError(
           `${(err as Error & { path?: string }).path ?? files.join(', ')}: no such file`,

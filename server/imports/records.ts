@@ -10,8 +10,8 @@ import {
   type OutputRecord,
 } from '../../shared/import-records.ts';
 import { unstorableTextReason } from '../../shared/text.ts';
-import { ImportError } from './import-error.ts';
-import type { RawRecord } from './readers/index.ts';
+import { FileRecordError } from '../files/record-error.ts';
+import type { FileRecord } from '../files/source.ts';
 
 export type TypedRecord =
   | { kind: 'items'; line: number; record: ItemRecord }
@@ -81,7 +81,7 @@ export function findUnstorable(value: unknown): { field: string; expected: strin
 }
 
 /** Decides the file's kind on its first record unless the caller named it. */
-export function resolveKind(raw: RawRecord, ctx: RecordContext): ImportKind {
+export function resolveKind(raw: FileRecord, ctx: RecordContext): ImportKind {
   if (ctx.kind) return ctx.kind;
   const fields =
     raw.value && typeof raw.value === 'object' && !Array.isArray(raw.value)
@@ -89,7 +89,7 @@ export function resolveKind(raw: RawRecord, ctx: RecordContext): ImportKind {
       : [];
   const kind = detectKind(fields);
   if (!kind) {
-    throw new ImportError(
+    throw new FileRecordError(
       ctx.displayName,
       raw.line,
       'cannot tell an item file (with id, question) from an output file (with item, trace); name it with --kind',
@@ -98,12 +98,12 @@ export function resolveKind(raw: RawRecord, ctx: RecordContext): ImportKind {
   return kind;
 }
 
-/** Validates one raw record of a file of the given kind: a typed record, or an ImportError. */
-export function typeRecord(raw: RawRecord, kind: ImportKind, ctx: RecordContext): TypedRecord {
+/** Validates one raw record of a file of the given kind: a typed record, or an FileRecordError. */
+export function typeRecord(raw: FileRecord, kind: ImportKind, ctx: RecordContext): TypedRecord {
   const csv = ctx.format === 'csv';
   const row = raw.value as Record<string, string>;
   const fail = (problem: { field: string; expected: string }) =>
-    ImportError.field(ctx.displayName, raw.line, problem.field, problem.expected);
+    FileRecordError.field(ctx.displayName, raw.line, problem.field, problem.expected);
   // before any recursive walk: JSON values as read, CSV records once their cells are parsed
   const rawProblem = csv ? null : findUnstorable(raw.value);
   if (rawProblem) throw fail(rawProblem);
@@ -120,7 +120,7 @@ export function typeRecord(raw: RawRecord, kind: ImportKind, ctx: RecordContext)
   if (problem) throw fail(problem);
   const system = parsed.record.system ?? ctx.system;
   if (!system) {
-    throw ImportError.field(
+    throw FileRecordError.field(
       ctx.displayName,
       raw.line,
       'system',

@@ -21,9 +21,8 @@ import {
 } from '../../shared/admin-views.ts';
 import { errorResponseSchema } from '../../shared/judge-api.ts';
 import { Errors } from '../errors.ts';
-import { oneLine } from '../reports/read-errors.ts';
 import { getStudyById } from '../studies/service.ts';
-import { ImportError } from './import-error.ts';
+import { FileRecordError, oneLine } from '../files/record-error.ts';
 import { clearItemGold, importFile, listItems, setItemGold } from './service.ts';
 
 /** The largest data or image file an upload may hold, streamed to disk (never buffered). */
@@ -225,7 +224,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           system,
         });
       } catch (err) {
-        if (err instanceof ImportError) throw new Errors.ImportBadRecord(err.message);
+        if (err instanceof FileRecordError) throw new Errors.ImportBadRecord(err.message);
         throw err;
       } finally {
         await rm(dir, { recursive: true, force: true });

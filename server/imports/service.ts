@@ -11,8 +11,8 @@ import {
   listSystems,
   requireStudy,
 } from '../studies/service.ts';
-import { ImportError } from './import-error.ts';
-import { formatFromFileName, readRecords } from './readers/index.ts';
+import { FileRecordError } from '../files/record-error.ts';
+import { formatFromFileName, readRecords } from '../files/records.ts';
 import { textProblem, typeRecord } from './records.ts';
 import * as repo from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';
@@ -56,7 +56,7 @@ export function resolveFormat(
   if (format) return format;
   const fromName = formatFromFileName(fileName);
   if (!fromName) {
-    throw new ImportError(
+    throw new FileRecordError(
       displayName,
       null,
       'cannot tell the format from the extension (.jsonl, .ndjson, .json, .csv); name it with --format',
@@ -68,7 +68,7 @@ export function resolveFormat(
 /**
  * Imports one file, all or nothing: a validation pass streams every record without touching the
  * database, then one transaction streams the file again and writes it in multi-row batches. Any
- * bad or conflicting record throws an ImportError and the transaction rolls back.
+ * bad or conflicting record throws a FileRecordError and the transaction rolls back.
  */
 export async function importFile(db: Db, options: ImportFileOptions): Promise<ImportResult> {
   const path = resolve(options.path);
@@ -77,11 +77,11 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new ImportError(displayName, null, 'expected a file');
+    if (!info.isFile()) throw new FileRecordError(displayName, null, 'expected a file');
     size = info.size;
   } catch (err) {
-    if (err instanceof ImportError) throw err;
-    throw new ImportError(displayName, null, 'file not found');
+    if (err instanceof FileRecordError) throw err;
+    throw new FileRecordError(displayName, null, 'file not found');
   }
   // names given beside the file are stored too (PostgreSQL would refuse a NUL with an internal error)
   const named: Array<[string, string | undefined]> = [
@@ -90,7 +90,7 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
   ];
   for (const [option, value] of named) {
     const problem = value === undefined ? null : textProblem(value);
-    if (problem) throw new ImportError(displayName, null, `${option}: ${problem}`);
+    if (problem) throw new FileRecordError(displayName, null, `${option}: ${problem}`);
   }
   const ctx = { displayName, format, kind: options.kind, system: options.system };
   const summary = await validateFile({
@@ -108,7 +108,7 @@ async function resolveStudyId(
 ): Promise<{ id: string; name: string }> {
   if ('name' in study) return getOrCreateStudy(tx, { name: study.name });
   const row = await getStudyById(tx, { id: study.id });
-  if (!row) throw new ImportError(displayName, null, `no study with id ${study.id}`);
+  if (!row) throw new FileRecordError(displayName, null, `no study with id ${study.id}`);
   return row;
 }
 
@@ -156,7 +156,7 @@ async function writeFile(
   }
   await flush();
   if (sha256 !== summary.sha256) {
-    throw new ImportError(
+    throw new FileRecordError(
       displayName,
       null,
       'the file changed while it was being imported; nothing was written',

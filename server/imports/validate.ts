@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import type { ImportFormat, ImportKind } from '../../shared/import-records.ts';
 import { checkImage } from './images.ts';
-import { ImportError } from './import-error.ts';
-import { readRecords } from './readers/index.ts';
+import { FileRecordError } from '../files/record-error.ts';
+import { readRecords } from '../files/records.ts';
 import { resolveKind, typeRecord, type RecordContext } from './records.ts';
 
 export interface ValidationSummary {
@@ -38,7 +38,7 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
   const seen = new Map<string, number>();
 
   if (kind === 'items' && options.system) {
-    throw new ImportError(
+    throw new FileRecordError(
       displayName,
       null,
       '--system applies to output files only (item files name systems in outputs)',
@@ -50,7 +50,7 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
     if (!kind) {
       kind = resolveKind(raw, options);
       if (kind === 'items' && options.system) {
-        throw new ImportError(
+        throw new FileRecordError(
           displayName,
           null,
           '--system applies to output files only (item files name systems in outputs)',
@@ -63,7 +63,7 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
       const { record } = typed;
       const previous = seen.get(record.id);
       if (previous !== undefined) {
-        throw ImportError.field(
+        throw FileRecordError.field(
           displayName,
           raw.line,
           'id',
@@ -74,7 +74,7 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
       for (let i = 0; i < record.images.length; i++) {
         const check = await checkImage(record.images[i] as string, baseDir);
         if (!check.ok)
-          throw ImportError.field(displayName, raw.line, `images[${i}]`, check.expected);
+          throw FileRecordError.field(displayName, raw.line, `images[${i}]`, check.expected);
         images++;
       }
       for (const system of Object.keys(record.outputs)) {
@@ -86,7 +86,7 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
       const key = `${record.item}\u0000${record.system}`;
       const previous = seen.get(key);
       if (previous !== undefined) {
-        throw ImportError.field(
+        throw FileRecordError.field(
           displayName,
           raw.line,
           'item',
@@ -98,7 +98,7 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
       outputs++;
     }
   }
-  if (!kind) throw new ImportError(displayName, null, 'the file holds no records');
+  if (!kind) throw new FileRecordError(displayName, null, 'the file holds no records');
   return {
     kind,
     format: options.format,

@@ -6,7 +6,7 @@ import {
 } from '../../shared/import-records.ts';
 import type { Tx } from '../db/client.ts';
 import { checkImage, loadImage, type LoadedImage } from './images.ts';
-import { ImportError } from './import-error.ts';
+import { FileRecordError } from '../files/record-error.ts';
 import {
   getImageHashesByItemIds,
   getItemIdsByExternalIds,
@@ -45,8 +45,8 @@ interface PendingOutput {
   row: NewOutput;
 }
 
-function conflict(ctx: WriteContext, line: number, field: string, what: string): ImportError {
-  return ImportError.field(
+function conflict(ctx: WriteContext, line: number, field: string, what: string): FileRecordError {
+  return FileRecordError.field(
     ctx.displayName,
     line,
     field,
@@ -60,7 +60,7 @@ async function loadImages(ctx: WriteContext, entry: ItemEntry): Promise<LoadedIm
     // checked again: the file may have changed since the validation pass
     const check = await checkImage(entry.record.images[i] as string, ctx.baseDir);
     if (!check.ok)
-      throw ImportError.field(ctx.displayName, entry.line, `images[${i}]`, check.expected);
+      throw FileRecordError.field(ctx.displayName, entry.line, `images[${i}]`, check.expected);
     loaded.push(await loadImage(check.ref, check.mime));
   }
   return loaded;
@@ -205,7 +205,7 @@ export async function writeOutputBatch(ctx: WriteContext, batch: OutputEntry[]):
   const pending: PendingOutput[] = batch.map(({ record, line }) => {
     const itemId = idByExternal.get(record.item);
     if (!itemId) {
-      throw ImportError.field(
+      throw FileRecordError.field(
         ctx.displayName,
         line,
         'item',

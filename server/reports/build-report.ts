@@ -13,7 +13,7 @@ import { buildBias } from './bias.ts';
 import { bucket, groupBy } from './figures.ts';
 import { subsetStats } from './pair-stats.ts';
 import { buildRanking } from './ranking.ts';
-import { oneLine } from './read-errors.ts';
+import { oneLine } from '../files/record-error.ts';
 import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Judgment } from '../../shared/judgments.ts';
-import { judgmentToVerdict } from './read-jsonl.ts';
+import { judgmentToVerdict } from './read-judgment-record.ts';
 import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 
 /**

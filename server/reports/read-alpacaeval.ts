@@ -1,5 +1,5 @@
 import { alpacaEvalRecordSchema } from '../../shared/judgments.ts';
-import { fromZodError } from './read-errors.ts';
+import { fromZodError } from './read-zod-error.ts';
 import type { VerdictTableBuilder } from './verdict-table.ts';
 
 /** Whether a parsed JSON record looks like an AlpacaEval annotation. */

@@ -1,17 +1,16 @@
-import { open, readFile, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { FileRecordError, oneLine } from '../files/record-error.ts';
+import { formatFromFileName, readRecords, type FileFormat } from '../files/records.ts';
+import type { FileRecord } from '../files/source.ts';
 import { addAlpacaEvalRecord, isAlpacaEvalRecord, skipSelfComparisons } from './read-alpacaeval.ts';
-import { readCsv } from './read-csv.ts';
-import { JudgmentsFileError, oneLine } from './read-errors.ts';
-import { addJudgmentRecord, readJsonl } from './read-jsonl.ts';
+import { rowToRecord } from './read-csv-row.ts';
+import { addJudgmentRecord } from './read-judgment-record.ts';
 import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 
-export type JudgmentsFormat = 'jsonl' | 'csv' | 'json';
-
-async function sniff(file: string): Promise<JudgmentsFormat> {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+/** A `.csv` or `.jsonl` name says the format; any other file is a JSON array if it starts with `[`. */
+async function sniff(file: string): Promise<FileFormat> {
+  const named = formatFromFileName(file);
+  if (named === 'csv' || named === 'jsonl') return named;
   const fh = await open(file, 'r');
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(256), 0, 256, 0);
@@ -27,57 +26,67 @@ async function sniff(file: string): Promise<JudgmentsFormat> {
 }
 
 /**
- * A JSON array: AlpacaEval annotations or judgments records. Read whole (AlpacaEval files are a
- * few megabytes); errors name the record's position in the array as the line.
+ * A JSON array: AlpacaEval annotations or judgments records. Errors and warnings name the record's
+ * position in the array as the line (AlpacaEval files are one array, often on one line), and an
+ * instruction-less AlpacaEval record is item `#position`.
  */
-async function readJsonArray(
-  file: string,
+async function addJsonArray(
   builder: VerdictTableBuilder,
-  displayName: string,
-): Promise<number> {
-  let data: unknown;
-  try {
-    // without a UTF-8 byte-order mark, which JSON.parse refuses
-    data = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new JudgmentsFileError(
-      displayName,
-      1,
-      '(file)',
-      `invalid JSON: ${(err as Error).message}`,
-    );
-  }
-  if (!Array.isArray(data))
-    throw new JudgmentsFileError(displayName, 1, '(file)', 'expected a JSON array of records');
+  records: AsyncIterable<FileRecord>,
+  file: string,
+): Promise<void> {
   const selves = new Map<string, { first: number; count: number }>();
-  data.forEach((record, i) => {
-    if (!isAlpacaEvalRecord(record)) {
-      addJudgmentRecord(builder, record, displayName, i + 1);
-      return;
+  let position = 0;
+  for await (const { value } of records) {
+    position++;
+    if (!isAlpacaEvalRecord(value)) {
+      addJudgmentRecord(builder, value, file, position);
+      continue;
     }
-    const self = addAlpacaEvalRecord(builder, record, displayName, i + 1);
-    if (self === null) return;
+    const self = addAlpacaEvalRecord(builder, value, file, position);
+    if (self === null) continue;
     const seen = selves.get(self);
     if (seen) seen.count++;
-    else selves.set(self, { first: i + 1, count: 1 });
-  });
-  skipSelfComparisons(builder, displayName, selves);
-  return data.length;
+    else selves.set(self, { first: position, count: 1 });
+  }
+  skipSelfComparisons(builder, file, selves);
 }
 
-export async function readJudgmentsFile(
+/** JSONL records as read; CSV rows turned into records (trimmed cells, numbers, axis columns). */
+async function addLines(
+  builder: VerdictTableBuilder,
+  records: AsyncIterable<FileRecord>,
+  file: string,
+  csv: boolean,
+): Promise<void> {
+  for await (const { line, value } of records) {
+    const record = csv ? rowToRecord(value as Record<string, string>, file, line) : value;
+    addJudgmentRecord(builder, record, file, line);
+  }
+}
+
+/** What `stats` names as the field of a file's unreadable bytes or syntax. */
+const UNREADABLE: Record<FileFormat, string> = { jsonl: '(line)', csv: '(row)', json: '(file)' };
+
+/**
+ * Streams one judgments / AlpacaEval file into the builder (memory does not grow per record).
+ * Every error names a field: `FILE:LINE: field 'x': reason`.
+ */
+async function readJudgmentsFile(
   file: string,
   builder: VerdictTableBuilder,
-  displayName = file,
   onBytes?: (bytesRead: number) => void,
-): Promise<number> {
+): Promise<void> {
   const format = await sniff(file);
-  let records: number;
-  if (format === 'csv') records = await readCsv(file, builder, displayName);
-  else if (format === 'json') records = await readJsonArray(file, builder, displayName);
-  else return readJsonl(file, builder, displayName, onBytes);
-  onBytes?.((await stat(file)).size);
-  return records;
+  const records = readRecords(format, file, file, { onBytes });
+  try {
+    return format === 'json'
+      ? await addJsonArray(builder, records, file)
+      : await addLines(builder, records, file, format === 'csv');
+  } catch (err) {
+    if (!(err instanceof FileRecordError) || err.field !== null) throw err;
+    throw new FileRecordError(err.file, err.line, err.reason, UNREADABLE[format]);
+  }
 }
 
 /**
@@ -99,7 +108,6 @@ export async function readJudgmentsFiles(
     await readJudgmentsFile(
       file,
       builder,
-      file,
       report ? (bytes) => report(before + bytes, total) : undefined,
     );
     before += sizes[k] ?? 0;

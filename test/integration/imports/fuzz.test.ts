@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.ts';
 import { createAdminToken } from '../../../server/auth/repository.ts';
 import { createDatabase, queryRows, type Db } from '../../../server/db/client.ts';
-import { ImportError } from '../../../server/imports/import-error.ts';
+import { FileRecordError } from '../../../server/files/record-error.ts';
 import { importFile } from '../../../server/imports/service.ts';
 import { getStudyByName } from '../../../server/studies/repository.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
@@ -75,7 +75,7 @@ describe.each(backends())('malformed import files on %s (service)', (backend) =>
           () => null,
           (e: unknown) => e,
         );
-        expect(err, `${file.what}: imported`).toBeInstanceOf(ImportError);
+        expect(err, `${file.what}: imported`).toBeInstanceOf(FileRecordError);
         expectRefusal((err as Error).message, path, file);
         expect(await fingerprint(), file.what).toBe(before);
         tally.set(file.what, (tally.get(file.what) ?? 0) + 1);

@@ -3,21 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkImage, decodeDataUri, detectImageMime } from '../../../server/imports/images.ts';
-import {
-  formatFromFileName,
-  readRecords,
-  type RawRecord,
-} from '../../../server/imports/readers/index.ts';
+import { formatFromFileName, readRecords } from '../../../server/files/records.ts';
+import type { FileRecord } from '../../../server/files/source.ts';
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ta-readers-'));
 });
 
-async function read(format: 'jsonl' | 'json' | 'csv', text: string): Promise<RawRecord[]> {
+async function read(format: 'jsonl' | 'json' | 'csv', text: string): Promise<FileRecord[]> {
   const path = join(dir, `f-${Math.random().toString(36).slice(2)}`);
   await writeFile(path, text);
-  const out: RawRecord[] = [];
+  const out: FileRecord[] = [];
   for await (const r of readRecords(format, path, 'f')) out.push(r);
   return out;
 }
@@ -92,7 +89,7 @@ describe('readers', () => {
     const readWith = async (format: 'jsonl' | 'json' | 'csv', text: string) => {
       const path = join(dir, `long-${format}`);
       await writeFile(path, text);
-      const out: RawRecord[] = [];
+      const out: FileRecord[] = [];
       for await (const r of readRecords(format, path, 'f', undefined, options)) out.push(r);
       return out;
     };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError } from '../../../server/imports/import-error.ts';
 import { findUnstorable, MAX_RECORD_DEPTH } from '../../../server/imports/records.ts';
 
 /** A record whose metadata holds objects nested so that the deepest one is at `levels`. */
@@ -34,12 +33,5 @@ describe('findUnstorable', () => {
     });
     expect(findUnstorable({ t: 'pair 𝄞 ok' })).toBeNull();
     expect(findUnstorable(JSON.parse('{"o": {"__proto__": {}}}'))?.field).toBe('o.__proto__');
-  });
-});
-
-describe('ImportError', () => {
-  it('stays one line whatever the file names', () => {
-    const err = ImportError.field('f.jsonl', 3, 'metadata.a\nb\u2028\ud800', 'x');
-    expect(err.message).toBe("f.jsonl:3: field 'metadata.a\\u000ab\\u2028\\ud800': x");
   });
 });

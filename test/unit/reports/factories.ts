@@ -1,5 +1,5 @@
 import type { Judgment } from '../../../shared/judgments.ts';
-import { judgmentToVerdict } from '../../../server/reports/read-jsonl.ts';
+import { judgmentToVerdict } from '../../../server/reports/read-judgment-record.ts';
 import { VerdictTableBuilder, type VerdictTable } from '../../../server/reports/verdict-table.ts';
 
 export function makeJudgment(overrides: Partial<Judgment> = {}): Judgment {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../../shared/report.ts';
 import { buildReport } from '../../../server/reports/build-report.ts';
-import { JudgmentsFileError } from '../../../server/reports/read-errors.ts';
+import { FileRecordError } from '../../../server/files/record-error.ts';
 import { readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
 import { makeJudgment, tableOf } from './factories.ts';
 
@@ -119,7 +119,7 @@ async function outcome(path: string): Promise<string> {
     const report = buildReport(await readJudgmentsFiles([path]), { rounds: 20 });
     return strip(JSON.stringify(report));
   } catch (err) {
-    if (!(err instanceof JudgmentsFileError)) throw err;
+    if (!(err instanceof FileRecordError)) throw err;
     return strip(err.message);
   }
 }
@@ -135,7 +135,7 @@ async function check(path: string): Promise<void> {
   try {
     table = await readJudgmentsFiles([path]);
   } catch (err) {
-    expect(err).toBeInstanceOf(JudgmentsFileError);
+    expect(err).toBeInstanceOf(FileRecordError);
     const message = (err as Error).message;
     expect(message).toMatch(
       new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: field '.*': \\S`),

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { ImportError } from '../import-error.ts';
+import { FileRecordError } from './record-error.ts';
 import { completeLength, firstInvalidUtf8 } from './utf8.ts';
 
 /** What every reader reports while it streams: bytes read, and the file's sha256 at the end. */
@@ -10,18 +10,23 @@ export interface SourceTap {
   onHash?: (sha256: string) => void;
 }
 
-/** The file's raw chunks, hashed and counted on the way through; never the whole file at once. */
+/**
+ * The file's raw chunks, counted (and hashed, when the tap asks for the hash: `stats` does not) on
+ * the way through; never the whole file at once. Read 64 KiB at a time: with 1 MiB reads a million
+ * JSONL lines took twice the wall time (each chunk a large string for the line splitter and the
+ * garbage collector).
+ */
 export async function* fileChunks(path: string, tap: SourceTap = {}): AsyncGenerator<Buffer> {
-  const hash: Hash = createHash('sha256');
+  const hash: Hash | null = tap.onHash ? createHash('sha256') : null;
   let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
     const buf = chunk as Buffer;
-    hash.update(buf);
+    hash?.update(buf);
     bytes += buf.length;
     tap.onBytes?.(bytes);
     yield buf;
   }
-  tap.onHash?.(hash.digest('hex'));
+  if (hash) tap.onHash?.(hash.digest('hex'));
 }
 
 /** The line of byte `offset` of the file: read again, only when something there is refused. */
@@ -36,11 +41,6 @@ async function lineAt(path: string, offset: number): Promise<number> {
 }
 
 /**
- * The file as strict UTF-8 text, in chunks (a byte-order mark at the start is dropped). Invalid
- * bytes are refused as `FILE:LINE: invalid UTF-8 (byte 0xNN)` rather than replaced with U+FFFD.
- * A fatal TextDecoder costs no more than a lenient one; the line is counted only on failure.
- */
-/**
  * The longest line a JSONL or CSV file may have. A longer one would be gathered into one string by
  * the line reader, and past V8's string limit (about 512 Mi characters) that fails as an internal
  * error instead of naming the line.
@@ -49,17 +49,23 @@ export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 export interface TextOptions {
   /**
-   * Refuse a line longer than this many bytes (JSON arrays are streamed token by token: none).
-   * Counted across read chunks (1 MiB), so it should not be set below that.
+   * Refuse a line longer than this many bytes (default MAX_LINE_BYTES; JSON arrays are streamed
+   * token by token: Infinity). Counted across read chunks (64 KiB), so it should not be set
+   * below that.
    */
   maxLineBytes?: number;
 }
 
+/**
+ * The file as strict UTF-8 text, in chunks (a byte-order mark at the start is dropped). Invalid
+ * bytes are refused as `FILE:LINE: invalid UTF-8 (byte 0xNN)` rather than replaced with U+FFFD.
+ * A fatal TextDecoder costs no more than a lenient one; the line is counted only on failure.
+ */
 export async function* fileText(
   path: string,
   displayName: string,
   tap?: SourceTap,
-  { maxLineBytes = Infinity }: TextOptions = {},
+  { maxLineBytes = MAX_LINE_BYTES }: TextOptions = {},
 ): AsyncGenerator<string> {
   let lineBytes = 0;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -69,7 +75,7 @@ export async function* fileText(
     const at = Math.max(0, firstInvalidUtf8(bytes));
     const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
     const line = await lineAt(path, consumed + at);
-    return new ImportError(displayName, line, `invalid UTF-8 (byte 0x${byte})`);
+    return new FileRecordError(displayName, line, `invalid UTF-8 (byte 0x${byte})`);
   };
   for await (const chunk of fileChunks(path, tap)) {
     // lines wholly inside one read chunk are shorter than the limit; count those that cross chunks
@@ -81,7 +87,7 @@ export async function* fileText(
     }
     if (lineBytes > maxLineBytes) {
       const line = await lineAt(path, consumed + pending.length);
-      throw new ImportError(
+      throw new FileRecordError(
         displayName,
         line,
         `line longer than ${maxLineBytes} bytes (the limit for one line of a JSONL or CSV file)`,
@@ -105,7 +111,7 @@ export async function* fileText(
 }
 
 /** One record as read from a file: the line it starts on and its parsed value. */
-export interface RawRecord {
+export interface FileRecord {
   line: number;
   value: unknown;
 }

@@ -1,13 +1,13 @@
 import { extname } from 'node:path';
-import type { ImportFormat } from '../../../shared/import-records.ts';
 import { readCsv } from './csv.ts';
 import { readJsonArray } from './json-array.ts';
 import { readJsonl } from './jsonl.ts';
-import type { RawRecord, SourceTap, TextOptions } from './source.ts';
+import type { FileRecord, SourceTap, TextOptions } from './source.ts';
 
-export type { RawRecord, SourceTap } from './source.ts';
+/** The formats every file reader of the server takes: imports and `stats` alike. */
+export type FileFormat = 'jsonl' | 'json' | 'csv';
 
-const byExtension: Record<string, ImportFormat> = {
+const byExtension: Record<string, FileFormat> = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
   '.json': 'json',
@@ -15,17 +15,21 @@ const byExtension: Record<string, ImportFormat> = {
 };
 
 /** The format from the file name's extension, or null when it does not say. */
-export function formatFromFileName(name: string): ImportFormat | null {
+export function formatFromFileName(name: string): FileFormat | null {
   return byExtension[extname(name).toLowerCase()] ?? null;
 }
 
+/**
+ * A file's records as `{line, value}`, streamed: each names the line it starts on, and anything
+ * unreadable (bad bytes, bad syntax, an over-long line) is a FileRecordError naming its line.
+ */
 export function readRecords(
-  format: ImportFormat,
+  format: FileFormat,
   path: string,
   displayName: string,
   tap?: SourceTap,
   options?: TextOptions,
-): AsyncGenerator<RawRecord> {
+): AsyncGenerator<FileRecord> {
   switch (format) {
     case 'jsonl':
       return readJsonl(path, displayName, tap, options);

@@ -1,14 +1,8 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { CsvLines } from '../../files/csv-lines.ts';
-import { ImportError } from '../import-error.ts';
-import {
-  fileText,
-  MAX_LINE_BYTES,
-  type RawRecord,
-  type SourceTap,
-  type TextOptions,
-} from './source.ts';
+import { CsvLines } from './csv-lines.ts';
+import { FileRecordError } from './record-error.ts';
+import { fileText, type FileRecord, type SourceTap, type TextOptions } from './source.ts';
 
 const OTHER_DELIMITERS: Array<[string, string]> = [
   [';', 'semicolon'],
@@ -25,7 +19,7 @@ function checkHeader(header: string[], displayName: string): string[] {
   if (header.length === 1 && only !== undefined) {
     const other = OTHER_DELIMITERS.find(([d]) => only.includes(d));
     if (other)
-      throw new ImportError(
+      throw new FileRecordError(
         displayName,
         1,
         `invalid CSV: the header is one column '${only}': the file looks ${other[1]}-separated; expected commas`,
@@ -39,9 +33,9 @@ export async function* readCsv(
   path: string,
   displayName: string,
   tap?: SourceTap,
-  { maxLineBytes = MAX_LINE_BYTES }: TextOptions = {},
-): AsyncGenerator<RawRecord> {
-  const source = Readable.from(fileText(path, displayName, tap, { maxLineBytes }));
+  options?: TextOptions,
+): AsyncGenerator<FileRecord> {
+  const source = Readable.from(fileText(path, displayName, tap, options));
   const parser = parse({
     columns: (header: string[]) => checkHeader(header, displayName),
     info: true,
@@ -60,7 +54,7 @@ export async function* readCsv(
       yield { line: lines.start(row.info.lines, Object.values(row.record)), value: row.record };
     }
   } catch (err) {
-    if (err instanceof ImportError) throw err;
+    if (err instanceof FileRecordError) throw err;
     const e = err as { message: string; lines?: number; record?: unknown };
     // csv-parse counts to the row's end; a row is named by the line it starts on
     const line =
@@ -68,7 +62,7 @@ export async function* readCsv(
         ? null
         : lines.atError(e.lines, Array.isArray(e.record) ? (e.record as string[]) : undefined);
     const message = e.message.replace(/ on line \d+$/, '');
-    throw new ImportError(displayName, line, `invalid CSV: ${message}`);
+    throw new FileRecordError(displayName, line, `invalid CSV: ${message}`);
   } finally {
     source.destroy();
     parser.destroy();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileText, MAX_LINE_BYTES } from '../../../server/imports/readers/source.ts';
-import { completeLength, firstInvalidUtf8 } from '../../../server/imports/readers/utf8.ts';
+import { fileText, MAX_LINE_BYTES } from '../../../server/files/source.ts';
+import { completeLength, firstInvalidUtf8 } from '../../../server/files/utf8.ts';
 
 let dir: string;
 beforeAll(async () => {

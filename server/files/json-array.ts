@@ -1,8 +1,8 @@
 import { verifyFile } from 'stream-json/file/verifier.js';
 import { jsonParser, type Token } from 'stream-json/parser.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
-import { ImportError } from '../import-error.ts';
-import { fileText, type RawRecord, type SourceTap } from './source.ts';
+import { FileRecordError } from './record-error.ts';
+import { fileText, type FileRecord, type SourceTap } from './source.ts';
 
 const MANY = Symbol.for('object-stream.many');
 
@@ -25,7 +25,7 @@ export async function* readJsonArray(
   path: string,
   displayName: string,
   tap?: SourceTap,
-): AsyncGenerator<RawRecord> {
+): AsyncGenerator<FileRecord> {
   const tokenize = jsonParser({ streamValues: false });
   const assemble = streamArray();
   let line = 1;
@@ -33,7 +33,7 @@ export async function* readJsonArray(
   let recordLine = 0;
   let first = true;
 
-  function* feed(piece: string | symbol): Generator<RawRecord> {
+  function* feed(piece: string | symbol): Generator<FileRecord> {
     let tokens: Token[];
     try {
       tokens = outputsOf<Token>(tokenize(piece as string));
@@ -44,7 +44,11 @@ export async function* readJsonArray(
       if (first) {
         first = false;
         if (token.name !== 'startArray') {
-          throw new ImportError(displayName, line, 'invalid JSON: expected an array of records');
+          throw new FileRecordError(
+            displayName,
+            line,
+            'invalid JSON: expected an array of records',
+          );
         }
       }
       if (depth === 1 && token.name !== 'endArray') recordLine = line;
@@ -63,8 +67,8 @@ export async function* readJsonArray(
     throw await locateSyntaxError(path, displayName, line, err.message);
   }
 
-  async function* records(): AsyncGenerator<RawRecord> {
-    for await (const text of fileText(path, displayName, tap)) {
+  async function* records(): AsyncGenerator<FileRecord> {
+    for await (const text of fileText(path, displayName, tap, { maxLineBytes: Infinity })) {
       let start = 0;
       for (;;) {
         const nl = text.indexOf('\n', start);
@@ -78,7 +82,7 @@ export async function* readJsonArray(
     // flush: an unfinished document is an error on the last line
     yield* feed(Symbol.for('object-stream.none'));
     if (first)
-      throw new ImportError(
+      throw new FileRecordError(
         displayName,
         line,
         'invalid JSON: the file is empty (expected an array of records)',
@@ -97,7 +101,7 @@ async function locateSyntaxError(
   displayName: string,
   line: number,
   message: string,
-): Promise<ImportError> {
+): Promise<FileRecordError> {
   try {
     await verifyFile(path);
   } catch (err) {
@@ -106,10 +110,14 @@ async function locateSyntaxError(
       const what = (e.message ?? message)
         .replace(/^ERROR at \d+ \(\d+, \d+\): /, '')
         .replace(/^Verifier (cannot parse input: |has )?/, '');
-      return new ImportError(displayName, e.line, `invalid JSON: ${what} (column ${e.pos ?? 1})`);
+      return new FileRecordError(
+        displayName,
+        e.line,
+        `invalid JSON: ${what} (column ${e.pos ?? 1})`,
+      );
     }
   }
-  return new ImportError(
+  return new FileRecordError(
     displayName,
     line,
     `invalid JSON: ${message.replace(/^Parser (cannot parse input: )?/, '')}`,

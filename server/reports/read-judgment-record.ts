@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { judgmentSchema, type Judgment } from '../../shared/judgments.ts';
-import { fromZodError, JudgmentsFileError } from './read-errors.ts';
+import { FileRecordError } from '../files/record-error.ts';
+import { fromZodError } from './read-zod-error.ts';
 import { sideScore, type VerdictInput, type VerdictTableBuilder } from './verdict-table.ts';
 
 export function judgmentToVerdict(j: Judgment): VerdictInput {
@@ -108,7 +107,7 @@ export function trimRecord(record: unknown, file: string, line: number): unknown
       for (const [k, v] of Object.entries(ax)) {
         const name = k.trim();
         if (Object.hasOwn(next, name))
-          throw new JudgmentsFileError(
+          throw FileRecordError.field(
             file,
             line,
             `axes.${k}`,
@@ -140,50 +139,14 @@ export function addJudgmentRecord(
   // zod skips a `__proto__` key of a record without a word: refuse it here
   const axes = (record as { axes?: unknown } | null)?.axes;
   if (typeof axes === 'object' && axes !== null && Object.hasOwn(axes, '__proto__'))
-    throw new JudgmentsFileError(file, line, 'axes.__proto__', "'__proto__' cannot be a name");
+    throw FileRecordError.field(file, line, 'axes.__proto__', "'__proto__' cannot be a name");
   // JSON.parse reads 1e999 as Infinity, which zod would call "expected int, received number"
   for (const k of NUMERIC) {
     const v = (record as Record<string, unknown> | null)?.[k];
     if (typeof v === 'number' && !Number.isFinite(v))
-      throw new JudgmentsFileError(file, line, k, 'not a finite number (it overflows to Infinity)');
+      throw FileRecordError.field(file, line, k, 'not a finite number (it overflows to Infinity)');
   }
   const parsed = judgmentSchema.safeParse(record);
   if (!parsed.success) throw fromZodError(file, line, parsed.error);
   builder.add(judgmentToVerdict(parsed.data));
-}
-
-/** Streams a JSONL judgments file line by line into the builder (memory does not grow per line). */
-export async function readJsonl(
-  file: string,
-  builder: VerdictTableBuilder,
-  displayName = file,
-  onBytes?: (bytesRead: number) => void,
-): Promise<number> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  let records = 0;
-  for await (const raw of rl) {
-    line++;
-    // a UTF-8 byte-order mark (Windows editors write one) is not part of the first record
-    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (text.trim() === '') continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch (err) {
-      rl.close();
-      throw new JudgmentsFileError(
-        displayName,
-        line,
-        '(line)',
-        `invalid JSON: ${(err as Error).message}`,
-      );
-    }
-    addJudgmentRecord(builder, record, displayName, line);
-    records++;
-    if (onBytes && (records & 16383) === 0) onBytes(input.bytesRead);
-  }
-  onBytes?.(input.bytesRead);
-  return records;
 }
