@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { storableText } from './text.ts';
 
-/** Admin API shapes of LLM runs, used by the server routes and the admin page. */
+/** USD per million tokens; `imageTokens` bounds one image's input tokens (for the budget estimate). */
+export const modelPriceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  imageTokens: z.number().int().positive().optional(),
+});
+
+/**
+ * Admin API shapes of LLM runs, used by the server routes and the admin page. The start body is
+ * also what `tracearena judge` parses its flags into (server/cli/judge-flags.ts).
+ */
 export const startRunBodySchema = z.strictObject({
   models: z.array(storableText().min(1).max(200)).min(1).max(10),
   provider: z.enum(['openai', 'anthropic']).default('openai'),
@@ -25,16 +35,7 @@ export const startRunBodySchema = z.strictObject({
   maxTokens: z.number().int().min(1).max(32_000).default(1024),
   seed: z.number().int().min(0).optional(),
   structured: z.boolean().default(true),
-  prices: z
-    .record(
-      storableText(),
-      z.strictObject({
-        input: z.number().nonnegative(),
-        output: z.number().nonnegative(),
-        imageTokens: z.number().int().positive().optional(),
-      }),
-    )
-    .optional(),
+  prices: z.record(storableText(), modelPriceSchema).optional(),
 });
 export type StartRunBody = z.infer<typeof startRunBodySchema>;
 
@@ -79,3 +80,4 @@ export const llmRunDetailSchema = llmRunSchema.extend({
     template: z.string().nullable(),
   }),
 });
+export type LlmRunDetail = z.infer<typeof llmRunDetailSchema>;

@@ -1,11 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { sql } from 'drizzle-orm';
-import { queryRows } from '../db/client.ts';
-import { DEFAULTS, LlmAccessError, resolveProviderAccess, type RunOptions } from '../llm/config.ts';
-import { loadPriceFile, type PriceTable } from '../llm/prices.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { Errors } from '../errors.ts';
+import { DEFAULTS, resolveProviderAccess } from '../llm/config.ts';
+import { loadPriceFile } from '../llm/prices.ts';
 import { runJudging, type RunProgress, type RunSummary } from '../llm/runner.ts';
-import { loadTemplate } from '../llm/template.ts';
-import type { ProviderName } from '../llm/types.ts';
+import { countComparisons, toRunOptions } from '../llm/service.ts';
+import { errorLine } from '../llm/stored-text.ts';
 import {
   addDbOptions,
   CliError,
@@ -15,33 +17,21 @@ import {
   withDatabase,
   type DbOptions,
 } from './common.ts';
+import { parseRunFlags, type RunFiles, type RunFlags } from './judge-flags.ts';
 import { createProgress } from './progress.ts';
-import type { Config } from '../config.ts';
-import type { Database } from '../db/client.ts';
-import { errorLine } from '../llm/stored-text.ts';
 
-interface JudgeOptions extends DbOptions {
+interface JudgeOptions extends DbOptions, RunFlags {
   study: string;
-  model: string[];
-  baseUrl?: string;
-  provider: ProviderName;
-  apiKeyEnv?: string;
-  concurrency: number;
-  rpm?: number;
-  swap?: boolean;
-  maxCost?: number;
   template?: string;
-  withReference?: boolean;
-  temperature: number;
-  maxTokens: number;
-  seed?: number;
   prices?: string;
-  structured: boolean;
   leaseSeconds: number;
   timeout: number;
   maxRetries: number;
   maxFailedShare: number;
 }
+
+/** Refusals of a run's settings (template, endpoint, key): bad input, exit 2. */
+const REFUSALS = [Errors.BadRequest, Errors.LlmNotAllowed, Errors.LlmKeyMissing];
 
 const parseNumber =
   (name: string, min = 0) =>
@@ -144,14 +134,7 @@ export function register(program: Command): void {
     );
   addDbOptions(cmd).action(async (opts: JudgeOptions) => {
     // Refused before the database opens: the endpoint and key variable must be in the allowlist.
-    let access: ReturnType<typeof resolveProviderAccess>;
-    try {
-      access = resolveProviderAccess(configFromOptions(opts), opts);
-    } catch (err) {
-      if (err instanceof LlmAccessError) throw new CliError(err.message, 2);
-      throw err;
-    }
-    const { baseUrl, apiKeyEnv, apiKey } = access;
+    refusing(() => resolveProviderAccess(configFromOptions(opts), opts));
     await withDatabase(opts, async (database, config) => {
       try {
         await judge(database, config);
@@ -163,50 +146,32 @@ export function register(program: Command): void {
 
     async function judge(database: Database, config: Config): Promise<void> {
       const study = await requireStudy(database, opts.study);
-      const [count] = await queryRows<{ n: number }>(
-        database.db,
-        sql`select count(*)::int as n from comparisons where study_id = ${study.id}`,
-      );
-      if (!count?.n)
+      if ((await countComparisons(database, study.id)) === 0)
         throw new CliError(
           `study '${study.name}' has no comparisons: run 'tracearena pair --study ${study.name}' first`,
           2,
         );
 
-      let prices: PriceTable = {};
-      let template;
+      const files: RunFiles = {};
       try {
-        if (opts.prices) prices = await loadPriceFile(opts.prices);
-        template = await loadTemplate(opts.template);
+        if (opts.prices)
+          files.prices = { path: opts.prices, table: await loadPriceFile(opts.prices) };
+        if (opts.template)
+          files.template = { path: opts.template, text: await readFile(opts.template, 'utf8') };
       } catch (err) {
         throw new CliError(err instanceof Error ? err.message : String(err), 2);
       }
-
-      const runOptions: RunOptions = {
-        studyId: study.id,
-        provider: opts.provider,
-        models: opts.model,
-        baseUrl,
-        apiKey,
-        apiKeyEnv,
-        concurrency: opts.concurrency,
-        rpm: opts.rpm ?? null,
-        swap: opts.swap ?? false,
-        maxCostUsd: opts.maxCost ?? null,
-        template,
-        withReference: opts.withReference ?? false,
-        temperature: opts.temperature,
-        maxTokens: opts.maxTokens,
-        seed: opts.seed ?? null,
-        structured: opts.structured,
-        prices,
-        leaseSeconds: opts.leaseSeconds,
-        timeoutMs: opts.timeout,
-        maxRetries: opts.maxRetries,
-        maxErrorAttempts: DEFAULTS.maxErrorAttempts,
-        maxFailedShare: opts.maxFailedShare,
-        databaseUrl: config.databaseUrl,
-      };
+      const parsed = parseRunFlags(opts, files);
+      if ('error' in parsed) throw new CliError(parsed.error, 2);
+      const runOptions = refusing(() =>
+        toRunOptions(config, study.id, parsed.body, {
+          templateSource: opts.template,
+          leaseSeconds: opts.leaseSeconds,
+          timeoutMs: opts.timeout,
+          maxRetries: opts.maxRetries,
+          maxFailedShare: opts.maxFailedShare,
+        }),
+      );
 
       const controller = new AbortController();
       let interrupted = 0;
@@ -253,6 +218,16 @@ export function register(program: Command): void {
       else if (summary.status === 'cancelled') process.exitCode = 130;
     }
   });
+}
+
+/** Runs `fn`, turning a refused setting into the CLI's one line and exit 2. */
+function refusing<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (REFUSALS.some((E) => err instanceof E)) throw new CliError((err as Error).message, 2);
+    throw err;
+  }
 }
 
 function progressExtra(p: RunProgress, started: number, startDone: number): string {

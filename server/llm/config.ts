@@ -1,4 +1,5 @@
 import { normalizeEndpoint, readLlmApiKey, type Config } from '../config.ts';
+import { Errors } from '../errors.ts';
 import type { PriceTable } from './prices.ts';
 import { DEFAULT_TEMPLATE_SOURCE, sha256, type Template } from './template.ts';
 import type { JudgeSettings, ProviderName } from './types.ts';
@@ -21,22 +22,11 @@ const OFFICIAL_ENDPOINTS: Record<ProviderName, string> = {
   anthropic: 'https://api.anthropic.com',
 };
 
-/** A run's endpoint or key variable is not one the operator allowed, or the key is not set. */
-export class LlmAccessError extends Error {
-  constructor(
-    message: string,
-    readonly reason: 'not_allowed' | 'key_missing',
-  ) {
-    super(message);
-    this.name = 'LlmAccessError';
-  }
-}
-
 /**
  * Where a run may send the server's key, and which key: the base URL (the provider's official one
  * when absent) must be one of the operator's TRACEARENA_LLM_ENDPOINTS and the variable (default
- * per provider) one of TRACEARENA_LLM_KEY_ENVS, and set. Checked by the entry point (CLI or
- * route) before the run starts; the key is handed to the SDK and nowhere else.
+ * per provider) one of TRACEARENA_LLM_KEY_ENVS, and set (else TA_LLM_NOT_ALLOWED or
+ * TA_LLM_KEY_MISSING). Checked before the run starts; the key is handed to the SDK and nowhere else.
  */
 export function resolveProviderAccess(
   config: Pick<Config, 'llmEndpoints' | 'llmKeyEnvs'>,
@@ -47,23 +37,20 @@ export function resolveProviderAccess(
   }: { provider: ProviderName; baseUrl?: string | undefined; apiKeyEnv?: string | undefined },
 ): { baseUrl: string | null; apiKeyEnv: string; apiKey: string } {
   const endpoint = normalizeEndpoint(baseUrl ?? OFFICIAL_ENDPOINTS[provider]);
-  if (endpoint === null) throw new LlmAccessError(`base URL is not an http(s) URL`, 'not_allowed');
+  if (endpoint === null) throw new Errors.LlmNotAllowed('base URL is not an http(s) URL');
   if (!config.llmEndpoints.includes(endpoint))
-    throw new LlmAccessError(
+    throw new Errors.LlmNotAllowed(
       `base URL '${endpoint}' is not in the server's TRACEARENA_LLM_ENDPOINTS (allowed: ${config.llmEndpoints.join(', ') || 'none'})`,
-      'not_allowed',
     );
   const name = apiKeyEnv ?? (provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
   if (!config.llmKeyEnvs.includes(name))
-    throw new LlmAccessError(
+    throw new Errors.LlmNotAllowed(
       `API key variable '${name}' is not in the server's TRACEARENA_LLM_KEY_ENVS (allowed: ${config.llmKeyEnvs.join(', ') || 'none'})`,
-      'not_allowed',
     );
   const apiKey = readLlmApiKey(name);
   if (!apiKey)
-    throw new LlmAccessError(
+    throw new Errors.LlmKeyMissing(
       `${name} is not set (a server without a key sets it to any value, e.g. ${name}=none)`,
-      'key_missing',
     );
   return { baseUrl: baseUrl ?? null, apiKeyEnv: name, apiKey };
 }

@@ -1,13 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { modelPriceSchema } from '../../shared/llm-api.ts';
 import type { Usage } from './types.ts';
 
-/** USD per million tokens. `imageTokens` bounds what one image may cost in input tokens (for the budget estimate). */
-export interface Price {
-  input: number;
-  output: number;
-  imageTokens?: number | undefined;
-}
+/** A model's price, as the API, the prices file and the built-in table give it. */
+export type Price = z.infer<typeof modelPriceSchema>;
 
 /**
  * Built-in list prices (USD per 1M tokens) of common judge models. A model matches its exact name,
@@ -39,14 +36,7 @@ export const DEFAULT_IMAGE_TOKENS = 1_600;
 
 export type PriceTable = Readonly<Record<string, Price>>;
 
-const priceFileSchema = z.record(
-  z.string().min(1),
-  z.strictObject({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
-    imageTokens: z.number().int().positive().optional(),
-  }),
-);
+const priceFileSchema = z.record(z.string().min(1), modelPriceSchema);
 
 /** Reads a prices file: `{"model": {"input": USD per 1M, "output": USD per 1M, "imageTokens"?: n}}`. */
 export async function loadPriceFile(path: string): Promise<PriceTable> {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { unstorableTextReason } from '../../shared/text.ts';
 
 /**
@@ -74,7 +73,7 @@ export interface Template {
   user: string;
   /** sha256 of the source: part of the judge's identity and of every cache key. */
   hash: string;
-  /** Path of a custom template file, null for the default. */
+  /** Where a custom template came from (its file, or 'template' over HTTP); null for the default. */
   source: string | null;
 }
 
@@ -108,11 +107,6 @@ export function parseTemplate(text: string, source: string | null): Template {
 
 export function defaultTemplate(): Template {
   return parseTemplate(DEFAULT_TEMPLATE_SOURCE, null);
-}
-
-export async function loadTemplate(path: string | undefined): Promise<Template> {
-  if (!path) return defaultTemplate();
-  return parseTemplate(await readFile(path, 'utf8'), path);
 }
 
 /** Fills a template: sections first (innermost text only, no nesting of the same name), then variables. */
