@@ -96,7 +96,7 @@ function plainProblem(issue: z.core.$ZodIssue, raw?: unknown): string {
   const got = typeof raw === 'string' || typeof raw === 'number' ? `, got '${raw}'` : '';
   switch (issue.code) {
     case 'too_big':
-      if (issue.origin === 'array') return `expected at most ${issue.maximum}, got ${String(raw)}`;
+      if (Array.isArray(raw)) return `expected at most ${issue.maximum}, got ${raw.length}`;
       if (issue.origin === 'string') return `expected at most ${issue.maximum} characters`;
       return `expected at most ${issue.maximum}${got}`;
     case 'too_small':
