@@ -4,8 +4,6 @@ import { Errors } from '../errors.ts';
 import { countStudyContents, getProgressByStudy } from '../readmodel/study-progress.ts';
 import * as repo from './repository.ts';
 
-export type { StudyRow, SystemRow } from './repository.ts';
-
 /** A study row as the API shows it. */
 export function toStudy(row: repo.StudyRow): Study {
   return {
