@@ -30,13 +30,13 @@ export function register(program: Command): void {
     if (server) {
       const studyId = await studyIdOnServer(server, flags.study);
       const res = await serverRequest(server, `/api/studies/${studyId}/export`);
-      const { tableFromJudgments } = await import('../reports/load-study.ts');
+      const { tableFromVerdicts } = await import('../reports/load-study.ts');
       async function* judgments() {
         for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
       }
       let table;
       try {
-        table = await tableFromJudgments(judgments(), { base: parsed.options.base });
+        table = await tableFromVerdicts(judgments(), { base: parsed.options.base });
       } catch (err) {
         if (err instanceof RangeError) throw new CliError(err.message, 2);
         throw err;
@@ -46,10 +46,10 @@ export function register(program: Command): void {
     // the database is closed before the report is computed
     const table = await withDatabase(flags, async (database) => {
       const study = await requireStudy(database, flags.study);
-      const { exportJudgments } = await import('../exports/service.ts');
-      const { tableFromJudgments } = await import('../reports/load-study.ts');
+      const { verdictRows } = await import('../readmodel/verdict-rows.ts');
+      const { tableFromVerdicts } = await import('../reports/load-study.ts');
       try {
-        return await tableFromJudgments(exportJudgments(database.db, { studyId: study.id }), {
+        return await tableFromVerdicts(verdictRows(database.db, { studyId: study.id }), {
           base: parsed.options.base,
         });
       } catch (err) {

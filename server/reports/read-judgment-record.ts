@@ -1,28 +1,8 @@
 import { judgmentSchema, type Judgment } from '../../shared/judgments.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import { fromZodError } from './read-zod-error.ts';
-import { sideScore, type VerdictInput, type VerdictTableBuilder } from './verdict-table.ts';
-
-export function judgmentToVerdict(j: Judgment): VerdictInput {
-  const v: VerdictInput = {
-    item: j.item,
-    a: j.a,
-    b: j.b,
-    score: sideScore(j.winner),
-    judge: j.judge,
-    judgeKind: j.judge_kind,
-    shownLeft: j.shown_left,
-    modality: j.modality,
-    lenA: j.len_a,
-    lenB: j.len_b,
-  };
-  if (j.axes) {
-    const axes: Record<string, number> = {};
-    for (const [name, side] of Object.entries(j.axes)) axes[name] = sideScore(side);
-    v.axes = axes;
-  }
-  return v;
-}
+import { toVerdictInput } from './verdict-input.ts';
+import type { VerdictTableBuilder } from './verdict-table.ts';
 
 const SIDES = new Set(['a', 'b', 'tie']);
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -133,7 +113,7 @@ export function addJudgmentRecord(
   const record = trimRecord(raw, file, line);
   const fast = fastJudgment(record);
   if (fast) {
-    builder.add(judgmentToVerdict(fast));
+    builder.add(toVerdictInput(fast));
     return;
   }
   // zod skips a `__proto__` key of a record without a word: refuse it here
@@ -148,5 +128,5 @@ export function addJudgmentRecord(
   }
   const parsed = judgmentSchema.safeParse(record);
   if (!parsed.success) throw fromZodError(file, line, parsed.error);
-  builder.add(judgmentToVerdict(parsed.data));
+  builder.add(toVerdictInput(parsed.data));
 }

@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 import { reportOptionsSchema, type Report, type ReportOptionsInput } from '../../shared/report.ts';
-import { queryRows, type Tx } from '../db/client.ts';
+import type { Tx } from '../db/client.ts';
+import { verdictRows } from '../readmodel/verdict-rows.ts';
+import { getStudyById } from '../studies/service.ts';
 import { buildReport } from './build-report.ts';
-import { exportJudgments } from '../exports/service.ts';
-import { tableFromJudgments } from './load-study.ts';
+import { tableFromVerdicts } from './load-study.ts';
 
 /**
  * The report of a study, for `GET /api/studies/:id/report` (query parsed with
@@ -14,12 +14,8 @@ export async function getStudyReport(
   db: Tx,
   { studyId, options = {} }: { studyId: string; options?: ReportOptionsInput },
 ): Promise<Report | null> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`select id from studies where id = ${studyId}`,
-  );
-  if (!rows[0]) return null;
+  if (!(await getStudyById(db, { id: studyId }))) return null;
   const opts = reportOptionsSchema.parse(options);
-  const table = await tableFromJudgments(exportJudgments(db, { studyId }), { base: opts.base });
+  const table = await tableFromVerdicts(verdictRows(db, { studyId }), { base: opts.base });
   return buildReport(table, opts);
 }

@@ -1,5 +1,5 @@
 import type { Judgment } from '../../../shared/judgments.ts';
-import { judgmentToVerdict } from '../../../server/reports/read-judgment-record.ts';
+import { toVerdictInput } from '../../../server/reports/verdict-input.ts';
 import { VerdictTableBuilder, type VerdictTable } from '../../../server/reports/verdict-table.ts';
 
 export function makeJudgment(overrides: Partial<Judgment> = {}): Judgment {
@@ -17,6 +17,6 @@ export function makeJudgment(overrides: Partial<Judgment> = {}): Judgment {
 
 export function tableOf(judgments: Judgment[], options: { base?: string } = {}): VerdictTable {
   const b = new VerdictTableBuilder(options);
-  for (const j of judgments) b.add(judgmentToVerdict(j));
+  for (const j of judgments) b.add(toVerdictInput(j));
   return b.finish();
 }

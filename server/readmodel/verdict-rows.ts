@@ -1,0 +1,72 @@
+/**
+ * Read model (server/readmodel/): read-only queries across several owners' tables for reports,
+ * exports and the dashboard. This one reads a study's verdicts with their facts: judging owns
+ * comparisons and verdicts, imports own items and outputs, studies own systems, auth owns judges.
+ * Nothing here writes. `tracearena export` shapes these rows into judgments records; the study
+ * report puts them straight into its verdict table.
+ */
+import { sql } from 'drizzle-orm';
+import type { Judgment } from '../../shared/judgments.ts';
+import { queryRows, type Tx } from '../db/client.ts';
+
+/**
+ * One verdict with the names and lengths a report or a judgments file needs: the judgments
+ * record's fields (null where the database has none) and the row's own facts.
+ */
+export type VerdictRow = Pick<
+  Judgment,
+  'item' | 'a' | 'b' | 'winner' | 'judge' | 'judge_kind' | 'shown_left'
+> & {
+  verdict_id: string;
+  axes: NonNullable<Judgment['axes']>;
+  strength: number | null;
+  modality: string | null;
+  len_a: number;
+  len_b: number;
+  note: string | null;
+  duration_ms: number | null;
+  reading_ms: number | null;
+  wall_ms: number | null;
+  /** ISO 8601 in UTC, to the microsecond (the keyset cursor compares it exactly). */
+  created_at: string;
+};
+
+/**
+ * Streams a study's verdicts in a stable order (keyset pagination on (created_at, id)), so that
+ * millions of verdicts keep memory flat.
+ */
+export async function* verdictRows(
+  db: Tx,
+  { studyId, batchSize = 5000 }: { studyId: string; batchSize?: number },
+): AsyncGenerator<VerdictRow> {
+  let after: { createdAt: string; id: string } | null = null;
+  for (;;) {
+    const cursor = after
+      ? sql`and (v.created_at, v.id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+      : sql``;
+    const rows: VerdictRow[] = await queryRows<VerdictRow>(
+      db,
+      sql`
+      select v.id as verdict_id, i.external_id as item, sa.name as a, sb.name as b, v.winner,
+        j.name as judge, j.kind as judge_kind, v.shown_left, v.axes, v.strength, i.modality,
+        oa.trace_length as len_a, ob.trace_length as len_b, v.note, v.duration_ms,
+        v.reading_ms, v.wall_ms,
+        to_char(v.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at
+      from verdicts v
+      join comparisons c on c.id = v.comparison_id
+      join items i on i.id = c.item_id
+      join systems sa on sa.id = c.system_a_id
+      join systems sb on sb.id = c.system_b_id
+      join judges j on j.id = v.judge_id
+      join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
+      join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
+      where c.study_id = ${studyId} ${cursor}
+      order by v.created_at, v.id
+      limit ${batchSize}`,
+    );
+    yield* rows;
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < batchSize) return;
+    after = { createdAt: last.created_at, id: last.verdict_id };
+  }
+}

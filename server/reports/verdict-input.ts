@@ -1,0 +1,34 @@
+import type { Judgment } from '../../shared/judgments.ts';
+import { sideScore, type VerdictInput } from './verdict-table.ts';
+
+/**
+ * The facts of one verdict a report reads, named as judgments records name them. A checked
+ * record of a judgments file (`stats`) and a verdict row of the database (`report --study`, the
+ * read model's verdictRows) both have them, so both enter the verdict table through this one door.
+ * The database has null for no modality; a file, an absent field ('' is refused in files).
+ */
+export type VerdictFacts = Pick<
+  Judgment,
+  'item' | 'a' | 'b' | 'winner' | 'judge' | 'judge_kind' | 'shown_left' | 'axes' | 'len_a' | 'len_b'
+> & { modality?: string | null };
+
+export function toVerdictInput(j: VerdictFacts): VerdictInput {
+  const v: VerdictInput = {
+    item: j.item,
+    a: j.a,
+    b: j.b,
+    score: sideScore(j.winner),
+    judge: j.judge,
+    judgeKind: j.judge_kind,
+    shownLeft: j.shown_left,
+    modality: j.modality || undefined,
+    lenA: j.len_a,
+    lenB: j.len_b,
+  };
+  if (j.axes) {
+    const axes: Record<string, number> = {};
+    for (const [name, side] of Object.entries(j.axes)) axes[name] = sideScore(side);
+    v.axes = axes;
+  }
+  return v;
+}
