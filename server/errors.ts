@@ -47,3 +47,8 @@ export const Errors = {
   /** Anything unexpected: the client learns nothing more, the log gets the error. */
   Internal: coded('TA_INTERNAL', 'internal error', 500),
 } as const;
+
+/** Whether an error carries one of the registry's codes (all start TA_): it is sent as it is. */
+export function hasRegisteredCode(err: { code?: string }): boolean {
+  return err.code?.startsWith('TA_') ?? false;
+}

@@ -5,7 +5,7 @@ import {
   isResponseSerializationError,
 } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/connection-errors.ts';
-import { Errors } from '../errors.ts';
+import { Errors, hasRegisteredCode } from '../errors.ts';
 
 /** What a 503 asks clients to wait while the database restarts (the judge page has its own backoff). */
 export const RETRY_AFTER_SECONDS = 2;
@@ -51,7 +51,7 @@ export const errorHandlerPlugin = fp(
       if (isResponseSerializationError(err))
         return internal(request, reply, err, 'response failed its schema');
       const e = err as { statusCode?: number; code?: string; message: string };
-      if (e.code?.startsWith('TA_') && e.statusCode) {
+      if (hasRegisteredCode(e) && e.statusCode) {
         return reply.code(e.statusCode).send({ code: e.code, message: e.message });
       }
       if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
