@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { EVENTS_CHANNEL } from '../judging/events.ts';
+import { EVENTS_CHANNEL } from '../db/events.ts';
 import { LiveHub } from './hub.ts';
 
 declare module 'fastify' {

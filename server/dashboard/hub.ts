@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LiveServerMessage } from '../../shared/admin-views.ts';
+import { studyEventSchema } from '../../shared/events.ts';
 import type { Db } from '../db/client.ts';
 import { getDashboardSnapshot } from '../readmodel/dashboard-snapshot.ts';
 
@@ -86,15 +87,17 @@ export class LiveHub {
     for (const id of this.studies.keys()) this.schedule(id, 0);
   }
 
-  /** A NOTIFY payload from `tracearena_events`. */
+  /** A NOTIFY payload from the events channel; one that is not a study event is ignored. */
   onEvent(payload: string): void {
-    let studyId: unknown;
+    let json: unknown;
     try {
-      studyId = (JSON.parse(payload) as { studyId?: unknown }).studyId;
+      json = JSON.parse(payload);
     } catch {
       return;
     }
-    if (typeof studyId === 'string' && this.studies.has(studyId)) this.schedule(studyId, TICK_MS);
+    const event = studyEventSchema.safeParse(json);
+    if (event.success && this.studies.has(event.data.studyId))
+      this.schedule(event.data.studyId, TICK_MS);
   }
 
   private schedule(studyId: string, delay: number): void {

@@ -12,9 +12,7 @@ import {
 } from '../../shared/judge-api.ts';
 import { Errors } from '../errors.ts';
 import type { JudgeRow } from '../auth/service.ts';
-import { getStudyById, toStudy } from '../studies/service.ts';
-import { countDone } from './queue.ts';
-import { nextForJudge, skipAssignment, submitVerdict } from './service.ts';
+import { judgeMe, nextForJudge, skipAssignment, submitVerdict } from './service.ts';
 
 const assignmentParams = z.object({ id: z.string().uuid() });
 const errors = {
@@ -46,18 +44,7 @@ export const judgingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/me',
     { schema: { response: { 200: judgeMeResponseSchema, ...errors } } },
-    async (request) => {
-      const judge = judgeOf(request);
-      const row = await getStudyById(app.db, { id: judge.studyId });
-      if (!row) throw new Errors.NotFound('study');
-      // Only what a judge needs: never the study's name, which may name the systems.
-      const { guidelines, axes, requireAxes } = toStudy(row);
-      return {
-        judge: { name: judge.name },
-        study: { guidelines, axes, requireAxes },
-        progress: { done: await countDone(app.db, { judgeId: judge.id }), quota: judge.quota },
-      };
-    },
+    async (request) => judgeMe(app.db, judgeOf(request)),
   );
 
   app.post(

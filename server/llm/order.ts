@@ -6,7 +6,8 @@ import { promptSize, type ComparisonContent } from './prompt.ts';
 import { classifyError, type ProviderCallError } from './providers/errors.ts';
 import type { Provider } from './providers/contract.ts';
 import type { CacheWriter, CallResult, ResultWriter } from './record.ts';
-import { reserveBudget, type LeasedSlot } from './repository.ts';
+import type { LeasedSlot } from '../judging/service.ts';
+import { reserveBudget } from './repository.ts';
 import type {
   AttemptOutcome,
   JudgeSettings,

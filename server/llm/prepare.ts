@@ -1,14 +1,9 @@
+import { ensureLlmJudge } from '../auth/service.ts';
 import type { Database } from '../db/client.ts';
-import { getStudyById } from '../studies/repository.ts';
+import { ensureRunSlots } from '../judging/service.ts';
+import { getStudyById } from '../studies/service.ts';
 import { judgeName, judgeSettings, runFingerprint, type RunOptions } from './config.ts';
-import {
-  ensureRunSlots,
-  getRunByFingerprint,
-  insertRun,
-  pruneBlockedSlots,
-  updateRunBudget,
-  upsertLlmJudge,
-} from './repository.ts';
+import { getRunByFingerprint, insertRun, updateRunBudget } from './repository.ts';
 import type { RunConfig } from './types.ts';
 
 /** Creates or finds the run, its judges and its slots. Returns the run and its judges in slot order. */
@@ -22,7 +17,7 @@ export async function prepareRun(database: Database, o: RunOptions) {
   const judgeIds: string[] = [];
   for (const [i, s] of settings.entries()) {
     judgeIds.push(
-      await upsertLlmJudge(db, { studyId: study.id, name: names[i]!, config: { ...s } }),
+      await ensureLlmJudge(db, { studyId: study.id, name: names[i]!, config: { ...s } }),
     );
   }
   const fingerprint = runFingerprint(o);
@@ -41,7 +36,6 @@ export async function prepareRun(database: Database, o: RunOptions) {
   if (run) await updateRunBudget(db, { runId: run.id, maxCostUsd: o.maxCostUsd });
   else run = await insertRun(db, { studyId: study.id, config, maxCostUsd: o.maxCostUsd });
   await ensureRunSlots(db, { runId: run.id, studyId: study.id, judgeIds, seed: fingerprint });
-  await pruneBlockedSlots(db, { runId: run.id, judgeIds });
   return { run, judgeIds, names, settings, orders: (o.swap ? 2 : 1) as 1 | 2 };
 }
 

@@ -1,9 +1,12 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../db/client.ts';
-import { llmAttempts, verdicts } from '../db/schema/index.ts';
-import { notifyEvent } from '../judging/events.ts';
-import { toSystemSide } from '../judging/service.ts';
-import { insertCachedResponses, markSlotsDone, type CacheRow } from './repository.ts';
+import type { Db } from '../db/client.ts';
+import { notifyEvent } from '../db/events.ts';
+import { completeSlots, recordVerdicts, toSystemSide } from '../judging/service.ts';
+import {
+  addRunCounts,
+  insertAttempts,
+  insertCachedResponses,
+  type CacheRow,
+} from './repository.ts';
 import { errorLine, escapeStoredText } from './stored-text.ts';
 import type { AttemptOutcome, Letter, ParsedVerdict, ProviderName, Usage } from './types.ts';
 
@@ -60,9 +63,9 @@ export function toSystemVerdict(v: ParsedVerdict, shownLeft: 'a' | 'b') {
 
 /**
  * Stores calls' outcomes atomically, many at once: the cache entries, the attempts, the verdicts
- * (at most one per assignment and order), the completed slots, and the run's counters with the
- * reservations settled. Returns, per result, whether its verdict was inserted (false when absent or
- * already there).
+ * (at most one per assignment and order) and the completed slots through judging, and the run's
+ * counters with the reservations settled. Returns, per result, whether its verdict was inserted
+ * (false when absent or already there).
  */
 export async function recordResults(db: Db, results: CallResult[]): Promise<boolean[]> {
   if (results.length === 0) return [];
@@ -79,7 +82,8 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
           costUsd: r.costUsd,
         })),
     );
-    await tx.insert(llmAttempts).values(
+    await insertAttempts(
+      tx,
       results.map((r) => ({
         runId: r.runId,
         assignmentId: r.assignmentId,
@@ -97,33 +101,29 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
         costUsd: r.paid ? r.costUsd : 0,
       })),
     );
-    const verdictRows = results
-      .filter((r) => r.verdict)
-      .map((r) => {
-        const mapped = toSystemVerdict(r.verdict!, r.shownLeft);
-        return {
-          assignmentId: r.assignmentId,
-          comparisonId: r.comparisonId,
-          judgeId: r.judgeId,
-          winner: mapped.winner,
-          axes: mapped.axes,
-          strength: r.verdict!.strength,
-          note: r.verdict!.reasoning ? escapeStoredText(r.verdict!.reasoning.slice(0, 2000)) : null,
-          shownLeft: r.shownLeft,
-          leasedAt: r.leasedAt,
-          durationMs: r.latencyMs,
-        };
-      });
-    const inserted = new Set<string>();
-    if (verdictRows.length) {
-      const rows = await tx
-        .insert(verdicts)
-        .values(verdictRows)
-        .onConflictDoNothing()
-        .returning({ assignmentId: verdicts.assignmentId, shownLeft: verdicts.shownLeft });
-      for (const row of rows) inserted.add(`${row.assignmentId}:${row.shownLeft}`);
-    }
-    await markSlotsDone(tx, {
+    const inserted = await recordVerdicts(
+      tx,
+      results
+        .filter((r) => r.verdict)
+        .map((r) => {
+          const mapped = toSystemVerdict(r.verdict!, r.shownLeft);
+          return {
+            assignmentId: r.assignmentId,
+            comparisonId: r.comparisonId,
+            judgeId: r.judgeId,
+            winner: mapped.winner,
+            axes: mapped.axes,
+            strength: r.verdict!.strength,
+            note: r.verdict!.reasoning
+              ? escapeStoredText(r.verdict!.reasoning.slice(0, 2000))
+              : null,
+            shownLeft: r.shownLeft,
+            leasedAt: r.leasedAt,
+            durationMs: r.latencyMs,
+          };
+        }),
+    );
+    await completeSlots(tx, {
       ids: results.filter((r) => r.completeSlot).map((r) => r.assignmentId),
     });
     if (inserted.size && results.some((r) => r.notify)) {
@@ -131,20 +131,19 @@ export async function recordResults(db: Db, results: CallResult[]): Promise<bool
     }
     // Last: the run's row is the one every worker updates, so its lock is held for the shortest time.
     const sum = (f: (r: CallResult) => number) => results.reduce((acc, r) => acc + f(r), 0);
-    await queryRows(
-      tx,
-      sql`
-      update llm_runs set
-        done = done + ${inserted.size},
-        failed = failed + ${sum((r) => (r.failedForGood ? 1 : 0))},
-        calls = calls + ${sum((r) => (r.paid ? 1 : 0))},
-        cached_calls = cached_calls + ${sum((r) => (r.cached ? 1 : 0))},
-        input_tokens = input_tokens + ${sum((r) => (r.paid ? r.usage.inputTokens : 0))},
-        output_tokens = output_tokens + ${sum((r) => (r.paid ? r.usage.outputTokens : 0))},
-        cost_usd = cost_usd + ${sum((r) => (r.paid ? r.costUsd : 0))},
-        reserved_usd = greatest(0, reserved_usd - ${sum((r) => r.reservedUsd)})
-      where id = ${results[0]!.runId}`,
-    );
+    await addRunCounts(tx, {
+      runId: results[0]!.runId,
+      counts: {
+        done: inserted.size,
+        failed: sum((r) => (r.failedForGood ? 1 : 0)),
+        calls: sum((r) => (r.paid ? 1 : 0)),
+        cachedCalls: sum((r) => (r.cached ? 1 : 0)),
+        inputTokens: sum((r) => (r.paid ? r.usage.inputTokens : 0)),
+        outputTokens: sum((r) => (r.paid ? r.usage.outputTokens : 0)),
+        costUsd: sum((r) => (r.paid ? r.costUsd : 0)),
+        settledUsd: sum((r) => r.reservedUsd),
+      },
+    });
     return results.map((r) => inserted.has(`${r.assignmentId}:${r.shownLeft}`));
   });
 }

@@ -1,6 +1,16 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+/**
+ * LLM owns llm_runs, llm_cache and llm_attempts: the only SQL over them. A run's slots and verdicts
+ * are judging's (server/judging/service.ts); the few reads of them here say so.
+ */
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, sqlList, type Tx } from '../db/client.ts';
-import { itemImages, judges, llmCache, llmRuns, type LlmRunStatus } from '../db/schema/index.ts';
+import {
+  itemImages,
+  llmAttempts,
+  llmCache,
+  llmRuns,
+  type LlmRunStatus,
+} from '../db/schema/index.ts';
 import type { ComparisonContent } from './prompt.ts';
 import { FATAL_STATUSES, REJECTED_STATUSES } from './providers/errors.ts';
 import { escapeStoredJson, escapeStoredText, unescapeStoredJson } from './stored-text.ts';
@@ -53,182 +63,20 @@ export async function insertRun(
   return row;
 }
 
-/** An LLM judge is its model and verdict-affecting settings: the same ones reuse the same judge row. */
-export async function upsertLlmJudge(
-  db: Tx,
-  { studyId, name, config }: { studyId: string; name: string; config: Record<string, unknown> },
-): Promise<string> {
-  const [row] = await db
-    .insert(judges)
-    .values({ studyId, kind: 'llm', name, config })
-    .onConflictDoUpdate({ target: [judges.studyId, judges.kind, judges.name], set: { config } })
-    .returning({ id: judges.id });
-  if (!row) throw new Error('judge upsert returned nothing');
-  return row.id;
-}
-
-/**
- * Creates the run's slots: one per comparison of the study and judge (slot = judge index), except
- * where that judge already holds a slot of the comparison from another run. Left/right is drawn per
- * slot from a hash of the run's fingerprint, the comparison and the judge. Idempotent.
- */
-export async function ensureRunSlots(
-  db: Tx,
-  {
-    runId,
-    studyId,
-    judgeIds,
-    seed,
-  }: { runId: string; studyId: string; judgeIds: string[]; seed: string },
-): Promise<number> {
-  let created = 0;
-  for (const [slot, judgeId] of judgeIds.entries()) {
-    const rows = await queryRows<{ n: number }>(
-      db,
-      sql`
-      with planned as (
-        -- Sides and order are hashes of stable names (item, systems, judge), as in human pairing:
-        -- the same seed gives the same plan on any database.
-        select c.id, sha256(convert_to(
-          ${seed} || '|' || i.external_id || '|' || sa.name || '|' || sb.name || '|' || j.name, 'UTF8')) as h
-        from comparisons c
-        join items i on i.id = c.item_id
-        join systems sa on sa.id = c.system_a_id
-        join systems sb on sb.id = c.system_b_id
-        join judges j on j.id = ${judgeId}
-        where c.study_id = ${studyId}
-          and not exists (select 1 from assignments o where o.comparison_id = c.id and o.judge_id = ${judgeId})
-      ), inserted as (
-        insert into assignments (comparison_id, study_id, slot, run_id, shown_left, queue_pos)
-        select p.id, ${studyId}, ${slot}, ${runId},
-          case when get_byte(p.h, 0) % 2 = 0 then 'a' else 'b' end,
-          ('x' || substr(encode(p.h, 'hex'), 3, 15))::bit(60)::bigint
-        from planned p
-        on conflict do nothing
-        returning 1
-      )
-      select count(*)::int as n from inserted`,
-    );
-    created += rows[0]?.n ?? 0;
-  }
-  return created;
-}
-
-const judgeMap = (judgeIds: string[]): SQL =>
-  sql`(values ${sql.join(
-    judgeIds.map((id, slot) => sql`(${slot}::int, ${id}::uuid)`),
-    sql`, `,
-  )}) as m(slot, judge_id)`;
-
-/** Deletes open slots whose judge meanwhile judged the comparison in another run: they can never be leased. */
-export async function pruneBlockedSlots(
-  db: Tx,
-  { runId, judgeIds }: { runId: string; judgeIds: string[] },
-): Promise<number> {
-  const rows = await queryRows<{ n: number }>(
-    db,
-    sql`
-    with deleted as (
-      delete from assignments a using ${judgeMap(judgeIds)}
-      where a.run_id = ${runId} and a.status = 'open' and m.slot = a.slot
-        and exists (select 1 from assignments o where o.comparison_id = a.comparison_id and o.judge_id = m.judge_id and o.id <> a.id)
-      returning 1
-    ) select count(*)::int as n from deleted`,
-  );
-  return rows[0]?.n ?? 0;
-}
-
-export interface LeasedSlot {
-  id: string;
-  comparisonId: string;
-  slot: number;
-  shownLeft: 'a' | 'b';
-  judgeId: string;
-  leasedAt: Date;
-}
-
-/** Leases up to `limit` free slots of a run (open, or with an expired lease), binding each to its slot's judge. */
-export async function leaseRunSlots(
-  db: Tx,
-  {
-    runId,
-    judgeIds,
-    limit,
-    leaseSeconds,
-  }: { runId: string; judgeIds: string[]; limit: number; leaseSeconds: number },
-): Promise<LeasedSlot[]> {
-  const rows = await queryRows<{
-    id: string;
-    comparison_id: string;
-    slot: number;
-    shown_left: 'a' | 'b';
-    judge_id: string;
-    leased_at: string | Date;
-  }>(
-    db,
-    sql`
-      with candidate as (
-        select a.id from assignments a join ${judgeMap(judgeIds)} on m.slot = a.slot
-        where a.run_id = ${runId} and a.status <> 'done'
-          and (a.status = 'open' or a.lease_expires_at < now())
-          and not exists (select 1 from assignments o where o.comparison_id = a.comparison_id and o.judge_id = m.judge_id and o.id <> a.id)
-        order by a.priority, a.queue_pos
-        limit ${limit}
-        for update of a skip locked
-      )
-      update assignments a
-      set status = 'leased', judge_id = m.judge_id, leased_at = now(),
-          lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
-      from candidate, ${judgeMap(judgeIds)}
-      where a.id = candidate.id and m.slot = a.slot
-      returning a.id, a.comparison_id, a.slot, a.shown_left, a.judge_id, a.leased_at`,
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    comparisonId: r.comparison_id,
-    slot: Number(r.slot),
-    shownLeft: r.shown_left,
-    judgeId: r.judge_id,
-    leasedAt: new Date(r.leased_at),
-  }));
-}
-
-export async function renewLeases(
-  db: Tx,
-  { runId, ids, leaseSeconds }: { runId: string; ids: string[]; leaseSeconds: number },
-) {
-  if (ids.length > 0) {
-    await db.execute(sql`
-      update assignments set lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
-      where id in (${sqlList(ids)}) and status = 'leased'`);
-  }
+/** This worker is alive: other workers of the run see it by this column (liveness.ts). */
+export async function touchHeartbeat(db: Tx, { runId }: { runId: string }): Promise<void> {
   await db.execute(sql`update llm_runs set heartbeat_at = now() where id = ${runId}`);
 }
 
-export async function releaseSlots(db: Tx, { ids }: { ids: string[] }): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(sql`
-    update assignments set status = 'open', judge_id = null, leased_at = null, lease_expires_at = null
-    where id in (${sqlList(ids)}) and status = 'leased'`);
-}
-
-/** No other worker is alive on this run: every lease it holds is stale, and so is every reservation. */
-export async function reclaimRun(db: Tx, { runId }: { runId: string }): Promise<void> {
-  await db.execute(sql`
-    update assignments set status = 'open', judge_id = null, leased_at = null, lease_expires_at = null
-    where run_id = ${runId} and status = 'leased'`);
+/** No worker is alive on this run: every budget reservation is stale. */
+export async function clearReservations(db: Tx, { runId }: { runId: string }): Promise<void> {
   await db.execute(sql`update llm_runs set reserved_usd = 0 where id = ${runId}`);
 }
 
-export async function countUnfinishedSlots(db: Tx, { runId }: { runId: string }): Promise<number> {
-  const r = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from assignments where run_id = ${runId} and status <> 'done'`,
-  );
-  return r[0]?.n ?? 0;
-}
-
-/** Recomputes total / done / failed from the rows: a slot is done once each of its orders has a verdict or failed for good. */
+/**
+ * Recomputes total / done / failed from the rows: a slot is done once each of its orders has a
+ * verdict or failed for good. Reads judging's assignments and verdicts of the run.
+ */
 export async function recountRun(
   db: Tx,
   { runId, orders }: { runId: string; orders: 1 | 2 },
@@ -287,7 +135,10 @@ export async function reserveBudget(
   return r.length > 0;
 }
 
-/** Orders already settled per slot: those with a verdict, and those that failed for good. */
+/**
+ * Orders already settled per slot: those with a verdict (a read of judging's verdicts), and those
+ * that failed for good.
+ */
 export async function settledOrders(
   db: Tx,
   {
@@ -332,7 +183,10 @@ export async function settledOrders(
   return { settled, errors };
 }
 
-/** Loads comparisons as a judge model sees them (with image bytes as base64), in three queries. */
+/**
+ * Loads comparisons as a judge model sees them (with image bytes as base64), in three queries: a
+ * read of judging's comparisons with imports' items, outputs and images and studies' axes.
+ */
 export async function loadComparisonContents(
   db: Tx,
   { comparisonIds }: { comparisonIds: string[] },
@@ -391,7 +245,10 @@ export async function loadComparisonContents(
   return out;
 }
 
-/** Failed orders by the outcome of their last attempt (orders that later got a verdict are not failed). */
+/**
+ * Failed orders by the outcome of their last attempt (orders that later got a verdict are not
+ * failed): a read of judging's assignments and verdicts beside the attempts.
+ */
 export async function failuresByReason(
   db: Tx,
   { runId }: { runId: string },
@@ -412,12 +269,41 @@ export async function failuresByReason(
   return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
 }
 
-/** Marks slots done (their last verdict is in). */
-export async function markSlotsDone(db: Tx, { ids }: { ids: string[] }): Promise<void> {
-  if (ids.length === 0) return;
+export type NewAttempt = typeof llmAttempts.$inferInsert;
+
+export async function insertAttempts(db: Tx, rows: NewAttempt[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(llmAttempts).values(rows);
+}
+
+/** What a batch of stored results adds to a run's counters. */
+export interface RunCounts {
+  done: number;
+  failed: number;
+  calls: number;
+  cachedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Reservations settled by the batch. */
+  settledUsd: number;
+}
+
+export async function addRunCounts(
+  db: Tx,
+  { runId, counts: c }: { runId: string; counts: RunCounts },
+): Promise<void> {
   await db.execute(sql`
-    update assignments set status = 'done', completed_at = now(), lease_expires_at = null
-    where id in (${sqlList(ids)})`);
+    update llm_runs set
+      done = done + ${c.done},
+      failed = failed + ${c.failed},
+      calls = calls + ${c.calls},
+      cached_calls = cached_calls + ${c.cachedCalls},
+      input_tokens = input_tokens + ${c.inputTokens},
+      output_tokens = output_tokens + ${c.outputTokens},
+      cost_usd = cost_usd + ${c.costUsd},
+      reserved_usd = greatest(0, reserved_usd - ${c.settledUsd})
+    where id = ${runId}`);
 }
 
 /** Cached provider responses by key, in one query for a whole batch. */

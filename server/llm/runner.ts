@@ -8,22 +8,26 @@ import { priceFor, type Price } from './prices.ts';
 import { createProvider } from './providers/provider.ts';
 import { makeRedactor } from './providers/errors.ts';
 import {
-  countUnfinishedSlots,
+  completeSlots,
+  countUnfinishedRunSlots,
+  leaseRunSlots,
+  pruneBlockedSlots,
+  releaseRunSlots,
+  releaseSlots,
+  renewSlotLeases,
+  type LeasedSlot,
+} from '../judging/service.ts';
+import {
+  clearReservations,
   failuresByReason,
   getRunById,
-  leaseRunSlots,
   loadComparisonContents,
-  pruneBlockedSlots,
-  reclaimRun,
   recountRun,
-  releaseSlots,
-  renewLeases,
   setRunStatus,
   settledOrders,
   getCachedResponses,
   getLastFailure,
-  markSlotsDone,
-  type LeasedSlot,
+  touchHeartbeat,
   type RunRow,
 } from './repository.ts';
 import { CacheWriter, notifyRun, ResultWriter } from './record.ts';
@@ -137,7 +141,10 @@ export async function runJudging(
       runId,
       databaseUrl: o.databaseUrl,
       staleSeconds: o.leaseSeconds,
-      onAlone: () => reclaimRun(db, { runId }),
+      onAlone: async () => {
+        await releaseRunSlots(db, { runId });
+        await clearReservations(db, { runId });
+      },
     });
     await recountRun(db, { runId, orders });
     await setRunStatus(db, { runId, status: 'running' });
@@ -269,7 +276,8 @@ export async function runJudging(
       heartbeatBusy = true;
       void (async () => {
         try {
-          await renewLeases(db, { runId, ids: [...held.keys()], leaseSeconds: o.leaseSeconds });
+          await renewSlotLeases(db, { ids: [...held.keys()], leaseSeconds: o.leaseSeconds });
+          await touchHeartbeat(db, { runId });
           if (pendingRelease.length) await releaseSlots(db, { ids: pendingRelease.splice(0) });
         } catch (err) {
           hooks.log?.warn({ runId, err: redact(String(err)) }, 'llm run heartbeat failed');
@@ -314,10 +322,10 @@ export async function runJudging(
             await waitUntil(() => held.size === 0 || stop !== null, Math.min(2_000, heartbeatMs));
             continue;
           }
-          if ((await countUnfinishedSlots(db, { runId })) === 0) break;
+          if ((await countUnfinishedRunSlots(db, { runId })) === 0) break;
           // Another worker holds the rest, or slots were blocked by another run of the same judge.
           await pruneBlockedSlots(db, { runId, judgeIds });
-          if ((await countUnfinishedSlots(db, { runId })) === 0) break;
+          if ((await countUnfinishedRunSlots(db, { runId })) === 0) break;
           await nextWake(Math.min(2_000, heartbeatMs));
           continue;
         }
@@ -336,7 +344,7 @@ export async function runJudging(
 
     const finalStop = stop as StopReason | null;
     await recountRun(db, { runId, orders });
-    const unfinished = await countUnfinishedSlots(db, { runId });
+    const unfinished = await countUnfinishedRunSlots(db, { runId });
     const counted = (await getRunById(db, { id: runId }))!;
     const failedByReason = await failuresByReason(db, { runId });
     let status: LlmRunStatus;
@@ -432,7 +440,7 @@ export async function runJudging(
           w.prepared,
         );
       if (completeNow.length) {
-        await markSlotsDone(db, { ids: completeNow });
+        await completeSlots(db, { ids: completeNow });
       }
     }
 

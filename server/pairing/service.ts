@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 import type { PairBody, PairResult } from '../../shared/admin-api.ts';
-import { queryRows, type Db } from '../db/client.ts';
-import { pairings } from '../db/schema/index.ts';
+import type { Db } from '../db/client.ts';
 import { Errors } from '../errors.ts';
-import { getStudyById, listSystems } from '../studies/repository.ts';
+import { createPairComparisons } from '../judging/service.ts';
+import { getStudyById, listSystems } from '../studies/service.ts';
+import { insertPairing, setPairingCounts } from './repository.ts';
 
 type SystemRow = Awaited<ReturnType<typeof listSystems>>[number];
 
@@ -50,9 +50,10 @@ export function planPairs(
 }
 
 /**
- * Creates comparisons and their K judging slots. Everything random is a hash of the seed and of
- * stable names (item external id, system names, slot), computed in SQL: the same seed gives the
- * same plan on any database, and the plan is built without moving rows through Node.
+ * Records a plan and has judging create its comparisons and their K slots. Everything random is a
+ * hash of the seed and of stable names (item external id, system names, slot), computed in SQL: the
+ * same seed gives the same plan on any database, and the plan is built without moving rows
+ * through Node.
  */
 export async function pairStudy(db: Db, studyId: string, body: PairBody): Promise<PairResult> {
   const study = await getStudyById(db, { id: studyId });
@@ -63,76 +64,38 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
   const seed = body.seed;
 
   return db.transaction(async (tx) => {
-    const [pairing] = await tx
-      .insert(pairings)
-      .values({
-        studyId,
-        seed,
-        options: {
-          base: base?.name ?? null,
-          allPairs: body.allPairs,
-          sample: body.sample ?? null,
-          k,
-        },
-        comparisonsCreated: 0,
-        assignmentsCreated: 0,
-      })
-      .returning();
-    if (!pairing) throw new Error('pairing insert returned nothing');
+    const pairing = await insertPairing(tx, {
+      studyId,
+      seed,
+      options: {
+        base: base?.name ?? null,
+        allPairs: body.allPairs,
+        sample: body.sample ?? null,
+        k,
+      },
+    });
     let comparisonsCreated = 0;
     let comparisonsExisting = 0;
     let assignmentsCreated = 0;
     for (const [a, b] of pairs) {
-      const sampleClause = body.sample
-        ? sql`order by sha256(convert_to(${seed} || '|sample|' || i.external_id, 'UTF8')) limit ${body.sample}`
-        : sql``;
-      // The items that have an output from both systems (the seeded sample of them, if asked).
-      const eligible = sql`
-        select i.id, i.external_id from items i
-        join outputs oa on oa.item_id = i.id and oa.system_id = ${a.id}
-        join outputs ob on ob.item_id = i.id and ob.system_id = ${b.id}
-        where i.study_id = ${studyId}
-        ${sampleClause}`;
-      const created = await queryRows<{ n: number; total: number }>(
-        tx,
-        sql`
-        with eligible as (${eligible}), inserted as (
-          insert into comparisons (study_id, item_id, system_a_id, system_b_id, pairing_id)
-          select ${studyId}, e.id, ${a.id}, ${b.id}, ${pairing.id} from eligible e
-          on conflict do nothing
-          returning 1
-        )
-        select (select count(*)::int from inserted) as n, (select count(*)::int from eligible) as total`,
-      );
-      const row = created[0]!;
-      comparisonsCreated += row.n;
-      comparisonsExisting += row.total - row.n;
-
-      const slots = await queryRows<{ n: number }>(
-        tx,
-        sql`
-        with eligible as (${eligible}), planned as (
-          select c.id as comparison_id, s.slot,
-            sha256(convert_to(${seed} || '|' || e.external_id || '|' || ${a.name} || '|' || ${b.name} || '|' || s.slot, 'UTF8')) as h
-          from eligible e
-          join comparisons c on c.item_id = e.id and c.system_a_id = ${a.id} and c.system_b_id = ${b.id}
-          cross join generate_series(0, ${k - 1}) as s(slot)
-        ), inserted as (
-          insert into assignments (comparison_id, study_id, slot, shown_left, queue_pos)
-          select p.comparison_id, ${studyId}, p.slot,
-            case when get_byte(p.h, 0) % 2 = 0 then 'a' else 'b' end,
-            ('x' || substr(encode(p.h, 'hex'), 3, 15))::bit(60)::bigint
-          from planned p
-          on conflict do nothing
-          returning 1
-        )
-        select count(*)::int as n from inserted`,
-      );
-      assignmentsCreated += slots[0]!.n;
+      const made = await createPairComparisons(tx, {
+        studyId,
+        pairingId: pairing.id,
+        a,
+        b,
+        seed,
+        sample: body.sample ?? null,
+        k,
+      });
+      comparisonsCreated += made.comparisonsCreated;
+      comparisonsExisting += made.comparisonsExisting;
+      assignmentsCreated += made.slotsCreated;
     }
-    await tx.execute(sql`
-      update pairings set comparisons_created = ${comparisonsCreated}, assignments_created = ${assignmentsCreated}
-      where id = ${pairing.id}`);
+    await setPairingCounts(tx, {
+      pairingId: pairing.id,
+      comparisonsCreated,
+      assignmentsCreated,
+    });
     return {
       pairingId: pairing.id,
       seed,

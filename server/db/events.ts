@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import type { StudyEvent } from '../../shared/events.ts';
+import type { Tx } from './client.ts';
 
 /** The channel every study event goes out on; the dashboard hub listens to it in every process. */
 export const EVENTS_CHANNEL = 'tracearena_events';
-
-export type StudyEvent =
-  { type: 'verdict' | 'skip'; studyId: string } | { type: 'run'; studyId: string; runId: string };
 
 /** Inside a transaction the notification is delivered on commit only: nothing unstored is announced. */
 export async function notifyEvent(db: Tx, event: StudyEvent): Promise<void> {
