@@ -319,6 +319,30 @@ describe('issue 10: what each format reads the same way', () => {
     );
   });
 
+  it('reads through the file wing: bad bytes and syntax name the line and a field', async () => {
+    const latin1 = join(dir, 'latin1.jsonl');
+    writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from(`${rec()}\n{"item":"caf`), Buffer.from([0xe9, 0x22, 0x7d, 0x0a])]),
+    );
+    await expect(readJudgmentsFiles([latin1])).rejects.toThrow(
+      `${latin1}:2: field '(line)': invalid UTF-8 (byte 0xE9)`,
+    );
+    const semicolons = file(
+      'semi.csv',
+      `item;a;b;winner;judge;judge_kind;shown_left\nq1;sft;base;a;j1;human;a\n`,
+    );
+    await expect(readJudgmentsFiles([semicolons])).rejects.toThrow(
+      new RegExp(
+        `^${semicolons}:1: field '\\(row\\)': invalid CSV: the header is one column '.*': the file looks semicolon-separated; expected commas$`,
+      ),
+    );
+    const broken = file('broken.json', `[\n${rec()},\n${rec()}\n{"item": tru}\n]`);
+    await expect(readJudgmentsFiles([broken])).rejects.toThrow(
+      new RegExp(`^${broken}:4: field '\\(file\\)': invalid JSON: `),
+    );
+  });
+
   it("explains an AlpacaEval reference model's own file: nothing to compare, 50.0 by definition", async () => {
     const own = file(
       'reference-own.json',
