@@ -297,13 +297,19 @@ function totalScoreDistribution(c: Cell, maxItems: number): Float64Array {
  * Whether some non-randomised interval that is a monotone function of the total score (so covers
  * the true rate on a contiguous run of totals) can have coverage inside `band`, computed exactly.
  * With one verdict per item that is every sensible interval; with several it is the same class
- * (cluster-Wilson also uses the spread, but its atoms at all-wins are the same). The sum of
- * independent items never has a larger largest atom than a partial sum, and run sums climb in
- * steps no larger than the largest atom, so once a partial sum's largest atom is below the band's
- * width every band is reachable and the convolution can stop.
+ * (cluster-Wilson also uses the spread, but its atoms at all-wins are the same). At a true rate of
+ * ½ the interval must also be symmetric under swapping the two systems (a row a-vs-b says what
+ * b-vs-a says), so its run of totals is symmetric about the middle: 10 items with one verdict
+ * each can cover ½ on 3–7 wins (0.891) or 2–8 (0.979), never inside 93–97%
+ * (scripts/reference/one_verdict_targets.py finds the same set over every symmetric, monotone
+ * interval holding its estimate). The sum of independent items never has a larger largest atom
+ * than a partial sum, and run sums climb in steps no larger than the largest atom (two atoms for a
+ * symmetric run), so once a partial sum's largest atom is below the band's width (half of it at ½)
+ * every band is reachable and the convolution can stop.
  */
 export function bandReachable(c: Cell, band: readonly [number, number] = BAND): boolean {
-  const width = band[1] - band[0];
+  const symmetric = trueRate(c) === 0.5;
+  const width = (band[1] - band[0]) / (symmetric ? 2 : 1);
   let k = Math.min(c.items, 1);
   for (;;) {
     const dist = totalScoreDistribution(c, k);
@@ -311,10 +317,12 @@ export function bandReachable(c: Cell, band: readonly [number, number] = BAND): 
     for (const x of dist) if (x > max) max = x;
     if (max <= width) return true;
     if (k === c.items) {
+      const last = dist.length - 1;
       for (let lo = 0; lo < dist.length; lo++) {
         let s = 0;
         for (let hi = lo; hi < dist.length; hi++) {
           s += dist[hi] as number;
+          if (symmetric && lo + hi !== last) continue;
           if (s >= band[0] && s <= band[1]) return true;
           if (s > band[1]) break;
         }
