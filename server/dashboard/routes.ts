@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { liveClientMessageSchema, type LiveServerMessage } from '../../shared/admin-views.ts';
 import { isAdminToken } from '../auth/service.ts';
 import { getStudyById } from '../studies/service.ts';
+import { Errors } from '../errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUTH_TIMEOUT_MS = 10_000;
@@ -56,10 +57,10 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
       const token = await readToken(socket, request.query.token);
       if (socket.readyState !== socket.OPEN) return;
       if (!token || !(await isAdminToken(app.db, { token }))) {
-        return sendError(socket, 'TA_UNAUTHORIZED', 'an admin token is required', 4401);
+        return sendError(socket, Errors.Unauthorized.code, 'an admin token is required', 4401);
       }
       if (!UUID.test(studyId) || !(await getStudyById(app.db, { id: studyId }))) {
-        return sendError(socket, 'TA_NOT_FOUND', 'study not found', 4404);
+        return sendError(socket, Errors.NotFound.code, 'study not found', 4404);
       }
       if (socket.readyState !== socket.OPEN) return;
       hub.add(studyId, socket);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RETRY_AFTER_SECONDS } from '../plugins/error-handler.ts';
 import { pingDatabase } from './repository.ts';
+import { Errors } from '../errors.ts';
 
 /** For load balancers and operators: 200 when the database answers, 503 (with Retry-After) when not. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -20,7 +21,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         await pingDatabase(app.db);
         return { ok: true as const, db: 'up' as const };
       } catch (err) {
-        request.log.warn({ code: 'TA_DB_UNAVAILABLE', err }, 'health: database down');
+        request.log.warn({ code: Errors.DatabaseUnavailable.code, err }, 'health: database down');
         return reply
           .code(503)
           .header('retry-after', String(RETRY_AFTER_SECONDS))

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as z from 'zod/mini';
+import { ErrorCode } from '../../../../shared/error-codes.ts';
 import type { JudgeAssignment } from '../../../../shared/judge-api.ts';
 import { api, ApiError, NetworkError } from '../../lib/api.ts';
 import { getToken, hadInvalidToken } from '../../lib/token.ts';
@@ -76,7 +77,7 @@ export function useJudgeSession() {
 
   const handleFatal = useCallback((err: unknown) => {
     if (err instanceof ApiError && err.status === 401) {
-      setPhase({ kind: err.code === 'TA_INVITE_REVOKED' ? 'revoked' : 'invalid' });
+      setPhase({ kind: err.code === ErrorCode.InviteRevoked ? 'revoked' : 'invalid' });
       return;
     }
     setPhase({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
@@ -97,12 +98,12 @@ export function useJudgeSession() {
       } catch (err) {
         if (!(err instanceof ApiError) || err.status === 401) throw err;
         dropOutbox(entry.assignmentId);
-        if (err.code === 'TA_LEASE_LOST') {
+        if (err.code === ErrorCode.LeaseLost) {
           setNotice({
             tone: 'warn',
             text: 'Your time on the last comparison ran out and another judge took it, so that verdict was not counted.',
           });
-        } else if (err.code === 'TA_VERDICT_CONFLICT') {
+        } else if (err.code === ErrorCode.VerdictConflict) {
           setNotice({
             tone: 'warn',
             text: 'A different verdict had already been recorded for the last comparison; the first one stands.',
