@@ -34,7 +34,12 @@ import {
  *   of freedom of the clustered variance by Satterthwaite's rule on the item residuals eᵢ,
  *   (k − 1)/k · (Σ eᵢ²)² / Σ eᵢ⁴ (capped at k − 1; Potthoff, Woodbury & Manton 1992), when the
  *   clustered variance is the one used: few items holding all the minority verdicts give few
- *   degrees of freedom.
+ *   degrees of freedom;
+ * - one-sided (alone, with Satterthwaite's df, with the df of the variance used, or as Korn &
+ *   Graubard): when the decisive verdicts all went one way (no losses, or no wins) but ties vary,
+ *   n_eff is capped at W²/Σ cᵢ² as for an all-agree study;
+ * - decisive-score: the same case, the all-agree rule applied to the decisive verdicts only
+ *   (decisiveScoreBounds).
  */
 const { values } = parseArgs({
   options: {
@@ -59,6 +64,7 @@ export const CANDIDATES = [
   'one-sided-satterthwaite',
   'one-sided-df-of-variance',
   'one-sided-kg',
+  'decisive-score',
 ] as const;
 type Candidate = (typeof CANDIDATES)[number];
 
@@ -74,6 +80,38 @@ function jeffreys(x: number, n: number, alpha: number): [number, number] {
     x <= 0 ? 0 : betaQuantile(alpha / 2, x + 0.5, n - x + 0.5),
     x >= n ? 1 : betaQuantile(1 - alpha / 2, x + 0.5, n - x + 0.5),
   ];
+}
+
+/**
+ * {p₀ : (p̂ − p₀)² ≤ c²·(v + max(0, (p₀ − a)(b − p₀))/N)} with a = t̄/2, b = t̄/2 + d̄: the score
+ * interval of the rate when the decisive rate π = (p₀ − a)/d̄ has variance π(1 − π)/N and the
+ * rest of the spread is the observed v. Bisection on each side of p̂.
+ */
+function decisiveScoreBounds(
+  p: number,
+  tieShare: number,
+  decisiveShare: number,
+  n: number,
+  v: number,
+  crit: number,
+): [number, number] {
+  const a = tieShare / 2;
+  const b = a + decisiveShare;
+  const inside = (q: number) =>
+    (p - q) ** 2 <= crit * crit * (v + Math.max(0, (q - a) * (b - q)) / n);
+  const edge = (from: number, to: number) => {
+    // the last point from p̂ towards `to` still inside, assuming one crossing
+    if (inside(to)) return to;
+    let lo = from;
+    let hi = to;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (inside(mid)) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return [edge(p, 0), edge(p, 1)];
 }
 
 /** Satterthwaite degrees of freedom of k/(k − 1)·Σ eᵢ², capped at k − 1. */
@@ -106,17 +144,21 @@ function simulate(c: Cell, replications: number): Record<Candidate, number> {
   const hit = (k: Candidate, ci: readonly [number, number]) => {
     if (ci[0] <= target && target <= ci[1]) hits[k]++;
   };
+  const decisive = new Float64Array(c.items);
   for (let r = 0; r < replications; r++) {
     const m = emptyMoments();
     for (let i = 0; i < c.items; i++) {
       const pi = kappa > 0 ? beta(c.rate * kappa, (1 - c.rate) * kappa) : c.rate;
       let s = 0;
+      let dec = 0;
       for (let v = 0; v < c.perItem; v++) {
         const score = rng.nextFloat() < c.tieRate ? 0.5 : rng.nextFloat() < pi ? 1 : 0;
+        if (score !== 0.5) dec++;
         s += score;
         addScore(m, score, 'half');
       }
       sums[i] = s;
+      decisive[i] = dec;
     }
     const d = designEffect({ sums, counts }, m).value!;
     const p = m.sum / m.weight;
@@ -150,6 +192,19 @@ function simulate(c: Cell, replications: number): Record<Candidate, number> {
     );
     const n1 = ne1 * (z / t) ** 2;
     hit('one-sided-kg', clopperPearson(p * n1, n1, alpha));
+    // decisive-score: in a one-sided study (with ties) the all-agree rule is applied to the
+    // decisive verdicts only: their rate π gets Wilson's variance π₀(1 − π₀)/N_d at the
+    // candidate, N_d = D²/Σ Dᵢ² (the items holding a decisive verdict, when they hold equally
+    // many), on top of the observed variance (the ties' share varying); rate = t̄/2 + d̄·π
+    if (oneSided && !d.degenerate) {
+      let dSq = 0;
+      for (let i = 0; i < c.items; i++) dSq += (decisive[i] as number) ** 2;
+      const D = m.wins + m.losses;
+      hit(
+        'decisive-score',
+        decisiveScoreBounds(p, m.ties / m.weight, D / m.weight, (D * D) / dSq, d.variance, t),
+      );
+    } else hit('decisive-score', wilsonBounds(p, d.effectiveN, t));
   }
   return Object.fromEntries(CANDIDATES.map((k) => [k, hits[k] / replications])) as Record<
     Candidate,
