@@ -116,6 +116,20 @@ const boundaries = [
     },
   },
   {
+    // `import()` escapes no-restricted-imports: the same rule for another domain's repository.
+    name: 'boundaries/no-dynamic-foreign-repository',
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportExpression[source.value=/${foreignRepository.regex.replaceAll('/', '\\/')}/]`,
+          message: foreignRepository.message,
+        },
+      ],
+    },
+  },
+  {
     name: 'boundaries/repositories',
     files: ['server/**/*.ts'],
     ignores: ['server/*/routes.ts', 'server/*/service.ts', 'server/cli/**/*.ts', 'server/stats/**'],

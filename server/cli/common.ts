@@ -50,7 +50,7 @@ export function parseIntOption(name: string, min = 0) {
 
 /** Looks a study up by name, failing with the list of known names. */
 export async function requireStudy(database: Database, name: string) {
-  const { getStudyByName, listStudies } = await import('../studies/repository.ts');
+  const { getStudyByName, listStudies } = await import('../studies/service.ts');
   const study = await getStudyByName(database.db, { name });
   if (!study) {
     const names = (await listStudies(database.db)).map((s) => s.name);
