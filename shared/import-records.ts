@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Import records (DESIGN.md "Import records"; docs/import-formats.md). The same shapes come from
+ * Import records (docs/import-formats.md). The same shapes come from
  * JSONL, JSON arrays and CSV; CSV rows are first turned into these objects by `csvRowTo*`.
  */
 

@@ -14,7 +14,7 @@ const keyNameSchema = z
   .refine((n) => n !== '__proto__', "'__proto__' cannot be a name");
 
 /**
- * One line of a judgments file (JSONL or CSV; DESIGN.md "Judgments file"): one verdict. An LLM
+ * One line of a judgments file (JSONL or CSV; docs/judgments-files.md): one verdict. An LLM
  * verdict judged in both orders is two lines with opposite `shown_left`.
  */
 export const judgmentSchema = z
