@@ -32,7 +32,7 @@ export const startRunBodySchema = z.strictObject({
   template: storableText().min(1).max(100_000).optional(),
   withReference: z.boolean().default(false),
   temperature: z.number().min(0).max(2).default(0),
-  maxTokens: z.number().int().min(1).max(32_000).default(1024),
+  maxTokens: z.number().int().min(1).max(200_000).default(1024),
   seed: z.number().int().min(0).optional(),
   structured: z.boolean().default(true),
   prices: z.record(storableText(), modelPriceSchema).optional(),

@@ -75,7 +75,7 @@ describe('tracearena judge flags parsed by the start-run schema', () => {
   it.each([
     [{ concurrency: 300 }, "option '--concurrency': expected at most 256, got '300'"],
     [{ temperature: 2.5 }, "option '--temperature': expected at most 2, got '2.5'"],
-    [{ maxTokens: 64_000 }, "option '--max-tokens': expected at most 32000, got '64000'"],
+    [{ maxTokens: 250_000 }, "option '--max-tokens': expected at most 200000, got '250000'"],
     [
       { model: Array.from({ length: 11 }, (_, i) => `m${i}`) },
       "option '--model': expected at most 10, got 11",
