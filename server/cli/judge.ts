@@ -5,9 +5,10 @@ import type { Database } from '../db/client.ts';
 import { Errors } from '../errors.ts';
 import { DEFAULTS, resolveProviderAccess } from '../llm/config.ts';
 import { loadPriceFile } from '../llm/prices.ts';
-import { runJudging, type RunProgress, type RunSummary } from '../llm/runner.ts';
+import { runJudging } from '../llm/runner.ts';
 import { countComparisons, toRunOptions } from '../llm/service.ts';
 import { errorLine } from '../llm/stored-text.ts';
+import type { RunProgress, RunSummary } from '../llm/types.ts';
 import {
   addDbOptions,
   CliError,

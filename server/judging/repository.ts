@@ -73,7 +73,7 @@ const judgeMap = (judgeIds: string[]): SQL =>
   )}) as m(slot, judge_id)`;
 
 /** The two-key advisory lock space of judge leases (the one-key space holds the migration lock). */
-const JUDGE_LOCK_SPACE = 7351;
+const JUDGE_LOCK_SPACE = 7_351_205;
 
 /**
  * Serialises one judge's leases (so a quota is exact) while different judges proceed in parallel.
@@ -115,30 +115,11 @@ export async function renewOwnLease(
 }
 
 /**
- * Part of a human lease: the leased comparison is started. Its other free slots go ahead of
- * unstarted comparisons (priority 0) and it is marked opened. Not a lease: the SKIP LOCKED here
- * leaves out sibling slots a concurrent lease has just locked (they are being taken anyway), since
- * waiting for them could deadlock two judges leasing slots of the same comparison.
- */
-const startComparisons = sql`, promoted as (
-      update assignments set priority = 0
-      where id in (
-        select o.id from assignments o join leased l on o.comparison_id = l.comparison_id
-        where o.id <> l.id and o.priority <> 0 and o.status <> 'done'
-        for update of o skip locked
-      )
-    ), opened as (
-      update comparisons c set opened_at = now()
-      from leased l where c.id = l.comparison_id and c.opened_at is null
-    )
-    `;
-
-/**
  * THE lease: takes up to `limit` free slots of a queue (open, or with an expired lease) in queue
  * order, each for its judge, never a comparison that judge holds, judged or skipped in any slot.
  * `FOR UPDATE SKIP LOCKED` lets any number of processes lease concurrently without handing one slot
  * out twice. In a study's human queue slots of comparisons already started come first (priority 0):
- * a lease there also starts its comparison (breadth first, see `startComparisons`).
+ * breadth first, judges finish comparisons before they open new ones.
  */
 export async function leaseSlots(
   tx: Tx,
@@ -152,6 +133,24 @@ export async function leaseSlots(
     ? sql`a.study_id = ${queue.studyId} and a.run_id is null
         ${queue.excludeId ? sql`and a.id <> ${queue.excludeId}` : sql``}`
     : sql`a.run_id = ${queue.runId}`;
+  // A human lease also starts its comparison: the comparison's other free slots go ahead of
+  // unstarted comparisons (priority 0, the leased slot's too) and it is marked opened. This
+  // sibling update is not a lease: its SKIP LOCKED leaves out sibling slots a concurrent lease has
+  // just locked (they are being taken anyway), since waiting for them could deadlock two judges
+  // leasing slots of the same comparison.
+  const startComparison = human
+    ? sql`, promoted as (
+      update assignments set priority = 0
+      where id in (
+        select o.id from assignments o join leased l on o.comparison_id = l.comparison_id
+        where o.id <> l.id and o.priority <> 0 and o.status <> 'done'
+        for update of o skip locked
+      )
+    ), opened as (
+      update comparisons c set opened_at = now()
+      from leased l where c.id = l.comparison_id and c.opened_at is null
+    )`
+    : sql``;
   const rows = await queryRows<LeaseRow>(
     tx,
     sql`
@@ -172,7 +171,7 @@ export async function leaseSlots(
       from candidate
       where a.id = candidate.id
       returning ${LEASED_COLUMNS}
-    )${human ? startComparisons : sql``}
+    )${startComparison}
     select * from leased`,
   );
   return rows.map(toLeased);

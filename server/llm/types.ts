@@ -1,3 +1,5 @@
+import type { LlmRunStatus } from '../db/schema/index.ts';
+
 /** What the judge saw: "A" is the response shown first (left), "B" the one shown second. */
 export type Letter = 'A' | 'B' | 'tie';
 
@@ -64,3 +66,24 @@ export interface ProviderReply {
 }
 
 export type AttemptOutcome = 'ok' | 'parse_failed' | 'refused' | 'error';
+
+/** A run's counters as they grow, for progress lines and the dashboard. */
+export interface RunProgress {
+  total: number;
+  done: number;
+  failed: number;
+  calls: number;
+  cached: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** How a run (or this worker's part of it) ended. */
+export interface RunSummary extends RunProgress {
+  runId: string;
+  status: LlmRunStatus;
+  error: string | null;
+  failedByReason: Record<string, number>;
+  judges: string[];
+}

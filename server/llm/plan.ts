@@ -3,11 +3,30 @@ import type { Database } from '../db/client.ts';
 import { ensureRunSlots } from '../judging/service.ts';
 import { getStudyById } from '../studies/service.ts';
 import { judgeName, judgeSettings, runFingerprint, type RunOptions } from './config.ts';
+import { priceFor, type Price } from './prices.ts';
 import { getRunByFingerprint, insertRun, updateRunBudget } from './repository.ts';
 import type { RunConfig } from './types.ts';
 
-/** Creates or finds the run, its judges and its slots. Returns the run and its judges in slot order. */
-export async function prepareRun(database: Database, o: RunOptions) {
+/** Each model's price (null: unknown); a budget needs every model priced. */
+export function runPrices(o: RunOptions): Map<string, Price | null> {
+  const prices = new Map<string, Price | null>(o.models.map((m) => [m, priceFor(m, o.prices)]));
+  if (o.maxCostUsd !== null) {
+    const unpriced = o.models.filter((m) => prices.get(m) === null);
+    if (unpriced.length)
+      throw new Error(
+        `no price for ${unpriced.join(', ')}: --max-cost needs one (add it with --prices FILE)`,
+      );
+  }
+  return prices;
+}
+
+export type RunPlan = Awaited<ReturnType<typeof planRun>>;
+
+/**
+ * The plan of a run: creates or finds the run, its judges (through auth) and its slots (through
+ * judging). Returns the run and its judges in slot order.
+ */
+export async function planRun(database: Database, o: RunOptions) {
   const db = database.db;
   const study = await getStudyById(db, { id: o.studyId });
   if (!study) throw new Error(`study ${o.studyId} not found`);
