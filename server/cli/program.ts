@@ -18,6 +18,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   judge: () => import('./judge.ts'),
   report: () => import('./report.ts'),
   stats: () => import('./stats.ts'),
+  plan: () => import('./plan.ts'),
 };
 
 export async function buildProgram(verb?: string): Promise<Command> {
