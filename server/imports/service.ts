@@ -12,7 +12,7 @@ import {
   requireStudy,
 } from '../studies/service.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { formatFromFileName, readRecords } from '../files/records.ts';
+import { formatFromFileName, readRecords } from '../files/read-records.ts';
 import { textProblem, typeRecord } from './records.ts';
 import * as repo from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { ImportFormat, ImportKind } from '../../shared/import-records.ts';
 import { checkImage } from './images.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { readRecords } from '../files/records.ts';
+import { readRecords } from '../files/read-records.ts';
 import { resolveKind, typeRecord, type RecordContext } from './records.ts';
 
 export interface ValidationSummary {

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { FileRecordError, oneLine } from '../files/record-error.ts';
-import { formatFromFileName, readRecords, type FileFormat } from '../files/records.ts';
+import { formatFromFileName, readRecords, type FileFormat } from '../files/read-records.ts';
 import type { FileRecord } from '../files/source.ts';
 import { addAlpacaEvalRecord, isAlpacaEvalRecord, skipSelfComparisons } from './read-alpacaeval.ts';
 import { rowToRecord } from './read-csv-row.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkImage, decodeDataUri, detectImageMime } from '../../../server/imports/images.ts';
-import { formatFromFileName, readRecords } from '../../../server/files/records.ts';
+import { formatFromFileName, readRecords } from '../../../server/files/read-records.ts';
 import type { FileRecord } from '../../../server/files/source.ts';
 
 let dir: string;
