@@ -102,6 +102,54 @@ const statsFields = ['winRate', 'se', 'ci', 'pValue'] as const;
 export const pairStatsSchema = z.object(pairStatsShape).superRefine(reasonsCover(statsFields));
 export type PairStats = z.infer<typeof pairStatsSchema>;
 
+/**
+ * The human win rate estimated from human and LLM verdicts together (prediction-powered inference,
+ * PPI++, items as units; docs/statistics.md). Null, with `reasons.calibrated` on the pair, when the
+ * pair lacks human or LLM verdicts.
+ */
+export const calibratedSchema = z
+  .object({
+    winRate: finite.nullable(),
+    ci: interval.nullable(),
+    /** Items with human and LLM verdicts. */
+    nHuman: count,
+    /** Items with LLM verdicts only. */
+    nLlm: count,
+    /** The power-tuning λ in [0, 1]: 0 is the human-only mean. */
+    lambda: finite.nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['winRate', 'ci', 'lambda']));
+
+/**
+ * The anytime-valid confidence sequence of the pair's win rate over item means in the order the
+ * items were completed (docs/statistics.md): valid however often it is looked at. Null, with
+ * `reasons.sequential` on the pair, when no item has an included verdict.
+ */
+export const sequentialSchema = z.object({
+  ci: interval,
+  /** 'a' once the sequence lies above ½, 'b' once below; null while it holds ½. */
+  decided: z.enum(['a', 'b']).nullable(),
+  halfWidth: finite,
+  /** Items seen. */
+  items: count,
+});
+
+/**
+ * a's win rate predicted at zero length difference (AlpacaEval's length-controlled GLM refitted on
+ * the pair's items; docs/statistics.md). Null, with `reasons.lengthControlled` on the pair, when no
+ * verdict has both output lengths.
+ */
+export const lengthControlledSchema = z
+  .object({
+    winRate: finite.nullable(),
+    ci: interval.nullable(),
+    /** Log-odds of a win per unit of tanh(length difference / its SD). */
+    lengthCoefficient: finite.nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['winRate', 'ci', 'lengthCoefficient']));
+
 export const pairReportSchema = z
   .object({
     a: z.string(),
@@ -111,8 +159,12 @@ export const pairReportSchema = z
     byJudgeKind: z.record(z.string(), pairStatsSchema),
     byModality: z.record(z.string(), pairStatsSchema),
     byJudge: z.record(z.string(), pairStatsSchema),
+    // optional: a report JSON written before these figures existed still parses
+    calibrated: calibratedSchema.nullable().optional(),
+    sequential: sequentialSchema.nullable().optional(),
+    lengthControlled: lengthControlledSchema.nullable().optional(),
   })
-  .superRefine(reasonsCover(statsFields));
+  .superRefine(reasonsCover([...statsFields, 'calibrated', 'sequential', 'lengthControlled']));
 export type PairReport = z.infer<typeof pairReportSchema>;
 
 export const rankingEntrySchema = z

@@ -2,9 +2,107 @@ import { stringify } from 'csv-stringify/sync';
 import type { Report } from '../../shared/report.ts';
 import { statsRows } from './rows.ts';
 
+/** The pair's item-level figures: rows of their own, their reasons off the overall row's note. */
+const ITEM_LEVEL = new Set(['calibrated', 'sequential', 'lengthControlled']);
+
+type CsvRow = Record<string, string | number>;
+
+const notes = (entries: Array<[string, unknown]>) =>
+  entries
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join('; ');
+
+/**
+ * One row per pair and item-level figure, after the breakdown rows (so those stay as they were):
+ * breakdown `calibrated`, `sequential` or `length_controlled`, its rate and interval, and what it
+ * rests on in `items` and `note`; the verdict counts and tests do not apply and stay empty.
+ */
+function itemLevelRows(report: Report): CsvRow[] {
+  const rows: CsvRow[] = [];
+  for (const p of report.pairs) {
+    const row = (
+      breakdown: string,
+      method: string,
+      fig: { winRate?: number | null; ci: readonly [number, number] | null } | null,
+      items: number | '',
+      note: string,
+    ): CsvRow => ({
+      a: p.a,
+      b: p.b,
+      breakdown,
+      group: '',
+      n: '',
+      wins: '',
+      losses: '',
+      ties: '',
+      items,
+      win_rate: fig?.winRate ?? '',
+      se: '',
+      ci_low: fig?.ci?.[0] ?? '',
+      ci_high: fig?.ci?.[1] ?? '',
+      ci_method: method,
+      ci_level: report.ci.level,
+      ties_mode: report.ties,
+      p_value: '',
+      p_test: '',
+      note,
+    });
+    const { calibrated: c, sequential: s, lengthControlled: l } = p;
+    if (c !== undefined)
+      rows.push(
+        row(
+          'calibrated',
+          'ppi++',
+          c,
+          c ? c.nHuman + c.nLlm : '',
+          c
+            ? notes([
+                ['nHuman', c.nHuman],
+                ['nLlm', c.nLlm],
+                ['lambda', c.lambda ?? undefined],
+                ...Object.entries(c.reasons),
+              ])
+            : notes([['calibrated', p.reasons.calibrated]]),
+        ),
+      );
+    if (s !== undefined)
+      rows.push(
+        row(
+          'sequential',
+          'confidence-sequence',
+          s,
+          s ? s.items : '',
+          s
+            ? notes([
+                ['decided', s.decided ?? 'none'],
+                ['halfWidth', s.halfWidth],
+              ])
+            : notes([['sequential', p.reasons.sequential]]),
+        ),
+      );
+    if (l !== undefined)
+      rows.push(
+        row(
+          'length_controlled',
+          'length-controlled-bootstrap',
+          l,
+          '',
+          l
+            ? notes([
+                ['lengthCoefficient', l.lengthCoefficient ?? undefined],
+                ...Object.entries(l.reasons),
+              ])
+            : notes([['lengthControlled', p.reasons.lengthControlled]]),
+        ),
+      );
+  }
+  return rows;
+}
+
 /** One row per pair × breakdown group, tidy for pandas / R; empty cells are uncomputable. */
 export function formatCsv(report: Report): string {
-  const rows = statsRows(report).map((r) => ({
+  const rows: CsvRow[] = statsRows(report).map((r) => ({
     a: r.a,
     b: r.b,
     breakdown: r.breakdown,
@@ -24,9 +122,11 @@ export function formatCsv(report: Report): string {
     p_value: r.stats.pValue ?? '',
     p_test: r.stats.pTest,
     note: Object.entries(r.stats.reasons)
+      .filter(([k]) => !ITEM_LEVEL.has(k))
       .map(([k, v]) => `${k}: ${v}`)
       .join('; '),
   }));
+  rows.push(...itemLevelRows(report));
   return stringify(rows, {
     header: true,
     columns: [

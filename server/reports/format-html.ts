@@ -1,4 +1,5 @@
-import { anchorText } from './format-words.ts';
+import { pairEstimatesTable } from './estimates-rows.ts';
+import { anchorText, ESTIMATES_NOTE } from './format-words.ts';
 import type { PairStats, Report } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
 import {
@@ -57,6 +58,9 @@ export function formatHtml(report: Report): string {
         }),
       );
     parts.push(htmlTable(...pairStatsTable(report, p)));
+    const estimates = pairEstimatesTable(report, p);
+    if (estimates)
+      parts.push(`<p class="note">${esc(ESTIMATES_NOTE)}</p>`, htmlTable(...estimates));
   }
   const axes = [...new Set(report.pairs.flatMap((p) => Object.keys(p.byAxis)))];
   for (const axis of axes) {

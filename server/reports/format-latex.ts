@@ -1,4 +1,5 @@
 import type { Report } from '../../shared/report.ts';
+import { decisionText } from './estimates-rows.ts';
 import { label, statsRows } from './rows.ts';
 
 export function latexEscape(s: string): string {
@@ -60,5 +61,43 @@ export function formatLatex(report: Report): string {
     `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${methodText}${methods.includes('cluster-wilson') ? '; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters and $t_{\\mathrm{items}-1}$' : ''}${methods.includes('bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided p-values against one half from the test dual to each interval (score test, with $t_{\\mathrm{items}-1}$ for cluster-wilson; exact; Wald; bootstrap), so a p-value and its interval never disagree.}`,
     '\\end{table}',
   );
+  lines.push(...estimatesTable(report));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A second booktabs table: each pair's human-calibrated, sequential and length-controlled
+ * figures; none when the report has none of them (a report JSON from before they existed).
+ */
+function estimatesTable(report: Report): string[] {
+  const level = Math.round(report.ci.level * 100);
+  const ci = (c: readonly [number, number] | null | undefined) =>
+    c ? `${p1(c[0])}--${p1(c[1])}` : '--';
+  const rate = (x: number | null | undefined) => (x === null || x === undefined ? '--' : p1(x));
+  const rows: string[] = [];
+  report.pairs.forEach((p, idx) => {
+    const { calibrated: c, sequential: s, lengthControlled: l } = p;
+    if (c === undefined && s === undefined && l === undefined) return;
+    if (idx > 0 && rows.length) rows.push('\\midrule');
+    const name = `${latexEscape(p.a)} vs ${latexEscape(p.b)}`;
+    rows.push(
+      `${name} & calibrated (PPI++) & ${rate(c?.winRate)} & ${ci(c?.ci)} & ${c ? `${c.nHuman} + ${c.nLlm} items, $\\lambda$ = ${c.lambda === null ? '--' : c.lambda.toFixed(2)}` : latexEscape(p.reasons.calibrated ?? '')} \\\\`,
+      ` & sequence & & ${ci(s?.ci)} & ${s ? `${s.items} items, ${latexEscape(decisionText(p))}` : latexEscape(p.reasons.sequential ?? '')} \\\\`,
+      ` & length-controlled & ${rate(l?.winRate)} & ${ci(l?.ci)} & ${l ? `coefficient ${l.lengthCoefficient === null ? '--' : l.lengthCoefficient.toFixed(2)}` : latexEscape(p.reasons.lengthControlled ?? '')} \\\\`,
+    );
+  });
+  if (!rows.length) return [];
+  return [
+    '\\begin{table}[t]',
+    '\\centering',
+    '\\begin{tabular}{llrll}',
+    '\\toprule',
+    `Comparison & Estimate & Win rate (\\%) & ${level}\\% CI & Detail \\\\`,
+    '\\midrule',
+    ...rows,
+    '\\bottomrule',
+    '\\end{tabular}',
+    `\\caption{Item-level estimates of the first system's win rate (items as units). Calibrated: the human win rate estimated from human and LLM verdicts together by prediction-powered inference (PPI++), items judged by both plus items judged by the LLM only, power-tuning $\\lambda$ (0: humans only). Sequence: an anytime-valid ${level}\\% confidence sequence over items in completion order (normal-mixture boundary), valid however often it is looked at. Length-controlled: the rate at equal output lengths from a logistic fit on tanh of the standardised length difference, percentile bootstrap over items (${report.ci.rounds} rounds, seed ${report.ci.seed}).}`,
+    '\\end{table}',
+  ];
 }

@@ -1,4 +1,5 @@
-import { anchorText } from './format-words.ts';
+import { pairEstimatesTable } from './estimates-rows.ts';
+import { anchorText, ESTIMATES_NOTE } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
   ciText,
@@ -34,6 +35,8 @@ export function formatMarkdown(report: Report): string {
   for (const p of report.pairs) {
     out.push(`## ${p.a} vs ${p.b}`, '');
     out.push(table(...pairStatsTable(report, p)), '');
+    const estimates = pairEstimatesTable(report, p);
+    if (estimates) out.push(ESTIMATES_NOTE, '', table(...estimates), '');
   }
   out.push(
     `## Ranking (${report.rankingInfo.model})`,

@@ -1,4 +1,5 @@
-import { anchorText } from './format-words.ts';
+import { pairEstimatesTable } from './estimates-rows.ts';
+import { anchorText, ESTIMATES_NOTE } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
   ciText,
@@ -28,6 +29,8 @@ export function formatTable(report: Report): string {
   for (const p of report.pairs) {
     out.push(`${p.a} vs ${p.b}`);
     out.push(grid(...pairStatsTable(report, p)), '');
+    const estimates = pairEstimatesTable(report, p);
+    if (estimates) out.push(ESTIMATES_NOTE, grid(...estimates), '');
   }
   out.push(
     `Ranking (${report.rankingInfo.model}, log-strength, ${anchorText(report.rankingInfo.base)}${report.rankingInfo.reason ? `; ${report.rankingInfo.reason}` : ''})`,

@@ -7,3 +7,10 @@
 export function anchorText(base: string | null): string {
   return base === null ? 'no base system' : `${base} fixed at 0`;
 }
+
+/**
+ * The caption of a pair's item-level estimates (calibrated, sequential, length-controlled): what
+ * sets them apart from the rows above, so a reader does not take one for another.
+ */
+export const ESTIMATES_NOTE =
+  'Item-level estimates: human-only and LLM-only rates; the human win rate calibrated from both (PPI++, items as units); an anytime-valid confidence sequence over items in completion order (valid however often it is looked at, so the study may stop once it excludes 50%); the rate at equal output lengths (length-controlled GLM, bootstrap over items).';

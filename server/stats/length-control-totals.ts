@@ -1,0 +1,191 @@
+import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
+import type { LengthControlled } from './length-control.ts';
+import { percentileInterval } from './percentile.ts';
+import { Xoshiro128, type Rng } from './rng.ts';
+
+/**
+ * The length-controlled win rate of length-control.ts computed on item totals, fast enough for a
+ * report on a million verdicts.
+ *
+ * Within an item every verdict has the same length difference, so the logistic likelihood over
+ * its verdicts depends on them only through their count and score sum: the fit over items
+ * weighted by verdict count is the fit over verdicts (and the standardisation's SD over verdicts
+ * is the count-weighted SD over items). A bootstrap round then costs one pass over the items it
+ * drew, and Newton's method starts from the full fit (3 or 4 steps instead of 6 to 8).
+ *
+ * Large pairs: a round still costs O(items), and 2,000 rounds over 125,000 items would take
+ * seconds per pair. Above `maxItemsPerRound` items each round draws that many items with
+ * replacement instead of all n (the m-out-of-n bootstrap, Bickel, Götze & van Zwet 1997), and the
+ * replicates' deviations from the full-data estimate are shrunk by √(m/n): for an estimator
+ * asymptotically normal at rate √n, √m(θ*ₘ − θ̂) has the limit law of √n(θ̂ − θ). At or below the
+ * cap the rounds are exactly length-control.ts's (the same draws from the same stream), so the
+ * interval equals its interval up to rounding.
+ */
+export interface LengthTotals {
+  /** Per item: len(a) − len(b). */
+  diff: Float64Array;
+  /** Per item: verdicts (with lengths and included). */
+  verdicts: Float64Array;
+  /** Per item: the sum of those verdicts' scores for a. */
+  scoreSum: Float64Array;
+}
+
+export interface LengthTotalsOptions {
+  level: number;
+  rounds: number;
+  rng: Rng;
+  /** Items drawn per bootstrap round at most (m of the m-out-of-n bootstrap). */
+  maxItemsPerRound: number;
+}
+
+interface Coefficients {
+  intercept: number;
+  slope: number;
+}
+
+const sigmoid = (eta: number) =>
+  eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
+
+/**
+ * The fit on the drawn items (`draws`, with repeats; null: every item once), as length-control.ts's
+ * `fitRows` and logistic.ts's `fitLogistic` on the verdicts they stand for: the same refusals in
+ * the same order, Newton's method from `start`.
+ */
+function fitDraws(
+  data: LengthTotals,
+  draws: Int32Array | null,
+  x: Float64Array,
+  start: Coefficients,
+): { fit: Figure<Coefficients>; scoreSum: number; verdicts: number } {
+  const m = draws ? draws.length : data.diff.length;
+  const at = (k: number) => (draws ? (draws[k] as number) : k);
+  let n = 0;
+  let dSum = 0;
+  let ySum = 0;
+  for (let k = 0; k < m; k++) {
+    const i = at(k);
+    const w = data.verdicts[i] as number;
+    n += w;
+    dSum += w * (data.diff[i] as number);
+    ySum += data.scoreSum[i] as number;
+  }
+  const totals = { scoreSum: ySum, verdicts: n };
+  if (n < 3) return { fit: none('fewer than 3 verdicts with lengths'), ...totals };
+  const mean = dSum / n;
+  let ss = 0;
+  for (let k = 0; k < m; k++) {
+    const i = at(k);
+    ss += (data.verdicts[i] as number) * ((data.diff[i] as number) - mean) ** 2;
+  }
+  const sd = Math.sqrt(ss / (n - 1));
+  if (!(sd > 0)) return { fit: none('every verdict has the same length difference'), ...totals };
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  for (let k = 0; k < m; k++) {
+    const v = Math.tanh((data.diff[at(k)] as number) / sd);
+    x[k] = v;
+    xMin = Math.min(xMin, v);
+    xMax = Math.max(xMax, v);
+  }
+  if (xMin === xMax)
+    return { fit: none('every verdict has the same length difference'), ...totals };
+  if (ySum === 0 || ySum === n)
+    return { fit: none('one side won every verdict: the logistic fit diverges'), ...totals };
+  let b0 = start.intercept;
+  let b1 = start.slope;
+  for (let iter = 1; iter <= 100; iter++) {
+    let g0 = 0;
+    let g1 = 0;
+    let i00 = 0;
+    let i01 = 0;
+    let i11 = 0;
+    for (let k = 0; k < m; k++) {
+      const i = at(k);
+      const w = data.verdicts[i] as number;
+      const xi = x[k] as number;
+      const p = sigmoid(b0 + b1 * xi);
+      const r = (data.scoreSum[i] as number) - w * p;
+      const v = w * p * (1 - p);
+      g0 += r;
+      g1 += r * xi;
+      i00 += v;
+      i01 += v * xi;
+      i11 += v * xi * xi;
+    }
+    const det = i00 * i11 - i01 * i01;
+    if (!(det > 0)) return { fit: none('information matrix is singular'), ...totals };
+    const s0 = (i11 * g0 - i01 * g1) / det;
+    const s1 = (i00 * g1 - i01 * g0) / det;
+    b0 += s0;
+    b1 += s1;
+    if (!Number.isFinite(b0) || !Number.isFinite(b1) || Math.abs(b1) > 50)
+      return { fit: none('the logistic fit diverges (separation)'), ...totals };
+    // Newton converges quadratically: after a step below 1e-8 the error is of order 1e-16
+    if (Math.max(Math.abs(s0), Math.abs(s1)) < 1e-8)
+      return { fit: ok({ intercept: b0, slope: b1 }), ...totals };
+  }
+  return { fit: none('the logistic fit did not converge'), ...totals };
+}
+
+/** m uniform item indices in [0, n): the stream createResampler's index path counts. */
+function drawIndices(out: Int32Array, n: number, rng: Rng): void {
+  if (rng instanceof Xoshiro128) rng.fillInts(out, n);
+  else for (let k = 0; k < out.length; k++) out[k] = rng.nextInt(n);
+}
+
+/**
+ * Length-controlled win rate from item totals (items without verdicts must be left out by the
+ * caller): the rate at zero length difference, its length coefficient, and the percentile
+ * bootstrap interval over items described above. Rounds without a fit count as in
+ * length-control.ts (an all-wins draw as 1, all-losses as 0, otherwise left out, and more than
+ * 1 − level of them leave the interval null).
+ */
+export function lengthControlledFromTotals(
+  data: LengthTotals,
+  options: LengthTotalsOptions,
+): LengthControlled {
+  checkLevel(options.level);
+  const n = data.diff.length;
+  const full = fitDraws(data, null, new Float64Array(n), { intercept: 0, slope: 0 }).fit;
+  if (full.value === null) {
+    return {
+      winRate: none(full.reason),
+      ci: none(full.reason),
+      lengthCoefficient: none(full.reason),
+    };
+  }
+  const estimate = sigmoid(full.value.intercept);
+  const m = Math.min(n, Math.max(1, options.maxItemsPerRound));
+  const draws = new Int32Array(m);
+  const x = new Float64Array(m);
+  const replicates = new Float64Array(options.rounds);
+  let failed = 0;
+  for (let r = 0; r < options.rounds; r++) {
+    drawIndices(draws, n, options.rng);
+    const { fit, scoreSum, verdicts } = fitDraws(data, draws, x, full.value);
+    let rate: number;
+    if (fit.value !== null) rate = sigmoid(fit.value.intercept);
+    else if (scoreSum === 0) rate = 0;
+    else if (scoreSum === verdicts) rate = 1;
+    else rate = Number.NaN;
+    if (Number.isNaN(rate)) failed++;
+    replicates[r] = rate;
+  }
+  // m < n: the m-out-of-n deviations, shrunk to the scale of n items
+  const shrink = Math.sqrt(m / n);
+  if (shrink < 1) {
+    for (let r = 0; r < replicates.length; r++)
+      replicates[r] = estimate + shrink * ((replicates[r] as number) - estimate);
+  }
+  const result = percentileInterval(replicates, options.level);
+  let ci: Figure<Interval>;
+  if (options.rounds < 1) ci = none('no bootstrap rounds');
+  else if (failed > (1 - options.level) * options.rounds || !result)
+    ci = none(`${failed} of ${options.rounds} bootstrap rounds had no logistic fit`);
+  else {
+    // as the win-rate bootstrap: the interval always holds the estimate
+    const [lo, hi] = result.interval;
+    ci = ok([Math.min(lo, estimate), Math.max(hi, estimate)]);
+  }
+  return { winRate: ok(estimate), ci, lengthCoefficient: ok(full.value.slope) };
+}
