@@ -1,3 +1,9 @@
+/**
+ * Judging's service: the one queue's API. Judges' routes lease, record verdicts and skip through
+ * it; the LLM runner leases, renews, releases, completes slots and records verdicts through it
+ * (inside its own transactions, passing the `Tx`); pairing creates comparisons and slots through
+ * it. The SQL is in repository.ts.
+ */
 import type { JudgeNextResponse, Side, VerdictBody } from '../../shared/judge-api.ts';
 import type { JudgeRow } from '../auth/service.ts';
 import type { Db, Tx } from '../db/client.ts';
