@@ -47,45 +47,40 @@ const sigmoid = (eta: number) =>
   eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
 
 /**
- * The fit on the drawn items (`draws`, with repeats; null: every item once), as length-control.ts's
+ * The fit on `m` items (the drawn ones, gathered, repeats included), as length-control.ts's
  * `fitRows` and logistic.ts's `fitLogistic` on the verdicts they stand for: the same refusals in
- * the same order, Newton's method from `start`.
+ * the same order, Newton's method from `start`. `x` is scratch for the covariate.
  */
-function fitDraws(
-  data: LengthTotals,
-  draws: Int32Array | null,
+function fitItems(
+  items: LengthTotals,
+  m: number,
   x: Float64Array,
   start: Coefficients,
 ): { fit: Figure<Coefficients>; scoreSum: number; verdicts: number } {
-  const m = draws ? draws.length : data.diff.length;
-  const at = (k: number) => (draws ? (draws[k] as number) : k);
+  const { diff, verdicts, scoreSum } = items;
   let n = 0;
   let dSum = 0;
   let ySum = 0;
   for (let k = 0; k < m; k++) {
-    const i = at(k);
-    const w = data.verdicts[i] as number;
+    const w = verdicts[k] as number;
     n += w;
-    dSum += w * (data.diff[i] as number);
-    ySum += data.scoreSum[i] as number;
+    dSum += w * (diff[k] as number);
+    ySum += scoreSum[k] as number;
   }
   const totals = { scoreSum: ySum, verdicts: n };
   if (n < 3) return { fit: none('fewer than 3 verdicts with lengths'), ...totals };
   const mean = dSum / n;
   let ss = 0;
-  for (let k = 0; k < m; k++) {
-    const i = at(k);
-    ss += (data.verdicts[i] as number) * ((data.diff[i] as number) - mean) ** 2;
-  }
+  for (let k = 0; k < m; k++) ss += (verdicts[k] as number) * ((diff[k] as number) - mean) ** 2;
   const sd = Math.sqrt(ss / (n - 1));
   if (!(sd > 0)) return { fit: none('every verdict has the same length difference'), ...totals };
   let xMin = Infinity;
   let xMax = -Infinity;
   for (let k = 0; k < m; k++) {
-    const v = Math.tanh((data.diff[at(k)] as number) / sd);
+    const v = Math.tanh((diff[k] as number) / sd);
     x[k] = v;
-    xMin = Math.min(xMin, v);
-    xMax = Math.max(xMax, v);
+    if (v < xMin) xMin = v;
+    if (v > xMax) xMax = v;
   }
   if (xMin === xMax)
     return { fit: none('every verdict has the same length difference'), ...totals };
@@ -100,17 +95,16 @@ function fitDraws(
     let i01 = 0;
     let i11 = 0;
     for (let k = 0; k < m; k++) {
-      const i = at(k);
-      const w = data.verdicts[i] as number;
-      const xi = x[k] as number;
-      const p = sigmoid(b0 + b1 * xi);
-      const r = (data.scoreSum[i] as number) - w * p;
+      const w = verdicts[k] as number;
+      const xk = x[k] as number;
+      const p = sigmoid(b0 + b1 * xk);
+      const r = (scoreSum[k] as number) - w * p;
       const v = w * p * (1 - p);
       g0 += r;
-      g1 += r * xi;
+      g1 += r * xk;
       i00 += v;
-      i01 += v * xi;
-      i11 += v * xi * xi;
+      i01 += v * xk;
+      i11 += v * xk * xk;
     }
     const det = i00 * i11 - i01 * i01;
     if (!(det > 0)) return { fit: none('information matrix is singular'), ...totals };
@@ -120,8 +114,8 @@ function fitDraws(
     b1 += s1;
     if (!Number.isFinite(b0) || !Number.isFinite(b1) || Math.abs(b1) > 50)
       return { fit: none('the logistic fit diverges (separation)'), ...totals };
-    // Newton converges quadratically: after a step below 1e-8 the error is of order 1e-16
-    if (Math.max(Math.abs(s0), Math.abs(s1)) < 1e-8)
+    // Newton converges quadratically: after a step below 1e-7 the error is of order 1e-14
+    if (Math.max(Math.abs(s0), Math.abs(s1)) < 1e-7)
       return { fit: ok({ intercept: b0, slope: b1 }), ...totals };
   }
   return { fit: none('the logistic fit did not converge'), ...totals };
@@ -146,7 +140,7 @@ export function lengthControlledFromTotals(
 ): LengthControlled {
   checkLevel(options.level);
   const n = data.diff.length;
-  const full = fitDraws(data, null, new Float64Array(n), { intercept: 0, slope: 0 }).fit;
+  const full = fitItems(data, n, new Float64Array(n), { intercept: 0, slope: 0 }).fit;
   if (full.value === null) {
     return {
       winRate: none(full.reason),
@@ -158,11 +152,22 @@ export function lengthControlledFromTotals(
   const m = Math.min(n, Math.max(1, options.maxItemsPerRound));
   const draws = new Int32Array(m);
   const x = new Float64Array(m);
+  const drawn: LengthTotals = {
+    diff: new Float64Array(m),
+    verdicts: new Float64Array(m),
+    scoreSum: new Float64Array(m),
+  };
   const replicates = new Float64Array(options.rounds);
   let failed = 0;
   for (let r = 0; r < options.rounds; r++) {
     drawIndices(draws, n, options.rng);
-    const { fit, scoreSum, verdicts } = fitDraws(data, draws, x, full.value);
+    for (let k = 0; k < m; k++) {
+      const i = draws[k] as number;
+      drawn.diff[k] = data.diff[i] as number;
+      drawn.verdicts[k] = data.verdicts[i] as number;
+      drawn.scoreSum[k] = data.scoreSum[i] as number;
+    }
+    const { fit, scoreSum, verdicts } = fitItems(drawn, m, x, full.value);
     let rate: number;
     if (fit.value !== null) rate = sigmoid(fit.value.intercept);
     else if (scoreSum === 0) rate = 0;

@@ -61,7 +61,7 @@ describe('length-controlled win rate on item totals', () => {
     }
   });
 
-  it('m-out-of-n above the cap: about the full bootstrap interval, at a fraction of the cost', () => {
+  it('m-out-of-n above the cap: about the full bootstrap interval', () => {
     const items = study(createRng(3), 8000);
     const data = totals(items);
     const options = { level: 0.95, rounds: 1000 };
@@ -70,18 +70,15 @@ describe('length-controlled win rate on item totals', () => {
       rng: createRng(9),
       maxItemsPerRound: 8000,
     });
-    const t0 = performance.now();
     const capped = lengthControlledFromTotals(data, {
       ...options,
       rng: createRng(9),
       maxItemsPerRound: 500,
     });
-    const ms = performance.now() - t0;
     expect(capped.winRate.value).toBe(full.winRate.value);
     const width = (f: typeof full) => f.ci.value![1] - f.ci.value![0];
     // the m-out-of-n width estimates the same √n-scale spread (a 500-item bootstrap's SD has
     // ~2% Monte Carlo error; the shape differs at order 1/√m)
     expect(Math.abs(width(capped) / width(full) - 1)).toBeLessThan(0.1);
-    expect(ms).toBeLessThan(2000);
   });
 });
