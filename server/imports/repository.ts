@@ -106,6 +106,15 @@ export async function insertOutputsIfAbsent(db: Tx, rows: NewOutput[]) {
   return created.map((r) => ({ itemId: r.item_id, systemId: r.system_id }));
 }
 
+/** A page of a study's items: text filter, gold filter, paging. */
+export interface ItemListQuery {
+  studyId: string;
+  q?: string | undefined;
+  gold?: boolean | undefined;
+  limit: number;
+  offset: number;
+}
+
 /**
  * Compares re-imported outputs with the stored ones inside the database: only SHA-256 digests
  * travel, not the stored traces. Returns the first row (by position) that is missing or differs,
@@ -164,19 +173,7 @@ const toItem = (r: ItemRow): ItemSummary => ({
 
 export async function listItems(
   db: Tx,
-  {
-    studyId,
-    q,
-    gold,
-    limit,
-    offset,
-  }: {
-    studyId: string;
-    q?: string | undefined;
-    gold?: boolean | undefined;
-    limit: number;
-    offset: number;
-  },
+  { studyId, q, gold, limit, offset }: ItemListQuery,
 ): Promise<{ items: ItemSummary[]; total: number }> {
   const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const where = sql`i.study_id = ${studyId}
@@ -228,4 +225,54 @@ export async function setGoldByExternalIds(
     .update(items)
     .set({ gold })
     .where(and(eq(items.studyId, studyId), inArray(items.externalId, externalIds)));
+}
+
+export interface OutputTextRow {
+  itemId: string;
+  externalId: string;
+  systemId: string;
+  trace: string;
+  answer: string;
+}
+
+/**
+ * A page of a study's outputs with their item's id as imported, in (item id as imported, system)
+ * order after the keyset `after` (null: from the start). The identity-leak scan reads a study
+ * through it a page at a time.
+ */
+export async function listOutputTexts(
+  db: Tx,
+  {
+    studyId,
+    after,
+    limit,
+  }: {
+    studyId: string;
+    after: { externalId: string; systemId: string } | null;
+    limit: number;
+  },
+): Promise<OutputTextRow[]> {
+  const rows = await queryRows<{
+    item_id: string;
+    external_id: string;
+    system_id: string;
+    trace: string;
+    answer: string;
+  }>(
+    db,
+    sql`
+    select o.item_id, i.external_id, o.system_id, o.trace, o.answer
+    from outputs o join items i on i.id = o.item_id
+    where i.study_id = ${studyId}
+      ${after ? sql`and (i.external_id, o.system_id) > (${after.externalId}, ${after.systemId}::uuid)` : sql``}
+    order by i.external_id, o.system_id
+    limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    externalId: r.external_id,
+    systemId: r.system_id,
+    trace: r.trace,
+    answer: r.answer,
+  }));
 }

@@ -189,13 +189,7 @@ async function writeFile(
 /** A page of the study's items, gold ones first, filtered by text and by having gold; 404 without the study. */
 export async function listItems(
   db: Tx,
-  options: {
-    studyId: string;
-    q?: string | undefined;
-    gold?: boolean | undefined;
-    limit: number;
-    offset: number;
-  },
+  options: repo.ItemListQuery,
 ): Promise<{ items: ItemSummary[]; total: number }> {
   await requireStudy(db, { id: options.studyId });
   return repo.listItems(db, options);
@@ -244,4 +238,39 @@ export async function getImage(db: Tx, { id }: { id: string }) {
   const image = await repo.getImage(db, { id });
   if (!image) throw new Errors.NotFound('image');
   return image;
+}
+
+export interface OutputText {
+  itemId: string;
+  /** The item's id as imported. */
+  externalId: string;
+  systemName: string;
+  trace: string;
+  answer: string;
+}
+
+/**
+ * Every output of a study with its system's name, a page at a time in (item, system) order: the
+ * identity-leak scan's input (`tracearena scan`). 404 without the study.
+ */
+export async function* studyOutputTexts(
+  db: Tx,
+  { studyId, pageSize = 500 }: { studyId: string; pageSize?: number },
+): AsyncGenerator<OutputText[]> {
+  await requireStudy(db, { id: studyId });
+  const names = new Map((await listSystems(db, { studyId })).map((s) => [s.id, s.name]));
+  let after: { externalId: string; systemId: string } | null = null;
+  for (;;) {
+    const page = await repo.listOutputTexts(db, { studyId, after, limit: pageSize });
+    if (page.length === 0) return;
+    yield page.map((r) => ({
+      itemId: r.itemId,
+      externalId: r.externalId,
+      systemName: names.get(r.systemId) ?? r.systemId,
+      trace: r.trace,
+      answer: r.answer,
+    }));
+    const last = page[page.length - 1]!;
+    after = { externalId: last.externalId, systemId: last.systemId };
+  }
 }

@@ -264,7 +264,8 @@ async function insertSlots(
   return rows[0]?.n ?? 0;
 }
 
-interface PairPlan {
+/** One system pair's plan, as pairing sends it: the seeded sample of items both systems answered. */
+export interface PairPlan {
   studyId: string;
   pairingId: string;
   a: { id: string; name: string };

@@ -32,6 +32,7 @@ import {
   renewOwnLease,
   type LeasedSlot,
   type NewVerdict,
+  type PairPlan,
 } from './repository.ts';
 
 type AB = 'a' | 'b' | 'tie';
@@ -337,15 +338,7 @@ export async function recordVerdicts(tx: Tx, rows: NewVerdict[]): Promise<Set<st
  */
 export async function createPairComparisons(
   tx: Tx,
-  plan: {
-    studyId: string;
-    pairingId: string;
-    a: { id: string; name: string };
-    b: { id: string; name: string };
-    seed: string;
-    sample: number | null;
-    k: number;
-  },
+  plan: PairPlan & { k: number },
 ): Promise<{ comparisonsCreated: number; comparisonsExisting: number; slotsCreated: number }> {
   const { created, existing } = await insertComparisons(tx, plan);
   const slotsCreated = await insertPairSlots(tx, plan);
