@@ -19,6 +19,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   report: () => import('./report.ts'),
   stats: () => import('./stats.ts'),
   plan: () => import('./plan.ts'),
+  scan: () => import('./scan.ts'),
 };
 
 export async function buildProgram(verb?: string): Promise<Command> {
