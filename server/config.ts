@@ -31,10 +31,15 @@ function endpointOrIssue(url: string, ctx: z.RefinementCtx): string {
   return normalized ?? url;
 }
 
+/** PostgreSQL connections a server process opens at most (TRACEARENA_DB_POOL). */
+export const DEFAULT_DB_POOL = 20;
+
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   TRACEARENA_DATA: z.string().min(1).default('./.tracearena'),
   TRACEARENA_LEASE_SECONDS: z.coerce.number().int().min(5).optional(),
+  /** PostgreSQL connections per process (see server/db/client.ts for the default's measurement). */
+  TRACEARENA_DB_POOL: z.coerce.number().int().min(1).max(1000).default(DEFAULT_DB_POOL),
   TRACEARENA_PUBLIC_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
@@ -59,6 +64,8 @@ const envSchema = z.object({
 export type Config = Readonly<{
   databaseUrl: string | undefined;
   dataDir: string;
+  /** PostgreSQL connections per process (TRACEARENA_DB_POOL). */
+  dbPool: number;
   leaseSecondsOverride: number | undefined;
   publicUrl: string | undefined;
   port: number;
@@ -73,8 +80,12 @@ export type Config = Readonly<{
 }>;
 
 /** The database the config names: PostgreSQL when a URL is set, else PGlite in the data folder. */
-export function databaseTarget(config: Config): { databaseUrl: string } | { dataDir: string } {
-  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
+export function databaseTarget(
+  config: Config,
+): { databaseUrl: string; pool: number } | { dataDir: string } {
+  return config.databaseUrl
+    ? { databaseUrl: config.databaseUrl, pool: config.dbPool }
+    : { dataDir: config.dataDir };
 }
 
 /**
@@ -99,6 +110,7 @@ export function loadConfig(
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
     dataDir: e.TRACEARENA_DATA,
+    dbPool: e.TRACEARENA_DB_POOL,
     leaseSecondsOverride: e.TRACEARENA_LEASE_SECONDS,
     publicUrl: e.TRACEARENA_PUBLIC_URL,
     port: e.PORT,

@@ -8,6 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { DEFAULT_DB_POOL } from '../config.ts';
 import { lockDataDir } from './data-lock.ts';
 import * as schema from './schema/index.ts';
 
@@ -22,7 +23,9 @@ export interface ListenWatch {
   onReconnect?: () => void;
 }
 
-export type DbTarget = { databaseUrl: string } | { dataDir: string } | { memory: true };
+/** Where the data lives; `pool` is PostgreSQL's connections per process (the config's default when absent). */
+export type DbTarget =
+  { databaseUrl: string; pool?: number } | { dataDir: string } | { memory: true };
 
 export interface Database {
   db: Db;
@@ -44,16 +47,17 @@ const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.u
 const MIGRATION_LOCK = 7_351_204_001;
 
 export async function createDatabase(target: DbTarget): Promise<Database> {
-  if ('databaseUrl' in target) return createPostgres(target.databaseUrl);
+  if ('databaseUrl' in target)
+    return createPostgres(target.databaseUrl, target.pool ?? DEFAULT_DB_POOL);
   return createPglite('dataDir' in target ? target.dataDir : undefined);
 }
 
-async function createPostgres(databaseUrl: string): Promise<Database> {
+async function createPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
   // keepAlive: a database that vanishes without closing its sockets (a network partition) is
   // noticed by TCP instead of leaving queries hanging; the connect timeout bounds a request's wait.
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: 20,
+    max: poolSize,
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
   });

@@ -1,0 +1,348 @@
+/**
+ * npm run bench:judging — the human judging cycle (`POST /api/judge/next` + the verdict) over HTTP
+ * on loopback against one server (buildApp) on PostgreSQL, with N simulated judges each looping
+ * next → verdict, and in the same run its peer: pgbench doing the minimal lease + submit (one
+ * `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, one insert) on the same
+ * database with as many connections as the server's pool. Prints cycles/s, p50/p99 of `next`,
+ * database round trips and statements per cycle (counted by wrapping pg's Client.query: each call
+ * is one round trip), the server's CPU per cycle, the peer's cycles/s and the ratio.
+ *
+ *   npm run bench:judging -- [--judges 50,200] [--seconds 10] [--items 12000] [--k 2]
+ *                            [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+ *
+ * It creates the database `bench_judging` and drops it at the end. The judges run in a child
+ * process so that their HTTP clients do not share the server's event loop.
+ */
+import { execFile, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const { values } = parseArgs({
+  options: {
+    judges: { type: 'string', default: '50,200' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    items: { type: 'string', default: '12000' },
+    k: { type: 'string', default: '2' },
+    'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    drive: { type: 'boolean', default: false },
+  },
+});
+
+/** What the driver child is asked to do, and what it answers. */
+interface DriveOrder {
+  url: string;
+  tokens: string[];
+  warmupMs: number;
+  seconds: number;
+}
+interface DriveResult {
+  cycles: number;
+  nextMs: number[];
+  errors: number;
+  exhausted: boolean;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+if (values.drive) {
+  // The driver: every judge loops next → verdict; the window opens after the warm-up.
+  const [order] = (await once(process, 'message')) as [DriveOrder];
+  const result: DriveResult = { cycles: 0, nextMs: [], errors: 0, exhausted: false };
+  let measuring = false;
+  let stopped = false;
+  const call = (path: string, token: string, body: unknown) =>
+    fetch(`${order.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const judge = async (token: string) => {
+    while (!stopped) {
+      const t = performance.now();
+      const next = await call('/api/judge/next', token, {});
+      const ms = performance.now() - t;
+      if (next.status === 204) return void (result.exhausted = true);
+      if (next.status !== 200) {
+        result.errors++;
+        await next.text();
+        continue;
+      }
+      const { assignment } = (await next.json()) as { assignment: { id: string } };
+      const verdict = await call(`/api/judge/assignments/${assignment.id}/verdict`, token, {
+        winner: 'left',
+        axes: {},
+      });
+      await verdict.text();
+      if (verdict.status !== 200) result.errors++;
+      else if (measuring && !stopped) {
+        result.cycles++;
+        result.nextMs.push(ms);
+      }
+    }
+  };
+  const loops = order.tokens.map(judge);
+  await new Promise((r) => setTimeout(r, order.warmupMs));
+  measuring = true;
+  process.send!('start');
+  await new Promise((r) => setTimeout(r, order.seconds * 1000));
+  stopped = true;
+  process.send!('stop');
+  await Promise.all(loops);
+  process.send!(result);
+  process.exit(0);
+}
+
+// The server side. Counting wrapper first: every Client.query is one round trip to PostgreSQL.
+const counts = { roundTrips: 0, statements: 0 };
+const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+  const first = args[0] as string | { text?: string } | undefined;
+  const text = typeof first === 'string' ? first : (first?.text ?? '');
+  counts.roundTrips++;
+  if (!/^\s*(begin|commit|rollback)\b/i.test(text)) counts.statements++;
+  return originalQuery.apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+const { sql } = await import('drizzle-orm');
+const { buildApp } = await import('../../server/app.ts');
+const { loadConfig } = await import('../../server/config.ts');
+const { createDatabase } = await import('../../server/db/client.ts');
+const { itemImages, items, outputs, studies, systems } =
+  await import('../../server/db/schema/index.ts');
+const { encodePng } = await import('../../server/demo/png.ts');
+const { createInvite } = await import('../../server/auth/service.ts');
+const { pairStudy } = await import('../../server/pairing/service.ts');
+
+const DB_NAME = 'bench_judging';
+const adminUrl = values['admin-url'];
+const dbUrl = (() => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${DB_NAME}`;
+  return u.toString();
+})();
+const judgeCounts = values.judges.split(',').map(Number);
+const seconds = Number(values.seconds);
+const warmupMs = Number(values.warmup) * 1000;
+const itemCount = Number(values.items);
+const k = Number(values.k);
+
+async function admin(statement: string) {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
+}
+
+await admin(`drop database if exists ${DB_NAME} with (force)`);
+await admin(`create database ${DB_NAME}`);
+const config = loadConfig({
+  DATABASE_URL: dbUrl,
+  LOG_LEVEL: 'silent',
+  TRACEARENA_RATE_LIMIT_PER_TOKEN: '0',
+  TRACEARENA_RATE_LIMIT_PER_IP: '0',
+});
+const database = await createDatabase({ databaseUrl: dbUrl, pool: config.dbPool });
+const db = database.db;
+
+// A study of `items` items, each with a small image and two systems' outputs of realistic length.
+const t0 = performance.now();
+const [study] = await db
+  .insert(studies)
+  .values({ name: 'bench-judging', leaseSeconds: 600 })
+  .returning();
+const sys = await db
+  .insert(systems)
+  .values([
+    { studyId: study!.id, name: 'cand' },
+    { studyId: study!.id, name: 'base' },
+  ])
+  .returning();
+const png = encodePng(8, 8, new Uint8Array(8 * 8 * 3).fill(128));
+const trace = (n: number, s: string) => `Step ${n} by ${s}: the image shows a finding. `.repeat(20);
+for (let start = 0; start < itemCount; start += 1000) {
+  const batch = Array.from({ length: Math.min(1000, itemCount - start) }, (_, i) => ({
+    studyId: study!.id,
+    externalId: `b-${start + i}`,
+    question: `Question ${start + i}: what does the image show?`,
+    modality: 'radiology',
+  }));
+  const rows = await db.insert(items).values(batch).returning({ id: items.id });
+  await db.insert(itemImages).values(
+    rows.map((r) => ({
+      itemId: r.id,
+      position: 0,
+      mime: 'image/png',
+      sha256: 'x',
+      bytes: png,
+      byteLength: png.length,
+    })),
+  );
+  await db.insert(outputs).values(
+    rows.flatMap((r, i) =>
+      sys.map((s) => {
+        const t = trace(start + i, s.name);
+        return {
+          itemId: r.id,
+          systemId: s.id,
+          trace: t,
+          answer: 'A finding.',
+          traceLength: t.length,
+          answerLength: 10,
+        };
+      }),
+    ),
+  );
+}
+await pairStudy(db, study!.id, {
+  allPairs: false,
+  base: 'base',
+  seed: 'bench',
+  judgesPerComparison: k,
+});
+await db.execute(sql`vacuum analyze`);
+const setupSeconds = (performance.now() - t0) / 1000;
+
+const app = await buildApp({ database, config, logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const poolSize = config.dbPool;
+
+interface Row {
+  judges: number;
+  cycles: number;
+  nextP50: number;
+  nextP99: number;
+  roundTrips: number;
+  statements: number;
+  cpuMs: number;
+  errors: number;
+  exhausted: boolean;
+  peerClients: number;
+  peer: number;
+}
+const rows: Row[] = [];
+let judgeSerial = 0;
+const workDir = mkdtempSync(join(tmpdir(), 'bench-judging-'));
+
+/** The peer: pgbench's minimal lease + submit, prepared, at `clients` connections, in cycles/s. */
+async function pgbenchPeer(clients: number): Promise<number> {
+  const script = join(workDir, 'cycle.sql');
+  writeFileSync(
+    script,
+    [
+      `UPDATE bench_slots SET status = 'leased', judge = :client_id, leased_at = now() WHERE id = (SELECT id FROM bench_slots WHERE status = 'open' ORDER BY pos LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id AS slot \\gset`,
+      `INSERT INTO bench_verdicts (slot_id, judge, winner) VALUES (:slot, :client_id, 'a');`,
+      '',
+    ].join('\n'),
+  );
+  await db.execute(sql`drop table if exists bench_verdicts, bench_slots`);
+  await db.execute(sql`create table bench_slots (id bigint primary key, pos bigint not null,
+    status text not null default 'open', judge int, leased_at timestamptz)`);
+  await db.execute(
+    sql`insert into bench_slots (id, pos) select g, (g::bigint * 7919) % 1000003 from generate_series(1, 400000) g`,
+  );
+  await db.execute(sql`create index on bench_slots (pos) where status = 'open'`);
+  await db.execute(sql`create table bench_verdicts (id bigserial primary key, slot_id bigint not null unique,
+    judge int not null, winner text not null, created_at timestamptz not null default now())`);
+  await db.execute(sql`vacuum analyze bench_slots`);
+  const u = new URL(dbUrl);
+  const { stdout } = await promisify(execFile)('pgbench', [
+    '-n',
+    '-M',
+    'prepared',
+    '-f',
+    script,
+    '-c',
+    String(clients),
+    '-j',
+    '2',
+    '-T',
+    String(seconds),
+    '-h',
+    u.hostname,
+    '-p',
+    u.port || '5432',
+    '-U',
+    decodeURIComponent(u.username || 'postgres'),
+    DB_NAME,
+  ]);
+  const tps = /tps = ([\d.]+)/.exec(stdout);
+  if (!tps) throw new Error(`pgbench printed no tps:\n${stdout}`);
+  return Number(tps[1]);
+}
+
+for (const n of judgeCounts) {
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const created = await createInvite(db, { studyId: study!.id, name: `judge-${judgeSerial++}` });
+    tokens.push(created!.token);
+  }
+  const child = fork(fileURLToPath(import.meta.url), ['--drive'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  child.send({ url, tokens, warmupMs, seconds } satisfies DriveOrder);
+  let c0 = { ...counts };
+  let cpu0 = process.cpuUsage();
+  let c1 = c0;
+  let cpu = cpu0;
+  const result = await new Promise<DriveResult>((resolve) => {
+    child.on('message', (m: unknown) => {
+      if (m === 'start') {
+        c0 = { ...counts };
+        cpu0 = process.cpuUsage();
+      } else if (m === 'stop') {
+        c1 = { ...counts };
+        cpu = process.cpuUsage(cpu0);
+      } else resolve(m as DriveResult);
+    });
+  });
+  await once(child, 'exit');
+  const sorted = result.nextMs.sort((a, b) => a - b);
+  const cycles = Math.max(1, result.cycles);
+  const peerClients = Math.min(n, poolSize);
+  rows.push({
+    judges: n,
+    cycles: result.cycles / seconds,
+    nextP50: percentile(sorted, 0.5),
+    nextP99: percentile(sorted, 0.99),
+    roundTrips: (c1.roundTrips - c0.roundTrips) / cycles,
+    statements: (c1.statements - c0.statements) / cycles,
+    cpuMs: (cpu.user + cpu.system) / 1000 / cycles,
+    errors: result.errors,
+    exhausted: result.exhausted,
+    peerClients,
+    peer: await pgbenchPeer(peerClients),
+  });
+}
+
+await app.close();
+await database.close();
+await admin(`drop database if exists ${DB_NAME} with (force)`);
+rmSync(workDir, { recursive: true, force: true });
+
+const f = (x: number, d = 1) => x.toFixed(d);
+const lines = [
+  `judging cycle on PostgreSQL, one server (pool ${poolSize}), ${seconds} s windows, K = ${k}, setup ${f(setupSeconds)} s`,
+  '| judges | cycles/s | next p50 ms | next p99 ms | round trips/cycle | statements/cycle | server CPU ms/cycle | pgbench peer cycles/s (clients) | ratio |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.judges} | ${f(r.cycles)} | ${f(r.nextP50)} | ${f(r.nextP99)} | ${f(r.roundTrips, 2)} | ${f(r.statements, 2)} | ${f(r.cpuMs, 2)} | ${f(r.peer)} (${r.peerClients}) | ${f(r.cycles / r.peer, 2)} |` +
+      (r.errors ? ` ${r.errors} errors` : '') +
+      (r.exhausted ? ' (queue ran out)' : ''),
+  ),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
