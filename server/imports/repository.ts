@@ -1,109 +1,13 @@
-import { createHash } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Gold, ItemSummary } from '../../shared/admin-views.ts';
 import { queryRows, type Tx } from '../db/client.ts';
-import { imports, itemImages, items, type outputs } from '../db/schema/index.ts';
+import { imports, itemImages, items } from '../db/schema/index.ts';
 
-export type NewItem = typeof items.$inferInsert & { metadata: Record<string, unknown> };
 export type NewItemImage = typeof itemImages.$inferInsert;
-export type NewOutput = typeof outputs.$inferInsert & { answer: string };
-
-// Bulk statements pass one array per column through unnest(): a handful of parameters per batch
-// instead of thousands, which keeps both the query builder and the server's parser out of the
-// way (drizzle's multi-row VALUES builder cost more CPU than PostgreSQL did at 450k rows).
-
-/** Inserts the items that are new; returns only those (the others already existed). */
-export async function insertItemsIfAbsent(
-  db: Tx,
-  { studyId, rows }: { studyId: string; rows: NewItem[] },
-) {
-  if (rows.length === 0) return [];
-  const created = await queryRows<{ id: string; external_id: string }>(
-    db,
-    sql`
-    insert into items (study_id, external_id, question, reference, modality, metadata)
-    select ${studyId}::uuid, u.* from unnest(
-      ${sql.param(rows.map((r) => r.externalId))}::text[],
-      ${sql.param(rows.map((r) => r.question))}::text[],
-      ${sql.param(rows.map((r) => r.reference ?? null))}::text[],
-      ${sql.param(rows.map((r) => r.modality ?? null))}::text[],
-      ${sql.param(rows.map((r) => JSON.stringify(r.metadata)))}::jsonb[]
-    ) as u
-    on conflict (study_id, external_id) do nothing
-    returning id, external_id`,
-  );
-  return created.map((r) => ({ id: r.id, externalId: r.external_id }));
-}
-
-export async function getItemsByExternalIds(
-  db: Tx,
-  { studyId, externalIds }: { studyId: string; externalIds: string[] },
-) {
-  if (externalIds.length === 0) return [];
-  const rows = await queryRows<{
-    id: string;
-    external_id: string;
-    question: string;
-    reference: string | null;
-    modality: string | null;
-    metadata: Record<string, unknown>;
-  }>(
-    db,
-    sql`
-    select id, external_id, question, reference, modality, metadata from items
-    where study_id = ${studyId} and external_id = any(${sql.param(externalIds)}::text[])`,
-  );
-  return rows.map((r) => ({ ...r, externalId: r.external_id }));
-}
-
-export async function getItemIdsByExternalIds(
-  db: Tx,
-  { studyId, externalIds }: { studyId: string; externalIds: string[] },
-) {
-  if (externalIds.length === 0) return [];
-  const rows = await queryRows<{ id: string; external_id: string }>(
-    db,
-    sql`
-    select id, external_id from items
-    where study_id = ${studyId} and external_id = any(${sql.param(externalIds)}::text[])`,
-  );
-  return rows.map((r) => ({ id: r.id, externalId: r.external_id }));
-}
 
 export async function insertItemImages(db: Tx, rows: NewItemImage[]): Promise<void> {
   if (rows.length === 0) return;
   await db.insert(itemImages).values(rows);
-}
-
-export async function getImageHashesByItemIds(db: Tx, { itemIds }: { itemIds: string[] }) {
-  if (itemIds.length === 0) return [];
-  const rows = await queryRows<{ item_id: string; position: number; sha256: string }>(
-    db,
-    sql`
-    select item_id, position, sha256 from item_images where item_id = any(${sql.param(itemIds)}::uuid[])`,
-  );
-  return rows.map((r) => ({ itemId: r.item_id, position: r.position, sha256: r.sha256 }));
-}
-
-/** Inserts the outputs that are new; returns only those. */
-export async function insertOutputsIfAbsent(db: Tx, rows: NewOutput[]) {
-  if (rows.length === 0) return [];
-  const created = await queryRows<{ item_id: string; system_id: string }>(
-    db,
-    sql`
-    insert into outputs (item_id, system_id, trace, answer, trace_length, answer_length)
-    select * from unnest(
-      ${sql.param(rows.map((r) => r.itemId))}::uuid[],
-      ${sql.param(rows.map((r) => r.systemId))}::uuid[],
-      ${sql.param(rows.map((r) => r.trace))}::text[],
-      ${sql.param(rows.map((r) => r.answer))}::text[],
-      ${sql.param(rows.map((r) => r.traceLength))}::int[],
-      ${sql.param(rows.map((r) => r.answerLength))}::int[]
-    )
-    on conflict (item_id, system_id) do nothing
-    returning item_id, system_id`,
-  );
-  return created.map((r) => ({ itemId: r.item_id, systemId: r.system_id }));
 }
 
 /** A page of a study's items: text filter, gold filter, paging. */
@@ -113,40 +17,6 @@ export interface ItemListQuery {
   gold?: boolean | undefined;
   limit: number;
   offset: number;
-}
-
-/**
- * Compares re-imported outputs with the stored ones inside the database: only SHA-256 digests
- * travel, not the stored traces. Returns the first row (by position) that is missing or differs,
- * and which field differs.
- */
-export async function findFirstOutputMismatch(
-  db: Tx,
-  rows: Array<{ itemId: string; systemId: string; trace: string; answer: string }>,
-): Promise<{ index: number; field: 'missing' | 'trace' | 'answer' } | null> {
-  if (rows.length === 0) return null;
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-  const [row] = await queryRows<{ ord: number; field: 'missing' | 'trace' | 'answer' }>(
-    db,
-    sql`
-    select u.ord::int as ord,
-      case when o.item_id is null then 'missing'
-           when encode(sha256(convert_to(o.trace, 'UTF8')), 'hex') <> u.trace_sha then 'trace'
-           else 'answer' end as field
-    from unnest(
-      ${sql.param(rows.map((r) => r.itemId))}::uuid[],
-      ${sql.param(rows.map((r) => r.systemId))}::uuid[],
-      ${sql.param(rows.map((r) => digest(r.trace)))}::text[],
-      ${sql.param(rows.map((r) => digest(r.answer)))}::text[]
-    ) with ordinality as u(item_id, system_id, trace_sha, answer_sha, ord)
-    left join outputs o on o.item_id = u.item_id and o.system_id = u.system_id
-    where o.item_id is null
-      or encode(sha256(convert_to(o.trace, 'UTF8')), 'hex') <> u.trace_sha
-      or encode(sha256(convert_to(o.answer, 'UTF8')), 'hex') <> u.answer_sha
-    order by u.ord
-    limit 1`,
-  );
-  return row ? { index: row.ord - 1, field: row.field } : null;
 }
 
 export async function insertImport(db: Tx, row: typeof imports.$inferInsert): Promise<string> {
@@ -275,4 +145,242 @@ export async function listOutputTexts(
     trace: r.trace,
     answer: r.answer,
   }));
+}
+
+// An import is staged, then merged. The file's checked records are COPied into a temporary table
+// of the transaction (`import_rows`: one row per item, one per output, each with its file line),
+// then compared with what is stored and merged by a few set-based statements. A re-import is
+// compared in the database without moving the stored rows to the server, and writes nothing.
+
+/** The staging table's columns, in the order `copyRow` writes them. */
+export const STAGING_COLUMNS = [
+  'line',
+  'pos',
+  'item',
+  'system',
+  'question',
+  'reference',
+  'modality',
+  'metadata',
+  'images',
+  'trace',
+  'answer',
+] as const;
+
+/**
+ * The staging table, dropped at the end of the transaction. An item row has no system; an output
+ * row has one, `pos` its place among its record's outputs; `images` is a JSON array or null.
+ */
+export async function createStaging(db: Tx): Promise<void> {
+  await db.execute(sql`
+    create temporary table import_rows (
+      line int not null, pos int not null, item text not null, system text,
+      question text, reference text, modality text, metadata jsonb, images jsonb,
+      trace text, answer text
+    ) on commit drop`);
+}
+
+/** Statistics for the planner: the merge joins a table it knows nothing about otherwise. */
+export async function analyzeStaging(db: Tx): Promise<void> {
+  await db.execute(sql`analyze import_rows`);
+}
+
+/** The study's systems as a relation `y(name, id)` for the merge's joins. */
+function systemsRelation(systems: Map<string, string>): SQL {
+  return sql`unnest(${sql.param([...systems.keys()])}::text[], ${sql.param([...systems.values()])}::uuid[]) as y(name, id)`;
+}
+
+export interface StagedConflict {
+  line: number;
+  item: string;
+  field: string;
+  system?: string;
+}
+
+/**
+ * Staged items already stored: how many, and the first (by line) whose fields differ, with the
+ * first differing field in record order.
+ */
+export async function checkStagedItems(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<{ existing: number; conflict: StagedConflict | null }> {
+  const differs = sql`(i.question <> s.question or i.reference is distinct from s.reference
+    or i.modality is distinct from s.modality or i.metadata <> s.metadata)`;
+  const [row] = await queryRows<{ existing: number; line: number | null }>(
+    db,
+    sql`
+    select count(*)::int as existing, min(s.line) filter (where ${differs})::int as line
+    from import_rows s join items i on i.study_id = ${studyId} and i.external_id = s.item
+    where s.system is null`,
+  );
+  if (!row || row.line === null) return { existing: row?.existing ?? 0, conflict: null };
+  const [detail] = await queryRows<StagedConflict>(
+    db,
+    sql`
+    select s.line, s.item, case when i.question <> s.question then 'question'
+      when i.reference is distinct from s.reference then 'reference'
+      when i.modality is distinct from s.modality then 'modality' else 'metadata' end as field
+    from import_rows s join items i on i.study_id = ${studyId} and i.external_id = s.item
+    where s.system is null and s.line = ${row.line}`,
+  );
+  return { existing: row.existing, conflict: detail ?? null };
+}
+
+export interface StagedImages {
+  line: number;
+  item: string;
+  itemId: string;
+  /** The record's image references, in order. */
+  images: string[];
+  /** The stored images' SHA-256 digests, by position (empty for a new item). */
+  stored: string[];
+}
+
+/**
+ * Staged items already stored that have images on either side, by line: what the re-import must
+ * compare image by image (only digests travel, not the stored bytes).
+ */
+export async function stagedImagesOfStoredItems(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<StagedImages[]> {
+  const rows = await queryRows<{
+    line: number;
+    item: string;
+    item_id: string;
+    images: string[] | null;
+    stored: string[] | null;
+  }>(
+    db,
+    sql`
+    select s.line, s.item, i.id as item_id, s.images,
+      (select array_agg(m.sha256 order by m.position) from item_images m where m.item_id = i.id) as stored
+    from import_rows s join items i on i.study_id = ${studyId} and i.external_id = s.item
+    where s.system is null
+      and (s.images is not null or exists (select 1 from item_images m where m.item_id = i.id))
+    order by s.line`,
+  );
+  return rows.map((r) => ({
+    line: r.line,
+    item: r.item,
+    itemId: r.item_id,
+    images: r.images ?? [],
+    stored: r.stored ?? [],
+  }));
+}
+
+/** Inserts the staged items not yet stored; returns how many it inserted. */
+export async function insertStagedItems(db: Tx, { studyId }: { studyId: string }) {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`
+    with inserted as (
+      insert into items (study_id, external_id, question, reference, modality, metadata)
+      select ${studyId}::uuid, s.item, s.question, s.reference, s.modality, s.metadata
+      from import_rows s
+      where s.system is null
+        and not exists (select 1 from items i where i.study_id = ${studyId} and i.external_id = s.item)
+      order by s.line
+      on conflict (study_id, external_id) do nothing
+      returning 1)
+    select count(*)::int as n from inserted`,
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * Staged items with images whose item has none stored (those just inserted: a stored item's
+ * images were compared before), by line, a page after `afterLine`.
+ */
+export async function stagedImagesOfNewItems(
+  db: Tx,
+  { studyId, afterLine, limit }: { studyId: string; afterLine: number; limit: number },
+): Promise<StagedImages[]> {
+  const rows = await queryRows<{ line: number; item: string; item_id: string; images: string[] }>(
+    db,
+    sql`
+    select s.line, s.item, i.id as item_id, s.images
+    from import_rows s join items i on i.study_id = ${studyId} and i.external_id = s.item
+    where s.system is null and s.images is not null and s.line > ${afterLine}
+      and not exists (select 1 from item_images m where m.item_id = i.id)
+    order by s.line limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    line: r.line,
+    item: r.item,
+    itemId: r.item_id,
+    images: r.images,
+    stored: [],
+  }));
+}
+
+/** The first staged output (by line) whose item is not in the study. */
+export async function firstStagedOutputWithoutItem(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<{ line: number; item: string } | null> {
+  const [row] = await queryRows<{ line: number; item: string }>(
+    db,
+    sql`
+    select s.line, s.item from import_rows s
+    where s.system is not null
+      and not exists (select 1 from items i where i.study_id = ${studyId} and i.external_id = s.item)
+    order by s.line, s.pos limit 1`,
+  );
+  return row ?? null;
+}
+
+/**
+ * Staged outputs already stored: how many, and the first (by line, then place in its record)
+ * whose trace or answer differs.
+ */
+export async function checkStagedOutputs(
+  db: Tx,
+  { studyId, systems }: { studyId: string; systems: Map<string, string> },
+): Promise<{ existing: number; conflict: StagedConflict | null }> {
+  const from = sql`from import_rows s
+    join items i on i.study_id = ${studyId} and i.external_id = s.item
+    join ${systemsRelation(systems)} on y.name = s.system
+    join outputs o on o.item_id = i.id and o.system_id = y.id
+    where s.system is not null`;
+  const [row] = await queryRows<{ existing: number; line: number | null }>(
+    db,
+    sql`
+    select count(*)::int as existing,
+      min(s.line) filter (where o.trace <> s.trace or o.answer <> s.answer)::int as line
+    ${from}`,
+  );
+  if (!row || row.line === null) return { existing: row?.existing ?? 0, conflict: null };
+  const [detail] = await queryRows<StagedConflict>(
+    db,
+    sql`
+    select s.line, s.item, s.system, case when o.trace <> s.trace then 'trace' else 'answer' end as field
+    ${from} and s.line = ${row.line} and (o.trace <> s.trace or o.answer <> s.answer)
+    order by s.pos limit 1`,
+  );
+  return { existing: row.existing, conflict: detail ?? null };
+}
+
+/** Inserts the staged outputs not yet stored (their items are); returns how many it inserted. */
+export async function insertStagedOutputs(
+  db: Tx,
+  { studyId, systems }: { studyId: string; systems: Map<string, string> },
+) {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`
+    with inserted as (
+      insert into outputs (item_id, system_id, trace, answer, trace_length, answer_length)
+      select i.id, y.id, s.trace, s.answer, char_length(s.trace), char_length(s.answer)
+      from import_rows s
+      join items i on i.study_id = ${studyId} and i.external_id = s.item
+      join ${systemsRelation(systems)} on y.name = s.system
+      where s.system is not null
+        and not exists (select 1 from outputs o where o.item_id = i.id and o.system_id = y.id)
+      on conflict (item_id, system_id) do nothing
+      returning 1)
+    select count(*)::int as n from inserted`,
+  );
+  return row?.n ?? 0;
 }

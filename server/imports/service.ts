@@ -12,18 +12,11 @@ import {
   requireStudy,
 } from '../studies/service.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { formatFromFileName, readRecords } from '../files/read-records.ts';
-import { textProblem, typeRecord } from './records.ts';
+import { formatFromFileName } from '../files/read-records.ts';
+import { textProblem } from './records.ts';
 import * as repo from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';
-import {
-  BATCH_ROWS,
-  writeItemBatch,
-  writeOutputBatch,
-  type ItemEntry,
-  type OutputEntry,
-  type WriteContext,
-} from './write.ts';
+import { mergeStaging, Staging } from './write.ts';
 
 export type ImportPhase = 'validate' | 'write';
 
@@ -66,9 +59,10 @@ export function resolveFormat(
 }
 
 /**
- * Imports one file, all or nothing: a validation pass streams every record without touching the
- * database, then one transaction streams the file again and writes it in multi-row batches. Any
- * bad or conflicting record throws a FileRecordError and the transaction rolls back.
+ * Imports one file, all or nothing, in one transaction: the file is streamed once, each record
+ * checked (a bad one throws a FileRecordError naming its line) and COPied into a staging table;
+ * then the staged rows are compared with what is stored and merged by a few statements. Any bad or
+ * conflicting record rolls the whole transaction back.
  */
 export async function importFile(db: Db, options: ImportFileOptions): Promise<ImportResult> {
   const path = resolve(options.path);
@@ -92,13 +86,29 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
     const problem = value === undefined ? null : textProblem(value);
     if (problem) throw new FileRecordError(displayName, null, `${option}: ${problem}`);
   }
-  const ctx = { displayName, format, kind: options.kind, system: options.system };
-  const summary = await validateFile({
-    ...ctx,
-    path,
-    onBytes: (done) => options.onProgress?.({ phase: 'validate', done, total: size }),
+  return db.transaction(async (tx) => {
+    const staging = await Staging.open(tx);
+    let summary: ValidationSummary;
+    try {
+      summary = await validateFile({
+        displayName,
+        format,
+        kind: options.kind,
+        system: options.system,
+        path,
+        onBytes: (done) => options.onProgress?.({ phase: 'validate', done, total: size }),
+        onRecord: (record) => staging.add(record),
+      });
+    } catch (err) {
+      await staging.abort(err as Error);
+      throw err;
+    }
+    await staging.end();
+    options.onProgress?.({ phase: 'write', done: 0, total: summary.records });
+    const result = await writeFile(tx, { ...options, path, displayName }, summary);
+    options.onProgress?.({ phase: 'write', done: summary.records, total: summary.records });
+    return result;
   });
-  return db.transaction((tx) => writeFile(tx, { ...options, path, displayName }, summary));
 }
 
 async function resolveStudyId(
@@ -112,6 +122,7 @@ async function resolveStudyId(
   return row;
 }
 
+/** Merges the staged file into its study and records the import. */
 async function writeFile(
   tx: Tx,
   options: ImportFileOptions & { path: string; displayName: string },
@@ -123,53 +134,23 @@ async function writeFile(
   for (const name of summary.systems) {
     systemIds.set(name, (await getOrCreateSystem(tx, { studyId: study.id, name })).id);
   }
-  const ctx: WriteContext = {
+  const counts = await mergeStaging({
     tx,
     studyId: study.id,
     displayName,
     baseDir: dirname(path),
     systemIds,
-    counts: { itemsCreated: 0, outputsCreated: 0, imagesCreated: 0 },
-  };
-  const recordCtx = { displayName, format: summary.format, system: options.system };
-  let sha256 = '';
-  let written = 0;
-  let itemBatch: ItemEntry[] = [];
-  let outputBatch: OutputEntry[] = [];
-  const report = () =>
-    options.onProgress?.({ phase: 'write', done: written, total: summary.records });
-  const flush = async () => {
-    if (itemBatch.length > 0) await writeItemBatch(ctx, itemBatch);
-    if (outputBatch.length > 0) await writeOutputBatch(ctx, outputBatch);
-    written += itemBatch.length + outputBatch.length;
-    itemBatch = [];
-    outputBatch = [];
-    report();
-  };
-  for await (const raw of readRecords(summary.format, path, displayName, {
-    onHash: (h) => (sha256 = h),
-  })) {
-    const typed = typeRecord(raw, summary.kind, recordCtx);
-    if (typed.kind === 'items') itemBatch.push(typed);
-    else outputBatch.push(typed);
-    if (itemBatch.length + outputBatch.length >= BATCH_ROWS) await flush();
-  }
-  await flush();
-  if (sha256 !== summary.sha256) {
-    throw new FileRecordError(
-      displayName,
-      null,
-      'the file changed while it was being imported; nothing was written',
-    );
-  }
+    items: summary.items,
+    outputs: summary.outputs,
+  });
   const importId = await repo.insertImport(tx, {
     studyId: study.id,
     fileName: basename(options.fileName ?? path),
-    sha256,
+    sha256: summary.sha256,
     format: summary.format,
     records: summary.records,
-    itemsCreated: ctx.counts.itemsCreated,
-    outputsCreated: ctx.counts.outputsCreated,
+    itemsCreated: counts.itemsCreated,
+    outputsCreated: counts.outputsCreated,
   });
   return {
     importId,
@@ -178,10 +159,10 @@ async function writeFile(
     kind: summary.kind,
     records: summary.records,
     items: summary.items,
-    itemsCreated: ctx.counts.itemsCreated,
+    itemsCreated: counts.itemsCreated,
     outputs: summary.outputs,
-    outputsCreated: ctx.counts.outputsCreated,
-    imagesCreated: ctx.counts.imagesCreated,
+    outputsCreated: counts.outputsCreated,
+    imagesCreated: counts.imagesCreated,
     systems: summary.systems,
   };
 }

@@ -3,7 +3,7 @@ import type { ImportFormat, ImportKind } from '../../shared/import-records.ts';
 import { checkImage } from './images.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import { readRecords } from '../files/read-records.ts';
-import { resolveKind, typeRecord, type RecordContext } from './records.ts';
+import { resolveKind, typeRecord, type RecordContext, type TypedRecord } from './records.ts';
 
 export interface ValidationSummary {
   kind: ImportKind;
@@ -19,11 +19,14 @@ export interface ValidationSummary {
 export interface ValidateOptions extends RecordContext {
   path: string;
   onBytes?: (bytesRead: number) => void;
+  /** Each record once it has passed every check (the import stages it for the merge). */
+  onRecord?: (record: TypedRecord) => Promise<void>;
 }
 
 /**
- * The first pass: streams the whole file and checks every record without touching the database,
- * so a bad record fails fast and the write pass knows how many records to expect.
+ * Streams the whole file and checks every record (fields, duplicates, images) without touching the
+ * database; each record that passes goes to `onRecord`. A bad record throws a FileRecordError
+ * naming its line.
  */
 export async function validateFile(options: ValidateOptions): Promise<ValidationSummary> {
   const { path, displayName } = options;
@@ -97,6 +100,7 @@ export async function validateFile(options: ValidateOptions): Promise<Validation
       systems.add(record.system);
       outputs++;
     }
+    await options.onRecord?.(typed);
   }
   if (!kind) throw new FileRecordError(displayName, null, 'the file holds no records');
   return {

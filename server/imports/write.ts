@@ -1,51 +1,104 @@
-import {
-  charLength,
-  jsonEqual,
-  type ItemRecord,
-  type OutputRecord,
-} from '../../shared/import-records.ts';
 import type { Tx } from '../db/client.ts';
-import { checkImage, loadImage, type LoadedImage } from './images.ts';
 import { FileRecordError } from '../files/record-error.ts';
+import { copyRow, openCopy, type CopySink } from './copy.ts';
+import { checkImage, loadImage, type LoadedImage } from './images.ts';
+import type { TypedRecord } from './records.ts';
 import {
-  getImageHashesByItemIds,
-  getItemIdsByExternalIds,
-  getItemsByExternalIds,
-  findFirstOutputMismatch,
+  analyzeStaging,
+  checkStagedItems,
+  checkStagedOutputs,
+  createStaging,
+  firstStagedOutputWithoutItem,
   insertItemImages,
-  insertItemsIfAbsent,
-  insertOutputsIfAbsent,
+  insertStagedItems,
+  insertStagedOutputs,
+  STAGING_COLUMNS,
+  stagedImagesOfNewItems,
+  stagedImagesOfStoredItems,
   type NewItemImage,
-  type NewOutput,
+  type StagedConflict,
+  type StagedImages,
 } from './repository.ts';
 
-/** Records per batch: large enough to amortise round trips, small enough to keep memory flat. */
-export const BATCH_ROWS = 1000;
-const OUTPUT_CHUNK = 5000;
-/** Image bytes per insert statement, so a batch of large images never becomes one giant query. */
+/** Image bytes per insert statement, so a file of large images never becomes one giant query. */
 const IMAGE_CHUNK_BYTES = 16 * 1024 * 1024;
+/** Items with images loaded per page when their images are written. */
+const IMAGE_PAGE = 500;
 
-export interface WriteContext {
+export interface WriteCounts {
+  itemsCreated: number;
+  outputsCreated: number;
+  imagesCreated: number;
+}
+
+/**
+ * The staging table of one import, filled through COPY as the file's records pass their checks:
+ * each row keeps its record's file line, so a conflict found by the merge names FILE:LINE.
+ */
+export class Staging {
+  private constructor(private readonly sink: CopySink) {}
+
+  static async open(tx: Tx): Promise<Staging> {
+    await createStaging(tx);
+    return new Staging(await openCopy(tx, 'import_rows', [...STAGING_COLUMNS]));
+  }
+
+  async add(typed: TypedRecord): Promise<void> {
+    const { line } = typed;
+    if (typed.kind === 'outputs') {
+      const r = typed.record;
+      await this.sink.write(
+        copyRow([line, 0, r.item, r.system, null, null, null, null, null, r.trace, r.answer]),
+      );
+      return;
+    }
+    const r = typed.record;
+    const images = r.images.length > 0 ? JSON.stringify(r.images) : null;
+    await this.sink.write(
+      copyRow([
+        line,
+        0,
+        r.id,
+        null,
+        r.question,
+        r.reference,
+        r.modality,
+        JSON.stringify(r.metadata),
+        images,
+        null,
+        null,
+      ]),
+    );
+    let pos = 0;
+    for (const [system, out] of Object.entries(r.outputs)) {
+      await this.sink.write(
+        copyRow([line, pos++, r.id, system, null, null, null, null, null, out.trace, out.answer]),
+      );
+    }
+  }
+
+  end(): Promise<void> {
+    return this.sink.end();
+  }
+
+  abort(err: Error): Promise<void> {
+    return this.sink.abort(err);
+  }
+}
+
+export interface MergeContext {
   tx: Tx;
   studyId: string;
   displayName: string;
   baseDir: string;
+  /** The file's systems by name, with their ids. */
   systemIds: Map<string, string>;
-  counts: { itemsCreated: number; outputsCreated: number; imagesCreated: number };
+  /** Staged rows: item records (0 for an output file) and outputs. */
+  items: number;
+  outputs: number;
 }
 
-export type ItemEntry = { line: number; record: ItemRecord };
-export type OutputEntry = { line: number; record: OutputRecord & { system: string } };
-
-interface PendingOutput {
-  line: number;
-  field: string;
-  itemExternalId: string;
-  system: string;
-  row: NewOutput;
-}
-
-function conflict(ctx: WriteContext, line: number, field: string, what: string): FileRecordError {
+function conflictError(ctx: MergeContext, line: number, field: string, what: string) {
   return FileRecordError.field(
     ctx.displayName,
     line,
@@ -54,172 +107,144 @@ function conflict(ctx: WriteContext, line: number, field: string, what: string):
   );
 }
 
-async function loadImages(ctx: WriteContext, entry: ItemEntry): Promise<LoadedImage[]> {
+async function loadImages(ctx: MergeContext, staged: StagedImages): Promise<LoadedImage[]> {
   const loaded: LoadedImage[] = [];
-  for (let i = 0; i < entry.record.images.length; i++) {
-    // checked again: the file may have changed since the validation pass
-    const check = await checkImage(entry.record.images[i] as string, ctx.baseDir);
+  for (let i = 0; i < staged.images.length; i++) {
+    // checked again: the image may have changed since the record was read
+    const check = await checkImage(staged.images[i] as string, ctx.baseDir);
     if (!check.ok)
-      throw FileRecordError.field(ctx.displayName, entry.line, `images[${i}]`, check.expected);
+      throw FileRecordError.field(ctx.displayName, staged.line, `images[${i}]`, check.expected);
     loaded.push(await loadImage(check.ref, check.mime));
   }
   return loaded;
 }
 
-async function writeOutputs(ctx: WriteContext, pending: PendingOutput[]): Promise<void> {
-  for (let start = 0; start < pending.length; start += OUTPUT_CHUNK) {
-    const chunk = pending.slice(start, start + OUTPUT_CHUNK);
-    const inserted = await insertOutputsIfAbsent(
-      ctx.tx,
-      chunk.map((p) => p.row),
-    );
-    ctx.counts.outputsCreated += inserted.length;
-    if (inserted.length === chunk.length) continue;
-    const created = new Set(inserted.map((r) => `${r.itemId}|${r.systemId}`));
-    const existing = chunk.filter((p) => !created.has(`${p.row.itemId}|${p.row.systemId}`));
-    const mismatch = await findFirstOutputMismatch(
-      ctx.tx,
-      existing.map((p) => p.row),
-    );
-    if (mismatch) {
-      const p = existing[mismatch.index] as PendingOutput;
-      const what = `the output of system '${p.system}' for item '${p.itemExternalId}'`;
-      const field = mismatch.field === 'answer' ? 'answer' : 'trace';
-      throw conflict(ctx, p.line, `${p.field}${field}`, what);
-    }
+/** The first stored item (by line, before `before`) whose images differ from the record's. */
+async function firstImageConflict(
+  ctx: MergeContext,
+  before: number,
+): Promise<FileRecordError | null> {
+  for (const staged of await stagedImagesOfStoredItems(ctx.tx, { studyId: ctx.studyId })) {
+    if (staged.line >= before) return null;
+    const what = `item '${staged.item}'`;
+    if (staged.stored.length !== staged.images.length)
+      return conflictError(ctx, staged.line, 'images', `the images of ${what}`);
+    const loaded = await loadImages(ctx, staged);
+    const at = loaded.findIndex((img, i) => img.sha256 !== staged.stored[i]);
+    if (at !== -1) return conflictError(ctx, staged.line, `images[${at}]`, `the image of ${what}`);
   }
+  return null;
 }
 
-function outputRow(itemId: string, systemId: string, trace: string, answer: string): NewOutput {
-  return {
-    itemId,
-    systemId,
-    trace,
-    answer,
-    traceLength: charLength(trace),
-    answerLength: charLength(answer),
-  };
+function itemConflictError(ctx: MergeContext, c: StagedConflict): FileRecordError {
+  return conflictError(ctx, c.line, c.field, `item '${c.item}'`);
 }
 
-/** Writes one batch of item records (with their images and embedded outputs). */
-export async function writeItemBatch(ctx: WriteContext, batch: ItemEntry[]): Promise<void> {
-  const inserted = await insertItemsIfAbsent(ctx.tx, {
-    studyId: ctx.studyId,
-    rows: batch.map(({ record }) => ({
-      studyId: ctx.studyId,
-      externalId: record.id,
-      question: record.question,
-      reference: record.reference,
-      modality: record.modality,
-      metadata: record.metadata,
-    })),
-  });
-  ctx.counts.itemsCreated += inserted.length;
-  const idByExternal = new Map(inserted.map((r) => [r.externalId, r.id]));
-  const created = new Set(idByExternal.keys());
-  const existing = batch.filter((e) => !created.has(e.record.id));
-
-  if (existing.length > 0) {
-    const stored = await getItemsByExternalIds(ctx.tx, {
-      studyId: ctx.studyId,
-      externalIds: existing.map((e) => e.record.id),
-    });
-    const storedBy = new Map(stored.map((s) => [s.externalId, s]));
-    const hashes = await getImageHashesByItemIds(ctx.tx, { itemIds: stored.map((s) => s.id) });
-    const hashesBy = new Map<string, string[]>();
-    for (const h of hashes) {
-      const list = hashesBy.get(h.itemId) ?? [];
-      list[h.position] = h.sha256;
-      hashesBy.set(h.itemId, list);
-    }
-    for (const entry of existing) {
-      const { record, line } = entry;
-      const s = storedBy.get(record.id);
-      const what = `item '${record.id}'`;
-      if (!s) throw conflict(ctx, line, 'id', what);
-      if (s.question !== record.question) throw conflict(ctx, line, 'question', what);
-      if (s.reference !== record.reference) throw conflict(ctx, line, 'reference', what);
-      if (s.modality !== record.modality) throw conflict(ctx, line, 'modality', what);
-      if (!jsonEqual(s.metadata, record.metadata)) throw conflict(ctx, line, 'metadata', what);
-      const storedHashes = hashesBy.get(s.id) ?? [];
-      if (storedHashes.length !== record.images.length)
-        throw conflict(ctx, line, 'images', `the images of ${what}`);
-      const loaded = await loadImages(ctx, entry);
-      loaded.forEach((img, i) => {
-        if (img.sha256 !== storedHashes[i])
-          throw conflict(ctx, line, `images[${i}]`, `the image of ${what}`);
-      });
-      idByExternal.set(record.id, s.id);
-    }
-  }
-
-  let imageRows: NewItemImage[] = [];
-  let imageBytes = 0;
-  for (const entry of batch) {
-    if (!created.has(entry.record.id)) continue;
-    const itemId = idByExternal.get(entry.record.id) as string;
-    const loaded = await loadImages(ctx, entry);
-    for (const [position, img] of loaded.entries()) {
-      imageRows.push({
-        itemId,
-        position,
-        mime: img.mime,
-        sha256: img.sha256,
-        bytes: img.bytes,
-        byteLength: img.bytes.length,
-      });
-      imageBytes += img.bytes.length;
-      if (imageBytes >= IMAGE_CHUNK_BYTES) {
-        await insertItemImages(ctx.tx, imageRows);
-        ctx.counts.imagesCreated += imageRows.length;
-        imageRows = [];
-        imageBytes = 0;
-      }
-    }
-  }
-  await insertItemImages(ctx.tx, imageRows);
-  ctx.counts.imagesCreated += imageRows.length;
-
-  const pending: PendingOutput[] = [];
-  for (const { record, line } of batch) {
-    const itemId = idByExternal.get(record.id) as string;
-    for (const [system, out] of Object.entries(record.outputs)) {
-      const systemId = ctx.systemIds.get(system) as string;
-      pending.push({
-        line,
-        field: `outputs.${system}.`,
-        itemExternalId: record.id,
-        system,
-        row: outputRow(itemId, systemId, out.trace, out.answer),
-      });
-    }
-  }
-  await writeOutputs(ctx, pending);
+function outputConflictError(ctx: MergeContext, c: StagedConflict): FileRecordError {
+  const field = ctx.items > 0 ? `outputs.${c.system}.${c.field}` : c.field;
+  return conflictError(
+    ctx,
+    c.line,
+    field,
+    `the output of system '${c.system}' for item '${c.item}'`,
+  );
 }
 
-/** Writes one batch of output records; each must name an item already in the study. */
-export async function writeOutputBatch(ctx: WriteContext, batch: OutputEntry[]): Promise<void> {
-  const externalIds = [...new Set(batch.map((e) => e.record.item))];
-  const found = await getItemIdsByExternalIds(ctx.tx, { studyId: ctx.studyId, externalIds });
-  const idByExternal = new Map(found.map((r) => [r.externalId, r.id]));
-  const pending: PendingOutput[] = batch.map(({ record, line }) => {
-    const itemId = idByExternal.get(record.item);
-    if (!itemId) {
-      throw FileRecordError.field(
-        ctx.displayName,
-        line,
-        'item',
-        `expected the id of an item in this study; there is no item '${record.item}'`,
+/**
+ * The first record (by line) that contradicts what is stored, or null. On one line an item's own
+ * fields come before its images, and those before its outputs.
+ */
+async function firstConflict(
+  ctx: MergeContext,
+): Promise<{ error: FileRecordError | null; items: number; outputs: number }> {
+  const { tx, studyId, systemIds: systems } = ctx;
+  const items = ctx.items > 0 ? await checkStagedItems(tx, { studyId }) : null;
+  const outputs = await checkStagedOutputs(tx, { studyId, systems });
+  // candidates in precedence order: the first with the lowest line wins
+  const found: FileRecordError[] = [];
+  if (items?.conflict) found.push(itemConflictError(ctx, items.conflict));
+  if (ctx.items > 0) {
+    const images = await firstImageConflict(ctx, found[0]?.line ?? Infinity);
+    if (images) found.push(images);
+  } else {
+    const missing = await firstStagedOutputWithoutItem(tx, { studyId });
+    if (missing) {
+      found.push(
+        FileRecordError.field(
+          ctx.displayName,
+          missing.line,
+          'item',
+          `expected the id of an item in this study; there is no item '${missing.item}'`,
+        ),
       );
     }
-    const systemId = ctx.systemIds.get(record.system) as string;
-    return {
-      line,
-      field: '',
-      itemExternalId: record.item,
-      system: record.system,
-      row: outputRow(itemId, systemId, record.trace, record.answer),
-    };
-  });
-  await writeOutputs(ctx, pending);
+  }
+  if (outputs.conflict) found.push(outputConflictError(ctx, outputs.conflict));
+  const error = found.reduce<FileRecordError | null>(
+    (first, e) => (first === null || (e.line as number) < (first.line as number) ? e : first),
+    null,
+  );
+  return { error, items: items?.existing ?? 0, outputs: outputs.existing };
+}
+
+/** Writes the images of the items just inserted, a page of items at a time. */
+async function writeNewImages(ctx: MergeContext): Promise<number> {
+  let created = 0;
+  let rows: NewItemImage[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    await insertItemImages(ctx.tx, rows);
+    created += rows.length;
+    rows = [];
+    bytes = 0;
+  };
+  for (let afterLine = 0; ;) {
+    const page = await stagedImagesOfNewItems(ctx.tx, {
+      studyId: ctx.studyId,
+      afterLine,
+      limit: IMAGE_PAGE,
+    });
+    if (page.length === 0) break;
+    for (const staged of page) {
+      for (const [position, img] of (await loadImages(ctx, staged)).entries()) {
+        rows.push({
+          itemId: staged.itemId,
+          position,
+          mime: img.mime,
+          sha256: img.sha256,
+          bytes: img.bytes,
+          byteLength: img.bytes.length,
+        });
+        bytes += img.bytes.length;
+        if (bytes >= IMAGE_CHUNK_BYTES) await flush();
+      }
+    }
+    afterLine = page[page.length - 1]!.line;
+  }
+  await flush();
+  return created;
+}
+
+/**
+ * Merges the staged file into the study: every conflict with stored records is looked for first
+ * (the first by line is thrown, and the caller's transaction rolls back), then the new items, their
+ * images and the new outputs are inserted by set-based statements. Another import of the same
+ * records may commit meanwhile (inserts skip what it wrote): if fewer rows went in than the check
+ * expected, the check runs again, over what is now stored.
+ */
+export async function mergeStaging(ctx: MergeContext): Promise<WriteCounts> {
+  const { tx, studyId, systemIds: systems } = ctx;
+  await analyzeStaging(tx);
+  const before = await firstConflict(ctx);
+  if (before.error) throw before.error;
+  const itemsCreated = ctx.items > 0 ? await insertStagedItems(tx, { studyId }) : 0;
+  const imagesCreated = itemsCreated > 0 ? await writeNewImages(ctx) : 0;
+  const outputsCreated = await insertStagedOutputs(tx, { studyId, systems });
+  const raced =
+    before.items + itemsCreated < ctx.items || before.outputs + outputsCreated < ctx.outputs;
+  if (raced) {
+    const after = await firstConflict(ctx);
+    if (after.error) throw after.error;
+  }
+  return { itemsCreated, outputsCreated, imagesCreated };
 }
