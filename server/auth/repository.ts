@@ -46,6 +46,29 @@ export async function createInvite(
   return judge ? { judge, token } : null;
 }
 
+/** Many human judges in one statement; returns those created (a name taken in the study is skipped). */
+export async function createInvites(
+  db: Tx,
+  { studyId, names, quota }: { studyId: string; names: string[]; quota?: number | undefined },
+) {
+  if (names.length === 0) return [];
+  const tokens = new Map(names.map((name) => [name, newToken('judge')]));
+  const rows = await db
+    .insert(judges)
+    .values(
+      [...tokens].map(([name, token]) => ({
+        studyId,
+        kind: 'human' as const,
+        name,
+        quota: quota ?? null,
+        tokenHash: hashToken(token),
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  return rows.map((judge) => ({ judge, token: tokens.get(judge.name)! }));
+}
+
 /** A fresh token for an existing human judge (the old one stops working; revocation is lifted). */
 export async function reissueInvite(
   db: Tx,

@@ -4,6 +4,7 @@ import type { judges } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { getJudgeQuality as readJudgeQuality } from '../readmodel/judge-quality.ts';
 import { requireStudy } from '../studies/service.ts';
+import { numberedJudgeNames } from './judge-names.ts';
 import * as repo from './repository.ts';
 import { bearerToken } from './tokens.ts';
 
@@ -83,6 +84,49 @@ export async function inviteJudge(
   const created = await repo.createInvite(db, { studyId: study.id, name, quota });
   if (!created) throw new Errors.BadRequest(`a judge named '${name}' already exists in this study`);
   return created;
+}
+
+/**
+ * Bulk invites (`invite --count N`, `--names FILE`) in one transaction: every judge is created
+ * or none is. `count` names them `judge-<n>` after the study's highest such name. A name given
+ * twice, or already in the study, is a 400 naming them.
+ */
+export async function inviteJudges(
+  db: Tx,
+  {
+    studyId,
+    quota,
+    ...which
+  }: { studyId: string; quota?: number | undefined } & ({ names: string[] } | { count: number }),
+): Promise<{ name: string; token: string }[]> {
+  return db.transaction(async (tx) => {
+    const names =
+      'names' in which
+        ? which.names
+        : numberedJudgeNames(
+            (await repo.listJudgeSummaries(tx, { studyId })).map((j) => j.name),
+            which.count,
+          );
+    const seen = new Set<string>();
+    const repeated = new Set(names.filter((name) => seen.has(name) || !seen.add(name)));
+    if (repeated.size > 0)
+      throw new Errors.BadRequest(`names given more than once: ${quoted([...repeated])}`);
+    const created = await repo.createInvites(tx, { studyId, names, quota });
+    if (created.length < names.length) {
+      const made = new Set(created.map((c) => c.judge.name));
+      throw new Errors.BadRequest(
+        `judges already in this study: ${quoted(names.filter((n) => !made.has(n)))}`,
+      );
+    }
+    // in the order given, which is the order the links are printed in
+    const tokens = new Map(created.map((c) => [c.judge.name, c.token]));
+    return names.map((name) => ({ name, token: tokens.get(name)! }));
+  });
+}
+
+function quoted(names: string[]): string {
+  const shown = names.slice(0, 10).map((n) => `'${n}'`);
+  return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
 }
 
 /** A fresh token for an existing human judge (the old one stops working; revocation is lifted). */

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createInvite, inviteUrl } from '../auth/service.ts';
+import { createInvite, inviteJudges, inviteUrl } from '../auth/service.ts';
+import { numberedJudgeNames } from '../auth/judge-names.ts';
+import { Errors } from '../errors.ts';
 import {
   addDbOptions,
   CliError,
@@ -9,64 +12,134 @@ import {
   requireStudy,
   withDatabase,
 } from './common.ts';
-import { runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
+import {
+  runningServer,
+  serverRequest,
+  studyIdOnServer,
+  type RunningServer,
+} from './running-server.ts';
+
+interface InviteOptions {
+  study: string;
+  name?: string;
+  count?: number;
+  names?: string;
+  quota?: number;
+  baseUrl?: string;
+  data?: string;
+  databaseUrl?: string;
+}
+
+/** The judges to invite: one `--name`, `--count` numbered ones, or a `--names` file's lines. */
+type Who = { name: string } | { count: number } | { names: string[] };
+
+async function who(opts: InviteOptions): Promise<Who> {
+  const given = [opts.name, opts.count, opts.names].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new CliError('give exactly one of --name, --count or --names', 2);
+  if (opts.name !== undefined) return { name: opts.name };
+  if (opts.count !== undefined) return { count: opts.count };
+  const text = await readFile(opts.names!, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new CliError(
+      `--names ${opts.names}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+      2,
+    );
+  });
+  const names = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (names.length === 0) throw new CliError(`--names ${opts.names}: no names in the file`, 2);
+  return { names };
+}
+
+/**
+ * A server holding the embedded database invites through its API, one request per judge (the
+ * API has no bulk route; a judge already there stops the run at that name). Its answers' links
+ * carry the address it really serves on.
+ */
+async function inviteOnServer(server: RunningServer, opts: InviteOptions, whom: Who) {
+  const studyId = await studyIdOnServer(server, opts.study);
+  let names: string[];
+  if ('name' in whom) names = [whom.name];
+  else if ('names' in whom) names = whom.names;
+  else {
+    const res = await serverRequest(server, `/api/studies/${studyId}/judges`);
+    const judges = (await res.json()) as Array<{ name: string }>;
+    names = numberedJudgeNames(
+      judges.map((j) => j.name),
+      whom.count,
+    );
+  }
+  for (const name of names) {
+    const res = await serverRequest(server, `/api/studies/${studyId}/invites`, {
+      method: 'POST',
+      body: { name, ...(opts.quota === undefined ? {} : { quota: opts.quota }) },
+    });
+    const created = (await res.json()) as { token: string; url: string };
+    process.stdout.write(
+      `${opts.baseUrl ? inviteUrl(opts.baseUrl, created.token) : created.url}\n`,
+    );
+  }
+}
 
 export function register(program: Command): void {
   addDbOptions(
     program
       .command('invite')
-      .description('invite a judge: prints an invite URL carrying a fresh token (stored hashed)')
+      .description(
+        'invite judges: prints one invite URL per judge, each carrying a fresh token (stored hashed)',
+      )
       .requiredOption('--study <name>', 'study name')
-      .requiredOption('--name <judge>', "the judge's name, as it appears in exports")
+      .option('--name <judge>', "the judge's name, as it appears in exports")
+      .option(
+        '--count <n>',
+        "invite N judges named judge-<n>, numbered on from the study's highest, in one transaction",
+        parseIntOption('--count', 1),
+      )
+      .option(
+        '--names <file>',
+        'invite one judge per line of FILE (blank lines skipped), in one transaction',
+      )
       .option(
         '--quota <n>',
-        'the most comparisons this judge is given',
+        'the most comparisons each judge is given',
         parseIntOption('--quota', 0),
       )
       .option(
         '--base-url <url>',
         'the server address the link should point to (default: TRACEARENA_PUBLIC_URL, else the address of the server running on this data folder, else http://127.0.0.1:8080)',
       ),
-  ).action(
-    async (opts: {
-      study: string;
-      name: string;
-      quota?: number;
-      baseUrl?: string;
-      data?: string;
-      databaseUrl?: string;
-    }) => {
-      // A server holding the embedded database invites through its API; its answer's link
-      // carries the address it really serves on.
-      const server = runningServer(configFromOptions(opts));
-      if (server) {
-        const studyId = await studyIdOnServer(server, opts.study);
-        const res = await serverRequest(server, `/api/studies/${studyId}/invites`, {
-          method: 'POST',
-          body: { name: opts.name, ...(opts.quota === undefined ? {} : { quota: opts.quota }) },
-        });
-        const created = (await res.json()) as { token: string; url: string };
-        process.stdout.write(
-          `${opts.baseUrl ? inviteUrl(opts.baseUrl, created.token) : created.url}\n`,
-        );
-        return;
-      }
-      await withDatabase(opts, async (database, config) => {
-        const study = await requireStudy(database, opts.study);
+  ).action(async (opts: InviteOptions) => {
+    const whom = await who(opts);
+    const server = runningServer(configFromOptions(opts));
+    if (server) return inviteOnServer(server, opts, whom);
+    await withDatabase(opts, async (database, config) => {
+      const study = await requireStudy(database, opts.study);
+      const base = opts.baseUrl ?? publicBaseUrl(config);
+      if ('name' in whom) {
         const created = await createInvite(database.db, {
           studyId: study.id,
-          name: opts.name,
+          name: whom.name,
           quota: opts.quota,
         });
         if (!created)
           throw new CliError(
-            `a judge named '${opts.name}' already exists in study '${study.name}'`,
+            `a judge named '${whom.name}' already exists in study '${study.name}'`,
             2,
           );
-        process.stdout.write(
-          `${inviteUrl(opts.baseUrl ?? publicBaseUrl(config), created.token)}\n`,
-        );
+        process.stdout.write(`${inviteUrl(base, created.token)}\n`);
+        return;
+      }
+      const created = await inviteJudges(database.db, {
+        studyId: study.id,
+        quota: opts.quota,
+        ...whom,
+      }).catch((err: unknown) => {
+        // a repeated or taken name is bad input: the CLI's exit 2, nothing created
+        if (err instanceof Errors.BadRequest) throw new CliError(err.message, 2);
+        throw err;
       });
-    },
-  );
+      process.stdout.write(created.map((c) => `${inviteUrl(base, c.token)}\n`).join(''));
+    });
+  });
 }
