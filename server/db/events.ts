@@ -5,7 +5,12 @@ import type { Tx } from './client.ts';
 /** The channel every study event goes out on; the dashboard hub listens to it in every process. */
 export const EVENTS_CHANNEL = 'tracearena_events';
 
+/** An event as it travels: for a statement that sends it itself (`pg_notify(EVENTS_CHANNEL, …)`). */
+export function eventPayload(event: StudyEvent): string {
+  return JSON.stringify(event);
+}
+
 /** Inside a transaction the notification is delivered on commit only: nothing unstored is announced. */
 export async function notifyEvent(db: Tx, event: StudyEvent): Promise<void> {
-  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`);
+  await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${eventPayload(event)})`);
 }

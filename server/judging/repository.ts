@@ -4,17 +4,11 @@
  * statement of the server. Some queries read other domains' tables in a join (studies' lease length
  * and axes, imports' items, outputs and images, auth's judge names): each says so where it does.
  */
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { queryRows, sqlList, type Tx } from '../db/client.ts';
-import {
-  comparisons,
-  itemImages,
-  items,
-  outputs,
-  skips,
-  studies,
-  verdicts,
-} from '../db/schema/index.ts';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { StudyEvent } from '../../shared/events.ts';
+import { preparedRows, queryRows, sqlList, type Tx } from '../db/client.ts';
+import { EVENTS_CHANNEL, eventPayload } from '../db/events.ts';
+import { skips, verdicts, type Side } from '../db/schema/index.ts';
 
 /** A slot leased to a judge. */
 export interface LeasedSlot {
@@ -59,10 +53,11 @@ export type LeaseQueue =
   | { runId: string; judgeIds: string[] };
 
 /** A lease length in seconds; null is the study's own (a read of studies' row), for a human queue. */
-function leaseLength(queue: LeaseQueue, seconds: number | null): SQL | number {
-  if (seconds !== null) return seconds;
-  if (!('studyId' in queue)) throw new Error('an LLM run lease needs its length');
-  return sql`(select lease_seconds from studies where id = ${queue.studyId})`;
+function leaseLength(queue: LeaseQueue, seconds: number | null): SQL {
+  if ('studyId' in queue)
+    return sql`coalesce(${seconds}::int, (select lease_seconds from studies where id = ${queue.studyId}::uuid))`;
+  if (seconds === null) throw new Error('an LLM run lease needs its length');
+  return sql`${seconds}::int`;
 }
 
 /** `(slot, judge_id)` rows: which judge each slot number of a run belongs to. */
@@ -78,66 +73,43 @@ const JUDGE_LOCK_SPACE = 7_351_205;
 /**
  * Serialises one judge's leases (so a quota is exact) while different judges proceed in parallel.
  * A transaction-scoped advisory lock keyed on the judge, not a row lock: the judges row is auth's.
+ * Its own statement, before the lease: in READ COMMITTED the lease's snapshot is then taken after
+ * the judge's previous lease committed, so it sees that lease and the judge's count.
  */
 export async function lockJudgeQueue(tx: Tx, { judgeId }: { judgeId: string }): Promise<void> {
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(${JUDGE_LOCK_SPACE}, hashtext(${judgeId}::text))`,
-  );
-}
-
-/**
- * The judge's own human lease (a reload or a lost response resumes the same comparison), extended;
- * null when they hold none besides `excludeId`.
- */
-export async function renewOwnLease(
-  tx: Tx,
-  {
-    studyId,
-    judgeId,
-    excludeId,
-    leaseSeconds,
-  }: { studyId: string; judgeId: string; excludeId: string | null; leaseSeconds: number | null },
-): Promise<LeasedSlot | null> {
-  const seconds = leaseLength({ studyId, judgeId, excludeId }, leaseSeconds);
-  const rows = await queryRows<LeaseRow>(
+  await preparedRows(
     tx,
-    sql`
-    update assignments a set lease_expires_at = now() + make_interval(secs => ${seconds})
-    where a.id = (
-      select a.id from assignments a
-      where a.judge_id = ${judgeId} and a.status = 'leased' and a.run_id is null
-        ${excludeId ? sql`and a.id <> ${excludeId}` : sql``}
-      order by a.leased_at limit 1
-    )
-    returning ${LEASED_COLUMNS}`,
+    'judging_lock_judge',
+    sql`select pg_advisory_xact_lock(${JUDGE_LOCK_SPACE}::int, hashtext(${judgeId}::text))`,
   );
-  return rows[0] ? toLeased(rows[0]) : null;
 }
 
 /**
- * THE lease: takes up to `limit` free slots of a queue (open, or with an expired lease) in queue
- * order, each for its judge, never a comparison that judge holds, judged or skipped in any slot.
- * `FOR UPDATE SKIP LOCKED` lets any number of processes lease concurrently without handing one slot
- * out twice. In a study's human queue slots of comparisons already started come first (priority 0):
- * breadth first, judges finish comparisons before they open new ones.
+ * THE lease, as the CTEs `candidate` and `leased` of a statement: takes up to `limit` free slots of
+ * a queue (open, or with an expired lease) in queue order, each for its judge, never a comparison
+ * that judge holds, judged or skipped in any slot, while `gate` holds. `FOR UPDATE SKIP LOCKED` lets
+ * any number of processes lease concurrently without handing one slot out twice. In a study's
+ * human queue slots of comparisons already started come first (priority 0): breadth first, judges
+ * finish comparisons before they open new ones. The text depends on the queue's kind only, so each
+ * kind's statement is prepared once per connection.
  */
-export async function leaseSlots(
-  tx: Tx,
-  { queue, limit, leaseSeconds }: { queue: LeaseQueue; limit: number; leaseSeconds: number | null },
-): Promise<LeasedSlot[]> {
+function leaseCtes(
+  queue: LeaseQueue,
+  { limit, leaseSeconds, gate }: { limit: number; leaseSeconds: number | null; gate: SQL },
+): SQL {
   const human = 'studyId' in queue;
   const judges = human
     ? sql`(select ${queue.judgeId}::uuid as judge_id) m on true`
-    : sql`${judgeMap(queue.judgeIds)} on m.slot = a.slot`;
+    : // Slot n goes to the run's judge n (ordinality counts from 1); ids as one array literal.
+      sql`unnest(${`{${queue.judgeIds.join(',')}}`}::uuid[]) with ordinality as m(judge_id, n) on m.n - 1 = a.slot`;
   const inQueue = human
-    ? sql`a.study_id = ${queue.studyId} and a.run_id is null
-        ${queue.excludeId ? sql`and a.id <> ${queue.excludeId}` : sql``}`
-    : sql`a.run_id = ${queue.runId}`;
-  // A human lease also starts its comparison: the comparison's other free slots go ahead of
-  // unstarted comparisons (priority 0, the leased slot's too) and it is marked opened. This
-  // sibling update is not a lease: its SKIP LOCKED leaves out sibling slots a concurrent lease has
-  // just locked (they are being taken anyway), since waiting for them could deadlock two judges
-  // leasing slots of the same comparison.
+    ? sql`a.study_id = ${queue.studyId}::uuid and a.run_id is null and a.id is distinct from ${queue.excludeId}::uuid`
+    : sql`a.run_id = ${queue.runId}::uuid`;
+  // A human lease also starts its comparison, in the lease's own update (priority 0, never a second
+  // write of the leased row): the comparison's other free slots go ahead of unstarted comparisons
+  // and it is marked opened. This sibling update is not a lease: its SKIP LOCKED leaves out sibling
+  // slots a concurrent lease has just locked (they are being taken anyway), since waiting for them
+  // could deadlock two judges leasing slots of the same comparison.
   const startComparison = human
     ? sql`, promoted as (
       update assignments set priority = 0
@@ -151,17 +123,14 @@ export async function leaseSlots(
       from leased l where c.id = l.comparison_id and c.opened_at is null
     )`
     : sql``;
-  const rows = await queryRows<LeaseRow>(
-    tx,
-    sql`
-    with candidate as (
+  return sql`candidate as (
       select a.id, m.judge_id from assignments a join ${judges}
-      where ${inQueue} and a.status <> 'done'
+      where ${gate} and ${inQueue} and a.status <> 'done'
         and (a.status = 'open' or a.lease_expires_at < now())
         and not exists (select 1 from assignments o where o.comparison_id = a.comparison_id and o.judge_id = m.judge_id and o.id <> a.id)
         and not exists (select 1 from skips s where s.comparison_id = a.comparison_id and s.judge_id = m.judge_id)
       order by a.priority, a.queue_pos
-      limit ${limit}
+      limit ${limit}::int
       for update of a skip locked
     ), leased as (
       update assignments a
@@ -171,29 +140,137 @@ export async function leaseSlots(
       from candidate
       where a.id = candidate.id
       returning ${LEASED_COLUMNS}
-    )${startComparison}
-    select * from leased`,
+    )${startComparison}`;
+}
+
+/** Leases up to `limit` free slots of an LLM run, each for its slot's judge. */
+export async function leaseSlots(
+  tx: Tx,
+  {
+    queue,
+    limit,
+    leaseSeconds,
+  }: { queue: Extract<LeaseQueue, { runId: string }>; limit: number; leaseSeconds: number },
+): Promise<LeasedSlot[]> {
+  const rows = await preparedRows<LeaseRow>(
+    tx,
+    'judging_lease_run',
+    sql`with ${leaseCtes(queue, { limit, leaseSeconds, gate: sql`true` })} select * from leased`,
   );
   return rows.map(toLeased);
 }
 
-/** How many slots the judge has finished. */
-export async function countDone(tx: Tx, { judgeId }: { judgeId: string }): Promise<number> {
-  const r = await queryRows<{ n: number }>(
-    tx,
-    sql`select count(*)::int as n from assignments where judge_id = ${judgeId} and status = 'done'`,
-  );
-  return r[0]?.n ?? 0;
+/** A human judge's lease with what they are shown of it (imports' and studies' rows, read). */
+export interface JudgeLeaseView {
+  id: string;
+  shownLeft: 'a' | 'b';
+  leaseExpiresAt: Date;
+  /** The judge's finished slots. */
+  done: number;
+  question: string;
+  modality: string | null;
+  axes: string[];
+  imageIds: string[];
+  /** System a's and b's outputs (null only if the import lost one: a broken comparison). */
+  a: { trace: string; answer: string } | null;
+  b: { trace: string; answer: string } | null;
 }
 
-/** 1 when the judge holds this slot's lease, else 0. */
-export async function countHeld(
+interface JudgeLeaseRow {
+  id: string;
+  shown_left: 'a' | 'b';
+  lease_expires_at: Date | string;
+  done: number;
+  question: string;
+  modality: string | null;
+  axes: string[];
+  image_ids: string[];
+  a_trace: string | null;
+  a_answer: string | null;
+  b_trace: string | null;
+  b_answer: string | null;
+}
+
+/**
+ * A human judge's next slot and its view, in one statement (after `lockJudgeQueue`): the judge's
+ * own lease first (a reload or a lost response resumes the same comparison), extended; otherwise,
+ * while their finished slots plus the one on screen (`excludeId`, a prefetch) stay under the quota,
+ * the queue's next slot (THE lease, `leaseCtes`). Returns the judge's count of finished slots and
+ * the comparison as a judge sees it, joined in: the item, both outputs and the image ids (imports'
+ * tables) and the axes (studies'), read only. Null when there is nothing for the judge.
+ */
+export async function leaseWithView(
   tx: Tx,
-  { judgeId, assignmentId }: { judgeId: string; assignmentId: string },
-): Promise<number> {
-  const r = await queryRows<{ n: number }>(
+  {
+    studyId,
+    judgeId,
+    excludeId,
+    leaseSeconds,
+    quota,
+  }: {
+    studyId: string;
+    judgeId: string;
+    excludeId: string | null;
+    leaseSeconds: number | null;
+    quota: number | null;
+  },
+): Promise<JudgeLeaseView | null> {
+  const queue = { studyId, judgeId, excludeId };
+  const rows = await preparedRows<JudgeLeaseRow>(
     tx,
-    sql`select count(*)::int as n from assignments where id = ${assignmentId} and judge_id = ${judgeId} and status = 'leased'`,
+    'judging_lease_human_view',
+    sql`
+    with own as (
+      update assignments a set lease_expires_at = now() + make_interval(secs => ${leaseLength(queue, leaseSeconds)})
+      where a.id = (
+        select o.id from assignments o
+        where o.judge_id = ${judgeId}::uuid and o.status = 'leased' and o.run_id is null
+          and o.id is distinct from ${excludeId}::uuid
+        order by o.leased_at limit 1
+      )
+      returning ${LEASED_COLUMNS}
+    ), done as (
+      select count(*)::int as n from assignments where judge_id = ${judgeId}::uuid and status = 'done'
+    ), room as (
+      select not exists (select 1 from own) and (${quota}::int is null
+        or (select n from done) + (select count(*)::int from assignments h
+          where h.id = ${excludeId}::uuid and h.judge_id = ${judgeId}::uuid and h.status = 'leased') < ${quota}::int) as ok
+    ), ${leaseCtes(queue, { limit: 1, leaseSeconds, gate: sql`(select ok from room)` })},
+    slot as (select * from own union all select * from leased)
+    select s.id, s.shown_left, s.lease_expires_at, d.n as done, i.question, i.modality, st.axes,
+      array(select im.id from item_images im where im.item_id = c.item_id order by im.position) as image_ids,
+      oa.trace as a_trace, oa.answer as a_answer, ob.trace as b_trace, ob.answer as b_answer
+    from slot s cross join done d
+    join comparisons c on c.id = s.comparison_id
+    join items i on i.id = c.item_id
+    join studies st on st.id = c.study_id
+    left join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
+    left join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id`,
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const output = (trace: string | null, answer: string | null) =>
+    trace === null || answer === null ? null : { trace, answer };
+  return {
+    id: r.id,
+    shownLeft: r.shown_left,
+    leaseExpiresAt: new Date(r.lease_expires_at),
+    done: Number(r.done),
+    question: r.question,
+    modality: r.modality,
+    axes: r.axes,
+    imageIds: r.image_ids,
+    a: output(r.a_trace, r.a_answer),
+    b: output(r.b_trace, r.b_answer),
+  };
+}
+
+/** How many slots the judge has finished. */
+export async function countDone(tx: Tx, { judgeId }: { judgeId: string }): Promise<number> {
+  const r = await preparedRows<{ n: number }>(
+    tx,
+    'judging_count_done',
+    sql`select count(*)::int as n from assignments where judge_id = ${judgeId}::uuid and status = 'done'`,
   );
   return r[0]?.n ?? 0;
 }
@@ -448,35 +525,117 @@ export async function insertSkip(
   await tx.insert(skips).values(row);
 }
 
+/** A human verdict as the judge gave it, mapped to the systems for either side shown left. */
+export interface HumanVerdict {
+  assignmentId: string;
+  judgeId: string;
+  studyId: string;
+  /** Winner and axes relative to the systems, when system a was shown left and when b was. */
+  ifShownLeft: Record<'a' | 'b', { winner: Side; axes: Record<string, Side> }>;
+  strength: number | null;
+  note: string | null;
+  /** The page's reading time, if it sent one. */
+  readingMs: number | null;
+  /** The study event announced with the verdict. */
+  event: StudyEvent;
+}
+
+/** What `recordHumanVerdict` saw: the slot (locked), the verdict stored before, and what it did. */
+export interface HumanVerdictOutcome {
+  slot: HumanSlotRow | null;
+  existing: Pick<VerdictRow, 'winner' | 'axes' | 'strength' | 'note'> | null;
+  inserted: boolean;
+  /** The judge's finished slots, this one included when it was inserted. */
+  done: number;
+}
+
+interface HumanVerdictRow {
+  id: string | null;
+  comparison_id: string;
+  study_id: string;
+  judge_id: string | null;
+  status: 'open' | 'leased' | 'done';
+  shown_left: 'a' | 'b';
+  leased_at: Date | string | null;
+  axes: string[];
+  require_axes: number;
+  inserted: number;
+  done: number;
+  v_winner: Side | null;
+  v_axes: Record<string, Side> | null;
+  v_strength: number | null;
+  v_note: string | null;
+}
+
 /**
- * What a judge is shown of a comparison, in three reads: the comparison with its item and the
- * study's axes, both systems' outputs, the item's image ids (imports' and studies' tables, read).
- * Null when there is no such comparison.
+ * A human verdict in one statement: locks the slot, and when the judge holds its lease and the axes
+ * fit the study's (a read of studies' row), inserts the verdict (`on conflict do nothing`: one per
+ * slot), marks the slot done and announces the study event (delivered on commit). Otherwise it
+ * writes nothing and returns what the caller needs to say why: the slot and the verdict already
+ * stored, if any (read in the statement's snapshot: one committed while this statement waited for
+ * the slot's lock is not seen, and the caller reads it again).
  */
-export async function getComparisonMaterial(tx: Tx, { comparisonId }: { comparisonId: string }) {
-  const [c] = await tx
-    .select({
-      itemId: comparisons.itemId,
-      a: comparisons.systemAId,
-      b: comparisons.systemBId,
-      question: items.question,
-      metadata: items.metadata,
-      modality: items.modality,
-      axes: studies.axes,
-    })
-    .from(comparisons)
-    .innerJoin(items, eq(items.id, comparisons.itemId))
-    .innerJoin(studies, eq(studies.id, comparisons.studyId))
-    .where(eq(comparisons.id, comparisonId));
-  if (!c) return null;
-  const outs = await tx
-    .select({ systemId: outputs.systemId, trace: outputs.trace, answer: outputs.answer })
-    .from(outputs)
-    .where(and(eq(outputs.itemId, c.itemId), sql`${outputs.systemId} in (${c.a}, ${c.b})`));
-  const images = await tx
-    .select({ id: itemImages.id })
-    .from(itemImages)
-    .where(eq(itemImages.itemId, c.itemId))
-    .orderBy(asc(itemImages.position));
-  return { ...c, outputs: outs, imageIds: images.map((i) => i.id) };
+export async function recordHumanVerdict(db: Tx, v: HumanVerdict): Promise<HumanVerdictOutcome> {
+  const shown = (side: 'a' | 'b') => ({
+    winner: v.ifShownLeft[side].winner,
+    axes: JSON.stringify(v.ifShownLeft[side].axes),
+  });
+  const [a, b] = [shown('a'), shown('b')];
+  const rows = await preparedRows<HumanVerdictRow>(
+    db,
+    'judging_record_human_verdict',
+    sql`
+    with slot as (
+      select a.id, a.comparison_id, a.study_id, a.judge_id, a.status, a.shown_left, a.leased_at,
+        s.axes, s.require_axes
+      from assignments a join studies s on s.id = a.study_id
+      where a.id = ${v.assignmentId}::uuid and a.run_id is null
+      for update of a
+    ), valid as (
+      select slot.* from slot
+      where slot.study_id = ${v.studyId}::uuid and slot.judge_id = ${v.judgeId}::uuid
+        and slot.status = 'leased'
+        and not exists (select 1 from jsonb_object_keys(${a.axes}::jsonb) k where not slot.axes ? k)
+        and (slot.require_axes = 0 or not exists (
+          select 1 from jsonb_array_elements_text(slot.axes) x where not ${a.axes}::jsonb ? x))
+    ), inserted as (
+      insert into verdicts (assignment_id, comparison_id, judge_id, winner, axes, strength, note,
+        shown_left, leased_at, duration_ms, reading_ms, wall_ms)
+      select valid.id, valid.comparison_id, valid.judge_id,
+        case valid.shown_left when 'a' then ${a.winner}::text else ${b.winner}::text end,
+        case valid.shown_left when 'a' then ${a.axes}::jsonb else ${b.axes}::jsonb end,
+        ${v.strength}::smallint, ${v.note}::text, valid.shown_left, valid.leased_at,
+        coalesce(${v.readingMs}::int, w.ms), ${v.readingMs}::int, w.ms
+      from valid cross join lateral (
+        select greatest(0, floor(extract(epoch from now() - valid.leased_at) * 1000))::int as ms
+      ) w
+      on conflict do nothing
+      returning assignment_id
+    ), finished as (
+      update assignments set status = 'done', completed_at = now(), lease_expires_at = null
+      where id in (select assignment_id from inserted)
+      returning id
+    ), announced as (
+      select pg_notify(${EVENTS_CHANNEL}::text, ${eventPayload(v.event)}::text) from finished
+    )
+    select slot.*, (select count(*)::int from finished) as inserted,
+      (select count(*)::int from assignments where judge_id = ${v.judgeId}::uuid and status = 'done')
+        + (select count(*)::int from finished) as done,
+      -- Named here so that the notification is sent (a CTE that no one reads is not run).
+      (select count(*)::int from announced) as announced,
+      ov.winner as v_winner, ov.axes as v_axes, ov.strength as v_strength, ov.note as v_note
+    from (select 1) one
+    left join slot on true
+    left join verdicts ov on ov.assignment_id = slot.id`,
+  );
+  const r = rows[0]!;
+  return {
+    slot: r.id === null ? null : { ...r, id: r.id },
+    existing:
+      r.v_winner === null
+        ? null
+        : { winner: r.v_winner, axes: r.v_axes ?? {}, strength: r.v_strength, note: r.v_note },
+    inserted: r.inserted > 0,
+    done: Number(r.done),
+  };
 }

@@ -12,10 +12,8 @@ import { Errors } from '../errors.ts';
 import { requireStudy, toStudy } from '../studies/service.ts';
 import {
   countDone,
-  countHeld,
   countUnfinishedSlots,
   deleteBlockedSlots,
-  getComparisonMaterial,
   getVerdict,
   hasSkipped,
   insertComparisons,
@@ -24,12 +22,13 @@ import {
   insertSkip,
   insertVerdicts,
   leaseSlots,
+  leaseWithView,
   lockHumanSlot,
   lockJudgeQueue,
   markSlotsDone,
+  recordHumanVerdict,
   releaseLeases,
   renewLeases,
-  renewOwnLease,
   type LeasedSlot,
   type NewVerdict,
   type PairPlan,
@@ -60,7 +59,13 @@ export async function judgeMe(db: Db, judge: JudgeRow) {
   };
 }
 
-/** The judge's next comparison, blind: only left/right texts, the item, and opaque ids. */
+/**
+ * The judge's next comparison, blind: only left/right texts, the item, and opaque ids. Three
+ * statements in one transaction: the judge's lock (their leases are serialised, so the quota is
+ * exact, while different judges proceed in parallel), then the lease with its view
+ * (`leaseWithView`: the judge's own lease resumed, or under the quota the queue's next slot of a
+ * comparison the judge has not held or skipped, never the one on screen).
+ */
 export async function nextForJudge(
   db: Db,
   judge: JudgeRow,
@@ -69,99 +74,40 @@ export async function nextForJudge(
     excludeId,
   }: { leaseSecondsOverride?: number | undefined; excludeId?: string | undefined },
 ): Promise<JudgeNextResponse | null> {
-  return db.transaction(async (tx) => {
-    // A lease changes nothing that counts as done: count once, for the quota and the progress.
-    const done = await countDone(tx, { judgeId: judge.id });
-    const lease = await leaseForJudge(tx, {
-      judgeId: judge.id,
+  const lease = await db.transaction(async (tx) => {
+    await lockJudgeQueue(tx, { judgeId: judge.id });
+    return leaseWithView(tx, {
       studyId: judge.studyId,
+      judgeId: judge.id,
+      excludeId: excludeId ?? null,
       leaseSeconds: leaseSecondsOverride ?? null,
       quota: judge.quota,
-      done,
-      excludeId: excludeId ?? null,
     });
-    if (!lease) return null;
-    const view = await loadComparisonView(tx, lease.comparisonId, lease.shownLeft);
-    return {
-      assignment: {
-        id: lease.id,
-        item: view.item,
-        left: view.left,
-        right: view.right,
-        axes: view.axes,
-        leaseExpiresAt: lease.leaseExpiresAt.toISOString(),
-      },
-      progress: { done, quota: judge.quota },
-    };
   });
-}
-
-/** Loads a comparison as a judge sees it: texts arranged by `shownLeft`, nothing naming a system. */
-async function loadComparisonView(tx: Tx, comparisonId: string, shownLeft: 'a' | 'b') {
-  const c = await getComparisonMaterial(tx, { comparisonId });
-  if (!c) throw new Errors.NotFound('comparison');
-  const byId = new Map(c.outputs.map((o) => [o.systemId, { trace: o.trace, answer: o.answer }]));
-  const outA = byId.get(c.a);
-  const outB = byId.get(c.b);
-  if (!outA || !outB) throw new Error(`comparison ${comparisonId} lacks an output`);
-  const metadata: Record<string, unknown> = c.modality ? { modality: c.modality } : {};
+  if (!lease) return null;
+  const { a, b } = lease;
+  if (!a || !b) throw new Error(`the comparison of slot ${lease.id} lacks an output`);
+  // Texts arranged by the side shown left; nothing names a system.
+  const metadata: Record<string, unknown> = lease.modality ? { modality: lease.modality } : {};
   return {
-    item: { question: c.question, images: c.imageIds.map(imageUrl), metadata },
-    left: shownLeft === 'a' ? outA : outB,
-    right: shownLeft === 'a' ? outB : outA,
-    axes: c.axes,
+    assignment: {
+      id: lease.id,
+      item: { question: lease.question, images: lease.imageIds.map(imageUrl), metadata },
+      left: lease.shownLeft === 'a' ? a : b,
+      right: lease.shownLeft === 'a' ? b : a,
+      axes: lease.axes,
+      leaseExpiresAt: lease.leaseExpiresAt.toISOString(),
+    },
+    progress: { done: lease.done, quota: judge.quota },
   };
-}
-
-/**
- * Leases one slot to a human judge, inside the caller's transaction. In order:
- * 1. the judge's own lease (a reload or a lost response resumes the same comparison), extended;
- * 2. otherwise, if under quota, the study queue's next slot for this judge (`leaseSlots`).
- * The judge's leases are serialised first, so the quota is exact, while different judges proceed
- * in parallel.
- */
-async function leaseForJudge(
-  tx: Tx,
-  {
-    judgeId,
-    studyId,
-    leaseSeconds,
-    quota,
-    done,
-    excludeId,
-  }: {
-    judgeId: string;
-    studyId: string;
-    /** Null: the study's lease length. */
-    leaseSeconds: number | null;
-    quota: number | null;
-    /** The judge's verdict count (checked against the quota). */
-    done: number;
-    /** Prefetch: the comparison on the judge's screen, which this call must not return. */
-    excludeId: string | null;
-  },
-): Promise<LeasedSlot | null> {
-  await lockJudgeQueue(tx, { judgeId });
-  const own = await renewOwnLease(tx, { studyId, judgeId, excludeId, leaseSeconds });
-  if (own) return own;
-  if (quota !== null) {
-    // A prefetch counts the comparison still on screen against the quota.
-    const held = excludeId ? await countHeld(tx, { judgeId, assignmentId: excludeId }) : 0;
-    if (done + held >= quota) return null;
-  }
-  const [leased] = await leaseSlots(tx, {
-    queue: { studyId, judgeId, excludeId },
-    limit: 1,
-    leaseSeconds,
-  });
-  return leased ?? null;
 }
 
 export type VerdictOutcome = { duplicate: boolean; done: number };
 
 /**
- * Records a verdict. The same verdict again is a no-op; a different one is 409; a lease that
- * expired and was taken by another judge is 410. The verdict is stored relative to the systems.
+ * Records a verdict, in one statement (`recordHumanVerdict`). The same verdict again is a no-op; a
+ * different one is 409; a lease that expired and was taken by another judge is 410. The verdict is
+ * stored relative to the systems.
  */
 export async function submitVerdict(
   db: Db,
@@ -169,60 +115,52 @@ export async function submitVerdict(
   assignmentId: string,
   body: VerdictBody,
 ): Promise<VerdictOutcome> {
-  return db.transaction(async (tx) => {
-    const a = await lockHumanSlot(tx, { assignmentId });
-    if (!a || a.study_id !== judge.studyId) throw new Errors.NotFound('assignment');
-    for (const axis of Object.keys(body.axes)) {
-      if (!a.axes.includes(axis))
-        throw new Errors.BadVerdict(`unknown axis '${axis}' (axes: ${a.axes.join(', ')})`);
-    }
-    if (a.require_axes && a.axes.some((axis) => body.axes[axis] === undefined)) {
-      throw new Errors.BadVerdict(
-        `this study requires a verdict on every axis (${a.axes.join(', ')})`,
-      );
-    }
-    const winner = toSystemSide(body.winner, a.shown_left);
-    const axes = Object.fromEntries(
-      Object.entries(body.axes).map(([axis, side]) => [axis, toSystemSide(side, a.shown_left)]),
-    );
-    const strength = body.strength ?? null;
-    const note = body.note ?? null;
-
-    if (a.judge_id !== judge.id) throw new Errors.LeaseLost();
-    const existing = await getVerdict(tx, { assignmentId: a.id });
-    if (existing) {
-      const same =
-        existing.winner === winner &&
-        existing.strength === strength &&
-        (existing.note ?? null) === note &&
-        sameAxes(existing.axes, axes);
-      if (!same) throw new Errors.VerdictConflict();
-      return { duplicate: true, done: await countDone(tx, { judgeId: judge.id }) };
-    }
-    const leasedAt = a.leased_at ? new Date(a.leased_at) : null;
+  const asShown = (shownLeft: 'a' | 'b') => ({
+    winner: toSystemSide(body.winner, shownLeft),
+    axes: Object.fromEntries(
+      Object.entries(body.axes).map(([axis, side]) => [axis, toSystemSide(side, shownLeft)]),
+    ),
+  });
+  const strength = body.strength ?? null;
+  const note = body.note ?? null;
+  const outcome = await recordHumanVerdict(db, {
+    assignmentId,
+    judgeId: judge.id,
+    studyId: judge.studyId,
+    ifShownLeft: { a: asShown('a'), b: asShown('b') },
+    strength,
+    note,
     // The page's reading time is the judge's word; the server's lease-to-verdict time is kept
     // beside it, so a page (or a judge) claiming more than the wall time can be seen.
-    const wallMs = leasedAt ? Math.max(0, Date.now() - leasedAt.getTime()) : null;
-    await insertVerdicts(tx, [
-      {
-        assignmentId: a.id,
-        comparisonId: a.comparison_id,
-        judgeId: judge.id,
-        winner,
-        axes,
-        strength,
-        note,
-        shownLeft: a.shown_left,
-        leasedAt,
-        durationMs: body.elapsedMs ?? wallMs,
-        readingMs: body.elapsedMs ?? null,
-        wallMs,
-      },
-    ]);
-    await markSlotsDone(tx, { ids: [a.id] });
-    await notifyEvent(tx, { type: 'verdict', studyId: a.study_id });
-    return { duplicate: false, done: await countDone(tx, { judgeId: judge.id }) };
+    readingMs: body.elapsedMs ?? null,
+    event: { type: 'verdict', studyId: judge.studyId },
   });
+  if (outcome.inserted) return { duplicate: false, done: outcome.done };
+
+  // Nothing was written: say why, in this order.
+  const a = outcome.slot;
+  if (!a || a.study_id !== judge.studyId) throw new Errors.NotFound('assignment');
+  for (const axis of Object.keys(body.axes)) {
+    if (!a.axes.includes(axis))
+      throw new Errors.BadVerdict(`unknown axis '${axis}' (axes: ${a.axes.join(', ')})`);
+  }
+  if (a.require_axes && a.axes.some((axis) => body.axes[axis] === undefined)) {
+    throw new Errors.BadVerdict(
+      `this study requires a verdict on every axis (${a.axes.join(', ')})`,
+    );
+  }
+  if (a.judge_id !== judge.id) throw new Errors.LeaseLost();
+  // A verdict committed while the statement waited for the slot's lock is read again here.
+  const existing = outcome.existing ?? (await getVerdict(db, { assignmentId: a.id }));
+  if (!existing) throw new Error(`slot ${a.id} is ${a.status} without a verdict`);
+  const { winner, axes } = asShown(a.shown_left);
+  const same =
+    existing.winner === winner &&
+    existing.strength === strength &&
+    (existing.note ?? null) === note &&
+    sameAxes(existing.axes, axes);
+  if (!same) throw new Errors.VerdictConflict();
+  return { duplicate: true, done: outcome.done };
 }
 
 function sameAxes(x: Record<string, AB>, y: Record<string, AB>): boolean {
