@@ -2,8 +2,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createAdminToken, inviteUrl } from '../auth/service.ts';
-import { seedDemo, DEMO_STUDY } from '../demo/seed.ts';
 import { addDbOptions, configFromOptions, parseIntOption, publicBaseUrl } from './common.ts';
 import { recordRunningServer } from './running-server.ts';
 import { adminUrl, startServer } from './serve.ts';
@@ -19,6 +17,9 @@ export function register(program: Command): void {
       .option('--host <host>', 'address to listen on', '127.0.0.1'),
   ).action(async (opts: { port: number; host: string; data?: string; databaseUrl?: string }) => {
     const config = configFromOptions(opts);
+    // Loaded here: `tracearena --help` registers every verb without loading the server.
+    const { createAdminToken, inviteUrl } = await import('../auth/service.ts');
+    const { seedDemo, DEMO_STUDY } = await import('../demo/seed.ts');
     // A demo is looked at, not operated: only warnings and errors, not a line per request.
     const app = await startServer(config, { logLevel: 'warn' });
     const address = app.server.address();

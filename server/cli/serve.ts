@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { createAdminToken, ensureAdminToken } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import { loggerOptions } from '../logging.ts';
 import {
@@ -27,6 +25,9 @@ export async function startServer(
   config: Config,
   { logLevel = config.logLevel }: { logLevel?: string } = {},
 ): Promise<FastifyInstance> {
+  // Loaded here, not at the top: `tracearena --help` registers every verb and should not pay
+  // for Fastify and the whole server to print a line about this one.
+  const { buildApp } = await import('../app.ts');
   const app = await buildApp({ config, logger: loggerOptions({ logLevel }, process.stderr) });
   await app.listen({ port: config.port, host: config.host }).catch(async (err: unknown) => {
     await app.close();
@@ -69,6 +70,7 @@ export function register(program: Command): void {
     }) => {
       const config = configFromOptions(opts);
       const app = await startServer(config);
+      const { createAdminToken, ensureAdminToken } = await import('../auth/service.ts');
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const base = publicBaseUrl({ ...config, port });
