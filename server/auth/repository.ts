@@ -73,14 +73,14 @@ export async function createInvites(
 export async function reissueInvite(
   db: Tx,
   { studyId, name }: { studyId: string; name: string },
-): Promise<string | null> {
+): Promise<{ judgeId: string; token: string } | null> {
   const token = newToken('judge');
   const [row] = await db
     .update(judges)
     .set({ tokenHash: hashToken(token), revokedAt: null })
     .where(and(eq(judges.studyId, studyId), eq(judges.name, name), eq(judges.kind, 'human')))
     .returning({ id: judges.id });
-  return row ? token : null;
+  return row ? { judgeId: row.id, token } : null;
 }
 
 export async function revokeJudge(db: Tx, { judgeId }: { judgeId: string }) {

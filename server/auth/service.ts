@@ -1,12 +1,15 @@
 import type { JudgeQuality } from '../../shared/admin-views.ts';
+import { studyEventSchema } from '../../shared/events.ts';
 import type { Tx } from '../db/client.ts';
+import { notifyEvent } from '../db/events.ts';
 import type { judges } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { getJudgeQuality as readJudgeQuality } from '../readmodel/judge-quality.ts';
 import { requireStudy } from '../studies/service.ts';
 import { numberedJudgeNames } from './judge-names.ts';
+import { judgeCacheOf } from './judge-cache.ts';
 import * as repo from './repository.ts';
-import { bearerToken } from './tokens.ts';
+import { bearerToken, hashToken } from './tokens.ts';
 
 /** A judge of a study: a human with an invite token, or an LLM with its settings. */
 export type JudgeRow = typeof judges.$inferSelect;
@@ -50,13 +53,21 @@ export async function authenticateAdmin(db: Tx, authorization: string | undefine
   throw new Errors.Unauthorized();
 }
 
-/** The human judge holding this bearer token; admin tokens are refused (403), revoked judges too. */
+/**
+ * The human judge holding this bearer token; admin tokens are refused (403), revoked judges too.
+ * A token that passed is kept in the process's judge cache (judge-cache.ts) until it stops working.
+ */
 export async function authenticateJudge(
   db: Tx,
   authorization: string | undefined,
 ): Promise<JudgeRow> {
   const token = bearerToken(authorization);
   if (!token) throw new Errors.Unauthorized();
+  const cache = judgeCacheOf(db);
+  const hash = hashToken(token);
+  const cached = cache.get(hash);
+  if (cached) return cached;
+  const mark = cache.mark();
   const judge = await repo.getJudgeByToken(db, { token });
   if (!judge || judge.kind !== 'human') {
     if (await repo.isAdminToken(db, { token }))
@@ -64,7 +75,39 @@ export async function authenticateJudge(
     throw new Errors.Unauthorized();
   }
   if (judge.revokedAt) throw new Errors.InviteRevoked();
+  cache.remember(hash, judge, mark);
   return judge;
+}
+
+/**
+ * A judge's token stopped working: every process drops the judge from its cache (the event, sent
+ * in the caller's transaction, is delivered on commit), this one at once.
+ */
+async function tokenWithdrawn(
+  db: Tx,
+  { studyId, judgeId }: { studyId: string; judgeId: string },
+): Promise<void> {
+  await notifyEvent(db, { type: 'judge-revoked', studyId, judgeId });
+}
+
+/** A study event heard on the events channel: a 'judge-revoked' drops the judge from the cache. */
+export function judgeEventReceived(db: Tx, payload: string): void {
+  // Most events are verdicts: skip the parse unless the payload can be a revocation.
+  if (!payload.includes('judge-revoked')) return;
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return;
+  }
+  const event = studyEventSchema.safeParse(json);
+  if (event.success && event.data.type === 'judge-revoked')
+    judgeCacheOf(db).forget(event.data.judgeId);
+}
+
+/** The events listener is lost (false) or back (true): the cache is emptied and, while lost, unused. */
+export function judgeEventsListening(db: Tx, listening: boolean): void {
+  judgeCacheOf(db).setListening(listening);
 }
 
 /** A new human judge and their token (in clear only now); null when the name is taken in the study. */
@@ -134,7 +177,14 @@ export async function reissueInvite(
   db: Tx,
   { studyId, name }: { studyId: string; name: string },
 ): Promise<string | null> {
-  return repo.reissueInvite(db, { studyId, name });
+  const reissued = await db.transaction(async (tx) => {
+    const row = await repo.reissueInvite(tx, { studyId, name });
+    if (row) await tokenWithdrawn(tx, { studyId, judgeId: row.judgeId });
+    return row;
+  });
+  if (!reissued) return null;
+  judgeCacheOf(db).forget(reissued.judgeId);
+  return reissued.token;
 }
 
 /** Revokes a judge of this study; a judge of another study is the API's 404, as a missing one. */
@@ -142,7 +192,12 @@ export async function revokeJudge(
   db: Tx,
   { studyId, judgeId }: { studyId: string; judgeId: string },
 ): Promise<void> {
-  const row = await repo.revokeJudge(db, { judgeId });
+  const row = await db.transaction(async (tx) => {
+    const revoked = await repo.revokeJudge(tx, { judgeId });
+    if (revoked) await tokenWithdrawn(tx, { studyId: revoked.studyId, judgeId });
+    return revoked;
+  });
+  if (row) judgeCacheOf(db).forget(judgeId);
   if (!row || row.studyId !== studyId) throw new Errors.NotFound('judge');
 }
 

@@ -1,6 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { authenticateAdmin, authenticateJudge, type JudgeRow } from '../auth/service.ts';
+import {
+  authenticateAdmin,
+  authenticateJudge,
+  judgeEventReceived,
+  judgeEventsListening,
+  type JudgeRow,
+} from '../auth/service.ts';
+import { EVENTS_CHANNEL } from '../db/events.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,7 +19,11 @@ declare module 'fastify' {
   }
 }
 
-/** Admin routes refuse judge tokens and judge routes refuse admin tokens (server/auth/service.ts). */
+/**
+ * Admin routes refuse judge tokens and judge routes refuse admin tokens (server/auth/service.ts).
+ * Judges are resolved through the process's judge cache, which hears every process's revocations
+ * on the events channel; while that listener is down the cache is not used.
+ */
 export const authPlugin = fp(
   async (app) => {
     app.decorateRequest('judge', null);
@@ -22,6 +33,15 @@ export const authPlugin = fp(
     app.decorate('requireJudge', async (request: FastifyRequest) => {
       request.judge = await authenticateJudge(app.db, request.headers.authorization);
     });
+    const unlisten = await app.database.listen(
+      EVENTS_CHANNEL,
+      (payload) => judgeEventReceived(app.db, payload),
+      {
+        onLost: () => judgeEventsListening(app.db, false),
+        onReconnect: () => judgeEventsListening(app.db, true),
+      },
+    );
+    app.addHook('onClose', async () => unlisten());
   },
   { name: 'auth', dependencies: ['db'] },
 );
