@@ -5,7 +5,7 @@ import { z } from 'zod';
  * JSONL, JSON arrays and CSV; CSV rows are first turned into these objects by `csvRowTo*`.
  */
 
-export const importFormats = ['jsonl', 'json', 'csv'] as const;
+export const importFormats = ['jsonl', 'json', 'csv', 'parquet'] as const;
 export const importFormatSchema = z.enum(importFormats);
 export type ImportFormat = z.infer<typeof importFormatSchema>;
 

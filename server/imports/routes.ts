@@ -56,6 +56,7 @@ const formatByContentType: Record<string, ImportFormat> = {
   'application/x-jsonlines': 'jsonl',
   'application/json': 'json',
   'text/csv': 'csv',
+  'application/vnd.apache.parquet': 'parquet',
 };
 
 /** A client-given relative path, kept inside the upload folder. */

@@ -52,7 +52,7 @@ export function resolveFormat(
     throw new FileRecordError(
       displayName,
       null,
-      'cannot tell the format from the extension (.jsonl, .ndjson, .json, .csv); name it with --format',
+      'cannot tell the format from the extension (.jsonl, .ndjson, .json, .csv, .parquet); name it with --format',
     );
   }
   return fromName;

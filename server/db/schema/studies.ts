@@ -128,6 +128,6 @@ export const imports = pgTable(
   },
   (t) => [
     index('imports_study_idx').on(t.studyId),
-    check('imports_format', sql`${t.format} in ('jsonl','json','csv')`),
+    check('imports_format', sql`${t.format} in ('jsonl','json','csv','parquet')`),
   ],
 );

@@ -1,34 +1,14 @@
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../../server/db/client.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { cli } from './cli-run.ts';
 import { countRows, item, jsonl, tempDir, writeFiles } from './fixtures.ts';
 import { generateItemsJsonl } from './generate.ts';
 
-const ROOT = join(import.meta.dirname, '../../..');
 const N = 450_000;
 const BAD_LINE = 449_998;
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.DATABASE_URL;
-    // `npx tsx scripts/cli.ts`, without npx's own start-up: node with tsx's loader
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('tracearena import (CLI)', () => {
   let dir: string;
@@ -96,7 +76,7 @@ describe('tracearena import (CLI)', () => {
       const fmt = await cli(['import', small, '--format', 'xml', ...dbArgs]);
       expect(fmt.code, fmt.stderr).toBe(2);
       expect(fmt.stderr).toBe(
-        "tracearena: option '--format': expected one of jsonl, json, csv, got 'xml'\n",
+        "tracearena: option '--format': expected one of jsonl, json, csv, parquet, got 'xml'\n",
       );
       // exactly one study exists: --study may be left out
       const again = await cli(['import', small, ...dbArgs]);
