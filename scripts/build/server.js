@@ -10,8 +10,10 @@ const outdir = join(repoRoot, dirname(SERVER_OUTPUT));
 
 /**
  * Pure-JavaScript packages bundled in: drizzle-orm and zod alone are ~700 module files, and
- * resolving and reading them one by one was most of a command's start-up. Every importer of zod
- * that the server loads is bundled too, so there is one zod. The rest are loaded from
+ * resolving and reading them one by one was most of a command's start-up (hyparquet, loaded by
+ * every import route, is another 67). Every importer of zod that the server loads is bundled
+ * too, so there is one zod. What these import from other packages stays external: none of them
+ * has a nested node_modules, so it resolves to the same hoisted package from dist/server/. The rest are loaded from
  * node_modules as they are (PGlite finds its WebAssembly beside itself; pg, Fastify and the LLM
  * SDKs load optional parts at run time).
  */
@@ -24,6 +26,7 @@ const BUNDLED = new Set([
   'csv-stringify',
   'stream-json',
   'stream-chain',
+  'hyparquet',
 ]);
 
 const packageName = (specifier) =>
