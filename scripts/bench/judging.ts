@@ -8,14 +8,17 @@
  * is one round trip), the server's CPU per cycle, the peer's cycles/s and the ratio.
  *
  *   npm run bench:judging -- [--judges 50,200] [--seconds 10] [--items 12000] [--k 2]
- *                            [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+ *                            [--pool N] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+ *
+ * The CPU split over the window: the server process, the judges' process, and the PostgreSQL
+ * backends of the server's connections (from /proc, so Linux only), in ms per cycle.
  *
  * It creates the database `bench_judging` and drops it at the end. The judges run in a child
  * process so that their HTTP clients do not share the server's event loop.
  */
 import { execFile, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     items: { type: 'string', default: '12000' },
     k: { type: 'string', default: '2' },
+    pool: { type: 'string' },
     'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     drive: { type: 'boolean', default: false },
   },
@@ -44,6 +48,8 @@ interface DriveOrder {
 }
 interface DriveResult {
   cycles: number;
+  /** The judges' own CPU over the window, ms. */
+  cpuMs: number;
   nextMs: number[];
   errors: number;
   exhausted: boolean;
@@ -55,7 +61,7 @@ const percentile = (sorted: number[], p: number) =>
 if (values.drive) {
   // The driver: every judge loops next → verdict; the window opens after the warm-up.
   const [order] = (await once(process, 'message')) as [DriveOrder];
-  const result: DriveResult = { cycles: 0, nextMs: [], errors: 0, exhausted: false };
+  const result: DriveResult = { cycles: 0, cpuMs: 0, nextMs: [], errors: 0, exhausted: false };
   let measuring = false;
   let stopped = false;
   const call = (path: string, token: string, body: unknown) =>
@@ -92,7 +98,10 @@ if (values.drive) {
   await new Promise((r) => setTimeout(r, order.warmupMs));
   measuring = true;
   process.send!('start');
+  const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, order.seconds * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  result.cpuMs = (cpu.user + cpu.system) / 1000;
   stopped = true;
   process.send!('stop');
   await Promise.all(loops);
@@ -151,6 +160,7 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   TRACEARENA_RATE_LIMIT_PER_TOKEN: '0',
   TRACEARENA_RATE_LIMIT_PER_IP: '0',
+  ...(values.pool ? { TRACEARENA_DB_POOL: values.pool } : {}),
 });
 const database = await createDatabase({ databaseUrl: dbUrl, pool: config.dbPool });
 const db = database.db;
@@ -214,6 +224,17 @@ await db.execute(sql`vacuum analyze`);
 const setupSeconds = (performance.now() - t0) / 1000;
 
 const app = await buildApp({ database, config, logger: false });
+// The server's own time for `next`, from the request to the response sent, beside the judges' view.
+const serverNextMs: number[] = [];
+let timing = false;
+const started = new WeakMap<object, number>();
+app.addHook('onRequest', async (request) => {
+  if (timing && request.url === '/api/judge/next') started.set(request, performance.now());
+});
+app.addHook('onResponse', async (request) => {
+  const t = started.get(request);
+  if (t !== undefined) serverNextMs.push(performance.now() - t);
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -227,11 +248,38 @@ interface Row {
   roundTrips: number;
   statements: number;
   cpuMs: number;
+  driverCpuMs: number;
+  dbCpuMs: number;
+  serverNextP99: number;
   errors: number;
   exhausted: boolean;
   peerClients: number;
   peer: number;
 }
+/** CPU seconds so far of the PostgreSQL backends serving the bench database (the server's pool). */
+async function backendCpuMs(): Promise<number> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [DB_NAME],
+    );
+    let ticks = 0;
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      } catch {
+        // the backend ended meanwhile
+      }
+    }
+    return (ticks * 1000) / 100; // USER_HZ
+  } finally {
+    await c.end();
+  }
+}
+
 const rows: Row[] = [];
 let judgeSerial = 0;
 const workDir = mkdtempSync(join(tmpdir(), 'bench-judging-'));
@@ -298,17 +346,26 @@ for (const n of judgeCounts) {
   let cpu0 = process.cpuUsage();
   let c1 = c0;
   let cpu = cpu0;
+  let db0 = Promise.resolve(0);
+  let db1 = Promise.resolve(0);
   const result = await new Promise<DriveResult>((resolve) => {
     child.on('message', (m: unknown) => {
       if (m === 'start') {
         c0 = { ...counts };
         cpu0 = process.cpuUsage();
+        db0 = backendCpuMs();
+        serverNextMs.length = 0;
+        timing = true;
       } else if (m === 'stop') {
+        timing = false;
         c1 = { ...counts };
         cpu = process.cpuUsage(cpu0);
+        db1 = backendCpuMs();
       } else resolve(m as DriveResult);
     });
   });
+  const dbCpu = (await db1) - (await db0);
+  const serverSorted = serverNextMs.sort((a, b) => a - b);
   await once(child, 'exit');
   const sorted = result.nextMs.sort((a, b) => a - b);
   const cycles = Math.max(1, result.cycles);
@@ -321,6 +378,9 @@ for (const n of judgeCounts) {
     roundTrips: (c1.roundTrips - c0.roundTrips) / cycles,
     statements: (c1.statements - c0.statements) / cycles,
     cpuMs: (cpu.user + cpu.system) / 1000 / cycles,
+    driverCpuMs: result.cpuMs / cycles,
+    dbCpuMs: dbCpu / cycles,
+    serverNextP99: percentile(serverSorted, 0.99),
     errors: result.errors,
     exhausted: result.exhausted,
     peerClients,
@@ -336,11 +396,11 @@ rmSync(workDir, { recursive: true, force: true });
 const f = (x: number, d = 1) => x.toFixed(d);
 const lines = [
   `judging cycle on PostgreSQL, one server (pool ${poolSize}), ${seconds} s windows, K = ${k}, setup ${f(setupSeconds)} s`,
-  '| judges | cycles/s | next p50 ms | next p99 ms | round trips/cycle | statements/cycle | server CPU ms/cycle | pgbench peer cycles/s (clients) | ratio |',
+  '| judges | cycles/s | next p50 ms | next p99 ms (in server) | round trips/cycle | statements/cycle | CPU ms/cycle: server / judges / PostgreSQL | pgbench peer cycles/s (clients) | ratio |',
   '|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.judges} | ${f(r.cycles)} | ${f(r.nextP50)} | ${f(r.nextP99)} | ${f(r.roundTrips, 2)} | ${f(r.statements, 2)} | ${f(r.cpuMs, 2)} | ${f(r.peer)} (${r.peerClients}) | ${f(r.cycles / r.peer, 2)} |` +
+      `| ${r.judges} | ${f(r.cycles)} | ${f(r.nextP50)} | ${f(r.nextP99)} (${f(r.serverNextP99)}) | ${f(r.roundTrips, 2)} | ${f(r.statements, 2)} | ${f(r.cpuMs, 2)} / ${f(r.driverCpuMs, 2)} / ${f(r.dbCpuMs, 2)} | ${f(r.peer)} (${r.peerClients}) | ${f(r.cycles / r.peer, 2)} |` +
       (r.errors ? ` ${r.errors} errors` : '') +
       (r.exhausted ? ' (queue ran out)' : ''),
   ),
