@@ -18,6 +18,8 @@ const outdir = join(repoRoot, dirname(SERVER_OUTPUT));
  * SDKs load optional parts at run time).
  */
 const BUNDLED = new Set([
+  // and every @stdlib package (the statistics' distributions): ~300 tiny CommonJS modules, pure
+  // math, that import only each other
   'drizzle-orm',
   'zod',
   'fastify-type-provider-zod',
@@ -39,7 +41,9 @@ const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, ({ path }) =>
-      BUNDLED.has(packageName(path)) ? undefined : { path, external: true },
+      BUNDLED.has(packageName(path)) || path.startsWith('@stdlib/')
+        ? undefined
+        : { path, external: true },
     );
   },
 };
