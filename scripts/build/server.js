@@ -9,17 +9,16 @@ import { repoRoot, SERVER_OUTPUT } from './freshness.js';
 const outdir = join(repoRoot, dirname(SERVER_OUTPUT));
 
 /**
- * Pure-JavaScript packages bundled in: drizzle-orm and zod alone are ~700 module files, and
- * resolving and reading them one by one was most of a command's start-up (hyparquet, loaded by
- * every import route, is another 67). Every importer of zod that the server loads is bundled
- * too, so there is one zod. What these import from other packages stays external: none of them
- * has a nested node_modules, so it resolves to the same hoisted package from dist/server/. The rest are loaded from
- * node_modules as they are (PGlite finds its WebAssembly beside itself; pg, Fastify and the LLM
- * SDKs load optional parts at run time).
+ * Pure-JavaScript packages bundled in: resolving and reading their modules one by one was most of
+ * a command's start-up. drizzle-orm and zod alone are ~700 module files, hyparquet (loaded by every
+ * import route) 67, and every @stdlib package (the statistics' distributions, importing only each
+ * other) ~450 tiny CommonJS files. Every importer of zod that the server loads is bundled too, so
+ * there is one zod. What these import from other packages stays external: none of them has a
+ * nested node_modules, so it resolves to the same hoisted package from dist/server/. The rest are
+ * loaded from node_modules as they are (PGlite finds its WebAssembly beside itself; pg, Fastify
+ * and the LLM SDKs load optional parts at run time).
  */
 const BUNDLED = new Set([
-  // and every @stdlib package (the statistics' distributions): ~300 tiny CommonJS modules, pure
-  // math, that import only each other
   'drizzle-orm',
   'zod',
   'fastify-type-provider-zod',
