@@ -270,7 +270,10 @@ export async function stagedImagesOfStoredItems(
   }));
 }
 
-/** Inserts the staged items not yet stored; returns how many it inserted. */
+/**
+ * Inserts the staged items not yet stored; returns how many it inserted. ON CONFLICT checks the
+ * unique index before it writes anything, so a stored item costs one index probe, no write.
+ */
 export async function insertStagedItems(db: Tx, { studyId }: { studyId: string }) {
   const [row] = await queryRows<{ n: number }>(
     db,
@@ -280,8 +283,6 @@ export async function insertStagedItems(db: Tx, { studyId }: { studyId: string }
       select ${studyId}::uuid, s.item, s.question, s.reference, s.modality, s.metadata
       from import_rows s
       where s.system is null
-        and not exists (select 1 from items i where i.study_id = ${studyId} and i.external_id = s.item)
-      order by s.line
       on conflict (study_id, external_id) do nothing
       returning 1)
     select count(*)::int as n from inserted`,
@@ -377,7 +378,6 @@ export async function insertStagedOutputs(
       join items i on i.study_id = ${studyId} and i.external_id = s.item
       join ${systemsRelation(systems)} on y.name = s.system
       where s.system is not null
-        and not exists (select 1 from outputs o where o.item_id = i.id and o.system_id = y.id)
       on conflict (item_id, system_id) do nothing
       returning 1)
     select count(*)::int as n from inserted`,

@@ -237,9 +237,11 @@ export async function mergeStaging(ctx: MergeContext): Promise<WriteCounts> {
   await analyzeStaging(tx);
   const before = await firstConflict(ctx);
   if (before.error) throw before.error;
-  const itemsCreated = ctx.items > 0 ? await insertStagedItems(tx, { studyId }) : 0;
+  // a re-import of stored records has nothing to insert
+  const itemsCreated = before.items < ctx.items ? await insertStagedItems(tx, { studyId }) : 0;
   const imagesCreated = itemsCreated > 0 ? await writeNewImages(ctx) : 0;
-  const outputsCreated = await insertStagedOutputs(tx, { studyId, systems });
+  const outputsCreated =
+    before.outputs < ctx.outputs ? await insertStagedOutputs(tx, { studyId, systems }) : 0;
   const raced =
     before.items + itemsCreated < ctx.items || before.outputs + outputsCreated < ctx.outputs;
   if (raced) {
