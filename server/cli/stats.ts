@@ -11,18 +11,29 @@ export function register(program: Command): void {
     program
       .command('stats')
       .description(
-        'Win rates, intervals, ranking, agreement and bias from judgments files (JSONL, CSV, or AlpacaEval annotation JSON), without a database',
+        'Win rates, intervals, ranking, agreement and bias from judgments files (JSONL, CSV, AlpacaEval annotation JSON, Chatbot Arena battles, MT-Bench or Arena-Hard judgments), without a database',
       )
-      .argument('<files...>', 'judgments files'),
-  ).action(async (files: string[], flags: RawReportFlags) => {
+      .argument('<files...>', 'judgments files')
+      .option(
+        '--arena-hard-baseline <model>',
+        'the baseline of Arena-Hard judgments that do not name one (arena-hard-v0.1: gpt-4-0314)',
+      ),
+  ).action(async (files: string[], flags: RawReportFlags & { arenaHardBaseline?: string }) => {
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
+    const arenaHardBaseline = flags.arenaHardBaseline?.trim();
+    if (arenaHardBaseline === '')
+      throw new CliError(
+        `option '--arena-hard-baseline': expected a non-empty name, got '${flags.arenaHardBaseline}'`,
+        2,
+      );
     let table;
     try {
       const progress = createProgress({ label: 'reading', total: 1 });
       try {
         table = await readJudgmentsFiles(files, {
           base: parsed.options.base,
+          arenaHardBaseline,
           onProgress: (done, total) => {
             progress.setTotal(total);
             progress.update(done);

@@ -5,10 +5,18 @@ import type { FileRecord } from '../files/source.ts';
 import { addAlpacaEvalRecord, isAlpacaEvalRecord, skipSelfComparisons } from './read-alpacaeval.ts';
 import { rowToRecord } from './read-csv-row.ts';
 import { addJudgmentRecord } from './read-judgment-record.ts';
+import {
+  leaderboardReader,
+  type LeaderboardOptions,
+  type RecordReader,
+} from './read-leaderboards.ts';
 import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 
+/** The formats `stats` reads judgments from: the wing's text formats (no Parquet). */
+type JudgmentsFormat = Exclude<FileFormat, 'parquet'>;
+
 /** A `.csv` or `.jsonl` name says the format; any other file is a JSON array if it starts with `[`. */
-async function sniff(file: string): Promise<FileFormat> {
+async function sniff(file: string): Promise<JudgmentsFormat> {
   const named = formatFromFileName(file);
   if (named === 'csv' || named === 'jsonl') return named;
   const fh = await open(file, 'r');
@@ -26,19 +34,27 @@ async function sniff(file: string): Promise<FileFormat> {
 }
 
 /**
- * A JSON array: AlpacaEval annotations or judgments records. Errors and warnings name the record's
- * position in the array as the line (AlpacaEval files are one array, often on one line), and an
- * instruction-less AlpacaEval record is item `#position`.
+ * A JSON array: AlpacaEval annotations, judgments records, or a public leaderboard's records (as
+ * its first record says). Errors and warnings name the record's position in the array as the line
+ * (AlpacaEval files are one array, often on one line), and an instruction-less AlpacaEval record
+ * is item `#position`.
  */
 async function addJsonArray(
   builder: VerdictTableBuilder,
   records: AsyncIterable<FileRecord>,
   file: string,
+  options: LeaderboardOptions,
 ): Promise<void> {
   const selves = new Map<string, { first: number; count: number }>();
   let position = 0;
+  let leaderboard: RecordReader | null | undefined;
   for await (const { value } of records) {
     position++;
+    if (leaderboard === undefined) leaderboard = leaderboardReader(value, options);
+    if (leaderboard) {
+      leaderboard(builder, value, file, position);
+      continue;
+    }
     if (!isAlpacaEvalRecord(value)) {
       addJudgmentRecord(builder, value, file, position);
       continue;
@@ -52,37 +68,56 @@ async function addJsonArray(
   skipSelfComparisons(builder, file, selves);
 }
 
-/** JSONL records as read; CSV rows turned into records (trimmed cells, numbers, axis columns). */
+/**
+ * JSONL records as read (a public leaderboard's when the first record is one); CSV rows turned into
+ * judgments records (trimmed cells, numbers, axis columns).
+ */
 async function addLines(
   builder: VerdictTableBuilder,
   records: AsyncIterable<FileRecord>,
   file: string,
   csv: boolean,
+  options: LeaderboardOptions,
 ): Promise<void> {
+  let read: RecordReader | undefined;
   for await (const { line, value } of records) {
-    const record = csv ? rowToRecord(value as Record<string, string>, file, line) : value;
-    addJudgmentRecord(builder, record, file, line);
+    if (csv) {
+      addJudgmentRecord(
+        builder,
+        rowToRecord(value as Record<string, string>, file, line),
+        file,
+        line,
+      );
+      continue;
+    }
+    read ??= leaderboardReader(value, options) ?? addJudgmentRecord;
+    read(builder, value, file, line);
   }
 }
 
 /** What `stats` names as the field of a file's unreadable bytes or syntax. */
-const UNREADABLE: Record<FileFormat, string> = { jsonl: '(line)', csv: '(row)', json: '(file)' };
+const UNREADABLE: Record<JudgmentsFormat, string> = {
+  jsonl: '(line)',
+  csv: '(row)',
+  json: '(file)',
+};
 
 /**
- * Streams one judgments / AlpacaEval file into the builder (memory does not grow per record).
- * Every error names a field: `FILE:LINE: field 'x': reason`.
+ * Streams one judgments / AlpacaEval / leaderboard file into the builder (memory does not grow per
+ * record). Every error names a field: `FILE:LINE: field 'x': reason`.
  */
 async function readJudgmentsFile(
   file: string,
   builder: VerdictTableBuilder,
+  options: LeaderboardOptions,
   onBytes?: (bytesRead: number) => void,
 ): Promise<void> {
   const format = await sniff(file);
   const records = readRecords(format, file, file, { onBytes });
   try {
     return format === 'json'
-      ? await addJsonArray(builder, records, file)
-      : await addLines(builder, records, file, format === 'csv');
+      ? await addJsonArray(builder, records, file, options)
+      : await addLines(builder, records, file, format === 'csv', options);
   } catch (err) {
     if (!(err instanceof FileRecordError) || err.field !== null) throw err;
     throw new FileRecordError(err.file, err.line, err.reason, UNREADABLE[format]);
@@ -90,12 +125,15 @@ async function readJudgmentsFile(
 }
 
 /**
- * Reads one or more judgments / AlpacaEval files into one verdict table. `onProgress` gets the
- * bytes read so far over the total size of the files.
+ * Reads one or more judgments / AlpacaEval / leaderboard files into one verdict table.
+ * `onProgress` gets the bytes read so far over the total size of the files.
  */
 export async function readJudgmentsFiles(
   files: readonly string[],
-  options: { base?: string; onProgress?: (bytesRead: number, totalBytes: number) => void } = {},
+  options: LeaderboardOptions & {
+    base?: string;
+    onProgress?: (bytesRead: number, totalBytes: number) => void;
+  } = {},
 ): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
   const sizes = options.onProgress
@@ -108,6 +146,7 @@ export async function readJudgmentsFiles(
     await readJudgmentsFile(
       file,
       builder,
+      options,
       report ? (bytes) => report(before + bytes, total) : undefined,
     );
     before += sizes[k] ?? 0;
