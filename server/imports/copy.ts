@@ -54,6 +54,14 @@ function isPg(client: pg.PoolClient | PGliteTx): client is pg.PoolClient {
   return typeof (client as pg.PoolClient).release === 'function';
 }
 
+/**
+ * Whether COPY runs beside this process (PostgreSQL's own server process) rather than on its
+ * thread (PGlite's WebAssembly): only then does reading the file while the rows go in overlap.
+ */
+export function copyRunsAlongside(db: Tx): boolean {
+  return typeof (driverClient(db) as Partial<PGliteTx & { exec: unknown }>).exec !== 'function';
+}
+
 /** Starts `COPY table (columns) FROM STDIN` on the transaction's connection. */
 export async function openCopy(tx: Tx, table: string, columns: string[]): Promise<CopySink> {
   const client = driverClient(tx);

@@ -59,10 +59,11 @@ export function resolveFormat(
 }
 
 /**
- * Imports one file, all or nothing, in one transaction: the file is streamed once, each record
- * checked (a bad one throws a FileRecordError naming its line) and COPied into a staging table;
- * then the staged rows are compared with what is stored and merged by a few statements. Any bad or
- * conflicting record rolls the whole transaction back.
+ * Imports one file, all or nothing, in one transaction: the file is streamed, each record checked
+ * (a bad one throws a FileRecordError naming its line) and COPied into a staging table; then the
+ * staged rows are compared with what is stored and merged by a few statements. Any bad or
+ * conflicting record rolls the whole transaction back. On PGlite the file is checked whole first
+ * (Staging.checksFirst).
  */
 export async function importFile(db: Db, options: ImportFileOptions): Promise<ImportResult> {
   const path = resolve(options.path);
@@ -86,25 +87,43 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
     const problem = value === undefined ? null : textProblem(value);
     if (problem) throw new FileRecordError(displayName, null, `${option}: ${problem}`);
   }
+  const check = {
+    displayName,
+    format,
+    kind: options.kind,
+    system: options.system,
+    path,
+    onBytes: (done: number) => options.onProgress?.({ phase: 'validate', done, total: size }),
+  };
+  const checked = Staging.checksFirst(db) ? await validateFile(check) : null;
   return db.transaction(async (tx) => {
     const staging = await Staging.open(tx);
     let summary: ValidationSummary;
+    let staged = 0;
     try {
       summary = await validateFile({
-        displayName,
-        format,
-        kind: options.kind,
-        system: options.system,
-        path,
-        onBytes: (done) => options.onProgress?.({ phase: 'validate', done, total: size }),
-        onRecord: (record) => staging.add(record),
+        ...check,
+        // once checked, the staging pass reports its records as the write phase
+        onBytes: checked ? undefined : check.onBytes,
+        onRecord: async (record) => {
+          await staging.add(record);
+          if (checked && ++staged % 1000 === 0)
+            options.onProgress?.({ phase: 'write', done: staged, total: checked.records });
+        },
       });
     } catch (err) {
       await staging.abort(err as Error);
       throw err;
     }
     await staging.end();
-    options.onProgress?.({ phase: 'write', done: 0, total: summary.records });
+    if (checked && checked.sha256 !== summary.sha256) {
+      throw new FileRecordError(
+        displayName,
+        null,
+        'the file changed while it was being imported; nothing was written',
+      );
+    }
+    options.onProgress?.({ phase: 'write', done: staged, total: summary.records });
     const result = await writeFile(tx, { ...options, path, displayName }, summary);
     options.onProgress?.({ phase: 'write', done: summary.records, total: summary.records });
     return result;

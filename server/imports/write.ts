@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { copyRow, openCopy, type CopySink } from './copy.ts';
+import { copyRow, copyRunsAlongside, openCopy, type CopySink } from './copy.ts';
 import { checkImage, loadImage, type LoadedImage } from './images.ts';
 import type { TypedRecord } from './records.ts';
 import {
@@ -36,6 +36,15 @@ export interface WriteCounts {
  * each row keeps its record's file line, so a conflict found by the merge names FILE:LINE.
  */
 export class Staging {
+  /**
+   * Whether to check the whole file before staging any of it: on PGlite, where COPY shares the
+   * thread, a bad record near the end of a large file would otherwise be found only after every
+   * row before it went in. On PostgreSQL the rows go in while the file is read: one pass.
+   */
+  static checksFirst(db: Tx): boolean {
+    return !copyRunsAlongside(db);
+  }
+
   private constructor(private readonly sink: CopySink) {}
 
   static async open(tx: Tx): Promise<Staging> {
