@@ -1,6 +1,7 @@
 /** Auth owns the judges and admin_tokens tables: the only SQL over them. */
 import { and, count, eq, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
+import { notifyEvent } from '../db/events.ts';
 import { adminTokens, judges } from '../db/schema/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 
@@ -69,27 +70,40 @@ export async function createInvites(
   return rows.map((judge) => ({ judge, token: tokens.get(judge.name)! }));
 }
 
-/** A fresh token for an existing human judge (the old one stops working; revocation is lifted). */
+/**
+ * A fresh token for an existing human judge (the old one stops working; revocation is lifted).
+ * Announces the old token's end as a 'judge-revoked' event, delivered on commit, so every
+ * process drops the judge from its token cache.
+ */
 export async function reissueInvite(
   db: Tx,
   { studyId, name }: { studyId: string; name: string },
 ): Promise<{ judgeId: string; token: string } | null> {
   const token = newToken('judge');
-  const [row] = await db
-    .update(judges)
-    .set({ tokenHash: hashToken(token), revokedAt: null })
-    .where(and(eq(judges.studyId, studyId), eq(judges.name, name), eq(judges.kind, 'human')))
-    .returning({ id: judges.id });
-  return row ? { judgeId: row.id, token } : null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(judges)
+      .set({ tokenHash: hashToken(token), revokedAt: null })
+      .where(and(eq(judges.studyId, studyId), eq(judges.name, name), eq(judges.kind, 'human')))
+      .returning({ id: judges.id });
+    if (!row) return null;
+    await notifyEvent(tx, { type: 'judge-revoked', studyId, judgeId: row.id });
+    return { judgeId: row.id, token };
+  });
 }
 
+/** Revokes a judge, announced as for a reissue: whoever revokes, every process hears it. */
 export async function revokeJudge(db: Tx, { judgeId }: { judgeId: string }) {
-  const [row] = await db
-    .update(judges)
-    .set({ revokedAt: new Date() })
-    .where(eq(judges.id, judgeId))
-    .returning();
-  return row ?? null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(judges)
+      .set({ revokedAt: new Date() })
+      .where(eq(judges.id, judgeId))
+      .returning();
+    if (!row) return null;
+    await notifyEvent(tx, { type: 'judge-revoked', studyId: row.studyId, judgeId });
+    return row;
+  });
 }
 
 /** An LLM judge is its model and verdict-affecting settings: the same ones reuse the same judge row. */

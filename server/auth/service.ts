@@ -1,7 +1,6 @@
 import type { JudgeQuality } from '../../shared/admin-views.ts';
 import { studyEventSchema } from '../../shared/events.ts';
 import type { Tx } from '../db/client.ts';
-import { notifyEvent } from '../db/events.ts';
 import type { judges } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { getJudgeQuality as readJudgeQuality } from '../readmodel/judge-quality.ts';
@@ -77,17 +76,6 @@ export async function authenticateJudge(
   if (judge.revokedAt) throw new Errors.InviteRevoked();
   cache.remember(hash, judge, mark);
   return judge;
-}
-
-/**
- * A judge's token stopped working: every process drops the judge from its cache (the event, sent
- * in the caller's transaction, is delivered on commit), this one at once.
- */
-async function tokenWithdrawn(
-  db: Tx,
-  { studyId, judgeId }: { studyId: string; judgeId: string },
-): Promise<void> {
-  await notifyEvent(db, { type: 'judge-revoked', studyId, judgeId });
 }
 
 /** A study event heard on the events channel: a 'judge-revoked' drops the judge from the cache. */
@@ -172,31 +160,29 @@ function quoted(names: string[]): string {
   return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
 }
 
-/** A fresh token for an existing human judge (the old one stops working; revocation is lifted). */
+/**
+ * A fresh token for an existing human judge (the old one stops working; revocation is lifted).
+ * The repository announces it to every process; this one drops the judge from its cache at once.
+ */
 export async function reissueInvite(
   db: Tx,
   { studyId, name }: { studyId: string; name: string },
 ): Promise<string | null> {
-  const reissued = await db.transaction(async (tx) => {
-    const row = await repo.reissueInvite(tx, { studyId, name });
-    if (row) await tokenWithdrawn(tx, { studyId, judgeId: row.judgeId });
-    return row;
-  });
+  const reissued = await repo.reissueInvite(db, { studyId, name });
   if (!reissued) return null;
   judgeCacheOf(db).forget(reissued.judgeId);
   return reissued.token;
 }
 
-/** Revokes a judge of this study; a judge of another study is the API's 404, as a missing one. */
+/**
+ * Revokes a judge of this study; a judge of another study is the API's 404, as a missing one.
+ * The repository announces it to every process; this one drops the judge from its cache at once.
+ */
 export async function revokeJudge(
   db: Tx,
   { studyId, judgeId }: { studyId: string; judgeId: string },
 ): Promise<void> {
-  const row = await db.transaction(async (tx) => {
-    const revoked = await repo.revokeJudge(tx, { judgeId });
-    if (revoked) await tokenWithdrawn(tx, { studyId: revoked.studyId, judgeId });
-    return revoked;
-  });
+  const row = await repo.revokeJudge(db, { judgeId });
   if (row) judgeCacheOf(db).forget(judgeId);
   if (!row || row.studyId !== studyId) throw new Errors.NotFound('judge');
 }
