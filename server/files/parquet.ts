@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
 import {
   asyncBufferFromFile,
@@ -7,6 +8,7 @@ import {
 } from 'hyparquet';
 import { FileRecordError } from './record-error.ts';
 import { fileChunks, type FileRecord, type SourceTap } from './source.ts';
+import { firstInvalidUtf8 } from './utf8.ts';
 
 /**
  * A Parquet file (Hugging Face datasets ship their splits so), read with hyparquet one row group at
@@ -34,7 +36,14 @@ export async function* readParquet(
     const rowEnd = rowStart + Number(group.num_rows);
     let rows: Array<Record<string, unknown>>;
     try {
-      rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
+      rows = await parquetReadObjects({
+        file,
+        metadata,
+        rowStart,
+        rowEnd,
+        utf8: false,
+        parsers: strictText,
+      });
     } catch (err) {
       throw new FileRecordError(
         displayName,
@@ -61,6 +70,23 @@ export async function* readParquet(
 
 type Refuse = (field: string, reason: string) => never;
 
+/** A text cell whose bytes are not UTF-8: refused where the row is known, naming it. */
+class InvalidText {
+  constructor(readonly byte: number) {}
+}
+
+/**
+ * Text cells decoded strictly, as the text formats are: hyparquet's decoder would turn a bad byte
+ * into U+FFFD without a word. Raw byte columns stay bytes (`utf8: false`).
+ */
+const strictText = {
+  stringFromBytes(bytes: Uint8Array | undefined) {
+    if (bytes === undefined) return undefined;
+    if (!isUtf8(bytes)) return new InvalidText(bytes[firstInvalidUtf8(bytes)] ?? 0);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  },
+};
+
 /**
  * A row as the plain JSON-like value the record checks expect: nulls left out, INT64 as a number
  * when it is exact, dates as ISO 8601 text; raw bytes and non-finite floats are refused.
@@ -75,6 +101,10 @@ function plain(value: unknown, refuse: Refuse, path = ''): unknown {
   if (typeof value === 'number' && !Number.isFinite(value))
     refuse(path, `expected a finite number; found ${value}`);
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof InvalidText) {
+    const byte = value.byte.toString(16).toUpperCase().padStart(2, '0');
+    refuse(path, `invalid UTF-8 (byte 0x${byte})`);
+  }
   if (value instanceof Uint8Array)
     refuse(
       path,
