@@ -10,21 +10,28 @@ import type { SummaryOptions } from '../stats/pair-summary.ts';
 import { createRng } from '../stats/rng.ts';
 import { buildAgreement, collectUnits } from './agreement.ts';
 import { buildBias } from './bias.ts';
-import { bucket, groupBy } from './figures.ts';
+import { calibratedFigure } from './calibrated.ts';
+import { bucket, groupBy, take } from './figures.ts';
+import { lengthControlledFigure } from './length-controlled.ts';
+import { itemSlots, pairItems } from './pair-items.ts';
 import { subsetStats } from './pair-stats.ts';
 import { buildRanking } from './ranking.ts';
+import { sequentialFigure } from './sequential.ts';
 import { oneLine } from '../files/record-error.ts';
 import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
 
 /**
  * The report of a set of verdicts: every pair's win rate with its interval and sign test, broken
- * down by axis, judge kind, modality and judge; the Bradley–Terry ranking; agreement; biases.
+ * down by axis, judge kind, modality and judge, with the item-level figures beside it (the
+ * human-calibrated LLM rate, the anytime-valid sequence, the length-controlled rate); the
+ * Bradley–Terry ranking; agreement; biases.
  * The CLI's `stats` and `report` verbs and the HTTP route all come through here.
  */
 export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): Report {
   const opts = reportOptionsSchema.parse(options);
   const scratch = { sum: new Float64Array(t.items.size), count: new Float64Array(t.items.size) };
   const { start, order } = groupBy(t.pair, t.length, t.pairs.length);
+  const slots = itemSlots(t);
   const pairs: PairReport[] = t.pairs.map(([a, b], p) => {
     const aName = t.systems.names[a] as string;
     const bName = t.systems.names[b] as string;
@@ -63,6 +70,8 @@ export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): 
       }
       return out;
     };
+    const items = pairItems(t, indices, opts.ties, slots);
+    const lengthRng = createRng(opts.seed, `${aName}\u0000${bName}\u0000length-controlled`);
     return {
       a: aName,
       b: bName,
@@ -71,6 +80,14 @@ export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): 
       byJudgeKind: named(bucket(indices, t.judgeKind), JUDGE_KINDS, 'kind'),
       byModality: named(bucket(indices, t.modality), t.modalities.names, 'modality'),
       byJudge: named(bucket(indices, t.judge), t.judges.names, 'judge'),
+      // a null figure's reason joins the pair's reasons, as the pair's own figures' do
+      calibrated: take(calibratedFigure(items, opts.level), 'calibrated', overall.reasons),
+      sequential: take(sequentialFigure(items, opts.level), 'sequential', overall.reasons),
+      lengthControlled: take(
+        lengthControlledFigure(items, { level: opts.level, rounds: opts.rounds, rng: lengthRng }),
+        'lengthControlled',
+        overall.reasons,
+      ),
     };
   });
   const ranking = buildRanking(t, opts);

@@ -73,6 +73,8 @@ export interface VerdictTable {
   modality: Int32Array;
   /** log((len_a + 1) / (len_b + 1)) of the canonical pair's a and b; NaN when a length is unknown. */
   lengthRatio: Float64Array;
+  /** len_a − len_b of the canonical pair (the length-controlled win rate's covariate); NaN when unknown. */
+  lengthDiff: Float64Array;
   /** Per axis id: a's score on that axis, NaN when the verdict has none. */
   axisScore: Float64Array[];
   /** Records skipped by readers (e.g. failed AlpacaEval annotations). */
@@ -106,6 +108,7 @@ export class VerdictTableBuilder {
       shownLeft: new Int8Array(cap),
       modality: new Int32Array(cap),
       lengthRatio: new Float64Array(cap),
+      lengthDiff: new Float64Array(cap),
       axisScore: [],
       skipped: 0,
       warnings: [],
@@ -145,6 +148,7 @@ export class VerdictTableBuilder {
       t.shownLeft = grow(t.shownLeft, need);
       t.modality = grow(t.modality, need);
       t.lengthRatio = grow(t.lengthRatio, need);
+      t.lengthDiff = grow(t.lengthDiff, need);
       t.axisScore = t.axisScore.map((arr) => grow(arr, need));
     }
     const sa = t.systems.id(v.a);
@@ -170,6 +174,12 @@ export class VerdictTableBuilder {
         : flip
           ? logLengthRatio(v.lenB, v.lenA)
           : logLengthRatio(v.lenA, v.lenB);
+    t.lengthDiff[i] =
+      v.lenA === undefined || v.lenB === undefined
+        ? Number.NaN
+        : flip
+          ? v.lenB - v.lenA
+          : v.lenA - v.lenB;
     for (const arr of t.axisScore) arr[i] = Number.NaN;
     if (v.axes) {
       for (const [name, s] of Object.entries(v.axes)) {
