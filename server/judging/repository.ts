@@ -1,8 +1,12 @@
 /**
  * Judging owns comparisons, assignments (the judging slots), verdicts and skips: the only SQL that
- * writes or locks them. Humans and LLM runs share one queue: `leaseSlots` is the one lease
- * statement of the server. Some queries read other domains' tables in a join (studies' lease length
- * and axes, imports' items, outputs and images, auth's judge names): each says so where it does.
+ * writes or locks them. Humans and LLM runs share one queue: `leaseSlots` is the one lease of the
+ * server, the CTEs of both lease statements (`leaseWithView`, a human's lease with what they are
+ * shown; `leaseRun`, an LLM run's batch). Verdicts are written by `insertVerdicts` (LLM runs) and
+ * `recordHumanVerdict` (a human's, in one statement with the slot's completion). The statements
+ * of the judging cycle are prepared (`preparedRows`). Some queries read other domains' tables in a
+ * join (studies' lease length and axes, imports' items, outputs and images, auth's judge names):
+ * each says so where it does.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { StudyEvent } from '../../shared/events.ts';
@@ -99,7 +103,7 @@ export async function lockJudgeQueue(tx: Tx, { judgeId }: { judgeId: string }): 
  * finish comparisons before they open new ones. The text depends on the queue's kind only, so each
  * kind's statement is prepared once per connection.
  */
-function leaseCtes(
+function leaseSlots(
   queue: LeaseQueue,
   { limit, leaseSeconds, gate }: { limit: SQL; leaseSeconds: number | null; gate: SQL },
 ): SQL {
@@ -149,8 +153,8 @@ function leaseCtes(
     )${startComparison}`;
 }
 
-/** Leases up to `limit` free slots of an LLM run, each for its slot's judge. */
-export async function leaseSlots(
+/** Leases up to `limit` free slots of an LLM run, each for its slot's judge (THE lease, `leaseSlots`). */
+export async function leaseRun(
   tx: Tx,
   {
     queue,
@@ -161,7 +165,7 @@ export async function leaseSlots(
   const rows = await preparedRows<LeaseRow>(
     tx,
     'judging_lease_run',
-    sql`with ${leaseCtes(queue, { limit: sql`${limit}::int`, leaseSeconds, gate: sql`true` })} select * from leased`,
+    sql`with ${leaseSlots(queue, { limit: sql`${limit}::int`, leaseSeconds, gate: sql`true` })} select * from leased`,
   );
   return rows.map(toLeased);
 }
@@ -201,7 +205,7 @@ interface JudgeLeaseRow {
  * A human judge's next slot and its view, in one statement (after `lockJudgeQueue`): the judge's
  * own lease first (a reload or a lost response resumes the same comparison), extended; otherwise,
  * while their finished slots plus the one on screen (`excludeId`, a prefetch) stay under the quota,
- * the queue's next slot (THE lease, `leaseCtes`). Returns the judge's count of finished slots and
+ * the queue's next slot (THE lease, `leaseSlots`). Returns the judge's count of finished slots and
  * the comparison as a judge sees it, joined in: the item, both outputs and the image ids (imports'
  * tables) and the axes (studies'), read only. Null when there is nothing for the judge.
  */
@@ -241,7 +245,7 @@ export async function leaseWithView(
       select not exists (select 1 from own) and (${quota}::int is null
         or (select n from done) + (select count(*)::int from assignments h
           where h.id = ${excludeId}::uuid and h.judge_id = ${judgeId}::uuid and h.status = 'leased') < ${quota}::int) as ok
-    ), ${leaseCtes(queue, {
+    ), ${leaseSlots(queue, {
       // A constant: the statement runs on its generic plan (lockJudgeQueue), which must know it.
       limit: sql`1`,
       leaseSeconds,

@@ -21,7 +21,7 @@ import {
   insertRunSlots,
   insertSkip,
   insertVerdicts,
-  leaseSlots,
+  leaseRun,
   leaseWithView,
   lockHumanSlot,
   lockJudgeQueue,
@@ -228,7 +228,7 @@ export async function leaseRunSlots(
     leaseSeconds,
   }: { runId: string; judgeIds: string[]; limit: number; leaseSeconds: number },
 ): Promise<LeasedSlot[]> {
-  return leaseSlots(tx, { queue: { runId, judgeIds }, limit, leaseSeconds });
+  return leaseRun(tx, { queue: { runId, judgeIds }, limit, leaseSeconds });
 }
 
 /** Extends the leases a worker still holds. */
