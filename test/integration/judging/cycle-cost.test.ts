@@ -77,6 +77,29 @@ onPostgres('the judging cycle on PostgreSQL', () => {
     expect(unnamed).toEqual([]);
   });
 
+  it('answers the same verdict sent twice at once with one store and one duplicate, a different one with 409', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 4 });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    for (const second of [{ winner: 'left' }, { winner: 'right' }]) {
+      const next = await call(judge!.token, '/api/judge/next');
+      const url = `/api/judge/assignments/${next.json().assignment.id as string}/verdict`;
+      // The second statement waits for the slot's lock and then finds the first one's verdict.
+      const [a, b] = await Promise.all([
+        call(judge!.token, url, { winner: 'left', axes: {} }),
+        call(judge!.token, url, { ...second, axes: {} }),
+      ]);
+      const outcomes = [a, b].map(
+        (r) => `${r.statusCode}:${r.statusCode === 200 ? r.json().duplicate : r.json().code}`,
+      );
+      // Whichever lands first is stored; the other is its duplicate, or conflicts with it.
+      expect(outcomes.sort()).toEqual(
+        second.winner === 'left'
+          ? ['200:false', '200:true']
+          : ['200:false', '409:TA_VERDICT_CONFLICT'],
+      );
+    }
+  });
+
   it('drops a judge revoked through another process at once', async () => {
     const study = await makePairedStudy(tdb.db, { items: 5 });
     const [judge] = await makeJudges(tdb.db, study.studyId, 1);
