@@ -60,7 +60,7 @@ export async function judgeMe(db: Db, judge: JudgeRow) {
 }
 
 /**
- * The judge's next comparison, blind: only left/right texts, the item, and opaque ids. Three
+ * The judge's next comparison, blind: only left/right texts, the item, and opaque ids. Two
  * statements in one transaction: the judge's lock (their leases are serialised, so the quota is
  * exact, while different judges proceed in parallel), then the lease with its view
  * (`leaseWithView`: the judge's own lease resumed, or under the quota the queue's next slot of a
@@ -76,17 +76,21 @@ export async function nextForJudge(
 ): Promise<JudgeNextResponse | null> {
   const lease = await db.transaction(async (tx) => {
     await lockJudgeQueue(tx, { judgeId: judge.id });
-    return leaseWithView(tx, {
+    const leased = await leaseWithView(tx, {
       studyId: judge.studyId,
       judgeId: judge.id,
       excludeId: excludeId ?? null,
       leaseSeconds: leaseSecondsOverride ?? null,
       quota: judge.quota,
     });
+    if (!leased) return null;
+    const { a, b } = leased;
+    // Thrown inside the transaction: a comparison that cannot be shown is not leased.
+    if (!a || !b) throw new Error(`the comparison of slot ${leased.id} lacks an output`);
+    return { ...leased, a, b };
   });
   if (!lease) return null;
   const { a, b } = lease;
-  if (!a || !b) throw new Error(`the comparison of slot ${lease.id} lacks an output`);
   // Texts arranged by the side shown left; nothing names a system.
   const metadata: Record<string, unknown> = lease.modality ? { modality: lease.modality } : {};
   return {
