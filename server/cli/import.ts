@@ -62,7 +62,7 @@ export function register(program: Command): void {
       .description(
         "import items (with images and embedded outputs) or one system's outputs, all or nothing; see docs/import-formats.md",
       )
-      .argument('<file>', 'a .jsonl/.ndjson, .json (array) or .csv file')
+      .argument('<file>', 'a .jsonl/.ndjson, .json (array), .csv or .parquet file')
       .option(
         '--study <name>',
         'study name, created if new (optional when exactly one study exists)',
