@@ -1,6 +1,6 @@
 import type { PairReport } from '../../shared/report.ts';
 import { none, ok, type Figure } from '../stats/figure.ts';
-import { lengthControlledFromTotals } from '../stats/length-control-totals.ts';
+import { lengthControlledFromTotals } from '../stats/length-control.ts';
 import type { Rng } from '../stats/rng.ts';
 import { take } from './figures.ts';
 import type { PairItems } from './pair-items.ts';
@@ -10,7 +10,7 @@ type LengthControlled = NonNullable<PairReport['lengthControlled']>;
 /**
  * Items drawn per bootstrap round of the length-controlled interval. Up to this many items the
  * bootstrap is the plain one; above, each round draws this many (m-out-of-n, rescaled; see
- * server/stats/length-control-totals.ts), so a pair of 125,000 items costs what one of 500 does.
+ * server/stats/length-control.ts), so a pair of 125,000 items costs what one of 500 does.
  */
 export const LENGTH_CONTROL_ITEMS_PER_ROUND = 500;
 
