@@ -8,7 +8,11 @@
  * is one round trip), the server's CPU per cycle, the peer's cycles/s and the ratio.
  *
  *   npm run bench:judging -- [--judges 50,200] [--seconds 10] [--items 12000] [--k 2]
- *                            [--pool N] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+ *                            [--pool N] [--servers 2] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+ *
+ * After a row per judge count on one server, one more row at the largest count with `--servers`
+ * server processes on the same database (1: none), judges spread over them; on 2 cores it shows
+ * where the CPU goes rather than a gain.
  *
  * The CPU split over the window: the server process, the judges' process, and the PostgreSQL
  * backends of the server's connections (from /proc, so Linux only), in ms per cycle.
@@ -34,6 +38,8 @@ const { values } = parseArgs({
     items: { type: 'string', default: '12000' },
     k: { type: 'string', default: '2' },
     pool: { type: 'string' },
+    servers: { type: 'string', default: '2' },
+    serve: { type: 'boolean', default: false },
     'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     drive: { type: 'boolean', default: false },
   },
@@ -41,7 +47,8 @@ const { values } = parseArgs({
 
 /** What the driver child is asked to do, and what it answers. */
 interface DriveOrder {
-  url: string;
+  /** The servers; judge i calls urls[i % urls.length]. */
+  urls: string[];
   tokens: string[];
   warmupMs: number;
   seconds: number;
@@ -64,16 +71,17 @@ if (values.drive) {
   const result: DriveResult = { cycles: 0, cpuMs: 0, nextMs: [], errors: 0, exhausted: false };
   let measuring = false;
   let stopped = false;
-  const call = (path: string, token: string, body: unknown) =>
-    fetch(`${order.url}${path}`, {
+  const call = (base: string, path: string, token: string, body: unknown) =>
+    fetch(`${base}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  const judge = async (token: string) => {
+  const judge = async (token: string, i: number) => {
+    const base = order.urls[i % order.urls.length]!;
     while (!stopped) {
       const t = performance.now();
-      const next = await call('/api/judge/next', token, {});
+      const next = await call(base, '/api/judge/next', token, {});
       const ms = performance.now() - t;
       if (next.status === 204) return void (result.exhausted = true);
       if (next.status !== 200) {
@@ -82,7 +90,7 @@ if (values.drive) {
         continue;
       }
       const { assignment } = (await next.json()) as { assignment: { id: string } };
-      const verdict = await call(`/api/judge/assignments/${assignment.id}/verdict`, token, {
+      const verdict = await call(base, `/api/judge/assignments/${assignment.id}/verdict`, token, {
         winner: 'left',
         axes: {},
       });
@@ -138,6 +146,7 @@ const dbUrl = (() => {
   return u.toString();
 })();
 const judgeCounts = values.judges.split(',').map(Number);
+const serverCount = Number(values.servers);
 const seconds = Number(values.seconds);
 const warmupMs = Number(values.warmup) * 1000;
 const itemCount = Number(values.items);
@@ -153,8 +162,6 @@ async function admin(statement: string) {
   }
 }
 
-await admin(`drop database if exists ${DB_NAME} with (force)`);
-await admin(`create database ${DB_NAME}`);
 const config = loadConfig({
   DATABASE_URL: dbUrl,
   LOG_LEVEL: 'silent',
@@ -162,6 +169,43 @@ const config = loadConfig({
   TRACEARENA_RATE_LIMIT_PER_IP: '0',
   ...(values.pool ? { TRACEARENA_DB_POOL: values.pool } : {}),
 });
+
+/** The window's figures of a server process: its round trips, statements and CPU. */
+interface ServerWindow {
+  roundTrips: number;
+  statements: number;
+  cpuMs: number;
+}
+
+if (values.serve) {
+  // A further server process on the bench database: reports its window when asked.
+  const app = await buildApp({ config, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  process.send!({
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+  });
+  let c0 = { ...counts };
+  let cpu0 = process.cpuUsage();
+  process.on('message', (m: unknown) => {
+    if (m === 'start') {
+      c0 = { ...counts };
+      cpu0 = process.cpuUsage();
+    } else if (m === 'stop') {
+      const cpu = process.cpuUsage(cpu0);
+      process.send!({
+        roundTrips: counts.roundTrips - c0.roundTrips,
+        statements: counts.statements - c0.statements,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      } satisfies ServerWindow);
+    } else if (m === 'exit') void app.close().then(() => process.exit(0));
+  });
+  await new Promise<never>(() => undefined);
+}
+
+await admin(`drop database if exists ${DB_NAME} with (force)`);
+await admin(`create database ${DB_NAME}`);
+
 const database = await createDatabase({ databaseUrl: dbUrl, pool: config.dbPool });
 const db = database.db;
 
@@ -242,6 +286,7 @@ const poolSize = config.dbPool;
 
 interface Row {
   judges: number;
+  servers: number;
   cycles: number;
   nextP50: number;
   nextP99: number;
@@ -331,7 +376,22 @@ async function pgbenchPeer(clients: number): Promise<number> {
   return Number(tps[1]);
 }
 
-for (const n of judgeCounts) {
+const phases = judgeCounts.map((n) => ({ n, servers: 1 }));
+if (serverCount > 1) phases.push({ n: Math.max(...judgeCounts), servers: serverCount });
+
+for (const { n, servers } of phases) {
+  const others = await Promise.all(
+    Array.from({ length: servers - 1 }, async () => {
+      const child = fork(fileURLToPath(import.meta.url), ['--serve', ...process.argv.slice(2)], {
+        execArgv: ['--import', 'tsx'],
+        stdio: 'inherit',
+      });
+      // Listened for now: an event that fires before anyone awaits it is lost.
+      const exited = once(child, 'exit');
+      const [{ url: childUrl }] = (await once(child, 'message')) as [{ url: string }];
+      return { child, url: childUrl, exited };
+    }),
+  );
   const tokens: string[] = [];
   for (let i = 0; i < n; i++) {
     const created = await createInvite(db, { studyId: study!.id, name: `judge-${judgeSerial++}` });
@@ -341,7 +401,14 @@ for (const n of judgeCounts) {
     execArgv: ['--import', 'tsx'],
     stdio: 'inherit',
   });
-  child.send({ url, tokens, warmupMs, seconds } satisfies DriveOrder);
+  const driverExited = once(child, 'exit');
+  child.send({
+    urls: [url, ...others.map((o) => o.url)],
+    tokens,
+    warmupMs,
+    seconds,
+  } satisfies DriveOrder);
+  let windows: Promise<ServerWindow[]> = Promise.resolve([]);
   let c0 = { ...counts };
   let cpu0 = process.cpuUsage();
   let c1 = c0;
@@ -356,28 +423,50 @@ for (const n of judgeCounts) {
         db0 = backendCpuMs();
         serverNextMs.length = 0;
         timing = true;
+        for (const o of others) o.child.send('start');
       } else if (m === 'stop') {
         timing = false;
         c1 = { ...counts };
         cpu = process.cpuUsage(cpu0);
         db1 = backendCpuMs();
+        windows = Promise.all(
+          others.map(async (o) => {
+            o.child.send('stop');
+            return ((await once(o.child, 'message')) as [ServerWindow])[0];
+          }),
+        );
       } else resolve(m as DriveResult);
     });
   });
   const dbCpu = (await db1) - (await db0);
+  const elsewhere = (await windows).reduce(
+    (sum, w) => ({
+      roundTrips: sum.roundTrips + w.roundTrips,
+      statements: sum.statements + w.statements,
+      cpuMs: sum.cpuMs + w.cpuMs,
+    }),
+    { roundTrips: 0, statements: 0, cpuMs: 0 },
+  );
+  await Promise.all(
+    others.map(async (o) => {
+      o.child.send('exit');
+      await o.exited;
+    }),
+  );
   const serverSorted = serverNextMs.sort((a, b) => a - b);
-  await once(child, 'exit');
+  await driverExited;
   const sorted = result.nextMs.sort((a, b) => a - b);
   const cycles = Math.max(1, result.cycles);
-  const peerClients = Math.min(n, poolSize);
+  const peerClients = Math.min(n, poolSize * servers);
   rows.push({
     judges: n,
+    servers,
     cycles: result.cycles / seconds,
     nextP50: percentile(sorted, 0.5),
     nextP99: percentile(sorted, 0.99),
-    roundTrips: (c1.roundTrips - c0.roundTrips) / cycles,
-    statements: (c1.statements - c0.statements) / cycles,
-    cpuMs: (cpu.user + cpu.system) / 1000 / cycles,
+    roundTrips: (c1.roundTrips - c0.roundTrips + elsewhere.roundTrips) / cycles,
+    statements: (c1.statements - c0.statements + elsewhere.statements) / cycles,
+    cpuMs: ((cpu.user + cpu.system) / 1000 + elsewhere.cpuMs) / cycles,
     driverCpuMs: result.cpuMs / cycles,
     dbCpuMs: dbCpu / cycles,
     serverNextP99: percentile(serverSorted, 0.99),
@@ -395,12 +484,12 @@ rmSync(workDir, { recursive: true, force: true });
 
 const f = (x: number, d = 1) => x.toFixed(d);
 const lines = [
-  `judging cycle on PostgreSQL, one server (pool ${poolSize}), ${seconds} s windows, K = ${k}, setup ${f(setupSeconds)} s`,
-  '| judges | cycles/s | next p50 ms | next p99 ms (in server) | round trips/cycle | statements/cycle | CPU ms/cycle: server / judges / PostgreSQL | pgbench peer cycles/s (clients) | ratio |',
-  '|---|---|---|---|---|---|---|---|---|',
+  `judging cycle on PostgreSQL (pool ${poolSize} per server), ${seconds} s windows, K = ${k}, setup ${f(setupSeconds)} s`,
+  '| judges | servers | cycles/s | next p50 ms | next p99 ms (in the first server) | round trips/cycle | statements/cycle | CPU ms/cycle: servers / judges / PostgreSQL | pgbench peer cycles/s (clients) | ratio |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.judges} | ${f(r.cycles)} | ${f(r.nextP50)} | ${f(r.nextP99)} (${f(r.serverNextP99)}) | ${f(r.roundTrips, 2)} | ${f(r.statements, 2)} | ${f(r.cpuMs, 2)} / ${f(r.driverCpuMs, 2)} / ${f(r.dbCpuMs, 2)} | ${f(r.peer)} (${r.peerClients}) | ${f(r.cycles / r.peer, 2)} |` +
+      `| ${r.judges} | ${r.servers} | ${f(r.cycles)} | ${f(r.nextP50)} | ${f(r.nextP99)} (${f(r.serverNextP99)}) | ${f(r.roundTrips, 2)} | ${f(r.statements, 2)} | ${f(r.cpuMs, 2)} / ${f(r.driverCpuMs, 2)} / ${f(r.dbCpuMs, 2)} | ${f(r.peer)} (${r.peerClients}) | ${f(r.cycles / r.peer, 2)} |` +
       (r.errors ? ` ${r.errors} errors` : '') +
       (r.exhausted ? ' (queue ran out)' : ''),
   ),
