@@ -1,5 +1,5 @@
 import type { JudgeQuality } from '../../shared/admin-views.ts';
-import { studyEventSchema } from '../../shared/events.ts';
+import { parseEventPayload } from '../db/events.ts';
 import type { Tx } from '../db/client.ts';
 import type { judges } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
@@ -82,15 +82,8 @@ export async function authenticateJudge(
 export function judgeEventReceived(db: Tx, payload: string): void {
   // Most events are verdicts: skip the parse unless the payload can be a revocation.
   if (!payload.includes('judge-revoked')) return;
-  let json: unknown;
-  try {
-    json = JSON.parse(payload);
-  } catch {
-    return;
-  }
-  const event = studyEventSchema.safeParse(json);
-  if (event.success && event.data.type === 'judge-revoked')
-    judgeCacheOf(db).forget(event.data.judgeId);
+  const event = parseEventPayload(payload);
+  if (event?.type === 'judge-revoked') judgeCacheOf(db).forget(event.judgeId);
 }
 
 /** The events listener is lost (false) or back (true): the cache is emptied and, while lost, unused. */

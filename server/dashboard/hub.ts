@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LiveServerMessage } from '../../shared/admin-views.ts';
-import { studyEventSchema } from '../../shared/events.ts';
+import { parseEventPayload } from '../db/events.ts';
 import type { Db } from '../db/client.ts';
 import { getDashboardSnapshot } from '../readmodel/dashboard-snapshot.ts';
 
@@ -89,15 +89,8 @@ export class LiveHub {
 
   /** A NOTIFY payload from the events channel; one that is not a study event is ignored. */
   onEvent(payload: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload);
-    } catch {
-      return;
-    }
-    const event = studyEventSchema.safeParse(json);
-    if (event.success && this.studies.has(event.data.studyId))
-      this.schedule(event.data.studyId, TICK_MS);
+    const event = parseEventPayload(payload);
+    if (event && this.studies.has(event.studyId)) this.schedule(event.studyId, TICK_MS);
   }
 
   private schedule(studyId: string, delay: number): void {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { StudyEvent } from '../../shared/events.ts';
+import { studyEventSchema, type StudyEvent } from '../../shared/events.ts';
 import type { Tx } from './client.ts';
 
 /** The channel every study event goes out on; the dashboard hub listens to it in every process. */
@@ -13,4 +13,16 @@ export function eventPayload(event: StudyEvent): string {
 /** Inside a transaction the notification is delivered on commit only: nothing unstored is announced. */
 export async function notifyEvent(db: Tx, event: StudyEvent): Promise<void> {
   await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${eventPayload(event)})`);
+}
+
+/** A payload heard on the channel, parsed with the schema it was sent with; anything else is null. */
+export function parseEventPayload(payload: string): StudyEvent | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  const event = studyEventSchema.safeParse(json);
+  return event.success ? event.data : null;
 }

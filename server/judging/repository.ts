@@ -564,16 +564,9 @@ export interface HumanVerdictOutcome {
   done: number;
 }
 
-interface HumanVerdictRow {
+/** The slot as `lockHumanSlot` sees it (id null: no such slot), and what the statement did. */
+interface HumanVerdictRow extends Omit<HumanSlotRow, 'id'> {
   id: string | null;
-  comparison_id: string;
-  study_id: string;
-  judge_id: string | null;
-  status: 'open' | 'leased' | 'done';
-  shown_left: 'a' | 'b';
-  leased_at: Date | string | null;
-  axes: string[];
-  require_axes: number;
   inserted: number;
   done: number;
   v_winner: Side | null;
