@@ -252,6 +252,45 @@ export const lengthBiasSchema = z
   })
   .superRefine(reasonsCover(['slope', 'slopeSe', 'intercept']));
 
+/**
+ * Where a report came from, so that `tracearena report --replay` can recompute it
+ * (docs/statistics.md, "Provenance and replay").
+ */
+export const provenanceSchema = z.object({
+  /** The TraceArena version (package.json) that computed the report. */
+  tracearena: z.string().min(1),
+  /**
+   * The verdicts the report was computed from: their count and a SHA-256 that does not depend on
+   * their order or on which way round a pair was read (docs/statistics.md gives the recipe).
+   */
+  verdicts: z.object({ count, sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** The report's options, as parsed (every default filled in). */
+  options: z.object({
+    ci: ciChoiceSchema,
+    ties: tiesModeSchema,
+    level: finite,
+    rounds: count,
+    seed: count,
+    ranking: rankingModelSchema,
+    base: z.string().optional(),
+  }),
+  seed: count,
+  /** The study (`report`, the HTTP route) or the files (`stats`); null when the caller named none. */
+  input: z
+    .union([
+      z.object({ study: z.object({ id: z.string(), name: z.string() }) }),
+      z.object({ files: z.array(z.string()) }),
+    ])
+    .nullable(),
+  /** SHA-256 of the study's locked analysis plan; null while no plan is locked. */
+  planHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+export type ProvenanceInput = Provenance['input'];
+
 export const reportSchema = z.object({
   version: z.literal(1),
   ci: z.object({ method: ciChoiceSchema, level: finite, rounds: count, seed: count }),
@@ -269,5 +308,7 @@ export const reportSchema = z.object({
   rankingInfo: rankingInfoSchema,
   agreement: agreementSchema,
   bias: z.object({ position: positionBiasSchema, length: lengthBiasSchema }),
+  // optional: a report JSON written before provenance existed still parses (and replays, with --study)
+  provenance: provenanceSchema.optional(),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import type { Judgment } from '../../shared/judgments.ts';
+import { buildReport } from '../reports/build-report.ts';
+import type { VerdictFacts } from '../reports/verdict-input.ts';
+import type { VerdictTable } from '../reports/verdict-table.ts';
 import {
   addDbOptions,
   CliError,
@@ -11,6 +14,9 @@ import {
 } from './common.ts';
 import { responseLines, runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
 import { writeReport } from './report-output.ts';
+import { readReplayed, refuseReportFlags, writeReplay } from './replay-output.ts';
+
+type ReportFlags = RawReportFlags & DbOptions & { study?: string; replay?: string };
 
 export function register(program: Command): void {
   addReportOptions(
@@ -20,43 +26,74 @@ export function register(program: Command): void {
         .description(
           "Win rates, intervals, ranking, agreement and bias over a study's verdicts (the same report as `stats` on its export)",
         )
-        .requiredOption('--study <name>', 'study name'),
+        .option('--study <name>', 'study name (required, except with --replay)')
+        .option(
+          '--replay <report.json>',
+          "recompute a report JSON from its study (the one in its provenance, or --study) with its options and seed: prints 'identical' or every figure that differs (exit 1)",
+        ),
     ),
-  ).action(async (flags: RawReportFlags & DbOptions & { study: string }) => {
+  ).action(async (flags: ReportFlags, cmd: Command) => {
+    if (flags.replay !== undefined) return replay(flags.replay, flags, cmd);
+    if (flags.study === undefined)
+      throw new CliError("required option '--study <name>' not specified", 2);
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
-    // A server holding the embedded database: its export, through its API (the same records).
-    const server = runningServer(configFromOptions(flags));
-    if (server) {
-      const studyId = await studyIdOnServer(server, flags.study);
-      const res = await serverRequest(server, `/api/studies/${studyId}/export`);
-      const { tableFromVerdicts } = await import('../reports/load-study.ts');
-      async function* judgments() {
-        for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
-      }
-      let table;
-      try {
-        table = await tableFromVerdicts(judgments(), { base: parsed.options.base });
-      } catch (err) {
-        if (err instanceof RangeError) throw new CliError(err.message, 2);
-        throw err;
-      }
-      return writeReport(table, parsed, flags.out);
+    const { table, study } = await loadStudy(flags, flags.study, parsed.options.base);
+    await writeReport(table, parsed, flags.out, (t, options) => buildReport(t, options, { study }));
+  });
+}
+
+async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<void> {
+  refuseReportFlags(cmd);
+  const { report, options } = await readReplayed(file);
+  const input = report.provenance?.input;
+  const name = flags.study ?? (input && 'study' in input ? input.study.name : undefined);
+  if (name === undefined)
+    throw new CliError(
+      `${file}: the report names no study${input && 'files' in input ? ` (it was made from files: use tracearena stats --replay ${file} FILE…)` : ''}; pass --study`,
+      2,
+    );
+  const { table, study } = await loadStudy(flags, name, options.base);
+  if (input && 'study' in input && input.study.id !== study.id)
+    process.stderr.write(
+      `note: study '${study.name}' is ${study.id}; the report was made from ${input.study.id}\n`,
+    );
+  writeReplay(report, () => buildReport(table, options, { study }));
+}
+
+/**
+ * A study's verdicts as a verdict table: from a server holding the embedded database, its export
+ * through its API (the same records); else from the database, closed before the report is computed.
+ */
+async function loadStudy(
+  flags: DbOptions,
+  name: string,
+  base: string | undefined,
+): Promise<{ table: VerdictTable; study: { id: string; name: string } }> {
+  const { tableFromVerdicts } = await import('../reports/load-study.ts');
+  const toTable = async (verdicts: AsyncIterable<VerdictFacts>) => {
+    try {
+      return await tableFromVerdicts(verdicts, { base });
+    } catch (err) {
+      if (err instanceof RangeError) throw new CliError(err.message, 2);
+      throw err;
     }
-    // the database is closed before the report is computed
-    const table = await withDatabase(flags, async (database) => {
-      const study = await requireStudy(database, flags.study);
-      const { verdictRows } = await import('../readmodel/verdict-rows.ts');
-      const { tableFromVerdicts } = await import('../reports/load-study.ts');
-      try {
-        return await tableFromVerdicts(verdictRows(database.db, { studyId: study.id }), {
-          base: parsed.options.base,
-        });
-      } catch (err) {
-        if (err instanceof RangeError) throw new CliError(err.message, 2);
-        throw err;
-      }
-    });
-    await writeReport(table, parsed, flags.out);
+  };
+  const server = runningServer(configFromOptions(flags));
+  if (server) {
+    const studyId = await studyIdOnServer(server, name);
+    const res = await serverRequest(server, `/api/studies/${studyId}/export`);
+    async function* judgments() {
+      for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
+    }
+    return { table: await toTable(judgments()), study: { id: studyId, name } };
+  }
+  return withDatabase(flags, async (database) => {
+    const study = await requireStudy(database, name);
+    const { verdictRows } = await import('../readmodel/verdict-rows.ts');
+    return {
+      table: await toTable(verdictRows(database.db, { studyId: study.id })),
+      study: { id: study.id, name: study.name },
+    };
   });
 }

@@ -3,6 +3,7 @@ import {
   reportSchema,
   type PairReport,
   type PairStats,
+  type ProvenanceInput,
   type Report,
   type ReportOptionsInput,
 } from '../../shared/report.ts';
@@ -11,6 +12,7 @@ import { createRng } from '../stats/rng.ts';
 import { buildAgreement, collectUnits } from './agreement.ts';
 import { buildBias } from './bias.ts';
 import { calibratedFigure } from './calibrated.ts';
+import { reportProvenance } from './provenance.ts';
 import { bucket, groupBy, take } from './figures.ts';
 import { lengthControlledFigure } from './length-controlled.ts';
 import { itemSlots, pairItems } from './pair-items.ts';
@@ -25,9 +27,14 @@ import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
  * down by axis, judge kind, modality and judge, with the item-level figures beside it (the
  * human-calibrated LLM rate, the anytime-valid sequence, the length-controlled rate); the
  * Bradley–Terry ranking; agreement; biases.
- * The CLI's `stats` and `report` verbs and the HTTP route all come through here.
+ * The CLI's `stats` and `report` verbs and the HTTP route all come through here; `input` names
+ * the study or files in the report's provenance block.
  */
-export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): Report {
+export function buildReport(
+  t: VerdictTable,
+  options: ReportOptionsInput = {},
+  input: ProvenanceInput = null,
+): Report {
   const opts = reportOptionsSchema.parse(options);
   const scratch = { sum: new Float64Array(t.items.size), count: new Float64Array(t.items.size) };
   const { start, order } = groupBy(t.pair, t.length, t.pairs.length);
@@ -109,6 +116,7 @@ export function buildReport(t: VerdictTable, options: ReportOptionsInput = {}): 
     rankingInfo: ranking.info,
     agreement: buildAgreement(t, units),
     bias: buildBias(t, units, opts),
+    provenance: reportProvenance(t, opts, input),
   };
   return checkReport(report);
 }

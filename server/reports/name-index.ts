@@ -5,7 +5,8 @@
  * different strings never share an id (lone surrogates included, which a UTF-8 encoding would
  * merge). A million item ids cost two bytes per character plus ~16 bytes of index, where a
  * `Map<string, number>` costs ~80 bytes of garbage-collected heap per entry; the reports only
- * need the ids (items are clusters, never printed), so the names are not kept as strings.
+ * need the ids (items are clusters, never printed), so the names are not kept as strings: the
+ * verdicts' hash (provenance.ts) rebuilds each one, for a moment, with `name`.
  */
 export class NameIndex {
   private arena = new Uint16Array(1 << 15);
@@ -36,6 +37,16 @@ export class NameIndex {
       slot = (slot + 1) & mask;
     }
     return this.insert(name, h, slot);
+  }
+
+  /** The name of `id`, rebuilt from its code units. */
+  name(id: number): string {
+    const units = this.arena.subarray(this.starts[id] as number, this.starts[id + 1] as number);
+    let out = '';
+    // in chunks: one fromCharCode call over a very long name would overflow the argument stack
+    for (let k = 0; k < units.length; k += 8192)
+      out += String.fromCharCode(...units.subarray(k, k + 8192));
+    return out;
   }
 
   private equals(id: number, name: string): boolean {

@@ -1,0 +1,103 @@
+import { hash } from 'node:crypto';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { Provenance, ProvenanceInput, ReportOptions } from '../../shared/report.ts';
+import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
+
+/** The provenance block of a report computed from `t` with `options` (docs/statistics.md). */
+export function reportProvenance(
+  t: VerdictTable,
+  options: ReportOptions,
+  input: ProvenanceInput,
+): Provenance {
+  return {
+    tracearena: packageJson.version,
+    verdicts: { count: t.length, sha256: verdictsHash(t) },
+    options: { ...options },
+    seed: options.seed,
+    input,
+    // the locked analysis plan (issue 16, item 3) does not exist yet
+    planHash: null,
+  };
+}
+
+/**
+ * Numbers that flip with a pair's orientation (a's score becomes 1 − score, the log length ratio
+ * its negation) can differ in the last bit between the two readings: 9 significant digits make
+ * both readings hash alike.
+ */
+function num(x: number): number | null {
+  return Number.isNaN(x) ? null : Number(x.toPrecision(9));
+}
+
+/** Code-unit order: never the locale's, so every machine sorts alike. */
+function byCodeUnits(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Verdict `i` as one canonical JSON line: the pair's systems in code-unit order (low, high) and
+ * every figure as seen from `low`, so neither the table's first-seen orientation nor the record's
+ * own order of a and b shows.
+ */
+export function canonicalVerdict(t: VerdictTable, i: number): string {
+  const [pa, pb] = t.pairs[t.pair[i] as number] as [number, number];
+  const a = t.systems.names[pa] as string;
+  const b = t.systems.names[pb] as string;
+  const flip = a > b;
+  const side = (x: number) => (flip ? 1 - x : x);
+  const shown = t.shownLeft[i] as number;
+  const axes: Array<[string, number | null]> = [];
+  t.axisScore.forEach((scores, ax) => {
+    const s = scores[i] as number;
+    if (!Number.isNaN(s)) axes.push([t.axes.names[ax] as string, num(side(s))]);
+  });
+  axes.sort(([x], [y]) => byCodeUnits(x, y));
+  const modality = t.modality[i] as number;
+  const diff = t.lengthDiff[i] as number;
+  return JSON.stringify([
+    t.items.name(t.item[i] as number),
+    flip ? b : a,
+    flip ? a : b,
+    num(side(t.score[i] as number)),
+    t.judges.names[t.judge[i] as number],
+    JUDGE_KINDS[t.judgeKind[i] as number],
+    shown === -1 ? null : (shown === 0) !== flip ? 'low' : 'high',
+    modality === -1 ? null : t.modalities.names[modality],
+    Number.isNaN(diff) ? null : flip ? -diff : diff,
+    num(flip ? -(t.lengthRatio[i] as number) : (t.lengthRatio[i] as number)),
+    axes,
+  ]);
+}
+
+/**
+ * SHA-256 over the verdicts, independent of their order: each verdict's canonical line is hashed
+ * (SHA-256 of its UTF-8), the 32-byte digests are sorted bytewise, and the hash of their
+ * concatenation is the verdicts' hash. In Python:
+ * `sha256(b"".join(sorted(sha256(line.encode()).digest() for line in lines))).hexdigest()`.
+ * The digests live in one buffer (32 bytes a verdict, off the heap), so a million verdicts keep
+ * the heap flat.
+ */
+export function verdictsHash(t: VerdictTable): string {
+  const n = t.length;
+  const digests = Buffer.alloc(32 * n);
+  // the first 8 bytes as two words: almost every comparison of the sort ends there
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    hash('sha256', canonicalVerdict(t, i), 'buffer').copy(digests, 32 * i);
+    hi[i] = digests.readUInt32BE(32 * i);
+    lo[i] = digests.readUInt32BE(32 * i + 4);
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const digest = (i: number) => digests.subarray(32 * i, 32 * i + 32);
+  order.sort(
+    (x, y) =>
+      (hi[x] as number) - (hi[y] as number) ||
+      (lo[x] as number) - (lo[y] as number) ||
+      Buffer.compare(digest(x), digest(y)),
+  );
+  const sorted = Buffer.alloc(32 * n);
+  for (let k = 0; k < n; k++) digest(order[k] as number).copy(sorted, 32 * k);
+  return hash('sha256', sorted, 'hex');
+}

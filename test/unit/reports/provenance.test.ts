@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import packageJson from '../../../package.json' with { type: 'json' };
+import type { Judgment } from '../../../shared/judgments.ts';
+import { reportSchema } from '../../../shared/report.ts';
+import { buildReport } from '../../../server/reports/build-report.ts';
+import { NameIndex } from '../../../server/reports/name-index.ts';
+import { canonicalVerdict, verdictsHash } from '../../../server/reports/provenance.ts';
+import { diffReports, replayOptions } from '../../../server/reports/replay.ts';
+import { makeJudgment, tableOf } from './factories.ts';
+
+const judgments: Judgment[] = Array.from({ length: 40 }, (_, i) =>
+  makeJudgment({
+    item: `q${i % 13}`,
+    a: i % 3 ? 'sft' : 'base',
+    b: i % 3 ? 'base' : 'sft',
+    judge: `judge-${i % 4}`,
+    judge_kind: i % 4 === 3 ? 'llm' : 'human',
+    shown_left: i % 2 ? 'a' : 'b',
+    winner: i % 5 === 0 ? 'tie' : i % 3 === 1 ? 'b' : 'a',
+    axes: i % 2 ? { perception: i % 4 ? 'a' : 'tie' } : undefined,
+    modality: i % 2 ? 'radiology' : undefined,
+    len_a: 100 + i * 37,
+    len_b: 950 - i * 11,
+  }),
+);
+
+/** The same verdict with a and b given the other way round. */
+function swapped(j: Judgment): Judgment {
+  const side = (w: string) => (w === 'a' ? 'b' : w === 'b' ? 'a' : w);
+  return {
+    ...j,
+    a: j.b,
+    b: j.a,
+    winner: side(j.winner) as Judgment['winner'],
+    shown_left: j.shown_left === undefined ? undefined : (side(j.shown_left) as 'a' | 'b'),
+    axes: j.axes
+      ? Object.fromEntries(Object.entries(j.axes).map(([k, v]) => [k, side(v as string)]))
+      : undefined,
+    len_a: j.len_b,
+    len_b: j.len_a,
+  } as Judgment;
+}
+
+describe('the verdicts hash', () => {
+  const hash = verdictsHash(tableOf(judgments));
+
+  it('is the documented recipe: SHA-256 of the sorted SHA-256 digests of the canonical lines', () => {
+    const t = tableOf(judgments);
+    const digests = Array.from({ length: t.length }, (_, i) =>
+      createHash('sha256').update(canonicalVerdict(t, i)).digest(),
+    ).sort(Buffer.compare);
+    expect(hash).toBe(createHash('sha256').update(Buffer.concat(digests)).digest('hex'));
+  });
+
+  it('does not depend on the order of the verdicts or on which way round a pair is given', () => {
+    expect(verdictsHash(tableOf([...judgments].reverse()))).toBe(hash);
+    expect(verdictsHash(tableOf(judgments.map(swapped)))).toBe(hash);
+    // the table's first-seen orientation of the pair changes, and with it its stored scores
+    expect(
+      verdictsHash(tableOf([swapped(judgments[1]!), ...judgments.slice(2), judgments[0]!])),
+    ).toBe(hash);
+    expect(verdictsHash(tableOf([swapped(judgments[0]!), ...judgments.slice(1)]))).toBe(hash);
+  });
+
+  it('changes with any fact of one verdict, and with one verdict more', () => {
+    const changed = (patch: Partial<Judgment>) =>
+      verdictsHash(tableOf([{ ...judgments[0]!, ...patch }, ...judgments.slice(1)]));
+    for (const patch of [
+      { item: 'q99' },
+      { winner: 'b' as const },
+      { judge: 'judge-9' },
+      { judge_kind: 'llm' as const },
+      { shown_left: 'a' as const },
+      { modality: 'pathology' },
+      { len_a: 101 },
+      { axes: { perception: 'b' as const } },
+    ])
+      expect(changed(patch), JSON.stringify(patch)).not.toBe(hash);
+    expect(verdictsHash(tableOf([...judgments, judgments[0]!]))).not.toBe(hash);
+  });
+});
+
+describe('NameIndex.name', () => {
+  it('gives back every name exactly, a lone surrogate and a name longer than one chunk too', () => {
+    const names = ['q-1', '\ud800x', 'é'.repeat(20_000), ''];
+    const index = new NameIndex();
+    const ids = names.map((n) => index.id(n));
+    expect(ids.map((id) => index.name(id))).toEqual(names);
+  });
+});
+
+describe('the provenance block', () => {
+  it('names the version, the verdicts, the options, the seed and the input; no plan yet', () => {
+    const report = buildReport(
+      tableOf(judgments),
+      { rounds: 50, seed: 7, ties: 'exclude' },
+      {
+        files: ['a.jsonl'],
+      },
+    );
+    expect(reportSchema.parse(report).provenance).toEqual({
+      tracearena: packageJson.version,
+      verdicts: { count: judgments.length, sha256: verdictsHash(tableOf(judgments)) },
+      options: {
+        ci: 'auto',
+        ties: 'exclude',
+        level: 0.95,
+        rounds: 50,
+        seed: 7,
+        ranking: 'bradley-terry',
+      },
+      seed: 7,
+      input: { files: ['a.jsonl'] },
+      planHash: null,
+    });
+  });
+
+  it('leaves a report without it valid, its options read back from its figures', () => {
+    const report = buildReport(tableOf(judgments), { rounds: 50, seed: 7, base: 'sft' });
+    const { provenance, ...older } = report;
+    expect(reportSchema.safeParse(older).success).toBe(true);
+    expect(replayOptions(reportSchema.parse(older))).toEqual(provenance!.options);
+  });
+});
+
+describe('diffReports', () => {
+  it('finds nothing between a report and its recomputation, and each figure one more verdict moves', () => {
+    const options = { rounds: 50, seed: 3 };
+    const report = buildReport(tableOf(judgments), options, { files: ['x.jsonl'] });
+    expect(
+      diffReports(report, buildReport(tableOf(judgments), options, { files: ['y.jsonl'] })),
+    ).toEqual([]);
+    const more = buildReport(tableOf([...judgments, judgments[1]!]), options);
+    const paths = diffReports(report, more).map((d) => d.path);
+    expect(paths).toContain('input.verdicts');
+    expect(paths).toContain('pairs[0].n');
+    expect(paths).toContain('provenance.verdicts.count');
+    expect(paths).toContain('provenance.verdicts.sha256');
+    expect(paths).not.toContain('provenance.input');
+  });
+});
