@@ -45,7 +45,7 @@ export class NameIndex {
     let out = '';
     // in chunks: one fromCharCode call over a very long name would overflow the argument stack
     for (let k = 0; k < units.length; k += 8192)
-      out += String.fromCharCode(...units.subarray(k, k + 8192));
+      out += String.fromCharCode.apply(null, units.subarray(k, k + 8192) as unknown as number[]);
     return out;
   }
 

@@ -26,12 +26,19 @@ export function reportProvenance(
  * both readings hash alike.
  */
 function num(x: number): number | null {
-  return Number.isNaN(x) ? null : Number(x.toPrecision(9));
+  if (Number.isNaN(x)) return null;
+  // quarters (every score of a win, tie or loss) flip exactly and skip the slow toPrecision
+  return Number.isInteger(x * 4) ? x : Number(x.toPrecision(9));
 }
 
-/** Code-unit order: never the locale's, so every machine sorts alike. */
-function byCodeUnits(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
+/** The axis ids in code-unit order of their names (never the locale's: every machine sorts alike). */
+function axesByName(t: VerdictTable): number[] {
+  return t.axes.names
+    .map((_, ax) => ax)
+    .sort((x, y) => {
+      const [nx, ny] = [t.axes.names[x] as string, t.axes.names[y] as string];
+      return nx < ny ? -1 : nx > ny ? 1 : 0;
+    });
 }
 
 /**
@@ -39,26 +46,29 @@ function byCodeUnits(x: string, y: string): number {
  * every figure as seen from `low`, so neither the table's first-seen orientation nor the record's
  * own order of a and b shows.
  */
-export function canonicalVerdict(t: VerdictTable, i: number): string {
-  const [pa, pb] = t.pairs[t.pair[i] as number] as [number, number];
-  const a = t.systems.names[pa] as string;
-  const b = t.systems.names[pb] as string;
+export function canonicalVerdict(
+  t: VerdictTable,
+  i: number,
+  axisOrder: readonly number[] = axesByName(t),
+): string {
+  const pair = t.pairs[t.pair[i] as number] as [number, number];
+  const a = t.systems.names[pair[0]] as string;
+  const b = t.systems.names[pair[1]] as string;
   const flip = a > b;
-  const side = (x: number) => (flip ? 1 - x : x);
   const shown = t.shownLeft[i] as number;
   const axes: Array<[string, number | null]> = [];
-  t.axisScore.forEach((scores, ax) => {
-    const s = scores[i] as number;
-    if (!Number.isNaN(s)) axes.push([t.axes.names[ax] as string, num(side(s))]);
-  });
-  axes.sort(([x], [y]) => byCodeUnits(x, y));
+  for (const ax of axisOrder) {
+    const s = (t.axisScore[ax] as Float64Array)[i] as number;
+    if (!Number.isNaN(s)) axes.push([t.axes.names[ax] as string, num(flip ? 1 - s : s)]);
+  }
+  const score = t.score[i] as number;
   const modality = t.modality[i] as number;
   const diff = t.lengthDiff[i] as number;
   return JSON.stringify([
     t.items.name(t.item[i] as number),
     flip ? b : a,
     flip ? a : b,
-    num(side(t.score[i] as number)),
+    num(flip ? 1 - score : score),
     t.judges.names[t.judge[i] as number],
     JUDGE_KINDS[t.judgeKind[i] as number],
     shown === -1 ? null : (shown === 0) !== flip ? 'low' : 'high',
@@ -83,8 +93,9 @@ export function verdictsHash(t: VerdictTable): string {
   // the first 8 bytes as two words: almost every comparison of the sort ends there
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
+  const axisOrder = axesByName(t);
   for (let i = 0; i < n; i++) {
-    hash('sha256', canonicalVerdict(t, i), 'buffer').copy(digests, 32 * i);
+    hash('sha256', canonicalVerdict(t, i, axisOrder), 'buffer').copy(digests, 32 * i);
     hi[i] = digests.readUInt32BE(32 * i);
     lo[i] = digests.readUInt32BE(32 * i + 4);
   }
