@@ -1,5 +1,5 @@
 import { pairEstimatesTable } from './estimates-rows.ts';
-import { anchorText, ESTIMATES_NOTE } from './format-words.ts';
+import { anchorText, ESTIMATES_NOTE, provenanceText } from './format-words.ts';
 import type { PairStats, Report } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
 import {
@@ -145,6 +145,8 @@ export function formatHtml(report: Report): string {
       ],
     ),
   );
+  const provenance = provenanceText(report);
+  if (provenance) parts.push(`<p class="note">${esc(provenance)}</p>`);
   parts.push(
     `<details><summary>Report JSON</summary><pre>${esc(JSON.stringify(report, null, 1))}</pre></details>`,
   );

@@ -1,5 +1,6 @@
 import type { Report } from '../../shared/report.ts';
 import { decisionText } from './estimates-rows.ts';
+import { provenanceText } from './format-words.ts';
 import { label, statsRows } from './rows.ts';
 
 export function latexEscape(s: string): string {
@@ -62,6 +63,9 @@ export function formatLatex(report: Report): string {
     '\\end{table}',
   );
   lines.push(...estimatesTable(report));
+  // a comment: the tables are \input into a paper, whose layout a line of text would change
+  const provenance = provenanceText(report);
+  if (provenance) lines.push(`% ${provenance}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,5 +1,5 @@
 import { pairEstimatesTable } from './estimates-rows.ts';
-import { anchorText, ESTIMATES_NOTE } from './format-words.ts';
+import { anchorText, ESTIMATES_NOTE, provenanceText } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
   ciText,
@@ -99,5 +99,7 @@ export function formatMarkdown(report: Report): string {
     ),
     '',
   );
+  const provenance = provenanceText(report);
+  if (provenance) out.push(`_${provenance}_`, '');
   return `${out.join('\n')}\n`;
 }

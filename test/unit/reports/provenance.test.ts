@@ -4,6 +4,7 @@ import packageJson from '../../../package.json' with { type: 'json' };
 import type { Judgment } from '../../../shared/judgments.ts';
 import { reportSchema } from '../../../shared/report.ts';
 import { buildReport } from '../../../server/reports/build-report.ts';
+import { formatReport } from '../../../server/reports/format.ts';
 import { NameIndex } from '../../../server/reports/name-index.ts';
 import { canonicalVerdict, verdictsHash } from '../../../server/reports/provenance.ts';
 import { diffReports, replayOptions } from '../../../server/reports/replay.ts';
@@ -138,5 +139,22 @@ describe('diffReports', () => {
     expect(paths).toContain('provenance.verdicts.count');
     expect(paths).toContain('provenance.verdicts.sha256');
     expect(paths).not.toContain('provenance.input');
+  });
+});
+
+describe('the provenance line of the text formats', () => {
+  it('ends Markdown, LaTeX (a comment) and HTML with the version and the hash prefix, not an older report', async () => {
+    const report = buildReport(tableOf(judgments), { rounds: 50, seed: 5 });
+    const line = `TraceArena ${packageJson.version}, ${judgments.length} verdicts (SHA-256 ${report.provenance!.verdicts.sha256.slice(0, 12)}…), seed 5`;
+    expect((await formatReport(report, 'markdown')).trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(`^_${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; `),
+    );
+    expect((await formatReport(report, 'latex')).trimEnd().split('\n').at(-1)).toContain(
+      `% ${line}`,
+    );
+    expect(await formatReport(report, 'html')).toContain(`<p class="note">${line}`);
+    const { provenance: _, ...older } = report;
+    for (const format of ['markdown', 'latex', 'html'] as const)
+      expect(await formatReport(older, format)).not.toContain('SHA-256');
   });
 });
