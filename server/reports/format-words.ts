@@ -25,5 +25,6 @@ export const ESTIMATES_NOTE =
 export function provenanceText(report: Report): string | null {
   const p = report.provenance;
   if (!p) return null;
-  return `TraceArena ${p.tracearena}, ${p.verdicts.count} verdicts (SHA-256 ${p.verdicts.sha256.slice(0, 12)}…), seed ${p.seed}; recompute with tracearena report --replay on the report JSON.`;
+  const verb = p.input && 'files' in p.input ? 'stats' : 'report';
+  return `TraceArena ${p.tracearena}, ${p.verdicts.count} verdicts (SHA-256 ${p.verdicts.sha256.slice(0, 12)}…), seed ${p.seed}; recompute with tracearena ${verb} --replay on the report JSON.`;
 }

@@ -153,6 +153,9 @@ describe('the provenance line of the text formats', () => {
       `% ${line}`,
     );
     expect(await formatReport(report, 'html')).toContain(`<p class="note">${line}`);
+    const fromFiles = buildReport(tableOf(judgments), {}, { files: ['x.jsonl'] });
+    expect(await formatReport(fromFiles, 'markdown')).toContain('tracearena stats --replay');
+    expect(await formatReport(report, 'markdown')).toContain('tracearena report --replay');
     const { provenance: _, ...older } = report;
     for (const format of ['markdown', 'latex', 'html'] as const)
       expect(await formatReport(older, format)).not.toContain('SHA-256');
