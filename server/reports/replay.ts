@@ -53,7 +53,8 @@ const NOT_FIGURES = new Set(['provenance.tracearena', 'provenance.input']);
 export function diffReports(older: Report, newer: Report): ReplayDifference[] {
   const out: ReplayDifference[] = [];
   const walk = (x: unknown, y: unknown, path: string) => {
-    if (NOT_FIGURES.has(path)) return;
+    // a report from before provenance existed has none to compare: its figures decide
+    if (NOT_FIGURES.has(path) || (path === 'provenance' && x === undefined)) return;
     if (isTree(x) && isTree(y) && Array.isArray(x) === Array.isArray(y)) {
       const keys = Array.isArray(x)
         ? Array.from({ length: Math.max(x.length, (y as unknown[]).length) }, (_, k) => k)

@@ -122,6 +122,8 @@ describe('the provenance block', () => {
     const { provenance, ...older } = report;
     expect(reportSchema.safeParse(older).success).toBe(true);
     expect(replayOptions(reportSchema.parse(older))).toEqual(provenance!.options);
+    // replayed, it is identical: it has no provenance to compare
+    expect(diffReports(reportSchema.parse(older), report)).toEqual([]);
   });
 });
 
