@@ -14,8 +14,10 @@ export async function getStudyReport(
   db: Tx,
   { studyId, options = {} }: { studyId: string; options?: ReportOptionsInput },
 ): Promise<Report | null> {
-  if (!(await getStudyById(db, { id: studyId }))) return null;
+  const study = await getStudyById(db, { id: studyId });
+  if (!study) return null;
   const opts = reportOptionsSchema.parse(options);
   const table = await tableFromVerdicts(verdictRows(db, { studyId }), { base: opts.base });
-  return buildReport(table, opts);
+  // the study in the provenance, so `report --replay` finds it without --study
+  return buildReport(table, opts, { study: { id: study.id, name: study.name } });
 }
