@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -25,9 +27,22 @@ export const studies = pgTable(
     judgesPerComparison: smallint('judges_per_comparison').notNull().default(1),
     leaseSeconds: integer('lease_seconds').notNull().default(600),
     requireAxes: integer('require_axes').notNull().default(0),
+    /**
+     * Allocation settings (issue 15): the half-width at which a pair's anytime-valid sequence counts
+     * as "enough verdicts"; whether the human queue then stops handing out that pair's unstarted
+     * comparisons (also once the sequence has decided a winner); whether the queue hands out first
+     * the comparisons of the pairs whose intervals are widest (server/judging/allocation.ts).
+     */
+    targetHalfWidth: doublePrecision('target_half_width'),
+    autoStop: boolean('auto_stop').notNull().default(false),
+    adaptive: boolean('adaptive').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
+    check(
+      'studies_target_half_width',
+      sql`${t.targetHalfWidth} is null or (${t.targetHalfWidth} > 0 and ${t.targetHalfWidth} < 0.5)`,
+    ),
     check('studies_k_positive', sql`${t.judgesPerComparison} >= 1`),
     check('studies_lease_positive', sql`${t.leaseSeconds} >= 5`),
     check('studies_name_nonempty', sql`length(${t.name}) > 0`),
