@@ -2,3 +2,4 @@ export * from './studies.ts';
 export * from './judging.ts';
 export * from './llm-runs.ts';
 export * from './llm.ts';
+export * from './plans.ts';
