@@ -3,3 +3,4 @@ export * from './judging.ts';
 export * from './llm-runs.ts';
 export * from './llm.ts';
 export * from './plans.ts';
+export * from './integrity.ts';
