@@ -37,6 +37,11 @@ export const Errors = {
   LlmNotAllowed: coded(ErrorCode.LlmNotAllowed, '%s', 400),
   LlmKeyMissing: coded(ErrorCode.LlmKeyMissing, '%s', 400),
   PairingInvalid: coded(ErrorCode.PairingInvalid, '%s', 422),
+  /** A second lock of a study's analysis plan: a locked plan never changes (docs/plan.md). */
+  PlanLocked: coded(ErrorCode.PlanLocked, '%s', 409),
+  /** A plan locked after the first verdict, without force. */
+  PlanJudgingStarted: coded(ErrorCode.PlanJudgingStarted, '%s', 409),
+  PlanInvalid: coded(ErrorCode.PlanInvalid, '%s', 422),
   /** The database is restarting or unreachable: transient, sent with Retry-After. */
   DatabaseUnavailable: coded(
     ErrorCode.DatabaseUnavailable,
