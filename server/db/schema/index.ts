@@ -4,3 +4,4 @@ export * from './llm-runs.ts';
 export * from './llm.ts';
 export * from './plans.ts';
 export * from './integrity.ts';
+export * from './qualification.ts';
