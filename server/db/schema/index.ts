@@ -5,3 +5,4 @@ export * from './llm.ts';
 export * from './plans.ts';
 export * from './integrity.ts';
 export * from './qualification.ts';
+export * from './audit.ts';
