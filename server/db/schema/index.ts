@@ -6,3 +6,4 @@ export * from './plans.ts';
 export * from './integrity.ts';
 export * from './qualification.ts';
 export * from './audit.ts';
+export * from './accounts.ts';
