@@ -1,0 +1,270 @@
+/**
+ * The Dawid–Skene judge-competence model (Dawid & Skene 1979, "Maximum likelihood estimation of
+ * observer error-rates using the EM algorithm", Applied Statistics 28:20–28), for pairwise
+ * verdicts with three classes: 0 = a wins, 1 = tie, 2 = b wins.
+ *
+ * Each comparison (a unit) has an unknown true class drawn from the prior π; judge j gives label l
+ * to a unit of true class k with probability θ_j[k][l] (its confusion matrix), independently of
+ * the other verdicts given the class. EM alternates:
+ *
+ * - M-step: π_k = (Σ_i T_ik + s) / (N + 3s) over the N units with verdicts;
+ *   θ_j[k][l] = (Σ_{verdicts v of j with label l} T_{i(v)k} + s) / (Σ_{verdicts v of j} T_{i(v)k} + 3s);
+ * - E-step: T_ik ∝ π_k · Π_{verdicts v on i} θ_{j(v)}[k][l(v)] (in logs, normalised by log-sum-exp).
+ *
+ * Initialisation: the soft majority vote of the paper, T_ik = share of unit i's verdicts with
+ * label k. Stopping: after the E-step, when no posterior T_ik moved by more than `tolerance`
+ * (default 1e-6) since the previous one, or after `maxIterations` (default 500) iterations.
+ * Smoothing: s = `smoothing` (default 0.01) added to every count, so that no probability is 0
+ * (a log stays finite) and a class a judge never met has a uniform row rather than 0/0.
+ * scripts/reference/dawid_skene.py implements the same steps in numpy; docs/statistics.md,
+ * "Judge competence (Dawid–Skene)".
+ */
+
+import { clusteredBootstrap } from './bootstrap.ts';
+import { none, ok, type Figure, type Interval } from './figure.ts';
+import type { Rng } from './rng.ts';
+
+/** Classes, in the order of every row and column below. */
+export const DS_CLASSES = ['a', 'tie', 'b'] as const;
+const K = 3;
+
+export interface DawidSkeneData {
+  /** Number of units (comparisons); unit ids are 0 … units − 1. */
+  units: number;
+  /** Number of judges; judge ids are 0 … judges − 1. */
+  judges: number;
+  /** Per verdict: its unit, judge and label (0 a, 1 tie, 2 b). */
+  unit: Int32Array;
+  judge: Int32Array;
+  label: Uint8Array;
+}
+
+export interface DawidSkeneOptions {
+  tolerance?: number;
+  maxIterations?: number;
+  smoothing?: number;
+}
+
+export interface DawidSkeneFit {
+  /** π: the share of units in each class. */
+  prior: Float64Array;
+  /** θ per judge, row-major 3 × 3: [true class][given label]. */
+  confusion: Float64Array[];
+  /** T, row-major units × 3: each unit's posterior class probabilities (the prior for a unit without verdicts). */
+  posterior: Float64Array;
+  /**
+   * Per judge: the probability of giving the true label on the judge's own comparisons,
+   * Σ_k w_k θ[k][k] with w_k the posterior share of its verdicts whose unit is of class k;
+   * NaN for a judge without verdicts.
+   */
+  accuracy: Float64Array;
+  /** Verdicts per judge. */
+  verdicts: Int32Array;
+  iterations: number;
+  converged: boolean;
+  /** Marginal log-likelihood Σ_i log Σ_k π_k Π θ at the last E-step. */
+  logLikelihood: number;
+  tolerance: number;
+  smoothing: number;
+}
+
+export const DS_DEFAULTS = { tolerance: 1e-6, maxIterations: 500, smoothing: 0.01 } as const;
+
+/** Maps a's score (1 win, ½ tie, 0 loss; fractional scores by the side they favour) to a class. */
+export function scoreLabel(score: number): 0 | 1 | 2 {
+  return score > 0.5 ? 0 : score < 0.5 ? 2 : 1;
+}
+
+/** Fits the model by EM. Throws RangeError on an out-of-range unit, judge or label. */
+export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}): DawidSkeneFit {
+  const tolerance = options.tolerance ?? DS_DEFAULTS.tolerance;
+  const maxIterations = options.maxIterations ?? DS_DEFAULTS.maxIterations;
+  const s = options.smoothing ?? DS_DEFAULTS.smoothing;
+  if (!(tolerance > 0)) throw new RangeError(`tolerance must be > 0, got ${tolerance}`);
+  if (!(maxIterations >= 1))
+    throw new RangeError(`maxIterations must be ≥ 1, got ${maxIterations}`);
+  if (!(s >= 0)) throw new RangeError(`smoothing must be ≥ 0, got ${s}`);
+  const { units: n, judges: m, unit, judge, label } = data;
+  const v = unit.length;
+  if (judge.length !== v || label.length !== v)
+    throw new RangeError('unit, judge and label must have one entry per verdict');
+  const perUnit = new Int32Array(n);
+  const verdicts = new Int32Array(m);
+  for (let i = 0; i < v; i++) {
+    const u = unit[i] as number;
+    const j = judge[i] as number;
+    const l = label[i] as number;
+    if (!(u >= 0 && u < n)) throw new RangeError(`verdict ${i}: unit ${u} out of range`);
+    if (!(j >= 0 && j < m)) throw new RangeError(`verdict ${i}: judge ${j} out of range`);
+    if (!(l >= 0 && l < K)) throw new RangeError(`verdict ${i}: label ${l} out of range`);
+    perUnit[u]!++;
+    verdicts[j]!++;
+  }
+  let judged = 0;
+  for (let u = 0; u < n; u++) if ((perUnit[u] as number) > 0) judged++;
+
+  // initialisation: each unit's share of verdicts per label (soft majority vote)
+  let post = new Float64Array(n * K);
+  for (let i = 0; i < v; i++) {
+    const u = unit[i] as number;
+    post[u * K + (label[i] as number)]! += 1 / (perUnit[u] as number);
+  }
+
+  const prior = new Float64Array(K);
+  const confusion = Array.from({ length: m }, () => new Float64Array(K * K));
+  const logTheta = new Float64Array(m * K * K);
+  const logPrior = new Float64Array(K);
+  let next = new Float64Array(n * K);
+  let iterations = 0;
+  let converged = false;
+  let logLikelihood = Number.NaN;
+
+  while (iterations < maxIterations) {
+    iterations++;
+    // M-step
+    prior.fill(0);
+    for (let u = 0; u < n; u++) {
+      if ((perUnit[u] as number) === 0) continue;
+      for (let k = 0; k < K; k++) prior[k]! += post[u * K + k] as number;
+    }
+    for (let k = 0; k < K; k++) {
+      prior[k] = ((prior[k] as number) + s) / (judged + K * s);
+      logPrior[k] = Math.log(prior[k] as number);
+    }
+    for (const c of confusion) c.fill(0);
+    for (let i = 0; i < v; i++) {
+      const c = confusion[judge[i] as number] as Float64Array;
+      const u = unit[i] as number;
+      const l = label[i] as number;
+      for (let k = 0; k < K; k++) c[k * K + l]! += post[u * K + k] as number;
+    }
+    for (let j = 0; j < m; j++) {
+      const c = confusion[j] as Float64Array;
+      for (let k = 0; k < K; k++) {
+        let row = 0;
+        for (let l = 0; l < K; l++) row += c[k * K + l] as number;
+        for (let l = 0; l < K; l++) {
+          const p = ((c[k * K + l] as number) + s) / (row + K * s);
+          c[k * K + l] = p;
+          logTheta[(j * K + k) * K + l] = Math.log(p);
+        }
+      }
+    }
+    // E-step
+    for (let u = 0; u < n; u++) for (let k = 0; k < K; k++) next[u * K + k] = logPrior[k] as number;
+    for (let i = 0; i < v; i++) {
+      const u = unit[i] as number;
+      const base = (judge[i] as number) * K * K + (label[i] as number);
+      for (let k = 0; k < K; k++) next[u * K + k]! += logTheta[base + k * K] as number;
+    }
+    let ll = 0;
+    let change = 0;
+    for (let u = 0; u < n; u++) {
+      const o = u * K;
+      const a0 = next[o] as number;
+      const a1 = next[o + 1] as number;
+      const a2 = next[o + 2] as number;
+      const mx = Math.max(a0, a1, a2);
+      const e0 = Math.exp(a0 - mx);
+      const e1 = Math.exp(a1 - mx);
+      const e2 = Math.exp(a2 - mx);
+      const z = e0 + e1 + e2;
+      if ((perUnit[u] as number) > 0) ll += mx + Math.log(z);
+      next[o] = e0 / z;
+      next[o + 1] = e1 / z;
+      next[o + 2] = e2 / z;
+      for (let k = 0; k < K; k++)
+        change = Math.max(change, Math.abs((next[o + k] as number) - (post[o + k] as number)));
+    }
+    logLikelihood = ll;
+    [post, next] = [next, post];
+    if (change < tolerance) {
+      converged = true;
+      break;
+    }
+  }
+
+  const accuracy = new Float64Array(m).fill(Number.NaN);
+  const weight = new Float64Array(m * K);
+  for (let i = 0; i < v; i++) {
+    const j = judge[i] as number;
+    const u = unit[i] as number;
+    for (let k = 0; k < K; k++) weight[j * K + k]! += post[u * K + k] as number;
+  }
+  for (let j = 0; j < m; j++) {
+    const nj = verdicts[j] as number;
+    if (nj === 0) continue;
+    const c = confusion[j] as Float64Array;
+    let acc = 0;
+    for (let k = 0; k < K; k++)
+      acc += ((weight[j * K + k] as number) / nj) * (c[k * K + k] as number);
+    accuracy[j] = acc;
+  }
+  return {
+    prior,
+    confusion,
+    posterior: post,
+    accuracy,
+    verdicts,
+    iterations,
+    converged,
+    logLikelihood,
+    tolerance,
+    smoothing: s,
+  };
+}
+
+/**
+ * a's win rate over units from their posterior class probabilities: Σ (T_a + T_tie/2) / N with
+ * ties half, Σ T_a / Σ (T_a + T_b) with ties excluded. As a cluster sum and weight per unit, the
+ * form bootstrap.ts resamples.
+ */
+export function posteriorScores(
+  posterior: Float64Array,
+  units: ArrayLike<number>,
+  ties: 'half' | 'exclude',
+): { sums: Float64Array; counts: Float64Array } {
+  const sums = new Float64Array(units.length);
+  const counts = new Float64Array(units.length);
+  for (let i = 0; i < units.length; i++) {
+    const o = (units[i] as number) * K;
+    const pa = posterior[o] as number;
+    const pt = posterior[o + 1] as number;
+    const pb = posterior[o + 2] as number;
+    if (ties === 'half') {
+      sums[i] = pa + pt / 2;
+      counts[i] = 1;
+    } else {
+      sums[i] = pa;
+      counts[i] = pa + pb;
+    }
+  }
+  return { sums, counts };
+}
+
+/**
+ * The competence-weighted win rate over `units` (a pair's comparisons, one per item) and its
+ * percentile bootstrap interval resampling items as clusters (bootstrap.ts), with the posteriors
+ * of the fit held fixed: the interval reflects which items were drawn, not the uncertainty of the
+ * judges' estimated reliabilities.
+ */
+export function competenceWinRate(
+  posterior: Float64Array,
+  units: ArrayLike<number>,
+  ties: 'half' | 'exclude',
+  level: number,
+  rounds: number,
+  rng: Rng,
+): { winRate: Figure<number>; ci: Figure<Interval> } {
+  const scores = posteriorScores(posterior, units, ties);
+  let sum = 0;
+  let weight = 0;
+  for (let i = 0; i < units.length; i++) {
+    sum += scores.sums[i] as number;
+    weight += scores.counts[i] as number;
+  }
+  if (units.length === 0) return { winRate: none('no comparisons'), ci: none('no comparisons') };
+  if (!(weight > 0))
+    return { winRate: none('every comparison is a tie'), ci: none('every comparison is a tie') };
+  return { winRate: ok(sum / weight), ci: clusteredBootstrap(scores, level, rounds, rng).ci };
+}
