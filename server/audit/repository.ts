@@ -1,0 +1,54 @@
+/**
+ * Audit owns audit_events (docs/audit.md): the append-only trail of a study. Admin actions are
+ * written here (`insertAdminEvent`); the judging events are written by the triggers of migration
+ * 0007 on judging's and auth's tables, in the statement of the change they record. Nothing updates
+ * or deletes a row: a trigger refuses it. The export reads the trail in id order, a page at a time.
+ */
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../db/client.ts';
+
+/** One event as stored, its times as ISO 8601 in UTC to the microsecond. */
+export interface AuditEventRow {
+  id: number;
+  at: string;
+  actor: string;
+  kind: string;
+  judge_id: string | null;
+  assignment_id: string | null;
+  comparison_id: string | null;
+  data: Record<string, unknown>;
+}
+
+export async function insertAdminEvent(
+  db: Tx,
+  e: { studyId: string; actor: string; kind: string; data: Record<string, unknown> },
+): Promise<number> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`insert into audit_events (study_id, actor, kind, data)
+      values (${e.studyId}::uuid, ${e.actor}, ${e.kind}, ${JSON.stringify(e.data)}::jsonb)
+      returning id`,
+  );
+  return Number(rows[0]!.id);
+}
+
+/** A study's events in id order (keyset pages, so a long trail keeps memory flat). */
+export async function* studyEvents(
+  db: Tx,
+  { studyId, batchSize = 5000 }: { studyId: string; batchSize?: number },
+): AsyncGenerator<AuditEventRow> {
+  let after = 0;
+  for (;;) {
+    const rows = await queryRows<AuditEventRow>(
+      db,
+      sql`select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+        actor, kind, judge_id, assignment_id, comparison_id, data
+      from audit_events where study_id = ${studyId}::uuid and id > ${after}
+      order by id limit ${batchSize}`,
+    );
+    for (const r of rows) yield { ...r, id: Number(r.id) };
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < batchSize) return;
+    after = Number(last.id);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The audit trail's service (docs/audit.md). `recordAdminAction` is how every admin action of a
+ * study is recorded: call it inside the action's own transaction, so the record and the change
+ * commit together. The judging events need no call: triggers record them (migration 0007).
+ */
+import type { Tx } from '../db/client.ts';
+import * as repo from './repository.ts';
+
+/**
+ * Who did it: 'admin' (the admin token, over HTTP), 'cli' (a command on the database), 'demo',
+ * 'judge:<id>', 'llm-run:<id>'. A named admin account would be 'admin:<name>'.
+ */
+export type AuditActor = string;
+
+/** The admin actions the trail names; the kind stored is the action's name. */
+export type AdminAction =
+  | 'import'
+  | 'pair'
+  | 'plan_lock'
+  | 'output_release'
+  | 'output_redact'
+  | 'comparison_exclude'
+  | 'llm_run_start'
+  | 'llm_run_cancel'
+  | (string & {});
+
+/**
+ * Records one admin action of a study (`details`: what it did, JSON). Returns the event's id.
+ * Example: `await recordAdminAction(tx, { studyId, actor: 'admin', action: 'plan_lock', details: { sha256 } })`.
+ */
+export async function recordAdminAction(
+  db: Tx,
+  {
+    studyId,
+    actor,
+    action,
+    details = {},
+  }: { studyId: string; actor: AuditActor; action: AdminAction; details?: Record<string, unknown> },
+): Promise<number> {
+  return repo.insertAdminEvent(db, { studyId, actor, kind: action, data: details });
+}
