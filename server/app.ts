@@ -33,6 +33,7 @@ import { DOCS_CSP, securityHeadersPlugin } from './web/security-headers.ts';
 import { dashboardRoutes, WEBSOCKET_MAX_PAYLOAD } from './dashboard/routes.ts';
 import { liveHubPlugin } from './dashboard/hub-plugin.ts';
 import { llmRunRoutes } from './llm/routes.ts';
+import { planPowerRoutes, planRoutes } from './plan/routes.ts';
 
 export interface BuildAppOptions {
   config?: Config;
@@ -98,6 +99,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(reportRoutes, { prefix: '/api/studies' });
   await app.register(exportRoutes, { prefix: '/api/studies' });
   await app.register(llmRunRoutes, { prefix: '/api/studies' });
+  await app.register(planRoutes, { prefix: '/api/studies' });
+  await app.register(planPowerRoutes, { prefix: '/api/plan' });
   await app.register(liveHubPlugin);
   await app.register(dashboardRoutes, { prefix: '/api/studies' });
   await app.register(webPlugin);

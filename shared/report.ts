@@ -291,6 +291,22 @@ export const provenanceSchema = z.object({
 export type Provenance = z.infer<typeof provenanceSchema>;
 export type ProvenanceInput = Provenance['input'];
 
+/**
+ * How a study's report stands to its locked analysis plan (docs/plan.md): the plan's hash and
+ * every option of the report that differs from what the plan fixed (the interval's method and
+ * level, ties, the primary pair). `deviates` is true when `deviations` is not empty: the report
+ * is then labelled "deviates from the locked plan" in every format.
+ */
+export const planCheckSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  lockedAt: z.string(),
+  /** Locked after judging had started (forced). */
+  forced: z.boolean(),
+  deviates: z.boolean(),
+  deviations: z.array(z.object({ field: z.string(), planned: z.string(), used: z.string() })),
+});
+export type PlanCheck = z.infer<typeof planCheckSchema>;
+
 export const reportSchema = z.object({
   version: z.literal(1),
   ci: z.object({ method: ciChoiceSchema, level: finite, rounds: count, seed: count }),
@@ -310,5 +326,7 @@ export const reportSchema = z.object({
   bias: z.object({ position: positionBiasSchema, length: lengthBiasSchema }),
   // optional: a report JSON written before provenance existed still parses (and replays, with --study)
   provenance: provenanceSchema.optional(),
+  // a study with a locked analysis plan: the report against it; absent for files and unplanned studies
+  plan: planCheckSchema.optional(),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -7,11 +7,13 @@ import {
   type Report,
   type ReportOptionsInput,
 } from '../../shared/report.ts';
+import type { LockedPlan } from '../../shared/plan.ts';
 import type { SummaryOptions } from '../stats/pair-summary.ts';
 import { createRng } from '../stats/rng.ts';
 import { buildAgreement, collectUnits } from './agreement.ts';
 import { buildBias } from './bias.ts';
 import { calibratedFigure } from './calibrated.ts';
+import { planCheck } from './plan-check.ts';
 import { reportProvenance } from './provenance.ts';
 import { bucket, groupBy, take } from './figures.ts';
 import { lengthControlledFigure } from './length-controlled.ts';
@@ -28,12 +30,14 @@ import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
  * human-calibrated LLM rate, the anytime-valid sequence, the length-controlled rate); the
  * Bradley–Terry ranking; agreement; biases.
  * The CLI's `stats` and `report` verbs and the HTTP route all come through here; `input` names
- * the study or files in the report's provenance block.
+ * the study or files in the report's provenance block; `plan`, the study's locked analysis plan,
+ * puts its hash in the provenance and the report's deviations from it in `plan` (docs/plan.md).
  */
 export function buildReport(
   t: VerdictTable,
   options: ReportOptionsInput = {},
   input: ProvenanceInput = null,
+  plan: LockedPlan | null = null,
 ): Report {
   const opts = reportOptionsSchema.parse(options);
   const scratch = { sum: new Float64Array(t.items.size), count: new Float64Array(t.items.size) };
@@ -116,7 +120,8 @@ export function buildReport(
     rankingInfo: ranking.info,
     agreement: buildAgreement(t, units),
     bias: buildBias(t, units, opts),
-    provenance: reportProvenance(t, opts, input),
+    provenance: reportProvenance(t, opts, input, plan?.sha256 ?? null),
+    ...(plan ? { plan: planCheck(plan, opts, pairs) } : {}),
   };
   return checkReport(report);
 }

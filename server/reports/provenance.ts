@@ -8,6 +8,7 @@ export function reportProvenance(
   t: VerdictTable,
   options: ReportOptions,
   input: ProvenanceInput,
+  planHash: string | null = null,
 ): Provenance {
   return {
     tracearena: packageJson.version,
@@ -15,8 +16,8 @@ export function reportProvenance(
     options: { ...options },
     seed: options.seed,
     input,
-    // the locked analysis plan (issue 16, item 3) does not exist yet
-    planHash: null,
+    // the study's locked analysis plan (docs/plan.md), null for files and unplanned studies
+    planHash,
   };
 }
 
