@@ -22,6 +22,7 @@ import { imageRoutes } from './images/routes.ts';
 import { importRoutes, itemRoutes } from './imports/routes.ts';
 import { judgingRoutes } from './judging/routes.ts';
 import { pairingRoutes } from './pairing/routes.ts';
+import { qualificationAdminRoutes, qualificationJudgeRoutes } from './qualification/routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
@@ -94,6 +95,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(importRoutes, { prefix: '/api/studies' });
   await app.register(pairingRoutes, { prefix: '/api/studies' });
   await app.register(judgingRoutes, { prefix: '/api/judge' });
+  await app.register(qualificationJudgeRoutes, { prefix: '/api/judge' });
+  await app.register(qualificationAdminRoutes, { prefix: '/api/studies' });
   await app.register(imageRoutes, { prefix: '/api/images' });
   await app.register(itemRoutes, { prefix: '/api/studies' });
   await app.register(reportRoutes, { prefix: '/api/studies' });

@@ -170,6 +170,15 @@ export async function leaseRun(
   return rows.map(toLeased);
 }
 
+/**
+ * The qualification gate of a human lease (qualification's tables, read): when the study requires
+ * training, only a judge qualification records as passed takes real comparisons. Part of the
+ * lease statement, so a qualified judge's cycle costs no extra round trip; two primary-key reads.
+ */
+const qualifiedGate = ({ studyId, judgeId }: { studyId: string; judgeId: string }): SQL =>
+  sql`(not exists (select 1 from qualification_settings q where q.study_id = ${studyId}::uuid and q.required)
+    or exists (select 1 from judge_standing g where g.judge_id = ${judgeId}::uuid and g.qualified_at is not null))`;
+
 /** A human judge's lease with what they are shown of it (imports' and studies' rows, read). */
 export interface JudgeLeaseView {
   id: string;
@@ -249,7 +258,7 @@ export async function leaseWithView(
       // A constant: the statement runs on its generic plan (lockJudgeQueue), which must know it.
       limit: sql`1`,
       leaseSeconds,
-      gate: sql`(select ok from room)`,
+      gate: sql`(select ok from room) and ${qualifiedGate(queue)}`,
     })},
     slot as (select * from own union all select * from leased)
     select s.id, s.shown_left, s.lease_expires_at, d.n as done, i.question, i.modality, st.axes,
