@@ -20,6 +20,7 @@ import { exportRoutes } from './exports/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.ts';
 import { importRoutes, itemRoutes } from './imports/routes.ts';
+import { integrityRoutes } from './integrity/routes.ts';
 import { judgingRoutes } from './judging/routes.ts';
 import { pairingRoutes } from './pairing/routes.ts';
 import { qualificationAdminRoutes, qualificationJudgeRoutes } from './qualification/routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(judgeAdminRoutes, { prefix: '/api/studies' });
   await app.register(importRoutes, { prefix: '/api/studies' });
   await app.register(pairingRoutes, { prefix: '/api/studies' });
+  await app.register(integrityRoutes, { prefix: '/api/studies' });
   await app.register(judgingRoutes, { prefix: '/api/judge' });
   await app.register(qualificationJudgeRoutes, { prefix: '/api/judge' });
   await app.register(qualificationAdminRoutes, { prefix: '/api/studies' });

@@ -1,68 +1,71 @@
 import type { Command } from 'commander';
-import { studyOutputTexts } from '../imports/service.ts';
-import { createScanner, type ScanMatch } from '../integrity/scan.ts';
-import { listSystems } from '../studies/service.ts';
+import type { FlaggedOutput, FlagMatch } from '../../shared/integrity-api.ts';
+import { addWord, integrityView, rescanStudy } from '../integrity/service.ts';
 import { addDbOptions, requireStudy, withDatabase } from './common.ts';
 
 interface ScanFlags {
   study: string;
   words?: string;
+  rescan?: boolean;
   data?: string;
   databaseUrl?: string;
 }
 
-function describeMatch(m: ScanMatch): string {
+function describeMatch(m: FlagMatch): string {
   const what = m.kind === 'self-description' ? m.kind : `${m.kind} ${m.term}`;
   return `${JSON.stringify(m.text)} (${what}${m.selfDescribed && m.kind !== 'self-description' ? ', self-description' : ''})`;
 }
 
+/** One line of the list: item, system, decision, and what matched in the trace and the answer. */
+export function flagLine(f: FlaggedOutput): string {
+  const found = (['trace', 'answer'] as const)
+    .map((field) => [field, f.matches.filter((m) => m.field === field)] as const)
+    .filter(([, ms]) => ms.length > 0)
+    .map(([field, ms]) => `${field}: ${ms.map(describeMatch).join(', ')}`);
+  return `${f.item}\t${f.system}\t${f.status}\t${found.join('; ')}`;
+}
+
 /**
- * `tracearena scan --study S`: the study's outputs that may reveal which system wrote them
- * (docs/integrity.md), one line per flagged output with its item, its system (this is the admin's
- * tool, not the judge's) and what matched in the trace and the answer.
+ * `tracearena scan --study S`: the study's flagged outputs as the admin page lists them
+ * (docs/integrity.md), one line per output with its item, its system (this is the admin's tool,
+ * not the judge's), the decision (held, released, redacted, excluded) and what matched. The flags
+ * are those stored at import and at pairing; `--words` adds words to the study's list and
+ * `--rescan` scans again first.
  */
 export function register(program: Command): void {
   addDbOptions(
     program
       .command('scan')
       .description(
-        "list the study's outputs that name a system, a model or a vendor, or describe themselves as an AI (docs/integrity.md)",
+        "list the study's outputs flagged for naming a system, a model or a vendor, or describing themselves as an AI, with the admin's decision (docs/integrity.md)",
       )
       .requiredOption('--study <name>', 'study name')
-      .option('--words <list>', 'more words to look for, comma-separated (matched everywhere)'),
+      .option(
+        '--words <list>',
+        "words to add to the study's list, comma-separated (matched everywhere); rescans",
+      )
+      .option('--rescan', 'scan the outputs again before listing'),
   ).action(async (flags: ScanFlags) => {
     await withDatabase(flags, async (database) => {
       const study = await requireStudy(database, flags.study);
-      const systems = await listSystems(database.db, { studyId: study.id });
-      const extraWords = (flags.words ?? '')
+      const words = (flags.words ?? '')
         .split(',')
         .map((w) => w.trim())
         .filter((w) => w !== '');
-      const scanner = createScanner({ systemNames: systems.map((s) => s.name), extraWords });
-      let scanned = 0;
-      let flagged = 0;
-      for await (const page of studyOutputTexts(database.db, { studyId: study.id })) {
-        let out = '';
-        for (const o of page) {
-          scanned++;
-          const fields = (['trace', 'answer'] as const)
-            .map((field) => [field, scanner.scan(o[field])] as const)
-            .filter(([, matches]) => matches.length > 0);
-          if (fields.length === 0) continue;
-          flagged++;
-          const found = fields.map(([f, ms]) => `${f}: ${ms.map(describeMatch).join(', ')}`);
-          out += `${o.externalId}\t${o.systemName}\t${found.join('; ')}\n`;
-        }
-        process.stdout.write(out);
-      }
-      const skipped = scanner.skippedSystemNames;
-      process.stdout.write(
-        `${flagged} of ${scanned} outputs flagged` +
-          (skipped.length > 0
-            ? `; system names not looked for (common words): ${skipped.join(', ')}`
-            : '') +
-          '\n',
-      );
+      for (const word of words) await addWord(database.db, { studyId: study.id, word });
+      if (flags.rescan && words.length === 0) await rescanStudy(database.db, { studyId: study.id });
+      const view = await integrityView(database.db, { studyId: study.id });
+      let out = '';
+      for (const f of view.flags) out += `${flagLine(f)}\n`;
+      const by = (s: FlaggedOutput['status']) => view.flags.filter((f) => f.status === s).length;
+      out +=
+        `${view.flags.length} of ${view.outputs} outputs flagged (held ${by('held')}, released ${by('released')}, redacted ${by('redacted')}, excluded ${by('excluded')})` +
+        (view.words.length > 0 ? `; the study's words: ${view.words.join(', ')}` : '') +
+        (view.skippedSystemNames.length > 0
+          ? `; system names not looked for (common words): ${view.skippedSystemNames.join(', ')}`
+          : '') +
+        '\n';
+      process.stdout.write(out);
     });
   });
 }

@@ -17,6 +17,7 @@ import { textProblem } from './records.ts';
 import * as repo from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';
 import { mergeStaging, Staging } from './write.ts';
+import { scanStudy } from '../integrity/service.ts';
 
 export type ImportPhase = 'validate' | 'write';
 
@@ -171,6 +172,8 @@ async function writeFile(
     itemsCreated: counts.itemsCreated,
     outputsCreated: counts.outputsCreated,
   });
+  // the identity-leak scan (docs/integrity.md): flagged outputs are held before anyone judges them
+  await scanStudy(tx, { studyId: study.id });
   return {
     importId,
     file: displayName,

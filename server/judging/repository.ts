@@ -13,6 +13,7 @@ import type { StudyEvent } from '../../shared/events.ts';
 import { preparedRows, queryRows, sqlList, type Tx } from '../db/client.ts';
 import { EVENTS_CHANNEL, eventPayload } from '../db/events.ts';
 import { skips, verdicts, type Side } from '../db/schema/index.ts';
+import { judgeText, notHeldOut, redactionJoin } from '../integrity/queue-sql.ts';
 
 /** A slot leased to a judge. */
 export interface LeasedSlot {
@@ -115,6 +116,8 @@ function leaseSlots(
   const inQueue = human
     ? sql`a.study_id = ${queue.studyId}::uuid and a.run_id is null and a.id is distinct from ${queue.excludeId}::uuid`
     : sql`a.run_id = ${queue.runId}::uuid`;
+  // The identity-leak hold (docs/integrity.md): a comparison with a held or excluded output waits.
+  const heldOutGate = notHeldOut(sql`a.comparison_id`);
   // A human lease also starts its comparison, in the lease's own update (priority 0, never a second
   // write of the leased row): the comparison's other free slots go ahead of unstarted comparisons
   // and it is marked opened. This sibling update is not a lease: its SKIP LOCKED leaves out sibling
@@ -137,6 +140,7 @@ function leaseSlots(
       select a.id, m.judge_id from assignments a join ${judges}
       where ${gate} and ${inQueue} and a.status <> 'done'
         and (a.status = 'open' or a.lease_expires_at < now())
+        and ${heldOutGate}
         and not exists (select 1 from assignments o where o.comparison_id = a.comparison_id and o.judge_id = m.judge_id and o.id <> a.id)
         and not exists (select 1 from skips s where s.comparison_id = a.comparison_id and s.judge_id = m.judge_id)
       order by a.priority, a.queue_pos
@@ -244,7 +248,7 @@ export async function leaseWithView(
       where a.id = (
         select o.id from assignments o
         where o.judge_id = ${judgeId}::uuid and o.status = 'leased' and o.run_id is null
-          and o.id is distinct from ${excludeId}::uuid
+          and o.id is distinct from ${excludeId}::uuid and ${notHeldOut(sql`o.comparison_id`)}
         order by o.leased_at limit 1
       )
       returning ${LEASED_COLUMNS}
@@ -263,13 +267,16 @@ export async function leaseWithView(
     slot as (select * from own union all select * from leased)
     select s.id, s.shown_left, s.lease_expires_at, d.n as done, i.question, i.modality, st.axes,
       array(select im.id from item_images im where im.item_id = c.item_id order by im.position) as image_ids,
-      oa.trace as a_trace, oa.answer as a_answer, ob.trace as b_trace, ob.answer as b_answer
+      ${judgeText('oa', 'ra', 'trace')} as a_trace, ${judgeText('oa', 'ra', 'answer')} as a_answer,
+      ${judgeText('ob', 'rb', 'trace')} as b_trace, ${judgeText('ob', 'rb', 'answer')} as b_answer
     from slot s cross join done d
     join comparisons c on c.id = s.comparison_id
     join items i on i.id = c.item_id
     join studies st on st.id = c.study_id
     left join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
-    left join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id`,
+    left join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
+    ${redactionJoin('oa', 'ra')}
+    ${redactionJoin('ob', 'rb')}`,
   );
   const r = rows[0];
   if (!r) return null;

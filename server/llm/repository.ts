@@ -11,6 +11,7 @@ import {
   llmRuns,
   type LlmRunStatus,
 } from '../db/schema/index.ts';
+import { judgeText, redactionJoin } from '../integrity/queue-sql.ts';
 import type { ComparisonContent } from './prompt.ts';
 import { FATAL_STATUSES, REJECTED_STATUSES } from './providers/errors.ts';
 import { escapeStoredJson, escapeStoredText, unescapeStoredJson } from './stored-text.ts';
@@ -208,12 +209,15 @@ export async function loadComparisonContents(
     db,
     sql`
     select c.id as comparison_id, i.id as item_id, i.question, i.reference, i.modality, s.axes,
-      oa.trace as a_trace, oa.answer as a_answer, ob.trace as b_trace, ob.answer as b_answer
+      ${judgeText('oa', 'ra', 'trace')} as a_trace, ${judgeText('oa', 'ra', 'answer')} as a_answer,
+      ${judgeText('ob', 'rb', 'trace')} as b_trace, ${judgeText('ob', 'rb', 'answer')} as b_answer
     from comparisons c
     join items i on i.id = c.item_id
     join studies s on s.id = c.study_id
     join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
     join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
+    ${redactionJoin('oa', 'ra')}
+    ${redactionJoin('ob', 'rb')}
     where c.id in (${sqlList(comparisonIds)})`,
   );
   const itemIds = [...new Set(rows.map((r) => r.item_id))];

@@ -1,6 +1,7 @@
 import type { PairBody, PairResult } from '../../shared/admin-api.ts';
 import type { Db } from '../db/client.ts';
 import { Errors } from '../errors.ts';
+import { scanStudy } from '../integrity/service.ts';
 import { createPairComparisons } from '../judging/service.ts';
 import { getStudyById, listSystems } from '../studies/service.ts';
 import { insertPairing, setPairingCounts } from './repository.ts';
@@ -91,6 +92,9 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
       comparisonsExisting += made.comparisonsExisting;
       assignmentsCreated += made.slotsCreated;
     }
+    // the identity-leak scan again (system names may have been added since the import): the new
+    // comparisons of flagged outputs are held before they are leased
+    await scanStudy(tx, { studyId });
     await setPairingCounts(tx, {
       pairingId: pairing.id,
       comparisonsCreated,

@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { Judgment } from '../../shared/judgments.ts';
 import { queryRows, type Tx } from '../db/client.ts';
+import { notExcluded } from '../integrity/queue-sql.ts';
 
 /**
  * One verdict with the names and lengths a report or a judgments file needs: the judgments
@@ -61,6 +62,8 @@ export async function* verdictRows(
       join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
       join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
       where c.study_id = ${studyId} ${cursor}
+        -- a comparison the admin excluded for an identity leak counts nowhere (docs/integrity.md)
+        and ${notExcluded(sql`c.id`)}
       order by v.created_at, v.id
       limit ${batchSize}`,
     );

@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('tracearena scan', () => {
-  it('lists exactly the outputs that leak, by item and system, with what matched', async () => {
+  it('lists exactly the outputs that leak, flagged at import and held, by item and system, with what matched', async () => {
     const r = await cli(['scan', '--study', 'scan-study']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
@@ -59,17 +59,25 @@ describe('tracearena scan', () => {
     const items = listed.map((l) => l.split('\t')[0]!);
     expect(items).toEqual([...items].sort());
     expect(summary).toBe(
-      `${leaked.size} of 240 outputs flagged; system names not looked for (common words): base`,
+      `${leaked.size} of 240 outputs flagged (held ${leaked.size}, released 0, redacted 0, excluded 0); system names not looked for (common words): base`,
     );
-    for (const l of lines) expect(l.split('\t')[2]).toMatch(/^trace: ".+" \(/);
-  });
+    for (const l of lines) {
+      expect(l.split('\t')[2]).toBe('held');
+      expect(l.split('\t')[3]).toMatch(/^trace: ".+" \(/);
+    }
+  }, 120_000);
 
-  it("takes the admin's words, and refuses an unknown study in one line", async () => {
+  it("adds the admin's words to the study's list and rescans, and refuses an unknown study in one line", async () => {
     const r = await cli(['scan', '--study', 'scan-study', '--words', 'pneumonia, ECG']);
-    expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^240 of 240 outputs flagged/);
+    expect(r.stdout.trimEnd().split('\n').pop()).toMatch(
+      /^240 of 240 outputs flagged \(held 240, .*; the study's words: ECG, pneumonia;/,
+    );
+    // stored: a plain listing shows the same
+    const again = await cli(['scan', '--study', 'scan-study']);
+    expect(again.stdout).toBe(r.stdout);
     expect(r.stdout).toContain('answer: "pneumonia" (model pneumonia)');
     const missing = await cli(['scan', '--study', 'nope']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe("tracearena: no study named 'nope' (studies: scan-study)\n");
-  });
+  }, 240_000);
 });

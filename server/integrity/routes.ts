@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  flagDecisionSchema,
+  flaggedOutputSchema,
+  integrityViewSchema,
+  scanResultSchema,
+  wordBodySchema,
+} from '../../shared/integrity-api.ts';
+import { addWord, decideFlag, integrityView, removeWord, rescanStudy } from './service.ts';
+
+/** The admin's identity-leak routes (docs/integrity.md), under /api/studies. */
+export const integrityRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireAdmin);
+  const study = z.object({ studyId: z.string().uuid() });
+
+  app.get(
+    '/:studyId/integrity',
+    { schema: { params: study, response: { 200: integrityViewSchema } } },
+    async (request) => integrityView(app.db, { studyId: request.params.studyId }),
+  );
+
+  app.post(
+    '/:studyId/integrity/scan',
+    { schema: { params: study, response: { 200: scanResultSchema } } },
+    async (request) => rescanStudy(app.db, { studyId: request.params.studyId }),
+  );
+
+  app.post(
+    '/:studyId/integrity/words',
+    { schema: { params: study, body: wordBodySchema, response: { 200: scanResultSchema } } },
+    async (request) =>
+      addWord(app.db, { studyId: request.params.studyId, word: request.body.word }),
+  );
+
+  app.delete(
+    '/:studyId/integrity/words/:word',
+    {
+      schema: {
+        params: study.extend({ word: z.string().min(1).max(200) }),
+        response: { 200: scanResultSchema },
+      },
+    },
+    async (request) =>
+      removeWord(app.db, { studyId: request.params.studyId, word: request.params.word }),
+  );
+
+  app.post(
+    '/:studyId/integrity/outputs/:outputId/decision',
+    {
+      schema: {
+        params: study.extend({ outputId: z.string().uuid() }),
+        body: flagDecisionSchema,
+        response: { 200: flaggedOutputSchema },
+      },
+    },
+    async (request) =>
+      decideFlag(app.db, {
+        studyId: request.params.studyId,
+        outputId: request.params.outputId,
+        decision: request.body,
+      }),
+  );
+};
