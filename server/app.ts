@@ -16,6 +16,7 @@ import { databaseTarget, loadConfig, type Config } from './config.ts';
 import { loggerOptions } from './logging.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { judgeAdminRoutes } from './auth/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { exportRoutes } from './exports/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(itemRoutes, { prefix: '/api/studies' });
   await app.register(reportRoutes, { prefix: '/api/studies' });
   await app.register(exportRoutes, { prefix: '/api/studies' });
+  await app.register(auditRoutes, { prefix: '/api/studies' });
   await app.register(llmRunRoutes, { prefix: '/api/studies' });
   await app.register(planRoutes, { prefix: '/api/studies' });
   await app.register(planPowerRoutes, { prefix: '/api/plan' });

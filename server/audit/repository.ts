@@ -11,6 +11,7 @@ import { queryRows, type Tx } from '../db/client.ts';
 export interface AuditEventRow {
   id: number;
   at: string;
+  study_id: string;
   actor: string;
   kind: string;
   judge_id: string | null;
@@ -42,7 +43,7 @@ export async function* studyEvents(
     const rows = await queryRows<AuditEventRow>(
       db,
       sql`select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-        actor, kind, judge_id, assignment_id, comparison_id, data
+        study_id, actor, kind, judge_id, assignment_id, comparison_id, data
       from audit_events where study_id = ${studyId}::uuid and id > ${after}
       order by id limit ${batchSize}`,
     );

@@ -3,6 +3,7 @@
  * study is recorded: call it inside the action's own transaction, so the record and the change
  * commit together. The judging events need no call: triggers record them (migration 0007).
  */
+import type { AuditEvent } from '../../shared/audit.ts';
 import type { Tx } from '../db/client.ts';
 import * as repo from './repository.ts';
 
@@ -38,4 +39,12 @@ export async function recordAdminAction(
   }: { studyId: string; actor: AuditActor; action: AdminAction; details?: Record<string, unknown> },
 ): Promise<number> {
   return repo.insertAdminEvent(db, { studyId, actor, kind: action, data: details });
+}
+
+/** The study's trail as the lines of an audit export (shared/audit.ts), in the order written. */
+export async function* exportAudit(
+  db: Tx,
+  options: { studyId: string; batchSize?: number },
+): AsyncGenerator<AuditEvent> {
+  for await (const row of repo.studyEvents(db, options)) yield row;
 }

@@ -20,6 +20,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   stats: () => import('./stats.ts'),
   plan: () => import('./plan.ts'),
   scan: () => import('./scan.ts'),
+  audit: () => import('./audit.ts'),
 };
 
 export async function buildProgram(verb?: string): Promise<Command> {

@@ -16,7 +16,8 @@ import { responseLines, runningServer, serverRequest, studyIdOnServer } from './
 import { writeReport } from './report-output.ts';
 import { readReplayed, refuseReportFlags, writeReplay } from './replay-output.ts';
 
-type ReportFlags = RawReportFlags & DbOptions & { study?: string; replay?: string };
+type ReportFlags = RawReportFlags &
+  DbOptions & { study?: string; replay?: string; fromAudit?: string };
 
 export function register(program: Command): void {
   addReportOptions(
@@ -26,7 +27,11 @@ export function register(program: Command): void {
         .description(
           "Win rates, intervals, ranking, agreement and bias over a study's verdicts (the same report as `stats` on its export)",
         )
-        .option('--study <name>', 'study name (required, except with --replay)')
+        .option('--study <name>', 'study name (required, except with --replay or --from-audit)')
+        .option(
+          '--from-audit <file>',
+          "the report rebuilt from a study's audit export alone (tracearena audit --study S --out FILE; docs/audit.md), without a database: the same figures as the study's report",
+        )
         .option(
           '--replay <report.json>',
           "recompute a report JSON from its study (the one in its provenance, or --study) with its options and seed: prints 'identical' or every figure that differs (exit 1)",
@@ -34,6 +39,7 @@ export function register(program: Command): void {
     ),
   ).action(async (flags: ReportFlags, cmd: Command) => {
     if (flags.replay !== undefined) return replay(flags.replay, flags, cmd);
+    if (flags.fromAudit !== undefined) return fromAudit(flags.fromAudit, flags);
     if (flags.study === undefined)
       throw new CliError("required option '--study <name>' not specified", 2);
     const parsed = parseReportFlags(flags);
@@ -41,6 +47,39 @@ export function register(program: Command): void {
     const { table, study } = await loadStudy(flags, flags.study, parsed.options.base);
     await writeReport(table, parsed, flags.out, (t, options) => buildReport(t, options, { study }));
   });
+}
+
+/** The report of a study rebuilt from its audit export: its verdict events and its locked plan. */
+async function fromAudit(file: string, flags: ReportFlags): Promise<void> {
+  if (flags.study !== undefined)
+    throw new CliError("options '--from-audit' and '--study' cannot be used together", 2);
+  const parsed = parseReportFlags(flags);
+  if ('error' in parsed) throw new CliError(parsed.error, 2);
+  const { readAuditExport, auditVerdictFacts } = await import('../audit/read-export.ts');
+  const { tableFromVerdicts } = await import('../reports/load-study.ts');
+  const { FileRecordError } = await import('../files/record-error.ts');
+  let table: VerdictTable;
+  let plan;
+  try {
+    const read = await readAuditExport(file);
+    plan = read.plan;
+    async function* facts() {
+      for (const v of read.verdicts) {
+        const f = auditVerdictFacts(v);
+        if (f) yield f;
+      }
+    }
+    table = await tableFromVerdicts(facts(), { base: parsed.options.base });
+  } catch (err) {
+    if (err instanceof FileRecordError || err instanceof RangeError)
+      throw new CliError(err.message, 2);
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT')
+      throw new CliError(`${file}: no such file`, 2);
+    throw err;
+  }
+  await writeReport(table, parsed, flags.out, (t, options) =>
+    buildReport(t, options, { files: [file] }, plan),
+  );
 }
 
 async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<void> {

@@ -1,0 +1,27 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { fileStem } from '../reports/file-stem.ts';
+import { requireStudy } from '../studies/service.ts';
+import { exportAudit } from './service.ts';
+
+const studyParams = z.object({ studyId: z.string().uuid() });
+
+/** A study's audit export (admin only, docs/audit.md), streamed: the lines of `tracearena audit`. */
+export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireAdmin);
+
+  app.get('/:studyId/audit', { schema: { params: studyParams } }, async (request, reply) => {
+    const study = await requireStudy(app.db, { id: request.params.studyId });
+    const fileName = `${fileStem(study.name)}-audit.jsonl`;
+    async function* lines() {
+      for await (const event of exportAudit(app.db, { studyId: study.id }))
+        yield `${JSON.stringify(event)}\n`;
+    }
+    return reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${fileName}"`)
+      .header('cache-control', 'no-store')
+      .send(Readable.from(lines()));
+  });
+};
