@@ -1,5 +1,5 @@
 import { pairEstimatesTable } from './estimates-rows.ts';
-import { anchorText, ESTIMATES_NOTE, provenanceText } from './format-words.ts';
+import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
 import type { PairStats, Report } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
 import {
@@ -32,7 +32,8 @@ function htmlTable(header: string[], rows: string[][]): string {
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:1em 0}th,td{padding:3px 10px;border-bottom:1px solid #eee}th{text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666;font-size:.9em}svg{max-width:100%;height:auto}`;
+td.num{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666;font-size:.9em}svg{max-width:100%;height:auto}
+.deviation{border-left:4px solid #b00;padding:.4em .8em;background:#fff4f4}`;
 
 /** One self-contained HTML file: tables plus SVG charts rendered on the server; no external requests. */
 export function formatHtml(report: Report): string {
@@ -43,6 +44,13 @@ export function formatHtml(report: Report): string {
       .map((h) => `<li>${esc(h)}</li>`)
       .join('')}</ul>`,
   );
+  const plan = planText(report);
+  if (plan)
+    parts.push(
+      report.plan?.deviates
+        ? `<p class="deviation" role="alert"><strong>${esc(plan)}</strong></p>`
+        : `<p class="note plan">${esc(plan)}</p>`,
+    );
   for (const p of report.pairs) {
     parts.push(`<h2>${esc(p.a)} vs ${esc(p.b)}</h2>`);
     const rows = statsRows({ ...report, pairs: [p] }, { judges: false })

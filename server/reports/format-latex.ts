@@ -1,6 +1,6 @@
 import type { Report } from '../../shared/report.ts';
 import { decisionText } from './estimates-rows.ts';
-import { provenanceText } from './format-words.ts';
+import { planText, provenanceText } from './format-words.ts';
 import { label, statsRows } from './rows.ts';
 
 export function latexEscape(s: string): string {
@@ -62,6 +62,11 @@ export function formatLatex(report: Report): string {
     `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${methodText}${methods.includes('cluster-wilson') ? '; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters and $t_{\\mathrm{items}-1}$' : ''}${methods.includes('bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided p-values against one half from the test dual to each interval (score test, with $t_{\\mathrm{items}-1}$ for cluster-wilson; exact; Wald; bootstrap), so a p-value and its interval never disagree.}`,
     '\\end{table}',
   );
+  // a deviation from the locked plan is printed in the paper (below the table, bold); following it
+  // is a comment like the provenance
+  const plan = planText(report);
+  if (plan && report.plan?.deviates) lines.push(`\\par\\noindent\\textbf{${latexEscape(plan)}}`);
+  else if (plan) lines.push(`% ${plan}`);
   lines.push(...estimatesTable(report));
   // a comment: the tables are \input into a paper, whose layout a line of text would change
   const provenance = provenanceText(report);

@@ -1,5 +1,5 @@
 import { pairEstimatesTable } from './estimates-rows.ts';
-import { anchorText, ESTIMATES_NOTE, provenanceText } from './format-words.ts';
+import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
   ciText,
@@ -32,6 +32,9 @@ export function formatMarkdown(report: Report): string {
     ...headline(report).map((h) => `- ${h}`),
     '',
   ];
+  const plan = planText(report);
+  // a deviation stands out above the figures (bold, quoted); following the plan is one plain line
+  if (plan) out.push(report.plan?.deviates ? `> **${plan}**` : `_${plan}_`, '');
   for (const p of report.pairs) {
     out.push(`## ${p.a} vs ${p.b}`, '');
     out.push(table(...pairStatsTable(report, p)), '');

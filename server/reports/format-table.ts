@@ -1,5 +1,5 @@
 import { pairEstimatesTable } from './estimates-rows.ts';
-import { anchorText, ESTIMATES_NOTE } from './format-words.ts';
+import { anchorText, ESTIMATES_NOTE, planText } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
   ciText,
@@ -25,6 +25,8 @@ function grid(header: string[], rows: string[][]): string {
 export function formatTable(report: Report): string {
   const out: string[] = [];
   out.push(...headline(report), '');
+  const plan = planText(report);
+  if (plan) out.push(plan, '');
   const level = Math.round(report.ci.level * 100);
   for (const p of report.pairs) {
     out.push(`${p.a} vs ${p.b}`);

@@ -28,3 +28,22 @@ export function provenanceText(report: Report): string | null {
   const verb = p.input && 'files' in p.input ? 'stats' : 'report';
   return `TraceArena ${p.tracearena}, ${p.verdicts.count} verdicts (SHA-256 ${p.verdicts.sha256.slice(0, 12)}…), seed ${p.seed}; recompute with tracearena ${verb} --replay on the report JSON.`;
 }
+
+/** The label of a report whose options differ from its study's locked plan (docs/plan.md). */
+export const DEVIATES = 'Deviates from the locked plan';
+
+/**
+ * The report against its study's locked analysis plan in one line (docs/plan.md): "Deviates from
+ * the locked plan (SHA-256 …): level: planned 0.95, used 0.9; …", or that it follows the plan;
+ * null for a report without a plan (files, an unplanned study).
+ */
+export function planText(report: Report): string | null {
+  const plan = report.plan;
+  if (!plan) return null;
+  const hash = `SHA-256 ${plan.sha256.slice(0, 12)}…${plan.forced ? ', locked after judging had started' : ''}`;
+  if (!plan.deviates) return `Follows the locked analysis plan (${hash}).`;
+  const what = plan.deviations
+    .map((d) => `${d.field}: planned ${d.planned}, used ${d.used}`)
+    .join('; ');
+  return `${DEVIATES} (${hash}): ${what}.`;
+}
