@@ -99,6 +99,7 @@ export function register(program: Command): void {
           kind,
           system: opts.system,
           onProgress: progress.onProgress,
+          actor: 'cli',
         });
         progress.stop();
         const created =

@@ -43,7 +43,7 @@ export function register(program: Command): void {
           judgesPerComparison: opts.judgesPerComparison,
           seed: opts.seed,
         });
-        const result = await pairStudy(database.db, study.id, body).catch((err: unknown) => {
+        const result = await pairStudy(database.db, study.id, body, 'cli').catch((err: unknown) => {
           if (err instanceof Errors.PairingInvalid) throw new CliError(err.message, 2);
           throw err;
         });

@@ -61,6 +61,7 @@ export async function seedDemo(
         study: { id: study.id },
         path: join(dir, 'demo.jsonl'),
         displayName: 'demo.jsonl',
+        actor: 'demo',
       });
       const gold = demo.filter((i) => i.gold).map((i) => i.id);
       await setGoldByExternalIds(db, {
@@ -68,12 +69,12 @@ export async function seedDemo(
         externalIds: gold,
         gold: { a: 'sft', b: 'base', winner: 'a' },
       });
-      await pairStudy(db, study.id, {
-        base: 'base',
-        allPairs: false,
-        seed: 'demo',
-        judgesPerComparison: 2,
-      });
+      await pairStudy(
+        db,
+        study.id,
+        { base: 'base', allPairs: false, seed: 'demo', judgesPerComparison: 2 },
+        'demo',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -223,6 +223,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           format,
           kind,
           system,
+          actor: 'admin',
         });
       } catch (err) {
         if (err instanceof FileRecordError) throw new Errors.ImportBadRecord(err.message);

@@ -1,3 +1,4 @@
+import { recordAdminAction } from '../audit/service.ts';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { ImportFormat, ImportKind, ImportResult } from '../../shared/import-records.ts';
@@ -40,6 +41,8 @@ export interface ImportFileOptions {
   kind?: ImportKind;
   system?: string;
   onProgress?: (event: ImportProgressEvent) => void;
+  /** Who imports, for the audit trail (docs/audit.md): 'admin' over HTTP, 'cli', 'demo'. */
+  actor?: string;
 }
 
 export function resolveFormat(
@@ -174,6 +177,22 @@ async function writeFile(
   });
   // the identity-leak scan (docs/integrity.md): flagged outputs are held before anyone judges them
   await scanStudy(tx, { studyId: study.id });
+  await recordAdminAction(tx, {
+    studyId: study.id,
+    actor: options.actor ?? 'admin',
+    action: 'import',
+    details: {
+      import_id: importId,
+      file: basename(options.fileName ?? path),
+      sha256: summary.sha256,
+      format: summary.format,
+      kind: summary.kind,
+      records: summary.records,
+      items_created: counts.itemsCreated,
+      outputs_created: counts.outputsCreated,
+      systems: summary.systems,
+    },
+  });
   return {
     importId,
     file: displayName,

@@ -1,3 +1,4 @@
+import { recordAdminAction } from '../audit/service.ts';
 import type { PairBody, PairResult } from '../../shared/admin-api.ts';
 import type { Db } from '../db/client.ts';
 import { Errors } from '../errors.ts';
@@ -56,7 +57,13 @@ export function planPairs(
  * same seed gives the same plan on any database, and the plan is built without moving rows
  * through Node.
  */
-export async function pairStudy(db: Db, studyId: string, body: PairBody): Promise<PairResult> {
+export async function pairStudy(
+  db: Db,
+  studyId: string,
+  body: PairBody,
+  /** Who pairs, for the audit trail (docs/audit.md): 'admin' over HTTP, 'cli', 'demo'. */
+  actor = 'admin',
+): Promise<PairResult> {
   const study = await getStudyById(db, { id: studyId });
   if (!study) throw new Errors.NotFound('study');
   const systems = await listSystems(db, { studyId });
@@ -99,6 +106,22 @@ export async function pairStudy(db: Db, studyId: string, body: PairBody): Promis
       pairingId: pairing.id,
       comparisonsCreated,
       assignmentsCreated,
+    });
+    await recordAdminAction(tx, {
+      studyId,
+      actor,
+      action: 'pair',
+      details: {
+        pairing_id: pairing.id,
+        seed,
+        base: base?.name ?? null,
+        all_pairs: body.allPairs,
+        sample: body.sample ?? null,
+        k,
+        pairs: pairs.map(([x, y]) => ({ a: x.name, b: y.name })),
+        comparisons_created: comparisonsCreated,
+        assignments_created: assignmentsCreated,
+      },
     });
     return {
       pairingId: pairing.id,
