@@ -307,6 +307,27 @@ export const planCheckSchema = z.object({
 });
 export type PlanCheck = z.infer<typeof planCheckSchema>;
 
+/**
+ * A study's identity-leak holds (docs/integrity.md): per system, how many of its comparisons show
+ * an output flagged for naming a system, a model or a vendor, by the admin's decision (a
+ * comparison counts for both its systems). Study state beside the figures, not computed from the
+ * verdicts; absent for a report from files.
+ */
+export const integritySummarySchema = z.array(
+  z.object({
+    system: z.string(),
+    /** Held out of the queue, awaiting the admin. */
+    held: count,
+    /** Judged on the redaction stored beside the original. */
+    redacted: count,
+    /** Never in the queue; their verdicts are not in this report. */
+    excluded: count,
+    /** Judged as written, after the admin looked. */
+    released: count,
+  }),
+);
+export type IntegritySummary = z.infer<typeof integritySummarySchema>;
+
 export const reportSchema = z.object({
   version: z.literal(1),
   ci: z.object({ method: ciChoiceSchema, level: finite, rounds: count, seed: count }),
@@ -328,5 +349,7 @@ export const reportSchema = z.object({
   provenance: provenanceSchema.optional(),
   // a study with a locked analysis plan: the report against it; absent for files and unplanned studies
   plan: planCheckSchema.optional(),
+  // a study's identity-leak holds per system (docs/integrity.md); absent for files
+  integrity: integritySummarySchema.optional(),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -1,4 +1,5 @@
 import { pairEstimatesTable } from './estimates-rows.ts';
+import { integrityHtml } from './format-integrity.ts';
 import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
 import type { PairStats, Report } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
@@ -153,6 +154,7 @@ export function formatHtml(report: Report): string {
       ],
     ),
   );
+  parts.push(...integrityHtml(report, esc, htmlTable));
   const provenance = provenanceText(report);
   if (provenance) parts.push(`<p class="note">${esc(provenance)}</p>`);
   parts.push(

@@ -1,4 +1,5 @@
 import type { Report } from '../../shared/report.ts';
+import { integrityLatex } from './format-integrity.ts';
 import { decisionText } from './estimates-rows.ts';
 import { planText, provenanceText } from './format-words.ts';
 import { label, statsRows } from './rows.ts';
@@ -71,6 +72,7 @@ export function formatLatex(report: Report): string {
   // a comment: the tables are \input into a paper, whose layout a line of text would change
   const provenance = provenanceText(report);
   if (provenance) lines.push(`% ${provenance}`);
+  lines.push(...integrityLatex(report, latexEscape));
   return `${lines.join('\n')}\n`;
 }
 

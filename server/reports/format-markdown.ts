@@ -1,4 +1,5 @@
 import { pairEstimatesTable } from './estimates-rows.ts';
+import { integrityMarkdown } from './format-integrity.ts';
 import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
 import {
@@ -102,6 +103,7 @@ export function formatMarkdown(report: Report): string {
     ),
     '',
   );
+  out.push(...integrityMarkdown(report, table));
   const provenance = provenanceText(report);
   if (provenance) out.push(`_${provenance}_`, '');
   return `${out.join('\n')}\n`;

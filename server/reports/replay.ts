@@ -45,9 +45,10 @@ export function replayOptions(report: Report): ReportOptions {
 
 /**
  * Where the replay may differ without a figure differing: the version that made it (told apart as
- * a note) and how its input was named (a study found under --study, files at other paths).
+ * a note), how its input was named (a study found under --study, files at other paths) and the
+ * study's identity-leak holds (its state now, not figures of the verdicts: docs/integrity.md).
  */
-const NOT_FIGURES = new Set(['provenance.tracearena', 'provenance.input']);
+const NOT_FIGURES = new Set(['provenance.tracearena', 'provenance.input', 'integrity']);
 
 /** Every leaf of `older` and `newer` that differs, in document order. */
 export function diffReports(older: Report, newer: Report): ReplayDifference[] {

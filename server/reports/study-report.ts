@@ -3,6 +3,7 @@ import type { Tx } from '../db/client.ts';
 import { verdictRows } from '../readmodel/verdict-rows.ts';
 import { getLockedPlan } from '../plan/service.ts';
 import { getStudyById } from '../studies/service.ts';
+import { holdCounts } from '../integrity/service.ts';
 import { buildReport } from './build-report.ts';
 import { tableFromVerdicts } from './load-study.ts';
 
@@ -23,5 +24,7 @@ export async function getStudyReport(
   // the study in the provenance, so `report --replay` finds it without --study; its locked plan
   // for the plan hash and the deviations (docs/plan.md)
   const plan = await getLockedPlan(db, { studyId });
-  return buildReport(table, opts, { study: { id: study.id, name: study.name } }, plan);
+  const report = buildReport(table, opts, { study: { id: study.id, name: study.name } }, plan);
+  // the identity-leak holds per system (docs/integrity.md): study state beside the figures
+  return { ...report, integrity: await holdCounts(db, { studyId }) };
 }

@@ -11,6 +11,16 @@ export interface SeededStudy {
   systemIds: Record<string, string>;
 }
 
+/**
+ * How makeStudy's outputs name their system: "#0#" for the first system "sft", "#1##" for "base"
+ * (the name's length, no letters), so a test knows which side shows which system while the
+ * identity-leak scan (docs/integrity.md) finds no system name and holds nothing.
+ */
+export function systemLabel(systemNames: readonly string[], name: string): string {
+  const index = String(systemNames.indexOf(name));
+  return `#${index}`.padEnd(Math.max(name.length, index.length + 1), '#');
+}
+
 /** A study with `items` items, each with one image and an output from every system. */
 export async function makeStudy(
   db: Db,
@@ -65,12 +75,12 @@ export async function makeStudy(
     await db.insert(outputs).values(
       rows.flatMap((r) =>
         sys.map((s) => {
-          const trace = `${r.externalId} trace by ${s.name}`;
+          const trace = `${r.externalId} trace by ${systemLabel(systemNames, s.name)}`;
           return {
             itemId: r.id,
             systemId: s.id,
             trace,
-            answer: `answer by ${s.name}`,
+            answer: `answer by ${systemLabel(systemNames, s.name)}`,
             traceLength: trace.length,
             answerLength: 10,
           };

@@ -6,7 +6,7 @@ import { createAdminToken } from '../../../server/auth/repository.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { queryRows } from '../../../server/db/client.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
-import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
+import { makeJudges, makePairedStudy, systemLabel } from '../../helpers/factories.ts';
 
 describe.each(backends())('admin views on %s', (backend) => {
   let tdb: TestDatabase;
@@ -34,7 +34,9 @@ describe.each(backends())('admin views on %s', (backend) => {
       const next = await app.inject({ method: 'POST', url: '/api/judge/next', headers });
       if (next.statusCode === 204) return;
       const body = next.json<{ assignment: { id: string; left: { trace: string } } }>();
-      const leftIsSft = body.assignment.left.trace.includes('by sft');
+      const leftIsSft = body.assignment.left.trace.endsWith(
+        `by ${systemLabel(['sft', 'base'], 'sft')}`,
+      );
       const r = await app.inject({
         method: 'POST',
         url: `/api/judge/assignments/${body.assignment.id}/verdict`,

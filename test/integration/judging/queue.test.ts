@@ -5,7 +5,7 @@ import { buildApp } from '../../../server/app.ts';
 import { queryRows } from '../../../server/db/client.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
-import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
+import { makeJudges, makePairedStudy, systemLabel } from '../../helpers/factories.ts';
 
 describe.each(backends())('judging queue on %s', (backend) => {
   let tdb: TestDatabase;
@@ -58,7 +58,9 @@ describe.each(backends())('judging queue on %s', (backend) => {
       const res = (await next(judge!.token)).json();
       const id = res.assignment.id as string;
       // The left trace names its author in this fixture, so we know which system was shown left.
-      const leftIsSft = (res.assignment.left.trace as string).includes('by sft');
+      const leftIsSft = (res.assignment.left.trace as string).endsWith(
+        `by ${systemLabel(['sft', 'base'], 'sft')}`,
+      );
       const r = await verdict(judge!.token, id, { winner: 'left', axes: { rationale: 'right' } });
       expect(r.statusCode).toBe(200);
       const [row] = await queryRows<{
