@@ -1,6 +1,6 @@
 // Compiles the CLI and the server to JavaScript (dist/server/), so commands start without tsx
 // compiling TypeScript on every run. esbuild ships with tsx and vite: no extra dependency.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -76,7 +76,7 @@ export async function buildServer() {
   await rm(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: repoRoot,
-    entryPoints: { cli: 'scripts/cli.ts' },
+    entryPoints: { cli: 'scripts/cli.ts', artifacts: 'scripts/build/artifacts.ts' },
     outdir,
     bundle: true,
     // Each verb stays its own chunk (server/cli/program.ts loads only the one being run), beside
@@ -95,6 +95,15 @@ export async function buildServer() {
     logLevel: 'warning',
     plugins: [externalPackages, sourceLocation],
   });
+  // Made by the compiled code just built (scripts/build/artifacts.ts): the verbs' summaries, so
+  // `tracearena --help` loads no verb, and the migrated PGlite template a fresh folder is copied
+  // from (made only when the migrations or PGlite changed: it takes PGlite's initdb, 8–16 s here).
+  const artifacts = await import(pathToFileURL(join(outdir, 'artifacts.js')).href);
+  await writeFile(
+    join(outdir, 'verbs.json'),
+    `${JSON.stringify(await artifacts.verbSummaries(), null, 2)}\n`,
+  );
+  await artifacts.makePgliteTemplate();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await buildServer();

@@ -1,17 +1,9 @@
 import type { Command } from 'commander';
 import { configWithOverrides, databaseTarget, type Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import { CliError } from './cli-error.ts';
 
-/** An error the CLI reports as one line on stderr, exiting with `exitCode` (2 = bad input). */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError };
 
 export interface DbOptions {
   data?: string;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliError } from './common.ts';
+import { CliError } from './cli-error.ts';
 
 type Register = (program: Command) => void;
 
@@ -23,19 +23,56 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   audit: () => import('./audit.ts'),
 };
 
-export async function buildProgram(verb?: string): Promise<Command> {
+/**
+ * What the top-level help shows of a verb (its term, e.g. `import [options] <file>`, and its
+ * description), so that `tracearena --help` can list the verbs without loading them. The compiled
+ * CLI carries them (dist/server/verbs.json, written by scripts/build/server.js from
+ * `verbSummaries`); from the sources every verb is loaded instead.
+ */
+export interface VerbSummary {
+  name: string;
+  term: string;
+  description: string;
+}
+
+export async function buildProgram(verb?: string, summaries?: VerbSummary[]): Promise<Command> {
   const program = new Command('tracearena')
     .description('Blind pairwise preference studies of reasoning traces, with honest statistics.')
     .showHelpAfterError()
     .exitOverride();
-  const only =
-    verb !== undefined && Object.hasOwn(verbs, verb) ? [verbs[verb]!] : Object.values(verbs);
-  for (const load of only) (await load()).register(program);
+  if (verb !== undefined && Object.hasOwn(verbs, verb)) {
+    (await verbs[verb]!()).register(program);
+  } else if (summaries && summaries.map((s) => s.name).join() === Object.keys(verbs).join()) {
+    // No verb named: the help (or an unknown command's error) lists the verbs by their summaries.
+    const terms = new Map(summaries.map((s) => [s.name, s.term]));
+    const plain = program.createHelp();
+    for (const s of summaries) program.command(s.name).description(s.description);
+    program.configureHelp({
+      subcommandTerm: (cmd) => terms.get(cmd.name()) ?? plain.subcommandTerm(cmd),
+    });
+  } else {
+    for (const load of Object.values(verbs)) (await load()).register(program);
+  }
   return program;
 }
 
-export async function runCli(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv[0]);
+/** The summaries of every verb, as the top-level help shows them (built into dist/server/verbs.json). */
+export async function verbSummaries(): Promise<VerbSummary[]> {
+  const program = await buildProgram();
+  const help = program.createHelp();
+  return program.commands
+    .filter((cmd) => Object.hasOwn(verbs, cmd.name()))
+    .map((cmd) => ({
+      name: cmd.name(),
+      term: help.subcommandTerm(cmd),
+      description: help.subcommandDescription(cmd),
+    }));
+}
+
+export async function runCli(argv: string[], summaries?: VerbSummary[]): Promise<number> {
+  // `help VERB` loads that verb alone, as `VERB --help` does.
+  const verb = argv[0] === 'help' && argv[1] !== undefined ? argv[1] : argv[0];
+  const program = await buildProgram(verb, summaries);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,15 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_DB_POOL } from '../config.ts';
 import { lockDataDir } from './data-lock.ts';
+import { copyTemplate, isFreshDataDir, migrationsFolder } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -43,7 +39,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 const MIGRATION_LOCK = 7_351_204_001;
 
 export async function createDatabase(target: DbTarget): Promise<Database> {
@@ -53,6 +48,13 @@ export async function createDatabase(target: DbTarget): Promise<Database> {
 }
 
 async function createPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+  // Each driver is loaded when it is used: a process on PGlite never loads pg, nor one on
+  // PostgreSQL the PGlite WebAssembly (and a command that opens no database, neither).
+  const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ]);
   // keepAlive: a database that vanishes without closing its sockets (a network partition) is
   // noticed by TCP instead of leaving queries hanging; the connect timeout bounds a request's wait.
   const pool = new pg.Pool({
@@ -79,7 +81,7 @@ async function createPostgres(databaseUrl: string, poolSize: number): Promise<Da
       .catch(() => undefined);
     lockClient.release();
   }
-  const listener = new Listener(databaseUrl);
+  const listener = new Listener(databaseUrl, pg.Client);
   return {
     db,
     kind: 'postgres',
@@ -105,7 +107,10 @@ class Listener {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
-  constructor(private readonly databaseUrl: string) {}
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly Client: typeof pg.Client,
+  ) {}
 
   async listen(
     channel: string,
@@ -130,7 +135,7 @@ class Listener {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
+    const client = new this.Client({ connectionString: this.databaseUrl, keepAlive: true });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, undefined));
     client.on('notification', (msg) => {
@@ -179,10 +184,18 @@ class Listener {
 }
 
 async function createPglite(dataDir: string | undefined): Promise<Database> {
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   let client: PGlite;
   try {
+    // A new folder starts as a copy of the migrated template made at build time
+    // (db/pglite-template.ts), when one matches: PGlite's initdb is most of a fresh start.
+    if (dataDir && isFreshDataDir(dataDir)) copyTemplate(dataDir);
     client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   } catch (err) {
     unlock();
