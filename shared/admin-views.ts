@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { llmRunSchema } from './llm-api.ts';
+import { judgeQualificationSummarySchema } from './qualification-api.ts';
 import { storableText } from './text.ts';
 
 /**
@@ -56,6 +57,8 @@ export const judgeQualitySchema = z.object({
   medianWallMs: z.number().nullable(),
   /** Agreement on the overall winner with every other judge of the same comparisons. */
   agreement: z.object({ pairs: z.number().int(), agreed: z.number().int(), rate: rateSchema }),
+  /** Training before judging (issue 18): passed, in training, held; attempts; the adjudicator flag. */
+  qualification: judgeQualificationSummarySchema,
 });
 export type JudgeQuality = z.infer<typeof judgeQualitySchema>;
 

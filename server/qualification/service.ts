@@ -59,12 +59,11 @@ function failedSinceRelease(attempts: repo.AttemptRow[], releasedAt: Date | null
 }
 
 async function standingOf(db: Tx, judge: Pick<JudgeRow, 'id' | 'studyId'>) {
-  const [settings, standing, attempts, total] = await Promise.all([
-    settingsOf(db, judge.studyId),
-    repo.getStanding(db, { judgeId: judge.id }),
-    repo.listAttempts(db, { judgeId: judge.id }),
-    repo.countTrainingItems(db, { studyId: judge.studyId }),
-  ]);
+  // One after another: `db` may be a transaction, whose connection takes one query at a time.
+  const settings = await settingsOf(db, judge.studyId);
+  const standing = await repo.getStanding(db, { judgeId: judge.id });
+  const attempts = await repo.listAttempts(db, { judgeId: judge.id });
+  const total = await repo.countTrainingItems(db, { studyId: judge.studyId });
   const failed = failedSinceRelease(attempts, standing?.releasedAt ?? null);
   let status: QualificationStatus;
   if (!settings.required) status = 'not_required';

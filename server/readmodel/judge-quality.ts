@@ -1,7 +1,7 @@
 /**
  * Read model (server/readmodel/): each judge's quality figures for the study page, read-only over
- * auth's judges, judging's verdicts, comparisons and skips, imports' items (gold) and studies'
- * systems. Nothing here writes.
+ * auth's judges, judging's verdicts, comparisons and skips, imports' items (gold), studies'
+ * systems and qualification's settings, standing and training attempts. Nothing here writes.
  */
 import { sql } from 'drizzle-orm';
 import type { JudgeQuality } from '../../shared/admin-views.ts';
@@ -22,6 +22,11 @@ interface QualityRow {
   median_wall_ms: number | null;
   agree_pairs: number;
   agreed: number;
+  q_status: JudgeQuality['qualification']['status'];
+  q_attempts: number;
+  q_last: number | null;
+  q_released: boolean;
+  q_adjudicator: boolean;
 }
 
 /**
@@ -75,10 +80,24 @@ export async function getJudgeQuality(
          from v where v.judge_id = j.id and v.reading_ms is not null) as median_reading_ms,
       (select percentile_cont(0.5) within group (order by v.wall_ms)
          from v where v.judge_id = j.id and v.wall_ms is not null) as median_wall_ms,
-      coalesce(ag.pairs, 0) as agree_pairs, coalesce(ag.agreed, 0) as agreed
+      coalesce(ag.pairs, 0) as agree_pairs, coalesce(ag.agreed, 0) as agreed,
+      -- Qualification (the same rule as server/qualification/service.ts, standingOf).
+      case
+        when not coalesce(qs.required, false) then 'not_required'
+        when js.qualified_at is not null then 'passed'
+        when (select count(*) from training_attempts ta where ta.judge_id = j.id and ta.passed = false
+          and (js.released_at is null or ta.created_at > js.released_at)) >= qs.max_attempts then 'held'
+        else 'training'
+      end as q_status,
+      (select count(*)::int from training_attempts ta where ta.judge_id = j.id and ta.finished_at is not null) as q_attempts,
+      (select ta.correct::float8 / nullif(ta.total, 0) from training_attempts ta
+        where ta.judge_id = j.id and ta.finished_at is not null order by ta.number desc limit 1) as q_last,
+      js.released_at is not null as q_released, coalesce(js.adjudicator, false) as q_adjudicator
     from judges j
       left join gold_by_judge g on g.judge_id = j.id
       left join agreement ag on ag.judge_id = j.id
+      left join judge_standing js on js.judge_id = j.id
+      left join qualification_settings qs on qs.study_id = j.study_id
     where j.study_id = ${studyId}
     order by j.created_at`,
   );
@@ -106,6 +125,13 @@ export async function getJudgeQuality(
       rate: r.agree_pairs
         ? { value: r.agreed / r.agree_pairs }
         : { value: null, reason: 'no comparison shared with another judge' },
+    },
+    qualification: {
+      status: r.q_status,
+      attempts: r.q_attempts,
+      lastScore: r.q_last === null ? null : Number(r.q_last),
+      released: r.q_released,
+      adjudicator: r.q_adjudicator,
     },
   }));
 }
