@@ -15,8 +15,9 @@ import {
 import { databaseTarget, loadConfig, type Config } from './config.ts';
 import { loggerOptions } from './logging.ts';
 import { createDatabase, type Database } from './db/client.ts';
-import { judgeAdminRoutes } from './auth/routes.ts';
+import { accountRoutes, judgeAdminRoutes, studyRoleRoutes } from './auth/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { allocationRoutes } from './judging/allocation-routes.ts';
 import { exportRoutes } from './exports/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.ts';
@@ -94,6 +95,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(studyRoutes, { prefix: '/api/studies' });
   await app.register(judgeAdminRoutes, { prefix: '/api/studies' });
+  await app.register(studyRoleRoutes, { prefix: '/api/studies' });
+  await app.register(accountRoutes, { prefix: '/api/accounts' });
   await app.register(importRoutes, { prefix: '/api/studies' });
   await app.register(pairingRoutes, { prefix: '/api/studies' });
   await app.register(integrityRoutes, { prefix: '/api/studies' });
@@ -105,6 +108,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(reportRoutes, { prefix: '/api/studies' });
   await app.register(exportRoutes, { prefix: '/api/studies' });
   await app.register(auditRoutes, { prefix: '/api/studies' });
+  await app.register(allocationRoutes, { prefix: '/api/studies' });
   await app.register(llmRunRoutes, { prefix: '/api/studies' });
   await app.register(planRoutes, { prefix: '/api/studies' });
   await app.register(planPowerRoutes, { prefix: '/api/plan' });

@@ -90,3 +90,55 @@ export const judgeSummarySchema = z.object({
   revoked: z.boolean(),
   verdicts: z.number().int(),
 });
+
+/** A named account on the admin side (issue 17); its token is shown once, at creation. */
+export const accountSchema = z.object({
+  name: z.string(),
+  serverAdmin: z.boolean(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revoked: z.boolean(),
+});
+export type Account = z.infer<typeof accountSchema>;
+
+export const accountNameSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'use letters, digits and . _ @ - only');
+
+export const createAccountBodySchema = z
+  .object({ name: accountNameSchema, serverAdmin: z.boolean().default(false) })
+  .strict();
+
+export const createAccountResponseSchema = accountSchema.extend({ token: z.string() });
+
+export const studyRoleSchema = z.enum(['owner', 'viewer']);
+
+export const studyRoleEntrySchema = z.object({
+  name: z.string(),
+  role: studyRoleSchema,
+  grantedBy: z.string(),
+  grantedAt: z.string(),
+  revoked: z.boolean(),
+});
+export type StudyRoleEntry = z.infer<typeof studyRoleEntrySchema>;
+
+export const grantRoleBodySchema = z.object({ role: studyRoleSchema }).strict();
+
+/** Who the admin page's token belongs to: what it may show. */
+export const meSchema = z.object({ name: z.string(), serverAdmin: z.boolean() });
+
+/**
+ * A study's allocation settings (issue 15, `PUT /api/studies/:id/allocation`): the target
+ * half-width of a pair's anytime-valid confidence sequence ("enough verdicts"), whether the human
+ * queue stops handing out a pair's unstarted comparisons once its sequence has decided or is
+ * narrower than the target, and whether the queue hands out first the comparisons that reduce the
+ * widest intervals most (adaptive allocation).
+ */
+export const allocationSettingsSchema = z.strictObject({
+  targetHalfWidth: z.number().gt(0).lt(0.5).nullable().default(null),
+  autoStop: z.boolean().default(false),
+  adaptive: z.boolean().default(false),
+});
+export type AllocationSettings = z.infer<typeof allocationSettingsSchema>;

@@ -12,5 +12,7 @@ export const studyEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('skip'), studyId: z.string() }),
   z.object({ type: z.literal('run'), studyId: z.string(), runId: z.string() }),
   z.object({ type: z.literal('judge-revoked'), studyId: z.string(), judgeId: z.string() }),
+  /** An account lost its access to a study, or to every study ('*'): its open dashboards close. */
+  z.object({ type: z.literal('access-revoked'), studyId: z.string(), accountId: z.string() }),
 ]);
 export type StudyEvent = z.infer<typeof studyEventSchema>;

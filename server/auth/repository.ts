@@ -1,29 +1,181 @@
-/** Auth owns the judges and admin_tokens tables: the only SQL over them. */
-import { and, count, eq, sql } from 'drizzle-orm';
+/** Auth owns the judges, accounts and study_roles tables: the only SQL over them. */
+import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
 import { notifyEvent } from '../db/events.ts';
-import { adminTokens, judges } from '../db/schema/index.ts';
+import { accounts, judges, studyRoles } from '../db/schema/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 
-/** Creates the first admin token when there is none; returns it in clear only that once. */
+export type AccountRow = typeof accounts.$inferSelect;
+export type StudyRole = 'owner' | 'viewer';
+
+/** Creates the first server-admin, named 'admin', when there is none; its token in clear only now. */
 export async function ensureAdminToken(db: Tx): Promise<string | null> {
-  const [row] = await db.select({ n: count() }).from(adminTokens);
-  if ((row?.n ?? 0) > 0) return null;
-  return createAdminToken(db);
-}
-
-export async function createAdminToken(db: Tx): Promise<string> {
-  const token = newToken('admin');
-  await db.insert(adminTokens).values({ tokenHash: hashToken(token) });
-  return token;
-}
-
-export async function isAdminToken(db: Tx, { token }: { token: string }): Promise<boolean> {
   const [row] = await db
-    .select({ id: adminTokens.id })
-    .from(adminTokens)
-    .where(eq(adminTokens.tokenHash, hashToken(token)));
-  return row !== undefined;
+    .select({ n: count() })
+    .from(accounts)
+    .where(and(eq(accounts.serverAdmin, true), isNull(accounts.revokedAt)));
+  if ((row?.n ?? 0) > 0) return null;
+  const taken = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(eq(accounts.name, 'admin'));
+  const name = taken.length === 0 ? 'admin' : `admin-${newToken('admin').slice(-8)}`;
+  const created = await createAccount(db, { name, serverAdmin: true });
+  return created!.token;
+}
+
+/** A new server-admin account with a generated name; its token in clear only now. */
+export async function createAdminToken(db: Tx): Promise<string> {
+  const created = await createAccount(db, {
+    name: `admin-${newToken('admin')
+      .slice(-10)
+      .replace(/[^A-Za-z0-9]/g, 'x')}`,
+    serverAdmin: true,
+  });
+  return created!.token;
+}
+
+/** A named account and its token (in clear only now); null when the name is taken. */
+export async function createAccount(
+  db: Tx,
+  { name, serverAdmin }: { name: string; serverAdmin: boolean },
+): Promise<{ account: AccountRow; token: string } | null> {
+  const token = newToken(serverAdmin ? 'admin' : 'user');
+  const [account] = await db
+    .insert(accounts)
+    .values({ name, serverAdmin, tokenHash: hashToken(token) })
+    .onConflictDoNothing({ target: accounts.name })
+    .returning();
+  return account ? { account, token } : null;
+}
+
+/** The account holding this token, revoked or not (the caller tells the two apart). */
+export async function getAccountByToken(db: Tx, { token }: { token: string }) {
+  const [row] = await db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.tokenHash, hashToken(token)));
+  return row ?? null;
+}
+
+export async function getAccountByName(db: Tx, { name }: { name: string }) {
+  const [row] = await db.select().from(accounts).where(eq(accounts.name, name));
+  return row ?? null;
+}
+
+/** A server-admin's token that still works (the local token of a running server, the dashboard). */
+export async function isAdminToken(db: Tx, { token }: { token: string }): Promise<boolean> {
+  const row = await getAccountByToken(db, { token });
+  return row !== null && row.serverAdmin && row.revokedAt === null;
+}
+
+/** Records a use of the account, at most once a minute (the admin page lists the last use). */
+export async function touchAccount(db: Tx, { id }: { id: string }): Promise<void> {
+  await db
+    .update(accounts)
+    .set({ lastUsedAt: sql`now()` })
+    .where(
+      and(
+        eq(accounts.id, id),
+        or(isNull(accounts.lastUsedAt), sql`${accounts.lastUsedAt} < now() - interval '1 minute'`),
+      ),
+    );
+}
+
+export async function listAccounts(db: Tx) {
+  return db.select().from(accounts).orderBy(asc(accounts.createdAt), asc(accounts.name));
+}
+
+/**
+ * Revokes an account: its token stops working on the next request, and the 'access-revoked'
+ * event (delivered on commit, to every process) closes its open dashboards.
+ */
+export async function revokeAccount(db: Tx, { name }: { name: string }) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(accounts)
+      .set({ revokedAt: sql`coalesce(${accounts.revokedAt}, now())` })
+      .where(eq(accounts.name, name))
+      .returning();
+    if (!row) return null;
+    await notifyEvent(tx, { type: 'access-revoked', studyId: '*', accountId: row.id });
+    return row;
+  });
+}
+
+/** The account's role on the study, or null. */
+export async function roleOf(
+  db: Tx,
+  { studyId, accountId }: { studyId: string; accountId: string },
+): Promise<StudyRole | null> {
+  const [row] = await db
+    .select({ role: studyRoles.role })
+    .from(studyRoles)
+    .where(and(eq(studyRoles.studyId, studyId), eq(studyRoles.accountId, accountId)));
+  return row?.role ?? null;
+}
+
+/** The studies the account holds a role on. */
+export async function studyIdsOf(db: Tx, { accountId }: { accountId: string }) {
+  const rows = await db
+    .select({ studyId: studyRoles.studyId })
+    .from(studyRoles)
+    .where(eq(studyRoles.accountId, accountId));
+  return rows.map((r) => r.studyId);
+}
+
+/** Grants (or changes) a role; `grantedBy` names who did it ('account:<name>' or 'cli'). */
+export async function grantRole(
+  db: Tx,
+  {
+    studyId,
+    accountId,
+    role,
+    grantedBy,
+  }: { studyId: string; accountId: string; role: StudyRole; grantedBy: string },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(studyRoles)
+      .values({ studyId, accountId, role, grantedBy })
+      .onConflictDoUpdate({
+        target: [studyRoles.studyId, studyRoles.accountId],
+        set: { role, grantedBy, grantedAt: sql`now()` },
+      });
+    // an owner made a viewer loses change rights now: its open dashboards reconnect and re-check
+    await notifyEvent(tx, { type: 'access-revoked', studyId, accountId });
+  });
+}
+
+/** Removes a role; true when there was one. */
+export async function removeRole(
+  db: Tx,
+  { studyId, accountId }: { studyId: string; accountId: string },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .delete(studyRoles)
+      .where(and(eq(studyRoles.studyId, studyId), eq(studyRoles.accountId, accountId)))
+      .returning({ accountId: studyRoles.accountId });
+    if (rows.length > 0) await notifyEvent(tx, { type: 'access-revoked', studyId, accountId });
+    return rows.length > 0;
+  });
+}
+
+/** A study's people and their roles. */
+export async function listRoles(db: Tx, { studyId }: { studyId: string }) {
+  return db
+    .select({
+      name: accounts.name,
+      role: studyRoles.role,
+      grantedBy: studyRoles.grantedBy,
+      grantedAt: studyRoles.grantedAt,
+      revoked: sql<boolean>`${accounts.revokedAt} is not null`,
+    })
+    .from(studyRoles)
+    .innerJoin(accounts, eq(accounts.id, studyRoles.accountId))
+    .where(eq(studyRoles.studyId, studyId))
+    .orderBy(asc(accounts.name));
 }
 
 export async function getJudgeByToken(db: Tx, { token }: { token: string }) {

@@ -1,13 +1,29 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  accountNameSchema,
+  accountSchema,
+  createAccountBodySchema,
+  createAccountResponseSchema,
+  grantRoleBodySchema,
   inviteBodySchema,
   inviteResponseSchema,
   judgeSummarySchema,
+  meSchema,
+  studyRoleEntrySchema,
 } from '../../shared/admin-api.ts';
 import { judgeQualitySchema } from '../../shared/admin-views.ts';
 import { errorResponseSchema } from '../../shared/judge-api.ts';
 import {
+  actorOf,
+  addAccount,
+  authorizeServerChange,
+  grantStudyRole,
+  listAccounts,
+  listStudyRoles,
+  removeStudyRole,
+  revokeAccount,
+  type AccountRow,
   getJudgeQuality,
   inviteJudge,
   inviteUrl,
@@ -71,5 +87,92 @@ export const judgeAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:studyId/judge-quality',
     { schema: { params: studyParams, response: { 200: z.array(judgeQualitySchema), ...errors } } },
     async (request) => getJudgeQuality(app.db, { studyId: request.params.studyId }),
+  );
+};
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const toAccount = (row: AccountRow) => ({
+  name: row.name,
+  serverAdmin: row.serverAdmin,
+  createdAt: iso(row.createdAt)!,
+  lastUsedAt: iso(row.lastUsedAt),
+  revoked: row.revokedAt !== null,
+});
+const nameParams = z.object({ name: accountNameSchema });
+
+/**
+ * Accounts (server-admins only, except GET /api/accounts/me): named people with their own
+ * tokens, listed with their last use, revocable.
+ */
+export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireAdmin);
+
+  app.get('/me', { schema: { response: { 200: meSchema } } }, async (request) => ({
+    name: request.account!.name,
+    serverAdmin: request.account!.serverAdmin,
+  }));
+
+  app.get('/', { schema: { response: { 200: z.array(accountSchema) } } }, async (request) => {
+    authorizeServerChange(request.account!);
+    return (await listAccounts(app.db)).map(toAccount);
+  });
+
+  app.post(
+    '/',
+    { schema: { body: createAccountBodySchema, response: { 201: createAccountResponseSchema } } },
+    async (request, reply) => {
+      const { account, token } = await addAccount(app.db, request.body);
+      return reply.code(201).send({ ...toAccount(account), token });
+    },
+  );
+
+  app.post(
+    '/:name/revoke',
+    { schema: { params: nameParams, response: { 200: accountSchema } } },
+    async (request) => toAccount(await revokeAccount(app.db, request.params)),
+  );
+};
+
+/** A study's people: owners and viewers (listed to anyone with a role; changed by owners). */
+export const studyRoleRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', app.requireAdmin);
+  const params = studyParams.extend({ name: accountNameSchema });
+
+  app.get(
+    '/:studyId/roles',
+    { schema: { params: studyParams, response: { 200: z.array(studyRoleEntrySchema) } } },
+    async (request) =>
+      (await listStudyRoles(app.db, request.params)).map((r) => ({
+        ...r,
+        grantedAt: iso(r.grantedAt)!,
+      })),
+  );
+
+  app.put(
+    '/:studyId/roles/:name',
+    {
+      schema: {
+        params,
+        body: grantRoleBodySchema,
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async (request) => {
+      await grantStudyRole(app.db, {
+        ...request.params,
+        role: request.body.role,
+        grantedBy: actorOf(request.account),
+      });
+      return { ok: true as const };
+    },
+  );
+
+  app.delete(
+    '/:studyId/roles/:name',
+    { schema: { params, response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async (request) => {
+      await removeStudyRole(app.db, request.params);
+      return { ok: true as const };
+    },
   );
 };

@@ -39,17 +39,131 @@ export async function getJudgeByToken(
   return repo.getJudgeByToken(db, { token });
 }
 
+/** A person on the admin side: a named account (server-admin, or roles on some studies). */
+export type AccountRow = repo.AccountRow;
+export type StudyRole = repo.StudyRole;
+/** What a request does to a study: read it (dashboard, report, export) or change it. */
+export type Access = 'view' | 'change';
+
 /**
- * Admin routes refuse judge tokens (403) and anything else (401): the caller learns why, never
- * whose token it was.
+ * The account holding this bearer token. Judge tokens are refused (403), anything else (401),
+ * revoked accounts too: the caller learns why, never whose token it was.
  */
-export async function authenticateAdmin(db: Tx, authorization: string | undefined): Promise<void> {
+export async function authenticateAccount(
+  db: Tx,
+  authorization: string | undefined,
+): Promise<AccountRow> {
   const token = bearerToken(authorization);
   if (!token) throw new Errors.Unauthorized();
-  if (await repo.isAdminToken(db, { token })) return;
-  if (await repo.getJudgeByToken(db, { token }))
+  const account = await repo.getAccountByToken(db, { token });
+  if (account && account.revokedAt === null) {
+    await repo.touchAccount(db, { id: account.id });
+    return account;
+  }
+  if (!account && (await repo.getJudgeByToken(db, { token })))
     throw new Errors.Forbidden('a judge token cannot use admin routes');
   throw new Errors.Unauthorized();
+}
+
+/** Admin routes refuse judge tokens (403) and anything else (401); see authenticateAccount. */
+export async function authenticateAdmin(db: Tx, authorization: string | undefined): Promise<void> {
+  await authenticateAccount(db, authorization);
+}
+
+/**
+ * May this account read or change this study? A server-admin may do anything; an owner anything
+ * on the study; a viewer read it. Anyone else gets the same 404 as for a study that does not
+ * exist, so a study's name and existence never leak to people without a role on it.
+ */
+export async function authorizeStudy(
+  db: Tx,
+  { account, studyId, access }: { account: AccountRow; studyId: string; access: Access },
+): Promise<void> {
+  if (account.serverAdmin) return;
+  const role = await repo.roleOf(db, { studyId, accountId: account.id });
+  if (role === null) throw new Errors.NotFound('study');
+  if (access === 'change' && role !== 'owner')
+    throw new Errors.Forbidden('a viewer of this study cannot change it');
+}
+
+/** Server-wide changes (creating studies, managing accounts) are for server-admins. */
+export function authorizeServerChange(account: AccountRow): void {
+  if (!account.serverAdmin) throw new Errors.Forbidden('only a server-admin can do this');
+}
+
+/** Which studies the account may see: every study for a server-admin, else those it has a role on. */
+export async function visibleStudyIds(
+  db: Tx,
+  { account }: { account: AccountRow },
+): Promise<Set<string> | 'all'> {
+  if (account.serverAdmin) return 'all';
+  return new Set(await repo.studyIdsOf(db, { accountId: account.id }));
+}
+
+/** Who made an admin-side change, as the audit trail and `granted_by` record it. */
+export function actorOf(account: AccountRow | null): string {
+  return account ? `account:${account.name}` : 'cli';
+}
+
+const ACCOUNT_NAME = /^[A-Za-z0-9._@-]+$/;
+
+/** A new named account (`user add`, the admin page): 400 when the name is bad or taken. */
+export async function addAccount(
+  db: Tx,
+  { name, serverAdmin }: { name: string; serverAdmin: boolean },
+): Promise<{ account: AccountRow; token: string }> {
+  if (!ACCOUNT_NAME.test(name))
+    throw new Errors.BadRequest(`account name '${name}': use letters, digits and . _ @ - only`);
+  const created = await repo.createAccount(db, { name, serverAdmin });
+  if (!created) throw new Errors.BadRequest(`an account named '${name}' already exists`);
+  return created;
+}
+
+export async function listAccounts(db: Tx) {
+  return repo.listAccounts(db);
+}
+
+/** Revokes an account by name (404 when there is none); its token stops working at once. */
+export async function revokeAccount(db: Tx, { name }: { name: string }): Promise<AccountRow> {
+  const row = await repo.revokeAccount(db, { name });
+  if (!row) throw new Errors.NotFound(`account '${name}'`);
+  return row;
+}
+
+/** Grants a role on a study to a named account (404 for an unknown study or account). */
+export async function grantStudyRole(
+  db: Tx,
+  {
+    studyId,
+    name,
+    role,
+    grantedBy,
+  }: { studyId: string; name: string; role: StudyRole; grantedBy: string },
+): Promise<void> {
+  await requireStudy(db, { id: studyId });
+  const account = await repo.getAccountByName(db, { name });
+  if (!account) throw new Errors.NotFound(`account '${name}'`);
+  await repo.grantRole(db, { studyId, accountId: account.id, role, grantedBy });
+}
+
+/** Removes a named account's role on a study (404 when it had none). */
+export async function removeStudyRole(
+  db: Tx,
+  { studyId, name }: { studyId: string; name: string },
+): Promise<void> {
+  const account = await repo.getAccountByName(db, { name });
+  if (!account || !(await repo.removeRole(db, { studyId, accountId: account.id })))
+    throw new Errors.NotFound(`role of '${name}' on this study`);
+}
+
+export async function listStudyRoles(db: Tx, { studyId }: { studyId: string }) {
+  return repo.listRoles(db, { studyId });
+}
+
+/** The account behind a token, for the dashboard's websocket (null when it is not one that works). */
+export async function accountByToken(db: Tx, { token }: { token: string }) {
+  const account = await repo.getAccountByToken(db, { token });
+  return account && account.revokedAt === null ? account : null;
 }
 
 /**
@@ -69,7 +183,7 @@ export async function authenticateJudge(
   const mark = cache.mark();
   const judge = await repo.getJudgeByToken(db, { token });
   if (!judge || judge.kind !== 'human') {
-    if (await repo.isAdminToken(db, { token }))
+    if (await repo.getAccountByToken(db, { token }))
       throw new Errors.Forbidden('an admin token cannot use judge routes');
     throw new Errors.Unauthorized();
   }

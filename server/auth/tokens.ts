@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A fresh random token with a readable prefix: `ta_admin_…` or `ta_judge_…`. */
-export function newToken(kind: 'admin' | 'judge'): string {
+/** A fresh random token with a readable prefix: `ta_admin_…`, `ta_user_…` or `ta_judge_…`. */
+export function newToken(kind: 'admin' | 'user' | 'judge'): string {
   return `ta_${kind}_${randomBytes(24).toString('base64url')}`;
 }
 

@@ -33,6 +33,8 @@ interface StudyState {
  */
 export class LiveHub {
   private readonly studies = new Map<string, StudyState>();
+  /** Which account opened each socket: a revoked account's dashboards are closed. */
+  private readonly owners = new Map<WebSocket, string>();
   private readonly refresh: ReturnType<typeof setInterval>;
   /** Snapshots computed: a test checks that bursts coalesce. */
   computed = 0;
@@ -52,7 +54,11 @@ export class LiveHub {
     return n;
   }
 
-  add(studyId: string, socket: WebSocket): void {
+  add(studyId: string, socket: WebSocket, accountId?: string): void {
+    if (accountId) {
+      this.owners.set(socket, accountId);
+      socket.once('close', () => this.owners.delete(socket));
+    }
     let state = this.studies.get(studyId);
     if (!state) {
       state = {
@@ -90,7 +96,28 @@ export class LiveHub {
   /** A NOTIFY payload from the events channel; one that is not a study event is ignored. */
   onEvent(payload: string): void {
     const event = parseEventPayload(payload);
-    if (event && this.studies.has(event.studyId)) this.schedule(event.studyId, TICK_MS);
+    if (event?.type === 'access-revoked') this.closeFor(event.accountId, event.studyId);
+    else if (event && this.studies.has(event.studyId)) this.schedule(event.studyId, TICK_MS);
+  }
+
+  /**
+   * Closes the dashboards an account lost access to (one study, or every study for '*'), with
+   * 4401: the client may reconnect, and the route checks the account's access again.
+   */
+  private closeFor(accountId: string, studyId: string): void {
+    for (const [id, state] of this.studies) {
+      if (studyId !== '*' && id !== studyId) continue;
+      for (const socket of state.viewers) {
+        if (this.owners.get(socket) !== accountId) continue;
+        const msg: LiveServerMessage = {
+          type: 'error',
+          code: 'TA_UNAUTHORIZED',
+          message: 'access to this study has ended',
+        };
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+        socket.close(4401, 'TA_UNAUTHORIZED');
+      }
+    }
   }
 
   private schedule(studyId: string, delay: number): void {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { liveClientMessageSchema, type LiveServerMessage } from '../../shared/admin-views.ts';
-import { isAdminToken } from '../auth/service.ts';
+import { accountByToken, authorizeStudy } from '../auth/service.ts';
 import { getStudyById } from '../studies/service.ts';
 import { Errors } from '../errors.ts';
 
@@ -56,14 +56,20 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
       const { studyId } = request.params;
       const token = await readToken(socket, request.query.token);
       if (socket.readyState !== socket.OPEN) return;
-      if (!token || !(await isAdminToken(app.db, { token }))) {
+      const account = token ? await accountByToken(app.db, { token }) : null;
+      if (!account) {
         return sendError(socket, Errors.Unauthorized.code, 'an admin token is required', 4401);
       }
-      if (!UUID.test(studyId) || !(await getStudyById(app.db, { id: studyId }))) {
+      // a study the account has no role on is as absent as one that does not exist
+      const visible = await authorizeStudy(app.db, { account, studyId, access: 'view' }).then(
+        () => true,
+        () => false,
+      );
+      if (!UUID.test(studyId) || !visible || !(await getStudyById(app.db, { id: studyId }))) {
         return sendError(socket, Errors.NotFound.code, 'study not found', 4404);
       }
       if (socket.readyState !== socket.OPEN) return;
-      hub.add(studyId, socket);
+      hub.add(studyId, socket, account.id);
     },
   );
 };

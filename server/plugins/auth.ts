@@ -1,8 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
-  authenticateAdmin,
+  authenticateAccount,
   authenticateJudge,
+  authorizeServerChange,
+  authorizeStudy,
+  type Access,
+  type AccountRow,
   judgeEventReceived,
   judgeEventsListening,
   type JudgeRow,
@@ -16,19 +20,45 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     judge: JudgeRow | null;
+    /** The admin-side account of the request (set by requireAdmin). */
+    account: AccountRow | null;
   }
+  interface FastifyContextConfig {
+    /** What an admin route does: 'view' for reads, 'change' otherwise; by default from the method. */
+    access?: Access;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A route's access: its `config.access`, else view for GET/HEAD and change for anything else. */
+function accessOf(request: FastifyRequest): Access {
+  const declared = request.routeOptions.config.access;
+  if (declared) return declared;
+  return request.method === 'GET' || request.method === 'HEAD' ? 'view' : 'change';
 }
 
 /**
  * Admin routes refuse judge tokens and judge routes refuse admin tokens (server/auth/service.ts).
+ * An admin route under a study (`:studyId`) checks the account's role on it: a study the account
+ * has no role on is a 404, as if it did not exist; a viewer may only read. An admin route outside
+ * any study that changes something (creating a study) is for server-admins.
  * Judges are resolved through the process's judge cache, which hears every process's revocations
  * on the events channel; while that listener is down the cache is not used.
  */
 export const authPlugin = fp(
   async (app) => {
     app.decorateRequest('judge', null);
+    app.decorateRequest('account', null);
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
-      await authenticateAdmin(app.db, request.headers.authorization);
+      const account = await authenticateAccount(app.db, request.headers.authorization);
+      request.account = account;
+      const access = accessOf(request);
+      const { studyId } = (request.params ?? {}) as { studyId?: unknown };
+      if (typeof studyId === 'string') {
+        // not a study id at all: the route's own validation answers 400, which tells nothing
+        if (UUID.test(studyId)) await authorizeStudy(app.db, { account, studyId, access });
+      } else if (access === 'change') authorizeServerChange(account);
     });
     app.decorate('requireJudge', async (request: FastifyRequest) => {
       request.judge = await authenticateJudge(app.db, request.headers.authorization);

@@ -6,6 +6,7 @@ import {
   studySchema,
   studySummarySchema,
 } from '../../shared/admin-api.ts';
+import { visibleStudyIds } from '../auth/service.ts';
 import { createStudy, getStudySummary, listStudiesWithProgress, toStudy } from './service.ts';
 
 const studyParams = z.object({ studyId: z.string().uuid() });
@@ -13,8 +14,11 @@ const studyParams = z.object({ studyId: z.string().uuid() });
 export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', app.requireAdmin);
 
-  app.get('/', { schema: { response: { 200: z.array(studyListEntrySchema) } } }, async () =>
-    listStudiesWithProgress(app.db),
+  // only the studies the account has a role on (every study for a server-admin)
+  app.get('/', { schema: { response: { 200: z.array(studyListEntrySchema) } } }, async (request) =>
+    listStudiesWithProgress(app.db, {
+      visible: await visibleStudyIds(app.db, { account: request.account! }),
+    }),
   );
 
   app.post(

@@ -41,10 +41,14 @@ export async function listStudies(db: Tx): Promise<repo.StudyRow[]> {
 }
 
 /** Every study with its judging progress per judge kind (0 of 0 before pairing). */
-export async function listStudiesWithProgress(db: Tx): Promise<StudyListEntry[]> {
+export async function listStudiesWithProgress(
+  db: Tx,
+  { visible = 'all' }: { visible?: Set<string> | 'all' } = {},
+): Promise<StudyListEntry[]> {
   const [rows, progress] = await Promise.all([repo.listStudies(db), getProgressByStudy(db)]);
   const none = { judged: 0, planned: 0 };
-  return rows.map((row) => ({
+  const shown = visible === 'all' ? rows : rows.filter((row) => visible.has(row.id));
+  return shown.map((row) => ({
     ...toStudy(row),
     progress: progress.get(row.id) ?? { human: none, llm: none },
   }));
@@ -84,4 +88,14 @@ export async function getOrCreateSystem(
   { studyId, name }: { studyId: string; name: string },
 ): Promise<repo.SystemRow> {
   return repo.getOrCreateSystem(db, { studyId, name });
+}
+
+/** Sets the study's allocation settings (issue 15); the API's 404 when there is no such study. */
+export async function setAllocationSettings(
+  db: Tx,
+  settings: { id: string; targetHalfWidth: number | null; autoStop: boolean; adaptive: boolean },
+): Promise<repo.StudyRow> {
+  const row = await repo.updateAllocation(db, settings);
+  if (!row) throw new Errors.NotFound('study');
+  return row;
 }
