@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import type { Judgment } from '../../shared/judgments.ts';
+import type { LockedPlan } from '../../shared/plan.ts';
 import { buildReport } from '../reports/build-report.ts';
 import type { VerdictFacts } from '../reports/verdict-input.ts';
 import type { VerdictTable } from '../reports/verdict-table.ts';
@@ -44,8 +45,10 @@ export function register(program: Command): void {
       throw new CliError("required option '--study <name>' not specified", 2);
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
-    const { table, study } = await loadStudy(flags, flags.study, parsed.options.base);
-    await writeReport(table, parsed, flags.out, (t, options) => buildReport(t, options, { study }));
+    const { table, study, plan } = await loadStudy(flags, flags.study, parsed.options.base);
+    await writeReport(table, parsed, flags.out, (t, options) =>
+      buildReport(t, options, { study }, plan),
+    );
   });
 }
 
@@ -92,12 +95,12 @@ async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<v
       `${file}: the report names no study${input && 'files' in input ? ` (it was made from files: use tracearena stats --replay ${file} FILE…)` : ''}; pass --study`,
       2,
     );
-  const { table, study } = await loadStudy(flags, name, options.base);
+  const { table, study, plan } = await loadStudy(flags, name, options.base);
   if (input && 'study' in input && input.study.id !== study.id)
     process.stderr.write(
       `note: study '${study.name}' is ${study.id}; the report was made from ${input.study.id}\n`,
     );
-  writeReplay(report, () => buildReport(table, options, { study }));
+  writeReplay(report, () => buildReport(table, options, { study }, plan));
 }
 
 /**
@@ -108,7 +111,12 @@ async function loadStudy(
   flags: DbOptions,
   name: string,
   base: string | undefined,
-): Promise<{ table: VerdictTable; study: { id: string; name: string } }> {
+): Promise<{
+  table: VerdictTable;
+  study: { id: string; name: string };
+  /** The study's locked analysis plan (docs/plan.md), for the plan hash and the deviations. */
+  plan: LockedPlan | null;
+}> {
   const { tableFromVerdicts } = await import('../reports/load-study.ts');
   const toTable = async (verdicts: AsyncIterable<VerdictFacts>) => {
     try {
@@ -125,14 +133,19 @@ async function loadStudy(
     async function* judgments() {
       for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
     }
-    return { table: await toTable(judgments()), study: { id: studyId, name } };
+    const table = await toTable(judgments());
+    const planRes = await serverRequest(server, `/api/studies/${studyId}/plan`);
+    const { plan } = (await planRes.json()) as { plan: LockedPlan | null };
+    return { table, study: { id: studyId, name }, plan };
   }
   return withDatabase(flags, async (database) => {
     const study = await requireStudy(database, name);
     const { verdictRows } = await import('../readmodel/verdict-rows.ts');
+    const { getLockedPlan } = await import('../plan/service.ts');
     return {
       table: await toTable(verdictRows(database.db, { studyId: study.id })),
       study: { id: study.id, name: study.name },
+      plan: await getLockedPlan(database.db, { studyId: study.id }),
     };
   });
 }

@@ -167,7 +167,7 @@ describe.each(backends())('locked analysis plan on %s', (backend) => {
     expect(texts.html).toContain(`<p class="deviation" role="alert"><strong>${label}</strong></p>`);
   });
 
-  it('labels a report without the plan's primary pair as deviating', async () => {
+  it("labels a report without the plan's primary pair as deviating", async () => {
     const study = await makePairedStudy(tdb.db, { items: 6, systems: ['sft', 'rl', 'base'] });
     const planned = { ...plan, primary: { a: 'sft', b: 'rl' }, judgesPerComparison: 1 };
     expect((await lock(study.studyId, { plan: planned })).statusCode).toBe(201);
