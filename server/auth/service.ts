@@ -151,9 +151,10 @@ export async function removeStudyRole(
   db: Tx,
   { studyId, name }: { studyId: string; name: string },
 ): Promise<void> {
+  await requireStudy(db, { id: studyId });
   const account = await repo.getAccountByName(db, { name });
   if (!account || !(await repo.removeRole(db, { studyId, accountId: account.id })))
-    throw new Errors.NotFound(`role of '${name}' on this study`);
+    throw new Errors.NotFound(`a role for account '${name}'`);
 }
 
 export async function listStudyRoles(db: Tx, { studyId }: { studyId: string }) {
