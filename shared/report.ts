@@ -308,6 +308,64 @@ export const planCheckSchema = z.object({
 export type PlanCheck = z.infer<typeof planCheckSchema>;
 
 /**
+ * The judge-competence sensitivity analysis (docs/statistics.md, "Judge competence
+ * (Dawid–Skene)"): each judge's reliability estimated from the verdicts themselves by the
+ * Dawid–Skene model, and each pair's win rate from the comparisons' posterior classes. Beside the
+ * pairs' main figures, never instead of them.
+ */
+const row3 = z.tuple([finite, finite, finite]);
+export const competenceJudgeSchema = z
+  .object({
+    judge: z.string(),
+    kind: z.enum(['human', 'llm']),
+    verdicts: count,
+    /** The probability of giving the true class on the judge's own comparisons. */
+    accuracy: finite.nullable(),
+    /** Rows: the true class; columns: the class given; in `classes` order. */
+    confusion: z.tuple([row3, row3, row3]),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['accuracy']));
+export type CompetenceJudge = z.infer<typeof competenceJudgeSchema>;
+export const competencePairSchema = z
+  .object({
+    a: z.string(),
+    b: z.string(),
+    /** Comparisons (items) of the pair. */
+    comparisons: count,
+    /** a's win rate from the posterior class probabilities, ties as the report's `ties`. */
+    winRate: finite.nullable(),
+    /** Percentile bootstrap over items, the posteriors held fixed. */
+    ci: interval.nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['winRate', 'ci']));
+export type CompetencePair = z.infer<typeof competencePairSchema>;
+export const competenceSchema = z.object({
+  model: z.literal('dawid-skene'),
+  classes: z.tuple([z.literal('a'), z.literal('tie'), z.literal('b')]),
+  /** Comparisons (item × pair) with a verdict: the model's units. */
+  comparisons: count,
+  /** Of those, judged by two or more judges. */
+  sharedComparisons: count,
+  iterations: count,
+  converged: z.boolean(),
+  tolerance: finite,
+  smoothing: finite,
+  /** The estimated share of comparisons in each class. */
+  prior: row3,
+  judges: z.array(competenceJudgeSchema),
+  pairs: z.array(competencePairSchema),
+});
+export type Competence = z.infer<typeof competenceSchema>;
+export const sensitivitySchema = z
+  .object({
+    competence: competenceSchema.nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['competence']));
+
+/**
  * A study's identity-leak holds (docs/integrity.md): per system, how many of its comparisons show
  * an output flagged for naming a system, a model or a vendor, by the admin's decision (a
  * comparison counts for both its systems). Study state beside the figures, not computed from the
@@ -347,6 +405,8 @@ export const reportSchema = z.object({
   bias: z.object({ position: positionBiasSchema, length: lengthBiasSchema }),
   // optional: a report JSON written before provenance existed still parses (and replays, with --study)
   provenance: provenanceSchema.optional(),
+  // sensitivity analyses beside the main figures; optional: older report JSON still parses
+  sensitivity: sensitivitySchema.optional(),
   // a study with a locked analysis plan: the report against it; absent for files and unplanned studies
   plan: planCheckSchema.optional(),
   // a study's identity-leak holds per system (docs/integrity.md); absent for files

@@ -13,6 +13,7 @@ import { createRng } from '../stats/rng.ts';
 import { buildAgreement, collectUnits } from './agreement.ts';
 import { buildBias } from './bias.ts';
 import { calibratedFigure } from './calibrated.ts';
+import { competenceFigure } from './competence.ts';
 import { planCheck } from './plan-check.ts';
 import { reportProvenance } from './provenance.ts';
 import { bucket, groupBy, take } from './figures.ts';
@@ -120,10 +121,17 @@ export function buildReport(
     rankingInfo: ranking.info,
     agreement: buildAgreement(t, units),
     bias: buildBias(t, units, opts),
+    sensitivity: sensitivity(competenceFigure(t, opts)),
     provenance: reportProvenance(t, opts, input, plan?.sha256 ?? null),
     ...(plan ? { plan: planCheck(plan, opts, pairs) } : {}),
   };
   return checkReport(report);
+}
+
+/** The sensitivity analyses beside the main figures: the judge-competence model. */
+function sensitivity(competence: ReturnType<typeof competenceFigure>): Report['sensitivity'] {
+  const reasons: Record<string, string> = {};
+  return { competence: take(competence, 'competence', reasons), reasons };
 }
 
 /**

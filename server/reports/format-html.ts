@@ -1,3 +1,10 @@
+import {
+  COMPETENCE_TITLE,
+  competenceJudgesTable,
+  competenceNote,
+  competencePairsTable,
+  competenceReason,
+} from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityHtml } from './format-integrity.ts';
 import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
@@ -154,6 +161,18 @@ export function formatHtml(report: Report): string {
       ],
     ),
   );
+  const competencePairs = competencePairsTable(report);
+  const competenceJudges = competenceJudgesTable(report);
+  if (competencePairs && competenceJudges)
+    parts.push(
+      `<h2>${esc(COMPETENCE_TITLE)}</h2><p class="note">${esc(competenceNote(report))}</p>`,
+      htmlTable(...competencePairs),
+      htmlTable(...competenceJudges),
+    );
+  else if (competenceReason(report))
+    parts.push(
+      `<h2>${esc(COMPETENCE_TITLE)}</h2><p class="note">— (${esc(competenceReason(report) ?? '')})</p>`,
+    );
   parts.push(...integrityHtml(report, esc, htmlTable));
   const provenance = provenanceText(report);
   if (provenance) parts.push(`<p class="note">${esc(provenance)}</p>`);

@@ -1,5 +1,6 @@
 import type { Report } from '../../shared/report.ts';
 import { integrityLatex } from './format-integrity.ts';
+import { competenceLatex } from './competence-latex.ts';
 import { decisionText } from './estimates-rows.ts';
 import { planText, provenanceText } from './format-words.ts';
 import { label, statsRows } from './rows.ts';
@@ -69,6 +70,7 @@ export function formatLatex(report: Report): string {
   if (plan && report.plan?.deviates) lines.push(`\\par\\noindent\\textbf{${latexEscape(plan)}}`);
   else if (plan) lines.push(`% ${plan}`);
   lines.push(...estimatesTable(report));
+  lines.push(...competenceLatex(report));
   // a comment: the tables are \input into a paper, whose layout a line of text would change
   const provenance = provenanceText(report);
   if (provenance) lines.push(`% ${provenance}`);

@@ -1,3 +1,10 @@
+import {
+  COMPETENCE_TITLE,
+  competenceJudgesTable,
+  competenceNote,
+  competencePairsTable,
+  competenceReason,
+} from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityMarkdown } from './format-integrity.ts';
 import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
@@ -103,6 +110,21 @@ export function formatMarkdown(report: Report): string {
     ),
     '',
   );
+  const competencePairs = competencePairsTable(report);
+  const competenceJudges = competenceJudgesTable(report);
+  if (competencePairs && competenceJudges)
+    out.push(
+      `## ${COMPETENCE_TITLE}`,
+      '',
+      competenceNote(report),
+      '',
+      table(...competencePairs),
+      '',
+      table(...competenceJudges),
+      '',
+    );
+  else if (competenceReason(report))
+    out.push(`## ${COMPETENCE_TITLE}`, '', `— (${competenceReason(report)})`, '');
   out.push(...integrityMarkdown(report, table));
   const provenance = provenanceText(report);
   if (provenance) out.push(`_${provenance}_`, '');

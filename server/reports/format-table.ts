@@ -1,3 +1,10 @@
+import {
+  COMPETENCE_TITLE,
+  competenceJudgesTable,
+  competenceNote,
+  competencePairsTable,
+  competenceReason,
+} from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { anchorText, ESTIMATES_NOTE, planText } from './format-words.ts';
 import type { Report } from '../../shared/report.ts';
@@ -70,6 +77,19 @@ export function formatTable(report: Report): string {
         `  ${b.label.padEnd(20)}  n=${String(b.n).padStart(6)}  ${pct(b.winRate).padStart(6)}  ${ciText(b.ci)}`,
       );
   }
+  const competencePairs = competencePairsTable(report);
+  const competenceJudges = competenceJudgesTable(report);
+  if (competencePairs && competenceJudges)
+    out.push(
+      '',
+      COMPETENCE_TITLE,
+      competenceNote(report),
+      grid(...competencePairs),
+      '',
+      grid(...competenceJudges),
+    );
+  else if (competenceReason(report))
+    out.push('', `${COMPETENCE_TITLE}: — (${competenceReason(report)})`);
   if (report.input.skipped || report.input.warnings.length)
     out.push(
       '',

@@ -49,13 +49,16 @@ export function replayOptions(report: Report): ReportOptions {
  * study's identity-leak holds (its state now, not figures of the verdicts: docs/integrity.md).
  */
 const NOT_FIGURES = new Set(['provenance.tracearena', 'provenance.input', 'integrity']);
+/** Sections a report JSON made before they existed lacks. */
+const OPTIONAL_SECTIONS = new Set(['provenance', 'sensitivity']);
 
 /** Every leaf of `older` and `newer` that differs, in document order. */
 export function diffReports(older: Report, newer: Report): ReplayDifference[] {
   const out: ReplayDifference[] = [];
   const walk = (x: unknown, y: unknown, path: string) => {
-    // a report from before provenance existed has none to compare: its figures decide
-    if (NOT_FIGURES.has(path) || (path === 'provenance' && x === undefined)) return;
+    // a report from before provenance (or the sensitivity analyses) existed has none to
+    // compare: its figures decide
+    if (NOT_FIGURES.has(path) || (OPTIONAL_SECTIONS.has(path) && x === undefined)) return;
     if (isTree(x) && isTree(y) && Array.isArray(x) === Array.isArray(y)) {
       const keys = Array.isArray(x)
         ? Array.from({ length: Math.max(x.length, (y as unknown[]).length) }, (_, k) => k)

@@ -1,0 +1,42 @@
+import type { Report } from '../../shared/report.ts';
+import { competenceNote, competenceReason } from './competence-rows.ts';
+import { latexEscape } from './format-latex.ts';
+
+const p1 = (x: number) => (x * 100).toFixed(1);
+
+/**
+ * The judge-competence sensitivity analysis as a booktabs table (format-latex.ts): each pair's
+ * main and competence-weighted win rates, then each judge's estimated accuracy; a comment with
+ * the reason when the model could not be fitted, nothing for a report JSON from before it.
+ */
+export function competenceLatex(report: Report): string[] {
+  const c = report.sensitivity?.competence;
+  const reason = competenceReason(report);
+  if (!c) return reason ? [`% judge competence (Dawid--Skene): ${reason}`] : [];
+  const level = Math.round(report.ci.level * 100);
+  const rows: string[] = [];
+  for (const p of c.pairs) {
+    const main = report.pairs.find((q) => q.a === p.a && q.b === p.b)?.winRate ?? null;
+    rows.push(
+      `${latexEscape(p.a)} vs ${latexEscape(p.b)} & ${p.comparisons} & ${main === null ? '--' : p1(main)} & ${p.winRate === null ? '--' : p1(p.winRate)} & ${p.ci === null ? '--' : `${p1(p.ci[0])}--${p1(p.ci[1])}`} \\\\`,
+    );
+  }
+  rows.push('\\midrule', 'Judge & Verdicts & & Accuracy (\\%) & \\\\', '\\midrule');
+  for (const j of c.judges)
+    rows.push(
+      `${latexEscape(j.judge)} (${j.kind}) & ${j.verdicts} & & ${j.accuracy === null ? '--' : p1(j.accuracy)} & \\\\`,
+    );
+  return [
+    '\\begin{table}[t]',
+    '\\centering',
+    '\\begin{tabular}{lrrrl}',
+    '\\toprule',
+    `Comparison & Comparisons & Win rate (\\%) & Competence-weighted (\\%) & ${level}\\% CI \\\\`,
+    '\\midrule',
+    ...rows,
+    '\\bottomrule',
+    '\\end{tabular}',
+    `\\caption{Sensitivity to judge competence (Dawid and Skene, 1979). ${latexEscape(competenceNote(report))}}`,
+    '\\end{table}',
+  ];
+}
