@@ -1,7 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Markdown } from '../markdown/Markdown.tsx';
 import { Comparison } from './Comparison.tsx';
+import { Adjudication } from './Adjudication.tsx';
 import { Dialog, ShortcutList } from './Dialog.tsx';
+import { Training } from './Training.tsx';
 import { useJudgeSession } from './use-judge-session.ts';
 import { useLeaseWatch } from './use-lease-watch.ts';
 
@@ -12,6 +14,7 @@ export function JudgePage() {
   const { me, progress, phase, offline, busy, notice } = session;
   const [guidelinesOpen, setGuidelinesOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [adjudicating, setAdjudicating] = useState(false);
 
   // The guidelines come first, once per session; they stay one key (G) away.
   useEffect(() => {
@@ -36,6 +39,15 @@ export function JudgePage() {
         <h1>TraceArena</h1>
         {me ? <span className="who">Judging as {me.judge.name}</span> : null}
         {progress ? <ProgressBar done={progress.done} quota={progress.quota} /> : null}
+        {session.qualification?.adjudicator ? (
+          <button
+            type="button"
+            aria-pressed={adjudicating}
+            onClick={() => setAdjudicating((a) => !a)}
+          >
+            {adjudicating ? 'Back to judging' : 'Adjudicate'}
+          </button>
+        ) : null}
         <nav className="header-actions" aria-label="Help">
           <button type="button" onClick={() => setGuidelinesOpen(true)} disabled={!me}>
             Guidelines <kbd>G</kbd>
@@ -64,7 +76,19 @@ export function JudgePage() {
       </div>
 
       <main>
-        {phase.kind === 'loading' ? <p className="loading">Loading your next comparison…</p> : null}
+        {adjudicating ? <Adjudication /> : null}
+        {!adjudicating && phase.kind === 'training' && session.qualification ? (
+          <Training qualification={session.qualification} onFinished={session.trainingFinished} />
+        ) : null}
+        {!adjudicating && phase.kind === 'held' ? (
+          <State title="Training not passed">
+            You did not reach the pass mark in the attempts allowed, so no comparisons are given to
+            you for now. The study organiser has been shown this and can let you try again.
+          </State>
+        ) : null}
+        {adjudicating ? null : phase.kind === 'loading' ? (
+          <p className="loading">Loading your next comparison…</p>
+        ) : null}
         {phase.kind === 'no-token' ? (
           <State title="No invite">
             Open the invite link you were sent (it contains your personal access key).
@@ -83,7 +107,7 @@ export function JudgePage() {
             study organiser if this is a mistake.
           </State>
         ) : null}
-        {phase.kind === 'finished' ? (
+        {!adjudicating && phase.kind === 'finished' ? (
           <State title="All done — thank you!">
             There are no more comparisons for you right now
             {progress ? ` (you judged ${progress.done})` : ''}. You can close this page.
@@ -92,7 +116,7 @@ export function JudgePage() {
         {phase.kind === 'failed' ? (
           <State title="Something went wrong">{phase.message}</State>
         ) : null}
-        {current && me ? (
+        {!adjudicating && current && me ? (
           expired ? (
             <State title="Your time on this comparison ran out">
               <p>

@@ -11,6 +11,7 @@ import {
   verdictResponse as verdictResponseSchema,
 } from './wire.ts';
 import { dropOutbox, pushOutbox, readOutbox, type OutboxEntry } from './storage.ts';
+import { qualificationResponse, type Qualification } from './qualification-wire.ts';
 
 export type JudgeMe = z.infer<typeof judgeMeResponseSchema>;
 type Progress = JudgeMe['progress'];
@@ -19,6 +20,10 @@ export type Phase =
   | { kind: 'loading' }
   | { kind: 'judging'; assignment: JudgeAssignment; receivedAt: number }
   | { kind: 'finished' }
+  /** The qualification phase: training comparisons before any real one (Training.tsx). */
+  | { kind: 'training' }
+  /** Failed the training's last attempt: waits for the admin's release. */
+  | { kind: 'held' }
   | { kind: 'revoked' }
   /** A token that is malformed or that the server does not know (not the same as none at all). */
   | { kind: 'invalid' }
@@ -53,6 +58,7 @@ export function useJudgeSession() {
   const [offline, setOffline] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const [qualification, setQualification] = useState<Qualification | null>(null);
   const running = useRef(false);
   /** The comparison after the one on screen, leased ahead so it shows at once after a submit. */
   const ahead = useRef<z.infer<typeof judgeNextResponseSchema> | null>(null);
@@ -195,6 +201,14 @@ export function useJudgeSession() {
         if (cancelled || !who) return;
         setMe(who);
         setProgress(who.progress);
+        // Training first when the study requires it and the judge has not passed.
+        const q = await withRetry(() =>
+          api('judge', '/api/judge/qualification', qualificationResponse),
+        );
+        if (cancelled) return;
+        setQualification(q);
+        if (q?.status === 'training') return setPhase({ kind: 'training' });
+        if (q?.status === 'held') return setPhase({ kind: 'held' });
         await advance();
       } catch (err) {
         handleFatal(err);
@@ -257,5 +271,28 @@ export function useJudgeSession() {
     [handleFatal, withRetry],
   );
 
-  return { me, progress, phase, offline, busy, notice, setNotice, submit, keepAlive, resume };
+  /** The training ended: passed (judging starts) or held. */
+  const trainingFinished = useCallback(
+    (status: Qualification['status']) => {
+      setQualification((q) => (q ? { ...q, status } : q));
+      if (status === 'held') setPhase({ kind: 'held' });
+      else if (status !== 'training') void advance();
+    },
+    [advance],
+  );
+
+  return {
+    me,
+    progress,
+    phase,
+    offline,
+    busy,
+    notice,
+    setNotice,
+    submit,
+    keepAlive,
+    resume,
+    qualification,
+    trainingFinished,
+  };
 }
