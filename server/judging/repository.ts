@@ -337,10 +337,12 @@ export async function markSlotsDone(tx: Tx, { ids }: { ids: string[] }): Promise
     where id in (${sqlList(ids)})`);
 }
 
+/** A run's slots still to judge; those of comparisons held for an identity leak wait outside the run. */
 export async function countUnfinishedSlots(tx: Tx, { runId }: { runId: string }): Promise<number> {
   const r = await queryRows<{ n: number }>(
     tx,
-    sql`select count(*)::int as n from assignments where run_id = ${runId} and status <> 'done'`,
+    sql`select count(*)::int as n from assignments a where a.run_id = ${runId} and a.status <> 'done'
+      and ${notHeldOut(sql`a.comparison_id`)}`,
   );
   return r[0]?.n ?? 0;
 }
