@@ -6,6 +6,7 @@
  */
 import { auditEventSchema, auditVerdictSchema, type AuditVerdict } from '../../shared/audit.ts';
 import { lockedPlanSchema, type LockedPlan } from '../../shared/plan.ts';
+import { integritySummarySchema, type IntegritySummary } from '../../shared/report.ts';
 import { readJsonl } from '../files/jsonl.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import type { VerdictFacts } from '../reports/verdict-input.ts';
@@ -22,8 +23,9 @@ function fieldError(
 }
 
 /**
- * The verdict events of an audit export, checked, with the study they belong to and its locked
- * analysis plan (the last 'plan_lock' event's `plan`, if any).
+ * The verdict events of an audit export, checked, with the study they belong to, its locked
+ * analysis plan (the last 'plan_lock' event's `plan`, if any) and its identity-leak holds per
+ * system (the last admin action's `integrity`, if any).
  */
 export async function readAuditExport(
   path: string,
@@ -33,10 +35,12 @@ export async function readAuditExport(
   events: number;
   verdicts: AuditVerdict[];
   plan: LockedPlan | null;
+  integrity: IntegritySummary | null;
 }> {
   let studyId: string | null = null;
   let events = 0;
   let plan: LockedPlan | null = null;
+  let integrity: IntegritySummary | null = null;
   const verdicts: AuditVerdict[] = [];
   for await (const { line, value } of readJsonl(path, displayName)) {
     const event = auditEventSchema.safeParse(value);
@@ -55,6 +59,12 @@ export async function readAuditExport(
       if (!locked.success) throw fieldError(displayName, line, 'data.plan', locked.error.issues);
       plan = locked.data;
     }
+    if (event.data.data.integrity !== undefined && event.data.kind !== 'verdict') {
+      const counts = integritySummarySchema.safeParse(event.data.data.integrity);
+      if (!counts.success)
+        throw fieldError(displayName, line, 'data.integrity', counts.error.issues);
+      integrity = counts.data;
+    }
     if (event.data.kind !== 'verdict') continue;
     const verdict = auditVerdictSchema.safeParse(event.data.data);
     if (!verdict.success) throw fieldError(displayName, line, 'data', verdict.error.issues);
@@ -72,7 +82,7 @@ export async function readAuditExport(
         ? -1
         : 1,
   );
-  return { studyId, events, verdicts, plan };
+  return { studyId, events, verdicts, plan, integrity };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { AuditEvent } from '../../shared/audit.ts';
 import type { Tx } from '../db/client.ts';
+import { holdCounts } from '../integrity/service.ts';
 import * as repo from './repository.ts';
 
 /**
@@ -26,7 +27,9 @@ export type AdminAction =
   | (string & {});
 
 /**
- * Records one admin action of a study (`details`: what it did, JSON). Returns the event's id.
+ * Records one admin action of a study (`details`: what it did, JSON; the event's data is the
+ * details with `integrity`, the study's identity-leak holds per system after the action, beside
+ * them). Returns the event's id.
  * Example: `await recordAdminAction(tx, { studyId, actor: 'admin', action: 'plan_lock', details: { sha256 } })`.
  */
 export async function recordAdminAction(
@@ -38,7 +41,15 @@ export async function recordAdminAction(
     details = {},
   }: { studyId: string; actor: AuditActor; action: AdminAction; details?: Record<string, unknown> },
 ): Promise<number> {
-  return repo.insertAdminEvent(db, { studyId, actor, kind: action, data: details });
+  // The study's identity-leak holds as they stand after the action: the one piece of study state a
+  // report shows beside its figures, so that a report rebuilt from the export has it too.
+  const integrity = await holdCounts(db, { studyId });
+  return repo.insertAdminEvent(db, {
+    studyId,
+    actor,
+    kind: action,
+    data: { ...details, integrity },
+  });
 }
 
 /** The study's trail as the lines of an audit export (shared/audit.ts), in the order written. */

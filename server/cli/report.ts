@@ -63,9 +63,10 @@ async function fromAudit(file: string, flags: ReportFlags): Promise<void> {
   const { FileRecordError } = await import('../files/record-error.ts');
   let table: VerdictTable;
   let plan;
+  let integrity;
   try {
     const read = await readAuditExport(file);
-    plan = read.plan;
+    ({ plan, integrity } = read);
     async function* facts() {
       for (const v of read.verdicts) {
         const f = auditVerdictFacts(v);
@@ -80,9 +81,11 @@ async function fromAudit(file: string, flags: ReportFlags): Promise<void> {
       throw new CliError(`${file}: no such file`, 2);
     throw err;
   }
-  await writeReport(table, parsed, flags.out, (t, options) =>
-    buildReport(t, options, { files: [file] }, plan),
-  );
+  await writeReport(table, parsed, flags.out, (t, options) => {
+    const report = buildReport(t, options, { files: [file] }, plan);
+    // the study's identity-leak holds, as the study's report shows them (docs/integrity.md)
+    return integrity ? { ...report, integrity } : report;
+  });
 }
 
 async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<void> {
