@@ -59,6 +59,11 @@ export const judgeQualitySchema = z.object({
   agreement: z.object({ pairs: z.number().int(), agreed: z.number().int(), rate: rateSchema }),
   /** Training before judging (issue 18): passed, in training, held; attempts; the adjudicator flag. */
   qualification: judgeQualificationSummarySchema,
+  /**
+   * Reliability estimated from the verdicts themselves (Dawid–Skene, as the report's
+   * sensitivity.competence): the probability of giving a comparison's true overall verdict.
+   */
+  reliability: rateSchema,
 });
 export type JudgeQuality = z.infer<typeof judgeQualitySchema>;
 
@@ -130,6 +135,30 @@ export const dashboardSnapshotSchema = z.object({
   ),
   /** LLM-judge runs: every unfinished one and the latest finished ones, newest first. */
   runs: z.array(runProgressSchema),
+  /**
+   * The "enough verdicts" signal (issue 15): the study's allocation settings and, per pair with
+   * comparisons, the anytime-valid confidence sequence of its human verdicts (over items) and
+   * whether it has decided a winner or is narrower than the target half-width (`enough`);
+   * `stopped`: auto-stop is on and the queue no longer hands out the pair's unstarted comparisons.
+   */
+  allocation: z.object({
+    targetHalfWidth: z.number().nullable(),
+    autoStop: z.boolean(),
+    adaptive: z.boolean(),
+    level: z.number(),
+    pairs: z.array(
+      z.object({
+        a: z.string(),
+        b: z.string(),
+        items: z.number().int(),
+        ci: z.tuple([z.number(), z.number()]).nullable(),
+        halfWidth: z.number().nullable(),
+        decided: z.enum(['a', 'b']).nullable(),
+        enough: z.boolean(),
+        stopped: z.boolean(),
+      }),
+    ),
+  }),
 });
 export type DashboardSnapshot = z.infer<typeof dashboardSnapshotSchema>;
 

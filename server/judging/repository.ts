@@ -118,6 +118,8 @@ function leaseSlots(
     : sql`a.run_id = ${queue.runId}::uuid`;
   // The identity-leak hold (docs/integrity.md): a comparison with a held or excluded output waits.
   const heldOutGate = notHeldOut(sql`a.comparison_id`);
+  // Auto-stop (issue 15): a slot parked because its pair has enough verdicts is passed over.
+  const notStopped = notParked(sql`a`);
   // A human lease also starts its comparison, in the lease's own update (priority 0, never a second
   // write of the leased row): the comparison's other free slots go ahead of unstarted comparisons
   // and it is marked opened. This sibling update is not a lease: its SKIP LOCKED leaves out sibling
@@ -140,7 +142,7 @@ function leaseSlots(
       select a.id, m.judge_id from assignments a join ${judges}
       where ${gate} and ${inQueue} and a.status <> 'done'
         and (a.status = 'open' or a.lease_expires_at < now())
-        and ${heldOutGate}
+        and ${heldOutGate} and ${notStopped}
         and not exists (select 1 from assignments o where o.comparison_id = a.comparison_id and o.judge_id = m.judge_id and o.id <> a.id)
         and not exists (select 1 from skips s where s.comparison_id = a.comparison_id and s.judge_id = m.judge_id)
       order by a.priority, a.queue_pos
@@ -156,6 +158,17 @@ function leaseSlots(
       returning ${LEASED_COLUMNS}
     )${startComparison}`;
 }
+
+/**
+ * The priority of a human slot parked by auto-stop (issue 15, `applyAllocation`): its pair's
+ * confidence sequence has decided or is narrower than the study's target, so the queue stops
+ * handing out the pair's unstarted comparisons. Parked slots sort after every other slot of the
+ * queue index (study, priority, queue_pos), so the lease reaches them last and passes them over.
+ */
+export const PARKED_PRIORITY = 2;
+
+/** The lease's auto-stop condition on the slot row `a`: not parked. */
+const notParked = (a: SQL): SQL => sql`${a}.priority <> ${sql.raw(String(PARKED_PRIORITY))}`;
 
 /** Leases up to `limit` free slots of an LLM run, each for its slot's judge (THE lease, `leaseSlots`). */
 export async function leaseRun(
@@ -580,6 +593,8 @@ export interface HumanVerdictOutcome {
   inserted: boolean;
   /** The judge's finished slots, this one included when it was inserted. */
   done: number;
+  /** The study steers its queue (auto-stop or adaptive allocation, issue 15): refresh it. */
+  steer: boolean;
 }
 
 /** The slot as `lockHumanSlot` sees it (id null: no such slot), and what the statement did. */
@@ -591,6 +606,7 @@ interface HumanVerdictRow extends Omit<HumanSlotRow, 'id'> {
   v_axes: Record<string, Side> | null;
   v_strength: number | null;
   v_note: string | null;
+  steer: boolean | null;
 }
 
 /**
@@ -613,7 +629,7 @@ export async function recordHumanVerdict(db: Tx, v: HumanVerdict): Promise<Human
     sql`
     with slot as (
       select a.id, a.comparison_id, a.study_id, a.judge_id, a.status, a.shown_left, a.leased_at,
-        s.axes, s.require_axes
+        s.axes, s.require_axes, s.auto_stop or s.adaptive as steer
       from assignments a join studies s on s.id = a.study_id
       where a.id = ${v.assignmentId}::uuid and a.run_id is null
       for update of a
@@ -663,5 +679,83 @@ export async function recordHumanVerdict(db: Tx, v: HumanVerdict): Promise<Human
         : { winner: r.v_winner, axes: r.v_axes ?? {}, strength: r.v_strength, note: r.v_note },
     inserted: r.inserted > 0,
     done: Number(r.done),
+    steer: r.steer === true,
   };
+}
+
+/** The one-key advisory lock space of allocation refreshes (the migration lock has its own key). */
+const ALLOCATION_LOCK_SPACE = 7_351_206;
+
+/** Serialises a study's allocation refreshes across processes (transaction-scoped). */
+export async function lockStudyAllocation(tx: Tx, { studyId }: { studyId: string }): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${ALLOCATION_LOCK_SPACE}::int, hashtext(${studyId}::text))`,
+  );
+}
+
+/** Low bits of a queue position kept by `applyAllocation`: the seeded order within a rank. */
+const QUEUE_TIE_BITS = 40;
+
+/** A system pair, by its systems' ids (system a and b of its comparisons). */
+export interface PairKey {
+  aId: string;
+  bId: string;
+}
+
+/**
+ * Steers a study's human queue (issue 15) in one statement: parks the unstarted slots of the
+ * `stopped` pairs (PARKED_PRIORITY; the lease passes them over) and unparks the others; with a
+ * `plan` (adaptive allocation: the pair of each next comparison, server/stats/allocation.ts),
+ * rewrites the queue positions of the unstarted comparisons so the queue hands them out in the
+ * plan's order: the r-th pick of a pair goes to that pair's r-th comparison, items that no human
+ * verdict has covered yet first, then in their seeded order; comparisons beyond the plan follow,
+ * in their seeded order. The low bits of each slot's seeded position are kept as the tie-break,
+ * and sides (`shown_left`), slots and judges are untouched: blinding and the K-judge rule stay as
+ * they are. Only slots of comparisons no judge has started (priority 1, open) move. Reads the
+ * study's comparisons (judging's own) and imports' item ids through them.
+ */
+export async function applyAllocation(
+  tx: Tx,
+  { studyId, stopped, plan }: { studyId: string; stopped: PairKey[]; plan: PairKey[] | null },
+): Promise<void> {
+  const arr = (ids: string[]) => `{${ids.join(',')}}`;
+  const stop = sql`(select * from unnest(${arr(stopped.map((p) => p.aId))}::uuid[], ${arr(stopped.map((p) => p.bId))}::uuid[]) as st(a_id, b_id))`;
+  await tx.execute(sql`
+    update assignments a
+    set priority = case when st.a_id is null then 1 else ${sql.raw(String(PARKED_PRIORITY))} end
+    from comparisons c left join ${stop} st on st.a_id = c.system_a_id and st.b_id = c.system_b_id
+    where c.id = a.comparison_id and a.study_id = ${studyId}::uuid and a.run_id is null
+      and a.status = 'open' and a.priority in (1, ${sql.raw(String(PARKED_PRIORITY))})
+      and a.priority <> case when st.a_id is null then 1 else ${sql.raw(String(PARKED_PRIORITY))} end
+      and not exists (select 1 from assignments o where o.comparison_id = a.comparison_id and o.run_id is null and o.status <> 'open')`);
+  if (plan === null) return;
+  const mask = sql.raw(String(2 ** QUEUE_TIE_BITS - 1));
+  const shift = sql.raw(String(2 ** QUEUE_TIE_BITS));
+  await tx.execute(sql`
+    with picks as (
+      select p.a_id, p.b_id, p.rank,
+        row_number() over (partition by p.a_id, p.b_id order by p.rank) as r
+      from unnest(${arr(plan.map((p) => p.aId))}::uuid[], ${arr(plan.map((p) => p.bId))}::uuid[])
+        with ordinality as p(a_id, b_id, rank)
+    ), unstarted as (
+      select c.id, c.system_a_id, c.system_b_id, min(a.queue_pos & ${mask}) as tie,
+        exists (select 1 from comparisons c2 join assignments d on d.comparison_id = c2.id
+          where c2.item_id = c.item_id and d.run_id is null and d.status = 'done') as covered
+      from comparisons c join assignments a on a.comparison_id = c.id and a.run_id is null
+      where c.study_id = ${studyId}::uuid
+      group by c.id
+      having bool_and(a.status = 'open' and a.priority = 1)
+    ), ordered as (
+      select u.id, u.tie, row_number() over (
+        partition by u.system_a_id, u.system_b_id order by u.covered, u.tie) as r,
+        u.system_a_id, u.system_b_id
+      from unstarted u
+    ), ranked as (
+      select o.id, coalesce(p.rank, ${plan.length + 1}::bigint) as rank
+      from ordered o left join picks p on p.a_id = o.system_a_id and p.b_id = o.system_b_id and p.r = o.r
+    )
+    update assignments a set queue_pos = k.rank * ${shift} + (a.queue_pos & ${mask})
+    from ranked k
+    where a.comparison_id = k.id and a.run_id is null and a.status = 'open' and a.priority = 1
+      and a.queue_pos <> k.rank * ${shift} + (a.queue_pos & ${mask})`);
 }

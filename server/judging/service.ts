@@ -10,6 +10,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { notifyEvent } from '../db/events.ts';
 import { Errors } from '../errors.ts';
 import { requireStudy, toStudy } from '../studies/service.ts';
+import { scheduleAllocationRefresh } from './allocation.ts';
 import {
   countDone,
   countUnfinishedSlots,
@@ -139,7 +140,11 @@ export async function submitVerdict(
     readingMs: body.elapsedMs ?? null,
     event: { type: 'verdict', studyId: judge.studyId },
   });
-  if (outcome.inserted) return { duplicate: false, done: outcome.done };
+  if (outcome.inserted) {
+    // auto-stop / adaptive allocation (issue 15): steered after the response, off the cycle
+    if (outcome.steer) scheduleAllocationRefresh(db, { studyId: judge.studyId });
+    return { duplicate: false, done: outcome.done };
+  }
 
   // Nothing was written: say why, in this order.
   const a = outcome.slot;

@@ -10,6 +10,7 @@ import { llmRuns } from '../db/schema/index.ts';
 import { toApi } from '../llm/view.ts';
 import { momentsFromCounts } from '../stats/moments.ts';
 import { summarizePair } from '../stats/pair-summary.ts';
+import { getPairStates, SEQUENCE_LEVEL } from './pair-sequences.ts';
 import { createRng } from '../stats/rng.ts';
 
 const LEVEL = 0.95;
@@ -25,13 +26,20 @@ export async function getDashboardSnapshot(
   db: Tx,
   { studyId }: { studyId: string },
 ): Promise<DashboardSnapshot | null> {
-  const [study] = await queryRows<{ name: string; now: Date | string }>(
+  const [study] = await queryRows<{
+    name: string;
+    now: Date | string;
+    target_half_width: number | null;
+    auto_stop: boolean;
+    adaptive: boolean;
+  }>(
     db,
-    sql`select name, now() as now from studies where id = ${studyId}`,
+    sql`select name, now() as now, target_half_width, auto_stop, adaptive from studies where id = ${studyId}`,
   );
   if (!study) return null;
+  const targetHalfWidth = study.target_half_width === null ? null : Number(study.target_half_width);
 
-  const [sets, minutes, judges, cells, skips, runs] = await Promise.all([
+  const [sets, minutes, judges, cells, skips, runs, sequences] = await Promise.all([
     queryRows<{
       a: string;
       b: string;
@@ -102,6 +110,7 @@ export async function getDashboardSnapshot(
       select count(*)::int as n from skips s join comparisons c on c.id = s.comparison_id where c.study_id = ${studyId}`,
     ),
     getRunProgress(db, studyId),
+    getPairStates(db, { studyId, targetHalfWidth }),
   ]);
 
   const now = new Date(study.now);
@@ -144,6 +153,22 @@ export async function getDashboardSnapshot(
     })),
     pairs: summarizePairs(cells),
     runs,
+    allocation: {
+      targetHalfWidth,
+      autoStop: study.auto_stop,
+      adaptive: study.adaptive,
+      level: SEQUENCE_LEVEL,
+      pairs: sequences.map((p) => ({
+        a: p.a,
+        b: p.b,
+        items: p.sequential?.items ?? 0,
+        ci: p.sequential ? [p.sequential.ci[0], p.sequential.ci[1]] : null,
+        halfWidth: p.sequential?.halfWidth ?? null,
+        decided: p.sequential?.decided ?? null,
+        enough: p.enough,
+        stopped: study.auto_stop && p.enough,
+      })),
+    },
   };
 }
 

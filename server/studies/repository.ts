@@ -56,3 +56,21 @@ export async function getOrCreateSystem(
   if (!row) throw new Error(`system '${name}' vanished`);
   return row;
 }
+
+/** The study's allocation settings (issue 15); null when there is no such study. */
+export async function updateAllocation(
+  db: Tx,
+  {
+    id,
+    targetHalfWidth,
+    autoStop,
+    adaptive,
+  }: { id: string; targetHalfWidth: number | null; autoStop: boolean; adaptive: boolean },
+): Promise<StudyRow | null> {
+  const [row] = await db
+    .update(studies)
+    .set({ targetHalfWidth, autoStop, adaptive })
+    .where(eq(studies.id, id))
+    .returning();
+  return row ?? null;
+}

@@ -1,4 +1,5 @@
 import { Link } from '../../app/router.tsx';
+import { EnoughSection } from './EnoughSection.tsx';
 import { ForestPlot, MinuteBars } from './ForestPlot.tsx';
 import { RunsSection } from './RunsSection.tsx';
 import { useLive } from './use-live.ts';
@@ -49,6 +50,7 @@ export default function DashboardPage({ studyId }: { studyId: string }) {
             </div>
           </section>
           {s.runs.length ? <RunsSection runs={s.runs} /> : null}
+          <EnoughSection allocation={s.allocation} />
           <div className="grid2">
             <section className="card">
               <h2>
