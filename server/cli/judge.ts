@@ -194,6 +194,7 @@ export function register(program: Command): void {
       try {
         summary = await runJudging(database, runOptions, {
           signal: controller.signal,
+          actor: 'cli',
           onStart(run) {
             startDone = run.done + run.failed;
             process.stderr.write(

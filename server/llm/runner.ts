@@ -1,3 +1,4 @@
+import { recordAdminAction } from '../audit/service.ts';
 import type { Database } from '../db/client.ts';
 import { RunCalls } from './call.ts';
 import type { RunOptions } from './config.ts';
@@ -26,6 +27,8 @@ export interface RunHooks {
   log?: RunLogger;
   /** Aborting stops leasing; calls in flight finish and are stored; the run is left resumable. */
   signal?: AbortSignal;
+  /** Who started the run, for the audit trail (docs/audit.md): 'admin' over HTTP, 'cli'. */
+  actor?: string;
 }
 
 /**
@@ -71,6 +74,12 @@ export async function runJudging(
       },
     });
     const { row, progress } = await startRun(db, { runId, studyId, orders });
+    await recordAdminAction(db, {
+      studyId,
+      actor: hooks.actor ?? 'cli',
+      action: 'llm_run_start',
+      details: { run_id: runId, judges: plan.names, orders, total: row.total, done: row.done },
+    });
     hooks.onStart?.(row);
     hooks.onProgress?.({ ...progress });
     const provider = await providerReady;
@@ -141,7 +150,7 @@ export async function runJudging(
       await leases.releaseAll();
     }
 
-    return await finishRun(db, {
+    const summary = await finishRun(db, {
       runId,
       studyId,
       orders,
@@ -150,9 +159,28 @@ export async function runJudging(
       maxFailedShare: o.maxFailedShare,
       redact,
     });
+    await recordAdminAction(db, {
+      studyId,
+      actor: `llm-run:${runId}`,
+      action: 'llm_run_end',
+      details: {
+        run_id: runId,
+        status: summary.status,
+        done: summary.done,
+        failed: summary.failed,
+        cost_usd: summary.costUsd,
+      },
+    });
+    return summary;
   } catch (err) {
     const reason = redact(errorLine(err));
     await failRun(db, { runId, studyId, reason });
+    await recordAdminAction(db, {
+      studyId,
+      actor: `llm-run:${runId}`,
+      action: 'llm_run_end',
+      details: { run_id: runId, status: 'failed', error: reason },
+    }).catch(() => undefined);
     throw new Error(`llm run ${runId} failed: ${reason}`, { cause: err });
   } finally {
     await liveness?.release();

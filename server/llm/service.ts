@@ -1,3 +1,4 @@
+import { recordAdminAction } from '../audit/service.ts';
 import type { LlmRun, LlmRunDetail, StartRunBody } from '../../shared/llm-api.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -126,6 +127,7 @@ export function createLlmRunService({
       const done = runJudging(database, options, {
         signal: controller.signal,
         onStart: resolve,
+        actor: 'admin',
         log: { info: (o, m) => requestLog.info(o, m), warn: (o, m) => log.warn(o, m) },
       });
       const entry = { controller, done, fingerprint };
@@ -202,6 +204,12 @@ export function createLlmRunService({
     const run = await requireRun(studyId, runId);
     const entry = active.get(run.id);
     entry?.controller.abort();
+    await recordAdminAction(database.db, {
+      studyId: run.studyId,
+      actor: 'admin',
+      action: 'llm_run_cancel',
+      details: { run_id: run.id, active_here: entry !== undefined },
+    });
     return { activeHere: entry !== undefined };
   }
 
