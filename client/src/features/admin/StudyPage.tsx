@@ -4,6 +4,7 @@ import { api } from '../../lib/api.ts';
 import { downloadAdminFile } from './download.ts';
 import { GoldPanel } from './GoldPanel.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
+import { IntegrityPanel } from './IntegrityPanel.tsx';
 import { InvitesPanel } from './InvitesPanel.tsx';
 import { LlmRunsPanel } from './LlmRunsPanel.tsx';
 import { PairPanel } from './PairPanel.tsx';
@@ -49,6 +50,7 @@ export function StudyPage({ studyId }: { studyId: string }) {
           onPaired={summary.reload}
         />
       </div>
+      <IntegrityPanel studyId={s.id} />
       <ReportPanel studyId={s.id} />
       <InvitesPanel studyId={s.id} />
       <LlmRunsPanel studyId={s.id} />
