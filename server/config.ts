@@ -46,6 +46,8 @@ const envSchema = z.object({
   /** PostgreSQL connections per process (see server/db/client.ts for the default's measurement). */
   TRACEARENA_DB_POOL: z.coerce.number().int().min(1).max(1000).default(DEFAULT_DB_POOL),
   TRACEARENA_PUBLIC_URL: z.string().url().optional(),
+  /** The server the CLI works through (`--server`), with the token in TRACEARENA_TOKEN. */
+  TRACEARENA_SERVER: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,6 +75,8 @@ export type Config = Readonly<{
   dbPool: number;
   leaseSecondsOverride: number | undefined;
   publicUrl: string | undefined;
+  /** The server the CLI's verbs work through instead of the database (TRACEARENA_SERVER, --server). */
+  serverUrl: string | undefined;
   port: number;
   host: string;
   logLevel: string;
@@ -101,6 +105,14 @@ export function readLlmApiKey(name: string): string | undefined {
   return process.env[name];
 }
 
+/**
+ * The token the CLI sends to TRACEARENA_SERVER (`--token` overrides it), read when needed so that
+ * it never sits in the Config.
+ */
+export function readServerToken(): string | undefined {
+  return process.env.TRACEARENA_TOKEN;
+}
+
 /** Parses the environment once; fails listing every problem. Nothing else reads process.env. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -118,6 +130,7 @@ export function loadConfig(
     dbPool: e.TRACEARENA_DB_POOL,
     leaseSecondsOverride: e.TRACEARENA_LEASE_SECONDS,
     publicUrl: e.TRACEARENA_PUBLIC_URL,
+    serverUrl: e.TRACEARENA_SERVER,
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,

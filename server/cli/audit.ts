@@ -3,7 +3,14 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { exportAudit } from '../audit/service.ts';
-import { addDbOptions, configFromOptions, requireStudy, withDatabase } from './common.ts';
+import {
+  addDbOptions,
+  addServerOptions,
+  configFromOptions,
+  requireStudy,
+  withDatabase,
+  type DbOptions,
+} from './common.ts';
 import { responseLines, runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
 
 /**
@@ -12,15 +19,17 @@ import { responseLines, runningServer, serverRequest, studyIdOnServer } from './
  * rebuilds the study's report from it alone.
  */
 export function register(program: Command): void {
-  addDbOptions(
-    program
-      .command('audit')
-      .description(
-        "write a study's audit trail as JSONL, one event per line: every comparison shown (item, which system was left and right, when), lease taken, expired, re-issued, renewed or released, verdict, skip, can't-judge, note, judge added or revoked, and admin action (import, pair, plan lock, release/redact/exclude, LLM run start/cancel) with who did it; `report --from-audit FILE` rebuilds the report from it (docs/audit.md)",
-      )
-      .requiredOption('--study <name>', 'study name')
-      .option('--out <file>', 'output file (default: standard output)'),
-  ).action(async (opts: { study: string; out?: string; data?: string; databaseUrl?: string }) => {
+  addServerOptions(
+    addDbOptions(
+      program
+        .command('audit')
+        .description(
+          "write a study's audit trail as JSONL, one event per line: every comparison shown (item, which system was left and right, when), lease taken, expired, re-issued, renewed or released, verdict, skip, can't-judge, note, judge added or revoked, and admin action (import, pair, plan lock, release/redact/exclude, LLM run start/cancel) with who did it; `report --from-audit FILE` rebuilds the report from it (docs/audit.md)",
+        )
+        .requiredOption('--study <name>', 'study name')
+        .option('--out <file>', 'output file (default: standard output)'),
+    ),
+  ).action(async (opts: { study: string; out?: string } & DbOptions) => {
     const write = async (lines: AsyncIterable<string>) => {
       const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
       let n = 0;
@@ -35,7 +44,7 @@ export function register(program: Command): void {
       }
     };
     // A server holding the embedded database: the same lines through its API.
-    const server = runningServer(configFromOptions(opts));
+    const server = runningServer(configFromOptions(opts), opts);
     if (server) {
       const studyId = await studyIdOnServer(server, opts.study);
       return write(responseLines(await serverRequest(server, `/api/studies/${studyId}/audit`)));

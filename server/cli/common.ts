@@ -8,6 +8,20 @@ export { CliError };
 export interface DbOptions {
   data?: string;
   databaseUrl?: string;
+  /** A server to work through instead of the database (`--server`, TRACEARENA_SERVER). */
+  server?: string;
+  token?: string;
+}
+
+/**
+ * `--server URL` and `--token T` for the verbs that read or change a study through the API, so a
+ * person without database access works with their own account and role (the token is better in
+ * TRACEARENA_TOKEN: a flag shows in the process list).
+ */
+export function addServerOptions(cmd: Command): Command {
+  return cmd
+    .option('--server <url>', 'work through this TraceArena server (default: TRACEARENA_SERVER)')
+    .option('--token <token>', 'your account token for --server (default: TRACEARENA_TOKEN)');
 }
 
 export function addDbOptions(cmd: Command): Command {
@@ -24,6 +38,7 @@ export function addDbOptions(cmd: Command): Command {
 
 export function configFromOptions(opts: DbOptions & { port?: number; host?: string }): Config {
   return configWithOverrides({
+    serverUrl: opts.server,
     databaseUrl: opts.databaseUrl,
     dataDir: opts.data,
     port: opts.port,
@@ -60,6 +75,11 @@ export async function withDatabase<T>(
   fn: (database: Database, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = configFromOptions(opts);
+  if (config.serverUrl)
+    throw new CliError(
+      `this command works on the database, not through a server: unset TRACEARENA_SERVER (${config.serverUrl}) or drop --server`,
+      2,
+    );
   // loaded here so that verbs without a database (stats) do not load pg and PGlite
   const { createDatabase } = await import('../db/client.ts');
   const database = await createDatabase(databaseTarget(config));

@@ -3,17 +3,26 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { exportJudgments } from '../exports/service.ts';
-import { addDbOptions, configFromOptions, requireStudy, withDatabase } from './common.ts';
+import {
+  addDbOptions,
+  addServerOptions,
+  configFromOptions,
+  requireStudy,
+  withDatabase,
+  type DbOptions,
+} from './common.ts';
 import { responseLines, runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
 
 export function register(program: Command): void {
-  addDbOptions(
-    program
-      .command('export')
-      .description('write every verdict of a study as a judgments file (JSONL)')
-      .requiredOption('--study <name>', 'study name')
-      .option('--out <file>', 'output file (default: standard output)'),
-  ).action(async (opts: { study: string; out?: string; data?: string; databaseUrl?: string }) => {
+  addServerOptions(
+    addDbOptions(
+      program
+        .command('export')
+        .description('write every verdict of a study as a judgments file (JSONL)')
+        .requiredOption('--study <name>', 'study name')
+        .option('--out <file>', 'output file (default: standard output)'),
+    ),
+  ).action(async (opts: { study: string; out?: string } & DbOptions) => {
     const write = async (lines: AsyncIterable<string>) => {
       const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
       let n = 0;
@@ -28,7 +37,7 @@ export function register(program: Command): void {
       }
     };
     // A server holding the embedded database: the same file through its API.
-    const server = runningServer(configFromOptions(opts));
+    const server = runningServer(configFromOptions(opts), opts);
     if (server) {
       const studyId = await studyIdOnServer(server, opts.study);
       return write(responseLines(await serverRequest(server, `/api/studies/${studyId}/export`)));

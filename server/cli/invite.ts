@@ -5,12 +5,14 @@ import { numberedJudgeNames } from '../auth/judge-names.ts';
 import { Errors } from '../errors.ts';
 import {
   addDbOptions,
+  addServerOptions,
   CliError,
   configFromOptions,
   parseIntOption,
   publicBaseUrl,
   requireStudy,
   withDatabase,
+  type DbOptions,
 } from './common.ts';
 import {
   runningServer,
@@ -19,15 +21,13 @@ import {
   type RunningServer,
 } from './running-server.ts';
 
-interface InviteOptions {
+interface InviteOptions extends DbOptions {
   study: string;
   name?: string;
   count?: number;
   names?: string;
   quota?: number;
   baseUrl?: string;
-  data?: string;
-  databaseUrl?: string;
 }
 
 /** The judges to invite: one `--name`, `--count` numbered ones, or a `--names` file's lines. */
@@ -83,35 +83,37 @@ async function inviteOnServer(server: RunningServer, opts: InviteOptions, whom: 
 }
 
 export function register(program: Command): void {
-  addDbOptions(
-    program
-      .command('invite')
-      .description(
-        'invite judges: prints one invite URL per judge, each carrying a fresh token (stored hashed)',
-      )
-      .requiredOption('--study <name>', 'study name')
-      .option('--name <judge>', "the judge's name, as it appears in exports")
-      .option(
-        '--count <n>',
-        "invite N judges named judge-<n>, numbered on from the study's highest, in one transaction",
-        parseIntOption('--count', 1),
-      )
-      .option(
-        '--names <file>',
-        'invite one judge per line of FILE (blank lines skipped), in one transaction',
-      )
-      .option(
-        '--quota <n>',
-        'the most comparisons each judge is given',
-        parseIntOption('--quota', 0),
-      )
-      .option(
-        '--base-url <url>',
-        'the server address the link should point to (default: TRACEARENA_PUBLIC_URL, else the address of the server running on this data folder, else http://127.0.0.1:8080)',
-      ),
+  addServerOptions(
+    addDbOptions(
+      program
+        .command('invite')
+        .description(
+          'invite judges: prints one invite URL per judge, each carrying a fresh token (stored hashed)',
+        )
+        .requiredOption('--study <name>', 'study name')
+        .option('--name <judge>', "the judge's name, as it appears in exports")
+        .option(
+          '--count <n>',
+          "invite N judges named judge-<n>, numbered on from the study's highest, in one transaction",
+          parseIntOption('--count', 1),
+        )
+        .option(
+          '--names <file>',
+          'invite one judge per line of FILE (blank lines skipped), in one transaction',
+        )
+        .option(
+          '--quota <n>',
+          'the most comparisons each judge is given',
+          parseIntOption('--quota', 0),
+        )
+        .option(
+          '--base-url <url>',
+          'the server address the link should point to (default: TRACEARENA_PUBLIC_URL, else the address of the server running on this data folder, else http://127.0.0.1:8080)',
+        ),
+    ),
   ).action(async (opts: InviteOptions) => {
     const whom = await who(opts);
-    const server = runningServer(configFromOptions(opts));
+    const server = runningServer(configFromOptions(opts), opts);
     if (server) return inviteOnServer(server, opts, whom);
     await withDatabase(opts, async (database, config) => {
       const study = await requireStudy(database, opts.study);

@@ -7,6 +7,7 @@ import type { VerdictFacts } from '../reports/verdict-input.ts';
 import type { VerdictTable } from '../reports/verdict-table.ts';
 import {
   addDbOptions,
+  addServerOptions,
   CliError,
   configFromOptions,
   requireStudy,
@@ -22,21 +23,23 @@ type ReportFlags = RawReportFlags &
 
 export function register(program: Command): void {
   addReportOptions(
-    addDbOptions(
-      program
-        .command('report')
-        .description(
-          "Win rates, intervals, ranking, agreement and bias over a study's verdicts (the same report as `stats` on its export)",
-        )
-        .option('--study <name>', 'study name (required, except with --replay or --from-audit)')
-        .option(
-          '--from-audit <file>',
-          "the report rebuilt from a study's audit export alone (tracearena audit --study S --out FILE; docs/audit.md), without a database: the same figures as the study's report",
-        )
-        .option(
-          '--replay <report.json>',
-          "recompute a report JSON from its study (the one in its provenance, or --study) with its options and seed: prints 'identical' or every figure that differs (exit 1)",
-        ),
+    addServerOptions(
+      addDbOptions(
+        program
+          .command('report')
+          .description(
+            "Win rates, intervals, ranking, agreement and bias over a study's verdicts (the same report as `stats` on its export)",
+          )
+          .option('--study <name>', 'study name (required, except with --replay or --from-audit)')
+          .option(
+            '--from-audit <file>',
+            "the report rebuilt from a study's audit export alone (tracearena audit --study S --out FILE; docs/audit.md), without a database: the same figures as the study's report",
+          )
+          .option(
+            '--replay <report.json>',
+            "recompute a report JSON from its study (the one in its provenance, or --study) with its options and seed: prints 'identical' or every figure that differs (exit 1)",
+          ),
+      ),
     ),
   ).action(async (flags: ReportFlags, cmd: Command) => {
     if (flags.replay !== undefined) return replay(flags.replay, flags, cmd);
@@ -129,7 +132,7 @@ async function loadStudy(
       throw err;
     }
   };
-  const server = runningServer(configFromOptions(flags));
+  const server = runningServer(configFromOptions(flags), flags);
   if (server) {
     const studyId = await studyIdOnServer(server, name);
     const res = await serverRequest(server, `/api/studies/${studyId}/export`);

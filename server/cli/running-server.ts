@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { createAdminToken, isAdminToken } from '../auth/service.ts';
-import type { Config } from '../config.ts';
+import { readServerToken, type Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
 import { isProcessAlive } from '../process-alive.ts';
 import { CliError } from './common.ts';
@@ -19,11 +19,12 @@ const recordSchema = z.object({
   url: z.string().url(),
   adminToken: z.string(),
 });
-export type RunningServer = z.infer<typeof recordSchema>;
+/** A server the CLI talks to: a local one's pid, or null for one named by `--server`. */
+export type RunningServer = Omit<z.infer<typeof recordSchema>, 'pid'> & { pid: number | null };
 
 const recordPath = (config: Config) => join(config.dataDir, 'server.json');
 
-function readRecord(config: Config): RunningServer | null {
+function readRecord(config: Config): z.infer<typeof recordSchema> | null {
   try {
     const parsed = recordSchema.safeParse(JSON.parse(readFileSync(recordPath(config), 'utf8')));
     return parsed.success ? parsed.data : null;
@@ -58,8 +59,23 @@ export async function recordRunningServer(config: Config, db: Tx, url: string): 
   });
 }
 
-/** The server holding this configuration's embedded database, when one is running. */
-export function runningServer(config: Config): RunningServer | null {
+/**
+ * The server to work through: the one named by `--server`/TRACEARENA_SERVER (with the person's own
+ * token), else the one holding this configuration's embedded database, when one is running.
+ */
+export function runningServer(
+  config: Config,
+  { token }: { token?: string | undefined } = {},
+): RunningServer | null {
+  if (config.serverUrl) {
+    const adminToken = token ?? readServerToken();
+    if (!adminToken)
+      throw new CliError(
+        `--server ${config.serverUrl}: give your account token in TRACEARENA_TOKEN or --token`,
+        2,
+      );
+    return { pid: null, url: config.serverUrl.replace(/\/$/, ''), adminToken };
+  }
   if (config.databaseUrl) return null;
   const record = readRecord(config);
   return record && record.pid !== process.pid && isProcessAlive(record.pid) ? record : null;
@@ -80,7 +96,9 @@ export async function serverRequest(
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   }).catch((err: unknown) => {
     throw new CliError(
-      `the server holding the data folder (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}`,
+      server.pid === null
+        ? `the server ${server.url} does not answer: ${(err as Error).message}`
+        : `the server holding the data folder (pid ${server.pid}) does not answer at ${server.url}: ${(err as Error).message}`,
     );
   });
   if (!res.ok) {
