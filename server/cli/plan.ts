@@ -10,6 +10,7 @@ import {
 } from '../stats/sample-size.ts';
 import {
   addDbOptions,
+  addServerOptions,
   CliError,
   configFromOptions,
   requireStudy,
@@ -207,8 +208,10 @@ async function lockOrShow(flags: LockFlags): Promise<void> {
   const locking = PLAN_FLAGS.some((f) => flags[f] !== undefined);
   if (!locking && flags.force)
     throw new CliError("option '--force': only when locking a plan (give its options)", 2);
+  // the flags are checked before any database is opened (the study's judges default aside)
+  if (locking) planFromFlags(flags, flags.judges ?? 1);
   const by = `cli (${userInfo().username})`;
-  const server = runningServer(configFromOptions(flags));
+  const server = runningServer(configFromOptions(flags), flags);
   if (server) {
     const studyId = await studyIdOnServer(server, flags.study);
     if (!locking) {
@@ -237,6 +240,7 @@ async function lockOrShow(flags: LockFlags): Promise<void> {
       plan,
       force: flags.force ?? false,
       lockedBy: by,
+      actor: 'cli',
     }).catch((err: unknown) => {
       if (
         err instanceof Errors.PlanLocked ||
@@ -270,52 +274,54 @@ export function register(program: Command): void {
   // `plan --level` and `plan power --level` are different flags: a parent's options are read only
   // before its subcommand's name (commander needs this on the program too)
   program.enablePositionalOptions();
-  const plan = addDbOptions(
-    program
-      .command('plan')
-      .description(
-        'lock the analysis plan of a study before judging starts (docs/plan.md); with --study alone, show it',
-      )
-      .enablePositionalOptions()
-      .requiredOption('--study <name>', 'study name')
-      .option('--a <system>', 'primary comparison: the system whose win rate is reported')
-      .option('--b <system>', 'primary comparison: the system it is compared with')
-      .option(
-        '--ties <mode>',
-        'ties: half (half a win) or exclude (default half)',
-        oneOf('--ties', tiesModeSchema.options),
-      )
-      .option(
-        '--ci <method>',
-        'interval of the primary comparison (default auto)',
-        oneOf('--ci', ciChoiceSchema.options),
-      )
-      .option(
-        '--level <level>',
-        'confidence level (default 0.95)',
-        numberIn('--level', 0.5, 0.999999, true),
-      )
-      .option(
-        '--judges <k>',
-        'judges per comparison (default: the study setting)',
-        positiveInteger('--judges'),
-      )
-      .option(
-        '--stop <rule>',
-        'stopping rule: fixed (at --items) or sequential (at --half-width)',
-        oneOf('--stop', ['fixed', 'sequential']),
-      )
-      .option(
-        '--half-width <h>',
-        'target half-width of the sequential rule',
-        numberIn('--half-width', 0, 0.5),
-      )
-      .option(
-        '--items <n>',
-        'planned sample size: items of the primary comparison (see plan power)',
-        positiveInteger('--items'),
-      )
-      .option('--force', 'lock even though judging has started (recorded as forced)'),
+  const plan = addServerOptions(
+    addDbOptions(
+      program
+        .command('plan')
+        .description(
+          'lock the analysis plan of a study before judging starts (docs/plan.md); with --study alone, show it',
+        )
+        .enablePositionalOptions()
+        .requiredOption('--study <name>', 'study name')
+        .option('--a <system>', 'primary comparison: the system whose win rate is reported')
+        .option('--b <system>', 'primary comparison: the system it is compared with')
+        .option(
+          '--ties <mode>',
+          'ties: half (half a win) or exclude (default half)',
+          oneOf('--ties', tiesModeSchema.options),
+        )
+        .option(
+          '--ci <method>',
+          'interval of the primary comparison (default auto)',
+          oneOf('--ci', ciChoiceSchema.options),
+        )
+        .option(
+          '--level <level>',
+          'confidence level (default 0.95)',
+          numberIn('--level', 0.5, 0.999999, true),
+        )
+        .option(
+          '--judges <k>',
+          'judges per comparison (default: the study setting)',
+          positiveInteger('--judges'),
+        )
+        .option(
+          '--stop <rule>',
+          'stopping rule: fixed (at --items) or sequential (at --half-width)',
+          oneOf('--stop', ['fixed', 'sequential']),
+        )
+        .option(
+          '--half-width <h>',
+          'target half-width of the sequential rule',
+          numberIn('--half-width', 0, 0.5),
+        )
+        .option(
+          '--items <n>',
+          'planned sample size: items of the primary comparison (see plan power)',
+          positiveInteger('--items'),
+        )
+        .option('--force', 'lock even though judging has started (recorded as forced)'),
+    ),
   ).action((flags: LockFlags) => lockOrShow(flags));
   plan
     .command('power')

@@ -66,7 +66,7 @@ describe.each(backends())('locked analysis plan on %s', (backend) => {
     return n;
   }
 
-  const lock = (studyId: string, body: unknown) =>
+  const lock = (studyId: string, body: Record<string, unknown>) =>
     app.inject({
       method: 'POST',
       url: `/api/studies/${studyId}/plan`,

@@ -1,6 +1,7 @@
 import { studySummarySchema } from '../../../../shared/admin-api.ts';
 import { Link } from '../../app/router.tsx';
 import { api } from '../../lib/api.ts';
+import { AllocationPanel } from './AllocationPanel.tsx';
 import { downloadAdminFile } from './download.ts';
 import { GoldPanel } from './GoldPanel.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
@@ -8,6 +9,7 @@ import { IntegrityPanel } from './IntegrityPanel.tsx';
 import { InvitesPanel } from './InvitesPanel.tsx';
 import { LlmRunsPanel } from './LlmRunsPanel.tsx';
 import { PairPanel } from './PairPanel.tsx';
+import { PlanPanel } from './PlanPanel.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
 import { errorText, useResource } from './use-resource.ts';
@@ -50,7 +52,13 @@ export function StudyPage({ studyId }: { studyId: string }) {
           onPaired={summary.reload}
         />
       </div>
+      <PlanPanel
+        studyId={s.id}
+        systems={s.systems.map((x) => x.name)}
+        judgesPerComparison={s.judgesPerComparison}
+      />
       <IntegrityPanel studyId={s.id} />
+      <AllocationPanel studyId={s.id} />
       <ReportPanel studyId={s.id} />
       <InvitesPanel studyId={s.id} />
       <LlmRunsPanel studyId={s.id} />
