@@ -9,6 +9,7 @@
  *
  *   npm run bench:judging -- [--judges 50,200] [--seconds 10] [--items 12000] [--k 2]
  *                            [--pool N] [--servers 2] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+ *                            [--json FILE]
  *
  * After a row per judge count on one server, one more row at the largest count with `--servers`
  * server processes on the same database (1: none), judges spread over them; on 2 cores it shows
@@ -29,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { machine, markdownTable, percentile, seedStudy, writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     serve: { type: 'boolean', default: false },
     'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     drive: { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 
@@ -61,9 +64,6 @@ interface DriveResult {
   errors: number;
   exhausted: boolean;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 if (values.drive) {
   // The driver: every judge loops next → verdict; the window opens after the warm-up.
@@ -132,11 +132,7 @@ const { sql } = await import('drizzle-orm');
 const { buildApp } = await import('../../server/app.ts');
 const { loadConfig } = await import('../../server/config.ts');
 const { createDatabase } = await import('../../server/db/client.ts');
-const { itemImages, items, outputs, studies, systems } =
-  await import('../../server/db/schema/index.ts');
-const { encodePng } = await import('../../server/demo/png.ts');
 const { createInvite } = await import('../../server/auth/service.ts');
-const { pairStudy } = await import('../../server/pairing/service.ts');
 
 const DB_NAME = 'bench_judging';
 const adminUrl = values['admin-url'];
@@ -211,58 +207,11 @@ const db = database.db;
 
 // A study of `items` items, each with a small image and two systems' outputs of realistic length.
 const t0 = performance.now();
-const [study] = await db
-  .insert(studies)
-  .values({ name: 'bench-judging', leaseSeconds: 600 })
-  .returning();
-const sys = await db
-  .insert(systems)
-  .values([
-    { studyId: study!.id, name: 'cand' },
-    { studyId: study!.id, name: 'base' },
-  ])
-  .returning();
-const png = encodePng(8, 8, new Uint8Array(8 * 8 * 3).fill(128));
-const trace = (n: number, s: string) => `Step ${n} by ${s}: the image shows a finding. `.repeat(20);
-for (let start = 0; start < itemCount; start += 1000) {
-  const batch = Array.from({ length: Math.min(1000, itemCount - start) }, (_, i) => ({
-    studyId: study!.id,
-    externalId: `b-${start + i}`,
-    question: `Question ${start + i}: what does the image show?`,
-    modality: 'radiology',
-  }));
-  const rows = await db.insert(items).values(batch).returning({ id: items.id });
-  await db.insert(itemImages).values(
-    rows.map((r) => ({
-      itemId: r.id,
-      position: 0,
-      mime: 'image/png',
-      sha256: 'x',
-      bytes: png,
-      byteLength: png.length,
-    })),
-  );
-  await db.insert(outputs).values(
-    rows.flatMap((r, i) =>
-      sys.map((s) => {
-        const t = trace(start + i, s.name);
-        return {
-          itemId: r.id,
-          systemId: s.id,
-          trace: t,
-          answer: 'A finding.',
-          traceLength: t.length,
-          answerLength: 10,
-        };
-      }),
-    ),
-  );
-}
-await pairStudy(db, study!.id, {
-  allPairs: false,
-  base: 'base',
-  seed: 'bench',
+const studyId = await seedStudy(db, {
+  name: 'bench-judging',
+  items: itemCount,
   judgesPerComparison: k,
+  leaseSeconds: 600,
 });
 await db.execute(sql`vacuum analyze`);
 const setupSeconds = (performance.now() - t0) / 1000;
@@ -394,7 +343,7 @@ for (const { n, servers } of phases) {
   );
   const tokens: string[] = [];
   for (let i = 0; i < n; i++) {
-    const created = await createInvite(db, { studyId: study!.id, name: `judge-${judgeSerial++}` });
+    const created = await createInvite(db, { studyId, name: `judge-${judgeSerial++}` });
     tokens.push(created!.token);
   }
   const child = fork(fileURLToPath(import.meta.url), ['--drive'], {
@@ -484,14 +433,43 @@ rmSync(workDir, { recursive: true, force: true });
 
 const f = (x: number, d = 1) => x.toFixed(d);
 const lines = [
-  `judging cycle on PostgreSQL (pool ${poolSize} per server), ${seconds} s windows, K = ${k}, setup ${f(setupSeconds)} s`,
-  '| judges | servers | cycles/s | next p50 ms | next p99 ms (in the first server) | round trips/cycle | statements/cycle | CPU ms/cycle: servers / judges / PostgreSQL | pgbench peer cycles/s (clients) | ratio |',
-  '|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map(
-    (r) =>
-      `| ${r.judges} | ${r.servers} | ${f(r.cycles)} | ${f(r.nextP50)} | ${f(r.nextP99)} (${f(r.serverNextP99)}) | ${f(r.roundTrips, 2)} | ${f(r.statements, 2)} | ${f(r.cpuMs, 2)} / ${f(r.driverCpuMs, 2)} / ${f(r.dbCpuMs, 2)} | ${f(r.peer)} (${r.peerClients}) | ${f(r.cycles / r.peer, 2)} |` +
-      (r.errors ? ` ${r.errors} errors` : '') +
-      (r.exhausted ? ' (queue ran out)' : ''),
+  `judging cycle on PostgreSQL (pool ${poolSize} per server), ${seconds} s windows, K = ${k}, setup ${f(setupSeconds)} s, load ${machine().load.join(' ')}`,
+  markdownTable(
+    [
+      'judges',
+      'servers',
+      'cycles/s',
+      'next p50 ms',
+      'next p99 ms (in the first server)',
+      'round trips/cycle',
+      'statements/cycle',
+      'CPU ms/cycle: servers / judges / PostgreSQL',
+      'pgbench peer cycles/s (clients)',
+      'ratio',
+    ],
+    rows.map((r) => [
+      `${r.judges}`,
+      `${r.servers}`,
+      f(r.cycles),
+      f(r.nextP50),
+      `${f(r.nextP99)} (${f(r.serverNextP99)})`,
+      f(r.roundTrips, 2),
+      f(r.statements, 2),
+      `${f(r.cpuMs, 2)} / ${f(r.driverCpuMs, 2)} / ${f(r.dbCpuMs, 2)}`,
+      `${f(r.peer)} (${r.peerClients})`,
+      f(r.cycles / r.peer, 2) +
+        (r.errors ? ` ${r.errors} errors` : '') +
+        (r.exhausted ? ' (queue ran out)' : ''),
+    ]),
   ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+writeJson(values.json, {
+  poolSize,
+  seconds,
+  k,
+  items: itemCount,
+  setupSeconds,
+  machine: machine(),
+  rows,
+});

@@ -5,6 +5,7 @@
  * 5,000-comparison run, database work (leases, cache look-ups, verdicts) included.
  *
  *   npm run bench:llm -- [--comparisons 5000] [--latency-ms 200] [--concurrency 32] [--database-url URL]
+ *                        [--json FILE]
  *
  * Without --database-url (or DATABASE_URL) it runs on in-memory PGlite.
  */
@@ -16,13 +17,11 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../server/db/client.ts';
 import { createDatabase } from '../../server/db/client.ts';
-import { itemImages, items, outputs, studies, systems } from '../../server/db/schema/index.ts';
-import { encodePng } from '../../server/demo/png.ts';
 import { DEFAULTS } from '../../server/llm/config.ts';
 import { runJudging } from '../../server/llm/runner.ts';
 import { defaultTemplate } from '../../server/llm/template.ts';
-import { pairStudy } from '../../server/pairing/service.ts';
 import { startFakeLlm } from '../../test/helpers/fake-llm.ts';
+import { machine, seedStudy, writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
     'serve-fake': { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 
@@ -80,64 +80,16 @@ const sampler = setInterval(() => {
 const t0 = performance.now();
 // A nonce in every question: each bench run pays for its calls instead of hitting an earlier run's cache.
 const nonce = Date.now().toString(36);
-const [study] = await db
-  .insert(studies)
-  .values({ name: `bench-llm-${Date.now()}` })
-  .returning();
-const sys = await db
-  .insert(systems)
-  .values([
-    { studyId: study!.id, name: 'cand' },
-    { studyId: study!.id, name: 'base' },
-  ])
-  .returning();
-const png = encodePng(
-  64,
-  64,
-  new Uint8Array(64 * 64 * 3).map((_, i) => (i * 37) % 256),
-);
 const trace = (k: number, long: boolean) =>
   `Step ${k}: the image shows a finding. `.repeat(long ? 40 : 12) +
   (long ? 'Therefore the answer follows.' : '');
-for (let start = 0; start < N; start += 500) {
-  const batch = Array.from({ length: Math.min(500, N - start) }, (_, k) => ({
-    studyId: study!.id,
-    externalId: `b-${start + k}`,
-    question: `Question ${start + k} (${nonce}): what does the image show?`,
-    modality: 'radiology',
-  }));
-  const rows = await db.insert(items).values(batch).returning({ id: items.id });
-  await db.insert(itemImages).values(
-    rows.map((r) => ({
-      itemId: r.id,
-      position: 0,
-      mime: 'image/png',
-      sha256: 'x',
-      bytes: png,
-      byteLength: png.length,
-    })),
-  );
-  await db.insert(outputs).values(
-    rows.flatMap((r, k) =>
-      sys.map((s) => {
-        const t = trace(start + k, s.name === 'cand');
-        return {
-          itemId: r.id,
-          systemId: s.id,
-          trace: t,
-          answer: 'A finding.',
-          traceLength: t.length,
-          answerLength: 10,
-        };
-      }),
-    ),
-  );
-}
-await pairStudy(db, study!.id, {
-  allPairs: false,
-  base: 'base',
-  seed: 'bench',
+const studyId = await seedStudy(db, {
+  name: `bench-llm-${Date.now()}`,
+  items: N,
   judgesPerComparison: 1,
+  question: (i) => `Question ${i} (${nonce}): what does the image show?`,
+  trace: (i, system) => trace(i, system === 'cand'),
+  imageSide: 64,
 });
 const setupSeconds = (performance.now() - t0) / 1000;
 
@@ -147,7 +99,7 @@ const r0 = performance.now();
 const r0Wall = Date.now();
 const cpu0 = process.cpuUsage();
 const summary = await runJudging(database, {
-  studyId: study!.id,
+  studyId,
   provider: 'openai',
   models: ['gpt-4o-mini'],
   baseUrl: `${fakeUrl}/v1`,
@@ -208,6 +160,22 @@ const lines = [
   `memory             peak RSS ${mb(peakRss)}, heap used ${mb(process.memoryUsage().heapUsed)} (this process: runner and database client${database.kind === 'pglite' ? ' and PGlite' : ''})`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+writeJson(values.json, {
+  backend: database.kind,
+  comparisons: N,
+  latencyMs: L,
+  concurrency: C,
+  status: summary.status,
+  done: summary.done,
+  failed: summary.failed,
+  runSeconds,
+  throughput,
+  ideal,
+  ratio: throughput / ideal,
+  steadyRatio: steady / ideal,
+  peakRssMb: peakRss / 1024 / 1024,
+  machine: machine(),
+});
 
 await database.close();
 process.exitCode = summary.status === 'completed' ? 0 : 1;

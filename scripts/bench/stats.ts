@@ -12,11 +12,14 @@
  *     the cores the run got —, max RSS, and how much the max RSS grows per extra line), and a
  *     python peer doing part of the work on the 1,000,000 lines.
  * Ratios are TypeScript time / numpy time (below 1: faster than numpy).
+ *
+ *   npm run bench:stats -- [--cli-lines 125000,250000,500000,1000000 | none] [--json FILE]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildRanking } from '../../server/reports/ranking.ts';
 import { readJudgmentsFiles } from '../../server/reports/read-judgments.ts';
 import { fitBradleyTerry } from '../../server/stats/bradley-terry.ts';
@@ -25,7 +28,16 @@ import { addVerdict, emptyTotals } from '../../server/stats/pairwise-totals.ts';
 import { percentileInterval } from '../../server/stats/percentile.ts';
 import { createRng } from '../../server/stats/rng.ts';
 import { reportOptionsSchema } from '../../shared/report.ts';
+import { machine, writeJson } from './common.ts';
 import { writeRealisticJudgments } from './realistic-judgments.ts';
+
+const { values } = parseArgs({
+  options: {
+    'cli-lines': { type: 'string', default: '125000,250000,500000,1000000' },
+    json: { type: 'string' },
+  },
+});
+const cliLines = values['cli-lines'] === 'none' ? [] : values['cli-lines'].split(',').map(Number);
 
 const dir = mkdtempSync(join(tmpdir(), 'ta-bench-'));
 const ITEMS = 450_000;
@@ -196,7 +208,8 @@ console.table([
 const cli = new URL('../cli.ts', import.meta.url).pathname;
 const rss: Array<[number, number]> = [];
 let cliSeconds = 0;
-for (const lines of [125_000, 250_000, 500_000, 1_000_000]) {
+const cliRuns: Array<{ lines: number; seconds: number; cpu: number; rssMb: number }> = [];
+for (const lines of cliLines) {
   const path = lines === 1_000_000 ? realistic : join(dir, `realistic-${lines}.jsonl`);
   if (path !== realistic) await writeRealisticJudgments(path, lines / 8);
   const run = spawnSync(
@@ -222,17 +235,45 @@ for (const lines of [125_000, 250_000, 500_000, 1_000_000]) {
     .map(Number) as [number, number, number, number];
   rss.push([lines, rssKb * 1024]);
   cliSeconds = seconds;
+  cliRuns.push({ lines, seconds, cpu: user + sys, rssMb: rssKb / 1024 });
   console.log(
     `stats on ${lines.toLocaleString('en-US')} realistic lines (${(lines / 8).toLocaleString('en-US')} items × 4 pairs × 2 judges, default options): ${seconds.toFixed(1)} s, CPU ${(user + sys).toFixed(1)} s, max RSS ${(rssKb / 1024).toFixed(0)} MB, exit ${run.status}`,
   );
 }
 // cliSeconds is now the 1,000,000-line run's. The peer parsed the same lines with json.loads and
 // computed only the pairs' win rates and the ranking bootstrap: a lower bound of the work.
-console.log(
-  `python peer (json.loads of the 1,000,000 lines, win rates, ranking bootstrap; no other figures): ${peer.stats.seconds.toFixed(1)} s; stats/peer ${(cliSeconds / peer.stats.seconds).toFixed(2)}`,
-);
-const [first, last] = [rss[0]!, rss.at(-1)!];
-console.log(
-  `max RSS grows by ${((last[1] - first[1]) / (last[0] - first[0])).toFixed(0)} bytes per line from ${first[0].toLocaleString('en-US')} to ${last[0].toLocaleString('en-US')} lines (the file: ~200 bytes per line)`,
-);
+if (cliLines.includes(1_000_000))
+  console.log(
+    `python peer (json.loads of the 1,000,000 lines, win rates, ranking bootstrap; no other figures): ${peer.stats.seconds.toFixed(1)} s; stats/peer ${(cliSeconds / peer.stats.seconds).toFixed(2)}`,
+  );
+if (rss.length > 1) {
+  const [first, last] = [rss[0]!, rss.at(-1)!];
+  console.log(
+    `max RSS grows by ${((last[1] - first[1]) / (last[0] - first[0])).toFixed(0)} bytes per line from ${first[0].toLocaleString('en-US')} to ${last[0].toLocaleString('en-US')} lines (the file: ~200 bytes per line)`,
+  );
+}
 rmSync(dir, { recursive: true, force: true });
+writeJson(values.json, {
+  bootstrap: {
+    rounds: ROUNDS,
+    items: ITEMS,
+    seconds: bootMulti.seconds,
+    peerSeconds: peer.boot_multinomial.seconds,
+  },
+  bootstrapIndex: {
+    rounds: INDEX_ROUNDS,
+    items: ITEMS,
+    seconds: bootIndex.seconds,
+    peerSeconds: peer.boot_index.seconds,
+  },
+  bradleyTerry: {
+    systems: SYSTEMS,
+    verdicts: BT_VERDICTS,
+    seconds: bt.seconds,
+    peerSeconds: peer.bt.seconds,
+    maxScoreDiff: maxDiff,
+  },
+  ranking: { seconds: ranking.seconds, peerSeconds: peer.ranking.seconds },
+  statsCli: { runs: cliRuns, peerSeconds: peer.stats.seconds },
+  machine: machine(),
+});
