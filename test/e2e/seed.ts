@@ -17,7 +17,18 @@ export interface SeedItem {
  */
 export async function seedStudy(
   db: Db,
-  { items: list, k = 1, axes }: { items: SeedItem[]; k?: number; axes?: string[] },
+  {
+    items: list,
+    k = 1,
+    axes,
+    leaks = {},
+  }: {
+    items: SeedItem[];
+    k?: number;
+    axes?: string[];
+    /** Item index → the candidate's trace, a text that names a model (held at pairing). */
+    leaks?: Record<number, string>;
+  },
 ) {
   const tag = randomBytes(4).toString('hex');
   const systemNames = [`candidate-${tag}-zeta`, `baseline-${tag}-omega`];
@@ -62,7 +73,9 @@ export async function seedStudy(
     await db.insert(outputs).values(
       sys.map((s, j) => {
         const trace =
-          it.traces[s.name] ?? `Reasoning ${j === 0 ? 'one' : 'two'} for question ${i}.`;
+          it.traces[s.name] ??
+          (j === 0 ? leaks[i] : undefined) ??
+          `Reasoning ${j === 0 ? 'one' : 'two'} for question ${i}.`;
         return {
           itemId: row.id,
           systemId: s.id,
