@@ -9,6 +9,7 @@ import { IntegrityPanel } from './IntegrityPanel.tsx';
 import { InvitesPanel } from './InvitesPanel.tsx';
 import { LlmRunsPanel } from './LlmRunsPanel.tsx';
 import { PairPanel } from './PairPanel.tsx';
+import { PlanPanel } from './PlanPanel.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
 import { errorText, useResource } from './use-resource.ts';
@@ -51,6 +52,11 @@ export function StudyPage({ studyId }: { studyId: string }) {
           onPaired={summary.reload}
         />
       </div>
+      <PlanPanel
+        studyId={s.id}
+        systems={s.systems.map((x) => x.name)}
+        judgesPerComparison={s.judgesPerComparison}
+      />
       <IntegrityPanel studyId={s.id} />
       <AllocationPanel studyId={s.id} />
       <ReportPanel studyId={s.id} />
