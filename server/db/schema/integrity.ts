@@ -91,3 +91,22 @@ export const comparisonHolds = pgTable(
     check('comparison_holds_status', sql`${t.status} in ('held','released','redacted','excluded')`),
   ],
 );
+
+/**
+ * Which outputs the scan has read, and with which scanner (a hash of the study's system names, its
+ * words and the maintained list): an import or a pairing scans only outputs not yet read with the
+ * current scanner, so a study's texts are not read again at every import.
+ */
+export const outputScans = pgTable(
+  'output_scans',
+  {
+    outputId: uuid('output_id')
+      .primaryKey()
+      .references(() => outputs.id, { onDelete: 'cascade' }),
+    studyId: uuid('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    signature: text('signature').notNull(),
+  },
+  (t) => [index('output_scans_study_idx').on(t.studyId)],
+);
