@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { JudgeQuality } from '../../shared/admin-views.ts';
 import { queryRows, type Tx } from '../db/client.ts';
+import { getJudgeReliability } from './judge-competence.ts';
 
 interface QualityRow {
   id: string;
@@ -101,6 +102,7 @@ export async function getJudgeQuality(
     where j.study_id = ${studyId}
     order by j.created_at`,
   );
+  const reliability = await getJudgeReliability(db, { studyId });
   return rows.map((r) => ({
     judgeId: r.id,
     name: r.name,
@@ -133,5 +135,6 @@ export async function getJudgeQuality(
       released: r.q_released,
       adjudicator: r.q_adjudicator,
     },
+    reliability: reliability.get(r.id) ?? { value: null, reason: 'no verdicts' },
   }));
 }

@@ -162,6 +162,14 @@ describe.each(backends())('admin views on %s', (backend) => {
     });
     // good agrees with third on all 4 comparisons and with bad on none: 4 of 8 pairs.
     expect(by[good!.name]!.agreement).toMatchObject({ pairs: 8, agreed: 4, rate: { value: 0.5 } });
+    // the Dawid–Skene reliability: two judges agree on every comparison, the third never does
+    const reliability = (name: string) =>
+      (rows as unknown as Array<{ name: string; reliability: { value: number } }>).find(
+        (r) => r.name === name,
+      )!.reliability.value;
+    expect(reliability(good!.name)).toBeGreaterThan(0.9);
+    expect(reliability(third!.name)).toBeGreaterThan(0.9);
+    expect(reliability(bad!.name)).toBeLessThan(0.1);
     expect(by[bad!.name]!.agreement).toMatchObject({ pairs: 8, agreed: 0, rate: { value: 0 } });
   });
 

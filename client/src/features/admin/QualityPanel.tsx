@@ -40,6 +40,12 @@ export function QualityPanel({ studyId }: { studyId: string }) {
               Median lease to verdict
             </th>
             <th className="num">Agreement with others</th>
+            <th
+              className="num"
+              title="Probability of giving a comparison's true verdict, estimated from the verdicts themselves (Dawid–Skene model; the report's sensitivity analysis)"
+            >
+              Estimated reliability
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -61,6 +67,9 @@ export function QualityPanel({ studyId }: { studyId: string }) {
               <td className="num" title={j.agreement.rate.reason}>
                 {pct(j.agreement.rate.value)}{' '}
                 {j.agreement.pairs ? `(${j.agreement.agreed}/${j.agreement.pairs})` : ''}
+              </td>
+              <td className="num" title={j.reliability.reason}>
+                {pct(j.reliability.value)}
               </td>
             </tr>
           ))}
