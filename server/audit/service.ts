@@ -22,8 +22,13 @@ export type AdminAction =
   | 'output_release'
   | 'output_redact'
   | 'comparison_exclude'
+  | 'output_hold'
+  | 'integrity_word_add'
+  | 'integrity_word_remove'
+  | 'integrity_rescan'
   | 'llm_run_start'
   | 'llm_run_cancel'
+  | 'llm_run_end'
   | (string & {});
 
 /**

@@ -52,8 +52,10 @@ export function register(program: Command): void {
         .split(',')
         .map((w) => w.trim())
         .filter((w) => w !== '');
-      for (const word of words) await addWord(database.db, { studyId: study.id, word });
-      if (flags.rescan && words.length === 0) await rescanStudy(database.db, { studyId: study.id });
+      for (const word of words)
+        await addWord(database.db, { studyId: study.id, word, actor: 'cli' });
+      if (flags.rescan && words.length === 0)
+        await rescanStudy(database.db, { studyId: study.id, actor: 'cli' });
       const view = await integrityView(database.db, { studyId: study.id });
       let out = '';
       for (const f of view.flags) out += `${flagLine(f)}\n`;

@@ -5,6 +5,7 @@
  * held or excluded output is not leased (server/integrity/queue-sql.ts in judging's lease), a
  * redacted one is judged on its redaction, an excluded one counts in no report.
  */
+import { recordAdminAction, type AdminAction } from '../audit/service.ts';
 import {
   REDACTED,
   type FlagDecision,
@@ -145,6 +146,14 @@ export async function integrityView(
   };
 }
 
+/** The audit trail's name of each decision (docs/audit.md). */
+const DECISION_EVENT: Record<FlagDecision['action'], AdminAction> = {
+  release: 'output_release',
+  redact: 'output_redact',
+  exclude: 'comparison_exclude',
+  hold: 'output_hold',
+};
+
 const STATUS: Record<FlagDecision['action'], FlagStatus> = {
   release: 'released',
   redact: 'redacted',
@@ -160,7 +169,12 @@ const STATUS: Record<FlagDecision['action'], FlagStatus> = {
  */
 export async function decideFlag(
   db: Tx,
-  { studyId, outputId, decision }: { studyId: string; outputId: string; decision: FlagDecision },
+  {
+    studyId,
+    outputId,
+    decision,
+    actor = 'admin',
+  }: { studyId: string; outputId: string; decision: FlagDecision; actor?: string },
 ): Promise<FlaggedOutput> {
   return db.transaction(async (tx) => {
     await requireStudy(tx, { id: studyId });
@@ -186,38 +200,70 @@ export async function decideFlag(
     await repo.setDecision(tx, { outputId, status: STATUS[decision.action], redaction });
     await repo.refreshHolds(tx, { studyId });
     const [row] = await repo.listFlags(tx, { studyId, outputId });
-    return toApi(row!);
+    const decided = toApi(row!);
+    // the audit trail (docs/audit.md), with the holds as they now stand
+    await recordAdminAction(tx, {
+      studyId,
+      actor,
+      action: DECISION_EVENT[decision.action],
+      details: {
+        output_id: outputId,
+        item: decided.item,
+        system: decided.system,
+        status: decided.status,
+      },
+    });
+    return decided;
   });
 }
 
 /** Adds a word to the study's list and rescans. */
 export async function addWord(
   db: Tx,
-  { studyId, word }: { studyId: string; word: string },
+  { studyId, word, actor = 'admin' }: { studyId: string; word: string; actor?: string },
 ): Promise<ScanResult> {
   return db.transaction(async (tx) => {
     await requireStudy(tx, { id: studyId });
     await repo.insertWord(tx, { studyId, word });
-    return scanStudy(tx, { studyId });
+    const result = await scanStudy(tx, { studyId });
+    await recordAdminAction(tx, {
+      studyId,
+      actor,
+      action: 'integrity_word_add',
+      details: { word },
+    });
+    return result;
   });
 }
 
 /** Removes a word from the study's list and rescans. 404 when the study has no such word. */
 export async function removeWord(
   db: Tx,
-  { studyId, word }: { studyId: string; word: string },
+  { studyId, word, actor = 'admin' }: { studyId: string; word: string; actor?: string },
 ): Promise<ScanResult> {
   return db.transaction(async (tx) => {
     await requireStudy(tx, { id: studyId });
     if (!(await repo.deleteWord(tx, { studyId, word }))) throw new Errors.NotFound('word');
-    return scanStudy(tx, { studyId });
+    const result = await scanStudy(tx, { studyId });
+    await recordAdminAction(tx, {
+      studyId,
+      actor,
+      action: 'integrity_word_remove',
+      details: { word },
+    });
+    return result;
   });
 }
 
 /** Rescans the study (the admin's "scan again"). */
-export async function rescanStudy(db: Tx, { studyId }: { studyId: string }): Promise<ScanResult> {
+export async function rescanStudy(
+  db: Tx,
+  { studyId, actor = 'admin' }: { studyId: string; actor?: string },
+): Promise<ScanResult> {
   return db.transaction(async (tx) => {
     await requireStudy(tx, { id: studyId });
-    return scanStudy(tx, { studyId });
+    const result = await scanStudy(tx, { studyId });
+    await recordAdminAction(tx, { studyId, actor, action: 'integrity_rescan' });
+    return result;
   });
 }

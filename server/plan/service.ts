@@ -3,6 +3,7 @@
  * SHA-256 of its canonical JSON, never changed. Locking after the first verdict is refused unless
  * forced, and a forced lock is recorded as such (with the verdicts already in).
  */
+import { recordAdminAction } from '../audit/service.ts';
 import { analysisPlanSchema, type AnalysisPlan, type LockedPlan } from '../../shared/plan.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Errors } from '../errors.ts';
@@ -43,7 +44,15 @@ export async function lockPlan(
     plan,
     force = false,
     lockedBy,
-  }: { studyId: string; plan: AnalysisPlan; force?: boolean; lockedBy: string },
+    actor = 'admin',
+  }: {
+    studyId: string;
+    plan: AnalysisPlan;
+    force?: boolean;
+    lockedBy: string;
+    /** Who locks, for the audit trail (docs/audit.md): 'admin' over HTTP, 'cli'. */
+    actor?: string;
+  },
 ): Promise<LockedPlan> {
   const parsed = analysisPlanSchema.parse(plan);
   const sha256 = planHash(parsed);
@@ -80,7 +89,10 @@ export async function lockPlan(
       const winner = await repo.getPlan(tx, { studyId });
       throw lockedError(study.name, winner);
     }
-    return toLockedPlan(row);
+    const locked = toLockedPlan(row);
+    // the whole plan, so that a report rebuilt from the audit export checks it as the study's does
+    await recordAdminAction(tx, { studyId, actor, action: 'plan_lock', details: { plan: locked } });
+    return locked;
   });
 }
 
