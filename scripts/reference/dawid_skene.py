@@ -4,7 +4,8 @@ Applied Statistics 28:20-28) over three classes (0 = a wins, 1 = tie, 2 = b wins
 independently in numpy on the paper's count tensor n[i, j, l] (verdicts of judge j on unit i with
 label l) with einsum, rather than the TypeScript's loop over verdicts. Same initialisation (each
 unit's share of verdicts per label), same additive smoothing s on every count, same stopping rule
-(after the E-step, the largest change of any posterior below the tolerance, or the iteration cap).
+(after the E-step, the log-likelihood moved by no more than tolerance * max(1, |ll|), or the
+iteration cap).
 Writes test/fixtures/stats/dawid-skene.json: each case's verdicts, options and the expected prior,
 confusion matrices, posteriors, accuracies, iterations, log-likelihood and posterior win rates.
 
@@ -20,7 +21,7 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "s
 K = 3
 
 
-def dawid_skene(n_units, n_judges, unit, judge, label, tol=1e-6, max_iter=500, s=0.01):
+def dawid_skene(n_units, n_judges, unit, judge, label, tol=1e-8, max_iter=500, s=0.01):
     n = np.zeros((n_units, n_judges, K))
     np.add.at(n, (unit, judge, label), 1.0)
     per_unit = n.sum(axis=(1, 2))
@@ -29,6 +30,7 @@ def dawid_skene(n_units, n_judges, unit, judge, label, tol=1e-6, max_iter=500, s
     T[judged] = n[judged].sum(axis=1) / per_unit[judged, None]
     it = 0
     converged = False
+    ll = np.nan
     while it < max_iter:
         it += 1
         prior = (T[judged].sum(axis=0) + s) / (judged.sum() + K * s)
@@ -37,10 +39,9 @@ def dawid_skene(n_units, n_judges, unit, judge, label, tol=1e-6, max_iter=500, s
         log_t = np.log(prior)[None, :] + np.einsum("ijl,jkl->ik", n, np.log(theta))
         norm = logsumexp(log_t, axis=1)
         new_t = np.exp(log_t - norm[:, None])
-        ll = float(norm[judged].sum())
-        change = np.abs(new_t - T).max()
+        previous, ll = ll, float(norm[judged].sum())
         T = new_t
-        if change < tol:
+        if abs(ll - previous) <= tol * max(1.0, abs(ll)):
             converged = True
             break
     per_judge = n.sum(axis=(0, 2))
@@ -81,7 +82,7 @@ def case(name, n_units, n_judges, unit, judge, label, win_units, **opts):
         "unit": unit.tolist(),
         "judge": judge.tolist(),
         "label": label.tolist(),
-        "options": {"tolerance": opts.get("tol", 1e-6), "maxIterations": opts.get("max_iter", 500),
+        "options": {"tolerance": opts.get("tol", 1e-8), "maxIterations": opts.get("max_iter", 500),
                     "smoothing": opts.get("s", 0.01)},
         "prior": fit["prior"].tolist(),
         "confusion": [c.reshape(-1).tolist() for c in fit["confusion"]],
@@ -104,8 +105,8 @@ def main():
                       np.arange(0, 60, 2)))
     u, j, l = simulate(rng, 40, [0.85, 0.75, 0.65, 0.6], 2, [0.4, 0.2, 0.4])
     # one unit without verdicts (index 40) and one judge without verdicts (index 4)
-    cases.append(case("40 judged units + 1 unjudged, 4 judges + 1 idle, s = 0.5, tol 1e-10", 41, 5,
-                      u, j, l, np.arange(41), tol=1e-10, s=0.5))
+    cases.append(case("40 judged units + 1 unjudged, 4 judges + 1 idle, s = 0.5, tol 1e-12", 41, 5,
+                      u, j, l, np.arange(41), tol=1e-12, s=0.5))
     u, j, l = simulate(rng, 30, [0.95, 0.6, 0.58], 3, [0.6, 0.1, 0.3], biased=(1, 2))
     cases.append(case("30 units, 3 judges, iteration cap 3", 30, 3, u, j, l, np.arange(30), max_iter=3))
     with open(os.path.join(OUT, "dawid-skene.json"), "w") as f:

@@ -12,8 +12,11 @@
  * - E-step: T_ik ∝ π_k · Π_{verdicts v on i} θ_{j(v)}[k][l(v)] (in logs, normalised by log-sum-exp).
  *
  * Initialisation: the soft majority vote of the paper, T_ik = share of unit i's verdicts with
- * label k. Stopping: after the E-step, when no posterior T_ik moved by more than `tolerance`
- * (default 1e-6) since the previous one, or after `maxIterations` (default 500) iterations.
+ * label k. Stopping: after the E-step, when the marginal log-likelihood ℓ moved by no more than
+ * `tolerance` · max(1, |ℓ|) since the previous E-step (default 1e-8; a relative criterion, as a
+ * study of a million verdicts has ℓ in the hundreds of thousands, and weakly identified parameters
+ * — a judge seen with one other judge only — can creep for hundreds of iterations while ℓ no
+ * longer moves), or after `maxIterations` (default 500) iterations.
  * Smoothing: s = `smoothing` (default 0.01) added to every count, so that no probability is 0
  * (a log stays finite) and a class a judge never met has a uniform row rather than 0/0.
  * scripts/reference/dawid_skene.py implements the same steps in numpy; docs/statistics.md,
@@ -68,7 +71,7 @@ export interface DawidSkeneFit {
   smoothing: number;
 }
 
-export const DS_DEFAULTS = { tolerance: 1e-6, maxIterations: 500, smoothing: 0.01 } as const;
+export const DS_DEFAULTS = { tolerance: 1e-8, maxIterations: 500, smoothing: 0.01 } as const;
 
 /** Maps a's score (1 win, ½ tie, 0 loss; fractional scores by the side they favour) to a class. */
 export function scoreLabel(score: number): 0 | 1 | 2 {
@@ -110,8 +113,17 @@ export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}
     post[u * K + (label[i] as number)]! += 1 / (perUnit[u] as number);
   }
 
+  // per verdict: its unit's offset in T and its judge's column for its label in θ, so the loops
+  // below index with one add
+  const uo = new Int32Array(v);
+  const jl = new Int32Array(v);
+  for (let i = 0; i < v; i++) {
+    uo[i] = (unit[i] as number) * K;
+    jl[i] = (judge[i] as number) * K * K + (label[i] as number);
+  }
   const prior = new Float64Array(K);
-  const confusion = Array.from({ length: m }, () => new Float64Array(K * K));
+  const theta = new Float64Array(m * K * K);
+  const confusion = Array.from({ length: m }, (_, j) => theta.subarray(j * K * K, (j + 1) * K * K));
   const logTheta = new Float64Array(m * K * K);
   const logPrior = new Float64Array(K);
   let next = new Float64Array(n * K);
@@ -131,12 +143,13 @@ export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}
       prior[k] = ((prior[k] as number) + s) / (judged + K * s);
       logPrior[k] = Math.log(prior[k] as number);
     }
-    for (const c of confusion) c.fill(0);
+    theta.fill(0);
     for (let i = 0; i < v; i++) {
-      const c = confusion[judge[i] as number] as Float64Array;
-      const u = unit[i] as number;
-      const l = label[i] as number;
-      for (let k = 0; k < K; k++) c[k * K + l]! += post[u * K + k] as number;
+      const o = uo[i] as number;
+      const c = jl[i] as number;
+      theta[c]! += post[o] as number;
+      theta[c + K]! += post[o + 1] as number;
+      theta[c + 2 * K]! += post[o + 2] as number;
     }
     for (let j = 0; j < m; j++) {
       const c = confusion[j] as Float64Array;
@@ -153,12 +166,13 @@ export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}
     // E-step
     for (let u = 0; u < n; u++) for (let k = 0; k < K; k++) next[u * K + k] = logPrior[k] as number;
     for (let i = 0; i < v; i++) {
-      const u = unit[i] as number;
-      const base = (judge[i] as number) * K * K + (label[i] as number);
-      for (let k = 0; k < K; k++) next[u * K + k]! += logTheta[base + k * K] as number;
+      const o = uo[i] as number;
+      const c = jl[i] as number;
+      next[o]! += logTheta[c] as number;
+      next[o + 1]! += logTheta[c + K] as number;
+      next[o + 2]! += logTheta[c + 2 * K] as number;
     }
     let ll = 0;
-    let change = 0;
     for (let u = 0; u < n; u++) {
       const o = u * K;
       const a0 = next[o] as number;
@@ -173,12 +187,11 @@ export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}
       next[o] = e0 / z;
       next[o + 1] = e1 / z;
       next[o + 2] = e2 / z;
-      for (let k = 0; k < K; k++)
-        change = Math.max(change, Math.abs((next[o + k] as number) - (post[o + k] as number)));
     }
+    const previous = logLikelihood;
     logLikelihood = ll;
     [post, next] = [next, post];
-    if (change < tolerance) {
+    if (Math.abs(ll - previous) <= tolerance * Math.max(1, Math.abs(ll))) {
       converged = true;
       break;
     }
