@@ -237,6 +237,17 @@ const [result] = (await once(child, 'message')) as [DriveResult];
 const cpu = process.cpuUsage(cpu0);
 const serverCpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - w0);
 await exited;
+// What one snapshot costs (the hub computes one per study per MIN_GAP_MS at most, hub.ts): the
+// floor of the update's latency, and what a shorter gap would cost.
+const { getDashboardSnapshot } = await import('../../server/readmodel/dashboard-snapshot.ts');
+const snapshotMs: number[] = [];
+for (let i = 0; i < 10; i++) {
+  const t = performance.now();
+  await getDashboardSnapshot(database.db, { studyId });
+  snapshotMs.push(performance.now() - t);
+}
+snapshotMs.sort((a, b) => a - b);
+const snapshotMedianMs = percentile(snapshotMs, 0.5);
 await app.close();
 await database.close();
 await admin(`drop database if exists ${DB_NAME} with (force)`);
@@ -245,7 +256,7 @@ const f = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : x.toFix
 process.stdout.write(
   [
     `verdict → dashboard update, ${values.viewers} viewers (${result.viewersOpen} open at the end), verdicts at ${values.rate}/s asked, ${result.achievedRate.toFixed(1)}/s done (${result.verdicts} verdicts, ${result.errors} errors), load ${machine().load.join(' ')}`,
-    `latency per verdict × viewer: p50 ${f(result.latencies.p50)} ms, p90 ${f(result.latencies.p90)} ms, p99 ${f(result.latencies.p99)} ms, max ${f(result.latencies.max)} ms (${result.latencies.count} pairs, ${result.unseen} unseen); ${result.snapshotsPerViewer.toFixed(1)} snapshots per viewer; server CPU ${(serverCpuShare * 100).toFixed(0)}% of a core`,
+    `latency per verdict × viewer: p50 ${f(result.latencies.p50)} ms, p90 ${f(result.latencies.p90)} ms, p99 ${f(result.latencies.p99)} ms, max ${f(result.latencies.max)} ms (${result.latencies.count} pairs, ${result.unseen} unseen); ${result.snapshotsPerViewer.toFixed(1)} snapshots per viewer; server CPU ${(serverCpuShare * 100).toFixed(0)}% of a core; one snapshot ${snapshotMedianMs.toFixed(1)} ms (median of 10, after the run)`,
     `goal: p99 < 200 ms: ${result.verdicts > 0 && result.latencies.p99 < 200 ? 'met' : 'NOT met'}`,
     '',
   ].join('\n'),
@@ -255,6 +266,7 @@ writeJson(values.json, {
   rate: Number(values.rate),
   seconds: Number(values.seconds),
   serverCpuShare,
+  snapshotMedianMs,
   ...result,
   machine: machine(),
 });
