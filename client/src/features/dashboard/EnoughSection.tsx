@@ -30,7 +30,7 @@ export function EnoughSection({ allocation }: { allocation: DashboardSnapshot['a
         </thead>
         <tbody>
           {pairs.map((p) => (
-            <tr key={`${p.a}|${p.b}`} data-pair={`${p.a}|${p.b}`} data-enough={p.enough}>
+            <tr key={`${p.a}|${p.b}`} data-enough-pair={`${p.a}|${p.b}`} data-enough={p.enough}>
               <td>
                 {p.a} vs {p.b}
               </td>
