@@ -234,19 +234,15 @@ async function lockOrShow(flags: LockFlags): Promise<void> {
     const { getLockedPlan, lockPlan } = await import('../plan/service.ts');
     if (!locking) return show(study.name, await getLockedPlan(database.db, { studyId: study.id }));
     const plan = planFromFlags(flags, study.judgesPerComparison);
-    const { Errors } = await import('../errors.ts');
     const result = await lockPlan(database.db, {
       studyId: study.id,
       plan,
       force: flags.force ?? false,
       lockedBy: by,
-      actor: 'cli',
     }).catch((err: unknown) => {
-      if (
-        err instanceof Errors.PlanLocked ||
-        err instanceof Errors.PlanJudgingStarted ||
-        err instanceof Errors.PlanInvalid
-      )
+      // the plan's refusals (a second lock, judging started, an unknown system): one line, exit 2
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('TA_PLAN_'))
         throw new CliError((err as Error).message, 2);
       throw err;
     });
