@@ -683,7 +683,7 @@ export async function recordHumanVerdict(db: Tx, v: HumanVerdict): Promise<Human
   };
 }
 
-/** The one-key advisory lock space of allocation refreshes (the migration lock has its own key). */
+/** The two-key advisory lock space of allocation refreshes (beside the judge leases' space). */
 const ALLOCATION_LOCK_SPACE = 7_351_206;
 
 /** Serialises a study's allocation refreshes across processes (transaction-scoped). */
