@@ -4,6 +4,7 @@
  * verdict's time, then its id), so that the report rebuilt from the export alone is the study's.
  * A bad line fails as `FILE:LINE: field 'x': reason`.
  */
+import { z } from 'zod';
 import { auditEventSchema, auditVerdictSchema, type AuditVerdict } from '../../shared/audit.ts';
 import { lockedPlanSchema, type LockedPlan } from '../../shared/plan.ts';
 import { integritySummarySchema, type IntegritySummary } from '../../shared/report.ts';
@@ -36,11 +37,16 @@ export async function readAuditExport(
   verdicts: AuditVerdict[];
   plan: LockedPlan | null;
   integrity: IntegritySummary | null;
+  /** Comparisons judged in an adjudication ('adjudication' events). */
+  adjudicated: number;
 }> {
   let studyId: string | null = null;
   let events = 0;
   let plan: LockedPlan | null = null;
   let integrity: IntegritySummary | null = null;
+  let excluded = new Set<string>();
+  const adjudicated = new Set<string>();
+  const verdictComparisons = new Map<AuditVerdict, string | null>();
   const verdicts: AuditVerdict[] = [];
   for await (const { line, value } of readJsonl(path, displayName)) {
     const event = auditEventSchema.safeParse(value);
@@ -64,11 +70,18 @@ export async function readAuditExport(
       if (!counts.success)
         throw fieldError(displayName, line, 'data.integrity', counts.error.issues);
       integrity = counts.data;
+      const ids = z.array(z.string()).safeParse(event.data.data.excluded_comparisons ?? []);
+      if (!ids.success)
+        throw fieldError(displayName, line, 'data.excluded_comparisons', ids.error.issues);
+      excluded = new Set(ids.data);
     }
+    if (event.data.kind === 'adjudication' && event.data.comparison_id)
+      adjudicated.add(event.data.comparison_id);
     if (event.data.kind !== 'verdict') continue;
     const verdict = auditVerdictSchema.safeParse(event.data.data);
     if (!verdict.success) throw fieldError(displayName, line, 'data', verdict.error.issues);
     verdicts.push(verdict.data);
+    verdictComparisons.set(verdict.data, event.data.comparison_id);
   }
   // The study's report reads verdicts by (created_at, id); the times are fixed-width UTC strings.
   verdicts.sort((x, y) =>
@@ -82,7 +95,9 @@ export async function readAuditExport(
         ? -1
         : 1,
   );
-  return { studyId, events, verdicts, plan, integrity };
+  // A comparison excluded when the export was made counts nowhere, as in the study's report.
+  const counted = verdicts.filter((v) => !excluded.has(verdictComparisons.get(v) ?? ''));
+  return { studyId, events, verdicts: counted, plan, integrity, adjudicated: adjudicated.size };
 }
 
 /**

@@ -33,8 +33,9 @@ export type AdminAction =
 
 /**
  * Records one admin action of a study (`details`: what it did, JSON; the event's data is the
- * details with `integrity`, the study's identity-leak holds per system after the action, beside
- * them). Returns the event's id.
+ * details with `integrity`, the study's identity-leak holds per system after the action, and
+ * `excluded_comparisons`, the ids of the comparisons excluded then, beside them). Returns the
+ * event's id.
  * Example: `await recordAdminAction(tx, { studyId, actor: 'admin', action: 'plan_lock', details: { sha256 } })`.
  */
 export async function recordAdminAction(
@@ -48,12 +49,14 @@ export async function recordAdminAction(
 ): Promise<number> {
   // The study's identity-leak holds as they stand after the action: the one piece of study state a
   // report shows beside its figures, so that a report rebuilt from the export has it too.
+  // And the comparisons excluded, whose verdicts the study's report leaves out.
   const integrity = await holdCounts(db, { studyId });
+  const excluded = await repo.excludedComparisons(db, { studyId });
   return repo.insertAdminEvent(db, {
     studyId,
     actor,
     kind: action,
-    data: { ...details, integrity },
+    data: { ...details, integrity, excluded_comparisons: excluded },
   });
 }
 

@@ -67,9 +67,10 @@ async function fromAudit(file: string, flags: ReportFlags): Promise<void> {
   let table: VerdictTable;
   let plan;
   let integrity;
+  let adjudicated = 0;
   try {
     const read = await readAuditExport(file);
-    ({ plan, integrity } = read);
+    ({ plan, integrity, adjudicated } = read);
     async function* facts() {
       for (const v of read.verdicts) {
         const f = auditVerdictFacts(v);
@@ -87,7 +88,9 @@ async function fromAudit(file: string, flags: ReportFlags): Promise<void> {
   await writeReport(table, parsed, flags.out, (t, options) => {
     const report = buildReport(t, options, { files: [file] }, plan);
     // the study's identity-leak holds, as the study's report shows them (docs/integrity.md)
-    return integrity ? { ...report, integrity } : report;
+    // and, as the study's report, which verdicts it counts (the originals: docs/audit.md)
+    const basis = { basis: 'original', adjudicatedComparisons: adjudicated };
+    return integrity ? { ...report, integrity, verdictBasis: basis } : report;
   });
 }
 

@@ -72,6 +72,24 @@ describe.each(backends())('audit trail on %s', (backend) => {
       axes: ['accuracy'],
     });
     judges = await makeJudges(tdb.db, study.studyId, 3);
+    // A locked plan at level 0.9: the default report (0.95) deviates from it, in both reports.
+    const locked = await app.inject({
+      method: 'POST',
+      url: `/api/studies/${study.studyId}/plan`,
+      headers: admin,
+      payload: {
+        plan: {
+          version: 1,
+          primary: { a: 'sft', b: 'base' },
+          metric: { kind: 'win-rate', ties: 'half' },
+          interval: { ci: 'auto', level: 0.9 },
+          judgesPerComparison: 1,
+          stopping: { rule: 'fixed' },
+          items: 12,
+        },
+      },
+    });
+    expect(locked.statusCode, locked.body).toBe(201);
     const [j0, j1, j2] = judges.map((j) => j.token) as [string, string, string];
 
     // Judge 0 takes a comparison and lets its lease run out; judge 1 is then given the same slot.
@@ -164,6 +182,7 @@ describe.each(backends())('audit trail on %s', (backend) => {
     const kinds = new Set(events.map((e) => e.kind));
     for (const k of [
       'pair',
+      'plan_lock',
       'judge_added',
       'lease_taken',
       'shown',
@@ -181,6 +200,10 @@ describe.each(backends())('audit trail on %s', (backend) => {
     expect(events.find((e) => e.kind === 'test_action')).toMatchObject({
       actor: 'cli',
       data: { n: expect.any(Number) },
+    });
+    expect(events.find((e) => e.kind === 'plan_lock')).toMatchObject({
+      actor: 'admin',
+      data: { plan: { plan: { interval: { level: 0.9 } }, lockedBy: 'admin (HTTP)' } },
     });
     expect(events.find((e) => e.kind === 'judge_revoked')).toMatchObject({
       actor: 'admin',
@@ -306,6 +329,7 @@ describe.each(backends())('audit trail on %s', (backend) => {
       JSON.stringify(await getStudyReport(tdb.db, { studyId: study.studyId })),
     ) as typeof rebuilt;
     expect(rebuilt.provenance.input).toEqual({ files: [exportFile] });
+    expect(rebuilt.plan).toMatchObject({ deviates: true });
     rebuilt.provenance.input = null;
     original.provenance.input = null;
     expect(rebuilt).toEqual(original);
