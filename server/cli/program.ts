@@ -21,6 +21,7 @@ const verbs: Record<string, () => Promise<{ register: Register }>> = {
   plan: () => import('./plan.ts'),
   scan: () => import('./scan.ts'),
   audit: () => import('./audit.ts'),
+  user: () => import('./user.ts'),
 };
 
 /**
@@ -86,6 +87,8 @@ export async function runCli(argv: string[], summaries?: VerbSummary[]): Promise
       return err.exitCode;
     }
     process.stderr.write(`tracearena: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    // a refusal of the service (a name taken, an unknown account: its 4xx) is the user's input: 2
+    const status = (err as { statusCode?: unknown } | null)?.statusCode;
+    return typeof status === 'number' && status >= 400 && status < 500 ? 2 : 1;
   }
 }
