@@ -9,6 +9,7 @@ import { queryRows, sqlList, type Tx } from '../db/client.ts';
 import {
   integrityWords,
   outputFlags,
+  outputScans,
   type FlagStatus,
   type StoredMatch,
 } from '../db/schema/index.ts';
@@ -54,11 +55,17 @@ export interface ScanInputRow {
 
 /**
  * A page of a study's outputs in output id order after `after` (null: from the start), with their
- * flag if any: a read of imports' outputs and items (the texts scanned).
+ * flag if any, leaving out those already read with the scanner `signature` (null: none left out):
+ * a read of imports' outputs and items (the texts scanned).
  */
 export async function scanInputPage(
   db: Tx,
-  { studyId, after, limit }: { studyId: string; after: string | null; limit: number },
+  {
+    studyId,
+    after,
+    limit,
+    signature,
+  }: { studyId: string; after: string | null; limit: number; signature: string | null },
 ): Promise<ScanInputRow[]> {
   const rows = await queryRows<{
     output_id: string;
@@ -73,7 +80,9 @@ export async function scanInputPage(
     select o.id as output_id, o.trace, o.answer, f.status, f.redacted_trace, f.redacted_answer
     from outputs o join items i on i.id = o.item_id
     left join output_flags f on f.output_id = o.id
+    ${signature === null ? sql`` : sql`left join output_scans sc on sc.output_id = o.id`}
     where i.study_id = ${studyId}::uuid ${after ? sql`and o.id > ${after}::uuid` : sql``}
+      ${signature === null ? sql`` : sql`and sc.signature is distinct from ${signature}`}
     order by o.id
     limit ${limit}`,
   );
@@ -120,6 +129,18 @@ export async function holdAgain(db: Tx, { outputIds }: { outputIds: string[] }):
   await db.execute(
     sql`update output_flags set status = 'held', decided_at = null where output_id in (${sqlList(outputIds)})`,
   );
+}
+
+/** Records that these outputs were read with the scanner `signature`. */
+export async function markScanned(
+  db: Tx,
+  { studyId, outputIds, signature }: { studyId: string; outputIds: string[]; signature: string },
+): Promise<void> {
+  if (outputIds.length === 0) return;
+  await db
+    .insert(outputScans)
+    .values(outputIds.map((outputId) => ({ outputId, studyId, signature })))
+    .onConflictDoUpdate({ target: outputScans.outputId, set: { signature } });
 }
 
 /** Deletes the flags of outputs that no longer match anything. */

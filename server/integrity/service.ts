@@ -15,21 +15,37 @@ import {
   type IntegrityView,
   type ScanResult,
 } from '../../shared/integrity-api.ts';
+import { createHash } from 'node:crypto';
 import type { Tx } from '../db/client.ts';
 import { Errors } from '../errors.ts';
 import { listSystems, requireStudy } from '../studies/service.ts';
 import * as repo from './repository.ts';
+import { COMMON_SYSTEM_NAMES, MODEL_WORDS, SELF_DESCRIPTIONS } from './model-words.ts';
 import { createScanner, type Scanner } from './scan.ts';
 
 const PAGE = 1000;
 
-/** The study's scanner: its system names, the maintained list and the admin's words. */
-export async function studyScanner(db: Tx, { studyId }: { studyId: string }): Promise<Scanner> {
+/** The maintained list as text (regular expressions by their source), for the signature. */
+const LIST_TEXT = JSON.stringify(
+  [MODEL_WORDS, SELF_DESCRIPTIONS, [...COMMON_SYSTEM_NAMES]],
+  (_, v: unknown) => (v instanceof RegExp ? v.toString() : v),
+);
+
+/** The study's scanner (its system names, the maintained list and the admin's words) and its signature. */
+export async function studyScanner(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<Scanner & { signature: string }> {
   const [systems, words] = await Promise.all([
     listSystems(db, { studyId }),
     repo.listWords(db, { studyId }),
   ]);
-  return createScanner({ systemNames: systems.map((s) => s.name), extraWords: words });
+  const systemNames = systems.map((s) => s.name);
+  const scanner = createScanner({ systemNames, extraWords: words });
+  const signature = createHash('sha256')
+    .update(JSON.stringify([[...systemNames].sort(), [...words].sort(), LIST_TEXT]))
+    .digest('hex');
+  return { ...scanner, signature };
 }
 
 /** The matches of one output, trace then answer. */
@@ -58,18 +74,23 @@ export function redactText(text: string, matches: ReadonlyArray<{ start: number;
 }
 
 /**
- * Scans every output of the study and stores the flags: a new flag is held; an existing one keeps
- * the admin's decision and gets the new matches, except a redaction that the scan now flags (a
- * word added), which is held again; an output that no longer matches loses its flag. Then the
- * comparisons' holds are rebuilt. Run inside the caller's transaction (an import, a pairing).
+ * Scans the study's outputs not yet read with the current scanner (`force`: every output) and
+ * stores the flags: a new flag is held; an existing one keeps the admin's decision and gets the
+ * new matches, except a redaction that the scan now flags (a word added), which is held again; an
+ * output that no longer matches loses its flag. Then the comparisons' holds are rebuilt. Run
+ * inside the caller's transaction (an import, a pairing).
  */
-export async function scanStudy(db: Tx, { studyId }: { studyId: string }): Promise<ScanResult> {
+export async function scanStudy(
+  db: Tx,
+  { studyId, force = false }: { studyId: string; force?: boolean },
+): Promise<ScanResult> {
   const scanner = await studyScanner(db, { studyId });
+  const signature = force ? null : scanner.signature;
   let after: string | null = null;
   let scanned = 0;
   let flagged = 0;
   for (;;) {
-    const page = await repo.scanInputPage(db, { studyId, after, limit: PAGE });
+    const page = await repo.scanInputPage(db, { studyId, after, limit: PAGE, signature });
     if (page.length === 0) break;
     const flags: Array<{ outputId: string; matches: repo.StoredMatch[] }> = [];
     const unflag: string[] = [];
@@ -91,6 +112,11 @@ export async function scanStudy(db: Tx, { studyId }: { studyId: string }): Promi
     await repo.upsertFlags(db, { studyId, flags });
     await repo.deleteFlags(db, { outputIds: unflag });
     await repo.holdAgain(db, { outputIds: rehold });
+    await repo.markScanned(db, {
+      studyId,
+      outputIds: page.map((r) => r.outputId),
+      signature: scanner.signature,
+    });
     scanned += page.length;
     flagged += flags.length;
     after = page[page.length - 1]!.outputId;
@@ -262,7 +288,7 @@ export async function rescanStudy(
 ): Promise<ScanResult> {
   return db.transaction(async (tx) => {
     await requireStudy(tx, { id: studyId });
-    const result = await scanStudy(tx, { studyId });
+    const result = await scanStudy(tx, { studyId, force: true });
     await recordAdminAction(tx, { studyId, actor, action: 'integrity_rescan' });
     return result;
   });

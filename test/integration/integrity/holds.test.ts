@@ -68,7 +68,7 @@ describe.each(backends())('identity-leak holds on %s', (backend) => {
       .find((s) => s.name === 'holds')!.id;
     expect(imported.outputsCreated).toBe(ITEMS * SYSTEMS.length);
     scanner = createScanner({ systemNames: SYSTEMS });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await app.close();
     await fake.close();
@@ -105,7 +105,7 @@ describe.each(backends())('identity-leak holds on %s', (backend) => {
       // the offsets point at the matched words
       for (const m of f.matches) expect(f[m.field].slice(m.start, m.end)).toBe(m.text);
     }
-  });
+  }, 120_000);
 
   let flags: FlaggedOutput[];
   let redacted: FlaggedOutput;
@@ -150,7 +150,7 @@ describe.each(backends())('identity-leak holds on %s', (backend) => {
       payload: { action: 'release' },
     });
     expect(missing.statusCode).toBe(404);
-  });
+  }, 120_000);
 
   it('no flagged text reaches a human judge; the redacted text is what the judge sees', async () => {
     const [judge] = await makeJudges(tdb.db, studyId, 1);
@@ -199,7 +199,7 @@ describe.each(backends())('identity-leak holds on %s', (backend) => {
       for (const f of flags)
         if (f.outputId !== released.outputId)
           expect(body).not.toContain(JSON.stringify(f.trace).slice(1, -1));
-  });
+  }, 300_000);
 
   it('an LLM judge is sent the redaction and never a held, excluded or redacted original', async () => {
     const before = fake.requests.length;
@@ -210,7 +210,7 @@ describe.each(backends())('identity-leak holds on %s', (backend) => {
     expect(prompts.some((p) => p.includes(redacted.redactedTrace!))).toBe(true);
     for (const p of prompts)
       for (const f of flags) if (f.outputId !== released.outputId) expect(p).not.toContain(f.trace);
-  });
+  }, 300_000);
 
   it('the report counts held, redacted and excluded comparisons per system, in every format', async () => {
     const report = async (format?: string) =>
@@ -240,5 +240,5 @@ describe.each(backends())('identity-leak holds on %s', (backend) => {
       expect(body, format).toContain(heading);
       expect(body, format).toMatch(new RegExp(`${sys.replaceAll('.', '\\.')}.*${row(r2).held}`));
     }
-  });
+  }, 300_000);
 });
