@@ -7,6 +7,7 @@ import {
 } from '../../../../shared/admin-api.ts';
 import { Link, navigate } from '../../app/router.tsx';
 import { api } from '../../lib/api.ts';
+import { AccountsPanel } from './AccountsPanel.tsx';
 import { errorText, useResource } from './use-resource.ts';
 
 export function StudyList() {
@@ -33,6 +34,7 @@ export function StudyList() {
         </ul>
       </section>
       <CreateStudy />
+      <AccountsPanel />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { PairPanel } from './PairPanel.tsx';
 import { PlanPanel } from './PlanPanel.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
+import { RolesPanel } from './RolesPanel.tsx';
 import { errorText, useResource } from './use-resource.ts';
 import { useState } from 'react';
 
@@ -61,6 +62,7 @@ export function StudyPage({ studyId }: { studyId: string }) {
       <AllocationPanel studyId={s.id} />
       <ReportPanel studyId={s.id} />
       <InvitesPanel studyId={s.id} />
+      <RolesPanel studyId={s.id} />
       <LlmRunsPanel studyId={s.id} />
       <QualityPanel studyId={s.id} />
       <GoldPanel studyId={s.id} systems={s.systems.map((x) => x.name)} />
