@@ -117,7 +117,7 @@ function power(flags: PowerFlags): void {
 }
 
 interface LockFlags extends DbOptions {
-  study: string;
+  study?: string;
   a?: string;
   b?: string;
   ties?: string;
@@ -205,6 +205,9 @@ function describePlan(study: string, locked: LockedPlan): string {
 }
 
 async function lockOrShow(flags: LockFlags): Promise<void> {
+  if (flags.study === undefined)
+    throw new CliError("required option '--study <name>' not specified", 2);
+  const name = flags.study;
   const locking = PLAN_FLAGS.some((f) => flags[f] !== undefined);
   if (!locking && flags.force)
     throw new CliError("option '--force': only when locking a plan (give its options)", 2);
@@ -213,11 +216,11 @@ async function lockOrShow(flags: LockFlags): Promise<void> {
   const by = `cli (${userInfo().username})`;
   const server = runningServer(configFromOptions(flags), flags);
   if (server) {
-    const studyId = await studyIdOnServer(server, flags.study);
+    const studyId = await studyIdOnServer(server, name);
     if (!locking) {
       const res = await serverRequest(server, `/api/studies/${studyId}/plan`);
       const { plan } = (await res.json()) as { plan: LockedPlan | null };
-      return show(flags.study, plan);
+      return show(name, plan);
     }
     const summary = (await (await serverRequest(server, `/api/studies/${studyId}`)).json()) as {
       judgesPerComparison: number;
@@ -227,10 +230,10 @@ async function lockOrShow(flags: LockFlags): Promise<void> {
       method: 'POST',
       body: { plan, force: flags.force ?? false },
     });
-    return locked(flags.study, (await res.json()) as LockedPlan);
+    return locked(name, (await res.json()) as LockedPlan);
   }
   await withDatabase(flags, async (database) => {
-    const study = await requireStudy(database, flags.study);
+    const study = await requireStudy(database, name);
     const { getLockedPlan, lockPlan } = await import('../plan/service.ts');
     if (!locking) return show(study.name, await getLockedPlan(database.db, { studyId: study.id }));
     const plan = planFromFlags(flags, study.judgesPerComparison);
@@ -239,6 +242,7 @@ async function lockOrShow(flags: LockFlags): Promise<void> {
       plan,
       force: flags.force ?? false,
       lockedBy: by,
+      actor: 'cli',
     }).catch((err: unknown) => {
       // the plan's refusals (a second lock, judging started, an unknown system): one line, exit 2
       const code = (err as { code?: unknown }).code;
@@ -278,7 +282,8 @@ export function register(program: Command): void {
           'lock the analysis plan of a study before judging starts (docs/plan.md); with --study alone, show it',
         )
         .enablePositionalOptions()
-        .requiredOption('--study <name>', 'study name')
+        // not a required option: commander would demand it of `plan power` too
+        .option('--study <name>', 'study name (required)')
         .option('--a <system>', 'primary comparison: the system whose win rate is reported')
         .option('--b <system>', 'primary comparison: the system it is compared with')
         .option(
