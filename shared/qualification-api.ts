@@ -121,6 +121,8 @@ export const trainingItemSchema = z.object({
 export const qualificationAdminSchema = z.object({
   settings: qualificationSettingsSchema,
   items: z.array(trainingItemSchema),
+  /** Split comparisons with a final (adjudicated) verdict. */
+  adjudicatedComparisons: z.number().int(),
 });
 export type QualificationAdmin = z.infer<typeof qualificationAdminSchema>;
 

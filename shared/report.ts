@@ -27,6 +27,18 @@ export const tiesModeSchema = z.enum(['half', 'exclude']);
 export const rankingModelSchema = z.enum(['bradley-terry', 'davidson']);
 
 /** Options of a report: CLI flags and the HTTP route's query string (strings are coerced). */
+/**
+ * Which verdicts a study's report was computed on (issue 18, docs/qualification.md): the original
+ * verdicts (the default), or with adjudication (`report --adjudicated`, `?adjudicated=true`), where
+ * each adjudicated comparison counts its final verdict instead of its human verdicts.
+ */
+export const verdictBasisSchema = z.object({
+  basis: z.enum(['original', 'adjudicated']),
+  /** The study's comparisons with a final (adjudicated) verdict, whichever basis was used. */
+  adjudicatedComparisons: z.number().int().nonnegative(),
+});
+export type VerdictBasis = z.infer<typeof verdictBasisSchema>;
+
 export const reportOptionsSchema = z.object({
   ci: ciChoiceSchema.default('auto'),
   ties: tiesModeSchema.default('half'),
@@ -411,5 +423,7 @@ export const reportSchema = z.object({
   plan: planCheckSchema.optional(),
   // a study's identity-leak holds per system (docs/integrity.md); absent for files
   integrity: integritySummarySchema.optional(),
+  // which verdicts a study's report counted: original (default) or with adjudication; absent for files
+  verdictBasis: verdictBasisSchema.optional(),
 });
 export type Report = z.infer<typeof reportSchema>;

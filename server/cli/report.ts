@@ -19,7 +19,7 @@ import { writeReport } from './report-output.ts';
 import { readReplayed, refuseReportFlags, writeReplay } from './replay-output.ts';
 
 type ReportFlags = RawReportFlags &
-  DbOptions & { study?: string; replay?: string; fromAudit?: string };
+  DbOptions & { study?: string; replay?: string; fromAudit?: string; adjudicated?: boolean };
 
 export function register(program: Command): void {
   addReportOptions(
@@ -31,6 +31,10 @@ export function register(program: Command): void {
             "Win rates, intervals, ranking, agreement and bias over a study's verdicts (the same report as `stats` on its export)",
           )
           .option('--study <name>', 'study name (required, except with --replay or --from-audit)')
+          .option(
+            '--adjudicated',
+            "each adjudicated comparison counts its final verdict instead of its judges' verdicts (docs/qualification.md); the report says which",
+          )
           .option(
             '--from-audit <file>',
             "the report rebuilt from a study's audit export alone (tracearena audit --study S --out FILE; docs/audit.md), without a database: the same figures as the study's report",
@@ -48,10 +52,20 @@ export function register(program: Command): void {
       throw new CliError("required option '--study <name>' not specified", 2);
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
-    const { table, study, plan } = await loadStudy(flags, flags.study, parsed.options.base);
-    await writeReport(table, parsed, flags.out, (t, options) =>
-      buildReport(t, options, { study }, plan),
+    const adjudicated = flags.adjudicated === true;
+    const { table, study, plan, adjudicatedComparisons } = await loadStudy(
+      flags,
+      flags.study,
+      parsed.options.base,
+      adjudicated,
     );
+    await writeReport(table, parsed, flags.out, (t, options) => ({
+      ...buildReport(t, options, { study }, plan),
+      verdictBasis: {
+        basis: adjudicated ? ('adjudicated' as const) : ('original' as const),
+        adjudicatedComparisons,
+      },
+    }));
   });
 }
 
@@ -120,11 +134,14 @@ async function loadStudy(
   flags: DbOptions,
   name: string,
   base: string | undefined,
+  adjudicated = false,
 ): Promise<{
   table: VerdictTable;
   study: { id: string; name: string };
   /** The study's locked analysis plan (docs/plan.md), for the plan hash and the deviations. */
   plan: LockedPlan | null;
+  /** The study's comparisons with an adjudicated verdict (docs/qualification.md). */
+  adjudicatedComparisons: number;
 }> {
   const { tableFromVerdicts } = await import('../reports/load-study.ts');
   const toTable = async (verdicts: AsyncIterable<VerdictFacts>) => {
@@ -138,23 +155,32 @@ async function loadStudy(
   const server = runningServer(configFromOptions(flags), flags);
   if (server) {
     const studyId = await studyIdOnServer(server, name);
-    const res = await serverRequest(server, `/api/studies/${studyId}/export`);
+    const res = await serverRequest(
+      server,
+      `/api/studies/${studyId}/export${adjudicated ? '?adjudicated=true' : ''}`,
+    );
     async function* judgments() {
       for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
     }
     const table = await toTable(judgments());
     const planRes = await serverRequest(server, `/api/studies/${studyId}/plan`);
     const { plan } = (await planRes.json()) as { plan: LockedPlan | null };
-    return { table, study: { id: studyId, name }, plan };
+    const qualification = await serverRequest(server, `/api/studies/${studyId}/qualification`);
+    const { adjudicatedComparisons } = (await qualification.json()) as {
+      adjudicatedComparisons: number;
+    };
+    return { table, study: { id: studyId, name }, plan, adjudicatedComparisons };
   }
   return withDatabase(flags, async (database) => {
     const study = await requireStudy(database, name);
     const { verdictRows } = await import('../readmodel/verdict-rows.ts');
     const { getLockedPlan } = await import('../plan/service.ts');
+    const { listAdjudications } = await import('../qualification/service.ts');
     return {
-      table: await toTable(verdictRows(database.db, { studyId: study.id })),
+      table: await toTable(verdictRows(database.db, { studyId: study.id, adjudicated })),
       study: { id: study.id, name: study.name },
       plan: await getLockedPlan(database.db, { studyId: study.id }),
+      adjudicatedComparisons: (await listAdjudications(database.db, { studyId: study.id })).length,
     };
   });
 }

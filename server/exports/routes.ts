@@ -12,17 +12,24 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', app.requireAdmin);
 
   // The judgments file (docs/judgments-files.md), streamed: the same records as `tracearena export`.
-  app.get('/:studyId/export', { schema: { params: studyParams } }, async (request, reply) => {
-    const study = await requireStudy(app.db, { id: request.params.studyId });
-    const fileName = `${fileStem(study.name)}-judgments.jsonl`;
-    async function* lines() {
-      for await (const record of exportJudgments(app.db, { studyId: study.id }))
-        yield `${JSON.stringify(record)}\n`;
-    }
-    return reply
-      .header('content-type', 'application/x-ndjson; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${fileName}"`)
-      .header('cache-control', 'no-store')
-      .send(Readable.from(lines()));
-  });
+  // ?adjudicated=true: each adjudicated comparison's final verdict instead of its judges' (docs/qualification.md).
+  const query = z.object({ adjudicated: z.enum(['true', 'false']).optional() });
+  app.get(
+    '/:studyId/export',
+    { schema: { params: studyParams, querystring: query } },
+    async (request, reply) => {
+      const study = await requireStudy(app.db, { id: request.params.studyId });
+      const fileName = `${fileStem(study.name)}-judgments.jsonl`;
+      async function* lines() {
+        const adjudicated = request.query.adjudicated === 'true';
+        for await (const record of exportJudgments(app.db, { studyId: study.id, adjudicated }))
+          yield `${JSON.stringify(record)}\n`;
+      }
+      return reply
+        .header('content-type', 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(lines()));
+    },
+  );
 };

@@ -45,7 +45,7 @@ function toRecord(r: VerdictRow): JudgmentRecord {
 /** Streams a study's verdicts as judgments records, in a stable order, with flat memory. */
 export async function* exportJudgments(
   db: Tx,
-  options: { studyId: string; batchSize?: number },
+  options: { studyId: string; batchSize?: number; adjudicated?: boolean },
 ): AsyncGenerator<JudgmentRecord> {
   for await (const row of verdictRows(db, options)) yield toRecord(row);
 }

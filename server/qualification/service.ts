@@ -204,6 +204,7 @@ export async function getQualificationAdmin(
       explanation: t.explanation,
       position: t.position,
     })),
+    adjudicatedComparisons: (await repo.doneAdjudications(db, { studyId })).length,
   };
 }
 

@@ -26,7 +26,17 @@ export function provenanceText(report: Report): string | null {
   const p = report.provenance;
   if (!p) return null;
   const verb = p.input && 'files' in p.input ? 'stats' : 'report';
-  return `TraceArena ${p.tracearena}, ${p.verdicts.count} verdicts (SHA-256 ${p.verdicts.sha256.slice(0, 12)}…), seed ${p.seed}; recompute with tracearena ${verb} --replay on the report JSON.`;
+  return `TraceArena ${p.tracearena}, ${p.verdicts.count} verdicts (SHA-256 ${p.verdicts.sha256.slice(0, 12)}…), seed ${p.seed}; recompute with tracearena ${verb} --replay on the report JSON.${basisText(report)}`;
+}
+
+/** Which verdicts a study's report counted (docs/qualification.md), as a sentence; empty for files. */
+export function basisText(report: Report): string {
+  const b = report.verdictBasis;
+  if (!b) return '';
+  const n = `${b.adjudicatedComparisons} comparison${b.adjudicatedComparisons === 1 ? '' : 's'}`;
+  return b.basis === 'adjudicated'
+    ? ` Computed with adjudication: ${n} count${b.adjudicatedComparisons === 1 ? 's' : ''} the adjudicated verdict instead of the judges' verdicts.`
+    : ` Computed on the original verdicts (${n} adjudicated, not applied).`;
 }
 
 /** The label of a report whose options differ from its study's locked plan (docs/plan.md). */

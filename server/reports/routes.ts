@@ -24,6 +24,12 @@ const reportQuerySchema = reportOptionsSchema.extend({
     .enum(Object.keys(REPORT_DOWNLOADS) as [keyof typeof REPORT_DOWNLOADS])
     .optional()
     .describe('download as a file in this format; without it, the report JSON inline'),
+  adjudicated: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      "true: each adjudicated comparison counts its final verdict instead of its judges' (docs/qualification.md)",
+    ),
 });
 
 /** A study's report (admin only), inline or as a download. */
@@ -46,11 +52,15 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { format, ...options } = request.query;
+      const { format, adjudicated, ...options } = request.query;
       const study = await requireStudy(app.db, { id: request.params.studyId });
       let report;
       try {
-        report = await getStudyReport(app.db, { studyId: study.id, options });
+        report = await getStudyReport(app.db, {
+          studyId: study.id,
+          options,
+          adjudicated: adjudicated === 'true',
+        });
       } catch (err) {
         if (err instanceof RangeError) throw new Errors.BadRequest(err.message);
         throw err;

@@ -46,6 +46,9 @@ export function QualityPanel({ studyId }: { studyId: string }) {
             >
               Estimated reliability
             </th>
+            <th title="Training before judging: passed, in training, held (release it under Qualification)">
+              Qualification
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -70,6 +73,10 @@ export function QualityPanel({ studyId }: { studyId: string }) {
               </td>
               <td className="num" title={j.reliability.reason}>
                 {pct(j.reliability.value)}
+              </td>
+              <td data-testid="qualification-status">
+                {j.qualification.status.replace('_', ' ')}
+                {j.qualification.attempts ? ` (${j.qualification.attempts} attempts)` : ''}
               </td>
             </tr>
           ))}

@@ -10,6 +10,7 @@ import { InvitesPanel } from './InvitesPanel.tsx';
 import { LlmRunsPanel } from './LlmRunsPanel.tsx';
 import { PairPanel } from './PairPanel.tsx';
 import { PlanPanel } from './PlanPanel.tsx';
+import { QualificationPanel } from './QualificationPanel.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
 import { RolesPanel } from './RolesPanel.tsx';
@@ -66,6 +67,7 @@ export function StudyPage({ studyId }: { studyId: string }) {
       <LlmRunsPanel studyId={s.id} />
       <QualityPanel studyId={s.id} />
       <GoldPanel studyId={s.id} systems={s.systems.map((x) => x.name)} />
+      <QualificationPanel studyId={s.id} systems={s.systems.map((x) => x.name)} />
     </>
   );
 }
