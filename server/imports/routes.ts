@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { actorOf } from '../auth/service.ts';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
@@ -223,7 +224,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           format,
           kind,
           system,
-          actor: 'admin',
+          actor: actorOf(request.account),
         });
       } catch (err) {
         if (err instanceof FileRecordError) throw new Errors.ImportBadRecord(err.message);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../auth/service.ts';
 import { z } from 'zod';
 import {
   flagDecisionSchema,
@@ -23,14 +24,19 @@ export const integrityRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/:studyId/integrity/scan',
     { schema: { params: study, response: { 200: scanResultSchema } } },
-    async (request) => rescanStudy(app.db, { studyId: request.params.studyId }),
+    async (request) =>
+      rescanStudy(app.db, { studyId: request.params.studyId, actor: actorOf(request.account) }),
   );
 
   app.post(
     '/:studyId/integrity/words',
     { schema: { params: study, body: wordBodySchema, response: { 200: scanResultSchema } } },
     async (request) =>
-      addWord(app.db, { studyId: request.params.studyId, word: request.body.word }),
+      addWord(app.db, {
+        studyId: request.params.studyId,
+        word: request.body.word,
+        actor: actorOf(request.account),
+      }),
   );
 
   app.delete(
@@ -42,7 +48,11 @@ export const integrityRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      removeWord(app.db, { studyId: request.params.studyId, word: request.params.word }),
+      removeWord(app.db, {
+        studyId: request.params.studyId,
+        word: request.params.word,
+        actor: actorOf(request.account),
+      }),
   );
 
   app.post(
@@ -59,6 +69,7 @@ export const integrityRoutes: FastifyPluginAsyncZod = async (app) => {
         studyId: request.params.studyId,
         outputId: request.params.outputId,
         decision: request.body,
+        actor: actorOf(request.account),
       }),
   );
 };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../auth/service.ts';
 import { z } from 'zod';
 import { llmRunDetailSchema, llmRunSchema, startRunBodySchema } from '../../shared/llm-api.ts';
 import { createLlmRunService } from './service.ts';
@@ -27,10 +28,15 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:studyId/llm-runs',
     { schema: { params: studyParams, body: startRunBodySchema, response: { 202: llmRunSchema } } },
     async (request, reply) => {
-      const run = await runs.start(request.params.studyId, request.body, {
-        info: (o, m) => request.log.info(o, m),
-        warn: (o, m) => request.log.warn(o, m),
-      });
+      const run = await runs.start(
+        request.params.studyId,
+        request.body,
+        {
+          info: (o, m) => request.log.info(o, m),
+          warn: (o, m) => request.log.warn(o, m),
+        },
+        actorOf(request.account),
+      );
       return reply.code(202).send(run);
     },
   );
@@ -56,7 +62,11 @@ export const llmRunRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { activeHere } = await runs.cancel(request.params.studyId, request.params.runId);
+      const { activeHere } = await runs.cancel(
+        request.params.studyId,
+        request.params.runId,
+        actorOf(request.account),
+      );
       return reply.code(202).send({ ok: true as const, activeHere });
     },
   );

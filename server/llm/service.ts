@@ -113,6 +113,8 @@ export function createLlmRunService({
     studyId: string,
     body: StartRunBody,
     requestLog: RunLogger,
+    /** Who starts the run, for the audit trail: 'account:<name>' over HTTP. */
+    actor = 'admin',
   ): Promise<LlmRun> {
     const study = await getStudyById(database.db, { id: studyId });
     if (!study) throw new Errors.NotFound('study');
@@ -127,7 +129,7 @@ export function createLlmRunService({
       const done = runJudging(database, options, {
         signal: controller.signal,
         onStart: resolve,
-        actor: 'admin',
+        actor,
         log: { info: (o, m) => requestLog.info(o, m), warn: (o, m) => log.warn(o, m) },
       });
       const entry = { controller, done, fingerprint };
@@ -200,13 +202,17 @@ export function createLlmRunService({
   }
 
   /** Asks this process's worker to stop; whether there was one here. */
-  async function cancel(studyId: string, runId: string): Promise<{ activeHere: boolean }> {
+  async function cancel(
+    studyId: string,
+    runId: string,
+    actor = 'admin',
+  ): Promise<{ activeHere: boolean }> {
     const run = await requireRun(studyId, runId);
     const entry = active.get(run.id);
     entry?.controller.abort();
     await recordAdminAction(database.db, {
       studyId: run.studyId,
-      actor: 'admin',
+      actor,
       action: 'llm_run_cancel',
       details: { run_id: run.id, active_here: entry !== undefined },
     });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../auth/service.ts';
 import { z } from 'zod';
 import { pairBodySchema, pairResultSchema } from '../../shared/admin-api.ts';
 import { pairStudy } from './service.ts';
@@ -15,6 +16,10 @@ export const pairingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await pairStudy(app.db, request.params.studyId, request.body)),
+      reply
+        .code(201)
+        .send(
+          await pairStudy(app.db, request.params.studyId, request.body, actorOf(request.account)),
+        ),
   );
 };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../auth/service.ts';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../shared/judge-api.ts';
 import {
@@ -53,7 +54,8 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         studyId: request.params.studyId,
         plan: request.body.plan,
         force: request.body.force,
-        lockedBy: 'admin (HTTP)',
+        lockedBy: `${actorOf(request.account)} (HTTP)`,
+        actor: actorOf(request.account),
       });
       return reply.code(201).send(locked);
     },

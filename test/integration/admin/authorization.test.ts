@@ -258,6 +258,18 @@ describe('authorization of every admin route (issue 17)', () => {
     await expect(viewer.waitFor(() => false, 5000)).rejects.toThrow(/closed with 4401/);
   });
 
+  it('records in the audit trail which account made each change', async () => {
+    const scan = await call('owner of A', 'POST', `/api/studies/${studyA}/integrity/scan`);
+    expect(scan.statusCode, scan.body).toBe(200);
+    const audit = await call('viewer of A', 'GET', `/api/studies/${studyA}/audit`);
+    expect(audit.statusCode).toBe(200);
+    const events = audit.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { actor: string; kind: string });
+    expect(events.at(-1)).toMatchObject({ actor: 'account:alice', kind: 'integrity_rescan' });
+  });
+
   it('lets an owner grant and remove roles on their study, and nobody else', async () => {
     const dave = await account('dave', []);
     const asDave = () =>
