@@ -4,6 +4,7 @@ import { buildApp } from '../../../server/app.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
+import { setAdjudicator } from '../../../server/qualification/service.ts';
 
 describe.each(backends())('judge-facing API blinding on %s', (backend) => {
   let tdb: TestDatabase;
@@ -81,6 +82,13 @@ describe.each(backends())('judge-facing API blinding on %s', (backend) => {
       { winner: 'left', axes: {} },
     ); // 404
     await call('ta_judge_wrong', 'POST', '/api/judge/next'); // 401
+    // Qualification and adjudication (issue 18): their judge routes in the same walk (the full
+    // adjudication walk, with split comparisons, is test/integration/qualification/adjudication.test.ts).
+    await call(j1!.token, 'GET', '/api/judge/qualification');
+    await call(j1!.token, 'POST', '/api/judge/qualification/next');
+    await call(j2!.token, 'POST', '/api/judge/adjudication/next'); // 403: not an adjudicator
+    await setAdjudicator(tdb.db, { studyId: study.studyId, judgeId: j2!.id, adjudicator: true });
+    await call(j2!.token, 'POST', '/api/judge/adjudication/next');
 
     const statuses = seen.map((r) => r.statusCode);
     expect(statuses).toEqual(expect.arrayContaining([200, 400, 401, 404, 409, 410]));
