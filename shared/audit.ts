@@ -72,3 +72,7 @@ export const auditVerdictSchema = auditSidesSchema.extend({
   wall_ms: z.number().int().nullable(),
 });
 export type AuditVerdict = z.infer<typeof auditVerdictSchema>;
+
+/** A change made by a person (an account, the CLI, the demo), as the admin page lists it. */
+export const auditChangeSchema = z.object({ at: z.string(), actor: z.string(), kind: z.string() });
+export type AuditChange = z.infer<typeof auditChangeSchema>;

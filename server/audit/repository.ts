@@ -66,3 +66,18 @@ export async function* studyEvents(
     after = Number(last.id);
   }
 }
+
+/** The study's latest changes made by people (accounts, the CLI, the demo), newest first. */
+export async function recentChanges(
+  db: Tx,
+  { studyId, limit }: { studyId: string; limit: number },
+) {
+  return queryRows<{ at: string; actor: string; kind: string }>(
+    db,
+    sql`select to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at, actor, kind
+      from audit_events
+      where study_id = ${studyId}::uuid
+        and (actor like 'account:%' or actor in ('admin', 'cli', 'demo'))
+      order by id desc limit ${limit}`,
+  );
+}

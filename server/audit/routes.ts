@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fileStem } from '../reports/file-stem.ts';
 import { requireStudy } from '../studies/service.ts';
-import { exportAudit } from './service.ts';
+import { auditChangeSchema } from '../../shared/audit.ts';
+import { exportAudit, recentChanges } from './service.ts';
 
 const studyParams = z.object({ studyId: z.string().uuid() });
 
@@ -24,4 +25,18 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       .header('cache-control', 'no-store')
       .send(Readable.from(lines()));
   });
+
+  // The latest changes made by people, newest first: the admin page's "Changes" (docs/roles.md).
+  app.get(
+    '/:studyId/audit/changes',
+    {
+      schema: {
+        params: studyParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }),
+        response: { 200: z.array(auditChangeSchema) },
+      },
+    },
+    async (request) =>
+      recentChanges(app.db, { studyId: request.params.studyId, limit: request.query.limit }),
+  );
 };

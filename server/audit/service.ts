@@ -6,6 +6,7 @@
 import type { AuditEvent } from '../../shared/audit.ts';
 import type { Tx } from '../db/client.ts';
 import { holdCounts } from '../integrity/service.ts';
+import { requireStudy } from '../studies/service.ts';
 import * as repo from './repository.ts';
 
 /**
@@ -66,4 +67,13 @@ export async function* exportAudit(
   options: { studyId: string; batchSize?: number },
 ): AsyncGenerator<AuditEvent> {
   for await (const row of repo.studyEvents(db, options)) yield row;
+}
+
+/** Who changed the study lately (the admin page's "Changes"): time, account, action. */
+export async function recentChanges(
+  db: Tx,
+  { studyId, limit }: { studyId: string; limit: number },
+) {
+  await requireStudy(db, { id: studyId });
+  return repo.recentChanges(db, { studyId, limit });
 }

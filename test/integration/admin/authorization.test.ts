@@ -268,6 +268,9 @@ describe('authorization of every admin route (issue 17)', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { actor: string; kind: string });
     expect(events.at(-1)).toMatchObject({ actor: 'account:alice', kind: 'integrity_rescan' });
+    // and the admin page's list of changes shows it first
+    const changes = await call('viewer of A', 'GET', `/api/studies/${studyA}/audit/changes`);
+    expect(changes.json()[0]).toMatchObject({ actor: 'account:alice', kind: 'integrity_rescan' });
   });
 
   it('lets an owner grant and remove roles on their study, and nobody else', async () => {

@@ -2,6 +2,7 @@ import { studySummarySchema } from '../../../../shared/admin-api.ts';
 import { Link } from '../../app/router.tsx';
 import { api } from '../../lib/api.ts';
 import { AllocationPanel } from './AllocationPanel.tsx';
+import { ChangesPanel } from './ChangesPanel.tsx';
 import { downloadAdminFile } from './download.ts';
 import { GoldPanel } from './GoldPanel.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
@@ -64,6 +65,7 @@ export function StudyPage({ studyId }: { studyId: string }) {
       <ReportPanel studyId={s.id} />
       <InvitesPanel studyId={s.id} />
       <RolesPanel studyId={s.id} />
+      <ChangesPanel studyId={s.id} />
       <LlmRunsPanel studyId={s.id} />
       <QualityPanel studyId={s.id} />
       <GoldPanel studyId={s.id} systems={s.systems.map((x) => x.name)} />
