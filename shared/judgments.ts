@@ -13,6 +13,14 @@ const keyNameSchema = z
   .min(1)
   .refine((n) => n !== '__proto__', "'__proto__' cannot be a name");
 
+/** An output's style counts: characters, markdown headers, list items, bold spans. */
+export const styleCountsSchema = z.object({
+  length: z.number().int().nonnegative(),
+  headers: z.number().int().nonnegative(),
+  lists: z.number().int().nonnegative(),
+  bold: z.number().int().nonnegative(),
+});
+
 /**
  * One line of a judgments file (JSONL or CSV; docs/judgments-files.md): one verdict. An LLM
  * verdict judged in both orders is two lines with opposite `shown_left`.
@@ -31,6 +39,15 @@ export const judgmentSchema = z
     len_a: z.number().int().nonnegative().optional(),
     len_b: z.number().int().nonnegative().optional(),
     strength: z.union([z.literal(1), z.literal(2)]).optional(),
+    /**
+     * The style of a's and b's outputs for the style-controlled win rate (docs/judgments-files.md):
+     * explicit counts, or the outputs' texts (counted as server/stats/style-control.ts's
+     * styleCounts does); counts win when a record has both.
+     */
+    style_a: styleCountsSchema.optional(),
+    style_b: styleCountsSchema.optional(),
+    output_a: z.string().optional(),
+    output_b: z.string().optional(),
   })
   .refine((j) => j.a !== j.b, { message: 'a and b must be different systems', path: ['b'] });
 export type Judgment = z.infer<typeof judgmentSchema>;

@@ -162,6 +162,29 @@ export const lengthControlledSchema = z
   })
   .superRefine(reasonsCover(['winRate', 'ci', 'lengthCoefficient']));
 
+/**
+ * a's win rate predicted at zero style difference (Chatbot Arena's style control: a logistic model
+ * on the normalised, SD-scaled differences in length, headers, list items and bold spans of the
+ * item's two outputs, refitted on the pair's items; docs/statistics.md). Null, with
+ * `reasons.styleControlled` on the pair, when no verdict has both outputs' style counts.
+ */
+export const styleControlledSchema = z
+  .object({
+    winRate: finite.nullable(),
+    ci: interval.nullable(),
+    /** Log-odds of a win per SD of each feature's normalised difference (null: never differs). */
+    coefficients: z
+      .object({
+        length: finite.nullable(),
+        headers: finite.nullable(),
+        lists: finite.nullable(),
+        bold: finite.nullable(),
+      })
+      .nullable(),
+    reasons: z.record(z.string(), z.string().min(1)),
+  })
+  .superRefine(reasonsCover(['winRate', 'ci', 'coefficients']));
+
 export const pairReportSchema = z
   .object({
     a: z.string(),
@@ -175,8 +198,17 @@ export const pairReportSchema = z
     calibrated: calibratedSchema.nullable().optional(),
     sequential: sequentialSchema.nullable().optional(),
     lengthControlled: lengthControlledSchema.nullable().optional(),
+    styleControlled: styleControlledSchema.nullable().optional(),
   })
-  .superRefine(reasonsCover([...statsFields, 'calibrated', 'sequential', 'lengthControlled']));
+  .superRefine(
+    reasonsCover([
+      ...statsFields,
+      'calibrated',
+      'sequential',
+      'lengthControlled',
+      'styleControlled',
+    ]),
+  );
 export type PairReport = z.infer<typeof pairReportSchema>;
 
 export const rankingEntrySchema = z

@@ -5,6 +5,7 @@ import type { LockedPlan } from '../../shared/plan.ts';
 import { buildReport } from '../reports/build-report.ts';
 import type { VerdictFacts } from '../reports/verdict-input.ts';
 import type { VerdictTable } from '../reports/verdict-table.ts';
+import type { StyleCounts } from '../stats/style-control.ts';
 import {
   addDbOptions,
   addServerOptions,
@@ -144,9 +145,12 @@ async function loadStudy(
   adjudicatedComparisons: number;
 }> {
   const { tableFromVerdicts } = await import('../reports/load-study.ts');
-  const toTable = async (verdicts: AsyncIterable<VerdictFacts>) => {
+  const toTable = async (
+    verdicts: AsyncIterable<VerdictFacts>,
+    styles?: ReadonlyMap<string, StyleCounts>,
+  ) => {
     try {
-      return await tableFromVerdicts(verdicts, { base });
+      return await tableFromVerdicts(verdicts, { base, styles });
     } catch (err) {
       if (err instanceof RangeError) throw new CliError(err.message, 2);
       throw err;
@@ -174,10 +178,15 @@ async function loadStudy(
   return withDatabase(flags, async (database) => {
     const study = await requireStudy(database, name);
     const { verdictRows } = await import('../readmodel/verdict-rows.ts');
+    const { outputStyles } = await import('../readmodel/output-styles.ts');
     const { getLockedPlan } = await import('../plan/service.ts');
     const { listAdjudications } = await import('../qualification/service.ts');
     return {
-      table: await toTable(verdictRows(database.db, { studyId: study.id, adjudicated })),
+      // each verdict's outputs' style counts, as the study's report route reads them
+      table: await toTable(
+        verdictRows(database.db, { studyId: study.id, adjudicated }),
+        await outputStyles(database.db, { studyId: study.id }),
+      ),
       study: { id: study.id, name: study.name },
       plan: await getLockedPlan(database.db, { studyId: study.id }),
       adjudicatedComparisons: (await listAdjudications(database.db, { studyId: study.id })).length,

@@ -18,6 +18,7 @@ import { planCheck } from './plan-check.ts';
 import { reportProvenance } from './provenance.ts';
 import { bucket, groupBy, take } from './figures.ts';
 import { lengthControlledFigure } from './length-controlled.ts';
+import { styleControlledFigure } from './style-controlled.ts';
 import { itemSlots, pairItems } from './pair-items.ts';
 import { subsetStats } from './pair-stats.ts';
 import { buildRanking } from './ranking.ts';
@@ -28,7 +29,7 @@ import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
 /**
  * The report of a set of verdicts: every pair's win rate with its interval and sign test, broken
  * down by axis, judge kind, modality and judge, with the item-level figures beside it (the
- * human-calibrated LLM rate, the anytime-valid sequence, the length-controlled rate); the
+ * human-calibrated LLM rate, the anytime-valid sequence, the length- and style-controlled rates); the
  * Bradley–Terry ranking; agreement; biases.
  * The CLI's `stats` and `report` verbs and the HTTP route all come through here; `input` names
  * the study or files in the report's provenance block; `plan`, the study's locked analysis plan,
@@ -98,6 +99,15 @@ export function buildReport(
       lengthControlled: take(
         lengthControlledFigure(items, { level: opts.level, rounds: opts.rounds, rng: lengthRng }),
         'lengthControlled',
+        overall.reasons,
+      ),
+      styleControlled: take(
+        styleControlledFigure(items, {
+          level: opts.level,
+          rounds: opts.rounds,
+          rng: createRng(opts.seed, `${aName}\u0000${bName}\u0000style-controlled`),
+        }),
+        'styleControlled',
         overall.reasons,
       ),
     };

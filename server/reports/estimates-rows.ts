@@ -3,7 +3,7 @@ import { ciText, num, pct, type TextTable } from './rows.ts';
 
 /**
  * The item-level figures of a pair (human-calibrated LLM rate, anytime-valid sequence,
- * length-controlled rate) beside the human-only and LLM-only rates, as every text format shows
+ * length- and style-controlled rates) beside the human-only and LLM-only rates, as every text format shows
  * them: one row per estimate, its rate, interval and what it rests on.
  */
 
@@ -12,6 +12,17 @@ export function decisionText(pair: PairReport): string {
   const s = pair.sequential;
   if (!s) return '—';
   return s.decided === null ? 'undecided' : `${s.decided === 'a' ? pair.a : pair.b} wins`;
+}
+
+/** The style-controlled figure's coefficients, as text: "coefficients length 0.12, headers —, …". */
+export function styleCoefficientsText(
+  c: NonNullable<PairReport['styleControlled']>['coefficients'],
+): string {
+  if (!c) return '';
+  const parts = (['length', 'headers', 'lists', 'bold'] as const).map(
+    (f) => `${f} ${num(c[f], 2)}`,
+  );
+  return `coefficients ${parts.join(', ')}`;
 }
 
 function nulls(reasons: Record<string, string>): string {
@@ -25,7 +36,8 @@ export function pairEstimatesTable(report: Report, pair: PairReport): TextTable 
   if (
     pair.calibrated === undefined &&
     pair.sequential === undefined &&
-    pair.lengthControlled === undefined
+    pair.lengthControlled === undefined &&
+    pair.styleControlled === undefined
   )
     return null;
   const level = Math.round(report.ci.level * 100);
@@ -71,6 +83,15 @@ export function pairEstimatesTable(report: Report, pair: PairReport): TextTable 
       [`length coefficient ${num(l.lengthCoefficient, 2)}`, nulls(l.reasons)]
         .filter((x) => x)
         .join('; '),
+    ]);
+  const st = pair.styleControlled;
+  if (st === null) rows.push(['style-controlled', '—', '—', pair.reasons.styleControlled ?? '']);
+  else if (st)
+    rows.push([
+      'style-controlled',
+      pct(st.winRate),
+      ciText(st.ci),
+      [styleCoefficientsText(st.coefficients), nulls(st.reasons)].filter((x) => x).join('; '),
     ]);
   return [['estimate', `win rate of ${pair.a}`, `${level}% CI`, 'detail'], rows];
 }

@@ -3,7 +3,7 @@ import type { Report } from '../../shared/report.ts';
 import { statsRows } from './rows.ts';
 
 /** The pair's item-level figures: rows of their own, their reasons off the overall row's note. */
-const ITEM_LEVEL = new Set(['calibrated', 'sequential', 'lengthControlled']);
+const ITEM_LEVEL = new Set(['calibrated', 'sequential', 'lengthControlled', 'styleControlled']);
 
 type CsvRow = Record<string, string | number>;
 
@@ -48,7 +48,7 @@ function itemLevelRows(report: Report): CsvRow[] {
       p_test: '',
       note,
     });
-    const { calibrated: c, sequential: s, lengthControlled: l } = p;
+    const { calibrated: c, sequential: s, lengthControlled: l, styleControlled: st } = p;
     if (c !== undefined)
       rows.push(
         row(
@@ -94,6 +94,23 @@ function itemLevelRows(report: Report): CsvRow[] {
                 ...Object.entries(l.reasons),
               ])
             : notes([['lengthControlled', p.reasons.lengthControlled]]),
+        ),
+      );
+    if (st !== undefined)
+      rows.push(
+        row(
+          'style_controlled',
+          'style-controlled-bootstrap',
+          st,
+          '',
+          st
+            ? notes([
+                ...Object.entries(st.coefficients ?? {}).map(
+                  ([f, v]) => [`${f}Coefficient`, v ?? undefined] as [string, number | undefined],
+                ),
+                ...Object.entries(st.reasons),
+              ])
+            : notes([['styleControlled', p.reasons.styleControlled]]),
         ),
       );
   }

@@ -1,7 +1,7 @@
 import type { Report } from '../../shared/report.ts';
 import { integrityLatex } from './format-integrity.ts';
 import { competenceLatex } from './competence-latex.ts';
-import { decisionText } from './estimates-rows.ts';
+import { decisionText, styleCoefficientsText } from './estimates-rows.ts';
 import { planText, provenanceText } from './format-words.ts';
 import { label, statsRows } from './rows.ts';
 
@@ -79,7 +79,7 @@ export function formatLatex(report: Report): string {
 }
 
 /**
- * A second booktabs table: each pair's human-calibrated, sequential and length-controlled
+ * A second booktabs table: each pair's human-calibrated, sequential, length- and style-controlled
  * figures; none when the report has none of them (a report JSON from before they existed).
  */
 function estimatesTable(report: Report): string[] {
@@ -89,8 +89,8 @@ function estimatesTable(report: Report): string[] {
   const rate = (x: number | null | undefined) => (x === null || x === undefined ? '--' : p1(x));
   const rows: string[] = [];
   report.pairs.forEach((p, idx) => {
-    const { calibrated: c, sequential: s, lengthControlled: l } = p;
-    if (c === undefined && s === undefined && l === undefined) return;
+    const { calibrated: c, sequential: s, lengthControlled: l, styleControlled: st } = p;
+    if (c === undefined && s === undefined && l === undefined && st === undefined) return;
     if (idx > 0 && rows.length) rows.push('\\midrule');
     const name = `${latexEscape(p.a)} vs ${latexEscape(p.b)}`;
     rows.push(
@@ -98,6 +98,10 @@ function estimatesTable(report: Report): string[] {
       ` & sequence & & ${ci(s?.ci)} & ${s ? `${s.items} items, ${latexEscape(decisionText(p))}` : latexEscape(p.reasons.sequential ?? '')} \\\\`,
       ` & length-controlled & ${rate(l?.winRate)} & ${ci(l?.ci)} & ${l ? `coefficient ${l.lengthCoefficient === null ? '--' : l.lengthCoefficient.toFixed(2)}` : latexEscape(p.reasons.lengthControlled ?? '')} \\\\`,
     );
+    if (st !== undefined)
+      rows.push(
+        ` & style-controlled & ${rate(st?.winRate)} & ${ci(st?.ci)} & ${latexEscape(st ? styleCoefficientsText(st.coefficients) : (p.reasons.styleControlled ?? ''))} \\\\`,
+      );
   });
   if (!rows.length) return [];
   return [

@@ -1,3 +1,5 @@
+import { outputKey } from '../readmodel/output-styles.ts';
+import type { StyleCounts } from '../stats/style-control.ts';
 import { toVerdictInput, type VerdictFacts } from './verdict-input.ts';
 import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 
@@ -5,12 +7,26 @@ import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
  * A study's verdicts into a verdict table: the read model's rows straight from the database, or
  * the records of a running server's export. They enter through the door a judgments file's
  * records use (toVerdictInput), so `report --study` and `stats` on an export give the same report.
+ * `styles` (the read model's outputStyles) gives each verdict its two outputs' style counts, for
+ * the style-controlled win rate; without it, verdicts carry the counts their records have.
  */
 export async function tableFromVerdicts(
   verdicts: AsyncIterable<VerdictFacts>,
-  options: { base?: string } = {},
+  options: { base?: string; styles?: ReadonlyMap<string, StyleCounts> } = {},
 ): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
-  for await (const v of verdicts) builder.add(toVerdictInput(v));
+  const { styles } = options;
+  for await (const v of verdicts) {
+    const input = toVerdictInput(v);
+    if (styles) {
+      const a = styles.get(outputKey(v.item, v.a));
+      const b = styles.get(outputKey(v.item, v.b));
+      if (a && b) {
+        input.styleA = a;
+        input.styleB = b;
+      }
+    }
+    builder.add(input);
+  }
   return builder.finish();
 }

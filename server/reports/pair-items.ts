@@ -1,5 +1,5 @@
 import { scoreNumerator, scoreWeight, type TiesMode } from '../stats/moments.ts';
-import type { VerdictTable } from './verdict-table.ts';
+import { STYLE_STRIDE, type VerdictTable } from './verdict-table.ts';
 
 /**
  * A pair's verdicts reduced to one entry per item, what the item-level figures (the human-
@@ -18,6 +18,11 @@ export interface PairItems {
   /** Per item, its verdicts with both lengths (ties excluded when the report excludes them) and their score sum. */
   lengthVerdicts: Float64Array;
   lengthScoreSum: Float64Array;
+  /** Per item, STYLE_STRIDE style counts (a's, then b's) of its first verdict with them; −1: none. */
+  style: Int32Array;
+  /** Per item, its verdicts with style counts (ties as for lengths) and their score sum. */
+  styleVerdicts: Float64Array;
+  styleScoreSum: Float64Array;
   humanVerdicts: number;
   llmVerdicts: number;
 }
@@ -54,6 +59,9 @@ export function pairItems(
   const lengthDiff = new Float64Array(n).fill(Number.NaN);
   const lengthVerdicts = new Float64Array(n);
   const lengthScoreSum = new Float64Array(n);
+  const style = new Int32Array(t.style ? n * STYLE_STRIDE : 0).fill(-1);
+  const styleVerdicts = new Float64Array(n);
+  const styleScoreSum = new Float64Array(n);
   let humanVerdicts = 0;
   let llmVerdicts = 0;
   for (let k = 0; k < indices.length; k++) {
@@ -80,6 +88,17 @@ export function pairItems(
       lengthVerdicts[r] = (lengthVerdicts[r] as number) + 1;
       lengthScoreSum[r] = (lengthScoreSum[r] as number) + s;
     }
+    // the style counts, as the lengths: an item's first verdict with them, ties as above
+    if (
+      t.style &&
+      (t.style[i * STYLE_STRIDE] as number) >= 0 &&
+      !(ties === 'exclude' && s === 0.5)
+    ) {
+      if ((style[r * STYLE_STRIDE] as number) < 0)
+        style.set(t.style.subarray(i * STYLE_STRIDE, (i + 1) * STYLE_STRIDE), r * STYLE_STRIDE);
+      styleVerdicts[r] = (styleVerdicts[r] as number) + 1;
+      styleScoreSum[r] = (styleScoreSum[r] as number) + s;
+    }
   }
   for (let k = 0; k < indices.length; k++) slots[t.item[indices[k] as number] as number] = -1;
   const ratio = (sums: Float64Array, weights: Float64Array) =>
@@ -92,6 +111,9 @@ export function pairItems(
     lengthDiff,
     lengthVerdicts,
     lengthScoreSum,
+    style,
+    styleVerdicts,
+    styleScoreSum,
     humanVerdicts,
     llmVerdicts,
   };

@@ -27,6 +27,14 @@ function fastJudgment(r: unknown): Judgment | null {
   if (o.modality !== undefined && !isKeyName(o.modality)) return null;
   if (!isCount(o.len_a) || !isCount(o.len_b)) return null;
   if (o.strength !== undefined && o.strength !== 1 && o.strength !== 2) return null;
+  // style counts and output texts (the style-controlled rate) are rare: zod checks them
+  if (
+    o.style_a !== undefined ||
+    o.style_b !== undefined ||
+    o.output_a !== undefined ||
+    o.output_b !== undefined
+  )
+    return null;
   if (o.axes !== undefined) {
     if (typeof o.axes !== 'object' || o.axes === null || Array.isArray(o.axes)) return null;
     for (const [k, v] of Object.entries(o.axes))

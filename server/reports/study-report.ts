@@ -1,6 +1,7 @@
 import { reportOptionsSchema, type Report, type ReportOptionsInput } from '../../shared/report.ts';
 import type { Tx } from '../db/client.ts';
 import { verdictRows } from '../readmodel/verdict-rows.ts';
+import { outputStyles } from '../readmodel/output-styles.ts';
 import { getLockedPlan } from '../plan/service.ts';
 import { getStudyById } from '../studies/service.ts';
 import { holdCounts } from '../integrity/service.ts';
@@ -29,6 +30,8 @@ export async function getStudyReport(
   const opts = reportOptionsSchema.parse(options);
   const table = await tableFromVerdicts(verdictRows(db, { studyId, adjudicated }), {
     base: opts.base,
+    // each verdict's two outputs' style counts, for the style-controlled win rate
+    styles: await outputStyles(db, { studyId }),
   });
   // the study in the provenance, so `report --replay` finds it without --study; its locked plan
   // for the plan hash and the deviations (docs/plan.md)

@@ -1,4 +1,5 @@
 import type { Judgment } from '../../shared/judgments.ts';
+import { styleCounts, type StyleCounts } from '../stats/style-control.ts';
 import { sideScore, type VerdictInput } from './verdict-table.ts';
 
 /**
@@ -10,7 +11,15 @@ import { sideScore, type VerdictInput } from './verdict-table.ts';
 export type VerdictFacts = Pick<
   Judgment,
   'item' | 'a' | 'b' | 'winner' | 'judge' | 'judge_kind' | 'shown_left' | 'axes' | 'len_a' | 'len_b'
-> & { modality?: string | null };
+> &
+  Partial<Pick<Judgment, 'style_a' | 'style_b' | 'output_a' | 'output_b'>> & {
+    modality?: string | null;
+  };
+
+/** A side's style counts: the explicit ones, else counted from its output's text, else none. */
+function sideStyle(counts: StyleCounts | undefined, text: string | undefined) {
+  return counts ?? (text === undefined ? undefined : styleCounts(text));
+}
 
 export function toVerdictInput(j: VerdictFacts): VerdictInput {
   const v: VerdictInput = {
@@ -25,6 +34,12 @@ export function toVerdictInput(j: VerdictFacts): VerdictInput {
     lenA: j.len_a,
     lenB: j.len_b,
   };
+  const styleA = sideStyle(j.style_a, j.output_a);
+  const styleB = sideStyle(j.style_b, j.output_b);
+  if (styleA && styleB) {
+    v.styleA = styleA;
+    v.styleB = styleB;
+  }
   if (j.axes) {
     const axes: Record<string, number> = {};
     for (const [name, side] of Object.entries(j.axes)) axes[name] = sideScore(side);

@@ -1,6 +1,7 @@
 import { grow } from './growable.ts';
 import { logLengthRatio } from '../stats/length-bias.ts';
 import { NameIndex } from './name-index.ts';
+import { STYLE_FEATURES, type StyleCounts } from '../stats/style-control.ts';
 
 /**
  * Verdicts in columns of typed arrays with interned names (item ids off the heap, in a
@@ -49,7 +50,13 @@ export interface VerdictInput {
   modality?: string;
   lenA?: number;
   lenB?: number;
+  /** The style counts (length, headers, list items, bold spans) of a's and b's outputs, when known. */
+  styleA?: StyleCounts;
+  styleB?: StyleCounts;
 }
+
+/** Style counts per verdict row: a's four then b's four, in STYLE_FEATURES order. */
+export const STYLE_STRIDE = 2 * STYLE_FEATURES.length;
 
 export interface VerdictTable {
   length: number;
@@ -77,6 +84,12 @@ export interface VerdictTable {
   lengthDiff: Float64Array;
   /** Per axis id: a's score on that axis, NaN when the verdict has none. */
   axisScore: Float64Array[];
+  /**
+   * The canonical pair's style counts, STYLE_STRIDE per row (a's length, headers, lists, bold,
+   * then b's; the style-controlled win rate's covariates), −1 when the verdict has none; null
+   * until a verdict with style counts is added (a file without them costs nothing).
+   */
+  style: Int32Array | null;
   /** Records skipped by readers (e.g. failed AlpacaEval annotations). */
   skipped: number;
   warnings: string[];
@@ -110,6 +123,7 @@ export class VerdictTableBuilder {
       lengthRatio: new Float64Array(cap),
       lengthDiff: new Float64Array(cap),
       axisScore: [],
+      style: null,
       skipped: 0,
       warnings: [],
     };
@@ -150,6 +164,7 @@ export class VerdictTableBuilder {
       t.lengthRatio = grow(t.lengthRatio, need);
       t.lengthDiff = grow(t.lengthDiff, need);
       t.axisScore = t.axisScore.map((arr) => grow(arr, need));
+      if (t.style) t.style = grow(t.style, need * STYLE_STRIDE);
     }
     const sa = t.systems.id(v.a);
     const sb = t.systems.id(v.b);
@@ -180,6 +195,18 @@ export class VerdictTableBuilder {
         : flip
           ? v.lenB - v.lenA
           : v.lenA - v.lenB;
+    const hasStyle = v.styleA !== undefined && v.styleB !== undefined;
+    if (hasStyle && !t.style) t.style = new Int32Array(t.item.length * STYLE_STRIDE).fill(-1);
+    if (t.style) {
+      const o = i * STYLE_STRIDE;
+      const [first, second] = flip ? [v.styleB, v.styleA] : [v.styleA, v.styleB];
+      STYLE_FEATURES.forEach((f, c) => {
+        (t.style as Int32Array)[o + c] = hasStyle ? (first as StyleCounts)[f] : -1;
+        (t.style as Int32Array)[o + STYLE_FEATURES.length + c] = hasStyle
+          ? (second as StyleCounts)[f]
+          : -1;
+      });
+    }
     for (const arr of t.axisScore) arr[i] = Number.NaN;
     if (v.axes) {
       for (const [name, s] of Object.entries(v.axes)) {

@@ -56,6 +56,12 @@ export interface StyleControlOptions {
   level: number;
   rounds: number;
   rng: Rng;
+  /**
+   * Items drawn per bootstrap round at most (m of the m-out-of-n bootstrap, as the length-controlled
+   * figure's; default: all of them). Above m items each round draws m items with replacement and
+   * the replicates' deviations from the full-data estimate are shrunk by √(m/n).
+   */
+  maxItemsPerRound?: number;
 }
 
 const sigmoid = (eta: number) =>
@@ -159,18 +165,42 @@ function fit(t: Totals, idx: ArrayLike<number>, start: Fit | null): Figure<Fit> 
   return none('the logistic fit did not converge');
 }
 
+/** One item of a pair as totals: its outputs' style counts, its verdicts and their score sum for a. */
+export interface StyleTotals {
+  a: StyleCounts;
+  b: StyleCounts;
+  verdicts: number;
+  scoreSum: number;
+}
+
 /** The style-controlled win rate, its coefficients and the bootstrap interval over items. */
 export function styleControlledWinRate(
   items: readonly StyleItem[],
   options: StyleControlOptions,
 ): StyleControlled {
+  return styleControlledFromTotals(
+    items.map((item) => ({
+      a: item.a,
+      b: item.b,
+      verdicts: item.scores.length,
+      scoreSum: item.scores.reduce((s, v) => s + v, 0),
+    })),
+    options,
+  );
+}
+
+/** The same figure from item totals (what a report's pair items hold). */
+export function styleControlledFromTotals(
+  items: readonly StyleTotals[],
+  options: StyleControlOptions,
+): StyleControlled {
   checkLevel(options.level);
-  const used = items.filter((item) => item.scores.length > 0);
+  const used = items.filter((item) => item.verdicts > 0);
   const n = used.length;
   const t: Totals = {
     d: new Float64Array(n * F),
-    verdicts: Float64Array.from(used, (item) => item.scores.length),
-    scoreSum: Float64Array.from(used, (item) => item.scores.reduce((s, v) => s + v, 0)),
+    verdicts: Float64Array.from(used, (item) => item.verdicts),
+    scoreSum: Float64Array.from(used, (item) => item.scoreSum),
   };
   used.forEach((item, i) => {
     STYLE_FEATURES.forEach((f, c) => {
@@ -191,10 +221,11 @@ export function styleControlledWinRate(
   });
   const estimate = sigmoid(full.value.beta[0] as number);
   const replicates = new Float64Array(options.rounds);
-  const draw = new Int32Array(n);
+  const m = Math.min(n, Math.max(1, options.maxItemsPerRound ?? n));
+  const draw = new Int32Array(m);
   let failed = 0;
   for (let r = 0; r < options.rounds; r++) {
-    for (let k = 0; k < n; k++) draw[k] = options.rng.nextInt(n);
+    for (let k = 0; k < m; k++) draw[k] = options.rng.nextInt(n);
     const f = fit(t, draw, full.value);
     if (f.value) replicates[r] = sigmoid(f.value.beta[0] as number);
     else {
@@ -202,6 +233,11 @@ export function styleControlledWinRate(
       replicates[r] = Number.NaN;
     }
   }
+  // m < n: the m-out-of-n deviations, shrunk to the scale of n items
+  const shrink = Math.sqrt(m / n);
+  if (shrink < 1)
+    for (let r = 0; r < replicates.length; r++)
+      replicates[r] = estimate + shrink * ((replicates[r] as number) - estimate);
   const result = percentileInterval(replicates, options.level);
   let ci: Figure<Interval>;
   if (options.rounds < 1) ci = none('no bootstrap rounds');

@@ -4,20 +4,31 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../../shared/report.ts';
 import { createRng } from '../../../server/stats/rng.ts';
+import {
+  styleControlledFromTotals,
+  type StyleCounts,
+  type StyleTotals,
+} from '../../../server/stats/style-control.ts';
 import { runCli } from '../../helpers/processes.ts';
 
 /**
  * Issue 15: `tracearena stats` on a judgments file mixing human and LLM verdicts prints the
- * human-calibrated LLM rate, the anytime-valid sequence and the length-controlled rate in every
- * format.
+ * human-calibrated LLM rate, the anytime-valid sequence, the length-controlled and the
+ * style-controlled rates in every format.
  *
  * The file: 120 items of sft vs base, each judged by an LLM in both display orders; 50 of them
  * also by clinicians (every 3rd item by one, every 8th by another). Items differ strongly, so
  * humans and the LLM agree often; the LLM favours sft beyond what humans do, and both prefer the
- * longer output.
+ * longer output. Every output has a style (headers, list items, bold spans): even items carry the
+ * outputs' texts (output_a/output_b), odd items explicit counts (style_a/style_b).
  */
+const styles: Array<{ a: StyleCounts; b: StyleCounts }> = [];
+/** A markdown text with these counts (what styleCounts counts in it). */
+const markdown = (c: StyleCounts) =>
+  `${'# Heading\n'.repeat(c.headers)}${'- point\n'.repeat(c.lists)}${'**key** '.repeat(c.bold)}`;
 function mixedFile(): string {
   const rng = createRng(2015, 'item-level-cli');
+  const styleRng = createRng(2015, 'item-level-style');
   const lines: string[] = [];
   const winner = (p: number) => {
     const u = rng.nextFloat();
@@ -29,8 +40,23 @@ function mixedFile(): string {
     const eta = 0.3 + (lenA - lenB) / 400 + 10 * (rng.nextFloat() - 0.5);
     const p = 1 / (1 + Math.exp(-eta));
     const pLlm = 1 / (1 + Math.exp(-(eta + 0.8)));
+    const side = (): StyleCounts => {
+      const c = {
+        headers: styleRng.nextInt(4),
+        lists: styleRng.nextInt(6),
+        bold: styleRng.nextInt(5),
+      };
+      return { ...c, length: markdown({ ...c, length: 0 }).length };
+    };
+    const style = { a: side(), b: side() };
+    styles.push(style);
+    const styleFields =
+      i % 2 === 0
+        ? { output_a: markdown(style.a), output_b: markdown(style.b) }
+        : { style_a: style.a, style_b: style.b };
     const rec = (judge: string, kind: string, shown: string, pw: number) =>
       JSON.stringify({
+        ...styleFields,
         item: `case-${i}`,
         a: 'sft',
         b: 'base',
@@ -60,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('tracearena stats on human and LLM verdicts together', () => {
-  it('reports the calibrated, sequential and length-controlled figures in every format', async () => {
+  it('reports the calibrated, sequential, length- and style-controlled figures in every format', async () => {
     const formats = ['json', 'table', 'csv', 'markdown', 'latex', 'html'] as const;
     const outs = formats.map((f) => join(dir, `mixed.${f}`));
     const results = await Promise.all(
@@ -94,6 +120,32 @@ describe('tracearena stats on human and LLM verdicts together', () => {
     // both judges prefer length: at equal length the rate falls
     expect(pair.lengthControlled!.lengthCoefficient!).toBeGreaterThan(0);
     expect(pair.lengthControlled!.winRate!).toBeLessThan(pair.winRate!);
+    // style control: style-control.ts on the same items (texts counted, counts read), same seed
+    const scores = new Map<number, number[]>();
+    for (const line of texts.json ? mixedFile().trim().split('\n') : []) {
+      const r = JSON.parse(line) as { item: string; winner: string };
+      const i = Number(r.item.slice('case-'.length));
+      scores.set(i, [
+        ...(scores.get(i) ?? []),
+        r.winner === 'a' ? 1 : r.winner === 'tie' ? 0.5 : 0,
+      ]);
+    }
+    const totals: StyleTotals[] = styles.slice(0, 120).map((st, i) => ({
+      ...st,
+      verdicts: scores.get(i)!.length,
+      scoreSum: scores.get(i)!.reduce((x, y) => x + y, 0),
+    }));
+    const ref = styleControlledFromTotals(totals, {
+      level: 0.95,
+      rounds: 500,
+      rng: createRng(1, 'sft\u0000base\u0000style-controlled'),
+    });
+    const st = pair.styleControlled!;
+    expect(st.winRate!).toBeCloseTo(ref.winRate.value!, 12);
+    expect(st.ci![0]).toBeCloseTo(ref.ci.value![0], 12);
+    expect(st.ci![1]).toBeCloseTo(ref.ci.value![1], 12);
+    for (const f of ['length', 'headers', 'lists', 'bold'] as const)
+      expect(st.coefficients![f]!, f).toBeCloseTo(ref.coefficients.value![f]!, 9);
 
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const sequenceText = `${pct(pair.sequential!.ci[0]).slice(0, -1)}–${pct(pair.sequential!.ci[1])}`;
@@ -104,16 +156,51 @@ describe('tracearena stats on human and LLM verdicts together', () => {
       expect(t, f).toContain('length-controlled');
       expect(t, f).toContain(pct(c.winRate!));
       expect(t, f).toContain(pct(pair.lengthControlled!.winRate!));
+      expect(t, f).toContain('style-controlled');
+      expect(t, f).toContain(pct(st.winRate!));
       expect(t, f).toContain(sequenceText);
     }
     expect(texts.latex).toContain('calibrated (PPI++)');
     expect(texts.latex).toContain('& sequence &');
     expect(texts.latex).toContain('& length-controlled &');
+    expect(texts.latex).toContain('& style-controlled &');
+    expect(texts.latex).toContain((st.winRate! * 100).toFixed(1));
     expect(texts.latex).toContain((c.winRate! * 100).toFixed(1));
     const csv = texts.csv!.trim().split('\n');
     const rowOf = (breakdown: string) => csv.find((l) => l.split(',')[2] === breakdown);
     expect(rowOf('calibrated')).toContain(String(c.winRate));
     expect(rowOf('sequential')).toContain(String(pair.sequential!.ci[0]));
     expect(rowOf('length_controlled')).toContain(String(pair.lengthControlled!.winRate));
+    expect(rowOf('style_controlled')).toContain(String(st.winRate));
+    expect(rowOf('style_controlled')).toContain(`boldCoefficient: ${st.coefficients!.bold}`);
+  });
+
+  it('without texts or style counts, the style-controlled figure is null with its reason', async () => {
+    const plain = join(dir, 'plain.jsonl');
+    await writeFile(
+      plain,
+      mixedFile()
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const {
+            output_a: _a,
+            output_b: _b,
+            style_a: _c,
+            style_b: _d,
+            ...r
+          } = JSON.parse(l) as Record<string, unknown>;
+          return JSON.stringify(r);
+        })
+        .join('\n'),
+    );
+    const res = await runCli(['stats', plain, '--rounds', '50', '--format', 'json'], {
+      DATABASE_URL: undefined,
+    });
+    expect(res.code, res.stderr).toBe(0);
+    const pair = reportSchema.parse(JSON.parse(res.stdout)).pairs[0]!;
+    expect(pair.styleControlled).toBeNull();
+    expect(pair.reasons.styleControlled).toMatch(/output_a\/output_b or style_a\/style_b/);
+    expect(pair.lengthControlled!.winRate).not.toBeNull();
   });
 });

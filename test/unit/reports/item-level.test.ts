@@ -165,7 +165,7 @@ describe('item-level figures in the report', () => {
     const old = {
       ...report,
       pairs: report.pairs.map(
-        ({ calibrated: _c, sequential: _s, lengthControlled: _l, ...p }) => p,
+        ({ calibrated: _c, sequential: _s, lengthControlled: _l, styleControlled: _y, ...p }) => p,
       ),
     };
     const oldCsv = (await formatReport(old, 'csv')).trim().split('\n');
@@ -174,6 +174,7 @@ describe('item-level figures in the report', () => {
       'calibrated',
       'sequential',
       'length_controlled',
+      'style_controlled',
     ]);
   });
 
@@ -185,6 +186,7 @@ describe('item-level figures in the report', () => {
       delete p.calibrated;
       delete p.sequential;
       delete p.lengthControlled;
+      delete p.styleControlled;
     }
     const parsed = reportSchema.parse(old);
     for (const format of ['table', 'markdown', 'latex', 'html'] as const)
