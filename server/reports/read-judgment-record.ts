@@ -11,6 +11,20 @@ const isKeyName = (v: unknown): v is string => isName(v) && v !== '__proto__';
 const isCount = (v: unknown) =>
   v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
 
+const isCountValue = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+/** Absent, or style counts as styleCountsSchema accepts them (extra keys are dropped later). */
+const isStyle = (v: unknown) => {
+  if (v === undefined) return true;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const c = v as Record<string, unknown>;
+  return (
+    isCountValue(c.length) &&
+    isCountValue(c.headers) &&
+    isCountValue(c.lists) &&
+    isCountValue(c.bold)
+  );
+};
+
 /**
  * A plain-JavaScript check of the common, valid record: it accepts only what judgmentSchema
  * accepts (a strict subset), so a million lines do not pay zod's cost; anything else goes through
@@ -27,14 +41,10 @@ function fastJudgment(r: unknown): Judgment | null {
   if (o.modality !== undefined && !isKeyName(o.modality)) return null;
   if (!isCount(o.len_a) || !isCount(o.len_b)) return null;
   if (o.strength !== undefined && o.strength !== 1 && o.strength !== 2) return null;
-  // style counts and output texts (the style-controlled rate) are rare: zod checks them
-  if (
-    o.style_a !== undefined ||
-    o.style_b !== undefined ||
-    o.output_a !== undefined ||
-    o.output_b !== undefined
-  )
-    return null;
+  // style counts and output texts (the style-controlled rate, docs/judgments-files.md)
+  if (!isStyle(o.style_a) || !isStyle(o.style_b)) return null;
+  if (o.output_a !== undefined && typeof o.output_a !== 'string') return null;
+  if (o.output_b !== undefined && typeof o.output_b !== 'string') return null;
   if (o.axes !== undefined) {
     if (typeof o.axes !== 'object' || o.axes === null || Array.isArray(o.axes)) return null;
     for (const [k, v] of Object.entries(o.axes))
