@@ -87,8 +87,21 @@ interface Fit {
 
 const F = STYLE_FEATURES.length;
 
+/**
+ * Newton's stopping rule: the full fit stops when no coefficient moves by 1e-9; a bootstrap round,
+ * which starts from the full fit, by 1e-4 (as the length-controlled figure's rounds: the next step
+ * would move the rate by about 1e-8, far below the bootstrap's Monte Carlo error).
+ */
+const FULL_TOLERANCE = 1e-9;
+const ROUND_TOLERANCE = 1e-4;
+
 /** The fit on items `idx` (repeats allowed). */
-function fit(t: Totals, idx: ArrayLike<number>, start: Fit | null): Figure<Fit> {
+function fit(
+  t: Totals,
+  idx: ArrayLike<number>,
+  start: Fit | null,
+  tolerance = FULL_TOLERANCE,
+): Figure<Fit> {
   const m = idx.length;
   let n = 0;
   let ySum = 0;
@@ -160,7 +173,7 @@ function fit(t: Totals, idx: ArrayLike<number>, start: Fit | null): Figure<Fit> 
     }
     if (!beta.every(Number.isFinite) || beta.some((b) => Math.abs(b) > 50))
       return none('the logistic fit diverges (separation)');
-    if (big < 1e-9) return ok({ beta, kept });
+    if (big < tolerance) return ok({ beta, kept });
   }
   return none('the logistic fit did not converge');
 }
@@ -226,7 +239,7 @@ export function styleControlledFromTotals(
   let failed = 0;
   for (let r = 0; r < options.rounds; r++) {
     for (let k = 0; k < m; k++) draw[k] = options.rng.nextInt(n);
-    const f = fit(t, draw, full.value);
+    const f = fit(t, draw, full.value, ROUND_TOLERANCE);
     if (f.value) replicates[r] = sigmoid(f.value.beta[0] as number);
     else {
       failed++;
