@@ -114,7 +114,7 @@ function estimatesTable(report: Report): string[] {
     ...rows,
     '\\bottomrule',
     '\\end{tabular}',
-    `\\caption{Item-level estimates of the first system's win rate (items as units). Calibrated: the human win rate estimated from human and LLM verdicts together by prediction-powered inference (PPI++), items judged by both plus items judged by the LLM only, power-tuning $\\lambda$ (0: humans only). Sequence: an anytime-valid ${level}\\% confidence sequence over items in completion order (normal-mixture boundary), valid however often it is looked at. Length-controlled: the rate at equal output lengths from a logistic fit on tanh of the standardised length difference, percentile bootstrap over items (${report.ci.rounds} rounds, seed ${report.ci.seed}).}`,
+    `\\caption{Item-level estimates of the first system's win rate (items as units). Calibrated: the human win rate estimated from human and LLM verdicts together by prediction-powered inference (PPI++), items judged by both plus items judged by the LLM only, power-tuning $\\lambda$ (0: humans only). Sequence: an anytime-valid ${level}\\% confidence sequence over items in completion order (normal-mixture boundary), valid however often it is looked at. Length-controlled: the rate at equal output lengths from a logistic fit on tanh of the standardised length difference, percentile bootstrap over items (${report.ci.rounds} rounds, seed ${report.ci.seed}). Style-controlled: the rate at equal style from a logistic fit on the SD-scaled normalised differences in length, headers, list items and bold spans (Chatbot Arena's style control), same bootstrap; its log-odds coefficients per SD.}`,
     '\\end{table}',
   ];
 }

@@ -11,11 +11,12 @@ export function anchorText(base: string | null): string {
 }
 
 /**
- * The caption of a pair's item-level estimates (calibrated, sequential, length-controlled): what
- * sets them apart from the rows above, so a reader does not take one for another.
+ * The caption of a pair's item-level estimates (calibrated, sequential, length- and
+ * style-controlled): what sets them apart from the rows above, so a reader does not take one for
+ * another.
  */
 export const ESTIMATES_NOTE =
-  'Item-level estimates: human-only and LLM-only rates; the human win rate calibrated from both (PPI++, items as units); an anytime-valid confidence sequence over items in completion order (valid however often it is looked at, so the study may stop once it excludes 50%); the rate at equal output lengths (length-controlled GLM, bootstrap over items).';
+  'Item-level estimates: human-only and LLM-only rates; the human win rate calibrated from both (PPI++, items as units); an anytime-valid confidence sequence over items in completion order (valid however often it is looked at, so the study may stop once it excludes 50%); the rate at equal output lengths (length-controlled GLM, bootstrap over items); the rate at equal style (style-controlled: length, headers, lists and bold of the two outputs, bootstrap over items).';
 
 /**
  * The report's provenance in one line for the end of a document (the version, the verdicts' hash
