@@ -1,6 +1,8 @@
 import type { Judgment } from '../../shared/judgments.ts';
 import type { Tx } from '../db/client.ts';
 import { verdictRows, type VerdictRow } from '../readmodel/verdict-rows.ts';
+import { outputKey, outputStyles } from '../readmodel/output-styles.ts';
+import type { StyleCounts } from '../stats/style-control.ts';
 
 /**
  * One verdict as a line of the judgments file: the shared record (what `stats` reads) with the
@@ -10,6 +12,8 @@ export type JudgmentRecord = Judgment & {
   axes: NonNullable<Judgment['axes']>;
   len_a: number;
   len_b: number;
+  style_a?: StyleCounts;
+  style_b?: StyleCounts;
   note?: string;
   duration_ms?: number;
   /** Time on screen and visible, as the judge's page measured it. */
@@ -47,5 +51,13 @@ export async function* exportJudgments(
   db: Tx,
   options: { studyId: string; batchSize?: number; adjudicated?: boolean },
 ): AsyncGenerator<JudgmentRecord> {
-  for await (const row of verdictRows(db, options)) yield toRecord(row);
+  // each verdict's two outputs' style counts (the style-controlled win rate), as the study's
+  // report reads them, so `stats` on the export gives the study's report
+  const styles = await outputStyles(db, { studyId: options.studyId });
+  for await (const row of verdictRows(db, options)) {
+    const record = toRecord(row);
+    const a = styles.get(outputKey(row.item, row.a));
+    const b = styles.get(outputKey(row.item, row.b));
+    yield a && b ? { ...record, style_a: a, style_b: b } : record;
+  }
 }
