@@ -332,14 +332,6 @@ describe.each(backends())('audit trail on %s', (backend) => {
     expect(rebuilt.plan).toMatchObject({ deviates: true });
     rebuilt.provenance.input = null;
     original.provenance.input = null;
-    expect(rebuilt).toEqual(original);
-  }, 60_000);
-
-  it('refuses UPDATE, DELETE and TRUNCATE of audit_events', async () => {
-    for (const statement of [
-      sql`update audit_events set actor = 'someone else' where study_id = ${study.studyId}`,
-      sql`delete from audit_events where study_id = ${study.studyId}`,
-      sql`truncate audit_events`,
     // the audit trail records each verdict's output lengths, not the outputs' texts: the rebuilt
     // report has no style-controlled figure (null with its reason); everything else is equal
     const pairs = (r: typeof rebuilt) =>
@@ -352,6 +344,14 @@ describe.each(backends())('audit trail on %s', (backend) => {
       delete p.styleControlled;
       delete p.reasons.styleControlled;
     }
+    expect(rebuilt).toEqual(original);
+  }, 60_000);
+
+  it('refuses UPDATE, DELETE and TRUNCATE of audit_events', async () => {
+    for (const statement of [
+      sql`update audit_events set actor = 'someone else' where study_id = ${study.studyId}`,
+      sql`delete from audit_events where study_id = ${study.studyId}`,
+      sql`truncate audit_events`,
     ]) {
       const refused = await tdb.db.execute(statement).then(
         () => 'done',
