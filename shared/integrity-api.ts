@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 
 /**
  * The identity-leak scan's admin API (docs/integrity.md): the flagged outputs of a study with what
@@ -67,7 +68,7 @@ export const scanResultSchema = z.object({
 });
 export type ScanResult = z.infer<typeof scanResultSchema>;
 
-export const wordBodySchema = z.object({ word: z.string().trim().min(1).max(200) });
+export const wordBodySchema = z.object({ word: storableText().trim().min(1).max(200) });
 
 /**
  * The admin's decision on a flagged output: release (judged as written), redact (judged as the

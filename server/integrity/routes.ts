@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { storableText } from '../../shared/text.ts';
 import { actorOf } from '../auth/service.ts';
 import { z } from 'zod';
 import {
@@ -43,7 +44,7 @@ export const integrityRoutes: FastifyPluginAsyncZod = async (app) => {
     '/:studyId/integrity/words/:word',
     {
       schema: {
-        params: study.extend({ word: z.string().min(1).max(200) }),
+        params: study.extend({ word: storableText().min(1).max(200) }),
         response: { 200: scanResultSchema },
       },
     },

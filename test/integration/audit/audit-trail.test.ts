@@ -177,7 +177,9 @@ describe.each(backends())('audit trail on %s', (backend) => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const e of events) {
       expect(e.study_id).toBe(study.studyId);
-      expect(e.actor).toMatch(/^(admin|cli|system|judge:[0-9a-f-]{36}|llm-run:[0-9a-f-]{36})$/);
+      expect(e.actor).toMatch(
+        /^(admin|cli|system|account:[\w.@-]+|judge:[0-9a-f-]{36}|llm-run:[0-9a-f-]{36})$/,
+      );
     }
     const kinds = new Set(events.map((e) => e.kind));
     for (const k of [
@@ -201,9 +203,15 @@ describe.each(backends())('audit trail on %s', (backend) => {
       actor: 'cli',
       data: { n: expect.any(Number) },
     });
+    // over HTTP, the account that made the change (docs/roles.md)
     expect(events.find((e) => e.kind === 'plan_lock')).toMatchObject({
-      actor: 'admin',
-      data: { plan: { plan: { interval: { level: 0.9 } }, lockedBy: 'admin (HTTP)' } },
+      actor: expect.stringMatching(/^account:admin-/),
+      data: {
+        plan: {
+          plan: { interval: { level: 0.9 } },
+          lockedBy: expect.stringMatching(/^account:admin-\S+ \(HTTP\)$/),
+        },
+      },
     });
     expect(events.find((e) => e.kind === 'judge_revoked')).toMatchObject({
       actor: 'admin',

@@ -371,6 +371,246 @@ function routeTable(ids: Ids) {
         .tuple(study, queryString({ token: fc.constant(ids.admin) }))
         .map(([s, q]) => `/api/studies/${s}/live${q}`),
     ),
+    // Accounts and roles (docs/roles.md).
+    r(
+      'GET /api/studies/{studyId}/roles',
+      'GET',
+      'admin',
+      study.map((s) => `/api/studies/${s}/roles`),
+    ),
+    r(
+      'PUT /api/studies/{studyId}/roles/{name}',
+      'PUT',
+      'admin',
+      fc.tuple(study, segment(['alice', 'bob'])).map(([s, n]) => `/api/studies/${s}/roles/${n}`),
+      jsonBody(shaped({ role: fc.constantFrom('owner', 'viewer', 'admin') })),
+    ),
+    r(
+      'DELETE /api/studies/{studyId}/roles/{name}',
+      'DELETE',
+      'admin',
+      fc.tuple(study, segment(['alice', 'bob'])).map(([s, n]) => `/api/studies/${s}/roles/${n}`),
+    ),
+    r('GET /api/accounts/me', 'GET', 'admin', fc.constant('/api/accounts/me')),
+    r('GET /api/accounts/', 'GET', 'admin', fc.constant('/api/accounts')),
+    r(
+      'POST /api/accounts/',
+      'POST',
+      'admin',
+      fc.constant('/api/accounts'),
+      jsonBody(shaped({ name: plausibleName, serverAdmin: fc.boolean() })),
+    ),
+    r(
+      'POST /api/accounts/{name}/revoke',
+      'POST',
+      'admin',
+      segment(['alice', 'bob']).map((n) => `/api/accounts/${n}/revoke`),
+      noBody,
+      1,
+    ),
+    // Identity-leak flags (docs/integrity.md).
+    r(
+      'GET /api/studies/{studyId}/integrity',
+      'GET',
+      'admin',
+      study.map((s) => `/api/studies/${s}/integrity`),
+    ),
+    r(
+      'POST /api/studies/{studyId}/integrity/scan',
+      'POST',
+      'admin',
+      study.map((s) => `/api/studies/${s}/integrity/scan`),
+      noBody,
+      1,
+    ),
+    r(
+      'POST /api/studies/{studyId}/integrity/words',
+      'POST',
+      'admin',
+      study.map((s) => `/api/studies/${s}/integrity/words`),
+      jsonBody(shaped({ word: plausibleName })),
+      1,
+    ),
+    r(
+      'DELETE /api/studies/{studyId}/integrity/words/{word}',
+      'DELETE',
+      'admin',
+      fc
+        .tuple(study, segment(['sft', 'gpt']))
+        .map(([s, w]) => `/api/studies/${s}/integrity/words/${w}`),
+    ),
+    r(
+      'POST /api/studies/{studyId}/integrity/outputs/{outputId}/decision',
+      'POST',
+      'admin',
+      fc
+        .tuple(study, segment(ids.items))
+        .map(([s, o]) => `/api/studies/${s}/integrity/outputs/${o}/decision`),
+      jsonBody(
+        shaped({
+          decision: fc.constantFrom('release', 'redact', 'exclude', 'hold'),
+          trace: fc.string({ maxLength: 30 }),
+          answer: fc.string({ maxLength: 30 }),
+        }),
+      ),
+    ),
+    // Qualification and adjudication (docs/qualification.md).
+    r('GET /api/judge/qualification', 'GET', 'judge', fc.constant('/api/judge/qualification')),
+    r(
+      'POST /api/judge/qualification/next',
+      'POST',
+      'judge',
+      fc.constant('/api/judge/qualification/next'),
+    ),
+    r(
+      'POST /api/judge/qualification/items/{id}/answer',
+      'POST',
+      'judge',
+      segment(ids.items).map((i) => `/api/judge/qualification/items/${i}/answer`),
+      jsonBody(shaped({ winner: side })),
+    ),
+    r(
+      'POST /api/judge/adjudication/next',
+      'POST',
+      'judge',
+      fc.constant('/api/judge/adjudication/next'),
+    ),
+    r(
+      'POST /api/judge/adjudication/{id}',
+      'POST',
+      'judge',
+      segment(ids.assignments).map((i) => `/api/judge/adjudication/${i}`),
+      jsonBody(shaped({ winner: side, reason: fc.string({ maxLength: 30 }) })),
+    ),
+    r(
+      'GET /api/studies/{studyId}/qualification',
+      'GET',
+      'admin',
+      study.map((s) => `/api/studies/${s}/qualification`),
+    ),
+    r(
+      'PUT /api/studies/{studyId}/qualification',
+      'PUT',
+      'admin',
+      study.map((s) => `/api/studies/${s}/qualification`),
+      jsonBody(
+        shaped({
+          required: fc.boolean(),
+          passMark: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), nastyNumber),
+          maxAttempts: fc.integer({ min: 0, max: 5 }),
+          adjudication: fc.constantFrom('off', 'no-majority', 'any-disagreement'),
+        }),
+      ),
+      1,
+    ),
+    r(
+      'POST /api/studies/{studyId}/qualification/items',
+      'POST',
+      'admin',
+      study.map((s) => `/api/studies/${s}/qualification/items`),
+      jsonBody(
+        shaped({
+          comparisonId: fc.constantFrom(...ids.items),
+          expected: fc.constantFrom('a', 'b', 'tie'),
+          explanation: fc.string({ maxLength: 30 }),
+        }),
+      ),
+    ),
+    r(
+      'DELETE /api/studies/{studyId}/qualification/items/{id}',
+      'DELETE',
+      'admin',
+      fc
+        .tuple(study, segment(ids.items))
+        .map(([s, i]) => `/api/studies/${s}/qualification/items/${i}`),
+    ),
+    r(
+      'POST /api/studies/{studyId}/judges/{judgeId}/release',
+      'POST',
+      'admin',
+      fc
+        .tuple(study, segment(ids.victimJudges))
+        .map(([s, j]) => `/api/studies/${s}/judges/${j}/release`),
+    ),
+    r(
+      'PUT /api/studies/{studyId}/judges/{judgeId}/adjudicator',
+      'PUT',
+      'admin',
+      fc
+        .tuple(study, segment(ids.victimJudges))
+        .map(([s, j]) => `/api/studies/${s}/judges/${j}/adjudicator`),
+      jsonBody(shaped({ adjudicator: fc.boolean() })),
+    ),
+    // Audit trail, allocation, analysis plan.
+    r(
+      'GET /api/studies/{studyId}/audit',
+      'GET',
+      'admin',
+      study.map((s) => `/api/studies/${s}/audit`),
+      noBody,
+      1,
+    ),
+    r(
+      'GET /api/studies/{studyId}/audit/changes',
+      'GET',
+      'admin',
+      fc
+        .tuple(study, queryString({ limit: fc.integer({ min: -5, max: 600 }).map(String) }))
+        .map(([s, q]) => `/api/studies/${s}/audit/changes${q}`),
+    ),
+    r(
+      'GET /api/studies/{studyId}/allocation',
+      'GET',
+      'admin',
+      study.map((s) => `/api/studies/${s}/allocation`),
+    ),
+    r(
+      'PUT /api/studies/{studyId}/allocation',
+      'PUT',
+      'admin',
+      study.map((s) => `/api/studies/${s}/allocation`),
+      jsonBody(
+        shaped({
+          targetHalfWidth: fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), nastyNumber),
+          autoStop: fc.boolean(),
+          adaptive: fc.boolean(),
+        }),
+      ),
+    ),
+    r(
+      'GET /api/studies/{studyId}/plan',
+      'GET',
+      'admin',
+      study.map((s) => `/api/studies/${s}/plan`),
+    ),
+    r(
+      'POST /api/studies/{studyId}/plan',
+      'POST',
+      'admin',
+      study.map((s) => `/api/studies/${s}/plan`),
+      jsonBody(
+        shaped({
+          plan: shaped({
+            a: fc.constantFrom(...ids.systems),
+            b: fc.constantFrom(...ids.systems),
+            items: fc.integer({ min: -1, max: 500 }),
+          }),
+          force: fc.boolean(),
+        }),
+      ),
+      1,
+    ),
+    r(
+      'GET /api/plan/power',
+      'GET',
+      'admin',
+      queryString({
+        rate: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), nastyNumber).map(String),
+        icc: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), nastyNumber).map(String),
+        verdictsPerItem: numeric(0, 30),
+        halfWidth: fc.oneof(fc.double({ min: 0, max: 0.5, noNaN: true }), nastyNumber).map(String),
+      }).map((q) => `/api/plan/power${q}`),
+    ),
     // A wrong method or an unknown path under the API.
     r(
       'other method or path',

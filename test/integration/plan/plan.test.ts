@@ -109,7 +109,7 @@ describe.each(backends())('locked analysis plan on %s', (backend) => {
       plan,
       forced: false,
       verdictsAtLock: 0,
-      lockedBy: 'admin (HTTP)',
+      lockedBy: expect.stringMatching(/^account:admin-\S+ \(HTTP\)$/),
     });
     expect(body.sha256).toBe(planHash(plan));
 
