@@ -1,58 +1,86 @@
 import type { Command } from 'commander';
-import { pairBodySchema } from '../../shared/admin-api.ts';
 import { Errors } from '../errors.ts';
 import { pairStudy } from '../pairing/service.ts';
-import { addDbOptions, CliError, parseIntOption, requireStudy, withDatabase } from './common.ts';
+import { pairBodySchema, pairResultSchema } from '../../shared/admin-api.ts';
+import {
+  addDbOptions,
+  addServerOptions,
+  CliError,
+  configFromOptions,
+  parseIntOption,
+  requireStudy,
+  withDatabase,
+  type DbOptions,
+} from './common.ts';
+import { runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
 
 export function register(program: Command): void {
-  addDbOptions(
-    program
-      .command('pair')
-      .description('create blind comparisons (left/right drawn per assignment from the seed)')
-      .requiredOption('--study <name>', 'study name')
-      .option('--base <system>', "the base system (default: the system named 'base')")
-      .option('--all-pairs', 'compare every pair of systems, not only candidates against the base')
-      .option(
-        '--sample <n>',
-        'compare only N items, drawn from the seed',
-        parseIntOption('--sample', 1),
-      )
-      .option(
-        '--judges-per-comparison <k>',
-        'judging slots per comparison (default: the study setting)',
-        parseIntOption('--judges-per-comparison', 1),
-      )
-      .option('--seed <seed>', 'seed for sampling, sides and queue order', '0'),
+  addServerOptions(
+    addDbOptions(
+      program
+        .command('pair')
+        .description('create blind comparisons (left/right drawn per assignment from the seed)')
+        .requiredOption('--study <name>', 'study name')
+        .option('--base <system>', "the base system (default: the system named 'base')")
+        .option(
+          '--all-pairs',
+          'compare every pair of systems, not only candidates against the base',
+        )
+        .option(
+          '--sample <n>',
+          'compare only N items, drawn from the seed',
+          parseIntOption('--sample', 1),
+        )
+        .option(
+          '--judges-per-comparison <k>',
+          'judging slots per comparison (default: the study setting)',
+          parseIntOption('--judges-per-comparison', 1),
+        )
+        .option('--seed <seed>', 'seed for sampling, sides and queue order', '0'),
+    ),
   ).action(
-    async (opts: {
-      study: string;
-      base?: string;
-      allPairs?: boolean;
-      sample?: number;
-      judgesPerComparison?: number;
-      seed: string;
-      data?: string;
-      databaseUrl?: string;
-    }) => {
-      await withDatabase(opts, async (database) => {
-        const study = await requireStudy(database, opts.study);
-        const body = pairBodySchema.parse({
-          base: opts.base,
-          allPairs: opts.allPairs ?? false,
-          sample: opts.sample,
-          judgesPerComparison: opts.judgesPerComparison,
-          seed: opts.seed,
-        });
-        const result = await pairStudy(database.db, study.id, body, 'cli').catch((err: unknown) => {
-          if (err instanceof Errors.PairingInvalid) throw new CliError(err.message, 2);
-          throw err;
-        });
+    async (
+      opts: {
+        study: string;
+        base?: string;
+        allPairs?: boolean;
+        sample?: number;
+        judgesPerComparison?: number;
+        seed: string;
+      } & DbOptions,
+    ) => {
+      const body = pairBodySchema.parse({
+        base: opts.base,
+        allPairs: opts.allPairs ?? false,
+        sample: opts.sample,
+        judgesPerComparison: opts.judgesPerComparison,
+        seed: opts.seed,
+      });
+      const server = runningServer(configFromOptions(opts), opts);
+      const result = server
+        ? pairResultSchema.parse(
+            await (
+              await serverRequest(
+                server,
+                `/api/studies/${await studyIdOnServer(server, opts.study)}/pairings`,
+                { method: 'POST', body },
+              )
+            ).json(),
+          )
+        : await withDatabase(opts, async (database) => {
+            const study = await requireStudy(database, opts.study);
+            return pairStudy(database.db, study.id, body, 'cli').catch((err: unknown) => {
+              if (err instanceof Errors.PairingInvalid) throw new CliError(err.message, 2);
+              throw err;
+            });
+          });
+      {
         const pairs = result.pairs.map((p) => `${p.a} vs ${p.b}`).join(', ');
         process.stdout.write(
           `paired ${pairs}: ${result.comparisonsCreated} new comparisons (${result.comparisonsExisting} existing), ` +
             `${result.assignmentsCreated} new assignments, seed '${result.seed}'\n`,
         );
-      });
+      }
     },
   );
 }

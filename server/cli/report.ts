@@ -119,12 +119,30 @@ async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<v
       `${file}: the report names no study${input && 'files' in input ? ` (it was made from files: use tracearena stats --replay ${file} FILE…)` : ''}; pass --study`,
       2,
     );
-  const { table, study, plan } = await loadStudy(flags, name, options.base);
+  // on the verdicts it was made from: the originals, or with the adjudicated ones (verdictBasis)
+  const adjudicated = report.verdictBasis?.basis === 'adjudicated';
+  const { table, study, plan, adjudicatedComparisons } = await loadStudy(
+    flags,
+    name,
+    options.base,
+    adjudicated,
+  );
   if (input && 'study' in input && input.study.id !== study.id)
     process.stderr.write(
       `note: study '${study.name}' is ${study.id}; the report was made from ${input.study.id}\n`,
     );
-  writeReplay(report, () => buildReport(table, options, { study }, plan));
+  writeReplay(report, () => {
+    const replayed = buildReport(table, options, { study }, plan);
+    // a report made before verdictBasis existed has none to compare
+    if (report.verdictBasis === undefined) return replayed;
+    return {
+      ...replayed,
+      verdictBasis: {
+        basis: adjudicated ? ('adjudicated' as const) : ('original' as const),
+        adjudicatedComparisons,
+      },
+    };
+  });
 }
 
 /**

@@ -1,14 +1,43 @@
 import type { Command } from 'commander';
-import type { FlaggedOutput, FlagMatch } from '../../shared/integrity-api.ts';
+import {
+  integrityViewSchema,
+  type FlaggedOutput,
+  type FlagMatch,
+  type IntegrityView,
+} from '../../shared/integrity-api.ts';
 import { addWord, integrityView, rescanStudy } from '../integrity/service.ts';
-import { addDbOptions, requireStudy, withDatabase } from './common.ts';
+import {
+  addDbOptions,
+  addServerOptions,
+  configFromOptions,
+  requireStudy,
+  withDatabase,
+  type DbOptions,
+} from './common.ts';
+import { runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
 
-interface ScanFlags {
+interface ScanFlags extends DbOptions {
   study: string;
   words?: string;
   rescan?: boolean;
-  data?: string;
-  databaseUrl?: string;
+}
+
+/** The study's flags through a server (`--server`, or the one holding the data folder). */
+async function viewOnServer(
+  server: NonNullable<ReturnType<typeof runningServer>>,
+  flags: ScanFlags,
+  words: string[],
+): Promise<IntegrityView> {
+  const studyId = await studyIdOnServer(server, flags.study);
+  for (const word of words)
+    await serverRequest(server, `/api/studies/${studyId}/integrity/words`, {
+      method: 'POST',
+      body: { word },
+    });
+  if (flags.rescan && words.length === 0)
+    await serverRequest(server, `/api/studies/${studyId}/integrity/scan`, { method: 'POST' });
+  const res = await serverRequest(server, `/api/studies/${studyId}/integrity`);
+  return integrityViewSchema.parse(await res.json());
 }
 
 function describeMatch(m: FlagMatch): string {
@@ -33,30 +62,37 @@ export function flagLine(f: FlaggedOutput): string {
  * `--rescan` scans again first.
  */
 export function register(program: Command): void {
-  addDbOptions(
-    program
-      .command('scan')
-      .description(
-        "list the study's outputs flagged for naming a system, a model or a vendor, or describing themselves as an AI, with the admin's decision (docs/integrity.md)",
-      )
-      .requiredOption('--study <name>', 'study name')
-      .option(
-        '--words <list>',
-        "words to add to the study's list, comma-separated (matched everywhere); rescans",
-      )
-      .option('--rescan', 'scan the outputs again before listing'),
+  addServerOptions(
+    addDbOptions(
+      program
+        .command('scan')
+        .description(
+          "list the study's outputs flagged for naming a system, a model or a vendor, or describing themselves as an AI, with the admin's decision (docs/integrity.md)",
+        )
+        .requiredOption('--study <name>', 'study name')
+        .option(
+          '--words <list>',
+          "words to add to the study's list, comma-separated (matched everywhere); rescans",
+        )
+        .option('--rescan', 'scan the outputs again before listing'),
+    ),
   ).action(async (flags: ScanFlags) => {
-    await withDatabase(flags, async (database) => {
-      const study = await requireStudy(database, flags.study);
-      const words = (flags.words ?? '')
-        .split(',')
-        .map((w) => w.trim())
-        .filter((w) => w !== '');
-      for (const word of words)
-        await addWord(database.db, { studyId: study.id, word, actor: 'cli' });
-      if (flags.rescan && words.length === 0)
-        await rescanStudy(database.db, { studyId: study.id, actor: 'cli' });
-      const view = await integrityView(database.db, { studyId: study.id });
+    const words = (flags.words ?? '')
+      .split(',')
+      .map((w) => w.trim())
+      .filter((w) => w !== '');
+    const server = runningServer(configFromOptions(flags), flags);
+    const view: IntegrityView = server
+      ? await viewOnServer(server, flags, words)
+      : await withDatabase(flags, async (database) => {
+          const study = await requireStudy(database, flags.study);
+          for (const word of words)
+            await addWord(database.db, { studyId: study.id, word, actor: 'cli' });
+          if (flags.rescan && words.length === 0)
+            await rescanStudy(database.db, { studyId: study.id, actor: 'cli' });
+          return integrityView(database.db, { studyId: study.id });
+        });
+    {
       let out = '';
       for (const f of view.flags) out += `${flagLine(f)}\n`;
       const by = (s: FlaggedOutput['status']) => view.flags.filter((f) => f.status === s).length;
@@ -68,6 +104,6 @@ export function register(program: Command): void {
           : '') +
         '\n';
       process.stdout.write(out);
-    });
+    }
   });
 }

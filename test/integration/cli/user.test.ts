@@ -35,6 +35,7 @@ afterAll(async () => {
 
 describe('tracearena user, and the CLI through a server with a person’s own token', () => {
   let alice: string;
+  let olga: string;
   let root: string;
 
   it('creates accounts, prints each token once, grants roles and lists them', async () => {
@@ -46,6 +47,8 @@ describe('tracearena user, and the CLI through a server with a person’s own to
     expect(again.code).toBe(2);
     expect(again.stderr.trim()).toBe("tracearena: an account named 'alice' already exists");
     ok(await local(['user', 'grant', 'alice', '--study', 'alpha', '--role', 'viewer']));
+    olga = ok(await local(['user', 'add', 'olga'])).trim();
+    ok(await local(['user', 'grant', 'olga', '--study', 'alpha', '--role', 'owner']));
     const badRole = await local(['user', 'grant', 'alice', '--study', 'alpha', '--role', 'god']);
     expect(badRole.code).toBe(2);
     expect(badRole.stderr.trim()).toBe(
@@ -78,6 +81,17 @@ describe('tracearena user, and the CLI through a server with a person’s own to
       const invite = await as(alice, ['invite', '--study', 'alpha', '--name', 'x']);
       expect(invite.code).toBe(2);
       expect(invite.stderr.trim()).toMatch(/a viewer of this study cannot change it$/);
+
+      const refused = await as(alice, ['pair', '--study', 'alpha']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.trim()).toMatch(/a viewer of this study cannot change it$/);
+      // an owner pairs and scans the study through the server
+      const paired = await as(olga, ['pair', '--study', 'alpha', '--base', 'b', '--seed', 's1']);
+      expect(paired.code, paired.stderr).toBe(0);
+      expect(paired.stdout).toMatch(/^paired a vs b: 1 new comparisons/);
+      const scanned = await as(olga, ['scan', '--study', 'alpha']);
+      expect(scanned.code, scanned.stderr).toBe(0);
+      expect(scanned.stdout).toMatch(/^0 of 2 outputs flagged/m);
 
       // the server-admin manages accounts through the server too; revocation works at once
       expect((await as(root, ['user', 'list'])).stdout).toContain('alice\tmember');
