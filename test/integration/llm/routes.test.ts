@@ -123,8 +123,10 @@ describe.each(backends())('LLM run admin routes on %s', (backend) => {
       }
       expect(detail).toMatchObject({ status: 'failed', failed: 2 });
       expect(detail?.error).toMatch(/^2 of 2 orders failed \(error 2\); last: .*503/);
-      const failure = lines.find((l) => l.msg === 'llm run failed');
-      expect(failure).toMatchObject({ level: 50, runId: run.id, error: detail?.error });
+      // the worker logs once its run has ended, just after the status is stored
+      const failed = () => lines.find((l) => l.msg === 'llm run failed');
+      for (let i = 0; i < 200 && !failed(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(failed()).toMatchObject({ level: 50, runId: run.id, error: detail?.error });
     } finally {
       fake.script(() => ({ kind: 'verdict' }));
       await logged.close();
