@@ -1,18 +1,19 @@
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
-import stdlibBeta from '@stdlib/random-base-beta';
 import { parseArgs } from 'node:util';
 import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
 import { addScore, emptyMoments } from '../server/stats/moments.ts';
 import { createRng } from '../server/stats/rng.ts';
 import { wilsonBounds, zCritical } from '../server/stats/wilson.ts';
 import {
-  BAND,
   LEVEL,
   bandReachable,
+  betaSampler,
   cellKey,
+  cellSeed,
   cells,
+  printCandidateTable,
   trueRate,
+  type CandidateRow,
   type Cell,
 } from './coverage-study.ts';
 
@@ -129,11 +130,8 @@ function satterthwaiteDf(sums: Float64Array, counts: Float64Array, p: number): n
 }
 
 function simulate(c: Cell, replications: number): Record<Candidate, number> {
-  const rng = createRng(seed * 1_000_003 + cells().findIndex((d) => cellKey(d) === cellKey(c)));
-  const factory = stdlibBeta.factory as unknown as (o: {
-    prng: () => number;
-  }) => (a: number, b: number) => number;
-  const beta = factory({ prng: () => rng.nextFloat() });
+  const rng = createRng(cellSeed(c, seed));
+  const beta = betaSampler(rng);
   const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
   const target = trueRate(c);
   const sums = new Float64Array(c.items);
@@ -212,12 +210,6 @@ function simulate(c: Cell, replications: number): Record<Candidate, number> {
   >;
 }
 
-// a simulated cell misses a target when its count is improbable under it (binomial tail < 0.001)
-const below = (share: number, target: number) =>
-  binomialCdf(Math.round(share * R), R, target) < 0.001;
-const above = (share: number, target: number) =>
-  1 - binomialCdf(Math.round(share * R) - 1, R, target) < 0.001;
-
 if (values.diagnose) {
   const [icc, perItem, items, rate, tieRate] = values.diagnose.split(',').map(Number) as [
     number,
@@ -236,10 +228,7 @@ if (values.diagnose) {
  */
 function diagnose(c: Cell, replications: number): void {
   const rng = createRng(seed);
-  const factory = stdlibBeta.factory as unknown as (o: {
-    prng: () => number;
-  }) => (a: number, b: number) => number;
-  const beta = factory({ prng: () => rng.nextFloat() });
+  const beta = betaSampler(rng);
   const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
   const target = trueRate(c);
   const sums = new Float64Array(c.items);
@@ -279,33 +268,12 @@ function diagnose(c: Cell, replications: number): void {
 }
 
 const started = Date.now();
-const rows: Array<{ cell: Cell; reachable: boolean; cov: Record<Candidate, number> }> = [];
+const rows: CandidateRow<Candidate>[] = [];
 for (const c of cells()) {
   if (c.perItem === 1 || c.items > maxItems) continue;
   rows.push({ cell: c, reachable: bandReachable(c), cov: simulate(c, R) });
 }
-console.log(
-  `| candidate | under 93% | over 97% (reachable) | lowest | highest (reachable) | p < .05 at ½ over 5% | cells |`,
-);
-console.log(`| --- | --: | --: | --: | --: | --: | --: |`);
-for (const k of CANDIDATES) {
-  const under = rows.filter((r) => below(r.cov[k], BAND[0]));
-  const over = rows.filter((r) => r.reachable && above(r.cov[k], BAND[1]));
-  const liberal = rows.filter((r) => r.cell.rate === 0.5 && below(r.cov[k], 0.95));
-  const low = Math.min(...rows.map((r) => r.cov[k]));
-  const high = Math.max(...rows.filter((r) => r.reachable).map((r) => r.cov[k]));
-  console.log(
-    `| ${k} | ${under.length} | ${over.length} | ${low.toFixed(3)} | ${high.toFixed(3)} | ${liberal.length} | ${rows.length} |`,
-  );
-}
-for (const k of CANDIDATES) {
-  console.log(`\n${k}:`);
-  for (const r of rows) {
-    const v = r.cov[k];
-    const flag = below(v, BAND[0]) ? 'UNDER' : r.reachable && above(v, BAND[1]) ? 'OVER' : '';
-    if (flag) console.log(`  ${flag} ${cellKey(r.cell)}: ${v.toFixed(3)}`);
-  }
-}
+printCandidateTable(rows, CANDIDATES, R);
 console.log(
   `\n${rows.length} clustered cells with at most ${maxItems} items, ${R} replications, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );

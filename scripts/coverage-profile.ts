@@ -1,17 +1,18 @@
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
-import stdlibBeta from '@stdlib/random-base-beta';
 import { parseArgs } from 'node:util';
 import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
 import { addScore, emptyMoments } from '../server/stats/moments.ts';
 import { createRng } from '../server/stats/rng.ts';
 import { wilsonBounds, zCritical } from '../server/stats/wilson.ts';
 import {
-  BAND,
   LEVEL,
   bandReachable,
+  betaSampler,
   cellKey,
+  cellSeed,
   cells,
+  printCandidateTable,
   trueRate,
+  type CandidateRow,
   type Cell,
 } from './coverage-study.ts';
 
@@ -393,11 +394,8 @@ function simulate(
   half: boolean,
 ): Record<Candidate, number> {
   // the same seed and draws as scripts/coverage-candidates.ts
-  const rng = createRng(seed * 1_000_003 + cells().findIndex((d) => cellKey(d) === cellKey(c)));
-  const factory = stdlibBeta.factory as unknown as (o: {
-    prng: () => number;
-  }) => (a: number, b: number) => number;
-  const beta = factory({ prng: () => rng.nextFloat() });
+  const rng = createRng(cellSeed(c, seed));
+  const beta = betaSampler(rng);
   const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
   const target = trueRate(c);
   const sums = new Float64Array(c.items);
@@ -490,13 +488,9 @@ if (isMain) {
   });
   const R = Number(values.replications);
   const seed = Number(values.seed);
-  const below = (share: number, target: number) =>
-    binomialCdf(Math.round(share * R), R, target) < 0.001;
-  const above = (share: number, target: number) =>
-    1 - binomialCdf(Math.round(share * R) - 1, R, target) < 0.001;
   const shown = CANDIDATES.filter((k) => values.half === true || !k.startsWith('half-'));
   const started = Date.now();
-  const rows: Array<{ cell: Cell; reachable: boolean; cov: Record<Candidate, number> }> = [];
+  const rows: CandidateRow<Candidate>[] = [];
   for (const c of cells()) {
     if (
       c.perItem === 1 ||
@@ -511,28 +505,7 @@ if (isMain) {
       `${cellKey(c)}: ${CANDIDATES.map((k) => `${k} ${cov[k].toFixed(3)}`).join(', ')}`,
     );
   }
-  console.log(
-    `| candidate | under 93% | over 97% (reachable) | lowest | highest (reachable) | p < .05 at ½ over 5% | cells |`,
-  );
-  console.log(`| --- | --: | --: | --: | --: | --: | --: |`);
-  for (const k of shown) {
-    const under = rows.filter((r) => below(r.cov[k], BAND[0]));
-    const over = rows.filter((r) => r.reachable && above(r.cov[k], BAND[1]));
-    const liberal = rows.filter((r) => r.cell.rate === 0.5 && below(r.cov[k], 0.95));
-    const low = Math.min(...rows.map((r) => r.cov[k]));
-    const high = Math.max(...rows.filter((r) => r.reachable).map((r) => r.cov[k]));
-    console.log(
-      `| ${k} | ${under.length} | ${over.length} | ${low.toFixed(3)} | ${high.toFixed(3)} | ${liberal.length} | ${rows.length} |`,
-    );
-  }
-  for (const k of shown) {
-    console.log(`\n${k}:`);
-    for (const r of rows) {
-      const v = r.cov[k];
-      const flag = below(v, BAND[0]) ? 'UNDER' : r.reachable && above(v, BAND[1]) ? 'OVER' : '';
-      if (flag) console.log(`  ${flag} ${cellKey(r.cell)}: ${v.toFixed(3)}`);
-    }
-  }
+  printCandidateTable(rows, shown, R);
   console.log(
     `\n${rows.length} clustered cells with ${values['min-items']}–${values['max-items']} items, ${R} replications, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );

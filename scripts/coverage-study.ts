@@ -1,4 +1,5 @@
 import stdlibBeta from '@stdlib/random-base-beta';
+import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
 import { addScore, emptyMoments, momentsFromCounts } from '../server/stats/moments.ts';
 import { summarizePair } from '../server/stats/pair-summary.ts';
@@ -87,11 +88,66 @@ export interface CellResult {
   rejects: number;
 }
 
-function betaSampler(rng: { nextFloat(): number }): (a: number, b: number) => number {
+/** Beta(a, b) draws from `rng` (stdlib's sampler on our seeded stream). */
+export function betaSampler(rng: { nextFloat(): number }): (a: number, b: number) => number {
   const factory = stdlibBeta.factory as unknown as (o: {
     prng: () => number;
   }) => (a: number, b: number) => number;
   return factory({ prng: () => rng.nextFloat() });
+}
+
+/**
+ * A cell's simulation seed: the run's seed · 1,000,003 plus the cell's place in the grid, so every
+ * script that simulates a cell from the same seed draws the same studies.
+ */
+export function cellSeed(c: Cell, seed: number): number {
+  return seed * 1_000_003 + cells().findIndex((d) => cellKey(d) === cellKey(c));
+}
+
+/** A candidate interval's coverage in each simulated cell. */
+export interface CandidateRow<K extends string> {
+  cell: Cell;
+  reachable: boolean;
+  cov: Record<K, number>;
+}
+
+/**
+ * Prints the candidates' table (cells under 93% and over 97% among the reachable, lowest and
+ * highest coverage, liberal tests at ½) and each candidate's flagged cells. A simulated cell misses
+ * a target when its count of R replications is improbable under it (binomial tail < 0.001).
+ */
+export function printCandidateTable<K extends string>(
+  rows: readonly CandidateRow<K>[],
+  candidates: readonly K[],
+  replications: number,
+): void {
+  const R = replications;
+  const below = (share: number, target: number) =>
+    binomialCdf(Math.round(share * R), R, target) < 0.001;
+  const above = (share: number, target: number) =>
+    1 - binomialCdf(Math.round(share * R) - 1, R, target) < 0.001;
+  console.log(
+    `| candidate | under 93% | over 97% (reachable) | lowest | highest (reachable) | p < .05 at ½ over 5% | cells |`,
+  );
+  console.log(`| --- | --: | --: | --: | --: | --: | --: |`);
+  for (const k of candidates) {
+    const under = rows.filter((r) => below(r.cov[k], BAND[0]));
+    const over = rows.filter((r) => r.reachable && above(r.cov[k], BAND[1]));
+    const liberal = rows.filter((r) => r.cell.rate === 0.5 && below(r.cov[k], 0.95));
+    const low = Math.min(...rows.map((r) => r.cov[k]));
+    const high = Math.max(...rows.filter((r) => r.reachable).map((r) => r.cov[k]));
+    console.log(
+      `| ${k} | ${under.length} | ${over.length} | ${low.toFixed(3)} | ${high.toFixed(3)} | ${liberal.length} | ${rows.length} |`,
+    );
+  }
+  for (const k of candidates) {
+    console.log(`\n${k}:`);
+    for (const r of rows) {
+      const v = r.cov[k];
+      const flag = below(v, BAND[0]) ? 'UNDER' : r.reachable && above(v, BAND[1]) ? 'OVER' : '';
+      if (flag) console.log(`  ${flag} ${cellKey(r.cell)}: ${v.toFixed(3)}`);
+    }
+  }
 }
 
 /** Agresti–Coull's interval on n trials with p̂·n successes at critical value `crit`, clipped. */
@@ -111,7 +167,7 @@ export function simulateCell(
   options: { replications: number; rounds: number; bootstrap: boolean; seed: number },
 ): CellResult {
   const { replications, rounds } = options;
-  const seed = options.seed * 1_000_003 + cells().findIndex((d) => cellKey(d) === cellKey(c));
+  const seed = cellSeed(c, options.seed);
   const rng = createRng(seed);
   // the bootstrap draws from its own stream, so the simulated studies do not depend on it
   const bootRng = createRng(seed, 'bootstrap');
