@@ -4,7 +4,7 @@ import type { Side } from '../../../../shared/judge-api.ts';
 import { api } from '../../lib/api.ts';
 import { axisLabel } from './Comparison.tsx';
 import { adjudicationResponse, adjudicationSubmitResponse } from './qualification-wire.ts';
-import { SidePanes, sideWords } from './SidePanes.tsx';
+import { SideChoice, SidePanes, sideWords } from './SidePanes.tsx';
 
 type View = z.infer<typeof adjudicationResponse>;
 
@@ -105,18 +105,7 @@ export function Adjudication() {
           </section>
           <fieldset className="adjudication-choice">
             <legend>Your final verdict</legend>
-            {(['left', 'tie', 'right'] as const).map((s) => (
-              <label key={s}>
-                <input
-                  type="radio"
-                  name="adjudication-winner"
-                  value={s}
-                  checked={choice === s}
-                  onChange={() => setChoice(s)}
-                />{' '}
-                {sideWords[s]}
-              </label>
-            ))}
+            <SideChoice name="adjudication-winner" value={choice} onChange={setChoice} />
             <label className="adjudication-reason">
               Reason
               <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} />

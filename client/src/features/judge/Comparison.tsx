@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { JudgeAssignment, Side } from '../../../../shared/judge-api.ts';
-import { Markdown } from '../markdown/Markdown.tsx';
 import { ChoiceRow, type ChoiceRowHandle } from './ChoiceRow.tsx';
 import { ImageViewer } from './ImageViewer.tsx';
+import { SidePanes } from './SidePanes.tsx';
 import { emptyDraft, readDraft, writeDraft, type Draft, type OutboxEntry } from './storage.ts';
 import { useJudgeKeys, type ImageKeyActions } from './use-judge-keys.ts';
 import { useTimeOnTask } from './use-time-on-task.ts';
@@ -181,39 +181,18 @@ export function Comparison({
   const imageCount = item.images.length === 1 ? '1 image' : `${item.images.length} images`;
   return (
     <div className="comparison" aria-busy={busy}>
-      <div className={`panes${hasImage ? ' with-image' : ' no-image'}`}>
-        <section className="question" aria-labelledby="question-heading">
-          <h2 id="question-heading">
-            Question{modality ? <span className="tag">{modality}</span> : null}
+      <SidePanes
+        item={item}
+        left={left}
+        right={right}
+        tags={
+          <>
+            {modality ? <span className="tag">{modality}</span> : null}
             {item.images.length > 1 ? <span className="tag">{imageCount}</span> : null}
-          </h2>
-          <div className="question-text" tabIndex={0} aria-label="Question text">
-            <Markdown text={item.question} />
-          </div>
-          {hasImage ? <ImageViewer ref={viewer} images={item.images} /> : null}
-        </section>
-        {(
-          [
-            ['left', 'Left', left],
-            ['right', 'Right', right],
-          ] as const
-        ).map(([key, title, side]) => (
-          <section
-            key={key}
-            className={`trace trace-${key}`}
-            aria-labelledby={`trace-${key}-heading`}
-          >
-            <h2 id={`trace-${key}-heading`}>{title}</h2>
-            <div className="trace-body" tabIndex={0} aria-label={`${title} reasoning`}>
-              <Markdown text={side.trace} />
-            </div>
-            <div className="answer" tabIndex={0} aria-label={`${title} final answer`}>
-              <h3>Final answer</h3>
-              <Markdown text={side.answer || '(no final answer)'} />
-            </div>
-          </section>
-        ))}
-      </div>
+          </>
+        }
+        images={hasImage ? <ImageViewer ref={viewer} images={item.images} /> : null}
+      />
 
       <section className="verdict" aria-labelledby="verdict-heading">
         <h2 id="verdict-heading" className="visually-hidden">

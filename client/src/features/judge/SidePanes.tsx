@@ -1,3 +1,5 @@
+import type { ReactNode } from 'react';
+import type { Side } from '../../../../shared/judge-api.ts';
 import { Markdown } from '../markdown/Markdown.tsx';
 
 interface SideText {
@@ -5,27 +7,36 @@ interface SideText {
   answer: string;
 }
 
-/** The question (with its images) and the two traces as Left and Right: training and adjudication. */
+/**
+ * The question (with its images) and the two traces as Left and Right: the comparison, training
+ * and adjudication. `tags` follow the Question heading; `images` replaces the plain image list
+ * (the comparison's image viewer).
+ */
 export function SidePanes({
   item,
   left,
   right,
+  tags,
+  images,
 }: {
   item: { question: string; images: string[] };
   left: SideText;
   right: SideText;
+  tags?: ReactNode;
+  images?: ReactNode;
 }) {
   const hasImage = item.images.length > 0;
   return (
     <div className={`panes${hasImage ? ' with-image' : ' no-image'}`}>
       <section className="question" aria-labelledby="question-heading">
-        <h2 id="question-heading">Question</h2>
+        <h2 id="question-heading">Question{tags}</h2>
         <div className="question-text" tabIndex={0} aria-label="Question text">
           <Markdown text={item.question} />
         </div>
-        {item.images.map((src, i) => (
-          <img key={src} className="side-pane-image" src={src} alt={`Image ${i + 1}`} />
-        ))}
+        {images ??
+          item.images.map((src, i) => (
+            <img key={src} className="side-pane-image" src={src} alt={`Image ${i + 1}`} />
+          ))}
       </section>
       {(
         [
@@ -53,3 +64,27 @@ export function SidePanes({
 }
 
 export const sideWords = { left: 'Left is better', right: 'Right is better', tie: 'Tie' } as const;
+
+/** The three overall choices as radio buttons, Left · Tie · Right (training and adjudication). */
+export function SideChoice({
+  name,
+  value,
+  onChange,
+}: {
+  name: string;
+  value: Side | null;
+  onChange(side: Side): void;
+}) {
+  return (['left', 'tie', 'right'] as const).map((s) => (
+    <label key={s}>
+      <input
+        type="radio"
+        name={name}
+        value={s}
+        checked={value === s}
+        onChange={() => onChange(s)}
+      />{' '}
+      {sideWords[s]}
+    </label>
+  ));
+}

@@ -9,7 +9,7 @@ import {
   trainingItemResponse,
   type Qualification,
 } from './qualification-wire.ts';
-import { SidePanes, sideWords } from './SidePanes.tsx';
+import { SideChoice, SidePanes, sideWords } from './SidePanes.tsx';
 
 type Item = z.infer<typeof trainingItemResponse>;
 type Feedback = z.infer<typeof trainingFeedbackResponse>;
@@ -103,18 +103,7 @@ export function Training({
       {item && !feedback ? (
         <fieldset className="training-choice">
           <legend>Which is better overall?</legend>
-          {(['left', 'tie', 'right'] as const).map((s) => (
-            <label key={s}>
-              <input
-                type="radio"
-                name="training-winner"
-                value={s}
-                checked={choice === s}
-                onChange={() => setChoice(s)}
-              />{' '}
-              {sideWords[s]}
-            </label>
-          ))}
+          <SideChoice name="training-winner" value={choice} onChange={setChoice} />
           <button
             type="button"
             className="primary"
