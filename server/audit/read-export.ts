@@ -26,7 +26,8 @@ function fieldError(
 /**
  * The verdict events of an audit export, checked, with the study they belong to, its locked
  * analysis plan (the last 'plan_lock' event's `plan`, if any) and its identity-leak holds per
- * system (the last admin action's `integrity`, if any).
+ * system (the last `integrity` an admin action recorded, if any: only actions that may change the
+ * holds record them, server/audit/service.ts).
  */
 export async function readAuditExport(
   path: string,

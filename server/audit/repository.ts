@@ -33,19 +33,6 @@ export async function insertAdminEvent(
   return Number(rows[0]!.id);
 }
 
-/**
- * The comparisons the admin excluded for an identity leak (their verdicts count in no report): a
- * read of integrity's comparison_holds, the one fact of it the trail snapshots beside its counts.
- */
-export async function excludedComparisons(db: Tx, { studyId }: { studyId: string }) {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`select comparison_id as id from comparison_holds
-      where study_id = ${studyId}::uuid and status = 'excluded' order by comparison_id`,
-  );
-  return rows.map((r) => r.id);
-}
-
 /** A study's events in id order (keyset pages, so a long trail keeps memory flat). */
 export async function* studyEvents(
   db: Tx,

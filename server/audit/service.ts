@@ -5,7 +5,7 @@
  */
 import type { AuditEvent } from '../../shared/audit.ts';
 import type { Tx } from '../db/client.ts';
-import { holdCounts } from '../integrity/service.ts';
+import { holdSnapshot } from '../integrity/service.ts';
 import { requireStudy } from '../studies/service.ts';
 import * as repo from './repository.ts';
 
@@ -33,10 +33,29 @@ export type AdminAction =
   | (string & {});
 
 /**
- * Records one admin action of a study (`details`: what it did, JSON; the event's data is the
- * details with `integrity`, the study's identity-leak holds per system after the action, and
- * `excluded_comparisons`, the ids of the comparisons excluded then, beside them). Returns the
- * event's id.
+ * The actions after which the study's identity-leak holds may differ: they scan the outputs or
+ * decide on a flag (integrity), or add systems or comparisons (import, pair). Nothing else writes
+ * the holds or the comparisons they count, so the others (a plan lock, an LLM run's start or end)
+ * record no snapshot: the last one before them still stands.
+ */
+const HOLD_CHANGING: ReadonlySet<AdminAction> = new Set<AdminAction>([
+  'import',
+  'pair',
+  'output_release',
+  'output_redact',
+  'comparison_exclude',
+  'output_hold',
+  'integrity_word_add',
+  'integrity_word_remove',
+  'integrity_rescan',
+]);
+
+/**
+ * Records one admin action of a study (`details`: what it did, JSON). After an action that may
+ * change the study's identity-leak holds, the event's data also has `integrity`, the holds per
+ * system after the action, and `excluded_comparisons`, the ids of the comparisons excluded then:
+ * the one piece of study state a report shows beside its figures, so that a report rebuilt from
+ * the export has it too (the last snapshot of the trail is the study's). Returns the event's id.
  * Example: `await recordAdminAction(tx, { studyId, actor: 'admin', action: 'plan_lock', details: { sha256 } })`.
  */
 export async function recordAdminAction(
@@ -48,16 +67,12 @@ export async function recordAdminAction(
     details = {},
   }: { studyId: string; actor: AuditActor; action: AdminAction; details?: Record<string, unknown> },
 ): Promise<number> {
-  // The study's identity-leak holds as they stand after the action: the one piece of study state a
-  // report shows beside its figures, so that a report rebuilt from the export has it too.
-  // And the comparisons excluded, whose verdicts the study's report leaves out.
-  const integrity = await holdCounts(db, { studyId });
-  const excluded = await repo.excludedComparisons(db, { studyId });
+  const snapshot = HOLD_CHANGING.has(action) ? await holdSnapshot(db, { studyId }) : {};
   return repo.insertAdminEvent(db, {
     studyId,
     actor,
     kind: action,
-    data: { ...details, integrity, excluded_comparisons: excluded },
+    data: { ...details, ...snapshot },
   });
 }
 

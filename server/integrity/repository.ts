@@ -170,6 +170,19 @@ export async function refreshHolds(db: Tx, { studyId }: { studyId: string }): Pr
     group by c.id, c.study_id`);
 }
 
+/** The ids of the study's comparisons the admin excluded (their verdicts count in no report). */
+export async function excludedComparisons(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select comparison_id as id from comparison_holds
+      where study_id = ${studyId}::uuid and status = 'excluded' order by comparison_id`,
+  );
+  return rows.map((r) => r.id);
+}
+
 export interface FlagRow {
   outputId: string;
   itemExternalId: string;

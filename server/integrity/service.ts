@@ -150,6 +150,20 @@ export async function holdCounts(db: Tx, { studyId }: { studyId: string }): Prom
   return repo.holdCounts(db, { studyId });
 }
 
+/**
+ * The study's identity-leak state as the audit trail records it after an action that may change
+ * it (docs/audit.md): the holds per system and the ids of the comparisons excluded.
+ */
+export async function holdSnapshot(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<{ integrity: HoldCounts[]; excluded_comparisons: string[] }> {
+  return {
+    integrity: await repo.holdCounts(db, { studyId }),
+    excluded_comparisons: await repo.excludedComparisons(db, { studyId }),
+  };
+}
+
 /** What the admin page and `tracearena scan` show. 404 without the study. */
 export async function integrityView(
   db: Tx,
