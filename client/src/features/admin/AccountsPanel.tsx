@@ -89,7 +89,7 @@ function AccountList() {
           </span>
         </p>
       ) : null}
-      <table className="table">
+      <table className="data">
         <thead>
           <tr>
             <th>Name</th>

@@ -110,10 +110,10 @@ export function IntegrityPanel({ studyId }: { studyId: string }) {
             <thead>
               <tr>
                 <th>System</th>
-                <th>Held</th>
-                <th>Redacted</th>
-                <th>Excluded</th>
-                <th>Released</th>
+                <th className="num">Held</th>
+                <th className="num">Redacted</th>
+                <th className="num">Excluded</th>
+                <th className="num">Released</th>
               </tr>
             </thead>
             <tbody>

@@ -16,26 +16,28 @@ export function StudyList() {
     [],
   );
   return (
-    <div className="grid2">
-      <section className="card">
-        <h2>Studies</h2>
-        {studies.error ? <p className="error">{studies.error}</p> : null}
-        {studies.data?.length === 0 ? <p>No study yet: create one.</p> : null}
-        <ul>
-          {studies.data?.map((s) => (
-            <li key={s.id}>
-              <Link href={`/admin/studies/${s.id}`}>{s.name}</Link>{' '}
-              <span className="hint">
-                {s.axes.join(', ')} · K = {s.judgesPerComparison}
-              </span>
-              <Progress progress={s.progress} name={s.name} />
-            </li>
-          ))}
-        </ul>
-      </section>
-      <CreateStudy />
+    <>
+      <div className="grid2">
+        <section className="card">
+          <h2>Studies</h2>
+          {studies.error ? <p className="error">{studies.error}</p> : null}
+          {studies.data?.length === 0 ? <p>No study yet: create one.</p> : null}
+          <ul>
+            {studies.data?.map((s) => (
+              <li key={s.id}>
+                <Link href={`/admin/studies/${s.id}`}>{s.name}</Link>{' '}
+                <span className="hint">
+                  {s.axes.join(', ')} · K = {s.judgesPerComparison}
+                </span>
+                <Progress progress={s.progress} name={s.name} />
+              </li>
+            ))}
+          </ul>
+        </section>
+        <CreateStudy />
+      </div>
       <AccountsPanel />
-    </div>
+    </>
   );
 }
 
