@@ -112,6 +112,56 @@ function logLik(
 const RHO_MAX = 1 - 1e-7;
 const GOLD = (Math.sqrt(5) - 1) / 2;
 
+/** Golden-section search for the maximum of `f` on [lo, hi]: the better of its last two probes. */
+function goldenMax(
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  iterations: number,
+): { x: number; f: number } {
+  let x1 = hi - GOLD * (hi - lo);
+  let x2 = lo + GOLD * (hi - lo);
+  let f1 = f(x1);
+  let f2 = f(x2);
+  for (let it = 0; it < iterations; it++) {
+    if (f1 < f2) {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + GOLD * (hi - lo);
+      f2 = f(x2);
+    } else {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - GOLD * (hi - lo);
+      f1 = f(x1);
+    }
+  }
+  return f1 > f2 ? { x: x1, f: f1 } : { x: x2, f: f2 };
+}
+
+/**
+ * Where {x : keep(x)} ends between `inside` (kept) and `outside`, by bisection: [outside, outside]
+ * when `outside` is kept, else the last bracket [kept, not kept].
+ */
+function boundary(
+  keep: (x: number) => boolean,
+  inside: number,
+  outside: number,
+  iterations: number,
+): [number, number] {
+  if (keep(outside)) return [outside, outside];
+  let a = inside;
+  let b = outside;
+  for (let it = 0; it < iterations; it++) {
+    const m = (a + b) / 2;
+    if (keep(m)) a = m;
+    else b = m;
+  }
+  return [a, b];
+}
+
 /** max over ρ ∈ [0, RHO_MAX] of ℓ(μ, ρ): a coarse scan on logit ρ, then golden section. */
 export function profileLogLik(h: HalfPatterns, mu: number, work: Float64Array[]): number {
   const [a, b, c] = work as [Float64Array, Float64Array, Float64Array];
@@ -145,28 +195,9 @@ export function profileLogLik(h: HalfPatterns, mu: number, work: Float64Array[])
       bestL = ls[i] as number;
       best = i;
     }
-  let lo = grid[Math.max(0, best - 1)] as number;
-  let hi = grid[Math.min(grid.length - 1, best + 1)] as number;
-  let x1 = hi - GOLD * (hi - lo);
-  let x2 = lo + GOLD * (hi - lo);
-  let f1 = at(x1);
-  let f2 = at(x2);
-  for (let it = 0; it < 30; it++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + GOLD * (hi - lo);
-      f2 = at(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - GOLD * (hi - lo);
-      f1 = at(x1);
-    }
-  }
-  return Math.max(bestL, f1, f2);
+  const lo = grid[Math.max(0, best - 1)] as number;
+  const hi = grid[Math.min(grid.length - 1, best + 1)] as number;
+  return Math.max(bestL, goldenMax(at, lo, hi, 30).f);
 }
 
 /**
@@ -182,48 +213,19 @@ export function profileInterval(
   const eps = 1e-9;
   const prof = (mu: number) => profileLogLik(h, Math.min(1 - eps, Math.max(eps, mu)), work);
   // maximum over μ: golden section on (0, 1) started at p̂
-  let lo = eps;
-  let hi = 1 - eps;
-  let x1 = hi - GOLD * (hi - lo);
-  let x2 = lo + GOLD * (hi - lo);
-  let f1 = prof(x1);
-  let f2 = prof(x2);
-  for (let it = 0; it < 40; it++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + GOLD * (hi - lo);
-      f2 = prof(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - GOLD * (hi - lo);
-      f1 = prof(x1);
-    }
-  }
+  const top = goldenMax(prof, eps, 1 - eps, 40);
   const fp = prof(pHat);
   const fEnds = Math.max(prof(eps), prof(1 - eps));
-  let muHat = f1 > f2 ? x1 : x2;
-  let lMax = Math.max(f1, f2);
+  let muHat = top.x;
+  let lMax = top.f;
   if (fp > lMax) {
     muHat = pHat;
     lMax = fp;
   }
   if (fEnds > lMax) lMax = fEnds;
   const cut = lMax - (crit * crit) / 2;
-  const edge = (inside: number, outside: number) => {
-    if (prof(outside) >= cut) return outside;
-    let a = inside;
-    let b = outside;
-    for (let it = 0; it < 30; it++) {
-      const m = (a + b) / 2;
-      if (prof(m) >= cut) a = m;
-      else b = m;
-    }
-    return a;
-  };
+  const edge = (inside: number, outside: number) =>
+    boundary((mu) => prof(mu) >= cut, inside, outside, 30)[0];
   const lower = edge(muHat, 0);
   const upper = edge(muHat, 1);
   return [Math.min(lower, pHat), Math.max(upper, pHat)];
@@ -251,29 +253,9 @@ export function tieDecisiveProfile(
   const logistic = (u: number) => 1 / (1 + Math.exp(-u));
   const Pu = (u: number) => profileLogLik(hd, logistic(u), work);
   // the maximum over u = logit π: golden section, then p̂ and the ends
-  let a0 = -U;
-  let b0 = U;
-  let x1 = b0 - GOLD * (b0 - a0);
-  let x2 = a0 + GOLD * (b0 - a0);
-  let f1 = Pu(x1);
-  let f2 = Pu(x2);
-  for (let it = 0; it < 45; it++) {
-    if (f1 < f2) {
-      a0 = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a0 + GOLD * (b0 - a0);
-      f2 = Pu(x2);
-    } else {
-      b0 = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b0 - GOLD * (b0 - a0);
-      f1 = Pu(x1);
-    }
-  }
-  let uMax = f1 > f2 ? x1 : x2;
-  let pMax = Math.max(f1, f2);
+  const top = goldenMax(Pu, -U, U, 45);
+  let uMax = top.x;
+  let pMax = top.f;
   const candidates = [-U, U];
   if (piHat > 0 && piHat < 1) candidates.push(Math.log(piHat / (1 - piHat)));
   for (const u of candidates) {
@@ -285,17 +267,8 @@ export function tieDecisiveProfile(
   }
   // the widest region needed, P ≥ pMax − max c²/2, then a fine table over it
   const cutMin = pMax - crit2 - 1e-9;
-  const cross = (inside: number, outside: number) => {
-    if (Pu(outside) >= cutMin) return outside;
-    let a = inside;
-    let b = outside;
-    for (let it = 0; it < 40; it++) {
-      const m = (a + b) / 2;
-      if (Pu(m) >= cutMin) a = m;
-      else b = m;
-    }
-    return b;
-  };
+  const cross = (inside: number, outside: number) =>
+    boundary((u) => Pu(u) >= cutMin, inside, outside, 40)[1];
   const uL = cross(uMax, -U);
   const uR = cross(uMax, U);
   const G = 81;
@@ -345,17 +318,8 @@ export function tieDecisiveProfile(
   return crits.map((c) => {
     const half = (c * c) / 2;
     // τ's admissible range: ℓ_T(τ) ≥ ℓ_T(τ̂) − c²/2
-    const edge = (inside: number, outside: number) => {
-      if (lT(outside) >= lTMax - half) return outside;
-      let a = inside;
-      let b = outside;
-      for (let it = 0; it < 40; it++) {
-        const m = (a + b) / 2;
-        if (lT(m) >= lTMax - half) a = m;
-        else b = m;
-      }
-      return a;
-    };
+    const edge = (inside: number, outside: number) =>
+      boundary((tau) => lT(tau) >= lTMax - half, inside, outside, 40)[0];
     const tLo = ties > 0 ? edge(tauHat, 0) : 0;
     const tHi = ties < verdicts ? edge(tauHat, 1) : 1;
     let lower = Number.POSITIVE_INFINITY;
