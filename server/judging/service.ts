@@ -44,6 +44,17 @@ export function toSystemSide(side: Side, shownLeft: 'a' | 'b'): AB {
   return side === 'left' ? shownLeft : other;
 }
 
+/** Maps a comparison's system side (a/b) to what the judge saw, given which system was shown left. */
+export function toShownSide(side: AB, shownLeft: 'a' | 'b'): Side {
+  if (side === 'tie') return 'tie';
+  return side === shownLeft ? 'left' : 'right';
+}
+
+/** Systems a and b's texts arranged as Left and Right by the side shown left: nothing names a system. */
+export function blindSides<T>(shownLeft: 'a' | 'b', a: T, b: T): { left: T; right: T } {
+  return shownLeft === 'a' ? { left: a, right: b } : { left: b, right: a };
+}
+
 export function imageUrl(id: string): string {
   return `/api/images/${id}`;
 }
@@ -98,8 +109,7 @@ export async function nextForJudge(
     assignment: {
       id: lease.id,
       item: { question: lease.question, images: lease.imageIds.map(imageUrl), metadata },
-      left: lease.shownLeft === 'a' ? a : b,
-      right: lease.shownLeft === 'a' ? b : a,
+      ...blindSides(lease.shownLeft, a, b),
       axes: lease.axes,
       leaseExpiresAt: lease.leaseExpiresAt.toISOString(),
     },

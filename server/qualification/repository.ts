@@ -15,6 +15,7 @@ import {
   trainingItems,
   type AdjudicationRule,
 } from '../db/schema/index.ts';
+import { judgeText, redactionJoin } from '../integrity/queue-sql.ts';
 
 export type SettingsRow = typeof qualificationSettings.$inferSelect;
 export type StandingRow = typeof judgeStanding.$inferSelect;
@@ -247,12 +248,16 @@ export interface ComparisonView {
   b_answer: string;
 }
 
+/** The view's columns: an output's redaction, when integrity has one, in place of its text (as the lease shows it). */
 const COMPARISON_VIEW = sql`i.question,
   array(select im.id from item_images im where im.item_id = c.item_id order by im.position) as image_ids,
-  oa.trace as a_trace, oa.answer as a_answer, ob.trace as b_trace, ob.answer as b_answer`;
+  ${judgeText('oa', 'ra', 'trace')} as a_trace, ${judgeText('oa', 'ra', 'answer')} as a_answer,
+  ${judgeText('ob', 'rb', 'trace')} as b_trace, ${judgeText('ob', 'rb', 'answer')} as b_answer`;
 const COMPARISON_JOINS = sql`join items i on i.id = c.item_id
   join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
-  join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id`;
+  join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
+  ${redactionJoin('oa', 'ra')}
+  ${redactionJoin('ob', 'rb')}`;
 
 /** The attempt's next unanswered training item in the set's order, with its view; null when none is left. */
 export async function nextTrainingItem(

@@ -21,7 +21,7 @@ import type {
 import type { JudgeRow } from '../auth/service.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Errors } from '../errors.ts';
-import { imageUrl, toSystemSide } from '../judging/service.ts';
+import { blindSides, imageUrl, toShownSide, toSystemSide } from '../judging/service.ts';
 import { requireStudy } from '../studies/service.ts';
 import * as repo from './repository.ts';
 
@@ -34,10 +34,16 @@ export const DEFAULT_SETTINGS: QualificationSettings = {
   adjudicationRule: 'off',
 };
 
-/** A system side as the judge saw it, given which system was shown left. */
-function toShownSide(side: AB, shownLeft: 'a' | 'b'): Side {
-  if (side === 'tie') return 'tie';
-  return side === shownLeft ? 'left' : 'right';
+/** A comparison as a judge is shown it, blind: the item and the two texts as Left and Right. */
+function blindView(v: repo.ComparisonView, shownLeft: 'a' | 'b') {
+  return {
+    item: { question: v.question, images: v.image_ids.map(imageUrl) },
+    ...blindSides(
+      shownLeft,
+      { trace: v.a_trace, answer: v.a_answer },
+      { trace: v.b_trace, answer: v.b_answer },
+    ),
+  };
 }
 
 async function settingsOf(db: Tx, studyId: string): Promise<QualificationSettings> {
@@ -110,13 +116,9 @@ export async function nextTraining(db: Db, judge: JudgeRow): Promise<TrainingIte
       attemptId: attempt.id,
     });
     if (!next) return null;
-    const a = { trace: next.a_trace, answer: next.a_answer };
-    const b = { trace: next.b_trace, answer: next.b_answer };
     return {
       id: next.id,
-      item: { question: next.question, images: next.image_ids.map(imageUrl) },
-      left: next.shown_left === 'a' ? a : b,
-      right: next.shown_left === 'a' ? b : a,
+      ...blindView(next, next.shown_left),
       attempt: attempt.number,
       position: Math.min(attempt.answered + 1, attempt.total),
       total: attempt.total,
@@ -301,13 +303,9 @@ export async function nextAdjudication(db: Db, judge: JudgeRow): Promise<Adjudic
     if (!id) return null;
     const d = (await repo.adjudicationView(tx, { id }))!;
     const earlier = await repo.earlierVerdicts(tx, { comparisonId: d.comparison_id });
-    const a = { trace: d.a_trace, answer: d.a_answer };
-    const b = { trace: d.b_trace, answer: d.b_answer };
     return {
       id: d.id,
-      item: { question: d.question, images: d.image_ids.map(imageUrl) },
-      left: d.shown_left === 'a' ? a : b,
-      right: d.shown_left === 'a' ? b : a,
+      ...blindView(d, d.shown_left),
       axes: d.axes,
       earlier: earlier.map((v) => ({
         winner: toShownSide(v.winner, d.shown_left),
