@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parquetWriteFile } from 'hyparquet-writer';
 import pg from 'pg';
 import { createDatabase, type DbTarget } from '../../server/db/client.ts';
+import { writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -115,16 +116,17 @@ function timed(cmd: string, args: string[]): { seconds: number; rssMb: number } 
 const importCli = (file: string, dbArgs: string[]) =>
   timed(process.execPath, ['bin/tracearena.js', 'import', file, '--study', 'bench', ...dbArgs]);
 
-interface Run {
+/** One import's figures (scripts/bench/run.ts reads them from `--json`). */
+export interface ImportRun {
   backend: 'postgres' | 'pglite';
   format: 'jsonl' | 'parquet';
   items: number;
   fresh: { seconds: number; rssMb: number };
   again: { seconds: number; rssMb: number };
 }
-const runs: Run[] = [];
+const runs: ImportRun[] = [];
 
-async function target(backend: Run['backend'], name: string): Promise<string[]> {
+async function target(backend: ImportRun['backend'], name: string): Promise<string[]> {
   // migrations run on first open: done before timing, so both sides load into ready tables
   let dbTarget: DbTarget;
   let args: string[];
@@ -142,7 +144,7 @@ async function target(backend: Run['backend'], name: string): Promise<string[]> 
   return args;
 }
 
-async function bench(backend: Run['backend'], format: Run['format'], n: number) {
+async function bench(backend: ImportRun['backend'], format: ImportRun['format'], n: number) {
   const args = await target(backend, `ta_bench_import_${backend}_${format}_${n}`);
   const file = format === 'jsonl' ? jsonlFile(n) : parquetFile;
   const fresh = importCli(file, args);
@@ -187,9 +189,5 @@ out += `\nCLI: ${compiled ? 'compiled (dist/server)' : 'the sources through tsx 
 out +=
   'goals: COPY speed ≥ 0.5 on PostgreSQL; re-import / fresh ≤ 1.0; peak RSS < 300 MB, flat in size\n';
 process.stdout.write(out);
-if (values.json)
-  await writeFile(
-    values.json,
-    JSON.stringify({ items: N, peerSeconds: peer, compiled, runs }, null, 2),
-  );
+writeJson(values.json, { items: N, peerSeconds: peer, compiled, runs });
 await rm(dir, { recursive: true, force: true });

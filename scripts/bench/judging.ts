@@ -233,7 +233,8 @@ const address = app.server.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const poolSize = config.dbPool;
 
-interface Row {
+/** One row of the table (scripts/bench/run.ts reads them from `--json`). */
+export interface JudgingRow {
   judges: number;
   servers: number;
   cycles: number;
@@ -274,7 +275,7 @@ async function backendCpuMs(): Promise<number> {
   }
 }
 
-const rows: Row[] = [];
+const rows: JudgingRow[] = [];
 let judgeSerial = 0;
 const workDir = mkdtempSync(join(tmpdir(), 'bench-judging-'));
 

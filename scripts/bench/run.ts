@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machine, markdownTable } from './common.ts';
+import type { ImportRun } from './import.ts';
+import type { JudgingRow } from './judging.ts';
 import { benchResultsSchema, type BenchResults, type BenchRow } from './results-schema.ts';
 
 const { values } = parseArgs({
@@ -34,7 +36,6 @@ const only = values.only?.split(',');
 const load = () => loadavg().map((l) => Math.round(l * 10) / 10);
 
 const benches: BenchResults['benches'] = [];
-const outputs = new Map<string, unknown>();
 
 /** Runs scripts/bench/NAME.ts with ARGS and `--json`, its output shown as it goes. */
 async function run(name: string, args: string[]): Promise<unknown> {
@@ -64,7 +65,6 @@ async function run(name: string, args: string[]): Promise<unknown> {
     loadAfter: load(),
     output,
   });
-  outputs.set(name, output);
   return output;
 }
 
@@ -108,30 +108,10 @@ interface LlmOut {
   concurrency: number;
   latencyMs: number;
 }
-interface ImportRun {
-  backend: 'postgres' | 'pglite';
-  format: 'jsonl' | 'parquet';
-  items: number;
-  fresh: { seconds: number; rssMb: number };
-  again: { seconds: number; rssMb: number };
-}
 interface ImportOut {
   items: number;
   peerSeconds: number;
   runs: ImportRun[];
-}
-interface JudgingRow {
-  judges: number;
-  servers: number;
-  cycles: number;
-  nextP99: number;
-  roundTrips: number;
-  statements: number;
-  cpuMs: number;
-  driverCpuMs: number;
-  dbCpuMs: number;
-  peer: number;
-  peerClients: number;
 }
 interface JudgingOut {
   rows: JudgingRow[];
@@ -148,7 +128,9 @@ interface StartupOut {
 }
 
 const rows: BenchRow[] = [];
-const row = (r: BenchRow) => rows.push(r);
+/** A row of the table; a figure with no peer leaves out peer, peerName and ratio. */
+const row = (r: Omit<BenchRow, 'peer' | 'peerName' | 'ratio'> & Partial<BenchRow>) =>
+  rows.push({ peer: null, peerName: null, ratio: null, ...r });
 const below = (x: number | null | undefined, limit: number) =>
   x === null || x === undefined || Number.isNaN(x) ? null : x < limit;
 const atLeast = (x: number | null | undefined, limit: number) =>
@@ -178,9 +160,6 @@ if (judging) {
       benchmark: 'round trips to PostgreSQL per judging cycle (next + verdict)',
       figure: one.roundTrips,
       unit: 'round trips',
-      peer: null,
-      peerName: null,
-      ratio: null,
       goal: '≤ 6',
       met: one.roundTrips <= 6,
     });
@@ -191,9 +170,6 @@ if (judging) {
       benchmark: 'p99 of `next` at 50 judges',
       figure: fifty.nextP99,
       unit: 'ms',
-      peer: null,
-      peerName: null,
-      ratio: null,
       goal: '< 100 ms',
       met: below(fifty.nextP99, 100),
     });
@@ -262,9 +238,6 @@ if (dashboard)
     benchmark: `verdict → dashboard update, ${dashboard.viewers} websocket viewers, ${dashboard.achievedRate.toFixed(0)} verdicts/s (${dashboard.rate}/s asked)`,
     figure: dashboard.latencies.p99,
     unit: 'ms (p99)',
-    peer: null,
-    peerName: null,
-    ratio: null,
     goal: '< 200 ms',
     met: dashboard.verdicts > 0 ? below(dashboard.latencies.p99, 200) : false,
     note: `p50 ${dashboard.latencies.p50?.toFixed(0) ?? '–'} ms`,
@@ -278,9 +251,6 @@ if (startup)
         benchmark: r.what,
         figure: r.compiled.wall,
         unit: 's',
-        peer: null,
-        peerName: null,
-        ratio: null,
         goal: `< ${r.goal} s`,
         met: r.compiled.wall < r.goal,
         note: `${r.compiled.cpu.toFixed(2)} s of CPU`,
