@@ -15,13 +15,14 @@
  *   npm run bench:startup -- [--runs 3] [--json bench/startup.json]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, json: { type: 'string' } },
@@ -219,10 +220,4 @@ const lines = [
   ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-if (values.json) {
-  mkdirSync(dirname(values.json), { recursive: true });
-  writeFileSync(
-    values.json,
-    `${JSON.stringify({ runs: RUNS, node: process.version, rows }, null, 2)}\n`,
-  );
-}
+writeJson(values.json, { runs: RUNS, node: process.version, rows });
