@@ -21,6 +21,8 @@
  * no randomness; the caller keeps the sides' randomisation and the K-judge rule (the queue does).
  */
 
+import { sigmoid } from './logistic.ts';
+
 /** One pair's verdict totals so far: `score` is i's wins plus half its ties over `n` verdicts. */
 export interface PairTotal {
   i: number;
@@ -35,10 +37,6 @@ export interface AllocationOptions {
 }
 
 const DEFAULT_PRIOR = 0.25;
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
 
 /** Inverts a symmetric positive-definite n×n matrix (row-major) by Gauss–Jordan. */
 function invert(a: Float64Array, n: number): Float64Array {

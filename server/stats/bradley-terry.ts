@@ -1,5 +1,6 @@
 import { none, ok, type Figure } from './figure.ts';
 import { solveSpd } from './linear-solve.ts';
+import { sigmoid } from './logistic.ts';
 import { mleExists, type PairwiseTotals } from './pairwise-totals.ts';
 
 export interface BtFit {
@@ -7,10 +8,6 @@ export interface BtFit {
   scores: Float64Array;
   logLik: number;
   iterations: number;
-}
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 function btLogLik(tot: PairwiseTotals, theta: Float64Array): number {

@@ -1,6 +1,7 @@
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
-import { percentileInterval } from './percentile.ts';
-import { Xoshiro128, type Rng } from './rng.ts';
+import { sigmoid } from './logistic.ts';
+import { refitBootstrapInterval } from './percentile.ts';
+import { drawIndices, type Rng } from './rng.ts';
 
 /**
  * The length-controlled win rate of a pair (AlpacaEval 2.0's, Dubois et al. 2024, without its
@@ -68,9 +69,6 @@ interface Coefficients {
   intercept: number;
   slope: number;
 }
-
-const sigmoid = (eta: number) =>
-  eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
 
 /**
  * The fit on the first `m` items (the drawn ones, gathered, repeats included), with logistic.ts's
@@ -155,12 +153,6 @@ function fitItems(
 const FULL_TOLERANCE = 1e-7;
 const ROUND_TOLERANCE = 1e-4;
 
-/** m uniform item indices in [0, n): the stream createResampler's index path counts. */
-function drawIndices(out: Int32Array, n: number, rng: Rng): void {
-  if (rng instanceof Xoshiro128) rng.fillInts(out, n);
-  else for (let k = 0; k < out.length; k++) out[k] = rng.nextInt(n);
-}
-
 /**
  * Length-controlled win rate from item totals (items without verdicts must be left out by the
  * caller): the rate at zero length difference, its length coefficient, and the bootstrap interval
@@ -198,7 +190,6 @@ export function lengthControlledFromTotals(
     scoreSum: new Float64Array(m),
   };
   const replicates = new Float64Array(options.rounds);
-  let failed = 0;
   for (let r = 0; r < options.rounds; r++) {
     drawIndices(draws, n, options.rng);
     for (let k = 0; k < m; k++) {
@@ -213,25 +204,9 @@ export function lengthControlledFromTotals(
     else if (scoreSum === 0) rate = 0;
     else if (scoreSum === verdicts) rate = 1;
     else rate = Number.NaN;
-    if (Number.isNaN(rate)) failed++;
     replicates[r] = rate;
   }
-  // m < n: the m-out-of-n deviations, shrunk to the scale of n items
-  const shrink = Math.sqrt(m / n);
-  if (shrink < 1) {
-    for (let r = 0; r < replicates.length; r++)
-      replicates[r] = estimate + shrink * ((replicates[r] as number) - estimate);
-  }
-  const result = percentileInterval(replicates, options.level);
-  let ci: Figure<Interval>;
-  if (options.rounds < 1) ci = none('no bootstrap rounds');
-  else if (failed > (1 - options.level) * options.rounds || !result)
-    ci = none(`${failed} of ${options.rounds} bootstrap rounds had no logistic fit`);
-  else {
-    // as the win-rate bootstrap: the interval always holds the estimate
-    const [lo, hi] = result.interval;
-    ci = ok([Math.min(lo, estimate), Math.max(hi, estimate)]);
-  }
+  const ci = refitBootstrapInterval(replicates, estimate, { m, n }, options.level);
   return { winRate: ok(estimate), ci, lengthCoefficient: ok(full.value.slope) };
 }
 

@@ -1,6 +1,11 @@
 import { none, ok, type Figure } from './figure.ts';
 import { solveSpd } from './linear-solve.ts';
 
+/** The logistic function 1/(1 + e^−η), computed without overflow for either sign of η. */
+export function sigmoid(eta: number): number {
+  return eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
+}
+
 export interface LogisticFit {
   intercept: number;
   slope: number;
@@ -37,7 +42,7 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
     for (let i = 0; i < n; i++) {
       const xi = x[i] as number;
       const eta = b0 + b1 * xi;
-      const p = eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
+      const p = sigmoid(eta);
       const r = (y[i] as number) - p;
       const v = p * (1 - p);
       grad[0] = (grad[0] as number) + r;

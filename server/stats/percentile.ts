@@ -1,3 +1,5 @@
+import { none, ok, type Figure, type Interval } from './figure.ts';
+
 /**
  * Quantile of sorted data with linear interpolation between order statistics (numpy's default,
  * Hyndman–Fan type 7).
@@ -31,4 +33,32 @@ export function percentileInterval(
     interval: [quantileSorted(sorted, alpha / 2), quantileSorted(sorted, 1 - alpha / 2)],
     used: valid,
   };
+}
+
+/**
+ * The interval of a bootstrap over items that refits a model each round (the length- and
+ * style-controlled win rates'): a NaN replicate is a round without a fit. With m of the n items
+ * drawn per round (the m-out-of-n bootstrap), the replicates' deviations from `estimate` are first
+ * shrunk by √(m/n), in place. Null when there are no rounds, or when more than 1 − level of them had
+ * no fit (rather than an interval conditional on the fit existing); as the win-rate bootstrap's,
+ * the interval always holds the estimate.
+ */
+export function refitBootstrapInterval(
+  replicates: Float64Array,
+  estimate: number,
+  drawn: { m: number; n: number },
+  level: number,
+): Figure<Interval> {
+  const rounds = replicates.length;
+  if (rounds < 1) return none('no bootstrap rounds');
+  const shrink = Math.sqrt(drawn.m / drawn.n);
+  if (shrink < 1)
+    for (let r = 0; r < rounds; r++)
+      replicates[r] = estimate + shrink * ((replicates[r] as number) - estimate);
+  const result = percentileInterval(replicates, level);
+  const failed = rounds - (result?.used ?? 0);
+  if (!result || failed > (1 - level) * rounds)
+    return none(`${failed} of ${rounds} bootstrap rounds had no logistic fit`);
+  const [lo, hi] = result.interval;
+  return ok([Math.min(lo, estimate), Math.max(hi, estimate)]);
 }

@@ -155,6 +155,15 @@ export class Xoshiro128 implements Rng {
   }
 }
 
+/**
+ * Fills `out` with uniform indices in [0, n): Xoshiro128's bulk fillInts, else nextInt one by one
+ * (the same stream either way).
+ */
+export function drawIndices(out: Int32Array, n: number, rng: Rng): void {
+  if (rng instanceof Xoshiro128) rng.fillInts(out, n);
+  else for (let k = 0; k < out.length; k++) out[k] = rng.nextInt(n);
+}
+
 /** The bulk draws truncate with `| 0`, which is the floor only below 2^31. */
 function checkIndexRange(n: number): void {
   if (!(Number.isInteger(n) && n >= 1 && n <= 0x7fffffff))

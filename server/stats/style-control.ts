@@ -1,7 +1,8 @@
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
 import { solveSpd } from './linear-solve.ts';
-import { percentileInterval } from './percentile.ts';
-import type { Rng } from './rng.ts';
+import { sigmoid } from './logistic.ts';
+import { refitBootstrapInterval } from './percentile.ts';
+import { drawIndices, type Rng } from './rng.ts';
 
 /**
  * Style-controlled win rate of a pair (Chatbot Arena's "style control", LMSYS 2024): a logistic
@@ -63,9 +64,6 @@ export interface StyleControlOptions {
    */
   maxItemsPerRound?: number;
 }
-
-const sigmoid = (eta: number) =>
-  eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
 
 /** Arena's normalised difference of one feature. */
 export function normalisedDifference(a: number, b: number): number {
@@ -236,29 +234,11 @@ export function styleControlledFromTotals(
   const replicates = new Float64Array(options.rounds);
   const m = Math.min(n, Math.max(1, options.maxItemsPerRound ?? n));
   const draw = new Int32Array(m);
-  let failed = 0;
   for (let r = 0; r < options.rounds; r++) {
-    for (let k = 0; k < m; k++) draw[k] = options.rng.nextInt(n);
+    drawIndices(draw, n, options.rng);
     const f = fit(t, draw, full.value, ROUND_TOLERANCE);
-    if (f.value) replicates[r] = sigmoid(f.value.beta[0] as number);
-    else {
-      failed++;
-      replicates[r] = Number.NaN;
-    }
+    replicates[r] = f.value ? sigmoid(f.value.beta[0] as number) : Number.NaN;
   }
-  // m < n: the m-out-of-n deviations, shrunk to the scale of n items
-  const shrink = Math.sqrt(m / n);
-  if (shrink < 1)
-    for (let r = 0; r < replicates.length; r++)
-      replicates[r] = estimate + shrink * ((replicates[r] as number) - estimate);
-  const result = percentileInterval(replicates, options.level);
-  let ci: Figure<Interval>;
-  if (options.rounds < 1) ci = none('no bootstrap rounds');
-  else if (failed > (1 - options.level) * options.rounds || !result)
-    ci = none(`${failed} of ${options.rounds} bootstrap rounds had no logistic fit`);
-  else {
-    const [lo, hi] = result.interval;
-    ci = ok([Math.min(lo, estimate), Math.max(hi, estimate)]);
-  }
+  const ci = refitBootstrapInterval(replicates, estimate, { m, n }, options.level);
   return { winRate: ok(estimate), ci, coefficients: ok(coefficients) };
 }
