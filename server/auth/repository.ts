@@ -1,5 +1,5 @@
 /** Auth owns the judges, accounts and study_roles tables: the only SQL over them. */
-import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
 import { notifyEvent } from '../db/events.ts';
 import { accounts, judges, studyRoles } from '../db/schema/index.ts';
@@ -15,23 +15,15 @@ export async function ensureAdminToken(db: Tx): Promise<string | null> {
     .from(accounts)
     .where(and(eq(accounts.serverAdmin, true), isNull(accounts.revokedAt)));
   if ((row?.n ?? 0) > 0) return null;
-  const taken = await db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(eq(accounts.name, 'admin'));
-  const name = taken.length === 0 ? 'admin' : `admin-${newToken('admin').slice(-8)}`;
-  const created = await createAccount(db, { name, serverAdmin: true });
-  return created!.token;
+  const created = await createAccount(db, { name: 'admin', serverAdmin: true });
+  return created ? created.token : createAdminToken(db);
 }
 
 /** A new server-admin account with a generated name; its token in clear only now. */
 export async function createAdminToken(db: Tx): Promise<string> {
-  const created = await createAccount(db, {
-    name: `admin-${newToken('admin')
-      .slice(-10)
-      .replace(/[^A-Za-z0-9]/g, 'x')}`,
-    serverAdmin: true,
-  });
+  // base64url characters are all allowed in an account name
+  const name = `admin-${newToken('admin').slice(-10)}`;
+  const created = await createAccount(db, { name, serverAdmin: true });
   return created!.token;
 }
 
@@ -49,11 +41,23 @@ export async function createAccount(
   return account ? { account, token } : null;
 }
 
-/** The account holding this token, revoked or not (the caller tells the two apart). */
-export async function getAccountByToken(db: Tx, { token }: { token: string }) {
+/**
+ * The account holding this token, revoked or not (the caller tells the two apart), and its role on
+ * `studyId` when one is named: one statement for a study-scoped admin request.
+ */
+export async function getAccountByToken(
+  db: Tx,
+  { token, studyId }: { token: string; studyId?: string | undefined },
+): Promise<{ account: AccountRow; role: StudyRole | null } | null> {
   const [row] = await db
-    .select()
+    .select({ account: accounts, role: studyRoles.role })
     .from(accounts)
+    .leftJoin(
+      studyRoles,
+      studyId === undefined
+        ? sql`false`
+        : and(eq(studyRoles.accountId, accounts.id), eq(studyRoles.studyId, studyId)),
+    )
     .where(eq(accounts.tokenHash, hashToken(token)));
   return row ?? null;
 }
@@ -65,21 +69,16 @@ export async function getAccountByName(db: Tx, { name }: { name: string }) {
 
 /** A server-admin's token that still works (the local token of a running server, the dashboard). */
 export async function isAdminToken(db: Tx, { token }: { token: string }): Promise<boolean> {
-  const row = await getAccountByToken(db, { token });
-  return row !== null && row.serverAdmin && row.revokedAt === null;
+  const account = (await getAccountByToken(db, { token }))?.account;
+  return account !== undefined && account.serverAdmin && account.revokedAt === null;
 }
 
-/** Records a use of the account, at most once a minute (the admin page lists the last use). */
+/** Records a use of the account now (the caller throttles: see authenticateAccount). */
 export async function touchAccount(db: Tx, { id }: { id: string }): Promise<void> {
   await db
     .update(accounts)
     .set({ lastUsedAt: sql`now()` })
-    .where(
-      and(
-        eq(accounts.id, id),
-        or(isNull(accounts.lastUsedAt), sql`${accounts.lastUsedAt} < now() - interval '1 minute'`),
-      ),
-    );
+    .where(eq(accounts.id, id));
 }
 
 export async function listAccounts(db: Tx) {
@@ -101,18 +100,6 @@ export async function revokeAccount(db: Tx, { name }: { name: string }) {
     await notifyEvent(tx, { type: 'access-revoked', studyId: '*', accountId: row.id });
     return row;
   });
-}
-
-/** The account's role on the study, or null. */
-export async function roleOf(
-  db: Tx,
-  { studyId, accountId }: { studyId: string; accountId: string },
-): Promise<StudyRole | null> {
-  const [row] = await db
-    .select({ role: studyRoles.role })
-    .from(studyRoles)
-    .where(and(eq(studyRoles.studyId, studyId), eq(studyRoles.accountId, accountId)));
-  return row?.role ?? null;
 }
 
 /** The studies the account holds a role on. */

@@ -23,7 +23,6 @@ import {
   listStudyRoles,
   removeStudyRole,
   revokeAccount,
-  type AccountRow,
   getJudgeQuality,
   inviteJudge,
   inviteUrl,
@@ -90,14 +89,6 @@ export const judgeAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-const toAccount = (row: AccountRow) => ({
-  name: row.name,
-  serverAdmin: row.serverAdmin,
-  createdAt: iso(row.createdAt)!,
-  lastUsedAt: iso(row.lastUsedAt),
-  revoked: row.revokedAt !== null,
-});
 const nameParams = z.object({ name: accountNameSchema });
 
 /**
@@ -114,22 +105,21 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/', { schema: { response: { 200: z.array(accountSchema) } } }, async (request) => {
     authorizeServerChange(request.account!);
-    return (await listAccounts(app.db)).map(toAccount);
+    return listAccounts(app.db);
   });
 
   app.post(
     '/',
     { schema: { body: createAccountBodySchema, response: { 201: createAccountResponseSchema } } },
     async (request, reply) => {
-      const { account, token } = await addAccount(app.db, request.body);
-      return reply.code(201).send({ ...toAccount(account), token });
+      return reply.code(201).send(await addAccount(app.db, request.body));
     },
   );
 
   app.post(
     '/:name/revoke',
     { schema: { params: nameParams, response: { 200: accountSchema } } },
-    async (request) => toAccount(await revokeAccount(app.db, request.params)),
+    async (request) => revokeAccount(app.db, request.params),
   );
 };
 
@@ -141,11 +131,7 @@ export const studyRoleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:studyId/roles',
     { schema: { params: studyParams, response: { 200: z.array(studyRoleEntrySchema) } } },
-    async (request) =>
-      (await listStudyRoles(app.db, request.params)).map((r) => ({
-        ...r,
-        grantedAt: iso(r.grantedAt)!,
-      })),
+    async (request) => listStudyRoles(app.db, request.params),
   );
 
   app.put(

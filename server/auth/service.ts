@@ -1,3 +1,4 @@
+import { accountNameSchema, type Account, type StudyRoleEntry } from '../../shared/admin-api.ts';
 import type { JudgeQuality } from '../../shared/admin-views.ts';
 import { parseEventPayload } from '../db/events.ts';
 import type { Tx } from '../db/client.ts';
@@ -45,44 +46,56 @@ export type StudyRole = repo.StudyRole;
 /** What a request does to a study: read it (dashboard, report, export) or change it. */
 export type Access = 'view' | 'change';
 
+/** How old an account's recorded last use may get before a request records a new one. */
+const LAST_USE_EVERY_MS = 60_000;
+
 /**
- * The account holding this bearer token. Judge tokens are refused (403), anything else (401),
- * revoked accounts too: the caller learns why, never whose token it was.
+ * The account holding this bearer token and, when the request names a study, its role there (one
+ * statement). Judge tokens are refused (403), anything else (401), revoked accounts too: the caller
+ * learns why, never whose token it was. The last use is written only once it is a minute old, so
+ * most requests write nothing.
  */
 export async function authenticateAccount(
   db: Tx,
   authorization: string | undefined,
-): Promise<AccountRow> {
+  { studyId }: { studyId?: string | undefined } = {},
+): Promise<{ account: AccountRow; role: StudyRole | null }> {
   const token = bearerToken(authorization);
   if (!token) throw new Errors.Unauthorized();
-  const account = await repo.getAccountByToken(db, { token });
-  if (account && account.revokedAt === null) {
-    await repo.touchAccount(db, { id: account.id });
-    return account;
+  const found = await repo.getAccountByToken(db, { token, studyId });
+  if (found && found.account.revokedAt === null) {
+    const { id, lastUsedAt } = found.account;
+    if (lastUsedAt === null || Date.now() - lastUsedAt.getTime() >= LAST_USE_EVERY_MS)
+      await repo.touchAccount(db, { id });
+    return found;
   }
-  if (!account && (await repo.getJudgeByToken(db, { token })))
+  if (!found && (await repo.getJudgeByToken(db, { token })))
     throw new Errors.Forbidden('a judge token cannot use admin routes');
   throw new Errors.Unauthorized();
 }
 
-/** Admin routes refuse judge tokens (403) and anything else (401); see authenticateAccount. */
-export async function authenticateAdmin(db: Tx, authorization: string | undefined): Promise<void> {
-  await authenticateAccount(db, authorization);
+/** Does the account see the study: a server-admin sees every study, anyone else those with a role. */
+export function seesStudy(account: AccountRow, role: StudyRole | null): boolean {
+  return account.serverAdmin || role !== null;
 }
 
 /**
- * May this account read or change this study? A server-admin may do anything; an owner anything
- * on the study; a viewer read it. Anyone else gets the same 404 as for a study that does not
- * exist, so a study's name and existence never leak to people without a role on it.
+ * May this account, holding `role` on a study (null: none), read or change it? A server-admin may
+ * do anything; an owner anything on the study; a viewer read it. Anyone else gets the same 404 as
+ * for a study that does not exist, so a study's name and existence never leak to people without a
+ * role on it.
  */
-export async function authorizeStudy(
-  db: Tx,
-  { account, studyId, access }: { account: AccountRow; studyId: string; access: Access },
-): Promise<void> {
-  if (account.serverAdmin) return;
-  const role = await repo.roleOf(db, { studyId, accountId: account.id });
-  if (role === null) throw new Errors.NotFound('study');
-  if (access === 'change' && role !== 'owner')
+export function authorizeStudy({
+  account,
+  role,
+  access,
+}: {
+  account: AccountRow;
+  role: StudyRole | null;
+  access: Access;
+}): void {
+  if (!seesStudy(account, role)) throw new Errors.NotFound('study');
+  if (access === 'change' && !account.serverAdmin && role !== 'owner')
     throw new Errors.Forbidden('a viewer of this study cannot change it');
 }
 
@@ -105,29 +118,39 @@ export function actorOf(account: AccountRow | null): string {
   return account ? `account:${account.name}` : 'cli';
 }
 
-const ACCOUNT_NAME = /^[A-Za-z0-9._@-]+$/;
+/** An account as the API and the CLI show it (never its token hash). */
+function toAccount(row: AccountRow): Account {
+  return {
+    name: row.name,
+    serverAdmin: row.serverAdmin,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revoked: row.revokedAt !== null,
+  };
+}
 
-/** A new named account (`user add`, the admin page): 400 when the name is bad or taken. */
+/** A new named account (`user add`, the admin page) and its token: 400 when the name is bad or taken. */
 export async function addAccount(
   db: Tx,
   { name, serverAdmin }: { name: string; serverAdmin: boolean },
-): Promise<{ account: AccountRow; token: string }> {
-  if (!ACCOUNT_NAME.test(name))
-    throw new Errors.BadRequest(`account name '${name}': use letters, digits and . _ @ - only`);
+): Promise<Account & { token: string }> {
+  const checked = accountNameSchema.safeParse(name);
+  if (!checked.success)
+    throw new Errors.BadRequest(`account name '${name}': ${checked.error.issues[0]!.message}`);
   const created = await repo.createAccount(db, { name, serverAdmin });
   if (!created) throw new Errors.BadRequest(`an account named '${name}' already exists`);
-  return created;
+  return { ...toAccount(created.account), token: created.token };
 }
 
-export async function listAccounts(db: Tx) {
-  return repo.listAccounts(db);
+export async function listAccounts(db: Tx): Promise<Account[]> {
+  return (await repo.listAccounts(db)).map(toAccount);
 }
 
 /** Revokes an account by name (404 when there is none); its token stops working at once. */
-export async function revokeAccount(db: Tx, { name }: { name: string }): Promise<AccountRow> {
+export async function revokeAccount(db: Tx, { name }: { name: string }): Promise<Account> {
   const row = await repo.revokeAccount(db, { name });
   if (!row) throw new Errors.NotFound(`account '${name}'`);
-  return row;
+  return toAccount(row);
 }
 
 /** Grants a role on a study to a named account (404 for an unknown study or account). */
@@ -157,14 +180,26 @@ export async function removeStudyRole(
     throw new Errors.NotFound(`a role for account '${name}'`);
 }
 
-export async function listStudyRoles(db: Tx, { studyId }: { studyId: string }) {
-  return repo.listRoles(db, { studyId });
+export async function listStudyRoles(
+  db: Tx,
+  { studyId }: { studyId: string },
+): Promise<StudyRoleEntry[]> {
+  return (await repo.listRoles(db, { studyId })).map((r) => ({
+    ...r,
+    grantedAt: r.grantedAt.toISOString(),
+  }));
 }
 
-/** The account behind a token, for the dashboard's websocket (null when it is not one that works). */
-export async function accountByToken(db: Tx, { token }: { token: string }) {
-  const account = await repo.getAccountByToken(db, { token });
-  return account && account.revokedAt === null ? account : null;
+/**
+ * The account behind a token and its role on `studyId`, for the dashboard's websocket (null when
+ * the token is not one that works).
+ */
+export async function accountByToken(
+  db: Tx,
+  { token, studyId }: { token: string; studyId?: string | undefined },
+) {
+  const found = await repo.getAccountByToken(db, { token, studyId });
+  return found && found.account.revokedAt === null ? found : null;
 }
 
 /**

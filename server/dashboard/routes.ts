@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { liveClientMessageSchema, type LiveServerMessage } from '../../shared/admin-views.ts';
-import { accountByToken, authorizeStudy } from '../auth/service.ts';
+import { accountByToken, seesStudy } from '../auth/service.ts';
 import { getStudyById } from '../studies/service.ts';
 import { Errors } from '../errors.ts';
 
@@ -56,20 +56,23 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
       const { studyId } = request.params;
       const token = await readToken(socket, request.query.token);
       if (socket.readyState !== socket.OPEN) return;
-      const account = token ? await accountByToken(app.db, { token }) : null;
-      if (!account) {
+      const isId = UUID.test(studyId);
+      const found = token
+        ? await accountByToken(app.db, { token, studyId: isId ? studyId : undefined })
+        : null;
+      if (!found) {
         return sendError(socket, Errors.Unauthorized.code, 'an admin token is required', 4401);
       }
       // a study the account has no role on is as absent as one that does not exist
-      const visible = await authorizeStudy(app.db, { account, studyId, access: 'view' }).then(
-        () => true,
-        () => false,
-      );
-      if (!UUID.test(studyId) || !visible || !(await getStudyById(app.db, { id: studyId }))) {
+      if (
+        !isId ||
+        !seesStudy(found.account, found.role) ||
+        !(await getStudyById(app.db, { id: studyId }))
+      ) {
         return sendError(socket, Errors.NotFound.code, 'study not found', 4404);
       }
       if (socket.readyState !== socket.OPEN) return;
-      hub.add(studyId, socket, account.id);
+      hub.add(studyId, socket, found.account.id);
     },
   );
 };

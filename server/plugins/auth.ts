@@ -51,14 +51,16 @@ export const authPlugin = fp(
     app.decorateRequest('judge', null);
     app.decorateRequest('account', null);
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
-      const account = await authenticateAccount(app.db, request.headers.authorization);
+      const { studyId } = (request.params ?? {}) as { studyId?: unknown };
+      // not a study id at all: the route's own validation answers 400, which tells nothing
+      const study = typeof studyId === 'string' && UUID.test(studyId) ? studyId : undefined;
+      const { account, role } = await authenticateAccount(app.db, request.headers.authorization, {
+        studyId: study,
+      });
       request.account = account;
       const access = accessOf(request);
-      const { studyId } = (request.params ?? {}) as { studyId?: unknown };
-      if (typeof studyId === 'string') {
-        // not a study id at all: the route's own validation answers 400, which tells nothing
-        if (UUID.test(studyId)) await authorizeStudy(app.db, { account, studyId, access });
-      } else if (access === 'change') authorizeServerChange(account);
+      if (study !== undefined) authorizeStudy({ account, role, access });
+      else if (typeof studyId !== 'string' && access === 'change') authorizeServerChange(account);
     });
     app.decorate('requireJudge', async (request: FastifyRequest) => {
       request.judge = await authenticateJudge(app.db, request.headers.authorization);
