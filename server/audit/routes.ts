@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fileStem } from '../reports/file-stem.ts';
 import { requireStudy } from '../studies/service.ts';
+import { sendJsonlDownload } from '../web/jsonl-download.ts';
 import { auditChangeSchema } from '../../shared/audit.ts';
 import { exportAudit, recentChanges } from './service.ts';
 
@@ -14,16 +14,11 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/:studyId/audit', { schema: { params: studyParams } }, async (request, reply) => {
     const study = await requireStudy(app.db, { id: request.params.studyId });
-    const fileName = `${fileStem(study.name)}-audit.jsonl`;
-    async function* lines() {
-      for await (const event of exportAudit(app.db, { studyId: study.id }))
-        yield `${JSON.stringify(event)}\n`;
-    }
-    return reply
-      .header('content-type', 'application/x-ndjson; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${fileName}"`)
-      .header('cache-control', 'no-store')
-      .send(Readable.from(lines()));
+    return sendJsonlDownload(
+      reply,
+      `${fileStem(study.name)}-audit.jsonl`,
+      exportAudit(app.db, { studyId: study.id }),
+    );
   });
 
   // The latest changes made by people, newest first: the admin page's "Changes" (docs/roles.md).

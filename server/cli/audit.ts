@@ -1,17 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { exportAudit } from '../audit/service.ts';
-import {
-  addDbOptions,
-  addServerOptions,
-  configFromOptions,
-  requireStudy,
-  withDatabase,
-  type DbOptions,
-} from './common.ts';
-import { responseLines, runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
+import { addDbOptions, addServerOptions, jsonLines, writeLines, type DbOptions } from './common.ts';
+import { onStudy, responseLines, serverRequest } from './running-server.ts';
 
 /**
  * `tracearena audit --study S [--out FILE]`: the study's audit trail (docs/audit.md) as JSONL, one
@@ -29,33 +19,14 @@ export function register(program: Command): void {
         .requiredOption('--study <name>', 'study name')
         .option('--out <file>', 'output file (default: standard output)'),
     ),
-  ).action(async (opts: { study: string; out?: string } & DbOptions) => {
-    const write = async (lines: AsyncIterable<string>) => {
-      const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-      let n = 0;
-      for await (const line of lines) {
-        if (!out.write(`${line}\n`)) await once(out, 'drain');
-        n++;
-      }
-      if (opts.out) {
-        out.end();
-        await once(out, 'finish');
-        process.stderr.write(`exported ${n} audit events to ${opts.out}\n`);
-      }
-    };
-    // A server holding the embedded database: the same lines through its API.
-    const server = runningServer(configFromOptions(opts), opts);
-    if (server) {
-      const studyId = await studyIdOnServer(server, opts.study);
-      return write(responseLines(await serverRequest(server, `/api/studies/${studyId}/audit`)));
-    }
-    await withDatabase(opts, async (database) => {
-      const study = await requireStudy(database, opts.study);
-      async function* lines() {
-        for await (const event of exportAudit(database.db, { studyId: study.id }))
-          yield JSON.stringify(event);
-      }
-      await write(lines());
+  ).action((opts: { study: string; out?: string } & DbOptions) => {
+    const to = { out: opts.out, noun: 'audit events' };
+    // through a server (--server, or the one holding the embedded database): the same lines
+    return onStudy(opts, opts.study, {
+      server: async (server, studyId) =>
+        writeLines(responseLines(await serverRequest(server, `/api/studies/${studyId}/audit`)), to),
+      database: ({ db }, study) =>
+        writeLines(jsonLines(exportAudit(db, { studyId: study.id })), to),
     });
   });
 }

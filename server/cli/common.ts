@@ -1,3 +1,6 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { configWithOverrides, databaseTarget, type Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -95,4 +98,30 @@ export function publicBaseUrl(config: Config): string {
     config.publicUrl ??
     `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
   );
+}
+
+/**
+ * Writes `lines` to the file `out` (else standard output) as they come, minding backpressure; to a
+ * file, says on stderr how many `noun` it wrote.
+ */
+export async function writeLines(
+  lines: AsyncIterable<string>,
+  { out, noun }: { out?: string | undefined; noun: string },
+): Promise<void> {
+  const stream: Writable = out ? createWriteStream(out) : process.stdout;
+  let n = 0;
+  for await (const line of lines) {
+    if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+    n++;
+  }
+  if (out) {
+    stream.end();
+    await once(stream, 'finish');
+    process.stderr.write(`exported ${n} ${noun} to ${out}\n`);
+  }
+}
+
+/** Each record as one JSON line. */
+export async function* jsonLines(records: AsyncIterable<unknown>): AsyncGenerator<string> {
+  for await (const record of records) yield JSON.stringify(record);
 }

@@ -7,19 +7,11 @@ import {
   addDbOptions,
   addServerOptions,
   CliError,
-  configFromOptions,
   parseIntOption,
   publicBaseUrl,
-  requireStudy,
-  withDatabase,
   type DbOptions,
 } from './common.ts';
-import {
-  runningServer,
-  serverRequest,
-  studyIdOnServer,
-  type RunningServer,
-} from './running-server.ts';
+import { onStudy, serverRequest, type RunningServer } from './running-server.ts';
 
 interface InviteOptions extends DbOptions {
   study: string;
@@ -57,8 +49,12 @@ async function who(opts: InviteOptions): Promise<Who> {
  * API has no bulk route; a judge already there stops the run at that name). Its answers' links
  * carry the address it really serves on.
  */
-async function inviteOnServer(server: RunningServer, opts: InviteOptions, whom: Who) {
-  const studyId = await studyIdOnServer(server, opts.study);
+async function inviteOnServer(
+  server: RunningServer,
+  studyId: string,
+  opts: InviteOptions,
+  whom: Who,
+) {
   let names: string[];
   if ('name' in whom) names = [whom.name];
   else if ('names' in whom) names = whom.names;
@@ -113,35 +109,35 @@ export function register(program: Command): void {
     ),
   ).action(async (opts: InviteOptions) => {
     const whom = await who(opts);
-    const server = runningServer(configFromOptions(opts), opts);
-    if (server) return inviteOnServer(server, opts, whom);
-    await withDatabase(opts, async (database, config) => {
-      const study = await requireStudy(database, opts.study);
-      const base = opts.baseUrl ?? publicBaseUrl(config);
-      if ('name' in whom) {
-        const created = await createInvite(database.db, {
+    await onStudy(opts, opts.study, {
+      server: (server, studyId) => inviteOnServer(server, studyId, opts, whom),
+      database: async (database, study, config) => {
+        const base = opts.baseUrl ?? publicBaseUrl(config);
+        if ('name' in whom) {
+          const created = await createInvite(database.db, {
+            studyId: study.id,
+            name: whom.name,
+            quota: opts.quota,
+          });
+          if (!created)
+            throw new CliError(
+              `a judge named '${whom.name}' already exists in study '${study.name}'`,
+              2,
+            );
+          process.stdout.write(`${inviteUrl(base, created.token)}\n`);
+          return;
+        }
+        const created = await inviteJudges(database.db, {
           studyId: study.id,
-          name: whom.name,
           quota: opts.quota,
+          ...whom,
+        }).catch((err: unknown) => {
+          // a repeated or taken name is bad input: the CLI's exit 2, nothing created
+          if (err instanceof Errors.BadRequest) throw new CliError(err.message, 2);
+          throw err;
         });
-        if (!created)
-          throw new CliError(
-            `a judge named '${whom.name}' already exists in study '${study.name}'`,
-            2,
-          );
-        process.stdout.write(`${inviteUrl(base, created.token)}\n`);
-        return;
-      }
-      const created = await inviteJudges(database.db, {
-        studyId: study.id,
-        quota: opts.quota,
-        ...whom,
-      }).catch((err: unknown) => {
-        // a repeated or taken name is bad input: the CLI's exit 2, nothing created
-        if (err instanceof Errors.BadRequest) throw new CliError(err.message, 2);
-        throw err;
-      });
-      process.stdout.write(created.map((c) => `${inviteUrl(base, c.token)}\n`).join(''));
+        process.stdout.write(created.map((c) => `${inviteUrl(base, c.token)}\n`).join(''));
+      },
     });
   });
 }

@@ -6,13 +6,10 @@ import {
   addDbOptions,
   addServerOptions,
   CliError,
-  configFromOptions,
   parseIntOption,
-  requireStudy,
-  withDatabase,
   type DbOptions,
 } from './common.ts';
-import { runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
+import { onStudy, serverRequest } from './running-server.ts';
 
 export function register(program: Command): void {
   addServerOptions(
@@ -56,24 +53,22 @@ export function register(program: Command): void {
         judgesPerComparison: opts.judgesPerComparison,
         seed: opts.seed,
       });
-      const server = runningServer(configFromOptions(opts), opts);
-      const result = server
-        ? pairResultSchema.parse(
+      const result = await onStudy(opts, opts.study, {
+        server: async (server, studyId) =>
+          pairResultSchema.parse(
             await (
-              await serverRequest(
-                server,
-                `/api/studies/${await studyIdOnServer(server, opts.study)}/pairings`,
-                { method: 'POST', body },
-              )
+              await serverRequest(server, `/api/studies/${studyId}/pairings`, {
+                method: 'POST',
+                body,
+              })
             ).json(),
-          )
-        : await withDatabase(opts, async (database) => {
-            const study = await requireStudy(database, opts.study);
-            return pairStudy(database.db, study.id, body, 'cli').catch((err: unknown) => {
-              if (err instanceof Errors.PairingInvalid) throw new CliError(err.message, 2);
-              throw err;
-            });
-          });
+          ),
+        database: ({ db }, study) =>
+          pairStudy(db, study.id, body, 'cli').catch((err: unknown) => {
+            if (err instanceof Errors.PairingInvalid) throw new CliError(err.message, 2);
+            throw err;
+          }),
+      });
       {
         const pairs = result.pairs.map((p) => `${p.a} vs ${p.b}`).join(', ');
         process.stdout.write(

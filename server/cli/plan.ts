@@ -8,16 +8,8 @@ import {
   type PlanDesign,
   type SampleSize,
 } from '../stats/sample-size.ts';
-import {
-  addDbOptions,
-  addServerOptions,
-  CliError,
-  configFromOptions,
-  requireStudy,
-  withDatabase,
-  type DbOptions,
-} from './common.ts';
-import { runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
+import { addDbOptions, addServerOptions, CliError, type DbOptions } from './common.ts';
+import { onStudy, serverRequest } from './running-server.ts';
 
 interface PowerFlags {
   rate: number;
@@ -214,43 +206,43 @@ async function lockOrShow(flags: LockFlags): Promise<void> {
   // the flags are checked before any database is opened (the study's judges default aside)
   if (locking) planFromFlags(flags, flags.judges ?? 1);
   const by = `cli (${userInfo().username})`;
-  const server = runningServer(configFromOptions(flags), flags);
-  if (server) {
-    const studyId = await studyIdOnServer(server, name);
-    if (!locking) {
-      const res = await serverRequest(server, `/api/studies/${studyId}/plan`);
-      const { plan } = (await res.json()) as { plan: LockedPlan | null };
-      return show(name, plan);
-    }
-    const summary = (await (await serverRequest(server, `/api/studies/${studyId}`)).json()) as {
-      judgesPerComparison: number;
-    };
-    const plan = planFromFlags(flags, summary.judgesPerComparison);
-    const res = await serverRequest(server, `/api/studies/${studyId}/plan`, {
-      method: 'POST',
-      body: { plan, force: flags.force ?? false },
-    });
-    return locked(name, (await res.json()) as LockedPlan);
-  }
-  await withDatabase(flags, async (database) => {
-    const study = await requireStudy(database, name);
-    const { getLockedPlan, lockPlan } = await import('../plan/service.ts');
-    if (!locking) return show(study.name, await getLockedPlan(database.db, { studyId: study.id }));
-    const plan = planFromFlags(flags, study.judgesPerComparison);
-    const result = await lockPlan(database.db, {
-      studyId: study.id,
-      plan,
-      force: flags.force ?? false,
-      lockedBy: by,
-      actor: 'cli',
-    }).catch((err: unknown) => {
-      // the plan's refusals (a second lock, judging started, an unknown system): one line, exit 2
-      const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && code.startsWith('TA_PLAN_'))
-        throw new CliError((err as Error).message, 2);
-      throw err;
-    });
-    locked(study.name, result);
+  await onStudy(flags, name, {
+    server: async (server, studyId) => {
+      if (!locking) {
+        const res = await serverRequest(server, `/api/studies/${studyId}/plan`);
+        const { plan } = (await res.json()) as { plan: LockedPlan | null };
+        return show(name, plan);
+      }
+      const summary = (await (await serverRequest(server, `/api/studies/${studyId}`)).json()) as {
+        judgesPerComparison: number;
+      };
+      const plan = planFromFlags(flags, summary.judgesPerComparison);
+      const res = await serverRequest(server, `/api/studies/${studyId}/plan`, {
+        method: 'POST',
+        body: { plan, force: flags.force ?? false },
+      });
+      return locked(name, (await res.json()) as LockedPlan);
+    },
+    database: async (database, study) => {
+      const { getLockedPlan, lockPlan } = await import('../plan/service.ts');
+      if (!locking)
+        return show(study.name, await getLockedPlan(database.db, { studyId: study.id }));
+      const plan = planFromFlags(flags, study.judgesPerComparison);
+      const result = await lockPlan(database.db, {
+        studyId: study.id,
+        plan,
+        force: flags.force ?? false,
+        lockedBy: by,
+        actor: 'cli',
+      }).catch((err: unknown) => {
+        // the plan's refusals (a second lock, judging started, an unknown system): one line, exit 2
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && code.startsWith('TA_PLAN_'))
+          throw new CliError((err as Error).message, 2);
+        throw err;
+      });
+      locked(study.name, result);
+    },
   });
 }
 

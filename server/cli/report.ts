@@ -6,16 +6,8 @@ import { buildReport } from '../reports/build-report.ts';
 import type { VerdictFacts } from '../reports/verdict-input.ts';
 import type { VerdictTable } from '../reports/verdict-table.ts';
 import type { StyleCounts } from '../stats/style-control.ts';
-import {
-  addDbOptions,
-  addServerOptions,
-  CliError,
-  configFromOptions,
-  requireStudy,
-  withDatabase,
-  type DbOptions,
-} from './common.ts';
-import { responseLines, runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
+import { addDbOptions, addServerOptions, CliError, type DbOptions } from './common.ts';
+import { onStudy, responseLines, serverRequest } from './running-server.ts';
 import { writeReport } from './report-output.ts';
 import { readReplayed, refuseReportFlags, writeReplay } from './replay-output.ts';
 
@@ -174,40 +166,40 @@ async function loadStudy(
       throw err;
     }
   };
-  const server = runningServer(configFromOptions(flags), flags);
-  if (server) {
-    const studyId = await studyIdOnServer(server, name);
-    const res = await serverRequest(
-      server,
-      `/api/studies/${studyId}/export${adjudicated ? '?adjudicated=true' : ''}`,
-    );
-    async function* judgments() {
-      for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
-    }
-    const table = await toTable(judgments());
-    const planRes = await serverRequest(server, `/api/studies/${studyId}/plan`);
-    const { plan } = (await planRes.json()) as { plan: LockedPlan | null };
-    const qualification = await serverRequest(server, `/api/studies/${studyId}/qualification`);
-    const { adjudicatedComparisons } = (await qualification.json()) as {
-      adjudicatedComparisons: number;
-    };
-    return { table, study: { id: studyId, name }, plan, adjudicatedComparisons };
-  }
-  return withDatabase(flags, async (database) => {
-    const study = await requireStudy(database, name);
-    const { verdictRows } = await import('../readmodel/verdict-rows.ts');
-    const { outputStyles } = await import('../readmodel/output-styles.ts');
-    const { getLockedPlan } = await import('../plan/service.ts');
-    const { listAdjudications } = await import('../qualification/service.ts');
-    return {
-      // each verdict's outputs' style counts, as the study's report route reads them
-      table: await toTable(
-        verdictRows(database.db, { studyId: study.id, adjudicated }),
-        await outputStyles(database.db, { studyId: study.id }),
-      ),
-      study: { id: study.id, name: study.name },
-      plan: await getLockedPlan(database.db, { studyId: study.id }),
-      adjudicatedComparisons: (await listAdjudications(database.db, { studyId: study.id })).length,
-    };
+  return onStudy(flags, name, {
+    server: async (server, studyId) => {
+      const res = await serverRequest(
+        server,
+        `/api/studies/${studyId}/export${adjudicated ? '?adjudicated=true' : ''}`,
+      );
+      async function* judgments() {
+        for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
+      }
+      const table = await toTable(judgments());
+      const planRes = await serverRequest(server, `/api/studies/${studyId}/plan`);
+      const { plan } = (await planRes.json()) as { plan: LockedPlan | null };
+      const qualification = await serverRequest(server, `/api/studies/${studyId}/qualification`);
+      const { adjudicatedComparisons } = (await qualification.json()) as {
+        adjudicatedComparisons: number;
+      };
+      return { table, study: { id: studyId, name }, plan, adjudicatedComparisons };
+    },
+    database: async (database, study) => {
+      const { verdictRows } = await import('../readmodel/verdict-rows.ts');
+      const { outputStyles } = await import('../readmodel/output-styles.ts');
+      const { getLockedPlan } = await import('../plan/service.ts');
+      const { listAdjudications } = await import('../qualification/service.ts');
+      return {
+        // each verdict's outputs' style counts, as the study's report route reads them
+        table: await toTable(
+          verdictRows(database.db, { studyId: study.id, adjudicated }),
+          await outputStyles(database.db, { studyId: study.id }),
+        ),
+        study: { id: study.id, name: study.name },
+        plan: await getLockedPlan(database.db, { studyId: study.id }),
+        adjudicatedComparisons: (await listAdjudications(database.db, { studyId: study.id }))
+          .length,
+      };
+    },
   });
 }

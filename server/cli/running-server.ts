@@ -5,7 +5,14 @@ import { createAdminToken, isAdminToken } from '../auth/service.ts';
 import { readServerToken, type Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
 import { isProcessAlive } from '../process-alive.ts';
-import { CliError } from './common.ts';
+import type { Database } from '../db/client.ts';
+import {
+  CliError,
+  configFromOptions,
+  requireStudy,
+  withDatabase,
+  type DbOptions,
+} from './common.ts';
 
 /**
  * The embedded database (PGlite) belongs to one process: while `serve` or `demo` holds the data
@@ -60,15 +67,14 @@ export async function recordRunningServer(config: Config, db: Tx, url: string): 
 }
 
 /**
- * The server to work through: the one named by `--server`/TRACEARENA_SERVER (with the person's own
- * token), else the one holding this configuration's embedded database, when one is running.
+ * The server a verb works through: the one named by `--server`/TRACEARENA_SERVER (with the person's
+ * own token), else the one holding this configuration's embedded database, when one is running;
+ * null: the verb opens the database itself.
  */
-export function runningServer(
-  config: Config,
-  { token }: { token?: string | undefined } = {},
-): RunningServer | null {
+export function serverFor(opts: DbOptions): RunningServer | null {
+  const config = configFromOptions(opts);
   if (config.serverUrl) {
-    const adminToken = token ?? readServerToken();
+    const adminToken = opts.token ?? readServerToken();
     if (!adminToken)
       throw new CliError(
         `--server ${config.serverUrl}: give your account token in TRACEARENA_TOKEN or --token`,
@@ -136,4 +142,28 @@ export async function* responseLines(res: Response): AsyncGenerator<string> {
     crlfDelay: Infinity,
   });
   for await (const line of lines) if (line !== '') yield line;
+}
+
+/**
+ * Runs a study's verb where its data is: through the server of serverFor, given the study's id
+ * there, else on the database, given the study's row (either way the CLI's one-line refusal when
+ * there is no study of that name).
+ */
+export async function onStudy<T>(
+  opts: DbOptions,
+  name: string,
+  run: {
+    server: (server: RunningServer, studyId: string) => Promise<T>;
+    database: (
+      database: Database,
+      study: Awaited<ReturnType<typeof requireStudy>>,
+      config: Config,
+    ) => Promise<T>;
+  },
+): Promise<T> {
+  const server = serverFor(opts);
+  if (server) return run.server(server, await studyIdOnServer(server, name));
+  return withDatabase(opts, async (database, config) =>
+    run.database(database, await requireStudy(database, name), config),
+  );
 }

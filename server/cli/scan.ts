@@ -6,15 +6,8 @@ import {
   type IntegrityView,
 } from '../../shared/integrity-api.ts';
 import { addWord, integrityView, rescanStudy } from '../integrity/service.ts';
-import {
-  addDbOptions,
-  addServerOptions,
-  configFromOptions,
-  requireStudy,
-  withDatabase,
-  type DbOptions,
-} from './common.ts';
-import { runningServer, serverRequest, studyIdOnServer } from './running-server.ts';
+import { addDbOptions, addServerOptions, type DbOptions } from './common.ts';
+import { onStudy, serverRequest, type RunningServer } from './running-server.ts';
 
 interface ScanFlags extends DbOptions {
   study: string;
@@ -24,11 +17,11 @@ interface ScanFlags extends DbOptions {
 
 /** The study's flags through a server (`--server`, or the one holding the data folder). */
 async function viewOnServer(
-  server: NonNullable<ReturnType<typeof runningServer>>,
+  server: RunningServer,
+  studyId: string,
   flags: ScanFlags,
   words: string[],
 ): Promise<IntegrityView> {
-  const studyId = await studyIdOnServer(server, flags.study);
   for (const word of words)
     await serverRequest(server, `/api/studies/${studyId}/integrity/words`, {
       method: 'POST',
@@ -81,17 +74,15 @@ export function register(program: Command): void {
       .split(',')
       .map((w) => w.trim())
       .filter((w) => w !== '');
-    const server = runningServer(configFromOptions(flags), flags);
-    const view: IntegrityView = server
-      ? await viewOnServer(server, flags, words)
-      : await withDatabase(flags, async (database) => {
-          const study = await requireStudy(database, flags.study);
-          for (const word of words)
-            await addWord(database.db, { studyId: study.id, word, actor: 'cli' });
-          if (flags.rescan && words.length === 0)
-            await rescanStudy(database.db, { studyId: study.id, actor: 'cli' });
-          return integrityView(database.db, { studyId: study.id });
-        });
+    const view = await onStudy(flags, flags.study, {
+      server: (server, studyId) => viewOnServer(server, studyId, flags, words),
+      database: async ({ db }, study) => {
+        for (const word of words) await addWord(db, { studyId: study.id, word, actor: 'cli' });
+        if (flags.rescan && words.length === 0)
+          await rescanStudy(db, { studyId: study.id, actor: 'cli' });
+        return integrityView(db, { studyId: study.id });
+      },
+    });
     {
       let out = '';
       for (const f of view.flags) out += `${flagLine(f)}\n`;

@@ -12,17 +12,10 @@ import {
   addDbOptions,
   addServerOptions,
   CliError,
-  configFromOptions,
-  requireStudy,
   withDatabase,
   type DbOptions,
 } from './common.ts';
-import {
-  runningServer,
-  serverRequest,
-  studyIdOnServer,
-  type RunningServer,
-} from './running-server.ts';
+import { onStudy, serverFor, serverRequest } from './running-server.ts';
 
 /**
  * `tracearena user …`: named accounts and their roles on studies (docs/roles.md). Works on the
@@ -32,12 +25,6 @@ import {
 type Opts = DbOptions;
 
 const WHO = 'cli';
-
-function serverOf(opts: Opts): RunningServer | null {
-  return runningServer(configFromOptions(opts), opts);
-}
-
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 function accountLine(a: Account): string {
   const role = a.serverAdmin ? 'server-admin' : 'member';
@@ -49,19 +36,15 @@ async function add(name: string, opts: Opts & { role?: string }): Promise<void> 
   if (opts.role !== undefined && opts.role !== 'server-admin')
     throw new CliError(`option '--role': expected server-admin, got '${opts.role}'`, 2);
   const serverAdmin = opts.role === 'server-admin';
-  const server = serverOf(opts);
-  let token: string;
-  if (server) {
-    const res = await serverRequest(server, '/api/accounts', {
-      method: 'POST',
-      body: { name, serverAdmin },
-    });
-    token = ((await res.json()) as { token: string }).token;
-  } else {
-    token = await withDatabase(opts, async ({ db }) =>
-      addAccount(db, { name, serverAdmin }).then((c) => c.token),
-    );
-  }
+  const server = serverFor(opts);
+  const { token } = server
+    ? ((await (
+        await serverRequest(server, '/api/accounts', {
+          method: 'POST',
+          body: { name, serverAdmin },
+        })
+      ).json()) as { token: string })
+    : await withDatabase(opts, ({ db }) => addAccount(db, { name, serverAdmin }));
   process.stderr.write(
     `account '${name}' created${serverAdmin ? ' (server-admin)' : ''}; its token, shown only now:\n`,
   );
@@ -69,23 +52,15 @@ async function add(name: string, opts: Opts & { role?: string }): Promise<void> 
 }
 
 async function list(opts: Opts): Promise<void> {
-  const server = serverOf(opts);
+  const server = serverFor(opts);
   const accounts: Account[] = server
     ? ((await (await serverRequest(server, '/api/accounts')).json()) as Account[])
-    : await withDatabase(opts, async ({ db }) =>
-        (await listAccounts(db)).map((a) => ({
-          name: a.name,
-          serverAdmin: a.serverAdmin,
-          createdAt: iso(a.createdAt)!,
-          lastUsedAt: iso(a.lastUsedAt),
-          revoked: a.revokedAt !== null,
-        })),
-      );
+    : await withDatabase(opts, async ({ db }) => listAccounts(db));
   for (const a of accounts) process.stdout.write(`${accountLine(a)}\n`);
 }
 
 async function revoke(name: string, opts: Opts): Promise<void> {
-  const server = serverOf(opts);
+  const server = serverFor(opts);
   if (server)
     await serverRequest(server, `/api/accounts/${encodeURIComponent(name)}/revoke`, {
       method: 'POST',
@@ -98,54 +73,39 @@ async function grant(name: string, opts: Opts & { study: string; role: string })
   if (opts.role !== 'owner' && opts.role !== 'viewer')
     throw new CliError(`option '--role': expected owner or viewer, got '${opts.role}'`, 2);
   const role = opts.role;
-  const server = serverOf(opts);
-  if (server) {
-    const studyId = await studyIdOnServer(server, opts.study);
-    await serverRequest(server, `/api/studies/${studyId}/roles/${encodeURIComponent(name)}`, {
-      method: 'PUT',
-      body: { role },
-    });
-  } else {
-    await withDatabase(opts, async (database) => {
-      const study = await requireStudy(database, opts.study);
-      await grantStudyRole(database.db, { studyId: study.id, name, role, grantedBy: WHO });
-    });
-  }
+  await onStudy(opts, opts.study, {
+    server: async (server, studyId) => {
+      await serverRequest(server, `/api/studies/${studyId}/roles/${encodeURIComponent(name)}`, {
+        method: 'PUT',
+        body: { role },
+      });
+    },
+    database: ({ db }, study) =>
+      grantStudyRole(db, { studyId: study.id, name, role, grantedBy: WHO }),
+  });
   process.stderr.write(`'${name}' is now ${role} of study '${opts.study}'\n`);
 }
 
 async function ungrant(name: string, opts: Opts & { study: string }): Promise<void> {
-  const server = serverOf(opts);
-  if (server) {
-    const studyId = await studyIdOnServer(server, opts.study);
-    await serverRequest(server, `/api/studies/${studyId}/roles/${encodeURIComponent(name)}`, {
-      method: 'DELETE',
-    });
-  } else {
-    await withDatabase(opts, async (database) => {
-      const study = await requireStudy(database, opts.study);
-      await removeStudyRole(database.db, { studyId: study.id, name });
-    });
-  }
+  await onStudy(opts, opts.study, {
+    server: async (server, studyId) => {
+      await serverRequest(server, `/api/studies/${studyId}/roles/${encodeURIComponent(name)}`, {
+        method: 'DELETE',
+      });
+    },
+    database: ({ db }, study) => removeStudyRole(db, { studyId: study.id, name }),
+  });
   process.stderr.write(`'${name}' has no role on study '${opts.study}' any more\n`);
 }
 
 async function roles(opts: Opts & { study: string }): Promise<void> {
-  const server = serverOf(opts);
-  const entries: StudyRoleEntry[] = server
-    ? ((await (
-        await serverRequest(
-          server,
-          `/api/studies/${await studyIdOnServer(server, opts.study)}/roles`,
-        )
-      ).json()) as StudyRoleEntry[])
-    : await withDatabase(opts, async (database) => {
-        const study = await requireStudy(database, opts.study);
-        return (await listStudyRoles(database.db, { studyId: study.id })).map((r) => ({
-          ...r,
-          grantedAt: iso(r.grantedAt)!,
-        }));
-      });
+  const entries = await onStudy(opts, opts.study, {
+    server: async (server, studyId) =>
+      (await (
+        await serverRequest(server, `/api/studies/${studyId}/roles`)
+      ).json()) as StudyRoleEntry[],
+    database: ({ db }, study) => listStudyRoles(db, { studyId: study.id }),
+  });
   for (const r of entries)
     process.stdout.write(
       `${r.name}\t${r.role}\tgranted by ${r.grantedBy} ${r.grantedAt}${r.revoked ? '\trevoked' : ''}\n`,

@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fileStem } from '../reports/file-stem.ts';
 import { requireStudy } from '../studies/service.ts';
+import { sendJsonlDownload } from '../web/jsonl-download.ts';
 import { exportJudgments } from './service.ts';
 
 const studyParams = z.object({ studyId: z.string().uuid() });
@@ -19,17 +19,12 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { params: studyParams, querystring: query } },
     async (request, reply) => {
       const study = await requireStudy(app.db, { id: request.params.studyId });
-      const fileName = `${fileStem(study.name)}-judgments.jsonl`;
-      async function* lines() {
-        const adjudicated = request.query.adjudicated === 'true';
-        for await (const record of exportJudgments(app.db, { studyId: study.id, adjudicated }))
-          yield `${JSON.stringify(record)}\n`;
-      }
-      return reply
-        .header('content-type', 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${fileName}"`)
-        .header('cache-control', 'no-store')
-        .send(Readable.from(lines()));
+      const adjudicated = request.query.adjudicated === 'true';
+      return sendJsonlDownload(
+        reply,
+        `${fileStem(study.name)}-judgments.jsonl`,
+        exportJudgments(app.db, { studyId: study.id, adjudicated }),
+      );
     },
   );
 };
