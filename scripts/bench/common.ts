@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import pg from 'pg';
 import type { Db } from '../../server/db/client.ts';
 import { itemImages, items, outputs, studies, systems } from '../../server/db/schema/index.ts';
 import { encodePng } from '../../server/demo/png.ts';
@@ -94,6 +95,36 @@ export async function seedStudy(db: Db, o: SeedOptions): Promise<string> {
     judgesPerComparison: o.judgesPerComparison,
   });
   return study!.id;
+}
+
+/**
+ * A database of a bench's own on the PostgreSQL server of `adminUrl` (a database URL there): its
+ * `url`; `recreate()` drops it (closing its connections) and creates it empty; `drop()` drops it.
+ */
+export function benchDatabase(
+  adminUrl: string,
+  name: string,
+): { url: string; recreate(): Promise<void>; drop(): Promise<void> } {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  const drop = () => admin(`drop database if exists ${name} with (force)`);
+  return {
+    url: url.toString(),
+    drop,
+    async recreate() {
+      await drop();
+      await admin(`create database ${name}`);
+    },
+  };
 }
 
 /** The p-quantile of ascending `sorted` (the nearest rank below), NaN when empty. */

@@ -17,9 +17,8 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import WebSocket from 'ws';
-import { machine, percentile, seedStudy, writeJson } from './common.ts';
+import { benchDatabase, machine, percentile, seedStudy, writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -177,22 +176,9 @@ const { createAdminToken, createInvite } = await import('../../server/auth/servi
 
 const DB_NAME = 'bench_dashboard';
 const adminUrl = values['admin-url'];
-const dbUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${DB_NAME}`;
-  return u.toString();
-})();
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
-await admin(`drop database if exists ${DB_NAME} with (force)`);
-await admin(`create database ${DB_NAME}`);
+const benchDb = benchDatabase(adminUrl, DB_NAME);
+const dbUrl = benchDb.url;
+await benchDb.recreate();
 
 const config = loadConfig({
   DATABASE_URL: dbUrl,
@@ -250,7 +236,7 @@ snapshotMs.sort((a, b) => a - b);
 const snapshotMedianMs = percentile(snapshotMs, 0.5);
 await app.close();
 await database.close();
-await admin(`drop database if exists ${DB_NAME} with (force)`);
+await benchDb.drop();
 
 const f = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(0));
 process.stdout.write(

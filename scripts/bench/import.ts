@@ -18,9 +18,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { parquetWriteFile } from 'hyparquet-writer';
-import pg from 'pg';
 import { createDatabase, type DbTarget } from '../../server/db/client.ts';
-import { writeJson } from './common.ts';
+import { benchDatabase, writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -86,12 +85,9 @@ await write(join(dir, 'outputs.csv'), N, (i) =>
 );
 
 async function freshDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: `${server}/postgres` });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  return `${server}/${name}`;
+  const database = benchDatabase(`${server}/postgres`, name);
+  await database.recreate();
+  return database.url;
 }
 
 // the CLI compiled, as an installed copy runs it (bin/tracearena.js falls back to tsx when stale)

@@ -30,7 +30,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { machine, markdownTable, percentile, seedStudy, writeJson } from './common.ts';
+import {
+  benchDatabase,
+  machine,
+  markdownTable,
+  percentile,
+  seedStudy,
+  writeJson,
+} from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -136,27 +143,14 @@ const { createInvite } = await import('../../server/auth/service.ts');
 
 const DB_NAME = 'bench_judging';
 const adminUrl = values['admin-url'];
-const dbUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${DB_NAME}`;
-  return u.toString();
-})();
+const benchDb = benchDatabase(adminUrl, DB_NAME);
+const dbUrl = benchDb.url;
 const judgeCounts = values.judges.split(',').map(Number);
 const serverCount = Number(values.servers);
 const seconds = Number(values.seconds);
 const warmupMs = Number(values.warmup) * 1000;
 const itemCount = Number(values.items);
 const k = Number(values.k);
-
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
 
 const config = loadConfig({
   DATABASE_URL: dbUrl,
@@ -199,8 +193,7 @@ if (values.serve) {
   await new Promise<never>(() => undefined);
 }
 
-await admin(`drop database if exists ${DB_NAME} with (force)`);
-await admin(`create database ${DB_NAME}`);
+await benchDb.recreate();
 
 const database = await createDatabase({ databaseUrl: dbUrl, pool: config.dbPool });
 const db = database.db;
@@ -429,7 +422,7 @@ for (const { n, servers } of phases) {
 
 await app.close();
 await database.close();
-await admin(`drop database if exists ${DB_NAME} with (force)`);
+await benchDb.drop();
 rmSync(workDir, { recursive: true, force: true });
 
 const f = (x: number, d = 1) => x.toFixed(d);

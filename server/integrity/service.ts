@@ -257,23 +257,35 @@ export async function decideFlag(
   });
 }
 
+/**
+ * Adds a word to the study's list (`add`) or removes one (404 when the study has no such word),
+ * rescans and records the change, in one transaction.
+ */
+async function changeWord(
+  db: Tx,
+  { studyId, word, actor, add }: { studyId: string; word: string; actor: string; add: boolean },
+): Promise<ScanResult> {
+  return db.transaction(async (tx) => {
+    await requireStudy(tx, { id: studyId });
+    if (add) await repo.insertWord(tx, { studyId, word });
+    else if (!(await repo.deleteWord(tx, { studyId, word }))) throw new Errors.NotFound('word');
+    const result = await scanStudy(tx, { studyId });
+    await recordAdminAction(tx, {
+      studyId,
+      actor,
+      action: add ? 'integrity_word_add' : 'integrity_word_remove',
+      details: { word },
+    });
+    return result;
+  });
+}
+
 /** Adds a word to the study's list and rescans. */
 export async function addWord(
   db: Tx,
   { studyId, word, actor = 'admin' }: { studyId: string; word: string; actor?: string },
 ): Promise<ScanResult> {
-  return db.transaction(async (tx) => {
-    await requireStudy(tx, { id: studyId });
-    await repo.insertWord(tx, { studyId, word });
-    const result = await scanStudy(tx, { studyId });
-    await recordAdminAction(tx, {
-      studyId,
-      actor,
-      action: 'integrity_word_add',
-      details: { word },
-    });
-    return result;
-  });
+  return changeWord(db, { studyId, word, actor, add: true });
 }
 
 /** Removes a word from the study's list and rescans. 404 when the study has no such word. */
@@ -281,18 +293,7 @@ export async function removeWord(
   db: Tx,
   { studyId, word, actor = 'admin' }: { studyId: string; word: string; actor?: string },
 ): Promise<ScanResult> {
-  return db.transaction(async (tx) => {
-    await requireStudy(tx, { id: studyId });
-    if (!(await repo.deleteWord(tx, { studyId, word }))) throw new Errors.NotFound('word');
-    const result = await scanStudy(tx, { studyId });
-    await recordAdminAction(tx, {
-      studyId,
-      actor,
-      action: 'integrity_word_remove',
-      details: { word },
-    });
-    return result;
-  });
+  return changeWord(db, { studyId, word, actor, add: false });
 }
 
 /** Rescans the study (the admin's "scan again"). */

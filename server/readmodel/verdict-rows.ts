@@ -32,6 +32,13 @@ export type VerdictRow = Pick<
   created_at: string;
 };
 
+/** The names and lengths a verdict row carries, joined from its comparison `c`: item, systems, outputs. */
+const NAMED = sql`join items i on i.id = c.item_id
+  join systems sa on sa.id = c.system_a_id
+  join systems sb on sb.id = c.system_b_id
+  join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
+  join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id`;
+
 /**
  * Streams a study's verdicts in a stable order (keyset pagination on (created_at, id)), so that
  * millions of verdicts keep memory flat. With `adjudicated` (issue 18, qualification's
@@ -65,12 +72,8 @@ export async function* verdictRows(
         to_char(v.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at
       from verdicts v
       join comparisons c on c.id = v.comparison_id
-      join items i on i.id = c.item_id
-      join systems sa on sa.id = c.system_a_id
-      join systems sb on sb.id = c.system_b_id
       join judges j on j.id = v.judge_id
-      join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
-      join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
+      ${NAMED}
       where c.study_id = ${studyId} ${cursor}
         -- a comparison the admin excluded for an identity leak counts nowhere (docs/integrity.md)
         and ${notExcluded(sql`c.id`)} ${replaced}
@@ -97,12 +100,8 @@ async function adjudicatedRows(db: Tx, { studyId }: { studyId: string }): Promis
       to_char(d.completed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at
     from adjudications d
     join comparisons c on c.id = d.comparison_id
-    join items i on i.id = c.item_id
-    join systems sa on sa.id = c.system_a_id
-    join systems sb on sb.id = c.system_b_id
     join judges j on j.id = d.judge_id
-    join outputs oa on oa.item_id = c.item_id and oa.system_id = c.system_a_id
-    join outputs ob on ob.item_id = c.item_id and ob.system_id = c.system_b_id
+    ${NAMED}
     where d.study_id = ${studyId} and d.status = 'done' and ${notExcluded(sql`c.id`)}
     order by d.completed_at, d.id`,
   );
