@@ -27,6 +27,26 @@ export async function createAdminToken(db: Tx): Promise<string> {
   return created!.token;
 }
 
+/**
+ * A fresh token for the server-admin account `name`, created when there is none (the demo's admin
+ * link, a running server's local token): the earlier token of that account stops working, so
+ * restarts do not pile up accounts. A non-admin account of that name is left alone and a
+ * generated name used instead.
+ */
+export async function rotateAdminToken(db: Tx, { name }: { name: string }): Promise<string> {
+  const token = newToken('admin');
+  const [row] = await db
+    .insert(accounts)
+    .values({ name, serverAdmin: true, tokenHash: hashToken(token) })
+    .onConflictDoUpdate({
+      target: accounts.name,
+      set: { tokenHash: hashToken(token), revokedAt: null },
+      setWhere: eq(accounts.serverAdmin, true),
+    })
+    .returning({ id: accounts.id });
+  return row ? token : createAdminToken(db);
+}
+
 /** A named account and its token (in clear only now); null when the name is taken. */
 export async function createAccount(
   db: Tx,

@@ -29,6 +29,11 @@ export async function createAdminToken(db: Tx): Promise<string> {
   return repo.createAdminToken(db);
 }
 
+/** A fresh token for the named server-admin account (see the repository's rotateAdminToken). */
+export async function rotateAdminToken(db: Tx, { name }: { name: string }): Promise<string> {
+  return repo.rotateAdminToken(db, { name });
+}
+
 export async function isAdminToken(db: Tx, { token }: { token: string }): Promise<boolean> {
   return repo.isAdminToken(db, { token });
 }

@@ -18,7 +18,7 @@ export function register(program: Command): void {
   ).action(async (opts: { port: number; host: string; data?: string; databaseUrl?: string }) => {
     const config = configFromOptions(opts);
     // Loaded here: `tracearena --help` registers every verb without loading the server.
-    const { createAdminToken, inviteUrl } = await import('../auth/service.ts');
+    const { rotateAdminToken, inviteUrl } = await import('../auth/service.ts');
     const { seedDemo, DEMO_STUDY } = await import('../demo/seed.ts');
     // A demo is looked at, not operated: only warnings and errors, not a line per request.
     const app = await startServer(config, { logLevel: 'warn' });
@@ -41,7 +41,8 @@ export function register(program: Command): void {
       { mode: 0o600 },
     );
     await recordRunningServer(config, app.db, base);
-    const admin = await createAdminToken(app.db);
+    // one 'demo-admin' account whose link each start renews (the earlier link stops working)
+    const admin = await rotateAdminToken(app.db, { name: 'demo-admin' });
     const out = [
       `TraceArena demo ${created ? 'seeded' : 'already seeded'}: study '${DEMO_STUDY}' on ${app.database.kind} — listening on ${base}`,
       `admin: ${adminUrl(base, admin)}`,

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createAdminToken, isAdminToken } from '../auth/service.ts';
+import { isAdminToken, rotateAdminToken } from '../auth/service.ts';
 import { readServerToken, type Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
 import { isProcessAlive } from '../process-alive.ts';
@@ -29,6 +29,9 @@ const recordSchema = z.object({
 /** A server the CLI talks to: a local one's pid, or null for one named by `--server`. */
 export type RunningServer = Omit<z.infer<typeof recordSchema>, 'pid'> & { pid: number | null };
 
+/** The account of a running server's local token (server.json). */
+export const LOCAL_ACCOUNT = 'local-cli';
+
 const recordPath = (config: Config) => join(config.dataDir, 'server.json');
 
 function readRecord(config: Config): z.infer<typeof recordSchema> | null {
@@ -42,7 +45,8 @@ function readRecord(config: Config): z.infer<typeof recordSchema> | null {
 
 /**
  * Records this serving process (embedded database only); the record goes when the process exits.
- * The local admin token is kept across restarts while it is still valid.
+ * The local admin token belongs to the server-admin account 'local-cli': kept while it is still
+ * valid, else that account's token is rotated (one account, however many restarts).
  */
 export async function recordRunningServer(config: Config, db: Tx, url: string): Promise<void> {
   if (config.databaseUrl) return;
@@ -50,7 +54,7 @@ export async function recordRunningServer(config: Config, db: Tx, url: string): 
   const adminToken =
     previous && (await isAdminToken(db, { token: previous }))
       ? previous
-      : await createAdminToken(db);
+      : await rotateAdminToken(db, { name: LOCAL_ACCOUNT });
   const path = recordPath(config);
   writeFileSync(path, `${JSON.stringify({ pid: process.pid, url, adminToken })}\n`, {
     mode: 0o600,

@@ -74,6 +74,17 @@ describe('tracearena demo on PGlite', () => {
       expect(record!.shown_left).toBe(winner!);
       expect(record!.winner).toBe(winner!);
       expect(record!.axes).toEqual({ perception: winner! });
+
+      // the accounts the demo made for itself: its admin link's and the local CLI's, one each
+      const accounts = await runCli(['user', 'list', '--data', dir]);
+      expect(accounts.code, accounts.stderr).toBe(0);
+      expect(
+        accounts.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split('\t')[0])
+          .sort(),
+      ).toEqual(['demo-admin', 'local-cli']);
     },
     DEMO_START_MS + 60_000,
   );
