@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import type { Judgment } from '../../shared/judgments.ts';
+import type { HoldCounts } from '../../shared/integrity-api.ts';
 import type { LockedPlan } from '../../shared/plan.ts';
 import { buildReport } from '../reports/build-report.ts';
 import type { VerdictFacts } from '../reports/verdict-input.ts';
@@ -46,7 +47,7 @@ export function register(program: Command): void {
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
     const adjudicated = flags.adjudicated === true;
-    const { table, study, plan, adjudicatedComparisons } = await loadStudy(
+    const { table, study, plan, adjudicatedComparisons, integrity } = await loadStudy(
       flags,
       flags.study,
       parsed.options.base,
@@ -54,6 +55,8 @@ export function register(program: Command): void {
     );
     await writeReport(table, parsed, flags.out, (t, options) => ({
       ...buildReport(t, options, { study }, plan),
+      // the identity-leak holds per system, as the study's report route gives them
+      integrity,
       verdictBasis: {
         basis: adjudicated ? ('adjudicated' as const) : ('original' as const),
         adjudicatedComparisons,
@@ -153,6 +156,8 @@ async function loadStudy(
   plan: LockedPlan | null;
   /** The study's comparisons with an adjudicated verdict (docs/qualification.md). */
   adjudicatedComparisons: number;
+  /** The study's identity-leak holds per system (docs/integrity.md). */
+  integrity: HoldCounts[];
 }> {
   const { tableFromVerdicts } = await import('../reports/load-study.ts');
   const toTable = async (
@@ -182,13 +187,17 @@ async function loadStudy(
       const { adjudicatedComparisons } = (await qualification.json()) as {
         adjudicatedComparisons: number;
       };
-      return { table, study: { id: studyId, name }, plan, adjudicatedComparisons };
+      const holds = await serverRequest(server, `/api/studies/${studyId}/integrity`);
+      const { integrityViewSchema } = await import('../../shared/integrity-api.ts');
+      const { counts: integrity } = integrityViewSchema.parse(await holds.json());
+      return { table, study: { id: studyId, name }, plan, adjudicatedComparisons, integrity };
     },
     database: async (database, study) => {
       const { verdictRows } = await import('../readmodel/verdict-rows.ts');
       const { outputStyles } = await import('../readmodel/output-styles.ts');
       const { getLockedPlan } = await import('../plan/service.ts');
       const { listAdjudications } = await import('../qualification/service.ts');
+      const { holdCounts } = await import('../integrity/service.ts');
       return {
         // each verdict's outputs' style counts, as the study's report route reads them
         table: await toTable(
@@ -199,6 +208,7 @@ async function loadStudy(
         plan: await getLockedPlan(database.db, { studyId: study.id }),
         adjudicatedComparisons: (await listAdjudications(database.db, { studyId: study.id }))
           .length,
+        integrity: await holdCounts(database.db, { studyId: study.id }),
       };
     },
   });

@@ -541,7 +541,18 @@ describe.each(backends())('tracearena report --study on %s', (backend) => {
     // the same figures from the same verdicts (the same hash), told apart by the input named; a
     // study's report also says which verdicts it counts (the originals), which a file cannot know
     expect(r1.verdictBasis).toEqual({ basis: 'original', adjudicatedComparisons: 0 });
-    expect(figures({ ...r1, verdictBasis: undefined })).toEqual(figures(r2));
+    expect(figures({ ...r1, verdictBasis: undefined, integrity: undefined })).toEqual(figures(r2));
+    // and, as the study's report route, its identity-leak holds per system (none flagged here)
+    expect(r1.integrity).toEqual(
+      ['base', 'rl', 'sft'].map((system) => ({
+        system,
+        held: 0,
+        released: 0,
+        redacted: 0,
+        excluded: 0,
+      })),
+    );
+    expect(r2.integrity).toBeUndefined();
     expect(r1.provenance?.input).toMatchObject({ study: { name: studyName } });
     expect(r2.provenance?.input).toEqual({ files: [exported] });
 
