@@ -177,6 +177,52 @@ describe('authorization of every admin route (issue 17)', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
+  it("gives B's people no way to A's item images: no route they can read names one", async () => {
+    const { sql } = await import('drizzle-orm');
+    const { queryRows } = await import('../../../server/db/client.ts');
+    const imageIds = (
+      await queryRows<{ id: string }>(
+        tdb.db,
+        sql`select im.id from item_images im join items i on i.id = im.item_id
+            where i.study_id = ${studyA}`,
+      )
+    ).map((r) => r.id);
+    expect(imageIds.length).toBeGreaterThan(0);
+    // every GET B's owner may make: B's routes, and the server-wide ones
+    const reads = [
+      ...studyRoutes.filter((r) => r.method === 'GET').map((r) => urlOf(r.path, studyB)),
+      ...otherRoutes.filter((r) => r.method === 'GET').map((r) => urlOf(r.path, studyB)),
+    ];
+    const seen: string[] = [];
+    for (const url of reads) {
+      const res = await call('owner of B', 'GET', url);
+      for (const id of [studyA, ...imageIds]) if (res.body.includes(id)) seen.push(`${url}: ${id}`);
+    }
+    expect(seen).toEqual([]);
+    // the ids reach judges only, each with its own study's: a judge of A is given one, a judge of B
+    // none of A's
+    const next = async (studyId: string) => {
+      const [judge] = await makeJudges(tdb.db, studyId, 1);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/judge/next',
+        headers: { authorization: `Bearer ${judge!.token}` },
+      });
+      expect(res.statusCode).toBe(200);
+      return res.body;
+    };
+    const ofA = await next(studyA);
+    expect(imageIds.some((id) => ofA.includes(id))).toBe(true);
+    const ofB = await next(studyB);
+    expect(ofB).toMatch(/\/api\/images\//);
+    expect(imageIds.filter((id) => ofB.includes(id))).toEqual([]);
+    // the image itself is a capability (an <img> sends no token): its random id is the only key
+    const image = await app.inject({ method: 'GET', url: `/api/images/${imageIds[0]}` });
+    expect(image.statusCode).toBe(200);
+    const guessed = await app.inject({ method: 'GET', url: `/api/images/${randomUUID()}` });
+    expect(guessed.statusCode).toBe(404);
+  });
+
   it('lists to each person only the studies they have a role on', async () => {
     const ids = async (p: Principal) =>
       (await call(p, 'GET', '/api/studies')).json<Array<{ id: string }>>().map((s) => s.id);
