@@ -20,14 +20,23 @@ export interface AuditEventRow {
   data: Record<string, unknown>;
 }
 
+/** One event written by the application (an admin action, an adjudication), not by a trigger. */
 export async function insertAdminEvent(
   db: Tx,
-  e: { studyId: string; actor: string; kind: string; data: Record<string, unknown> },
+  e: {
+    studyId: string;
+    actor: string;
+    kind: string;
+    data: Record<string, unknown>;
+    judgeId?: string;
+    comparisonId?: string;
+  },
 ): Promise<number> {
   const rows = await queryRows<{ id: number }>(
     db,
-    sql`insert into audit_events (study_id, actor, kind, data)
-      values (${e.studyId}::uuid, ${e.actor}, ${e.kind}, ${JSON.stringify(e.data)}::jsonb)
+    sql`insert into audit_events (study_id, actor, kind, judge_id, comparison_id, data)
+      values (${e.studyId}::uuid, ${e.actor}, ${e.kind}, ${e.judgeId ?? null}::uuid,
+        ${e.comparisonId ?? null}::uuid, ${JSON.stringify(e.data)}::jsonb)
       returning id`,
   );
   return Number(rows[0]!.id);

@@ -76,6 +76,38 @@ export async function recordAdminAction(
   });
 }
 
+/**
+ * Records an adjudicator's final verdict on a comparison (docs/qualification.md), in the
+ * transaction that stores it: kind 'adjudication', actor 'judge:<id>', with the comparison, the
+ * winner as a system side, the side shown on the left and the reason. Returns the event's id.
+ */
+export async function recordAdjudication(
+  db: Tx,
+  a: {
+    studyId: string;
+    judgeId: string;
+    comparisonId: string;
+    adjudicationId: string;
+    winner: 'a' | 'b' | 'tie';
+    shownLeft: 'a' | 'b';
+    reason: string;
+  },
+): Promise<number> {
+  return repo.insertAdminEvent(db, {
+    studyId: a.studyId,
+    actor: `judge:${a.judgeId}`,
+    kind: 'adjudication',
+    judgeId: a.judgeId,
+    comparisonId: a.comparisonId,
+    data: {
+      adjudication_id: a.adjudicationId,
+      winner: a.winner,
+      shown_left: a.shownLeft,
+      reason: a.reason,
+    },
+  });
+}
+
 /** The study's trail as the lines of an audit export (shared/audit.ts), in the order written. */
 export async function* exportAudit(
   db: Tx,

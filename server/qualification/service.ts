@@ -18,6 +18,7 @@ import type {
   TrainingItemBody,
   TrainingItemView,
 } from '../../shared/qualification-api.ts';
+import { recordAdjudication } from '../audit/service.ts';
 import type { JudgeRow } from '../auth/service.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Errors } from '../errors.ts';
@@ -342,6 +343,15 @@ export async function submitAdjudication(
     }
     if (d.judgeId !== judge.id) throw new Errors.LeaseLost();
     await repo.completeAdjudication(tx, { id, winner, reason: body.reason });
+    await recordAdjudication(tx, {
+      studyId: d.studyId,
+      judgeId: judge.id,
+      comparisonId: d.comparisonId,
+      adjudicationId: id,
+      winner,
+      shownLeft: d.shownLeft as 'a' | 'b',
+      reason: body.reason,
+    });
     return { duplicate: false };
   });
 }

@@ -203,5 +203,41 @@ onPostgres('adjudication of split comparisons', () => {
     );
     expect(cliPlain.verdictBasis.basis).toBe('original');
     expect(cliPlain.provenance.verdicts).toEqual(plain.provenance.verdicts);
+
+    // The audit trail records each adjudication (who, which comparison, the final verdict and its
+    // reason), so the report rebuilt from the audit export says what the study's report says.
+    const trail = (await req(admin, 'GET', `/api/studies/${study.studyId}/audit`)).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { data: Record<string, unknown> });
+    const adjudications = trail.filter((e) => e.kind === 'adjudication');
+    expect(adjudications.map((e) => e.comparison_id).sort()).toEqual(
+      split.map((r) => r.comparison_id).sort(),
+    );
+    for (const e of adjudications) {
+      expect(e).toMatchObject({ actor: `judge:${referee!.id}`, judge_id: referee!.id });
+      expect(e.data).toMatchObject({ winner: 'tie', reason: 'Both traces miss the same finding.' });
+    }
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'ta-adj-audit-'));
+    try {
+      const file = join(dir, 'audit.jsonl');
+      await writeFile(file, trail.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      const rebuilt = await runCli(['report', '--from-audit', file, '--format', 'json']);
+      expect(rebuilt.code, rebuilt.stderr).toBe(0);
+      const fromAudit = JSON.parse(rebuilt.stdout);
+      expect(fromAudit.verdictBasis).toEqual(plain.verdictBasis);
+      // the trail keeps output lengths, not texts: no style-controlled figure (docs/audit.md)
+      const unstyled = (pairs: Array<Record<string, unknown> & { reasons: object }>) =>
+        pairs.map(({ styleControlled: _s, reasons, ...rest }) => {
+          const { styleControlled: _r, ...others } = reasons as Record<string, unknown>;
+          return { ...rest, reasons: others };
+        });
+      expect(unstyled(fromAudit.pairs)).toEqual(unstyled(plain.pairs));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 });
