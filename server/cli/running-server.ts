@@ -18,8 +18,8 @@ import {
  * The embedded database (PGlite) belongs to one process: while `serve` or `demo` holds the data
  * folder, another CLI process cannot open it. So a serving process records, in the data folder,
  * where it listens and an admin token for local use (`server.json`, readable by its owner only:
- * whoever can read it can read the database files beside it anyway), and `report`, `export` and
- * `invite` talk to that server instead. The URL also gives `invite` the port actually served.
+ * whoever can read it can read the database files beside it anyway), and the study verbs
+ * (`report`, `export`, `invite`, `import`, …) talk to that server instead. The URL also gives `invite` the port actually served.
  */
 const recordSchema = z.object({
   pid: z.number().int(),
@@ -91,11 +91,14 @@ export function serverFor(opts: DbOptions): RunningServer | null {
   return record && record.pid !== process.pid && isProcessAlive(record.pid) ? record : null;
 }
 
-/** A request to the running server as admin; a refusal becomes one CLI line with its message. */
+/**
+ * A request to the running server as admin; a refusal becomes one CLI line with its message.
+ * `body` goes as JSON; `form` as multipart (fetch streams its file-backed Blobs, see `import`).
+ */
 export async function serverRequest(
   server: RunningServer,
   path: string,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: string; body?: unknown; form?: FormData } = {},
 ): Promise<Response> {
   const res = await fetch(`${server.url}${path}`, {
     method: init.method ?? 'GET',
@@ -103,7 +106,11 @@ export async function serverRequest(
       authorization: `Bearer ${server.adminToken}`,
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    ...(init.form !== undefined
+      ? { body: init.form }
+      : init.body === undefined
+        ? {}
+        : { body: JSON.stringify(init.body) }),
   }).catch((err: unknown) => {
     throw new CliError(
       server.pid === null
