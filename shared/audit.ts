@@ -76,3 +76,14 @@ export type AuditVerdict = z.infer<typeof auditVerdictSchema>;
 /** A change made by a person (an account, the CLI, the demo), as the admin page lists it. */
 export const auditChangeSchema = z.object({ at: z.string(), actor: z.string(), kind: z.string() });
 export type AuditChange = z.infer<typeof auditChangeSchema>;
+
+/**
+ * The `styles` of an 'import' event: per system, each output of the file as [item, length,
+ * headers, lists, bold] (the style-controlled win rate's counts), so that `report --from-audit`
+ * has them too.
+ */
+const styleCount = z.number().int().nonnegative();
+export const auditImportStylesSchema = z.record(
+  z.string(),
+  z.array(z.tuple([z.string(), styleCount, styleCount, styleCount, styleCount])),
+);

@@ -5,12 +5,19 @@
  * A bad line fails as `FILE:LINE: field 'x': reason`.
  */
 import { z } from 'zod';
-import { auditEventSchema, auditVerdictSchema, type AuditVerdict } from '../../shared/audit.ts';
+import {
+  auditEventSchema,
+  auditImportStylesSchema,
+  auditVerdictSchema,
+  type AuditVerdict,
+} from '../../shared/audit.ts';
 import { lockedPlanSchema, type LockedPlan } from '../../shared/plan.ts';
 import { integritySummarySchema, type IntegritySummary } from '../../shared/report.ts';
 import { readJsonl } from '../files/jsonl.ts';
 import { FileRecordError } from '../files/record-error.ts';
+import { outputKey } from '../readmodel/output-styles.ts';
 import type { VerdictFacts } from '../reports/verdict-input.ts';
+import type { StyleCounts } from '../stats/style-control.ts';
 
 function fieldError(
   file: string,
@@ -40,6 +47,8 @@ export async function readAuditExport(
   integrity: IntegritySummary | null;
   /** Comparisons judged in an adjudication ('adjudication' events). */
   adjudicated: number;
+  /** The outputs' style counts the 'import' events recorded (keyed by outputKey); null: none. */
+  styles: Map<string, StyleCounts> | null;
 }> {
   let studyId: string | null = null;
   let events = 0;
@@ -47,6 +56,7 @@ export async function readAuditExport(
   let integrity: IntegritySummary | null = null;
   let excluded = new Set<string>();
   const adjudicated = new Set<string>();
+  let styles: Map<string, StyleCounts> | null = null;
   const verdictComparisons = new Map<AuditVerdict, string | null>();
   const verdicts: AuditVerdict[] = [];
   for await (const { line, value } of readJsonl(path, displayName)) {
@@ -76,6 +86,14 @@ export async function readAuditExport(
         throw fieldError(displayName, line, 'data.excluded_comparisons', ids.error.issues);
       excluded = new Set(ids.data);
     }
+    if (event.data.kind === 'import' && event.data.data.styles !== undefined) {
+      const parsed = auditImportStylesSchema.safeParse(event.data.data.styles);
+      if (!parsed.success) throw fieldError(displayName, line, 'data.styles', parsed.error.issues);
+      styles ??= new Map();
+      for (const [system, rows] of Object.entries(parsed.data))
+        for (const [item, length, headers, lists, bold] of rows)
+          styles.set(outputKey(item, system), { length, headers, lists, bold });
+    }
     if (event.data.kind === 'adjudication' && event.data.comparison_id)
       adjudicated.add(event.data.comparison_id);
     if (event.data.kind !== 'verdict') continue;
@@ -98,7 +116,15 @@ export async function readAuditExport(
   );
   // A comparison excluded when the export was made counts nowhere, as in the study's report.
   const counted = verdicts.filter((v) => !excluded.has(verdictComparisons.get(v) ?? ''));
-  return { studyId, events, verdicts: counted, plan, integrity, adjudicated: adjudicated.size };
+  return {
+    studyId,
+    events,
+    verdicts: counted,
+    plan,
+    integrity,
+    adjudicated: adjudicated.size,
+    styles,
+  };
 }
 
 /**

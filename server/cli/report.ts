@@ -87,7 +87,11 @@ async function fromAudit(file: string, flags: ReportFlags): Promise<void> {
         if (f) yield f;
       }
     }
-    table = await tableFromVerdicts(facts(), { base: parsed.options.base });
+    // the outputs' style counts the import events recorded (none in an older export)
+    table = await tableFromVerdicts(facts(), {
+      base: parsed.options.base,
+      ...(read.styles ? { styles: read.styles } : {}),
+    });
   } catch (err) {
     if (err instanceof FileRecordError || err instanceof RangeError)
       throw new CliError(err.message, 2);

@@ -19,8 +19,38 @@ import * as repo from './repository.ts';
 import { validateFile, type ValidationSummary } from './validate.ts';
 import { mergeStaging, Staging } from './write.ts';
 import { scanStudy } from '../integrity/service.ts';
+import { outputStyleCounts } from '../stats/style-control.ts';
+import type { TypedRecord } from './records.ts';
 
 export type ImportPhase = 'validate' | 'write';
+
+/**
+ * The style counts of the outputs in an imported file, per system: [item, length, headers, lists,
+ * bold] (docs/audit.md). The import's audit event carries them, so that a report rebuilt from the
+ * audit export has the style-controlled win rate the study's report has (an output's text never
+ * changes once stored: a record that differs is refused).
+ */
+type StyleRow = [string, number, number, number, number];
+
+/** Characters as PostgreSQL's char_length counts them (code points, not UTF-16 units). */
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const charLength = (s: string) => s.length - (s.match(SURROGATE_PAIR)?.length ?? 0);
+
+function collectStyles(styles: Map<string, StyleRow[]>, typed: TypedRecord): void {
+  const add = (item: string, system: string, trace: string, answer: string) => {
+    const c = outputStyleCounts(trace, answer, charLength(trace));
+    let rows = styles.get(system);
+    if (!rows) styles.set(system, (rows = []));
+    rows.push([item, c.length, c.headers, c.lists, c.bold]);
+  };
+  if (typed.kind === 'outputs') {
+    const r = typed.record;
+    add(r.item, r.system, r.trace, r.answer);
+  } else {
+    for (const [system, out] of Object.entries(typed.record.outputs))
+      add(typed.record.id, system, out.trace, out.answer);
+  }
+}
 
 export interface ImportProgressEvent {
   phase: ImportPhase;
@@ -104,6 +134,7 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
     const staging = await Staging.open(tx);
     let summary: ValidationSummary;
     let staged = 0;
+    const styles = new Map<string, StyleRow[]>();
     try {
       summary = await validateFile({
         ...check,
@@ -111,6 +142,7 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
         onBytes: checked ? undefined : check.onBytes,
         onRecord: async (record) => {
           await staging.add(record);
+          collectStyles(styles, record);
           if (checked && ++staged % 1000 === 0)
             options.onProgress?.({ phase: 'write', done: staged, total: checked.records });
         },
@@ -128,7 +160,7 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
       );
     }
     options.onProgress?.({ phase: 'write', done: staged, total: summary.records });
-    const result = await writeFile(tx, { ...options, path, displayName }, summary);
+    const result = await writeFile(tx, { ...options, path, displayName }, summary, styles);
     options.onProgress?.({ phase: 'write', done: summary.records, total: summary.records });
     return result;
   });
@@ -150,6 +182,7 @@ async function writeFile(
   tx: Tx,
   options: ImportFileOptions & { path: string; displayName: string },
   summary: ValidationSummary,
+  styles: Map<string, StyleRow[]>,
 ): Promise<ImportResult> {
   const { path, displayName } = options;
   const study = await resolveStudyId(tx, options.study, displayName);
@@ -191,6 +224,7 @@ async function writeFile(
       items_created: counts.itemsCreated,
       outputs_created: counts.outputsCreated,
       systems: summary.systems,
+      ...(styles.size > 0 ? { styles: Object.fromEntries(styles) } : {}),
     },
   });
   return {

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
-import { styleCounts, type StyleCounts } from '../stats/style-control.ts';
+import { outputStyleCounts, type StyleCounts } from '../stats/style-control.ts';
 
 /** The key of an output in outputStyles' map: item external id and system name. */
 export const outputKey = (item: string, system: string) => `${item}\u0000${system}`;
@@ -42,16 +42,8 @@ export async function outputStyles(
       order by o.id
       limit ${batchSize}`,
     );
-    for (const r of rows) {
-      const trace = styleCounts(r.trace);
-      const answer = styleCounts(r.answer);
-      out.set(outputKey(r.item, r.system), {
-        length: r.trace_length,
-        headers: trace.headers + answer.headers,
-        lists: trace.lists + answer.lists,
-        bold: trace.bold + answer.bold,
-      });
-    }
+    for (const r of rows)
+      out.set(outputKey(r.item, r.system), outputStyleCounts(r.trace, r.answer, r.trace_length));
     const last = rows[rows.length - 1];
     if (!last || rows.length < batchSize) return out;
     after = last.id;

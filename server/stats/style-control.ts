@@ -39,6 +39,22 @@ export function styleCounts(text: string): StyleCounts {
   };
 }
 
+/**
+ * An output's style counts as a report reads them: `length` is the trace's length (in characters,
+ * PostgreSQL's char_length, the length the length-controlled figure uses); headers, list items and
+ * bold spans are counted in the trace and the answer, both of which a judge reads.
+ */
+export function outputStyleCounts(trace: string, answer: string, length: number): StyleCounts {
+  const t = styleCounts(trace);
+  const a = styleCounts(answer);
+  return {
+    length,
+    headers: t.headers + a.headers,
+    lists: t.lists + a.lists,
+    bold: t.bold + a.bold,
+  };
+}
+
 /** One item of a pair: the style counts of a's and b's outputs and its verdicts' scores for a. */
 export interface StyleItem {
   a: StyleCounts;
