@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/qualification-api.ts';
 import { api } from '../../lib/api.ts';
 import { errorText, useResource } from './use-resource.ts';
+import { Markdown } from '../markdown/Markdown.tsx';
 
 const ok = z.object({ ok: z.literal(true) });
 
@@ -66,8 +67,8 @@ export function QualificationPanel({ studyId, systems }: { studyId: string; syst
       <h2 id="qualification-heading">Qualification and adjudication</h2>
       {error || q.error ? <p className="error">{error ?? q.error}</p> : null}
       {s ? (
-        <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
-          <label>
+        <form className="form" onSubmit={(e) => e.preventDefault()}>
+          <label className="inline">
             <input
               type="checkbox"
               checked={s.required}
@@ -130,7 +131,9 @@ export function QualificationPanel({ studyId, systems }: { studyId: string; syst
                 </span>
               </td>
               <td>{t.winner}</td>
-              <td>{t.explanation}</td>
+              <td>
+                <Markdown text={t.explanation} />
+              </td>
               <td>
                 <button
                   type="button"
@@ -149,7 +152,7 @@ export function QualificationPanel({ studyId, systems }: { studyId: string; syst
           ))}
         </tbody>
       </table>
-      <form className="inline-form" onSubmit={addItem}>
+      <form className="form" onSubmit={addItem} aria-label="Add a training comparison">
         <label>
           Item id <input value={item} onChange={(e) => setItem(e.target.value)} required />
         </label>{' '}
