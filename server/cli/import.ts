@@ -1,5 +1,4 @@
 import { openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { studySchema } from '../../shared/admin-api.ts';
@@ -12,7 +11,12 @@ import {
   type ImportResult,
 } from '../../shared/import-records.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { importFile, resolveFormat, type ImportProgressEvent } from '../imports/service.ts';
+import {
+  importFile,
+  importFileSize,
+  resolveFormat,
+  type ImportProgressEvent,
+} from '../imports/service.ts';
 import { validateFile } from '../imports/validate.ts';
 import { listStudies } from '../studies/service.ts';
 import {
@@ -101,15 +105,7 @@ async function checkLocally(
 ): Promise<string[]> {
   const path = resolve(file);
   const format = resolveFormat(path, file, options.format);
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new FileRecordError(file, null, 'expected a file');
-    size = info.size;
-  } catch (err) {
-    if (err instanceof FileRecordError) throw err;
-    throw new FileRecordError(file, null, 'file not found');
-  }
+  const size = await importFileSize(path, file);
   const baseDir = dirname(path);
   const images = new Set<string>();
   const progress = progressReporter();

@@ -92,6 +92,18 @@ export function resolveFormat(
   return fromName;
 }
 
+/** The size of the file to import, or the import's one-line refusal (not found, not a file). */
+export async function importFileSize(path: string, displayName: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new FileRecordError(displayName, null, 'expected a file');
+    return info.size;
+  } catch (err) {
+    if (err instanceof FileRecordError) throw err;
+    throw new FileRecordError(displayName, null, 'file not found');
+  }
+}
+
 /**
  * Imports one file, all or nothing, in one transaction: the file is streamed, each record checked
  * (a bad one throws a FileRecordError naming its line) and COPied into a staging table; then the
@@ -103,15 +115,7 @@ export async function importFile(db: Db, options: ImportFileOptions): Promise<Im
   const path = resolve(options.path);
   const displayName = options.displayName ?? options.path;
   const format = resolveFormat(options.fileName ?? path, displayName, options.format);
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new FileRecordError(displayName, null, 'expected a file');
-    size = info.size;
-  } catch (err) {
-    if (err instanceof FileRecordError) throw err;
-    throw new FileRecordError(displayName, null, 'file not found');
-  }
+  const size = await importFileSize(path, displayName);
   // names given beside the file are stored too (PostgreSQL would refuse a NUL with an internal error)
   const named: Array<[string, string | undefined]> = [
     ['--system', options.system],
