@@ -77,21 +77,26 @@ export function redactText(text: string, matches: ReadonlyArray<{ start: number;
  * Scans the study's outputs not yet read with the current scanner (`force`: every output) and
  * stores the flags: a new flag is held; an existing one keeps the admin's decision and gets the
  * new matches, except a redaction that the scan now flags (a word added), which is held again; an
- * output that no longer matches loses its flag. Then the comparisons' holds are rebuilt. Run
- * inside the caller's transaction (an import, a pairing).
+ * output that no longer matches loses its flag. Then the comparisons' holds are rebuilt. Runs
+ * inside the caller's transaction (an import, a pairing), as a savepoint of it (the outputs are
+ * read through a cursor, which needs one), or in its own.
  */
 export async function scanStudy(
+  db: Tx,
+  options: { studyId: string; force?: boolean },
+): Promise<ScanResult> {
+  return db.transaction((tx) => scanInTransaction(tx, options));
+}
+
+async function scanInTransaction(
   db: Tx,
   { studyId, force = false }: { studyId: string; force?: boolean },
 ): Promise<ScanResult> {
   const scanner = await studyScanner(db, { studyId });
   const signature = force ? null : scanner.signature;
-  let after: string | null = null;
   let scanned = 0;
   let flagged = 0;
-  for (;;) {
-    const page = await repo.scanInputPage(db, { studyId, after, limit: PAGE, signature });
-    if (page.length === 0) break;
+  for await (const page of repo.scanInputPages(db, { studyId, pageSize: PAGE, signature })) {
     const flags: Array<{ outputId: string; matches: repo.StoredMatch[] }> = [];
     const unflag: string[] = [];
     const rehold: string[] = [];
@@ -119,7 +124,6 @@ export async function scanStudy(
     });
     scanned += page.length;
     flagged += flags.length;
-    after = page[page.length - 1]!.outputId;
   }
   await repo.refreshHolds(db, { studyId });
   return { scanned, flagged, skippedSystemNames: [...scanner.skippedSystemNames] };
