@@ -125,6 +125,9 @@ export async function runJudging(
     const low = o.concurrency * 3 + 16;
     const target = low * 2;
     const idleMs = Math.min(2_000, leases.heartbeatMs);
+    // The first batch only fills the C calls, so that they start before the rest is leased and
+    // loaded (the whole first batch took about a second on PGlite before any call went out).
+    let first = true;
     try {
       while (!control.stopped) {
         const pending = leases.pendingOrders();
@@ -132,7 +135,9 @@ export async function runJudging(
           await control.nextWake(1_000);
           continue;
         }
-        const leased = await leases.lease(Math.max(1, Math.ceil((target - pending) / orders)));
+        const want = first ? o.concurrency : target - pending;
+        first = false;
+        const leased = await leases.lease(Math.max(1, Math.ceil(want / orders)));
         if (leased.length > 0) await calls.dispatch(leased);
         else if (leases.held.size > 0) {
           // Nothing free now: look again once this worker's slots are done (or a lease may have expired).
