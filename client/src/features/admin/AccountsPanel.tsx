@@ -7,6 +7,7 @@ import {
 } from '../../../../shared/admin-api.ts';
 import { api } from '../../lib/api.ts';
 import { errorText, useResource } from './use-resource.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 /**
  * Who is signed in, and for a server-admin the server's accounts (docs/roles.md): create one (its
@@ -76,11 +77,7 @@ function AccountList() {
           </button>
         </div>
       </form>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {created ? (
         <p role="status">
           Token for <strong>{created.name}</strong> (shown once; send it privately):{' '}

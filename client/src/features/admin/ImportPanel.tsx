@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { importResultSchema, type ImportResult } from '../../../../shared/import-records.ts';
 import { getToken } from '../../lib/token.ts';
 import { plural } from './plural.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 /** Multipart upload with a progress bar (XHR: fetch has no upload progress); errors name FILE:LINE: field. */
 function upload(
@@ -114,11 +115,7 @@ export function ImportPanel({ studyId, onImported }: { studyId: string; onImport
         {progress !== null ? (
           <progress value={progress} max={1} aria-label="Upload progress" />
         ) : null}
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert error={error} />
         {result ? (
           <p className="ok" role="status">
             {`${result.file}: ${[

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inviteResponseSchema, judgeSummarySchema } from '../../../../shared/admin-api.ts';
 import { api } from '../../lib/api.ts';
 import { errorText, useResource } from './use-resource.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 export function InvitesPanel({ studyId }: { studyId: string }) {
   const judges = useResource(
@@ -66,11 +67,7 @@ export function InvitesPanel({ studyId }: { studyId: string }) {
           </button>
         </div>
       </form>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {created ? (
         <p role="status">
           Invite link for <strong>{created.name}</strong> (shown once; send it privately):{' '}

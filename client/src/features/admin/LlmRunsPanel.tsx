@@ -10,6 +10,7 @@ import { api } from '../../lib/api.ts';
 import { STATUS_LABELS, cost, eta, isActiveRun, rate, tokens } from '../dashboard/run-figures.ts';
 import { RunDone } from '../dashboard/RunDone.tsx';
 import { errorText } from './use-resource.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 /** How often the list is refreshed while a run is unfinished. */
 const POLL_MS = 1000;
@@ -204,22 +205,14 @@ export function LlmRunsPanel({ studyId }: { studyId: string }) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Starting…' : 'Start run'}
         </button>
-        {formError ? (
-          <p className="error" role="alert">
-            {formError}
-          </p>
-        ) : null}
+        <ErrorAlert error={formError} />
         {started ? (
           <p className="ok" role="status">
             {started}
           </p>
         ) : null}
       </form>
-      {listError ? (
-        <p className="error" role="alert">
-          {listError}
-        </p>
-      ) : null}
+      <ErrorAlert error={listError} />
       {runs && runs.length ? (
         <table className="data" data-testid="llm-runs">
           <thead>

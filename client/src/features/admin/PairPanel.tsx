@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { pairResultSchema, type PairResult } from '../../../../shared/admin-api.ts';
 import { api } from '../../lib/api.ts';
 import { errorText } from './use-resource.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 export function PairPanel({
   studyId,
@@ -65,11 +66,7 @@ export function PairPanel({
         <button type="submit" className="primary">
           Pair
         </button>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert error={error} />
         {result ? (
           <p className="ok" role="status">
             {result.comparisonsCreated} new comparisons ({result.comparisonsExisting} existing),{' '}

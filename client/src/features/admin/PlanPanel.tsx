@@ -9,6 +9,7 @@ import {
 } from '../../../../shared/plan.ts';
 import { api } from '../../lib/api.ts';
 import { errorText, useResource } from './use-resource.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 /**
  * The study's locked analysis plan (docs/plan.md): its SHA-256 and what it fixes, or a form to
@@ -226,11 +227,7 @@ function LockForm({
       <button type="submit" className="primary">
         Lock plan
       </button>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
     </form>
   );
 }
@@ -284,11 +281,7 @@ function Calculator({
         Level <input name="level" type="number" step="any" defaultValue="0.95" />
       </label>
       <button type="submit">Compute</button>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {answer ? (
         <p className="ok" role="status" data-testid="power-answer">
           {answer.items} items needed ({answer.verdicts} verdicts): expected half-width{' '}

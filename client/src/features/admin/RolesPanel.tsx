@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { studyRoleEntrySchema } from '../../../../shared/admin-api.ts';
 import { api } from '../../lib/api.ts';
 import { errorText, useResource } from './use-resource.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 const ok = z.object({ ok: z.literal(true) });
 
@@ -79,11 +80,7 @@ export function RolesPanel({ studyId }: { studyId: string }) {
           <button type="submit">Grant</button>
         </div>
       </form>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
     </section>
   );
 }

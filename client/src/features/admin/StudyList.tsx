@@ -9,6 +9,7 @@ import { Link, navigate } from '../../app/router.tsx';
 import { api } from '../../lib/api.ts';
 import { AccountsPanel } from './AccountsPanel.tsx';
 import { errorText, useResource } from './use-resource.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 export function StudyList() {
   const studies = useResource(
@@ -115,11 +116,7 @@ function CreateStudy() {
         <button type="submit" className="primary">
           Create
         </button>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert error={error} />
       </form>
     </section>
   );
