@@ -109,34 +109,25 @@ describe('tracearena plan --study', () => {
 
     await judgeAll();
     const out = join(dir, 'report.json');
-    const made = await cli([
-      'report',
-      '--study',
-      studyName,
-      '--data',
-      dataDir,
-      '--rounds',
-      '50',
-      '--format',
-      'json',
-      '--out',
-      out,
-    ]);
+    const report50 = (format: string, ...more: string[]) =>
+      cli([
+        'report',
+        '--study',
+        studyName,
+        '--data',
+        dataDir,
+        '--rounds',
+        '50',
+        '--format',
+        format,
+        ...more,
+      ]);
+    const made = await report50('json', '--out', out);
     expect(made.code, made.stderr).toBe(0);
     const report = reportSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(report.provenance?.planHash).toBe(expected);
     expect(report.plan?.deviations).toEqual([{ field: 'level', planned: '0.9', used: '0.95' }]);
-    const md = await cli([
-      'report',
-      '--study',
-      studyName,
-      '--data',
-      dataDir,
-      '--rounds',
-      '50',
-      '--format',
-      'markdown',
-    ]);
+    const md = await report50('markdown');
     expect(md.stdout).toContain(
       `> **Deviates from the locked plan (SHA-256 ${expected.slice(0, 12)}…): level: planned 0.9, used 0.95.**`,
     );
