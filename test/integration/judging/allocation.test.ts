@@ -5,43 +5,23 @@
  * each slot's side, K judges per comparison and no judge twice on a comparison.
  */
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../server/app.ts';
-import { createAdminToken } from '../../../server/auth/service.ts';
-import { loadConfig } from '../../../server/config.ts';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
 import { allocationSettled } from '../../../server/judging/allocation.ts';
 import { pairStudy } from '../../../server/pairing/service.ts';
 import { getPairStates } from '../../../server/readmodel/pair-sequences.ts';
 import { planAllocation } from '../../../server/stats/allocation.ts';
-import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { backends } from '../../helpers/db.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { makeJudges, makePairedStudy, makeStudy, systemLabel } from '../../helpers/factories.ts';
 
 const onPostgres = backends().includes('postgres') ? describe : describe.skip;
 
 onPostgres('allocation on PostgreSQL', () => {
-  let tdb: TestDatabase;
-  let app: FastifyInstance;
-  let admin: string;
-
-  beforeAll(async () => {
-    tdb = await openTestDatabase('postgres');
-    app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
-    admin = await createAdminToken(tdb.db);
-  });
-  afterAll(async () => {
-    await app.close();
-    await tdb.destroy();
-  });
+  const t = useTestApp('postgres');
 
   const post = (token: string, url: string, payload?: unknown) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload ? { payload } : {}),
-    });
+    t.req(token, 'POST', url, payload);
 
   /** One cycle: next, then a verdict for the side whose trace carries `winnerLabel` (or left). */
   async function judgeOne(token: string, winnerLabel?: string): Promise<string | null> {
@@ -62,21 +42,16 @@ onPostgres('allocation on PostgreSQL', () => {
   }
 
   const putAllocation = (studyId: string, body: unknown) =>
-    app.inject({
-      method: 'PUT',
-      url: `/api/studies/${studyId}/allocation`,
-      headers: { authorization: `Bearer ${admin}` },
-      payload: body as object,
-    });
+    t.req(t.admin, 'PUT', `/api/studies/${studyId}/allocation`, body);
 
   it('auto-stop: once the sequence is narrower than the target the pair is parked and handed out no more', async () => {
-    const study = await makePairedStudy(tdb.db, { items: 40, k: 1 });
+    const study = await makePairedStudy(t.tdb.db, { items: 40, k: 1 });
     const bad = await putAllocation(study.studyId, { targetHalfWidth: 0.7 });
     expect(bad.statusCode).toBe(400);
     const put = await putAllocation(study.studyId, { targetHalfWidth: 0.3, autoStop: true });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toEqual({ targetHalfWidth: 0.3, autoStop: true, adaptive: false });
-    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const [judge] = await makeJudges(t.tdb.db, study.studyId, 1);
     let judged = 0;
     const label = systemLabel(['sft', 'base'], 'sft');
     for (; judged < 40; judged++) {
@@ -85,14 +60,14 @@ onPostgres('allocation on PostgreSQL', () => {
       await allocationSettled({ studyId: study.studyId });
       if (id === null) break;
     }
-    const [state] = await getPairStates(tdb.db, { studyId: study.studyId, targetHalfWidth: 0.3 });
+    const [state] = await getPairStates(t.tdb.db, { studyId: study.studyId, targetHalfWidth: 0.3 });
     expect(state!.enough).toBe(true);
     expect(state!.sequential!.halfWidth).toBeLessThanOrEqual(0.3);
     expect(judged).toBe(state!.n);
     expect(judged).toBeLessThan(40);
     // the pair's unstarted slots are all parked, and the dashboard says so
     const slots = await queryRows<{ priority: number; n: number }>(
-      tdb.db,
+      t.tdb.db,
       sql`select priority, count(*)::int as n from assignments where study_id = ${study.studyId} and status = 'open' group by priority`,
     );
     expect(slots).toEqual([{ priority: 2, n: 40 - judged }]);
@@ -104,24 +79,24 @@ onPostgres('allocation on PostgreSQL', () => {
 
   it('adaptive: the queue hands out comparisons in the order of planAllocation, keeping sides, K judges and no repeats', async () => {
     const systems = ['s0', 's1', 's2', 's3'];
-    const study = await makeStudy(tdb.db, { items: 12, k: 2, systems });
-    await pairStudy(tdb.db, study.studyId, {
+    const study = await makeStudy(t.tdb.db, { items: 12, k: 2, systems });
+    await pairStudy(t.tdb.db, study.studyId, {
       allPairs: true,
       seed: 'adaptive',
       judgesPerComparison: 2,
     });
     const sidesBefore = await queryRows<{ id: string; shown_left: string }>(
-      tdb.db,
+      t.tdb.db,
       sql`select id, shown_left from assignments where study_id = ${study.studyId} order by id`,
     );
-    const judges = await makeJudges(tdb.db, study.studyId, 3);
+    const judges = await makeJudges(t.tdb.db, study.studyId, 3);
     // some verdicts first (uniform), s0 beating everyone, so the pairs' uncertainty differs
     for (let k = 0; k < 12; k++) await judgeOne(judges[k % 3]!.token, systemLabel(systems, 's0'));
     const put = await putAllocation(study.studyId, { adaptive: true });
     expect(put.statusCode).toBe(200);
 
     // the queue order of unstarted comparisons follows the plan computed from the same state
-    const states = await getPairStates(tdb.db, { studyId: study.studyId, targetHalfWidth: null });
+    const states = await getPairStates(t.tdb.db, { studyId: study.studyId, targetHalfWidth: null });
     const index = new Map<string, number>();
     const at = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
     const totals = states.map((p) => ({ i: at(p.aId), j: at(p.bId), score: p.score, n: p.n }));
@@ -131,7 +106,7 @@ onPostgres('allocation on PostgreSQL', () => {
       available,
     }).map((k) => `${states[k]!.a}|${states[k]!.b}`);
     const queue = await queryRows<{ pair: string }>(
-      tdb.db,
+      t.tdb.db,
       sql`select sa.name || '|' || sb.name as pair
           from assignments a join comparisons c on c.id = a.comparison_id
             join systems sa on sa.id = c.system_a_id join systems sb on sb.id = c.system_b_id
@@ -144,14 +119,14 @@ onPostgres('allocation on PostgreSQL', () => {
 
     // the next lease of a fresh comparison is the plan's first pick
     const fresh = await queryRows<{ started: number }>(
-      tdb.db,
+      t.tdb.db,
       sql`select count(*)::int as started from assignments where study_id = ${study.studyId} and priority = 0 and status <> 'done'`,
     );
     if (fresh[0]!.started === 0) {
       const next = await post(judges[0]!.token, '/api/judge/next');
       const id = next.json<{ assignment: { id: string } }>().assignment.id;
       const [leased] = await queryRows<{ pair: string }>(
-        tdb.db,
+        t.tdb.db,
         sql`select sa.name || '|' || sb.name as pair from assignments a join comparisons c on c.id = a.comparison_id
             join systems sa on sa.id = c.system_a_id join systems sb on sb.id = c.system_b_id where a.id = ${id}`,
       );
@@ -169,7 +144,7 @@ onPostgres('allocation on PostgreSQL', () => {
       if (ids.every((id) => id === null)) break;
     }
     const per = await queryRows<{ n: number; judges: number }>(
-      tdb.db,
+      t.tdb.db,
       sql`select count(*)::int as n, count(distinct v.judge_id)::int as judges
           from verdicts v join comparisons c on c.id = v.comparison_id
           where c.study_id = ${study.studyId} group by c.id`,
@@ -177,7 +152,7 @@ onPostgres('allocation on PostgreSQL', () => {
     expect(per).toHaveLength(6 * 12);
     expect(per.every((p) => p.n === 2 && p.judges === 2)).toBe(true);
     const sidesAfter = await queryRows<{ id: string; shown_left: string }>(
-      tdb.db,
+      t.tdb.db,
       sql`select id, shown_left from assignments where study_id = ${study.studyId} order by id`,
     );
     expect(sidesAfter).toEqual(sidesBefore);

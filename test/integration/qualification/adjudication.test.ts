@@ -5,46 +5,20 @@
  * exactly by those comparisons (HTTP option and `tracearena report --adjudicated`).
  */
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../server/app.ts';
-import { createAdminToken } from '../../../server/auth/service.ts';
-import { loadConfig } from '../../../server/config.ts';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
 import { verdictRows, type VerdictRow } from '../../../server/readmodel/verdict-rows.ts';
-import { openTestDatabase, backends, type TestDatabase } from '../../helpers/db.ts';
+import { backends } from '../../helpers/db.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
 import { runCli } from '../../helpers/processes.ts';
 
 const onPostgres = backends().includes('postgres') ? describe : describe.skip;
 
 onPostgres('adjudication of split comparisons', () => {
-  let tdb: TestDatabase;
-  let app: FastifyInstance;
-  let admin: string;
+  const t = useTestApp('postgres');
 
-  beforeAll(async () => {
-    tdb = await openTestDatabase('postgres');
-    app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
-    admin = await createAdminToken(tdb.db);
-  });
-  afterAll(async () => {
-    await app.close();
-    await tdb.destroy();
-  });
-
-  const req = (
-    token: string,
-    method: 'GET' | 'POST' | 'PUT',
-    url: string,
-    payload?: Record<string, unknown>,
-  ) =>
-    app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload !== undefined ? { payload } : {}),
-    });
+  const { req } = t;
 
   const all = async (it: AsyncIterable<VerdictRow>) => {
     const out: VerdictRow[] = [];
@@ -53,9 +27,9 @@ onPostgres('adjudication of split comparisons', () => {
   };
 
   it('sends split comparisons to the adjudicator without names; the adjudicated report differs exactly by them', async () => {
-    const study = await makePairedStudy(tdb.db, { items: 6, k: 2 });
-    const [j0, j1, referee] = await makeJudges(tdb.db, study.studyId, 3);
-    const put = await req(admin, 'PUT', `/api/studies/${study.studyId}/qualification`, {
+    const study = await makePairedStudy(t.tdb.db, { items: 6, k: 2 });
+    const [j0, j1, referee] = await makeJudges(t.tdb.db, study.studyId, 3);
+    const put = await req(t.admin, 'PUT', `/api/studies/${study.studyId}/qualification`, {
       required: false,
       passMark: 0.8,
       maxAttempts: 2,
@@ -87,7 +61,7 @@ onPostgres('adjudication of split comparisons', () => {
       }
     }
     const split = await queryRows<{ comparison_id: string }>(
-      tdb.db,
+      t.tdb.db,
       sql`select v.comparison_id from verdicts v join comparisons c on c.id = v.comparison_id
         where c.study_id = ${study.studyId} group by v.comparison_id having count(distinct v.winner) > 1`,
     );
@@ -98,7 +72,7 @@ onPostgres('adjudication of split comparisons', () => {
       403,
     );
     const flag = await req(
-      admin,
+      t.admin,
       'PUT',
       `/api/studies/${study.studyId}/judges/${referee!.id}/adjudicator`,
       { adjudicator: true },
@@ -140,18 +114,18 @@ onPostgres('adjudication of split comparisons', () => {
 
     // Both kept: the original verdicts and the adjudications.
     const [{ n: verdictCount }] = (await queryRows<{ n: number }>(
-      tdb.db,
+      t.tdb.db,
       sql`select count(*)::int as n from verdicts v join comparisons c on c.id = v.comparison_id where c.study_id = ${study.studyId}`,
     )) as [{ n: number }];
     expect(verdictCount).toBe(12);
 
     // The rows differ exactly by the split comparisons: their 2 human verdicts become 1 tie.
-    const original = await all(verdictRows(tdb.db, { studyId: study.studyId }));
-    const withAdj = await all(verdictRows(tdb.db, { studyId: study.studyId, adjudicated: true }));
+    const original = await all(verdictRows(t.tdb.db, { studyId: study.studyId }));
+    const withAdj = await all(verdictRows(t.tdb.db, { studyId: study.studyId, adjudicated: true }));
     const splitItems = new Set(
       (
         await queryRows<{ item: string }>(
-          tdb.db,
+          t.tdb.db,
           sql`select i.external_id as item from adjudications d join comparisons c on c.id = d.comparison_id
             join items i on i.id = c.item_id where d.study_id = ${study.studyId} and d.status = 'done'`,
         )
@@ -172,8 +146,8 @@ onPostgres('adjudication of split comparisons', () => {
 
     // The HTTP report: default on the original verdicts, the option with adjudication; each says which.
     const base = `/api/studies/${study.studyId}/report`;
-    const plain = (await req(admin, 'GET', base)).json();
-    const adj = (await req(admin, 'GET', `${base}?adjudicated=true`)).json();
+    const plain = (await req(t.admin, 'GET', base)).json();
+    const adj = (await req(t.admin, 'GET', `${base}?adjudicated=true`)).json();
     expect(plain.verdictBasis).toEqual({ basis: 'original', adjudicatedComparisons: split.length });
     expect(adj.verdictBasis).toEqual({
       basis: 'adjudicated',
@@ -181,13 +155,13 @@ onPostgres('adjudication of split comparisons', () => {
     });
     expect(plain.provenance.verdicts.count).toBe(12);
     expect(adj.provenance.verdicts.count).toBe(12 - split.length);
-    const md = (await req(admin, 'GET', `${base}?adjudicated=true&format=markdown`)).body;
+    const md = (await req(t.admin, 'GET', `${base}?adjudicated=true&format=markdown`)).body;
     expect(md).toContain(`Computed with adjudication: ${split.length} comparison`);
 
     // The CLI: report --adjudicated gives the same figures as the HTTP option.
     const cli = await runCli(
       ['report', '--study', study.name, '--adjudicated', '--format', 'json'],
-      { DATABASE_URL: tdb.url },
+      { DATABASE_URL: t.tdb.url },
     );
     expect(cli.code, cli.stderr).toBe(0);
     const fromCli = JSON.parse(cli.stdout);
@@ -197,7 +171,7 @@ onPostgres('adjudication of split comparisons', () => {
     const cliPlain = JSON.parse(
       (
         await runCli(['report', '--study', study.name, '--format', 'json'], {
-          DATABASE_URL: tdb.url,
+          DATABASE_URL: t.tdb.url,
         })
       ).stdout,
     );
@@ -206,7 +180,7 @@ onPostgres('adjudication of split comparisons', () => {
 
     // The audit trail records each adjudication (who, which comparison, the final verdict and its
     // reason), so the report rebuilt from the audit export says what the study's report says.
-    const trail = (await req(admin, 'GET', `/api/studies/${study.studyId}/audit`)).body
+    const trail = (await req(t.admin, 'GET', `/api/studies/${study.studyId}/audit`)).body
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown> & { data: Record<string, unknown> });

@@ -4,48 +4,22 @@
  * a judge who has not passed; training answers never become verdicts.
  */
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../server/app.ts';
-import { createAdminToken } from '../../../server/auth/service.ts';
-import { loadConfig } from '../../../server/config.ts';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
-import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { backends } from '../../helpers/db.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
 
 describe.each(backends())('qualification (%s)', (backend) => {
-  let tdb: TestDatabase;
-  let app: FastifyInstance;
-  let admin: string;
+  const t = useTestApp(backend);
 
-  beforeAll(async () => {
-    tdb = await openTestDatabase(backend);
-    app = await buildApp({ database: tdb, logger: false, config: loadConfig({}) });
-    admin = await createAdminToken(tdb.db);
-  });
-  afterAll(async () => {
-    await app.close();
-    await tdb.destroy();
-  });
-
-  const req = (
-    token: string,
-    method: 'GET' | 'POST' | 'PUT',
-    url: string,
-    payload?: Record<string, unknown>,
-  ) =>
-    app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload !== undefined ? { payload } : {}),
-    });
+  const { req } = t;
 
   it('holds real comparisons until the judge passes; feedback after each item; held after the last attempt; released by the admin', async () => {
-    const study = await makePairedStudy(tdb.db, { items: 6, k: 1 });
-    const [alice, bob] = await makeJudges(tdb.db, study.studyId, 2);
+    const study = await makePairedStudy(t.tdb.db, { items: 6, k: 1 });
+    const [alice, bob] = await makeJudges(t.tdb.db, study.studyId, 2);
     const base = `/api/studies/${study.studyId}/qualification`;
-    const put = await req(admin, 'PUT', base, {
+    const put = await req(t.admin, 'PUT', base, {
       required: true,
       passMark: 1,
       maxAttempts: 2,
@@ -56,7 +30,7 @@ describe.each(backends())('qualification (%s)', (backend) => {
       ['q-0', 'Both traces read the film the same way.'],
       ['q-1', 'Neither names the fracture.'],
     ] as const) {
-      const add = await req(admin, 'POST', `${base}/items`, {
+      const add = await req(t.admin, 'POST', `${base}/items`, {
         item,
         a: 'sft',
         b: 'base',
@@ -66,7 +40,7 @@ describe.each(backends())('qualification (%s)', (backend) => {
       expect(add.statusCode, add.body).toBe(201);
     }
     // An unknown comparison is refused, naming it.
-    const bad = await req(admin, 'POST', `${base}/items`, {
+    const bad = await req(t.admin, 'POST', `${base}/items`, {
       item: 'q-99',
       a: 'sft',
       b: 'base',
@@ -151,7 +125,9 @@ describe.each(backends())('qualification (%s)', (backend) => {
     expect((await req(bob!.token, 'GET', '/api/judge/qualification')).json().status).toBe('held');
     expect((await req(bob!.token, 'POST', '/api/judge/qualification/next')).statusCode).toBe(204);
     expect((await req(bob!.token, 'POST', '/api/judge/next')).statusCode).toBe(204);
-    const quality = (await req(admin, 'GET', `/api/studies/${study.studyId}/judge-quality`)).json();
+    const quality = (
+      await req(t.admin, 'GET', `/api/studies/${study.studyId}/judge-quality`)
+    ).json();
     const byName = Object.fromEntries(
       quality.map((j: { name: string; qualification: unknown }) => [j.name, j.qualification]),
     );
@@ -159,7 +135,11 @@ describe.each(backends())('qualification (%s)', (backend) => {
     expect(byName[bob!.name]).toMatchObject({ status: 'held', attempts: 2, lastScore: 0 });
 
     // Released: Bob trains again (his attempts count from the release).
-    const rel = await req(admin, 'POST', `/api/studies/${study.studyId}/judges/${bob!.id}/release`);
+    const rel = await req(
+      t.admin,
+      'POST',
+      `/api/studies/${study.studyId}/judges/${bob!.id}/release`,
+    );
     expect(rel.statusCode).toBe(200);
     expect((await req(bob!.token, 'GET', '/api/judge/qualification')).json()).toMatchObject({
       status: 'training',
@@ -169,15 +149,15 @@ describe.each(backends())('qualification (%s)', (backend) => {
 
     // Training answers never became verdicts: the only verdict-able slot is Alice's real lease.
     const [row] = await queryRows<{ n: number }>(
-      tdb.db,
+      t.tdb.db,
       sql`select count(*)::int as n from verdicts v join comparisons c on c.id = v.comparison_id where c.study_id = ${study.studyId}`,
     );
     expect(row!.n).toBe(0);
   });
 
   it('a study without qualification leases as before', async () => {
-    const study = await makePairedStudy(tdb.db, { items: 2, k: 1 });
-    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const study = await makePairedStudy(t.tdb.db, { items: 2, k: 1 });
+    const [judge] = await makeJudges(t.tdb.db, study.studyId, 1);
     expect((await req(judge!.token, 'GET', '/api/judge/qualification')).json().status).toBe(
       'not_required',
     );
