@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import type { Judgment } from '../../shared/judgments.ts';
-import type { HoldCounts } from '../../shared/integrity-api.ts';
+import type { StudyReportInputs } from '../reports/study-report.ts';
 import type { LockedPlan } from '../../shared/plan.ts';
 import { buildReport } from '../reports/build-report.ts';
-import type { VerdictFacts } from '../reports/verdict-input.ts';
 import type { VerdictTable } from '../reports/verdict-table.ts';
-import type { StyleCounts } from '../stats/style-control.ts';
 import { addDbOptions, addServerOptions, CliError, type DbOptions } from './common.ts';
 import { onStudy, responseLines, serverRequest } from './running-server.ts';
 import { writeReport } from './report-output.ts';
@@ -47,21 +45,16 @@ export function register(program: Command): void {
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
     const adjudicated = flags.adjudicated === true;
-    const { table, study, plan, adjudicatedComparisons, integrity } = await loadStudy(
-      flags,
-      flags.study,
-      parsed.options.base,
-      adjudicated,
+    const loaded = await loadStudy(flags, flags.study, parsed.options.base, adjudicated);
+    const { withStudyState } = await import('../reports/study-report.ts');
+    // the study state beside the figures, as the study's report route gives it
+    await writeReport(loaded.table, parsed, flags.out, (t, options) =>
+      withStudyState(
+        buildReport(t, options, { study: loaded.study }, loaded.plan),
+        loaded,
+        adjudicated,
+      ),
     );
-    await writeReport(table, parsed, flags.out, (t, options) => ({
-      ...buildReport(t, options, { study }, plan),
-      // the identity-leak holds per system, as the study's report route gives them
-      integrity,
-      verdictBasis: {
-        basis: adjudicated ? ('adjudicated' as const) : ('original' as const),
-        adjudicatedComparisons,
-      },
-    }));
   });
 }
 
@@ -120,12 +113,9 @@ async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<v
     );
   // on the verdicts it was made from: the originals, or with the adjudicated ones (verdictBasis)
   const adjudicated = report.verdictBasis?.basis === 'adjudicated';
-  const { table, study, plan, adjudicatedComparisons } = await loadStudy(
-    flags,
-    name,
-    options.base,
-    adjudicated,
-  );
+  const loaded = await loadStudy(flags, name, options.base, adjudicated);
+  const { table, study, plan } = loaded;
+  const { withStudyState } = await import('../reports/study-report.ts');
   if (input && 'study' in input && input.study.id !== study.id)
     process.stderr.write(
       `note: study '${study.name}' is ${study.id}; the report was made from ${input.study.id}\n`,
@@ -134,46 +124,25 @@ async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<v
     const replayed = buildReport(table, options, { study }, plan);
     // a report made before verdictBasis existed has none to compare
     if (report.verdictBasis === undefined) return replayed;
-    return {
-      ...replayed,
-      verdictBasis: {
-        basis: adjudicated ? ('adjudicated' as const) : ('original' as const),
-        adjudicatedComparisons,
-      },
-    };
+    return withStudyState(replayed, loaded, adjudicated);
   });
 }
 
 /**
- * A study's verdicts as a verdict table: from a server holding the embedded database, its export
- * through its API (the same records); else from the database, closed before the report is computed.
+ * What a study's report is computed from (studyReportInputs): from a server (`--server`, or the one
+ * holding the embedded database), its export and study state through its API (the same records);
+ * else from the database, closed before the report is computed.
  */
 async function loadStudy(
   flags: DbOptions,
   name: string,
   base: string | undefined,
   adjudicated = false,
-): Promise<{
-  table: VerdictTable;
-  study: { id: string; name: string };
-  /** The study's locked analysis plan (docs/plan.md), for the plan hash and the deviations. */
-  plan: LockedPlan | null;
-  /** The study's comparisons with an adjudicated verdict (docs/qualification.md). */
-  adjudicatedComparisons: number;
-  /** The study's identity-leak holds per system (docs/integrity.md). */
-  integrity: HoldCounts[];
-}> {
-  const { tableFromVerdicts } = await import('../reports/load-study.ts');
-  const toTable = async (
-    verdicts: AsyncIterable<VerdictFacts>,
-    styles?: ReadonlyMap<string, StyleCounts>,
-  ) => {
-    try {
-      return await tableFromVerdicts(verdicts, { base, styles });
-    } catch (err) {
-      if (err instanceof RangeError) throw new CliError(err.message, 2);
-      throw err;
-    }
+): Promise<StudyReportInputs & { study: { id: string; name: string } }> {
+  // a base system that is not in the verdicts is bad input: the CLI's one line, exit 2
+  const badBase = (err: unknown): never => {
+    if (err instanceof RangeError) throw new CliError(err.message, 2);
+    throw err;
   };
   return onStudy(flags, name, {
     server: async (server, studyId) => {
@@ -184,7 +153,8 @@ async function loadStudy(
       async function* judgments() {
         for await (const line of responseLines(res)) yield JSON.parse(line) as Judgment;
       }
-      const table = await toTable(judgments());
+      const { tableFromVerdicts } = await import('../reports/load-study.ts');
+      const table = await tableFromVerdicts(judgments(), { base }).catch(badBase);
       const planRes = await serverRequest(server, `/api/studies/${studyId}/plan`);
       const { plan } = (await planRes.json()) as { plan: LockedPlan | null };
       const qualification = await serverRequest(server, `/api/studies/${studyId}/qualification`);
@@ -197,23 +167,14 @@ async function loadStudy(
       return { table, study: { id: studyId, name }, plan, adjudicatedComparisons, integrity };
     },
     database: async (database, study) => {
-      const { verdictRows } = await import('../readmodel/verdict-rows.ts');
-      const { outputStyles } = await import('../readmodel/output-styles.ts');
-      const { getLockedPlan } = await import('../plan/service.ts');
-      const { listAdjudications } = await import('../qualification/service.ts');
-      const { holdCounts } = await import('../integrity/service.ts');
-      return {
-        // each verdict's outputs' style counts, as the study's report route reads them
-        table: await toTable(
-          verdictRows(database.db, { studyId: study.id, adjudicated }),
-          await outputStyles(database.db, { studyId: study.id }),
-        ),
-        study: { id: study.id, name: study.name },
-        plan: await getLockedPlan(database.db, { studyId: study.id }),
-        adjudicatedComparisons: (await listAdjudications(database.db, { studyId: study.id }))
-          .length,
-        integrity: await holdCounts(database.db, { studyId: study.id }),
-      };
+      const { studyReportInputs } = await import('../reports/study-report.ts');
+      // what the study's report route reads, from the same function
+      const inputs = await studyReportInputs(database.db, {
+        studyId: study.id,
+        base,
+        adjudicated,
+      }).catch(badBase);
+      return { ...inputs, study: { id: study.id, name: study.name } };
     },
   });
 }

@@ -8,6 +8,9 @@ import { holdCounts } from '../integrity/service.ts';
 import { listAdjudications } from '../qualification/service.ts';
 import { buildReport } from './build-report.ts';
 import { tableFromVerdicts } from './load-study.ts';
+import type { VerdictTable } from './verdict-table.ts';
+import type { HoldCounts } from '../../shared/integrity-api.ts';
+import type { LockedPlan } from '../../shared/plan.ts';
 
 /**
  * The report of a study, checked against its locked analysis plan when it has one, for
@@ -28,22 +31,63 @@ export async function getStudyReport(
   const study = await getStudyById(db, { id: studyId });
   if (!study) return null;
   const opts = reportOptionsSchema.parse(options);
-  const table = await tableFromVerdicts(verdictRows(db, { studyId, adjudicated }), {
-    base: opts.base,
-    // each verdict's two outputs' style counts, for the style-controlled win rate
-    styles: await outputStyles(db, { studyId }),
-  });
-  // the study in the provenance, so `report --replay` finds it without --study; its locked plan
-  // for the plan hash and the deviations (docs/plan.md)
-  const plan = await getLockedPlan(db, { studyId });
-  const report = buildReport(table, opts, { study: { id: study.id, name: study.name } }, plan);
-  // the identity-leak holds per system (docs/integrity.md): study state beside the figures
+  const inputs = await studyReportInputs(db, { studyId, base: opts.base, adjudicated });
+  const report = buildReport(
+    inputs.table,
+    opts,
+    { study: { id: study.id, name: study.name } },
+    inputs.plan,
+  );
+  return withStudyState(report, inputs, adjudicated);
+}
+
+/**
+ * What a study's report is computed from, read from the database: its verdicts as a table (each
+ * with its outputs' style counts, for the style-controlled win rate; with `adjudicated`, each
+ * adjudicated comparison's final verdict instead of its human ones), its locked plan (the plan
+ * hash and the deviations: docs/plan.md), and the study state reported beside the figures: the
+ * identity-leak holds per system (docs/integrity.md) and how many comparisons were adjudicated.
+ * The report route and `tracearena report --study` both read it here. Throws RangeError for a
+ * base system that is not in the verdicts.
+ */
+export async function studyReportInputs(
+  db: Tx,
+  {
+    studyId,
+    base,
+    adjudicated = false,
+  }: { studyId: string; base?: string | undefined; adjudicated?: boolean },
+): Promise<StudyReportInputs> {
+  return {
+    table: await tableFromVerdicts(verdictRows(db, { studyId, adjudicated }), {
+      base,
+      styles: await outputStyles(db, { studyId }),
+    }),
+    plan: await getLockedPlan(db, { studyId }),
+    integrity: await holdCounts(db, { studyId }),
+    adjudicatedComparisons: (await listAdjudications(db, { studyId })).length,
+  };
+}
+
+export interface StudyReportInputs {
+  table: VerdictTable;
+  plan: LockedPlan | null;
+  integrity: HoldCounts[];
+  adjudicatedComparisons: number;
+}
+
+/** A study's report with the study state it carries beside the figures (see studyReportInputs). */
+export function withStudyState(
+  report: Report,
+  {
+    integrity,
+    adjudicatedComparisons,
+  }: Pick<StudyReportInputs, 'integrity' | 'adjudicatedComparisons'>,
+  adjudicated: boolean,
+): Report {
   return {
     ...report,
-    integrity: await holdCounts(db, { studyId }),
-    verdictBasis: {
-      basis: adjudicated ? 'adjudicated' : 'original',
-      adjudicatedComparisons: (await listAdjudications(db, { studyId })).length,
-    },
+    integrity,
+    verdictBasis: { basis: adjudicated ? 'adjudicated' : 'original', adjudicatedComparisons },
   };
 }
