@@ -251,6 +251,12 @@ describe('judge keys in Chromium', () => {
       // Enter until something is sent: from the note Enter types a new line, without an overall
       // verdict it only asks for one; Esc and a choice key then bring the focus back to a row.
       for (let attempt = 0; ; attempt++) {
+        // read the page once it has rendered what the last key did (a key's re-render and the
+        // focus it moves can land a frame after the key: reading earlier predicted a skip from a
+        // focus the note had already taken)
+        await page.evaluate(
+          () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+        );
         const shown = await shownVerdict(page);
         const before = posted.length;
         // mostly Enter; sometimes S or C, which skip unless a field or a dialog has the keys
