@@ -394,7 +394,7 @@ function simulate(
       wins[i] = w;
       decisive[i] = dec;
     }
-    const d = designEffect({ sums, counts }, m).value!;
+    const d = designEffect({ sums, counts }, m, 'uncapped').value!;
     const p = m.sum / m.weight;
     const t = criticalValue(d.df, LEVEL);
     const def = wilsonBounds(p, d.effectiveN, t);

@@ -1,7 +1,7 @@
 import stdlibBeta from '@stdlib/random-base-beta';
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
-import { addScore, emptyMoments, momentsFromCounts } from '../server/stats/moments.ts';
+import { addScore, emptyMoments, momentsFromCounts, scoreLean } from '../server/stats/moments.ts';
 import { summarizePair } from '../server/stats/pair-summary.ts';
 import { createRng } from '../server/stats/rng.ts';
 import { independentVariance } from '../server/stats/win-rate.ts';
@@ -69,10 +69,10 @@ export interface CellResult {
   /** The default with the former boundary rule (all-wins studies: n_eff = verdicts, deff = 1). */
   formerBoundary: number;
   /**
-   * A rejected candidate (docs/statistics.md, "Where the targets are not met"): n_eff capped at
-   * items × (1 + 3 L), L the items holding a verdict for the side that is losing overall.
+   * The default without its minority cap (cluster-wilson.ts DesignRule 'uncapped'): the default
+   * before issue 10's cap, to show what the cap changed.
    */
-  minorityCap: number;
+  uncapped: number;
   /**
    * A rejected candidate: Agresti–Coull (1998) on n_eff with p̂·n_eff successes, at the default's
    * critical value (z with one verdict per item, t_{items − 1} otherwise). With one verdict per
@@ -176,32 +176,29 @@ export function simulateCell(
   const target = trueRate(c);
   const sums = new Float64Array(c.items);
   const counts = new Float64Array(c.items).fill(c.perItem);
-  const clusters = { sums, counts };
+  const leans = new Uint8Array(c.items);
+  const clusters = { sums, counts, leans };
   const z = zCritical(LEVEL);
   const hits = {
     default: 0,
     wilson: 0,
     bootstrap: 0,
     former: 0,
-    cap: 0,
+    uncapped: 0,
     ac: 0,
     dfv: 0,
     rejects: 0,
   };
-  const won = new Uint8Array(c.items);
-  const lost = new Uint8Array(c.items);
   const opts = { ties: 'half' as const, level: LEVEL, rounds, rng: () => bootRng };
   for (let r = 0; r < replications; r++) {
     const m = emptyMoments();
     for (let i = 0; i < c.items; i++) {
       const pi = kappa > 0 ? beta(c.rate * kappa, (1 - c.rate) * kappa) : c.rate;
       let s = 0;
-      won[i] = 0;
-      lost[i] = 0;
+      leans[i] = 0;
       for (let v = 0; v < c.perItem; v++) {
         const score = rng.nextFloat() < c.tieRate ? 0.5 : rng.nextFloat() < pi ? 1 : 0;
-        if (score === 1) won[i] = 1;
-        if (score === 0) lost[i] = 1;
+        leans[i] = (leans[i] as number) | scoreLean(score);
         s += score;
         addScore(m, score, 'half');
       }
@@ -217,11 +214,8 @@ export function simulateCell(
       ? wilsonBounds(p, m.n * (z / criticalValue(d.df, LEVEL)) ** 2, z)
       : auto.ci.value;
     if (covers(former, target)) hits.former++;
-    let minority = 0;
-    for (let i = 0; i < c.items; i++)
-      minority += p >= 0.5 ? (lost[i] as number) : (won[i] as number);
-    const capped = Math.min(d.effectiveN, c.items * (1 + 3 * minority));
-    if (covers(wilsonBounds(p, capped, criticalValue(d.df, LEVEL)), target)) hits.cap++;
+    const u = designEffect(clusters, m, 'uncapped').value!;
+    if (covers(wilsonBounds(p, u.effectiveN, criticalValue(u.df, LEVEL)), target)) hits.uncapped++;
     const crit = criticalValue(d.df, LEVEL);
     if (covers(agrestiCoullBounds(p, d.effectiveN, crit), target)) hits.ac++;
     const floorWon = !d.degenerate && d.variance <= independentVariance(m) * (1 + 1e-12);
@@ -239,7 +233,7 @@ export function simulateCell(
     wilson: hits.wilson / replications,
     bootstrap: options.bootstrap ? hits.bootstrap / replications : null,
     formerBoundary: hits.former / replications,
-    minorityCap: hits.cap / replications,
+    uncapped: hits.uncapped / replications,
     agrestiCoull: hits.ac / replications,
     dfOfVariance: hits.dfv / replications,
     rejects: hits.rejects / replications,
@@ -299,7 +293,7 @@ export function exactCell(c: Cell): CellResult {
     wilson: wil,
     bootstrap: null,
     formerBoundary: def,
-    minorityCap: def,
+    uncapped: def,
     agrestiCoull: ac,
     dfOfVariance: def,
     rejects,

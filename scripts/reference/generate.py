@@ -379,7 +379,10 @@ write("alpacaeval-expected.json", {
 # verdicts would have if independent (numpy: the weighted mean square residual over the total
 # weight, no n - 1); n_eff = p(1-p) / variance; when every verdict has the same
 # score (variance 0 up to rounding) n_eff = W^2 / sum of squared item weights (perfectly
-# correlated items); Korn & Graubard's degrees-of-freedom adjustment n* = n_eff (z / t_{items-1})^2;
+# correlated items); clustered, n_eff is capped at N1 (1 + 2 L) / d^2 (the minority cap: N1 that
+# same perfectly correlated size, L the items holding an included verdict for the side behind, the
+# fewer of the two at p = 1/2, d the share of included verdicts that are not exact ties);
+# Korn & Graubard's degrees-of-freedom adjustment n* = n_eff (z / t_{items-1})^2;
 # statsmodels' Wilson on p*n* successes of n*.
 crng = np.random.default_rng(20240602)
 
@@ -421,10 +424,21 @@ def design(items, ties="half", clustered=True):
     else:
         variance = independent
         sizes = wt
+    n1 = W ** 2 / float(np.sum(sizes ** 2))
     if variance > 1e-12 * (0.25 / W):
         n_eff = p * (1 - p) / variance
+        if clustered:
+            scores = [[s for s in it if (abs(2 * s - 1) if ties != "half" else 1.0) > 0] for it in items]
+            toward_a = sum(any(s > 0.5 for s in it) for it in scores)
+            toward_b = sum(any(s < 0.5 for s in it) for it in scores)
+            minority = toward_b if p > 0.5 else toward_a if p < 0.5 else min(toward_a, toward_b)
+            included = [s for it in scores for s in it]
+            d = sum(s != 0.5 for s in included) / len(included)
+            if d > 0 and n_eff > n1 * (1 + 2 * minority) / d ** 2:
+                n_eff = n1 * (1 + 2 * minority) / d ** 2
+                variance = p * (1 - p) / n_eff
     else:
-        n_eff = W ** 2 / float(np.sum(sizes ** 2))
+        n_eff = n1
         variance = p * (1 - p) / n_eff
     return p, n_eff, (k - 1 if clustered else math.inf), variance, W
 
@@ -473,6 +487,12 @@ cw = [
     cluster_wilson_case("singletons", [[1.0 if crng.random() < 0.7 else 0.0] for _ in range(40)], 0.95),
     cluster_wilson_case("perfectly clustered", [[1.0] * 4 if i % 3 else [0.0] * 4 for i in range(30)], 0.95),
     cluster_wilson_case("fractional scores", [[0.73, 1, 0.4], [0.0, 0.98], [1, 1, 1, 0.5], [0.2, 0.61]], 0.95),
+    # the minority cap binds: no loss but ties vary (L = 0), one item holding the losses (L = 1),
+    # a fractional lean to b counting as a minority item, and p = 1/2 (the fewer side's items)
+    cluster_wilson_case("no loss, ties vary", [[1] * 16 + [0.5] * 4 if i % 2 else [1] * 18 + [0.5] * 2 for i in range(20)], 0.95),
+    cluster_wilson_case("one item holds the losses", [[1] * 18 + [0.5] * 2 for _ in range(19)] + [[1] * 17 + [0, 0, 0.5]], 0.95),
+    cluster_wilson_case("a fractional lean to b", [[1, 1, 0.9, 1]] * 9 + [[1, 0.45, 1, 1]], 0.9),
+    cluster_wilson_case("even split, one item each way", [[1] * 5 + [0.5] * 5] + [[0.5] * 10] * 8 + [[0] * 5 + [0.5] * 5], 0.95),
 ]
 for level in (0.95, 0.9, 0.99):
     cw.append(cluster_wilson_case(f"20 items x 5 rate 0.86 level {level}", clustered_items(20, 5, 0.86, 4), level))
@@ -561,6 +581,8 @@ ps = [
     pair_summary_case("ties excluded, clustered", clustered_items(30, 4, 0.7, 4, 0.2), "exclude", 0.95),
     pair_summary_case("ties half, clustered", clustered_items(30, 4, 0.7, 4, 0.2), "half", 0.99),
     pair_summary_case("ties half, 1-9 per item", clustered_items(40, 5, 0.86, 2, 0.2, True), "half", 0.95),
+    pair_summary_case("minority cap, ties half", [[1] * 8 + [0.5] * 2] * 11 + [[1] * 7 + [0, 0.5, 0.5]], "half", 0.95),
+    pair_summary_case("minority cap, ties excluded", [[1] * 8 + [0.5] * 2] * 11 + [[1] * 7 + [0, 0.5, 0.5]], "exclude", 0.95),
     pair_summary_case("one verdict", [[1.0]], "half", 0.95),
 ]
 write("pair-summary.json", ps)

@@ -1,8 +1,9 @@
 import type { PairStats } from '../../shared/report.ts';
-import type { ClusterScores } from '../stats/bootstrap.ts';
+import type { LeaningClusters } from '../stats/bootstrap.ts';
 import {
   addScore,
   emptyMoments,
+  scoreLean,
   scoreNumerator,
   scoreWeight,
   type TiesMode,
@@ -20,11 +21,12 @@ export function subsetStats(
   indices: ArrayLike<number>,
   score: Float64Array,
   item: Int32Array,
-  scratch: { sum: Float64Array; count: Float64Array; verdicts?: Float64Array },
+  scratch: { sum: Float64Array; count: Float64Array; verdicts?: Float64Array; leans?: Uint8Array },
   opts: SummaryOptions & { ties: TiesMode },
 ): PairStats {
   // allocated on first use, so callers size only the two arrays every subset needs
   const perItem = (scratch.verdicts ??= new Float64Array(scratch.sum.length));
+  const leanOf = (scratch.leans ??= new Uint8Array(scratch.sum.length));
   const m = emptyMoments();
   const touched = int32s();
   // verdicts per item, kept only when weights are not verdict counts (fractional, ties excluded)
@@ -42,16 +44,21 @@ export function subsetStats(
     scratch.sum[it] = (scratch.sum[it] as number) + scoreNumerator(s, opts.ties);
     scratch.count[it] = (scratch.count[it] as number) + w;
     perItem[it] = (perItem[it] as number) + 1;
+    leanOf[it] = (leanOf[it] as number) | scoreLean(s);
   }
-  const clusters: ClusterScores = {
+  const leans = new Uint8Array(touched.length);
+  const clusters: LeaningClusters = {
     sums: new Float64Array(touched.length),
     counts: new Float64Array(touched.length),
+    leans,
   };
   const verdicts = fractional ? new Float64Array(touched.length) : null;
   touched.values().forEach((it, k) => {
     clusters.sums[k] = scratch.sum[it] as number;
     clusters.counts[k] = scratch.count[it] as number;
     if (verdicts) verdicts[k] = perItem[it] as number;
+    leans[k] = leanOf[it] as number;
+    leanOf[it] = 0;
     scratch.sum[it] = 0;
     scratch.count[it] = 0;
     perItem[it] = 0;

@@ -12,7 +12,16 @@ export interface ClusterScores {
   counts: Float64Array;
   /** Verdicts per item, when they differ from `counts` (ties excluded with fractional scores). */
   verdicts?: Float64Array;
+  /**
+   * Per item, the sides its included verdicts lean to (LEAN_A | LEAN_B, moments.ts scoreLean).
+   * The default design (cluster-wilson.ts designEffect, its minority cap) needs it; the bootstrap
+   * does not.
+   */
+  leans?: Uint8Array;
 }
+
+/** Clusters with their leans, as the default interval (its minority cap) needs them. */
+export type LeaningClusters = ClusterScores & { leans: Uint8Array };
 
 /**
  * Replicates of the ratio Σ sums / Σ counts over items resampled with replacement (with all their

@@ -45,6 +45,15 @@ export function scoreWeight(score: number, ties: TiesMode): number {
   return ties === 'half' ? 1 : Math.abs(2 * score - 1);
 }
 
+/** A verdict leaning to a (score > ½) sets LEAN_A in its item's leans, one leaning to b LEAN_B. */
+export const LEAN_A = 1;
+export const LEAN_B = 2;
+
+/** The side a verdict leans to: LEAN_A, LEAN_B, or 0 for an exact tie. */
+export function scoreLean(score: number): number {
+  return score > 0.5 ? LEAN_A : score < 0.5 ? LEAN_B : 0;
+}
+
 /** A score of exactly ½ is a tie; above, a win for a; below, a loss. */
 export function addScore(m: ScoreMoments, score: number, ties: TiesMode): void {
   if (score === 0.5) m.ties++;

@@ -1,4 +1,4 @@
-import { clusteredBootstrap, type ClusterScores } from './bootstrap.ts';
+import { clusteredBootstrap, type ClusterScores, type LeaningClusters } from './bootstrap.ts';
 import { clopperPearsonInterval } from './clopper-pearson.ts';
 import { criticalValue, designEffect } from './cluster-wilson.ts';
 import { exactTestPValue, scoreTestPValue, waldTestPValue } from './dual-test.ts';
@@ -75,7 +75,7 @@ export function resolveCiMethod(choice: CiChoice, clusters: ClusterScores): CiMe
  */
 export function summarizePair(
   m: ScoreMoments,
-  clusters: ClusterScores,
+  clusters: LeaningClusters,
   opts: SummaryOptions,
 ): PairSummary {
   const rate = winRate(m);

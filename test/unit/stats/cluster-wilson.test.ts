@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterWilsonInterval, designEffect } from '../../../server/stats/cluster-wilson.ts';
-import { addScore, emptyMoments } from '../../../server/stats/moments.ts';
+import { addScore, emptyMoments, scoreLean } from '../../../server/stats/moments.ts';
 import { summarizePair } from '../../../server/stats/pair-summary.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 import { wilsonInterval } from '../../../server/stats/wilson.ts';
@@ -21,14 +21,16 @@ function load(items: number[][], padEmpty: boolean) {
   const all = padEmpty ? [...items, []] : items;
   const sums = new Float64Array(all.length);
   const counts = new Float64Array(all.length);
+  const leans = new Uint8Array(all.length);
   all.forEach((scores, i) => {
     for (const s of scores) {
       addScore(m, s, 'half');
       sums[i]! += s;
       counts[i]!++;
+      leans[i]! |= scoreLean(s);
     }
   });
-  return { m, clusters: { sums, counts } };
+  return { m, clusters: { sums, counts, leans } };
 }
 
 describe('cluster-Wilson interval matches statsmodels (cluster-robust OLS, Wilson on n*) to 1e-6', () => {

@@ -10,7 +10,7 @@ import {
 import { addScore, emptyMoments } from '../../../server/stats/moments.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 import { wilsonBounds } from '../../../server/stats/wilson.ts';
-import { fixture } from './helpers.ts';
+import { fixture, winLossLeans } from './helpers.ts';
 
 interface Case {
   name: string;
@@ -122,7 +122,11 @@ function simulate(rate: number, PER_ITEM: number, seed: number) {
     if (!checked) {
       // the O(1) naive monitor is the library's cluster-Wilson interval at the last look
       const counts = new Float64Array(HORIZON).fill(PER_ITEM);
-      const ref = clusterWilsonInterval({ sums, counts }, m, LEVEL).value!;
+      const ref = clusterWilsonInterval(
+        { sums, counts, leans: winLossLeans(sums, counts) },
+        m,
+        LEVEL,
+      ).value!;
       const n = HORIZON * PER_ITEM;
       const ph = wins / n;
       const variance = Math.max(

@@ -6,6 +6,7 @@ import { addScore, emptyMoments } from '../../../server/stats/moments.ts';
 import { summarizePair, type SummaryOptions } from '../../../server/stats/pair-summary.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 import { wilsonInterval } from '../../../server/stats/wilson.ts';
+import { winLossLeans } from './helpers.ts';
 
 /**
  * Coverage of the default 95% interval (docs/statistics.md has the table and the candidates
@@ -69,7 +70,7 @@ function simulateClustered(n: number, p: number, seed: number): Coverage {
       }
       sums[i] = s;
     }
-    const clusters = { sums, counts };
+    const clusters = { sums, counts, leans: winLossLeans(sums, counts) };
     const auto = summarizePair(m, clusters, { ...opts, ci: 'auto' });
     expect(auto.ciMethod).toBe('cluster-wilson');
     if (covers(auto.ci.value)) hits.clusterWilson++;

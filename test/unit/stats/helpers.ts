@@ -3,6 +3,9 @@ import { expect } from 'vitest';
 import {
   addScore,
   emptyMoments,
+  LEAN_A,
+  LEAN_B,
+  scoreLean,
   scoreNumerator,
   scoreWeight,
   type TiesMode,
@@ -51,6 +54,7 @@ export function load(items: number[][], ties: TiesMode) {
   const sums = new Float64Array(items.length);
   const counts = new Float64Array(items.length);
   const verdicts = new Float64Array(items.length);
+  const leans = new Uint8Array(items.length);
   items.forEach((scores, i) => {
     for (const s of scores) {
       addScore(m, s, ties);
@@ -59,7 +63,13 @@ export function load(items: number[][], ties: TiesMode) {
       sums[i]! += scoreNumerator(s, ties);
       counts[i]! += w;
       verdicts[i]!++;
+      leans[i]! |= scoreLean(s);
     }
   });
-  return { m, clusters: { sums, counts, verdicts } };
+  return { m, clusters: { sums, counts, verdicts, leans } };
+}
+
+/** Items of win/loss verdicts only (no ties, no fractions): the sides they lean to, from their wins. */
+export function winLossLeans(sums: Float64Array, counts: Float64Array): Uint8Array {
+  return Uint8Array.from(sums, (s, i) => (s > 0 ? LEAN_A : 0) | (s < counts[i]! ? LEAN_B : 0));
 }

@@ -1,5 +1,6 @@
 import stdlibBeta from '@stdlib/random-base-beta';
 import { describe, expect, it } from 'vitest';
+import type { LeaningClusters } from '../../../server/stats/bootstrap.ts';
 import { addScore, emptyMoments } from '../../../server/stats/moments.ts';
 import { summarizePair } from '../../../server/stats/pair-summary.ts';
 import { createRng } from '../../../server/stats/rng.ts';
@@ -10,7 +11,7 @@ import {
   itemsForPower,
   type PlanDesign,
 } from '../../../server/stats/sample-size.ts';
-import { fixture } from './helpers.ts';
+import { fixture, winLossLeans } from './helpers.ts';
 
 interface Case {
   kind: 'halfWidth' | 'power';
@@ -75,7 +76,8 @@ function simulate(d: PlanDesign, items: number, replications: number, seed: numb
   const m = d.verdictsPerItem;
   const kappa = d.icc > 0 ? 1 / d.icc - 1 : 0;
   const sums = new Float64Array(items);
-  const clusters = { sums, counts: new Float64Array(items).fill(m) };
+  const counts = new Float64Array(items).fill(m);
+  const clusters: LeaningClusters = { sums, counts, leans: new Uint8Array(items) };
   let halfWidth = 0;
   let rejected = 0;
   for (let r = 0; r < replications; r++) {
@@ -90,6 +92,7 @@ function simulate(d: PlanDesign, items: number, replications: number, seed: numb
       }
       sums[i] = s;
     }
+    clusters.leans = winLossLeans(sums, counts);
     const row = summarizePair(moments, clusters, {
       ci: 'auto',
       ties: 'half',
