@@ -4,7 +4,6 @@ import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
 import { addScore, emptyMoments, momentsFromCounts, scoreLean } from '../server/stats/moments.ts';
 import { summarizePair } from '../server/stats/pair-summary.ts';
 import { createRng } from '../server/stats/rng.ts';
-import { independentVariance } from '../server/stats/win-rate.ts';
 import { wilsonBounds, wilsonInterval, zCritical } from '../server/stats/wilson.ts';
 
 /**
@@ -75,15 +74,15 @@ export interface CellResult {
   uncapped: number;
   /**
    * A rejected candidate: Agresti–Coull (1998) on n_eff with p̂·n_eff successes, at the default's
-   * critical value (z with one verdict per item, t_{items − 1} otherwise). With one verdict per
+   * critical value (z with one verdict per item, t with its degrees of freedom otherwise). With one verdict per
    * item it meets ≥ 93% in every cell; see docs/statistics.md for why it is not the default.
    */
   agrestiCoull: number;
   /**
-   * A rejected candidate: the degrees of freedom of the variance actually used, verdicts − 1 when
-   * the independence floor wins (the clustered estimate was smaller), else items − 1.
+   * The default with items − 1 degrees of freedom always (the minority cap alone): since issue 10
+   * the default takes verdicts − 1 when the independence floor is the variance used.
    */
-  dfOfVariance: number;
+  itemsDf: number;
   /** Share of studies whose default p-value is below 0.05 (meaningful at rate 0.5, the null). */
   rejects: number;
 }
@@ -186,7 +185,7 @@ export function simulateCell(
     former: 0,
     uncapped: 0,
     ac: 0,
-    dfv: 0,
+    itemsDf: 0,
     rejects: 0,
   };
   const opts = { ties: 'half' as const, level: LEVEL, rounds, rng: () => bootRng };
@@ -218,9 +217,8 @@ export function simulateCell(
     if (covers(wilsonBounds(p, u.effectiveN, criticalValue(u.df, LEVEL)), target)) hits.uncapped++;
     const crit = criticalValue(d.df, LEVEL);
     if (covers(agrestiCoullBounds(p, d.effectiveN, crit), target)) hits.ac++;
-    const floorWon = !d.degenerate && d.variance <= independentVariance(m) * (1 + 1e-12);
-    const dfv = floorWon ? criticalValue(m.n - 1, LEVEL) : crit;
-    if (covers(wilsonBounds(p, d.effectiveN, dfv), target)) hits.dfv++;
+    const itemsCrit = criticalValue(c.items - 1, LEVEL);
+    if (covers(wilsonBounds(p, d.effectiveN, itemsCrit), target)) hits.itemsDf++;
     if (options.bootstrap) {
       const boot = summarizePair(m, clusters, { ...opts, ci: 'bootstrap' });
       if (covers(boot.ci.value, target)) hits.bootstrap++;
@@ -235,7 +233,7 @@ export function simulateCell(
     formerBoundary: hits.former / replications,
     uncapped: hits.uncapped / replications,
     agrestiCoull: hits.ac / replications,
-    dfOfVariance: hits.dfv / replications,
+    itemsDf: hits.itemsDf / replications,
     rejects: hits.rejects / replications,
   };
 }
@@ -295,7 +293,7 @@ export function exactCell(c: Cell): CellResult {
     formerBoundary: def,
     uncapped: def,
     agrestiCoull: ac,
-    dfOfVariance: def,
+    itemsDf: def,
     rejects,
   };
 }

@@ -382,7 +382,8 @@ write("alpacaeval-expected.json", {
 # correlated items); clustered, n_eff is capped at N1 (1 + 2 L) / d^2 (the minority cap: N1 that
 # same perfectly correlated size, L the items holding an included verdict for the side behind, the
 # fewer of the two at p = 1/2, d the share of included verdicts that are not exact ties);
-# Korn & Graubard's degrees-of-freedom adjustment n* = n_eff (z / t_{items-1})^2;
+# Korn & Graubard's degrees-of-freedom adjustment n* = n_eff (z / t_df)^2 with df = items - 1, or
+# verdicts - 1 when the independence floor is the variance used (not capped, not all agreeing);
 # statsmodels' Wilson on p*n* successes of n*.
 crng = np.random.default_rng(20240602)
 
@@ -418,8 +419,11 @@ def design(items, ties="half", clustered=True):
     fit = sm.WLS(y, np.ones((n, 1)), weights=wt)
     p = float(np.average(y, weights=wt))
     independent = float(np.sum((wt * (y - p)) ** 2) / W ** 2)
+    floor_used = False
     if clustered:
-        variance = max(fit.fit(cov_type="cluster", cov_kwds={"groups": grp}).bse[0] ** 2, independent)
+        robust = fit.fit(cov_type="cluster", cov_kwds={"groups": grp}).bse[0] ** 2
+        variance = max(robust, independent)
+        floor_used = independent >= robust
         sizes = np.array([wt[grp == g].sum() for g in sorted(set(grp.tolist()))])
     else:
         variance = independent
@@ -437,10 +441,13 @@ def design(items, ties="half", clustered=True):
             if d > 0 and n_eff > n1 * (1 + 2 * minority) / d ** 2:
                 n_eff = n1 * (1 + 2 * minority) / d ** 2
                 variance = p * (1 - p) / n_eff
+                floor_used = False
     else:
         n_eff = n1
         variance = p * (1 - p) / n_eff
-    return p, n_eff, (k - 1 if clustered else math.inf), variance, W
+        floor_used = False
+    df = (n - 1 if floor_used else k - 1) if clustered else math.inf
+    return p, n_eff, df, variance, W
 
 
 def cluster_wilson_case(name, items, level):

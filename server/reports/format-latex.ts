@@ -61,7 +61,7 @@ export function formatLatex(report: Report): string {
   lines.push(
     '\\bottomrule',
     '\\end{tabular}',
-    `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${methodText}${methods.includes('cluster-wilson') ? '; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters and $t_{\\mathrm{items}-1}$' : ''}${methods.includes('bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided p-values against one half from the test dual to each interval (score test, with $t_{\\mathrm{items}-1}$ for cluster-wilson; exact; Wald; bootstrap), so a p-value and its interval never disagree.}`,
+    `\\caption{Pairwise win rates of the first system (ties ${report.ties === 'half' ? 'counted as half a win' : 'excluded'}), ${level}\\% confidence intervals (${methodText}${methods.includes('cluster-wilson') ? "; cluster-wilson: Wilson on the design-effect effective sample size with items as clusters, capped by the items showing the side behind, and Student's $t$ on the degrees of freedom of the variance used" : ''}${methods.includes('bootstrap') ? `; bootstrap: items resampled as clusters, ${report.ci.rounds} rounds, seed ${report.ci.seed}` : ''}), and two-sided p-values against one half from the test dual to each interval (score test, with that $t$ for cluster-wilson; exact; Wald; bootstrap), so a p-value and its interval never disagree.}`,
     '\\end{table}',
   );
   // a deviation from the locked plan is printed in the paper (below the table, bold); following it

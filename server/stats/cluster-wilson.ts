@@ -15,7 +15,10 @@ export interface DesignEffect {
   deff: number;
   /** Binomial-equivalent sample size p̂(1 − p̂) / variance, or the boundary rule below. */
   effectiveN: number;
-  /** Degrees of freedom of the t critical value: items − 1; Infinity (z) when independent. */
+  /**
+   * Degrees of freedom of the t critical value: items − 1, or verdicts − 1 when the independence
+   * floor is the variance used (see designEffect); Infinity (z) when independent.
+   */
   df: number;
   /** True when every verdict had the same score (all wins, all losses, all ties). */
   degenerate: boolean;
@@ -152,7 +155,15 @@ export function designEffect(
       ? Number.POSITIVE_INFINITY
       : (perfectlyCorrelatedN * (1 + MINORITY_FACTOR * minorityItems)) / (decisive * decisive);
   const s = fromVariance(p, Math.max(clustered, independent), w, perfectlyCorrelatedN, cap);
-  return ok({ items: k, ...s, deff: w / s.effectiveN, df: k - 1, minorityItems });
+  // The degrees of freedom are those of the variance used: the verdicts' when the independence
+  // floor is (the clustered estimate came out smaller), the items' otherwise. Without the cap this
+  // was anti-conservative (the floor wins on exactly the studies whose few minority items made
+  // the clustered estimate small); with it, it removes over-coverage at no cost under 93%
+  // (docs/statistics.md, "The minority cap"). 'uncapped' keeps items − 1, the former default.
+  const floorUsed =
+    rule === 'minority-cap' && !s.degenerate && !s.capped && independent >= clustered;
+  const df = floorUsed ? m.n - 1 : k - 1;
+  return ok({ items: k, ...s, deff: w / s.effectiveN, df, minorityItems });
 }
 
 /** The critical value of a design: t with its degrees of freedom, z when independent. */
@@ -164,7 +175,7 @@ export function criticalValue(df: number, level: number): number {
 
 /**
  * Cluster-Wilson interval: the Wilson score interval on the effective sample size n_eff = n / deff
- * with p̂·n_eff successes, and Student's t with items − 1 degrees of freedom in place of z (Korn &
+ * with p̂·n_eff successes, and Student's t with the design's degrees of freedom in place of z (Korn &
  * Graubard's degrees-of-freedom adjustment: Wilson at critical value t on n_eff equals Wilson at z
  * on n_eff·(z/t)²). It keeps Wilson's good behaviour near 0 and 1, where the percentile bootstrap
  * over few items collapses onto the all-wins resamples; see docs/statistics.md for its coverage.

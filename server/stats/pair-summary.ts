@@ -55,7 +55,7 @@ export function isClustered(clusters: ClusterScores): boolean {
 
 /**
  * The default interval: cluster-Wilson (Wilson on the design-effect effective sample size, t with
- * items − 1 degrees of freedom) when some item has several verdicts (several judges, both orders),
+ * the design's degrees of freedom, cluster-wilson.ts) when some item has several verdicts (several judges, both orders),
  * Wilson otherwise. It replaced the clustered percentile bootstrap as the default because it keeps
  * 93–97% coverage near the boundary with few items, where the bootstrap fell to ~0.88
  * (docs/statistics.md); the bootstrap stays available as `--ci bootstrap`.
@@ -70,7 +70,7 @@ export function resolveCiMethod(choice: CiChoice, clusters: ClusterScores): CiMe
  * rate Σ numerator / Σ weight (moments.ts), and each takes its spread from the scores themselves
  * through one effective sample size (cluster-wilson.ts designEffect: clustered when some item has
  * several verdicts, independent otherwise). Wilson, cluster-Wilson and Clopper–Pearson are the
- * binomial intervals on p̂·n_eff of n_eff (cluster-Wilson with t_{items − 1} for z); the normal interval is p̂ ± z·se with the same se. For
+ * binomial intervals on p̂·n_eff of n_eff (cluster-Wilson with t on the design's degrees of freedom for z); the normal interval is p̂ ± z·se with the same se. For
  * win/loss verdicts on one verdict per item, n_eff = n and these are the textbook intervals.
  */
 export function summarizePair(
