@@ -1,6 +1,8 @@
 import stdlibBeta from '@stdlib/random-base-beta';
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
+import { agrestiCoullBounds } from '../server/stats/agresti-coull.ts';
 import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
+import { agrestiCoullTestPValue } from '../server/stats/dual-test.ts';
 import { addScore, emptyMoments, momentsFromCounts, scoreLean } from '../server/stats/moments.ts';
 import { summarizePair } from '../server/stats/pair-summary.ts';
 import { createRng } from '../server/stats/rng.ts';
@@ -59,7 +61,7 @@ export interface CellResult {
   cell: Cell;
   /** 'exact' (one verdict per item: summed over every outcome) or the replications simulated. */
   replications: number | 'exact';
-  /** Coverage of the default interval (Wilson with one verdict per item, else cluster-Wilson). */
+  /** Coverage of the default interval (Agresti–Coull with one verdict per item, else cluster-Wilson). */
   default: number;
   /** Plain Wilson on all verdicts as if independent, ties counted as half a win. */
   wilson: number;
@@ -147,14 +149,6 @@ export function printCandidateTable<K extends string>(
       if (flag) console.log(`  ${flag} ${cellKey(r.cell)}: ${v.toFixed(3)}`);
     }
   }
-}
-
-/** Agresti–Coull's interval on n trials with p̂·n successes at critical value `crit`, clipped. */
-export function agrestiCoullBounds(p: number, n: number, crit: number): [number, number] {
-  const nt = n + crit * crit;
-  const pt = (p * n + (crit * crit) / 2) / nt;
-  const h = crit * Math.sqrt((pt * (1 - pt)) / nt);
-  return [Math.max(0, pt - h), Math.min(1, pt + h)];
 }
 
 const covers = (ci: readonly [number, number] | null, p: number) =>
@@ -257,9 +251,9 @@ export function exactCell(c: Cell): CellResult {
   const ll = Math.log((1 - c.tieRate) * (1 - c.rate));
   const lt = c.tieRate > 0 ? Math.log(c.tieRate) : Number.NEGATIVE_INFINITY;
   const z = zCritical(LEVEL);
-  let def = 0;
   let wil = 0;
   let ac = 0;
+  let former = 0;
   let rejects = 0;
   for (let t = 0; t <= n; t++) {
     if (c.tieRate === 0 && t > 0) break;
@@ -278,22 +272,24 @@ export function exactCell(c: Cell): CellResult {
       const m = momentsFromCounts(w, l, t, 'half');
       const d = designEffect(null, m).value!;
       const p = m.sum / m.n;
-      if (covers(wilsonBounds(p, d.effectiveN, z), target)) def += prob;
+      if (covers(wilsonBounds(p, d.effectiveN, z), target)) former += prob;
       if (covers(wilsonInterval(m.sum, m.n, LEVEL).value, target)) wil += prob;
       if (covers(agrestiCoullBounds(p, d.effectiveN, z), target)) ac += prob;
-      if (Math.abs(p - 0.5) * 2 * Math.sqrt(d.effectiveN) > z) rejects += prob;
+      if (agrestiCoullTestPValue(p, d.effectiveN, Number.POSITIVE_INFINITY) < 1 - LEVEL)
+        rejects += prob;
     }
   }
   return {
     cell: c,
     replications: 'exact',
-    default: def,
+    // one verdict per item: the default is Agresti–Coull; before issue 10's second pass, Wilson
+    default: ac,
     wilson: wil,
     bootstrap: null,
-    formerBoundary: def,
-    uncapped: def,
+    formerBoundary: ac,
+    uncapped: former,
     agrestiCoull: ac,
-    itemsDf: def,
+    itemsDf: ac,
     rejects,
   };
 }

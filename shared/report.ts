@@ -15,14 +15,29 @@ const interval = z.tuple([finite, finite]);
 export const ciChoiceSchema = z.enum([
   'auto',
   'wilson',
+  'agresti-coull',
   'exact',
   'normal',
   'bootstrap',
   'cluster-wilson',
 ]);
-export const ciMethodSchema = z.enum(['wilson', 'exact', 'normal', 'bootstrap', 'cluster-wilson']);
+export const ciMethodSchema = z.enum([
+  'wilson',
+  'agresti-coull',
+  'exact',
+  'normal',
+  'bootstrap',
+  'cluster-wilson',
+]);
 /** The test behind a pair's p-value: the dual of its ciMethod (docs/statistics.md). */
-export const pTestSchema = z.enum(['score-z', 'score-t', 'exact', 'wald', 'bootstrap']);
+export const pTestSchema = z.enum([
+  'score-z',
+  'score-t',
+  'agresti-coull',
+  'exact',
+  'wald',
+  'bootstrap',
+]);
 export const tiesModeSchema = z.enum(['half', 'exclude']);
 export const rankingModelSchema = z.enum(['bradley-terry', 'davidson']);
 

@@ -515,8 +515,11 @@ write("cluster-wilson.json", cw)
 # sample size (design() above; independent when no item has two included verdicts): Wilson and
 # Clopper-Pearson are statsmodels' proportion_confint on p*n_eff of n_eff, cluster-Wilson the same
 # on n* at t_{items-1}; the normal interval is p +- z*se with se the clustered design's or the
-# sample one (n - 1); p-values from scipy: score test (z or t), equal-tailed exact test through the
-# beta distribution, Wald z test.
+# sample one (n - 1); Agresti-Coull is statsmodels' proportion_confint(method="agresti_coull") on
+# p*n* of n* (Agresti-Coull at t on n_eff equals it at z on n* = n_eff (z/t)^2), its p-value the
+# critical value c* at which the interval's edge reaches 1/2 (scipy's brentq on
+# |p - 1/2| n = c sqrt(pt (1 - pt) (n + c^2))), 2 P(T > c*); p-values from scipy: score test (z or
+# t), equal-tailed exact test through the beta distribution, Wald z test.
 def pair_summary_case(name, items, ties, level):
     alpha = 1 - level
     z = stats.norm.isf(alpha / 2)
@@ -539,7 +542,7 @@ def pair_summary_case(name, items, ties, level):
         se = float(math.sqrt(n / (n - 1) * np.sum((num - p * wt) ** 2)) / W) if n >= 2 else None
     case["se"] = se
     methods = {}
-    for method in ("wilson", "cluster-wilson", "exact", "normal"):
+    for method in ("wilson", "agresti-coull", "cluster-wilson", "exact", "normal"):
         dm = d if (method != "cluster-wilson" or clustered) else design(items, ties, True)
         if method == "normal":
             if se is None:
@@ -560,6 +563,24 @@ def pair_summary_case(name, items, ties, level):
                 up = 1.0 if x <= 0 else stats.beta.cdf(0.5, x, n_eff - x + 1)
                 dn = 1.0 if x >= n_eff else stats.beta.sf(0.5, x + 1, n_eff - x)
                 ci, pv = [lo, hi], float(min(1.0, 2 * min(up, dn)))
+            elif method == "agresti-coull":
+                ne = n_eff * (z / stats.t.ppf(1 - alpha / 2, df)) ** 2 if clustered else n_eff
+                lo, hi = proportion_confint(p * ne, ne, alpha=alpha, method="agresti_coull")
+                ci = [float(max(0.0, lo)), float(min(1.0, hi))]
+                gap = abs(p - 0.5) * n_eff
+
+                def edge(c):
+                    pt = (p * n_eff + c * c / 2) / (n_eff + c * c)
+                    return gap - c * math.sqrt(pt * (1 - pt) * (n_eff + c * c))
+
+                if gap == 0:
+                    pv = 1.0
+                else:
+                    hi_c = 1.0
+                    while edge(hi_c) > 0:
+                        hi_c *= 2
+                    c_star = optimize.brentq(edge, 0.0, hi_c, xtol=1e-14)
+                    pv = float(min(1.0, 2 * (stats.t.sf(c_star, df) if clustered else stats.norm.sf(c_star))))
             else:
                 use_t = method == "cluster-wilson"
                 ne = n_eff * (z / stats.t.ppf(1 - alpha / 2, df)) ** 2 if use_t else n_eff

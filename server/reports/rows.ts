@@ -53,6 +53,7 @@ export function label(row: StatsRow): string {
 export const P_TEST_NAMES: Record<PairStats['pTest'], string> = {
   'score-z': 'score test',
   'score-t': 'clustered score test (t)',
+  'agresti-coull': 'Agresti–Coull test',
   exact: 'exact binomial test on the effective sample size',
   wald: 'Wald test',
   bootstrap: 'bootstrap test',

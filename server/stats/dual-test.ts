@@ -66,3 +66,32 @@ export function bootstrapPValue(sorted: ArrayLike<number>, estimate: number): nu
   const h = (i - 1 + (0.5 - at(i - 1)) / (at(i) - at(i - 1))) / (m - 1);
   return Math.max(0, Math.min(1, 2 * (1 - h)));
 }
+
+/**
+ * Two-sided p-value against ½ dual to agrestiCoullBounds: the α at which the interval's edge
+ * reaches ½. ½ lies outside at critical value c exactly when |p̂ − ½|·n > c·√(p̃(1 − p̃)(n + c²)),
+ * whose right side grows with c, so the boundary c* is found by bisection and p = 2·P(T > c*) (T
+ * normal when `df` is infinite, Student's t otherwise).
+ */
+export function agrestiCoullTestPValue(p: number, n: number, df: number): number {
+  const gap = Math.abs(p - 0.5) * n;
+  if (gap === 0) return 1;
+  const outside = (c: number) => {
+    const nt = n + c * c;
+    const pt = (p * n + (c * c) / 2) / nt;
+    return gap > c * Math.sqrt(pt * (1 - pt) * nt);
+  };
+  let lo = 0;
+  let hi = 1;
+  while (outside(hi)) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e6) return 0;
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (outside(mid)) lo = mid;
+    else hi = mid;
+  }
+  return Math.min(1, 2 * upperTail((lo + hi) / 2, df));
+}

@@ -37,7 +37,7 @@ describe.each(backends())('report options over HTTP on %s', (backend) => {
     await tdb.destroy();
   });
 
-  it.each(['wilson', 'exact', 'normal', 'auto', 'cluster-wilson', 'bootstrap'])(
+  it.each(['wilson', 'agresti-coull', 'exact', 'normal', 'auto', 'cluster-wilson', 'bootstrap'])(
     'refuses level=0.9999999999999999 with ci=%s with a one-line 400 naming level',
     async (ci) => {
       const res = await app.inject({

@@ -75,7 +75,13 @@ describe.each(backends())('live dashboard on %s', (backend) => {
     expect(Date.now() - started).toBeLessThan(5000);
     if (update.type !== 'snapshot') throw new Error('unreachable');
     const pair = update.snapshot.pairs[0]!;
-    expect(pair).toMatchObject({ a: 'sft', b: 'base', n: 1, ciMethod: 'wilson', level: 0.95 });
+    expect(pair).toMatchObject({
+      a: 'sft',
+      b: 'base',
+      n: 1,
+      ciMethod: 'agresti-coull',
+      level: 0.95,
+    });
     expect(pair.wins + pair.losses).toBe(1);
     expect(pair.ci![0]).toBeLessThanOrEqual(pair.winRate!);
     expect(update.snapshot.judges[0]).toMatchObject({ name: judge!.name, verdicts: 1 });

@@ -77,7 +77,15 @@ function routeTable(ids: Ids) {
   const numeric = (lo: number, hi: number) =>
     fc.oneof(fc.integer({ min: lo, max: hi }), nastyNumber).map(String);
   const reportQuery = queryString({
-    ci: fc.constantFrom('auto', 'wilson', 'exact', 'normal', 'bootstrap', 'cluster-wilson'),
+    ci: fc.constantFrom(
+      'auto',
+      'wilson',
+      'agresti-coull',
+      'exact',
+      'normal',
+      'bootstrap',
+      'cluster-wilson',
+    ),
     ties: fc.constantFrom('half', 'exclude'),
     level: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), nastyNumber).map(String),
     rounds: numeric(1, 300),

@@ -36,7 +36,7 @@ describe('buildReport', () => {
     noNaN(report);
     const p = report.pairs[0]!;
     expect(p.ciMethod).toBe('cluster-wilson');
-    expect(p.byJudge['dr-lee']!.ciMethod).toBe('wilson');
+    expect(p.byJudge['dr-lee']!.ciMethod).toBe('agresti-coull');
     expect(await formatReport(report, 'latex')).toContain(
       'cluster-wilson: Wilson on the design-effect',
     );

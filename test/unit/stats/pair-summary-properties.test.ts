@@ -13,7 +13,15 @@ const study = fc.array(fc.array(score, { minLength: 1, maxLength: 6 }), {
   minLength: 1,
   maxLength: 25,
 });
-const method = fc.constantFrom('auto', 'wilson', 'cluster-wilson', 'exact', 'normal', 'bootstrap');
+const method = fc.constantFrom(
+  'auto',
+  'wilson',
+  'agresti-coull',
+  'cluster-wilson',
+  'exact',
+  'normal',
+  'bootstrap',
+);
 const ties = fc.constantFrom('half' as const, 'exclude' as const);
 const level = fc.constantFrom(0.8, 0.9, 0.95, 0.99);
 

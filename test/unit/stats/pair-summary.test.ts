@@ -28,10 +28,16 @@ describe('every method describes one rate with one effective sample size (statsm
     it(`${c.name} (ties ${c.ties}, level ${c.level})`, () => {
       const { m, clusters } = load(c.items, c.ties);
       const auto = summarizePair(m, clusters, opts('auto', c));
-      expect(auto.ciMethod).toBe(c.clustered ? 'cluster-wilson' : 'wilson');
+      expect(auto.ciMethod).toBe(c.clustered ? 'cluster-wilson' : 'agresti-coull');
       expectFigure(auto.winRate, c.winRate);
       expectFigure(auto.se, c.se);
-      for (const method of ['wilson', 'cluster-wilson', 'exact', 'normal'] as const) {
+      for (const method of [
+        'wilson',
+        'agresti-coull',
+        'cluster-wilson',
+        'exact',
+        'normal',
+      ] as const) {
         const want = c.methods[method] ?? null;
         const got = summarizePair(m, clusters, opts(method, c));
         expectInterval(got.ci, want?.ci ?? null);

@@ -183,7 +183,15 @@ function LockForm({
       <label>
         Interval
         <select name="ci" defaultValue="auto">
-          {['auto', 'cluster-wilson', 'wilson', 'exact', 'normal', 'bootstrap'].map((m) => (
+          {[
+            'auto',
+            'cluster-wilson',
+            'agresti-coull',
+            'wilson',
+            'exact',
+            'normal',
+            'bootstrap',
+          ].map((m) => (
             <option key={m}>{m}</option>
           ))}
         </select>
