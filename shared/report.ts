@@ -12,15 +12,6 @@ const finite = z.number().finite();
 const count = z.number().int().nonnegative();
 const interval = z.tuple([finite, finite]);
 
-export const ciChoiceSchema = z.enum([
-  'auto',
-  'wilson',
-  'agresti-coull',
-  'exact',
-  'normal',
-  'bootstrap',
-  'cluster-wilson',
-]);
 export const ciMethodSchema = z.enum([
   'wilson',
   'agresti-coull',
@@ -29,6 +20,8 @@ export const ciMethodSchema = z.enum([
   'bootstrap',
   'cluster-wilson',
 ]);
+/** An interval asked for: a method, or 'auto' (the default: cluster-Wilson or Agresti–Coull). */
+export const ciChoiceSchema = z.enum(['auto', ...ciMethodSchema.options]);
 /** The test behind a pair's p-value: the dual of its ciMethod (docs/statistics.md). */
 export const pTestSchema = z.enum([
   'score-z',

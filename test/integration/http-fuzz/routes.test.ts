@@ -7,6 +7,7 @@ import { buildApp } from '../../../server/app.ts';
 import { createAdminToken, revokeJudge } from '../../../server/auth/repository.ts';
 import { loadConfig } from '../../../server/config.ts';
 import { queryRows } from '../../../server/db/client.ts';
+import { ciChoiceSchema } from '../../../shared/report.ts';
 import { openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { makeJudges, makePairedStudy, makeStudy } from '../../helpers/factories.ts';
 import {
@@ -77,15 +78,7 @@ function routeTable(ids: Ids) {
   const numeric = (lo: number, hi: number) =>
     fc.oneof(fc.integer({ min: lo, max: hi }), nastyNumber).map(String);
   const reportQuery = queryString({
-    ci: fc.constantFrom(
-      'auto',
-      'wilson',
-      'agresti-coull',
-      'exact',
-      'normal',
-      'bootstrap',
-      'cluster-wilson',
-    ),
+    ci: fc.constantFrom(...ciChoiceSchema.options),
     ties: fc.constantFrom('half', 'exclude'),
     level: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), nastyNumber).map(String),
     rounds: numeric(1, 300),
