@@ -75,9 +75,9 @@ export interface CellResult {
    */
   uncapped: number;
   /**
-   * A rejected candidate: Agresti–Coull (1998) on n_eff with p̂·n_eff successes, at the default's
-   * critical value (z with one verdict per item, t with its degrees of freedom otherwise). With one verdict per
-   * item it meets ≥ 93% in every cell; see docs/statistics.md for why it is not the default.
+   * Agresti–Coull (1998) on n_eff with p̂·n_eff successes, at the default's critical value (z with
+   * one verdict per item, where it is the default since issue 10's second pass; t with the design's
+   * degrees of freedom otherwise, where it is a candidate: docs/statistics.md).
    */
   agrestiCoull: number;
   /**

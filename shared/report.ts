@@ -110,7 +110,7 @@ const pairStatsShape = {
   /** Standard error of winRate: item-clustered when some item has several verdicts, else sample SD over √n. */
   se: finite.nullable(),
   ci: interval.nullable(),
-  /** The interval actually used (auto: cluster-wilson if some item has several verdicts, else wilson). */
+  /** The interval actually used (auto: cluster-wilson if some item has several verdicts, else agresti-coull). */
   ciMethod: ciMethodSchema,
   /** Two-sided p-value against ½ from `pTest`, the test dual to the interval (never disagrees with it about ½). */
   pValue: finite.nullable(),

@@ -381,7 +381,8 @@ write("alpacaeval-expected.json", {
 # score (variance 0 up to rounding) n_eff = W^2 / sum of squared item weights (perfectly
 # correlated items); clustered, n_eff is capped at N1 (1 + 2 L) / d^2 (the minority cap: N1 that
 # same perfectly correlated size, L the items holding an included verdict for the side behind, the
-# fewer of the two at p = 1/2, d the share of included verdicts that are not exact ties);
+# fewer of the two within 1e-9 of p = 1/2, d the decisive share sum |2s - 1| / n with ties half, 1
+# with ties excluded);
 # Korn & Graubard's degrees-of-freedom adjustment n* = n_eff (z / t_df)^2 with df = items - 1, or
 # verdicts - 1 when the independence floor is the variance used (not capped, not all agreeing);
 # statsmodels' Wilson on p*n* successes of n*.
@@ -423,7 +424,7 @@ def design(items, ties="half", clustered=True):
     if clustered:
         robust = fit.fit(cov_type="cluster", cov_kwds={"groups": grp}).bse[0] ** 2
         variance = max(robust, independent)
-        floor_used = independent >= robust
+        floor_used = independent >= robust * (1 - 1e-9)
         sizes = np.array([wt[grp == g].sum() for g in sorted(set(grp.tolist()))])
     else:
         variance = independent
@@ -435,10 +436,16 @@ def design(items, ties="half", clustered=True):
             scores = [[s for s in it if (abs(2 * s - 1) if ties != "half" else 1.0) > 0] for it in items]
             toward_a = sum(any(s > 0.5 for s in it) for it in scores)
             toward_b = sum(any(s < 0.5 for s in it) for it in scores)
-            minority = toward_b if p > 0.5 else toward_a if p < 0.5 else min(toward_a, toward_b)
+            # the side behind from the two sides' totals (a's wins and b's), even within 1e-9
+            total_a = float(np.sum(num))
+            if abs(total_a - W / 2) <= 1e-9 * W:
+                minority = min(toward_a, toward_b)
+            else:
+                minority = toward_b if total_a > W / 2 else toward_a
             included = [s for it in scores for s in it]
-            d = sum(s != 0.5 for s in included) / len(included)
-            if d > 0 and n_eff > n1 * (1 + 2 * minority) / d ** 2:
+            # the decisive share of the weight: sum |2s - 1| / n with ties half, 1 with ties excluded
+            d = sum(abs(2 * s - 1) for s in included) / len(included) if ties == "half" else 1.0
+            if d > 0 and n_eff > n1 * (1 + 2 * minority) / d ** 2 * (1 + 1e-9):
                 n_eff = n1 * (1 + 2 * minority) / d ** 2
                 variance = p * (1 - p) / n_eff
                 floor_used = False
@@ -500,6 +507,9 @@ cw = [
     cluster_wilson_case("one item holds the losses", [[1] * 18 + [0.5] * 2 for _ in range(19)] + [[1] * 17 + [0, 0, 0.5]], 0.95),
     cluster_wilson_case("a fractional lean to b", [[1, 1, 0.9, 1]] * 9 + [[1, 0.45, 1, 1]], 0.9),
     cluster_wilson_case("even split, one item each way", [[1] * 5 + [0.5] * 5] + [[0.5] * 10] * 8 + [[0] * 5 + [0.5] * 5], 0.95),
+    cluster_wilson_case("one item holds the wins (p < 1/2)", [[0] * 18 + [0.5] * 2 for _ in range(19)] + [[0] * 17 + [1, 1, 0.5]], 0.95),
+    cluster_wilson_case("fractional leans near 1/2: decisive share 0.14", [[0.55, 0.6, 0.55, 0.6, 0.55] for _ in range(20)], 0.95),
+    cluster_wilson_case("fractional, a's total an ulp under 1/2", [[0.75], [0.18, 0.25, 0.75, 0.25], [0.72, 0.4, 0.38], [0.28, 0.6, 0.82, 0.62]], 0.95),
 ]
 for level in (0.95, 0.9, 0.99):
     cw.append(cluster_wilson_case(f"20 items x 5 rate 0.86 level {level}", clustered_items(20, 5, 0.86, 4), level))
@@ -514,7 +524,7 @@ write("cluster-wilson.json", cw)
 # Each method's interval and the p-value of the test dual to it, on the same rate and effective
 # sample size (design() above; independent when no item has two included verdicts): Wilson and
 # Clopper-Pearson are statsmodels' proportion_confint on p*n_eff of n_eff, cluster-Wilson the same
-# on n* at t_{items-1}; the normal interval is p +- z*se with se the clustered design's or the
+# on n* at t_df (the design's degrees of freedom); the normal interval is p +- z*se with se the clustered design's or the
 # sample one (n - 1); Agresti-Coull is statsmodels' proportion_confint(method="agresti_coull") on
 # p*n* of n* (Agresti-Coull at t on n_eff equals it at z on n* = n_eff (z/t)^2), its p-value the
 # critical value c* at which the interval's edge reaches 1/2 (scipy's brentq on

@@ -205,7 +205,7 @@ function sum<T>(rows: T[], f: (row: T) => number): number {
   return s;
 }
 
-/** Win rate of `a` with ties as half, and its interval (the report default: cluster-Wilson when items repeat, else Wilson). */
+/** Win rate of `a` with ties as half, and its interval (the report default: cluster-Wilson when items repeat, else Agresti–Coull). */
 function summarizePairs(
   cells: Array<{ a: string; b: string; w: number; l: number; t: number }>,
 ): DashboardSnapshot['pairs'] {

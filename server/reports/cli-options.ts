@@ -8,7 +8,7 @@ export function addReportOptions(cmd: Command): Command {
   return cmd
     .option(
       '--ci <method>',
-      'interval: wilson | exact | normal | cluster-wilson | bootstrap (default: cluster-wilson, Wilson on the design-effect effective n with items as clusters, when some item has several verdicts, else wilson)',
+      'interval: agresti-coull | wilson | exact | normal | cluster-wilson | bootstrap (default: cluster-wilson, Wilson on the design-effect effective n with items as clusters, when some item has several verdicts, else agresti-coull)',
     )
     .option('--ties <mode>', 'ties count half a win (half) or are dropped (exclude)', 'half')
     .option('--level <p>', 'confidence level', '0.95')

@@ -32,7 +32,7 @@ export function formatLatex(report: Report): string {
     '\\midrule',
   ];
   // Each row's interval method: with one method for every row the caption names it; with several
-  // (cluster-wilson overall, Wilson in a subset with one verdict per item), each CI carries a mark
+  // (cluster-wilson overall, agresti-coull in a subset with one verdict per item), each CI carries a mark
   // the caption resolves, so no row is credited with a method it was not computed with.
   const methods = [
     ...new Set(

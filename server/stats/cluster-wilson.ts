@@ -24,7 +24,7 @@ export interface DesignEffect {
   degenerate: boolean;
   /**
    * Items holding a verdict for the side that is behind (b when p̂ > ½, a when p̂ < ½, the fewer
-   * at ½): L of the minority cap; null when independent or when the cap is not applied.
+   * within 1e-9 of ½): L of the minority cap; null when independent or when the cap is not applied.
    */
   minorityItems: number | null;
   /** True when the minority cap set n_eff (it was below the variance's n_eff). */
@@ -35,8 +35,9 @@ export interface DesignEffect {
  * How a clustered design bounds n_eff (docs/statistics.md, "The minority cap"):
  * - 'minority-cap' (the default): n_eff ≤ N₁·(1 + MINORITY_FACTOR·L)/d², where N₁ = W²/Σ cᵢ² is
  *   the size the study would have if the verdicts on an item were perfectly correlated (the items,
- *   with equal counts), L the items holding a verdict for the side that is behind, and d the share
- *   of verdicts that lean to a side (1 without ties). A study whose decisive verdicts all went one
+ *   with equal counts), L the items holding a verdict for the side that is behind, and d the
+ *   decisive share of the weight, Σ|2s − 1|/W (the share of verdicts that are not ties, for whole
+ *   verdicts; 1 without ties or with ties excluded). A study whose decisive verdicts all went one
  *   way (L = 0) is then sized as one whose verdicts all agree, on its decisive part, and each item
  *   that shows the other side buys at most MINORITY_FACTOR more items' worth; ties, which vary
  *   less, loosen the cap by 1/d². It repairs the strongly clustered cells of the coverage grid,
@@ -80,7 +81,9 @@ function fromVariance(
     };
   }
   const effectiveN = (p * (1 - p)) / variance;
-  if (effectiveN > cap) {
+  // the comparisons here and in designEffect allow for rounding (1e-9 relative), so that a row and
+  // its mirror image, whose sums round differently, take the same branch when the two sides tie
+  if (effectiveN > cap * (1 + 1e-9)) {
     return { variance: (p * (1 - p)) / cap, effectiveN: cap, degenerate: false, capped: true };
   }
   return { variance, effectiveN, degenerate: false, capped: false };
@@ -141,15 +144,20 @@ export function designEffect(
   if (k < 2) return none('fewer than 2 items: the clustered variance is undefined');
   const clustered = ((k / (k - 1)) * ss) / (w * w);
   const perfectlyCorrelatedN = (w * w) / countSq;
+  // the side behind, with a tolerance so that a pair and its mirror image (scores s and 1 − s,
+  // whose sums can land an ulp either side of ½) choose alike: within it, the fewer of the two
+  const lead = m.sum - w / 2;
+  const even = Math.abs(lead) <= 1e-9 * w;
   const minorityItems = leans
-    ? p > 0.5
-      ? towardB
-      : p < 0.5
-        ? towardA
-        : Math.min(towardA, towardB)
+    ? even
+      ? Math.min(towardA, towardB)
+      : lead > 0
+        ? towardB
+        : towardA
     : null;
-  // the share of verdicts leaning to a side (included ones: excluded ties are not in m.n)
-  const decisive = (m.wins + m.losses) / m.n;
+  // the decisive share of the rate's weight: Σ|2s − 1|/n with ties half (wins + losses over
+  // verdicts when whole), 1 with ties excluded (the weight is the decisive mass)
+  const decisive = m.decisive / w;
   const cap =
     minorityItems === null || decisive === 0
       ? Number.POSITIVE_INFINITY
@@ -161,7 +169,7 @@ export function designEffect(
   // the clustered estimate small); with it, it removes over-coverage at no cost under 93%
   // (docs/statistics.md, "The minority cap"). 'uncapped' keeps items − 1, the former default.
   const floorUsed =
-    rule === 'minority-cap' && !s.degenerate && !s.capped && independent >= clustered;
+    rule === 'minority-cap' && !s.degenerate && !s.capped && independent >= clustered * (1 - 1e-9);
   const df = floorUsed ? m.n - 1 : k - 1;
   return ok({ items: k, ...s, deff: w / s.effectiveN, df, minorityItems });
 }

@@ -86,7 +86,8 @@ export function agrestiCoullTestPValue(p: number, n: number, df: number): number
   while (outside(hi)) {
     lo = hi;
     hi *= 2;
-    if (hi > 1e6) return 0;
+    // beyond any interval a report can show: the tail at the cut-off bounds the p-value
+    if (hi > 1e6) return Math.min(1, 2 * upperTail(hi, df));
   }
   for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
     const mid = (lo + hi) / 2;

@@ -25,6 +25,11 @@ export interface ScoreMoments {
   weightSq: number;
   /** Σ numerator · weight. */
   cross: number;
+  /**
+   * Σ |2s − 1|: the decisive mass of the included verdicts (wins + losses for whole verdicts; the
+   * weight when ties are excluded). The minority cap's share of decisive verdicts is decisive/weight.
+   */
+  decisive: number;
   /** Verdicts leaning to a (score > ½), to b (< ½), and exact ties, whatever the mode. */
   wins: number;
   losses: number;
@@ -32,7 +37,18 @@ export interface ScoreMoments {
 }
 
 export function emptyMoments(): ScoreMoments {
-  return { n: 0, sum: 0, sumSq: 0, weight: 0, weightSq: 0, cross: 0, wins: 0, losses: 0, ties: 0 };
+  return {
+    n: 0,
+    sum: 0,
+    sumSq: 0,
+    weight: 0,
+    weightSq: 0,
+    cross: 0,
+    decisive: 0,
+    wins: 0,
+    losses: 0,
+    ties: 0,
+  };
 }
 
 /** The numerator of a verdict of score `score` (see the file comment). */
@@ -68,6 +84,7 @@ export function addScore(m: ScoreMoments, score: number, ties: TiesMode): void {
   m.weight += w;
   m.weightSq += w * w;
   m.cross += x * w;
+  m.decisive += Math.abs(2 * score - 1);
 }
 
 export function momentsFromCounts(
@@ -87,5 +104,6 @@ export function momentsFromCounts(
   m.weight = m.n;
   m.weightSq = m.n;
   m.cross = m.sum;
+  m.decisive = wins + losses;
   return m;
 }

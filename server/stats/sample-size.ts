@@ -11,7 +11,9 @@ import { wilsonBounds } from './wilson.ts';
  * n_eff = k·m/deff; the interval is Wilson on n_eff at t_{k−1} when m > 1 (cluster-Wilson) and at
  * z when m = 1 (Wilson: one verdict per item is the report's unclustered case, where ρ plays no
  * part). Ties are not modelled: they carry less variance than a win or a loss, so a study with
- * ties needs at most the items computed here.
+ * ties needs at most the items computed here. Nor are three rules of the report's interval: the
+ * minority cap, the verdicts' degrees of freedom where the independence floor wins, and
+ * Agresti–Coull in place of Wilson with one verdict per item (docs/statistics.md gives the margins).
  */
 export interface PlanDesign {
   /** The expected win rate p of the first system, in (0, 1). */

@@ -1,6 +1,6 @@
 import stdlibBeta from '@stdlib/random-base-beta';
 import { describe, expect, it } from 'vitest';
-import { clusterWilsonInterval, criticalValue } from '../../../server/stats/cluster-wilson.ts';
+import { criticalValue, designEffect } from '../../../server/stats/cluster-wilson.ts';
 import {
   ConfidenceSequence,
   confidenceSequence,
@@ -10,7 +10,7 @@ import {
 import { addScore, emptyMoments } from '../../../server/stats/moments.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 import { wilsonBounds } from '../../../server/stats/wilson.ts';
-import { fixture, winLossLeans } from './helpers.ts';
+import { fixture } from './helpers.ts';
 
 interface Case {
   name: string;
@@ -106,7 +106,7 @@ function simulate(rate: number, PER_ITEM: number, seed: number) {
           if (d === wrong || wrong === null) tally.sequential.wrong++;
         }
       }
-      // cluster-Wilson with equal verdicts per item, in O(1) per look (checked below)
+      // cluster-Wilson (no minority cap) with equal verdicts per item, in O(1) per look (checked below)
       if (naiveDecided === null && k >= 2) {
         const n = k * PER_ITEM;
         const ph = wins / n;
@@ -120,13 +120,15 @@ function simulate(rate: number, PER_ITEM: number, seed: number) {
       }
     }
     if (!checked) {
-      // the O(1) naive monitor is the library's cluster-Wilson interval at the last look
+      // the O(1) naive monitor is the library's cluster-Wilson interval without the minority cap
+      // (items − 1 degrees of freedom: designEffect 'uncapped') at the last look
       const counts = new Float64Array(HORIZON).fill(PER_ITEM);
-      const ref = clusterWilsonInterval(
-        { sums, counts, leans: winLossLeans(sums, counts) },
-        m,
-        LEVEL,
-      ).value!;
+      const design = designEffect({ sums, counts }, m, 'uncapped').value!;
+      const ref = wilsonBounds(
+        m.sum / m.weight,
+        design.effectiveN,
+        criticalValue(design.df, LEVEL),
+      );
       const n = HORIZON * PER_ITEM;
       const ph = wins / n;
       const variance = Math.max(

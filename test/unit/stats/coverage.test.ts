@@ -10,7 +10,8 @@ import { winLossLeans } from './helpers.ts';
 
 /**
  * Coverage of the default 95% interval (docs/statistics.md has the table and the candidates
- * that were compared). One verdict per item: the default is Wilson, and its coverage is computed
+ * that were compared). One verdict per item: this first study's column is Wilson (the default
+ * then; Agresti–Coull since issue 10's second pass, coverage-grid.test.ts), and its coverage is computed
  * exactly by summing the binomial distribution (no Monte Carlo error). Five verdicts per item
  * with item-level heterogeneity (item rate ~ Beta with mean p and concentration κ = 4, intra-item
  * correlation 0.2, design effect 1.8): the default is cluster-Wilson; its coverage is simulated
@@ -155,7 +156,7 @@ describe('what coverage is attainable at 20 items and a true rate of 0.97', () =
   });
 });
 
-describe('why Wilson is the default with one verdict per item (exact coverage, scipy/statsmodels reference)', () => {
+describe('Wilson with one verdict per item, and the five other candidates (exact coverage, scipy/statsmodels reference)', () => {
   // test/fixtures/stats/coverage.json, from scripts/reference/generate.py: the exact coverage of
   // six 95% intervals on the issue's grid, and on every rate 0.500..0.990 by 0.001 for 20, 50 and
   // 100 items (share of rates covered 93–97%, worst rate, mean).

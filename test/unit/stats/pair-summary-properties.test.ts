@@ -52,3 +52,50 @@ describe('every method, every study (fast-check)', () => {
     );
   });
 });
+
+describe('a row and its mirror image (fast-check)', () => {
+  const mirror = (items: number[][]) => items.map((it) => it.map((s) => 1 - s));
+  const summary = (items: number[][], ci: 'auto' | 'cluster-wilson', t: 'half' | 'exclude') => {
+    const { m, clusters } = load(items, t);
+    return summarizePair(m, clusters, {
+      ci,
+      ties: t,
+      level: 0.95,
+      rounds: 200,
+      rng: () => createRng(1),
+    });
+  };
+  const expectMirrored = (
+    items: number[][],
+    ci: 'auto' | 'cluster-wilson',
+    t: 'half' | 'exclude',
+  ) => {
+    const x = summary(items, ci, t);
+    const y = summary(mirror(items), ci, t);
+    if (x.ci.value === null) {
+      expect(y.ci.value).toBeNull();
+    } else {
+      expect(y.ci.value![0]).toBeCloseTo(1 - x.ci.value[1], 9);
+      expect(y.ci.value![1]).toBeCloseTo(1 - x.ci.value[0], 9);
+      expect(y.pValue.value!).toBeCloseTo(x.pValue.value!, 9);
+    }
+  };
+
+  it('a-vs-b says what b-vs-a says: the interval mirrored about ½ and the same p-value', () => {
+    fc.assert(
+      fc.property(
+        study,
+        fc.constantFrom('auto' as const, 'cluster-wilson' as const),
+        ties,
+        (items, ci, t) => expectMirrored(items, ci, t),
+      ),
+      { numRuns: 3000, seed: 20261130 },
+    );
+  });
+
+  it('fractional scores averaging ½ choose the same side behind both ways (their sums round an ulp apart)', () => {
+    // the review's case: a's total sums to 0.49999999999999994 of the weight, b's to exactly ½
+    const items = [[0.75], [0.18, 0.25, 0.75, 0.25], [0.72, 0.4, 0.38], [0.28, 0.6, 0.82, 0.62]];
+    expectMirrored(items, 'auto', 'half');
+  });
+});
