@@ -8,7 +8,7 @@ import type { DashboardSnapshot, RunProgress } from '../../shared/admin-views.ts
 import { queryRows, type Tx } from '../db/client.ts';
 import { llmRuns } from '../db/schema/index.ts';
 import { toApi } from '../llm/view.ts';
-import { LEAN_A, LEAN_B, momentsFromCounts } from '../stats/moments.ts';
+import { leanOfCounts, momentsFromCounts } from '../stats/moments.ts';
 import { summarizePair } from '../stats/pair-summary.ts';
 import { getPairStates, SEQUENCE_LEVEL } from './pair-sequences.ts';
 import { createRng } from '../stats/rng.ts';
@@ -226,7 +226,7 @@ function summarizePairs(
     // One cluster per item: its score sum and verdict count.
     const sums = Float64Array.from(rows, (r) => r.w + r.t / 2);
     const counts = Float64Array.from(rows, (r) => r.w + r.l + r.t);
-    const leans = Uint8Array.from(rows, (r) => (r.w > 0 ? LEAN_A : 0) | (r.l > 0 ? LEAN_B : 0));
+    const leans = Uint8Array.from(rows, (r) => leanOfCounts(r.w, r.l));
     const s = summarizePair(
       m,
       { sums, counts, leans },

@@ -22,11 +22,6 @@ export interface DesignEffect {
   df: number;
   /** True when every verdict had the same score (all wins, all losses, all ties). */
   degenerate: boolean;
-  /**
-   * Items holding a verdict for the side that is behind (b when p̂ > ½, a when p̂ < ½, the fewer
-   * within 1e-9 of ½): L of the minority cap; null when independent or when the cap is not applied.
-   */
-  minorityItems: number | null;
   /** True when the minority cap set n_eff (it was below the variance's n_eff). */
   capped: boolean;
 }
@@ -51,7 +46,7 @@ export type DesignRule = 'minority-cap' | 'uncapped';
 /**
  * The minority cap's factor: the largest of 1, 1.5, 2 and 3 with no cell of the coverage grid
  * improbably under 93% on two seeds (3 fails on seed 2; `npx tsx scripts/coverage-candidates.ts
- * --sweep-cap`). A calibrated constant, not a derived one.
+ * --seed 2` prints the sweep). A calibrated constant, not a derived one.
  */
 export const MINORITY_FACTOR = 2;
 
@@ -111,13 +106,7 @@ export function designEffect(
   const independent = independentVariance(m);
   if (clusters === null) {
     const s = fromVariance(p, independent, w, (w * w) / m.weightSq, Number.POSITIVE_INFINITY);
-    return ok({
-      items: m.n,
-      ...s,
-      deff: w / s.effectiveN,
-      df: Number.POSITIVE_INFINITY,
-      minorityItems: null,
-    });
+    return ok({ items: m.n, ...s, deff: w / s.effectiveN, df: Number.POSITIVE_INFINITY });
   }
   const leans = rule === 'minority-cap' ? clusters.leans : undefined;
   if (rule === 'minority-cap' && leans === undefined) {
@@ -144,24 +133,19 @@ export function designEffect(
   if (k < 2) return none('fewer than 2 items: the clustered variance is undefined');
   const clustered = ((k / (k - 1)) * ss) / (w * w);
   const perfectlyCorrelatedN = (w * w) / countSq;
-  // the side behind, with a tolerance so that a pair and its mirror image (scores s and 1 − s,
-  // whose sums can land an ulp either side of ½) choose alike: within it, the fewer of the two
+  // L: the items holding a verdict for the side behind, chosen with a tolerance so that a pair and
+  // its mirror image (scores s and 1 − s, whose sums can land an ulp either side of ½) choose alike;
+  // within it, the fewer of the two
   const lead = m.sum - w / 2;
-  const even = Math.abs(lead) <= 1e-9 * w;
-  const minorityItems = leans
-    ? even
-      ? Math.min(towardA, towardB)
-      : lead > 0
-        ? towardB
-        : towardA
-    : null;
+  const minority =
+    Math.abs(lead) <= 1e-9 * w ? Math.min(towardA, towardB) : lead > 0 ? towardB : towardA;
   // the decisive share of the rate's weight: Σ|2s − 1|/n with ties half (wins + losses over
   // verdicts when whole), 1 with ties excluded (the weight is the decisive mass)
   const decisive = m.decisive / w;
   const cap =
-    minorityItems === null || decisive === 0
+    !leans || decisive === 0
       ? Number.POSITIVE_INFINITY
-      : (perfectlyCorrelatedN * (1 + MINORITY_FACTOR * minorityItems)) / (decisive * decisive);
+      : (perfectlyCorrelatedN * (1 + MINORITY_FACTOR * minority)) / (decisive * decisive);
   const s = fromVariance(p, Math.max(clustered, independent), w, perfectlyCorrelatedN, cap);
   // The degrees of freedom are those of the variance used: the verdicts' when the independence
   // floor is (the clustered estimate came out smaller), the items' otherwise. Without the cap this
@@ -171,7 +155,7 @@ export function designEffect(
   const floorUsed =
     rule === 'minority-cap' && !s.degenerate && !s.capped && independent >= clustered * (1 - 1e-9);
   const df = floorUsed ? m.n - 1 : k - 1;
-  return ok({ items: k, ...s, deff: w / s.effectiveN, df, minorityItems });
+  return ok({ items: k, ...s, deff: w / s.effectiveN, df });
 }
 
 /** The critical value of a design: t with its degrees of freedom, z when independent. */

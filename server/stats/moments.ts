@@ -65,6 +65,11 @@ export function scoreWeight(score: number, ties: TiesMode): number {
 export const LEAN_A = 1;
 export const LEAN_B = 2;
 
+/** The sides an item's whole verdicts lean to, from its wins and losses. */
+export function leanOfCounts(wins: number, losses: number): number {
+  return (wins > 0 ? LEAN_A : 0) | (losses > 0 ? LEAN_B : 0);
+}
+
 /** The side a verdict leans to: LEAN_A, LEAN_B, or 0 for an exact tie. */
 export function scoreLean(score: number): number {
   return score > 0.5 ? LEAN_A : score < 0.5 ? LEAN_B : 0;

@@ -7,8 +7,8 @@ import { queryRows } from '../../../server/db/client.ts';
 import { getStudyReport } from '../../../server/reports/study-report.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 import {
+  outputStyleCounts,
   styleControlledFromTotals,
-  styleCounts,
   type StyleTotals,
 } from '../../../server/stats/style-control.ts';
 import { openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
@@ -105,21 +105,11 @@ describe('style-controlled win rate in a study report (PostgreSQL)', () => {
           where c.study_id = ${studyId} order by v.created_at, v.id`,
     );
     expect(rows.length).toBe(80);
-    const counts = (trace: string, answer: string, length: number) => {
-      const t = styleCounts(trace);
-      const a = styleCounts(answer);
-      return {
-        length,
-        headers: t.headers + a.headers,
-        lists: t.lists + a.lists,
-        bold: t.bold + a.bold,
-      };
-    };
     // items in completion order (their last verdict), sft as a
     const byItem = new Map<string, StyleTotals>();
     for (const r of rows) {
-      const x = counts(r.trace_a, r.answer_a, r.len_a);
-      const y = counts(r.trace_b, r.answer_b, r.len_b);
+      const x = outputStyleCounts(r.trace_a, r.answer_a, r.len_a);
+      const y = outputStyleCounts(r.trace_b, r.answer_b, r.len_b);
       const sftIsA = r.a === 'sft';
       const won = r.winner === 'tie' ? 0.5 : (r.winner === 'a') === sftIsA ? 1 : 0;
       const prev = byItem.get(r.item);

@@ -3,8 +3,7 @@ import { expect } from 'vitest';
 import {
   addScore,
   emptyMoments,
-  LEAN_A,
-  LEAN_B,
+  leanOfCounts,
   scoreLean,
   scoreNumerator,
   scoreWeight,
@@ -71,5 +70,5 @@ export function load(items: number[][], ties: TiesMode) {
 
 /** Items of win/loss verdicts only (no ties, no fractions): the sides they lean to, from their wins. */
 export function winLossLeans(sums: Float64Array, counts: Float64Array): Uint8Array {
-  return Uint8Array.from(sums, (s, i) => (s > 0 ? LEAN_A : 0) | (s < counts[i]! ? LEAN_B : 0));
+  return Uint8Array.from(sums, (s, i) => leanOfCounts(s, counts[i]! - s));
 }
