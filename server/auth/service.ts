@@ -67,14 +67,14 @@ export async function authenticateAccount(
 ): Promise<{ account: AccountRow; role: StudyRole | null }> {
   const token = bearerToken(authorization);
   if (!token) throw new Errors.Unauthorized();
-  const found = await repo.getAccountByToken(db, { token, studyId });
-  if (found && found.account.revokedAt === null) {
+  const found = await accountByToken(db, { token, studyId });
+  if (found) {
     const { id, lastUsedAt } = found.account;
     if (lastUsedAt === null || Date.now() - lastUsedAt.getTime() >= LAST_USE_EVERY_MS)
       await repo.touchAccount(db, { id });
     return found;
   }
-  if (!found && (await repo.getJudgeByToken(db, { token })))
+  if (await repo.getJudgeByToken(db, { token }))
     throw new Errors.Forbidden('a judge token cannot use admin routes');
   throw new Errors.Unauthorized();
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import type { Judgment } from '../../shared/judgments.ts';
-import type { StudyReportInputs } from '../reports/study-report.ts';
 import type { LockedPlan } from '../../shared/plan.ts';
-import { buildReport } from '../reports/build-report.ts';
+import { buildReport, withStudyState, type StudyReportInputs } from '../reports/build-report.ts';
 import type { VerdictTable } from '../reports/verdict-table.ts';
 import { addDbOptions, addServerOptions, CliError, type DbOptions } from './common.ts';
 import { onStudy, responseLines, serverRequest } from './running-server.ts';
@@ -46,7 +45,6 @@ export function register(program: Command): void {
     if ('error' in parsed) throw new CliError(parsed.error, 2);
     const adjudicated = flags.adjudicated === true;
     const loaded = await loadStudy(flags, flags.study, parsed.options.base, adjudicated);
-    const { withStudyState } = await import('../reports/study-report.ts');
     // the study state beside the figures, as the study's report route gives it
     await writeReport(loaded.table, parsed, flags.out, (t, options) =>
       withStudyState(
@@ -115,7 +113,6 @@ async function replay(file: string, flags: ReportFlags, cmd: Command): Promise<v
   const adjudicated = report.verdictBasis?.basis === 'adjudicated';
   const loaded = await loadStudy(flags, name, options.base, adjudicated);
   const { table, study, plan } = loaded;
-  const { withStudyState } = await import('../reports/study-report.ts');
   if (input && 'study' in input && input.study.id !== study.id)
     process.stderr.write(
       `note: study '${study.name}' is ${study.id}; the report was made from ${input.study.id}\n`,

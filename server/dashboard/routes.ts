@@ -4,8 +4,8 @@ import { liveClientMessageSchema, type LiveServerMessage } from '../../shared/ad
 import { accountByToken, seesStudy } from '../auth/service.ts';
 import { getStudyById } from '../studies/service.ts';
 import { Errors } from '../errors.ts';
+import { isUuid } from '../plugins/auth.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUTH_TIMEOUT_MS = 10_000;
 /**
  * The largest message a dashboard client may send (its only message is the auth token, under
@@ -56,7 +56,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
       const { studyId } = request.params;
       const token = await readToken(socket, request.query.token);
       if (socket.readyState !== socket.OPEN) return;
-      const isId = UUID.test(studyId);
+      const isId = isUuid(studyId);
       const found = token
         ? await accountByToken(app.db, { token, studyId: isId ? studyId : undefined })
         : null;

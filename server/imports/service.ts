@@ -1,7 +1,14 @@
-import { recordAdminAction } from '../audit/service.ts';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { ImportFormat, ImportKind, ImportResult } from '../../shared/import-records.ts';
+import type { z } from 'zod';
+import type { auditImportStylesSchema } from '../../shared/audit.ts';
+import { recordAdminAction } from '../audit/service.ts';
+import {
+  charLength,
+  type ImportFormat,
+  type ImportKind,
+  type ImportResult,
+} from '../../shared/import-records.ts';
 import type { Gold, ItemSummary } from '../../shared/admin-views.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Errors } from '../errors.ts';
@@ -30,11 +37,7 @@ export type ImportPhase = 'validate' | 'write';
  * audit export has the style-controlled win rate the study's report has (an output's text never
  * changes once stored: a record that differs is refused).
  */
-type StyleRow = [string, number, number, number, number];
-
-/** Characters as PostgreSQL's char_length counts them (code points, not UTF-16 units). */
-const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
-const charLength = (s: string) => s.length - (s.match(SURROGATE_PAIR)?.length ?? 0);
+type StyleRow = z.infer<typeof auditImportStylesSchema>[string][number];
 
 function collectStyles(styles: Map<string, StyleRow[]>, typed: TypedRecord): void {
   const add = (item: string, system: string, trace: string, answer: string) => {

@@ -31,6 +31,9 @@ declare module 'fastify' {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a study reference in a URL is an id (else a name, or nothing to look up). */
+export const isUuid = (s: string): boolean => UUID.test(s);
+
 /** A route's access: its `config.access`, else view for GET/HEAD and change for anything else. */
 function accessOf(request: FastifyRequest): Access {
   const declared = request.routeOptions.config.access;
@@ -53,7 +56,7 @@ export const authPlugin = fp(
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
       const { studyId } = (request.params ?? {}) as { studyId?: unknown };
       // not a study id at all: the route's own validation answers 400, which tells nothing
-      const study = typeof studyId === 'string' && UUID.test(studyId) ? studyId : undefined;
+      const study = typeof studyId === 'string' && isUuid(studyId) ? studyId : undefined;
       const { account, role } = await authenticateAccount(app.db, request.headers.authorization, {
         studyId: study,
       });

@@ -8,6 +8,7 @@ import {
   type ReportOptionsInput,
 } from '../../shared/report.ts';
 import type { LockedPlan } from '../../shared/plan.ts';
+import type { HoldCounts } from '../../shared/integrity-api.ts';
 import type { SummaryOptions } from '../stats/pair-summary.ts';
 import { createRng } from '../stats/rng.ts';
 import { buildAgreement, collectUnits } from './agreement.ts';
@@ -184,4 +185,28 @@ export function checkReport(report: unknown): Report {
     shown.length > 60 ? `${shown.slice(0, 57)}...` : shown,
     `${issues[0]?.message ?? 'invalid'}${more}`,
   );
+}
+
+/** What a study's report is computed from, read by studyReportInputs (study-report.ts). */
+export interface StudyReportInputs {
+  table: VerdictTable;
+  plan: LockedPlan | null;
+  integrity: HoldCounts[];
+  adjudicatedComparisons: number;
+}
+
+/** A study's report with the study state it carries beside the figures (see studyReportInputs). */
+export function withStudyState(
+  report: Report,
+  {
+    integrity,
+    adjudicatedComparisons,
+  }: Pick<StudyReportInputs, 'integrity' | 'adjudicatedComparisons'>,
+  adjudicated: boolean,
+): Report {
+  return {
+    ...report,
+    integrity,
+    verdictBasis: { basis: adjudicated ? 'adjudicated' : 'original', adjudicatedComparisons },
+  };
 }

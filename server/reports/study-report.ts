@@ -6,11 +6,8 @@ import { getLockedPlan } from '../plan/service.ts';
 import { getStudyById } from '../studies/service.ts';
 import { holdCounts } from '../integrity/service.ts';
 import { listAdjudications } from '../qualification/service.ts';
-import { buildReport } from './build-report.ts';
+import { buildReport, withStudyState, type StudyReportInputs } from './build-report.ts';
 import { tableFromVerdicts } from './load-study.ts';
-import type { VerdictTable } from './verdict-table.ts';
-import type { HoldCounts } from '../../shared/integrity-api.ts';
-import type { LockedPlan } from '../../shared/plan.ts';
 
 /**
  * The report of a study, checked against its locked analysis plan when it has one, for
@@ -66,28 +63,5 @@ export async function studyReportInputs(
     plan: await getLockedPlan(db, { studyId }),
     integrity: await holdCounts(db, { studyId }),
     adjudicatedComparisons: (await listAdjudications(db, { studyId })).length,
-  };
-}
-
-export interface StudyReportInputs {
-  table: VerdictTable;
-  plan: LockedPlan | null;
-  integrity: HoldCounts[];
-  adjudicatedComparisons: number;
-}
-
-/** A study's report with the study state it carries beside the figures (see studyReportInputs). */
-export function withStudyState(
-  report: Report,
-  {
-    integrity,
-    adjudicatedComparisons,
-  }: Pick<StudyReportInputs, 'integrity' | 'adjudicatedComparisons'>,
-  adjudicated: boolean,
-): Report {
-  return {
-    ...report,
-    integrity,
-    verdictBasis: { basis: adjudicated ? 'adjudicated' : 'original', adjudicatedComparisons },
   };
 }

@@ -7,6 +7,7 @@ import {
   type LockedPlan,
   type PowerResponse,
 } from '../../../../shared/plan.ts';
+import { ciChoiceSchema } from '../../../../shared/report.ts';
 import { api } from '../../lib/api.ts';
 import { errorText, useResource } from './use-resource.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
@@ -183,15 +184,7 @@ function LockForm({
       <label>
         Interval
         <select name="ci" defaultValue="auto">
-          {[
-            'auto',
-            'cluster-wilson',
-            'agresti-coull',
-            'wilson',
-            'exact',
-            'normal',
-            'bootstrap',
-          ].map((m) => (
+          {ciChoiceSchema.options.map((m) => (
             <option key={m}>{m}</option>
           ))}
         </select>
