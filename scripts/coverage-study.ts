@@ -3,7 +3,13 @@ import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { agrestiCoullBounds } from '../server/stats/agresti-coull.ts';
 import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
 import { agrestiCoullTestPValue } from '../server/stats/dual-test.ts';
-import { addScore, emptyMoments, momentsFromCounts, scoreLean } from '../server/stats/moments.ts';
+import {
+  addLean,
+  addScore,
+  emptyMoments,
+  momentsFromCounts,
+  type ScoreMoments,
+} from '../server/stats/moments.ts';
 import { summarizePair } from '../server/stats/pair-summary.ts';
 import { createRng } from '../server/stats/rng.ts';
 import { wilsonBounds, wilsonInterval, zCritical } from '../server/stats/wilson.ts';
@@ -75,6 +81,11 @@ export interface CellResult {
    */
   uncapped: number;
   /**
+   * The default with its minority cap applied always (DesignRule 'cap-always'): the default
+   * before the cap's spread exemption, to show what the exemption changed.
+   */
+  capAlways: number;
+  /**
    * Agresti–Coull (1998) on n_eff with p̂·n_eff successes, at the default's critical value (z with
    * one verdict per item, where it is the default since issue 10's second pass; t with the design's
    * degrees of freedom otherwise, where it is a candidate: docs/statistics.md).
@@ -95,6 +106,36 @@ export function betaSampler(rng: { nextFloat(): number }): (a: number, b: number
     prng: () => number;
   }) => (a: number, b: number) => number;
   return factory({ prng: () => rng.nextFloat() });
+}
+
+/**
+ * Draws one study of cell `c` into `study` (each item's score sum and its verdicts leaning to a
+ * and to b; ties half) and returns its moments. Every script draws through this, in the same
+ * order (an item's rate, then each verdict: tie, else win or loss), so the same seed gives the
+ * same studies everywhere.
+ */
+export function drawStudy(
+  c: Cell,
+  rng: { nextFloat(): number },
+  beta: (a: number, b: number) => number,
+  study: { sums: Float64Array; towardA: Float64Array; towardB: Float64Array },
+): ScoreMoments {
+  const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
+  const m = emptyMoments();
+  for (let i = 0; i < c.items; i++) {
+    const pi = kappa > 0 ? beta(c.rate * kappa, (1 - c.rate) * kappa) : c.rate;
+    let s = 0;
+    study.towardA[i] = 0;
+    study.towardB[i] = 0;
+    for (let v = 0; v < c.perItem; v++) {
+      const score = rng.nextFloat() < c.tieRate ? 0.5 : rng.nextFloat() < pi ? 1 : 0;
+      addLean(study.towardA, study.towardB, i, score);
+      s += score;
+      addScore(m, score, 'half');
+    }
+    study.sums[i] = s;
+  }
+  return m;
 }
 
 /**
@@ -165,12 +206,12 @@ export function simulateCell(
   // the bootstrap draws from its own stream, so the simulated studies do not depend on it
   const bootRng = createRng(seed, 'bootstrap');
   const beta = betaSampler(rng);
-  const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
   const target = trueRate(c);
   const sums = new Float64Array(c.items);
   const counts = new Float64Array(c.items).fill(c.perItem);
-  const leans = new Uint8Array(c.items);
-  const clusters = { sums, counts, leans };
+  const towardA = new Float64Array(c.items);
+  const towardB = new Float64Array(c.items);
+  const clusters = { sums, counts, towardA, towardB };
   const z = zCritical(LEVEL);
   const hits = {
     default: 0,
@@ -178,25 +219,14 @@ export function simulateCell(
     bootstrap: 0,
     former: 0,
     uncapped: 0,
+    capAlways: 0,
     ac: 0,
     itemsDf: 0,
     rejects: 0,
   };
   const opts = { ties: 'half' as const, level: LEVEL, rounds, rng: () => bootRng };
   for (let r = 0; r < replications; r++) {
-    const m = emptyMoments();
-    for (let i = 0; i < c.items; i++) {
-      const pi = kappa > 0 ? beta(c.rate * kappa, (1 - c.rate) * kappa) : c.rate;
-      let s = 0;
-      leans[i] = 0;
-      for (let v = 0; v < c.perItem; v++) {
-        const score = rng.nextFloat() < c.tieRate ? 0.5 : rng.nextFloat() < pi ? 1 : 0;
-        leans[i] = (leans[i] as number) | scoreLean(score);
-        s += score;
-        addScore(m, score, 'half');
-      }
-      sums[i] = s;
-    }
+    const m = drawStudy(c, rng, beta, clusters);
     const auto = summarizePair(m, clusters, { ...opts, ci: 'auto' });
     if (covers(auto.ci.value, target)) hits.default++;
     if (auto.pValue.value !== null && auto.pValue.value < 1 - LEVEL) hits.rejects++;
@@ -209,6 +239,9 @@ export function simulateCell(
     if (covers(former, target)) hits.former++;
     const u = designEffect(clusters, m, 'uncapped').value!;
     if (covers(wilsonBounds(p, u.effectiveN, criticalValue(u.df, LEVEL)), target)) hits.uncapped++;
+    const ca = designEffect(clusters, m, 'cap-always').value!;
+    if (covers(wilsonBounds(p, ca.effectiveN, criticalValue(ca.df, LEVEL)), target))
+      hits.capAlways++;
     const crit = criticalValue(d.df, LEVEL);
     if (covers(agrestiCoullBounds(p, d.effectiveN, crit), target)) hits.ac++;
     const itemsCrit = criticalValue(c.items - 1, LEVEL);
@@ -226,6 +259,7 @@ export function simulateCell(
     bootstrap: options.bootstrap ? hits.bootstrap / replications : null,
     formerBoundary: hits.former / replications,
     uncapped: hits.uncapped / replications,
+    capAlways: hits.capAlways / replications,
     agrestiCoull: hits.ac / replications,
     itemsDf: hits.itemsDf / replications,
     rejects: hits.rejects / replications,
@@ -288,6 +322,7 @@ export function exactCell(c: Cell): CellResult {
     bootstrap: null,
     formerBoundary: ac,
     uncapped: former,
+    capAlways: ac,
     agrestiCoull: ac,
     itemsDf: ac,
     rejects,

@@ -382,7 +382,9 @@ write("alpacaeval-expected.json", {
 # correlated items); clustered, n_eff is capped at N1 (1 + 2 L) / d^2 (the minority cap: N1 that
 # same perfectly correlated size, L the items holding an included verdict for the side behind, the
 # fewer of the two within 1e-9 of p = 1/2, d the decisive share sum |2s - 1| / n with ties half, 1
-# with ties excluded);
+# with ties excluded), except that a side whose leaning verdicts (at least two) sit on at least as
+# many items as the same number drawn at random from all leaning verdicts would (the expectation
+# over items of 1 - hypergeom.pmf(0, ...), scipy) is not capped (the spread exemption);
 # Korn & Graubard's degrees-of-freedom adjustment n* = n_eff (z / t_df)^2 with df = items - 1, or
 # verdicts - 1 when the independence floor is the variance used (not capped, not all agreeing);
 # statsmodels' Wilson on p*n* successes of n*.
@@ -434,19 +436,30 @@ def design(items, ties="half", clustered=True):
         n_eff = p * (1 - p) / variance
         if clustered:
             scores = [[s for s in it if (abs(2 * s - 1) if ties != "half" else 1.0) > 0] for it in items]
-            toward_a = sum(any(s > 0.5 for s in it) for it in scores)
-            toward_b = sum(any(s < 0.5 for s in it) for it in scores)
-            # the side behind from the two sides' totals (a's wins and b's), even within 1e-9
-            total_a = float(np.sum(num))
-            if abs(total_a - W / 2) <= 1e-9 * W:
-                minority = min(toward_a, toward_b)
-            else:
-                minority = toward_b if total_a > W / 2 else toward_a
+            leaning = [sum(1 for s in it if s != 0.5) for it in scores]
+            total_leaning = sum(leaning)
             included = [s for it in scores for s in it]
             # the decisive share of the weight: sum |2s - 1| / n with ties half, 1 with ties excluded
             d = sum(abs(2 * s - 1) for s in included) / len(included) if ties == "half" else 1.0
-            if d > 0 and n_eff > n1 * (1 + 2 * minority) / d ** 2 * (1 + 1e-9):
-                n_eff = n1 * (1 + 2 * minority) / d ** 2
+
+            def side_cap(lean):
+                held = [sum(1 for s in it if lean(s)) for it in scores]
+                m, l = sum(held), sum(1 for h in held if h > 0)
+                if m >= 2:
+                    expected = sum(1 - stats.hypergeom.pmf(0, total_leaning, c, m) for c in leaning)
+                    if l >= expected * (1 - 1e-9):
+                        return math.inf
+                return n1 * (1 + 2 * l) / d ** 2
+
+            # the side behind from the two sides' totals (a's wins and b's), even within 1e-9
+            total_a = float(np.sum(num))
+            cap_a, cap_b = (side_cap(lambda s: s > 0.5), side_cap(lambda s: s < 0.5)) if d > 0 else (math.inf, math.inf)
+            if abs(total_a - W / 2) <= 1e-9 * W:
+                cap = min(cap_a, cap_b)
+            else:
+                cap = cap_b if total_a > W / 2 else cap_a
+            if n_eff > cap * (1 + 1e-9):
+                n_eff = cap
                 variance = p * (1 - p) / n_eff
                 floor_used = False
     else:
@@ -509,6 +522,13 @@ cw = [
     cluster_wilson_case("even split, one item each way", [[1] * 5 + [0.5] * 5] + [[0.5] * 10] * 8 + [[0] * 5 + [0.5] * 5], 0.95),
     cluster_wilson_case("one item holds the wins (p < 1/2)", [[0] * 18 + [0.5] * 2 for _ in range(19)] + [[0] * 17 + [1, 1, 0.5]], 0.95),
     cluster_wilson_case("fractional leans near 1/2: decisive share 0.14", [[0.55, 0.6, 0.55, 0.6, 0.55] for _ in range(20)], 0.95),
+    # the spread exemption: four losses on four items of ten (random verdicts would reach 3.4) lift
+    # the cap; the same four on one item, or one loss alone, keep it; with ties; at p = 1/2 the
+    # tighter side's cap
+    cluster_wilson_case("spread: four losses on four items", [[1] * 19 + [0]] * 4 + [[1] * 20] * 6, 0.95),
+    cluster_wilson_case("spread: four losses on one item", [[1] * 16 + [0] * 4] + [[1] * 20] * 9, 0.95),
+    cluster_wilson_case("spread: with ties", [[1] * 15 + [0] + [0.5] * 4] * 4 + [[1] * 16 + [0.5] * 4] * 6, 0.95),
+    cluster_wilson_case("spread: even split, one side spread", [[1, 0, 0.5, 0.5]] * 6 + [[0] * 6 + [0.5] * 2, [1] * 6 + [0.5] * 2], 0.95),
     cluster_wilson_case("fractional, a's total an ulp under 1/2", [[0.75], [0.18, 0.25, 0.75, 0.25], [0.72, 0.4, 0.38], [0.28, 0.6, 0.82, 0.62]], 0.95),
 ]
 for level in (0.95, 0.9, 0.99):

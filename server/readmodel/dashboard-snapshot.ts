@@ -8,7 +8,7 @@ import type { DashboardSnapshot, RunProgress } from '../../shared/admin-views.ts
 import { queryRows, type Tx } from '../db/client.ts';
 import { llmRuns } from '../db/schema/index.ts';
 import { toApi } from '../llm/view.ts';
-import { leanOfCounts, momentsFromCounts } from '../stats/moments.ts';
+import { momentsFromCounts } from '../stats/moments.ts';
 import { summarizePair } from '../stats/pair-summary.ts';
 import { getPairStates, SEQUENCE_LEVEL } from './pair-sequences.ts';
 import { createRng } from '../stats/rng.ts';
@@ -226,10 +226,14 @@ function summarizePairs(
     // One cluster per item: its score sum and verdict count.
     const sums = Float64Array.from(rows, (r) => r.w + r.t / 2);
     const counts = Float64Array.from(rows, (r) => r.w + r.l + r.t);
-    const leans = Uint8Array.from(rows, (r) => leanOfCounts(r.w, r.l));
     const s = summarizePair(
       m,
-      { sums, counts, leans },
+      {
+        sums,
+        counts,
+        towardA: Float64Array.from(rows, (r) => r.w),
+        towardB: Float64Array.from(rows, (r) => r.l),
+      },
       {
         ci: 'auto',
         ties: 'half',

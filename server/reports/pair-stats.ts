@@ -3,7 +3,7 @@ import type { LeaningClusters } from '../stats/bootstrap.ts';
 import {
   addScore,
   emptyMoments,
-  scoreLean,
+  addLean,
   scoreNumerator,
   scoreWeight,
   type TiesMode,
@@ -21,12 +21,13 @@ export function subsetStats(
   indices: ArrayLike<number>,
   score: Float64Array,
   item: Int32Array,
-  scratch: { sum: Float64Array; count: Float64Array; verdicts?: Float64Array; leans?: Uint8Array },
+  scratch: { sum: Float64Array; count: Float64Array; verdicts?: Float64Array; towardA?: Float64Array; towardB?: Float64Array },
   opts: SummaryOptions & { ties: TiesMode },
 ): PairStats {
   // allocated on first use, so callers size only the two arrays every subset needs
   const perItem = (scratch.verdicts ??= new Float64Array(scratch.sum.length));
-  const leanOf = (scratch.leans ??= new Uint8Array(scratch.sum.length));
+  const aOf = (scratch.towardA ??= new Float64Array(scratch.sum.length));
+  const bOf = (scratch.towardB ??= new Float64Array(scratch.sum.length));
   const m = emptyMoments();
   const touched = int32s();
   // verdicts per item, kept only when weights are not verdict counts (fractional, ties excluded)
@@ -44,21 +45,23 @@ export function subsetStats(
     scratch.sum[it] = (scratch.sum[it] as number) + scoreNumerator(s, opts.ties);
     scratch.count[it] = (scratch.count[it] as number) + w;
     perItem[it] = (perItem[it] as number) + 1;
-    leanOf[it] = (leanOf[it] as number) | scoreLean(s);
+    addLean(aOf, bOf, it, s);
   }
-  const leans = new Uint8Array(touched.length);
   const clusters: LeaningClusters = {
     sums: new Float64Array(touched.length),
     counts: new Float64Array(touched.length),
-    leans,
+    towardA: new Float64Array(touched.length),
+    towardB: new Float64Array(touched.length),
   };
   const verdicts = fractional ? new Float64Array(touched.length) : null;
   touched.values().forEach((it, k) => {
     clusters.sums[k] = scratch.sum[it] as number;
     clusters.counts[k] = scratch.count[it] as number;
     if (verdicts) verdicts[k] = perItem[it] as number;
-    leans[k] = leanOf[it] as number;
-    leanOf[it] = 0;
+    clusters.towardA[k] = aOf[it] as number;
+    clusters.towardB[k] = bOf[it] as number;
+    aOf[it] = 0;
+    bOf[it] = 0;
     scratch.sum[it] = 0;
     scratch.count[it] = 0;
     perItem[it] = 0;

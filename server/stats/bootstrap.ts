@@ -13,15 +13,16 @@ export interface ClusterScores {
   /** Verdicts per item, when they differ from `counts` (ties excluded with fractional scores). */
   verdicts?: Float64Array;
   /**
-   * Per item, the sides its included verdicts lean to (LEAN_A | LEAN_B, moments.ts scoreLean).
-   * The default design (cluster-wilson.ts designEffect, its minority cap) needs it; the bootstrap
-   * does not.
+   * Per item, its included verdicts leaning to a (score > ½) and to b (score < ½), ties in
+   * neither (moments.ts addLean). The default design (cluster-wilson.ts designEffect, its minority
+   * cap) needs them; the bootstrap does not.
    */
-  leans?: Uint8Array;
+  towardA?: Float64Array;
+  towardB?: Float64Array;
 }
 
-/** Clusters with their leans, as the default interval (its minority cap) needs them. */
-export type LeaningClusters = ClusterScores & { leans: Uint8Array };
+/** Clusters with their leaning verdicts, as the default interval (its minority cap) needs them. */
+export type LeaningClusters = ClusterScores & { towardA: Float64Array; towardB: Float64Array };
 
 /**
  * Replicates of the ratio Σ sums / Σ counts over items resampled with replacement (with all their

@@ -61,18 +61,18 @@ export function scoreWeight(score: number, ties: TiesMode): number {
   return ties === 'half' ? 1 : Math.abs(2 * score - 1);
 }
 
-/** A verdict leaning to a (score > ½) sets LEAN_A in its item's leans, one leaning to b LEAN_B. */
-export const LEAN_A = 1;
-export const LEAN_B = 2;
-
-/** The sides an item's whole verdicts lean to, from its wins and losses. */
-export function leanOfCounts(wins: number, losses: number): number {
-  return (wins > 0 ? LEAN_A : 0) | (losses > 0 ? LEAN_B : 0);
-}
-
-/** The side a verdict leans to: LEAN_A, LEAN_B, or 0 for an exact tie. */
-export function scoreLean(score: number): number {
-  return score > 0.5 ? LEAN_A : score < 0.5 ? LEAN_B : 0;
+/**
+ * Counts a verdict in its item's leaning tallies (bootstrap.ts ClusterScores.towardA/towardB): a
+ * score above ½ leans to a, one below to b, an exact tie to neither.
+ */
+export function addLean(
+  towardA: Float64Array,
+  towardB: Float64Array,
+  item: number,
+  score: number,
+): void {
+  if (score > 0.5) towardA[item] = (towardA[item] as number) + 1;
+  else if (score < 0.5) towardB[item] = (towardB[item] as number) + 1;
 }
 
 /** A score of exactly ½ is a tie; above, a win for a; below, a loss. */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clusterWilsonInterval, designEffect } from '../../../server/stats/cluster-wilson.ts';
-import { addScore, emptyMoments, scoreLean } from '../../../server/stats/moments.ts';
+import {
+  clusterWilsonInterval,
+  designEffect,
+  expectedItemsHolding,
+} from '../../../server/stats/cluster-wilson.ts';
+import { addLean, addScore, emptyMoments } from '../../../server/stats/moments.ts';
 import { summarizePair } from '../../../server/stats/pair-summary.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 import { wilsonInterval } from '../../../server/stats/wilson.ts';
@@ -21,16 +25,17 @@ function load(items: number[][], padEmpty: boolean) {
   const all = padEmpty ? [...items, []] : items;
   const sums = new Float64Array(all.length);
   const counts = new Float64Array(all.length);
-  const leans = new Uint8Array(all.length);
+  const towardA = new Float64Array(all.length);
+  const towardB = new Float64Array(all.length);
   all.forEach((scores, i) => {
     for (const s of scores) {
       addScore(m, s, 'half');
       sums[i]! += s;
       counts[i]!++;
-      leans[i]! |= scoreLean(s);
+      addLean(towardA, towardB, i, s);
     }
   });
-  return { m, clusters: { sums, counts, leans } };
+  return { m, clusters: { sums, counts, towardA, towardB } };
 }
 
 describe('cluster-Wilson interval matches statsmodels (cluster-robust OLS, Wilson on n*) to 1e-6', () => {
@@ -81,5 +86,67 @@ describe('cluster-Wilson', () => {
   it('rejects a level outside (0, 1)', () => {
     const { m, clusters } = load([[1], [0]], false);
     expect(() => clusterWilsonInterval(clusters, m, 1)).toThrow(RangeError);
+  });
+});
+
+describe("the minority cap's spread exemption", () => {
+  const fourOnFour = [
+    ...Array(4).fill([...Array(19).fill(1), 0]),
+    ...Array(6).fill(Array(20).fill(1)),
+  ];
+  const fourOnOne = [[...Array(16).fill(1), 0, 0, 0, 0], ...Array(9).fill(Array(20).fill(1))];
+
+  it('expects as many items as random verdicts reach (scipy hypergeom reference)', () => {
+    // 10 items of 20 leaning verdicts, 4 drawn: 10 · (1 − hypergeom.pmf(0, 200, 20, 4))
+    expect(expectedItemsHolding(new Map([[20, 10]]), 4)).toBeCloseTo(3.461105713152749, 12);
+    // 5 items of 1 and 5 of 4 (and items with none, which hold nothing), 3 drawn
+    const mixed = new Map([
+      [1, 5],
+      [4, 5],
+      [0, 3],
+    ]);
+    expect(expectedItemsHolding(mixed, 3)).toBeCloseTo(2.7086956521739136, 12);
+    // more drawn than any other item can hold: every item is reached
+    expect(expectedItemsHolding(new Map([[2, 3]]), 5)).toBeCloseTo(3, 12);
+  });
+
+  it('lifts the cap when the losses sit on as many items as random ones would', () => {
+    // four losses on four of ten items (random verdicts would reach 3.46): the variance's n_eff
+    const spread = load(fourOnFour, false);
+    const d = designEffect(spread.clusters, spread.m).value!;
+    expect(d.spread).toBe(true);
+    expect(d.capped).toBe(false);
+    expect(d.effectiveN).toBeCloseTo(200, 9);
+    // before the exemption the cap held it at N₁(1 + 2L) = 10 · 9
+    const before = designEffect(spread.clusters, spread.m, 'cap-always').value!;
+    expect(before.capped).toBe(true);
+    expect(before.effectiveN).toBeCloseTo(90, 9);
+    // the same four losses on one item: clustered, the cap stays (N₁(1 + 2·1) = 30)
+    const clustered = load(fourOnOne, false);
+    const c = designEffect(clustered.clusters, clustered.m).value!;
+    expect(c.spread).toBe(false);
+    expect(c.capped).toBe(true);
+    expect(c.effectiveN).toBeCloseTo(30, 9);
+  });
+
+  it('needs two verdicts behind: one loss says nothing of spread', () => {
+    const one = load([[...Array(19).fill(1), 0], ...Array(9).fill(Array(20).fill(1))], false);
+    const d = designEffect(one.clusters, one.m).value!;
+    expect(d.spread).toBe(false);
+    expect(d.effectiveN).toBeCloseTo(30, 9);
+  });
+
+  it('gives a row and its mirror image the same design', () => {
+    for (const items of [fourOnFour, fourOnOne]) {
+      const a = load(items, false);
+      const b = load(
+        items.map((it) => it.map((s: number) => 1 - s)),
+        false,
+      );
+      const da = designEffect(a.clusters, a.m).value!;
+      const db = designEffect(b.clusters, b.m).value!;
+      expect(db.effectiveN).toBeCloseTo(da.effectiveN, 9);
+      expect(db.spread).toBe(da.spread);
+    }
   });
 });

@@ -59,6 +59,7 @@ describe('coverage of the default interval over the widened grid', () => {
           default: r.default.toFixed(3),
           'former boundary': r.formerBoundary.toFixed(3),
           uncapped: r.uncapped.toFixed(3),
+          'cap always': r.capAlways.toFixed(3),
           'items − 1 df': r.itemsDf.toFixed(3),
           wilson: r.wilson.toFixed(3),
           bootstrap: r.bootstrap === null ? '' : r.bootstrap.toFixed(3),
@@ -122,6 +123,22 @@ describe('coverage of the default interval over the widened grid', () => {
       )!;
       expect(worst.uncapped).toBeLessThan(0.75);
       expect(worst.default).toBeGreaterThan(0.93);
+      // The cap's spread exemption (cluster-wilson.ts) lifts the cap where the side behind holds
+      // at least two verdicts spread over items as random ones would be: with independent verdicts
+      // (ICC 0), 20 on each of 10 items at 0.97 with ties, the cap alone covered 1.000 and the
+      // default covers 0.980, within Monte Carlo error of 97% at 400 studies; the exemption takes
+      // 7 cells of this run out of "over 97%" without putting any under 93% (`below` is empty,
+      // asserted below).
+      const independent = results.find(
+        (x) => cellKey(x.cell) === 'icc 0 · 20/item · 10 items · rate 0.97 · ties 0.2',
+      )!;
+      expect(independent.capAlways).toBe(1);
+      expect(independent.default).toBe(0.98);
+      expect(improbable(independent, independent.default, BAND[1], 'above')).toBe(false);
+      const overCapAlways = results.filter(
+        (r) => r.reachable && improbable(r, r.capAlways, BAND[1], 'above'),
+      );
+      expect(overCapAlways.length - above.length).toBe(7);
       // Where the default misses 93-97% (docs/statistics.md, "Where the targets are not met"), each
       // cell with its figure (seeded, so exact to the printed digits). Under 93%: none. With one
       // verdict per item the default is Agresti-Coull; Wilson, the former default, was under in
@@ -144,18 +161,11 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0.2 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
           ['icc 0.5 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
           ['icc 0.8 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
-          ['icc 0 · 20/item · 10 items · rate 0.95 · ties 0.2', 0.995],
-          ['icc 0 · 20/item · 10 items · rate 0.97 · ties 0.2', 1],
           ['icc 0.2 · 5/item · 20 items · rate 0.95 · ties 0.2', 0.998],
-          ['icc 0.2 · 20/item · 10 items · rate 0.95 · ties 0.2', 0.995],
-          ['icc 0.2 · 20/item · 10 items · rate 0.97 · ties 0.2', 0.995],
-          ['icc 0.5 · 20/item · 10 items · rate 0.95 · ties 0.2', 0.995],
           ['icc 0.5 · 20/item · 10 items · rate 0.97 · ties 0.2', 0.998],
-          ['icc 0.5 · 20/item · 20 items · rate 0.95 · ties 0.2', 0.998],
           ['icc 0.8 · 2/item · 10 items · rate 0.86 · ties 0.2', 0.995],
           ['icc 0.8 · 5/item · 20 items · rate 0.97 · ties 0.2', 0.995],
           ['icc 0.8 · 20/item · 10 items · rate 0.97 · ties 0.2', 0.995],
-          ['icc 0.8 · 20/item · 20 items · rate 0.95 · ties 0.2', 0.995],
           ['icc 0.8 · 20/item · 20 items · rate 0.97 · ties 0.2', 1],
         ]),
       );

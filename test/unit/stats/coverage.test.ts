@@ -71,7 +71,7 @@ function simulateClustered(n: number, p: number, seed: number): Coverage {
       }
       sums[i] = s;
     }
-    const clusters = { sums, counts, leans: winLossLeans(sums, counts) };
+    const clusters = { sums, counts, ...winLossLeans(sums, counts) };
     const auto = summarizePair(m, clusters, { ...opts, ci: 'auto' });
     expect(auto.ciMethod).toBe('cluster-wilson');
     if (covers(auto.ci.value)) hits.clusterWilson++;

@@ -3,8 +3,7 @@ import { expect } from 'vitest';
 import {
   addScore,
   emptyMoments,
-  leanOfCounts,
-  scoreLean,
+  addLean,
   scoreNumerator,
   scoreWeight,
   type TiesMode,
@@ -53,7 +52,8 @@ export function load(items: number[][], ties: TiesMode) {
   const sums = new Float64Array(items.length);
   const counts = new Float64Array(items.length);
   const verdicts = new Float64Array(items.length);
-  const leans = new Uint8Array(items.length);
+  const towardA = new Float64Array(items.length);
+  const towardB = new Float64Array(items.length);
   items.forEach((scores, i) => {
     for (const s of scores) {
       addScore(m, s, ties);
@@ -62,13 +62,19 @@ export function load(items: number[][], ties: TiesMode) {
       sums[i]! += scoreNumerator(s, ties);
       counts[i]! += w;
       verdicts[i]!++;
-      leans[i]! |= scoreLean(s);
+      addLean(towardA, towardB, i, s);
     }
   });
-  return { m, clusters: { sums, counts, verdicts, leans } };
+  return { m, clusters: { sums, counts, verdicts, towardA, towardB } };
 }
 
-/** Items of win/loss verdicts only (no ties, no fractions): the sides they lean to, from their wins. */
-export function winLossLeans(sums: Float64Array, counts: Float64Array): Uint8Array {
-  return Uint8Array.from(sums, (s, i) => leanOfCounts(s, counts[i]! - s));
+/** Items of win/loss verdicts only (no ties, no fractions): their leaning verdicts, from their wins. */
+export function winLossLeans(
+  sums: Float64Array,
+  counts: Float64Array,
+): { towardA: Float64Array; towardB: Float64Array } {
+  return {
+    towardA: Float64Array.from(sums),
+    towardB: Float64Array.from(sums, (s, i) => counts[i]! - s),
+  };
 }

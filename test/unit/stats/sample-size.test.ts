@@ -77,7 +77,7 @@ function simulate(d: PlanDesign, items: number, replications: number, seed: numb
   const kappa = d.icc > 0 ? 1 / d.icc - 1 : 0;
   const sums = new Float64Array(items);
   const counts = new Float64Array(items).fill(m);
-  const clusters: LeaningClusters = { sums, counts, leans: new Uint8Array(items) };
+  let clusters: LeaningClusters = { sums, counts, ...winLossLeans(sums, counts) };
   let halfWidth = 0;
   let rejected = 0;
   for (let r = 0; r < replications; r++) {
@@ -92,7 +92,7 @@ function simulate(d: PlanDesign, items: number, replications: number, seed: numb
       }
       sums[i] = s;
     }
-    clusters.leans = winLossLeans(sums, counts);
+    clusters = { sums, counts, ...winLossLeans(sums, counts) };
     const row = summarizePair(moments, clusters, {
       ci: 'auto',
       ties: 'half',
