@@ -76,7 +76,12 @@ export async function buildServer() {
   await rm(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: repoRoot,
-    entryPoints: { cli: 'scripts/cli.ts', artifacts: 'scripts/build/artifacts.ts' },
+    // the verdicts' hash runs on a worker thread (server/reports/provenance.ts), found beside cli.js
+    entryPoints: {
+      cli: 'scripts/cli.ts',
+      artifacts: 'scripts/build/artifacts.ts',
+      'verdicts-hash-worker': 'server/reports/verdicts-hash-worker.ts',
+    },
     outdir,
     bundle: true,
     // Each verb stays its own chunk (server/cli/program.ts loads only the one being run), beside

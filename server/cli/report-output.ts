@@ -15,11 +15,11 @@ export async function writeReport(
   table: VerdictTable,
   parsed: { options: ReportOptions; format: ReportFormat },
   out: string | undefined,
-  build: (table: VerdictTable, options: ReportOptions) => unknown = buildReport,
+  build: (table: VerdictTable, options: ReportOptions) => unknown | Promise<unknown> = buildReport,
 ): Promise<void> {
   let report;
   try {
-    report = checkReport(build(table, parsed.options));
+    report = checkReport(await build(table, parsed.options));
   } catch (err) {
     if (err instanceof RangeError) throw new CliError(err.message, 2);
     if (err instanceof ReportSchemaError) throw new CliError(err.message, 1);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { buildReport } from '../reports/build-report.ts';
+import { buildReport, buildReportHashingAside } from '../reports/build-report.ts';
 import { noVerdictsReason, readJudgmentsFiles } from '../reports/read-judgments.ts';
 import type { VerdictTable } from '../reports/verdict-table.ts';
 import { CliError } from './common.ts';
@@ -37,7 +37,9 @@ export function register(program: Command): void {
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
     const table = await readTable(files, parsed.options.base, flags);
-    await writeReport(table, parsed, flags.out, (t, options) => buildReport(t, options, { files }));
+    await writeReport(table, parsed, flags.out, (t, options) =>
+      buildReportHashingAside(t, options, { files }),
+    );
   });
 }
 

@@ -16,7 +16,7 @@ import { buildBias } from './bias.ts';
 import { calibratedFigure } from './calibrated.ts';
 import { competenceFigure } from './competence.ts';
 import { planCheck } from './plan-check.ts';
-import { reportProvenance } from './provenance.ts';
+import { reportProvenance, verdictsHashOffThread } from './provenance.ts';
 import { bucket, groupBy, take } from './figures.ts';
 import { lengthControlledFigure } from './length-controlled.ts';
 import { styleControlledFigure } from './style-controlled.ts';
@@ -41,6 +41,7 @@ export function buildReport(
   options: ReportOptionsInput = {},
   input: ProvenanceInput = null,
   plan: LockedPlan | null = null,
+  verdictsSha256?: string,
 ): Report {
   const opts = reportOptionsSchema.parse(options);
   const scratch = { sum: new Float64Array(t.items.size), count: new Float64Array(t.items.size) };
@@ -133,10 +134,33 @@ export function buildReport(
     agreement: buildAgreement(t, units),
     bias: buildBias(t, units, opts),
     sensitivity: sensitivity(competenceFigure(t, opts)),
-    provenance: reportProvenance(t, opts, input, plan?.sha256 ?? null),
+    provenance: reportProvenance(t, opts, input, plan?.sha256 ?? null, verdictsSha256),
     ...(plan ? { plan: planCheck(plan, opts, pairs) } : {}),
   };
   return checkReport(report);
+}
+
+/**
+ * buildReport with the verdicts' hash computed on a worker thread while the statistics run
+ * (provenance.ts verdictsHashOffThread): the same report, sooner on a large file. The report is
+ * assembled with a stand-in hash of the right form and given the real one when it is in.
+ */
+export async function buildReportHashingAside(
+  t: VerdictTable,
+  options: ReportOptionsInput = {},
+  input: ProvenanceInput = null,
+  plan: LockedPlan | null = null,
+): Promise<Report> {
+  const hashing = verdictsHashOffThread(t);
+  let report: Report;
+  try {
+    report = buildReport(t, options, input, plan, '0'.repeat(64));
+  } catch (err) {
+    hashing.cancel();
+    throw err;
+  }
+  report.provenance!.verdicts.sha256 = await hashing.result;
+  return report;
 }
 
 /** The sensitivity analyses beside the main figures: the judge-competence model. */

@@ -6,7 +6,11 @@ import { reportSchema } from '../../../shared/report.ts';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport } from '../../../server/reports/format.ts';
 import { NameIndex } from '../../../server/reports/name-index.ts';
-import { canonicalVerdict, verdictsHash } from '../../../server/reports/provenance.ts';
+import {
+  canonicalVerdict,
+  verdictsHash,
+  verdictsHashOffThread,
+} from '../../../server/reports/provenance.ts';
 import { diffReports, replayOptions } from '../../../server/reports/replay.ts';
 import { makeJudgment, tableOf } from './factories.ts';
 
@@ -64,6 +68,14 @@ describe('the verdicts hash', () => {
     expect(verdictsHash(tableOf([swapped(judgments[0]!), ...judgments.slice(1)]))).toBe(hash);
   });
 
+  it('is the same computed on a worker thread (stats computes it there, beside the statistics)', async () => {
+    // 2,000 verdicts, so the worker gets typed arrays longer than their first chunk
+    const many = Array.from({ length: 50 }, () => judgments).flat();
+    const t = tableOf(many);
+    expect(await verdictsHashOffThread(t).result).toBe(verdictsHash(t));
+    expect(await verdictsHashOffThread(tableOf(judgments)).result).toBe(hash);
+  });
+
   it('changes with any fact of one verdict, and with one verdict more', () => {
     const changed = (patch: Partial<Judgment>) =>
       verdictsHash(tableOf([{ ...judgments[0]!, ...patch }, ...judgments.slice(1)]));
@@ -79,6 +91,45 @@ describe('the verdicts hash', () => {
     ])
       expect(changed(patch), JSON.stringify(patch)).not.toBe(hash);
     expect(verdictsHash(tableOf([...judgments, judgments[0]!]))).not.toBe(hash);
+  });
+});
+
+describe('the canonical line', () => {
+  it('is JSON.stringify of its array, with quotes, a newline and a lone surrogate in the names', () => {
+    const t = tableOf([
+      makeJudgment({
+        item: 'q"1\\é\ud800',
+        a: 'sft "x"',
+        b: 'base',
+        judge: 'judge-1\n',
+        judge_kind: 'human',
+        shown_left: 'a',
+        winner: 'b',
+        axes: { perception: 'a', 'z"ax': 'b' },
+        modality: 'radio"logy',
+        len_a: 137,
+        len_b: 939,
+      }),
+    ]);
+    // seen from 'base' (the lower name): it won, it was shown right, its text is 802 longer
+    expect(canonicalVerdict(t, 0)).toBe(
+      JSON.stringify([
+        'q"1\\é\ud800',
+        'base',
+        'sft "x"',
+        1,
+        'judge-1\n',
+        'human',
+        'high',
+        'radio"logy',
+        802,
+        1.91862619,
+        [
+          ['perception', 0],
+          ['z"ax', 1],
+        ],
+      ]),
+    );
   });
 });
 
