@@ -21,7 +21,13 @@ export function subsetStats(
   indices: ArrayLike<number>,
   score: Float64Array,
   item: Int32Array,
-  scratch: { sum: Float64Array; count: Float64Array; verdicts?: Float64Array; towardA?: Float64Array; towardB?: Float64Array },
+  scratch: {
+    sum: Float64Array;
+    count: Float64Array;
+    verdicts?: Float64Array;
+    towardA?: Float64Array;
+    towardB?: Float64Array;
+  },
   opts: SummaryOptions & { ties: TiesMode },
 ): PairStats {
   // allocated on first use, so callers size only the two arrays every subset needs

@@ -144,27 +144,46 @@ export function verdictsHash(t: VerdictTable): string {
 }
 
 /**
+ * Below this many verdicts the hash costs less than starting its worker (about 0.02 s built,
+ * 0.1–0.25 s under tsx), and verdictsHashOffThread computes it on this thread.
+ */
+export const OFF_THREAD_MIN_VERDICTS = 50_000;
+
+/**
  * verdictsHash(t) on a worker thread, so that it runs beside the report's statistics instead of
  * after them: on a million verdicts the hash is ~3 s of one core (a SHA-256 call costs ~1 µs
  * whatever its length, and there is one a verdict), and `stats` has two. The worker is the built
- * verdicts-hash-worker.js beside the running bundle, or under tsx its TypeScript source. Where no
- * worker can start (a test runner's loader), the hash is computed here, with the same result.
+ * verdicts-hash-worker.js beside the running bundle, or under tsx its TypeScript source; it gets
+ * compact copies of the columns the hash reads, transferred, not copied again. Where no worker
+ * starts, or it fails or exits without an answer, the hash is computed here, with the same result
+ * (a failure of that computation rejects the promise).
  */
-export function verdictsHashOffThread(t: VerdictTable): {
+export function verdictsHashOffThread(
+  t: VerdictTable,
+  minVerdicts = OFF_THREAD_MIN_VERDICTS,
+): {
   result: Promise<string>;
   /** Stops the worker (the report failed): the process need not wait for a hash no one reads. */
   cancel: () => void;
 } {
+  if (t.length < minVerdicts)
+    return { result: Promise.resolve().then(() => verdictsHash(t)), cancel: () => {} };
   // import.meta['url'], not the dotted form: the build rewrites that one to the source's address,
   // and the worker must be found beside the bundle
   const here = import.meta['url'];
   let worker: Worker | null = null;
-  const result = new Promise<string>((resolve) => {
+  let cancelled = false;
+  const result = new Promise<string>((resolve, reject) => {
     let settled = false;
     const fallback = () => {
-      if (settled) return;
+      if (settled || cancelled) return;
       settled = true;
-      resolve(verdictsHash(t));
+      void worker?.terminate();
+      try {
+        resolve(verdictsHash(t));
+      } catch (err) {
+        reject(err);
+      }
     };
     let started: Worker;
     try {
@@ -173,35 +192,41 @@ export function verdictsHashOffThread(t: VerdictTable): {
       fallback();
       return;
     }
-    started.once('message', (sha256: string) => {
+    started.once('message', (sha256: unknown) => {
+      if (typeof sha256 !== 'string') return fallback();
       settled = true;
       resolve(sha256);
       void started.terminate();
     });
+    started.once('messageerror', fallback);
     started.once('error', fallback);
-    started.once('exit', () => (cancelled ? undefined : fallback()));
-    const columns: Partial<VerdictTable> = {
-      length: t.length,
+    started.once('exit', fallback);
+    const n = t.length;
+    const columns = {
+      item: t.item.slice(0, n),
+      pair: t.pair.slice(0, n),
+      score: t.score.slice(0, n),
+      judge: t.judge.slice(0, n),
+      judgeKind: t.judgeKind.slice(0, n),
+      shownLeft: t.shownLeft.slice(0, n),
+      modality: t.modality.slice(0, n),
+      lengthRatio: t.lengthRatio.slice(0, n),
+      lengthDiff: t.lengthDiff.slice(0, n),
+      axisScore: t.axisScore.map((a) => a.slice(0, n)),
+    };
+    const message: Partial<VerdictTable> = {
+      length: n,
       items: t.items,
       systems: t.systems,
       judges: t.judges,
       modalities: t.modalities,
       axes: t.axes,
       pairs: t.pairs,
-      item: t.item.subarray(0, t.length),
-      pair: t.pair.subarray(0, t.length),
-      score: t.score.subarray(0, t.length),
-      judge: t.judge.subarray(0, t.length),
-      judgeKind: t.judgeKind.subarray(0, t.length),
-      shownLeft: t.shownLeft.subarray(0, t.length),
-      modality: t.modality.subarray(0, t.length),
-      lengthRatio: t.lengthRatio.subarray(0, t.length),
-      lengthDiff: t.lengthDiff.subarray(0, t.length),
-      axisScore: t.axisScore.map((a) => a.subarray(0, t.length)),
+      ...columns,
     };
-    started.postMessage(columns);
+    const buffers = [...Object.values(columns).flat()].map((a) => a.buffer as ArrayBuffer);
+    started.postMessage(message, buffers);
   });
-  let cancelled = false;
   return {
     result,
     cancel: () => {

@@ -106,6 +106,13 @@ describe("the minority cap's spread exemption", () => {
       [0, 3],
     ]);
     expect(expectedItemsHolding(mixed, 3)).toBeCloseTo(2.7086956521739136, 12);
+    // two verdicts on a million items of one verdict each always sit on two items (the log
+    // binomials' difference gave 2.0000000058, past the exemption's 1e-9 allowance)
+    expect(expectedItemsHolding(new Map([[1, 1_000_000]]), 2)).toBe(2);
+    // 10 items of 200: 150 drawn (the log1p sum) and 1,500 (the log-binomial path), against
+    // 10 · (1 − hypergeom.pmf(0, 2000, 200, m)) from scipy
+    expect(expectedItemsHolding(new Map([[200, 10]]), 150)).toBeCloseTo(9.99999928932304, 12);
+    expect(expectedItemsHolding(new Map([[200, 10]]), 1500)).toBeCloseTo(10, 12);
     // more drawn than any other item can hold: every item is reached
     expect(expectedItemsHolding(new Map([[2, 3]]), 5)).toBeCloseTo(3, 12);
   });
