@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { JudgeAssignment, Side } from '../../../../shared/judge-api.ts';
 import { ChoiceRow, type ChoiceRowHandle } from './ChoiceRow.tsx';
@@ -80,8 +80,9 @@ export function Comparison({
     return () => window.removeEventListener('pagehide', save);
   }, [update]);
 
-  // A new comparison starts at the top, with the focus on its first open question.
-  useEffect(() => {
+  // A new comparison starts at the top, with the focus on its first open question: in the commit
+  // that shows it (a layout effect), so no key or paint comes before the focus is there.
+  useLayoutEffect(() => {
     window.scrollTo(0, 0);
     rows.current[activeRow]?.focus();
     // only when the comparison (the component's key) changes

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import type { Side } from '../../../../shared/judge-api.ts';
 
 /** What the keys do to the image (window/level and zoom), when the comparison has one. */
@@ -64,7 +64,12 @@ export function useJudgeKeys(enabled: boolean, actions: JudgeKeyActions) {
   ref.current = actions;
   /** The row a choice just moved the focus to, until the next key. */
   const advancedTo = useRef<number | null>(null);
-  useEffect(() => {
+  // A layout effect, attached in the commit that shows the comparison. A passive one is attached
+  // after the paint, and a key pressed in between (a quick judge, or a busy machine, where the
+  // browser runs input before the effect) reached the previous comparison's listener and was
+  // lost: the likely cause of the judge e2e tests failing in 2 of 5 full runs here, keys pressed
+  // as soon as the next comparison showed doing nothing.
+  useLayoutEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.isComposing) return;
