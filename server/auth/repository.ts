@@ -142,6 +142,11 @@ export async function grantRole(
   }: { studyId: string; accountId: string; role: StudyRole; grantedBy: string },
 ): Promise<void> {
   await db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ role: studyRoles.role })
+      .from(studyRoles)
+      .where(and(eq(studyRoles.studyId, studyId), eq(studyRoles.accountId, accountId)))
+      .for('update');
     await tx
       .insert(studyRoles)
       .values({ studyId, accountId, role, grantedBy })
@@ -149,8 +154,12 @@ export async function grantRole(
         target: [studyRoles.studyId, studyRoles.accountId],
         set: { role, grantedBy, grantedAt: sql`now()` },
       });
-    // an owner made a viewer loses change rights now: its open dashboards reconnect and re-check
-    await notifyEvent(tx, { type: 'access-revoked', studyId, accountId });
+    // an owner made a viewer loses change rights now: its open dashboards reconnect and re-check.
+    // Only when a role changed: a first grant takes nothing away, and its event, delivered after
+    // the account had opened a dashboard, closed that dashboard for nothing (the authorization
+    // test saw it under load: a new viewer's first snapshot never came, closed with 4401).
+    if (before !== undefined && before.role !== role)
+      await notifyEvent(tx, { type: 'access-revoked', studyId, accountId });
   });
 }
 
