@@ -304,6 +304,43 @@ describe('authorization of every admin route (issue 17)', () => {
     await expect(viewer.waitFor(() => false, 5000)).rejects.toThrow(/closed with 4401/);
   });
 
+  it('closes an account’s dashboards when its role changes or is removed, not when re-granted', async () => {
+    const erin = await account('erin', [[studyA, 'owner']]);
+    const frank = await account('frank', [[studyA, 'viewer']]);
+    const asOwner = { authorization: `Bearer ${tokens.get('owner of A')}` };
+    const setRole = (name: string, role: string) =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/studies/${studyA}/roles/${name}`,
+        headers: asOwner,
+        payload: { role },
+      });
+    const watch = async (token: string) => {
+      const v = await Viewer.open(baseUrl, studyA, token);
+      await v.waitFor((m) => m.type === 'snapshot');
+      return v;
+    };
+    // owner → viewer takes change rights away: the dashboard closes and re-checks on reconnect
+    let erinView = await watch(erin);
+    expect((await setRole('erin', 'viewer')).statusCode).toBe(200);
+    await expect(erinView.waitFor(() => false, 5000)).rejects.toThrow(/closed with 4401/);
+    erinView = await watch(erin);
+    // the same role again changes nothing and sends nothing. Events arrive in commit order, so
+    // once frank's later removal has closed his dashboard, an event for erin would have come first
+    const frankView = await watch(frank);
+    expect((await setRole('erin', 'viewer')).statusCode).toBe(200);
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/api/studies/${studyA}/roles/frank`,
+      headers: asOwner,
+    });
+    expect(removed.statusCode).toBe(200);
+    await expect(frankView.waitFor(() => false, 5000)).rejects.toThrow(/closed with 4401/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(erinView.closeCode).toBeNull();
+    erinView.close();
+  });
+
   it('records in the audit trail which account made each change', async () => {
     const scan = await call('owner of A', 'POST', `/api/studies/${studyA}/integrity/scan`);
     expect(scan.statusCode, scan.body).toBe(200);
