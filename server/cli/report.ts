@@ -143,6 +143,11 @@ async function loadStudy(
   };
   return onStudy(flags, name, {
     server: async (server, studyId) => {
+      // the study's state, asked for while the export streams; a failure is reported when awaited
+      const getJson = async (path: string) =>
+        (await serverRequest(server, `/api/studies/${studyId}/${path}`)).json() as Promise<unknown>;
+      const state = Promise.all([getJson('plan'), getJson('qualification'), getJson('integrity')]);
+      state.catch(() => undefined);
       const res = await serverRequest(
         server,
         `/api/studies/${studyId}/export${adjudicated ? '?adjudicated=true' : ''}`,
@@ -152,15 +157,11 @@ async function loadStudy(
       }
       const { tableFromVerdicts } = await import('../reports/load-study.ts');
       const table = await tableFromVerdicts(judgments(), { base }).catch(badBase);
-      const planRes = await serverRequest(server, `/api/studies/${studyId}/plan`);
-      const { plan } = (await planRes.json()) as { plan: LockedPlan | null };
-      const qualification = await serverRequest(server, `/api/studies/${studyId}/qualification`);
-      const { adjudicatedComparisons } = (await qualification.json()) as {
-        adjudicatedComparisons: number;
-      };
-      const holds = await serverRequest(server, `/api/studies/${studyId}/integrity`);
+      const [planBody, qualificationBody, holds] = await state;
+      const { plan } = planBody as { plan: LockedPlan | null };
+      const { adjudicatedComparisons } = qualificationBody as { adjudicatedComparisons: number };
       const { integrityViewSchema } = await import('../../shared/integrity-api.ts');
-      const { counts: integrity } = integrityViewSchema.parse(await holds.json());
+      const { counts: integrity } = integrityViewSchema.parse(holds);
       return { table, study: { id: studyId, name }, plan, adjudicatedComparisons, integrity };
     },
     database: async (database, study) => {
