@@ -10,6 +10,8 @@ import {
   momentsFromCounts,
   type ScoreMoments,
 } from '../server/stats/moments.ts';
+import type { LeaningClusters } from '../server/stats/bootstrap.ts';
+import type { Interval } from '../server/stats/figure.ts';
 import { summarizePair } from '../server/stats/pair-summary.ts';
 import { createRng } from '../server/stats/rng.ts';
 import { wilsonBounds, wilsonInterval, zCritical } from '../server/stats/wilson.ts';
@@ -195,6 +197,84 @@ export function printCandidateTable<K extends string>(
 const covers = (ci: readonly [number, number] | null, p: number) =>
   ci !== null && ci[0] <= p && p <= ci[1];
 
+/** The intervals compared on one study (CellResult's columns but the bootstrap). */
+type StudyIntervals = Record<
+  'default' | 'wilson' | 'former' | 'uncapped' | 'capAlways' | 'ac' | 'itemsDf',
+  Interval | null
+> & { rejects: boolean };
+
+const CANDIDATES = [
+  'default',
+  'wilson',
+  'former',
+  'uncapped',
+  'capAlways',
+  'ac',
+  'itemsDf',
+] as const satisfies readonly (keyof StudyIntervals)[];
+
+/** Every compared interval of one clustered study of `items` items, and the default's p-value test. */
+function studyIntervals(items: number, m: ScoreMoments, clusters: LeaningClusters): StudyIntervals {
+  const z = zCritical(LEVEL);
+  const auto = summarizePair(m, clusters, {
+    ties: 'half',
+    level: LEVEL,
+    rounds: 0,
+    rng: () => createRng(0),
+    ci: 'auto',
+  });
+  const d = designEffect(clusters, m).value!;
+  const p = m.sum / m.weight;
+  const u = designEffect(clusters, m, 'uncapped').value!;
+  const ca = designEffect(clusters, m, 'cap-always').value!;
+  return {
+    default: auto.ci.value,
+    wilson: wilsonInterval(m.sum, m.n, LEVEL).value,
+    former: d.degenerate
+      ? wilsonBounds(p, m.n * (z / criticalValue(d.df, LEVEL)) ** 2, z)
+      : auto.ci.value,
+    uncapped: wilsonBounds(p, u.effectiveN, criticalValue(u.df, LEVEL)),
+    capAlways: wilsonBounds(p, ca.effectiveN, criticalValue(ca.df, LEVEL)),
+    ac: agrestiCoullBounds(p, d.effectiveN, criticalValue(d.df, LEVEL)),
+    itemsDf: wilsonBounds(p, d.effectiveN, criticalValue(items - 1, LEVEL)),
+    rejects: auto.pValue.value !== null && auto.pValue.value < 1 - LEVEL,
+  };
+}
+
+/** A CellResult from each candidate's covering weight (studies, or probability) out of `total`. */
+function cellResult(
+  c: Cell,
+  replications: number | 'exact',
+  hits: Record<(typeof CANDIDATES)[number] | 'rejects', number>,
+  total: number,
+  bootstrap: number | null,
+): CellResult {
+  return {
+    cell: c,
+    replications,
+    default: hits.default / total,
+    wilson: hits.wilson / total,
+    bootstrap,
+    formerBoundary: hits.former / total,
+    uncapped: hits.uncapped / total,
+    capAlways: hits.capAlways / total,
+    agrestiCoull: hits.ac / total,
+    itemsDf: hits.itemsDf / total,
+    rejects: hits.rejects / total,
+  };
+}
+
+const noHits = () => ({
+  default: 0,
+  wilson: 0,
+  former: 0,
+  uncapped: 0,
+  capAlways: 0,
+  ac: 0,
+  itemsDf: 0,
+  rejects: 0,
+});
+
 /** Coverage of a clustered cell (perItem > 1) by simulation. */
 export function simulateCell(
   c: Cell,
@@ -212,58 +292,185 @@ export function simulateCell(
   const towardA = new Float64Array(c.items);
   const towardB = new Float64Array(c.items);
   const clusters = { sums, counts, towardA, towardB };
-  const z = zCritical(LEVEL);
-  const hits = {
-    default: 0,
-    wilson: 0,
-    bootstrap: 0,
-    former: 0,
-    uncapped: 0,
-    capAlways: 0,
-    ac: 0,
-    itemsDf: 0,
-    rejects: 0,
-  };
+  const hits = noHits();
+  let boot = 0;
   const opts = { ties: 'half' as const, level: LEVEL, rounds, rng: () => bootRng };
   for (let r = 0; r < replications; r++) {
     const m = drawStudy(c, rng, beta, clusters);
-    const auto = summarizePair(m, clusters, { ...opts, ci: 'auto' });
-    if (covers(auto.ci.value, target)) hits.default++;
-    if (auto.pValue.value !== null && auto.pValue.value < 1 - LEVEL) hits.rejects++;
-    if (covers(wilsonInterval(m.sum, m.n, LEVEL).value, target)) hits.wilson++;
-    const d = designEffect(clusters, m).value!;
-    const p = m.sum / m.weight;
-    const former = d.degenerate
-      ? wilsonBounds(p, m.n * (z / criticalValue(d.df, LEVEL)) ** 2, z)
-      : auto.ci.value;
-    if (covers(former, target)) hits.former++;
-    const u = designEffect(clusters, m, 'uncapped').value!;
-    if (covers(wilsonBounds(p, u.effectiveN, criticalValue(u.df, LEVEL)), target)) hits.uncapped++;
-    const ca = designEffect(clusters, m, 'cap-always').value!;
-    if (covers(wilsonBounds(p, ca.effectiveN, criticalValue(ca.df, LEVEL)), target))
-      hits.capAlways++;
-    const crit = criticalValue(d.df, LEVEL);
-    if (covers(agrestiCoullBounds(p, d.effectiveN, crit), target)) hits.ac++;
-    const itemsCrit = criticalValue(c.items - 1, LEVEL);
-    if (covers(wilsonBounds(p, d.effectiveN, itemsCrit), target)) hits.itemsDf++;
+    const s = studyIntervals(c.items, m, clusters);
+    for (const k of CANDIDATES) if (covers(s[k], target)) hits[k]++;
+    if (s.rejects) hits.rejects++;
     if (options.bootstrap) {
-      const boot = summarizePair(m, clusters, { ...opts, ci: 'bootstrap' });
-      if (covers(boot.ci.value, target)) hits.bootstrap++;
+      const b = summarizePair(m, clusters, { ...opts, ci: 'bootstrap' });
+      if (covers(b.ci.value, target)) boot++;
     }
   }
-  return {
-    cell: c,
+  return cellResult(
+    c,
     replications,
-    default: hits.default / replications,
-    wilson: hits.wilson / replications,
-    bootstrap: options.bootstrap ? hits.bootstrap / replications : null,
-    formerBoundary: hits.former / replications,
-    uncapped: hits.uncapped / replications,
-    capAlways: hits.capAlways / replications,
-    agrestiCoull: hits.ac / replications,
-    itemsDf: hits.itemsDf / replications,
-    rejects: hits.rejects / replications,
+    hits,
+    replications,
+    options.bootstrap ? boot / replications : null,
+  );
+}
+
+/** Studies a cell can produce, as counts of items over item outcomes, up to which exactClusteredCell enumerates them. */
+export const EXACT_CLUSTERED_MAX = 60_000;
+
+/** How many distinct studies cell `c` can produce: C(items + P − 1, P − 1), P its item outcomes. */
+export function distinctStudies(c: Cell): number {
+  return multisets(c.items, itemOutcomes(c).length);
+}
+
+/** Multisets of `items` items over `kinds` kinds: C(items + kinds − 1, kinds − 1). */
+function multisets(items: number, kinds: number): number {
+  let n = 1;
+  for (let i = 1; i < kinds; i++) n = (n * (items + i)) / i;
+  return Math.round(n);
+}
+
+/**
+ * Exact coverage of a clustered cell (2 verdicts per item at 10 and 20 items: at most
+ * EXACT_CLUSTERED_MAX distinct studies): every study, as counts of items over the item outcomes
+ * (wins, ties, losses), is evaluated once, and its multinomial probability (items independent,
+ * each outcome's probability mixed over the Beta) summed where it covers. No bootstrap column
+ * (`bootstrap` may carry a simulated one). Studies are cached by their shape in `cache`, so the
+ * cells sharing items, verdicts per item and ties evaluate their intervals once.
+ */
+export function exactClusteredCell(
+  c: Cell,
+  bootstrap: number | null = null,
+  cache: Map<string, ExactStudies> = new Map(),
+): CellResult {
+  const outcomes = itemOutcomes(c);
+  const key = `${c.items}/${c.perItem}/${c.tieRate > 0}`;
+  let studies = cache.get(key);
+  if (!studies) {
+    studies = enumerateStudies(c.items, outcomes);
+    cache.set(key, studies);
+  }
+  const lf = logFactorials(c.items);
+  const logP = outcomes.map((o) => Math.log(o.prob));
+  const target = trueRate(c);
+  const hits = noHits();
+  let total = 0;
+  for (const s of studies) {
+    let lp = lf[c.items] as number;
+    for (let j = 0; j < s.counts.length; j++) {
+      const k = s.counts[j] as number;
+      if (k > 0) lp += k * (logP[j] as number) - (lf[k] as number);
+    }
+    const prob = Math.exp(lp);
+    total += prob;
+    for (const k of CANDIDATES) if (covers(s.intervals[k], target)) hits[k] += prob;
+    if (s.intervals.rejects) hits.rejects += prob;
+  }
+  if (Math.abs(total - 1) > 1e-9)
+    throw new Error(`exactClusteredCell: probabilities sum to ${total}`);
+  return cellResult(c, 'exact', hits, 1, bootstrap);
+}
+
+/**
+ * A clustered cell's coverage: exact where its studies can be enumerated (exactClusteredCell; the
+ * bootstrap column, when asked for, simulated), simulated otherwise.
+ */
+export function clusteredCell(
+  c: Cell,
+  options: { replications: number; rounds: number; bootstrap: boolean; seed: number },
+  cache: Map<string, ExactStudies> = new Map(),
+): CellResult {
+  if (distinctStudies(c) > EXACT_CLUSTERED_MAX) return simulateCell(c, options);
+  const bootstrap = options.bootstrap ? simulateCell(c, options).bootstrap : null;
+  return exactClusteredCell(c, bootstrap, cache);
+}
+
+/** A cell shape's distinct studies: counts of items per item outcome, and their intervals. */
+export type ExactStudies = Array<{ counts: Int32Array; intervals: StudyIntervals }>;
+
+function enumerateStudies(items: number, outcomes: ItemOutcome[]): ExactStudies {
+  if (multisets(items, outcomes.length) > EXACT_CLUSTERED_MAX)
+    throw new Error('enumerateStudies: too many studies to enumerate');
+  const out: ExactStudies = [];
+  const counts = new Int32Array(outcomes.length);
+  const sums = new Float64Array(items);
+  const cnt = new Float64Array(items);
+  const towardA = new Float64Array(items);
+  const towardB = new Float64Array(items);
+  const visit = (j: number, left: number) => {
+    if (j === outcomes.length - 1) {
+      counts[j] = left;
+      const m = emptyMoments();
+      let i = 0;
+      outcomes.forEach((o, q) => {
+        for (let r = 0; r < (counts[q] as number); r++, i++) {
+          sums[i] = 0;
+          cnt[i] = o.w + o.t + o.l;
+          towardA[i] = 0;
+          towardB[i] = 0;
+          for (const [score, times] of [
+            [1, o.w],
+            [0.5, o.t],
+            [0, o.l],
+          ] as const)
+            for (let v = 0; v < times; v++) {
+              addScore(m, score, 'half');
+              addLean(towardA, towardB, i, score);
+              sums[i] = (sums[i] as number) + score;
+            }
+        }
+      });
+      out.push({
+        counts: counts.slice(),
+        intervals: studyIntervals(items, m, { sums, counts: cnt, towardA, towardB }),
+      });
+      return;
+    }
+    for (let k = 0; k <= left; k++) {
+      counts[j] = k;
+      visit(j + 1, left - k);
+    }
   };
+  visit(0, items);
+  return out;
+}
+
+/** One item's outcome: its wins, ties and losses, and their probability in the cell. */
+interface ItemOutcome {
+  w: number;
+  t: number;
+  l: number;
+  prob: number;
+}
+
+/**
+ * An item's possible outcomes in cell `c` and their probabilities: (wins, ties) multinomial given
+ * the item's rate, mixed over the Beta (E[p^w (1 − p)^l] as a product), or at the fixed rate.
+ */
+function itemOutcomes(c: Cell): ItemOutcome[] {
+  const m = c.perItem;
+  const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
+  const a = c.rate * kappa;
+  const b = (1 - c.rate) * kappa;
+  const lf = logFactorials(m);
+  const out: ItemOutcome[] = [];
+  for (let t = 0; t <= m; t++) {
+    if (c.tieRate === 0 && t > 0) break;
+    for (let w = 0; w + t <= m; w++) {
+      const l = m - w - t;
+      // E[p^w (1 − p)^l] under Beta(a, b), or p^w (1 − p)^l when the rate is fixed
+      let moment = 1;
+      if (kappa > 0) {
+        for (let i = 0; i < w; i++) moment *= (a + i) / (a + b + i);
+        for (let j = 0; j < l; j++) moment *= (b + j) / (a + b + w + j);
+      } else moment = c.rate ** w * (1 - c.rate) ** l;
+      const coef = Math.exp(
+        (lf[m] as number) - (lf[w] as number) - (lf[t] as number) - (lf[l] as number),
+      );
+      const tie = c.tieRate > 0 ? c.tieRate ** t * (1 - c.tieRate) ** (w + l) : 1;
+      out.push({ w, t, l, prob: coef * tie * moment });
+    }
+  }
+  return out;
 }
 
 function logFactorials(n: number): Float64Array {
@@ -336,28 +543,8 @@ export function exactCell(c: Cell): CellResult {
  */
 function totalScoreDistribution(c: Cell, maxItems: number): Float64Array {
   const m = c.perItem;
-  const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
-  const a = c.rate * kappa;
-  const b = (1 - c.rate) * kappa;
-  const lf = logFactorials(m);
   const item = new Float64Array(2 * m + 1);
-  for (let t = 0; t <= m; t++) {
-    if (c.tieRate === 0 && t > 0) break;
-    for (let w = 0; w + t <= m; w++) {
-      const l = m - w - t;
-      // E[p^w (1 − p)^l] under Beta(a, b), or p^w (1 − p)^l when the rate is fixed
-      let moment = 1;
-      if (kappa > 0) {
-        for (let i = 0; i < w; i++) moment *= (a + i) / (a + b + i);
-        for (let j = 0; j < l; j++) moment *= (b + j) / (a + b + w + j);
-      } else moment = c.rate ** w * (1 - c.rate) ** l;
-      const coef = Math.exp(
-        (lf[m] as number) - (lf[w] as number) - (lf[t] as number) - (lf[l] as number),
-      );
-      const tie = c.tieRate > 0 ? c.tieRate ** t * (1 - c.tieRate) ** (w + l) : 1;
-      item[2 * w + t] = (item[2 * w + t] as number) + coef * tie * moment;
-    }
-  }
+  for (const o of itemOutcomes(c)) item[2 * o.w + o.t] = (item[2 * o.w + o.t] as number) + o.prob;
   let dist = Float64Array.of(1);
   for (let k = 0; k < maxItems; k++) {
     const next = new Float64Array(dist.length + 2 * m);

@@ -28,8 +28,10 @@ import math
 import os
 
 import numpy as np
-from scipy import optimize, sparse, stats
+from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
+
+from interval_programme import interval_programme
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "stats")
 LEVEL = 0.95
@@ -149,87 +151,20 @@ def solve(n, cell_constraints):
     outs = [o for tie in ties_used for o in outcomes(n, tie)]
     outs = list({(o[0], o[1], o[2]): o for o in outs}.values())
     index = {(o[0], o[1], o[2]): i for i, o in enumerate(outs)}
-    pts = sorted({round(x, 10) for rate, tie, *_ in cell_constraints for x in (true_rate(rate, tie), 1 - true_rate(rate, tie))})
-    J = len(pts)
-    O = len(outs)
-    # variables: g[o, j] = 1[lower bound <= pts[j]], h[o, j] = 1[upper bound >= pts[j]]
-    nv = 2 * O * J
-    G = lambda o, j: o * J + j
-    H = lambda o, j: O * J + o * J + j
-    rows, cols, vals, lb, ub = [], [], [], [], []
-    r = 0
-
-    def add(coefs, lo, hi):
-        nonlocal r
-        for c, v in coefs:
-            rows.append(r)
-            cols.append(c)
-            vals.append(v)
-        lb.append(lo)
-        ub.append(hi)
-        r += 1
-
-    fix_lo = np.zeros(nv)
-    fix_hi = np.ones(nv)
-    for o, (w, t, l, p, ne) in enumerate(outs):
-        for j in range(J):
-            # (b) holds its estimate: every grid rate >= p is above the lower bound, every one <= p below the upper
-            if pts[j] >= p - 1e-12:
-                fix_lo[G(o, j)] = 1
-            if pts[j] <= p + 1e-12:
-                fix_lo[H(o, j)] = 1
-            if j + 1 < J:  # g nondecreasing in j, h nonincreasing
-                add([(G(o, j), 1), (G(o, j + 1), -1)], -np.inf, 0)
-                add([(H(o, j + 1), 1), (H(o, j), -1)], -np.inf, 0)
-        # (c) symmetry: (l, t, w) covers 1 - r exactly when (w, t, l) covers r
-        o2 = index[(l, t, w)]
-        if o2 > o:
-            for j in range(J):
-                jm = pts.index(round(1 - pts[j], 10))
-                add([(G(o, j), 1), (H(o2, jm), -1)], 0, 0)
-                add([(H(o, j), 1), (G(o2, jm), -1)], 0, 0)
-        # (d) monotone: one more win in place of a loss never lowers a bound
-        if l > 0:
-            o3 = index[(w + 1, t, l - 1)]
-            for j in range(J):
-                add([(G(o3, j), 1), (G(o, j), -1)], -np.inf, 0)
-                add([(H(o3, j), -1), (H(o, j), 1)], -np.inf, 0)
-    # coverage of cell (rate, tie): sum_o P(o) (g + h - 1) at its true rate
-    for rate, tie, lo_c, hi_c in cell_constraints:
-        j = pts.index(round(true_rate(rate, tie), 10))
+    phat = [o[3] for o in outs]
+    mirror = [index[(l, t, w)] for w, t, l, *_ in outs]
+    up = [index[(w + 1, t, l - 1)] if l > 0 else None for w, t, l, *_ in outs]
+    cells = []
+    for rate, tie, lo, hi in cell_constraints:
+        probs = np.zeros(len(outs))
         sub = outcomes(n, tie)
-        pr = probabilities(n, rate, tie, sub)
-        coefs = []
-        total = 0.0
-        for q, o in zip(pr, sub):
-            if q < 1e-300:
-                continue
-            i = index[(o[0], o[1], o[2])]
-            coefs += [(G(i, j), q), (H(i, j), q)]
-            total += q
-        add(coefs, lo_c + total, hi_c + total)
-    A = sparse.csr_matrix((vals, (rows, cols)), shape=(r, nv))
-    res = optimize.milp(
-        c=np.zeros(nv),
-        constraints=optimize.LinearConstraint(A, lb, ub),
-        integrality=np.ones(nv),
-        bounds=optimize.Bounds(fix_lo, fix_hi),
-        options={"time_limit": 600},
-    )
-    if res.status == 0:
-        x = np.round(res.x)
-        covs = {}
-        for rate, tie, *_ in cell_constraints:
-            j = pts.index(round(true_rate(rate, tie), 10))
-            sub = outcomes(n, tie)
-            pr = probabilities(n, rate, tie, sub)
-            covs[f"{n}/{rate}/{tie:g}"] = float(
-                sum(q * (x[G(index[o[:3]], j)] + x[H(index[o[:3]], j)] - 1) for q, o in zip(pr, sub))
-            )
-        return True, covs
-    if res.status == 2:
+        for q, o in zip(probabilities(n, rate, tie, sub), sub):
+            probs[index[o[:3]]] = q
+        cells.append({"truth": true_rate(rate, tie), "probs": probs, "lo": lo, "hi": hi})
+    ok, covs = interval_programme(phat, mirror, up, cells)
+    if not ok:
         return False, None
-    raise RuntimeError(f"milp status {res.status}: {res.message}")
+    return True, {f"{n}/{rate}/{tie:g}": v for (rate, tie, *_), v in zip(cell_constraints, covs)}
 
 
 def main():

@@ -4,8 +4,12 @@ import {
   BAND,
   GRID,
   bandReachable,
+  cellKey,
+  distinctStudies,
   exactCell,
+  exactClusteredCell,
   type Cell,
+  type ExactStudies,
 } from '../../../scripts/coverage-study.ts';
 
 /**
@@ -14,7 +18,8 @@ import {
  * TypeScript: scripts/reference/one_verdict_targets.py (exact coverage of six intervals with one
  * verdict per item, and an integer programme over every sensible interval) and
  * scripts/reference/clustered_bound.py (Neyman–Pearson bounds between cells that differ only in
- * their intra-item correlation).
+ * their intra-item correlation), and scripts/reference/clustered_targets.py (two verdicts per item
+ * at 10 items: exact coverage and the integer programme).
  */
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/stats/${name}`, import.meta.url), 'utf8'));
@@ -90,5 +95,47 @@ describe('clustered cells: no pair of cells forces a miss', () => {
     expect(worst).toBeCloseTo(0.9037, 3);
     // the most a study's log likelihood ratio moved by rounding to the convolution grid
     for (const r of rows) expect(r.logRatioRounding).toBeLessThan(0.05);
+  });
+});
+
+describe('two verdicts per item at 10 items: the targets, exactly', () => {
+  // scripts/reference/clustered_targets.py: the 3,003 distinct studies, their probabilities from
+  // scipy's betaln, statsmodels' Wilson, and scipy's integer programme
+  const exact = fixture('clustered-targets.json') as {
+    studies: number;
+    wilsonUnclustered: Record<string, number>;
+    reachable: Record<string, boolean>;
+    joint: { feasible: boolean };
+    dense: { offGridParameters: number; feasible: boolean };
+  };
+  const twoPerItem: Cell[] = GRID.tieRates.flatMap((tieRate) =>
+    GRID.iccs.flatMap((icc) =>
+      GRID.rates.map((rate) => ({ icc, perItem: 2, items: 10, rate, tieRate })),
+    ),
+  );
+
+  it('our enumeration of the studies gives statsmodels-scipy coverage to 1e-9', () => {
+    expect(distinctStudies(twoPerItem.at(-1)!)).toBe(exact.studies);
+    const cache = new Map<string, ExactStudies>();
+    for (const c of twoPerItem) {
+      const r = exactClusteredCell(c, null, cache);
+      expect(r.replications).toBe('exact');
+      expect(r.wilson, cellKey(c)).toBeCloseTo(exact.wilsonUnclustered[cellKey(c)]!, 9);
+    }
+  });
+
+  it('the band is out of reach in one cell, and one interval meets every target, also off the grid', () => {
+    expect(
+      Object.entries(exact.reachable)
+        .filter(([, ok]) => !ok)
+        .map(([k]) => k),
+    ).toEqual(['icc 0 · 2/item · 10 items · rate 0.97 · ties 0']);
+    // the runs-of-totals class (bandReachable) is narrower, so it never finds more in reach
+    for (const c of twoPerItem)
+      if (bandReachable(c)) expect(exact.reachable[cellKey(c)]).toBe(true);
+    // not impossible: an interval holding its estimate and symmetric in the two systems covers
+    // 93-97% in every reachable cell, and at least 93% at 345 parameters off the grid too
+    expect(exact.joint.feasible).toBe(true);
+    expect(exact.dense).toEqual({ offGridParameters: 345, feasible: true });
   });
 });
