@@ -3,7 +3,9 @@
 
 Run: /usr/bin/python3 scripts/reference/clustered_targets.py [--dense]   (numpy, scipy >= 1.9, statsmodels)
 Writes test/fixtures/stats/clustered-targets.json; docs/statistics.md, "Two verdicts per item,
-exactly", gives the figures.
+exactly", gives the figures. `clustered_targets.py ITEMS PER_ITEM TIE_RATES` (e.g. 10 5 0, or
+20 2 0,0.2) asks points 2 and 3 for another design and only prints (a design's distinct studies
+must stay in the tens of thousands: 5 verdicts per item with ties at 10 items are 30 million).
 
 A study of the coverage grid (scripts/coverage-study.ts) with 2 verdicts on each of 10 items is a
 multiset of 10 item outcomes (wins, ties, losses) among 6 (3 without ties): 3,003 distinct studies.
@@ -48,9 +50,9 @@ TIE_RATES = [0.0, 0.2]
 ITEMS, PER_ITEM = 10, 2
 
 
-def patterns(per):
+def patterns(per, ties=True):
     """Item outcomes (wins, ties, losses), in coverage-study.ts itemOutcomes' order."""
-    return [(w, t, per - w - t) for t in range(per + 1) for w in range(per - t + 1)]
+    return [(w, t, per - w - t) for t in (range(per + 1) if ties else [0]) for w in range(per - t + 1)]
 
 
 def compositions(n, k):
@@ -78,9 +80,9 @@ def item_probs(pats, rate, icc, tie):
 
 
 class Studies:
-    def __init__(self, n, per):
+    def __init__(self, n, per, ties=True):
         self.n, self.per = n, per
-        self.pats = patterns(per)
+        self.pats = patterns(per, ties)
         self.counts = np.array(list(compositions(n, len(self.pats))), dtype=np.int64)
         score = np.array([w + t / 2 for w, t, l in self.pats])
         self.sum = self.counts @ score
@@ -126,8 +128,13 @@ def key(icc, rate, tie):
 
 
 def main():
+    global ITEMS, PER_ITEM, TIE_RATES
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    other = len(args) == 3
+    if other:
+        ITEMS, PER_ITEM, TIE_RATES = int(args[0]), int(args[1]), [float(x) for x in args[2].split(",")]
     started = time.time()
-    s = Studies(ITEMS, PER_ITEM)
+    s = Studies(ITEMS, PER_ITEM, ties=any(t > 0 for t in TIE_RATES))
     cells = []
     for tie in TIE_RATES:
         for icc in ICCS:
@@ -154,23 +161,27 @@ def main():
     }
     print(f"{ITEMS} items x {PER_ITEM}/item: {len(s.counts)} studies")
     print("  out of reach:", [k for k, v in reachable.items() if not v])
-    print(f"  one interval meets every target of the 40 cells: {feasible} ({time.time() - started:.0f} s)")
+    print(f"  one interval meets every target of the {len(cells)} cells: {feasible} ({time.time() - started:.0f} s)")
     if "--dense" in sys.argv:
         extra = []
         grid = {(round(c["truth"], 10)) for c in cells}
         for tr in sorted(set(np.round(np.arange(0.5, 0.99 + 1e-9, 0.02), 10)) | grid):
-            for tie in [0.0, 0.1, 0.2]:
+            for tie in [0.0, 0.1, 0.2] if any(t > 0 for t in TIE_RATES) else [0.0]:
                 q = (tr - tie / 2) / (1 - tie)
                 if not 0 < q < 1:
                     continue
                 for icc in ICCS + [0.95]:
                     if any(c["key"] == key(icc, round(q, 10), tie) for c in cells):
                         continue
-                    extra.append({"truth": tr, "probs": s.probs(q, icc, tie), "lo": BAND[0], "hi": 1.0})
+                    pr = s.probs(q, icc, tie)
+                    assert abs(pr.sum() - 1) < 1e-9, pr.sum()
+                    extra.append({"truth": tr, "probs": pr, "lo": BAND[0], "hi": 1.0})
         ok, _ = solve(s, cons + extra)
         out["dense"] = {"offGridParameters": len(extra), "feasible": ok}
         print(f"  ... and at least 93% at {len(extra)} parameters off the grid: {ok} ({time.time() - started:.0f} s)")
-    else:
+    if other:
+        return
+    if "--dense" not in sys.argv:
         with open(os.path.join(OUT, "clustered-targets.json")) as f:
             previous = json.load(f).get("dense")
         if previous:
