@@ -67,7 +67,10 @@ export function cellKey(c: Cell): string {
 
 export interface CellResult {
   cell: Cell;
-  /** 'exact' (one verdict per item: summed over every outcome) or the replications simulated. */
+  /**
+   * 'exact' (one verdict per item, or a clustered cell with at most EXACT_CLUSTERED_MAX distinct
+   * studies: summed over every outcome) or the replications simulated.
+   */
   replications: number | 'exact';
   /** Coverage of the default interval (Agresti–Coull with one verdict per item, else cluster-Wilson). */
   default: number;
@@ -330,8 +333,9 @@ function multisets(items: number, kinds: number): number {
 }
 
 /**
- * Exact coverage of a clustered cell (2 verdicts per item at 10 and 20 items: at most
- * EXACT_CLUSTERED_MAX distinct studies): every study, as counts of items over the item outcomes
+ * Exact coverage of a clustered cell with at most EXACT_CLUSTERED_MAX distinct studies (on the
+ * grid: 2 verdicts per item at 10 and 20 items, and at 100 without ties; 5 without ties at 10 and
+ * 20 items): every study, as counts of items over the item outcomes
  * (wins, ties, losses), is evaluated once, and its multinomial probability (items independent,
  * each outcome's probability mixed over the Beta) summed where it covers. No bootstrap column
  * (`bootstrap` may carry a simulated one). Studies are cached by their shape in `cache`, so the
@@ -435,7 +439,7 @@ function enumerateStudies(items: number, outcomes: ItemOutcome[]): ExactStudies 
 }
 
 /** One item's outcome: its wins, ties and losses, and their probability in the cell. */
-interface ItemOutcome {
+export interface ItemOutcome {
   w: number;
   t: number;
   l: number;
@@ -446,7 +450,7 @@ interface ItemOutcome {
  * An item's possible outcomes in cell `c` and their probabilities: (wins, ties) multinomial given
  * the item's rate, mixed over the Beta (E[p^w (1 − p)^l] as a product), or at the fixed rate.
  */
-function itemOutcomes(c: Cell): ItemOutcome[] {
+export function itemOutcomes(c: Cell): ItemOutcome[] {
   const m = c.perItem;
   const kappa = c.icc > 0 ? 1 / c.icc - 1 : 0;
   const a = c.rate * kappa;

@@ -12,8 +12,9 @@ import {
 /**
  * `npm run coverage`: the full coverage grid of docs/statistics.md (640 cells: intra-item
  * correlation × verdicts per item × items × rate × ties), seeded. One-verdict-per-item cells are
- * exact, and so are 2 verdicts per item at 10 and 20 items (every study enumerated; their
- * bootstrap column simulated); the others are simulated with --replications studies each (Monte Carlo standard error
+ * exact, and so are the clustered cells whose studies can be enumerated (coverage-study.ts
+ * exactClusteredCell: 2 verdicts per item at 10 and 20 items, and at 100 without ties; 5 without
+ * ties at 10 and 20 items; their bootstrap column simulated); the others are simulated with --replications studies each (Monte Carlo standard error
  * √(c(1 − c)/R): 0.49% at 0.95 with 2,000) and --rounds bootstrap rounds (0: no bootstrap). Prints a markdown table
  * and the cells that miss the targets (default interval ≥ 93% from 10 items; ≤ 97% where some
  * non-randomised interval can be inside 93–97%; the p-value rejecting ≤ 5% at rate 0.5).

@@ -14,8 +14,9 @@ ICC 0), each verdict a tie with the tie rate; so a study's probability is exact,
 interval's coverage.
 
 1. Exact coverage of plain Wilson on all verdicts as if independent (statsmodels'
-   proportion_confint on the score sum, ties half, of the 20 verdicts): the reference for
-   coverage-study.ts exactClusteredCell, which enumerates the same studies in TypeScript.
+   proportion_confint on the score sum, ties half, of the 20 verdicts), and each cell's item
+   outcome probabilities: the reference for coverage-study.ts exactClusteredCell, which
+   enumerates the same studies in TypeScript.
 2. Reachable: some interval holding its estimate (and at 1/2 symmetric in the two systems) covers
    inside 93-97%. Any set of studies is such an interval's cover set at one true rate (its bound
    may stop on either side of the truth), except that studies whose estimate is the truth are
@@ -141,7 +142,8 @@ def main():
             for rate in RATES:
                 pr = s.probs(rate, icc, tie)
                 assert abs(pr.sum() - 1) < 1e-12, pr.sum()
-                cells.append({"key": key(icc, rate, tie), "truth": true_rate(rate, tie), "probs": pr})
+                cells.append({"key": key(icc, rate, tie), "truth": true_rate(rate, tie), "probs": pr,
+                              "items": item_probs(s.pats, rate, icc, tie)})
     # 1. plain Wilson on all verdicts as if independent
     lo, hi = proportion_confint(s.sum, ITEMS * PER_ITEM, alpha=0.05, method="wilson")
     wilson = {c["key"]: float(np.sum(c["probs"][(lo <= c["truth"]) & (c["truth"] <= hi)])) for c in cells}
@@ -156,6 +158,8 @@ def main():
         "studies": len(s.counts),
         "band": BAND,
         "wilsonUnclustered": wilson,
+        # each cell's item outcome probabilities, in patterns' order: (wins, ties, losses)
+        "itemOutcomes": {c["key"]: [[w, t, l, float(q)] for (w, t, l), q in zip(s.pats, c["items"])] for c in cells},
         "reachable": reachable,
         "joint": {"feasible": feasible, "coverage": None if covs is None else {c["key"]: v for c, v in zip(cells, covs)}},
     }

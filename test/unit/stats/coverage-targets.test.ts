@@ -8,6 +8,7 @@ import {
   distinctStudies,
   exactCell,
   exactClusteredCell,
+  itemOutcomes,
   type Cell,
   type ExactStudies,
 } from '../../../scripts/coverage-study.ts';
@@ -104,6 +105,7 @@ describe('two verdicts per item at 10 items: the targets, exactly', () => {
   const exact = fixture('clustered-targets.json') as {
     studies: number;
     wilsonUnclustered: Record<string, number>;
+    itemOutcomes: Record<string, Array<[number, number, number, number]>>;
     reachable: Record<string, boolean>;
     joint: { feasible: boolean };
     dense: { offGridParameters: number; feasible: boolean };
@@ -113,6 +115,21 @@ describe('two verdicts per item at 10 items: the targets, exactly', () => {
       GRID.rates.map((rate) => ({ icc, perItem: 2, items: 10, rate, tieRate })),
     ),
   );
+
+  it("each cell's item outcomes (wins, ties, losses) have scipy's probabilities", () => {
+    // the per-item structure the clustered intervals see; Wilson below sees only the total
+    for (const c of twoPerItem) {
+      const ref = exact.itemOutcomes[cellKey(c)]!;
+      const ours = itemOutcomes(c);
+      for (const o of ours) {
+        const r = ref.find(([w, t, l]) => w === o.w && t === o.t && l === o.l)!;
+        expect(o.prob, `${cellKey(c)} ${o.w}/${o.t}/${o.l}`).toBeCloseTo(r[3], 12);
+      }
+      // the outcomes we leave out (ties, in a cell without them) have probability 0
+      for (const [w, t, l, q] of ref)
+        if (!ours.some((o) => o.w === w && o.t === t && o.l === l)) expect(q).toBe(0);
+    }
+  });
 
   it('our enumeration of the studies gives statsmodels-scipy coverage to 1e-9', () => {
     expect(distinctStudies(twoPerItem.at(-1)!)).toBe(exact.studies);
