@@ -1,11 +1,29 @@
 type TypedArray = Int32Array | Float64Array | Int8Array | Uint8Array;
 
-/** `arr` itself when it holds `length` elements, else a copy at least twice as long. */
+type TypedArrayClass<T> = { new (length: number): T; new (buffer: ArrayBufferLike): T };
+
+/**
+ * `arr` itself when it holds `length` elements, else a copy at least twice as long, on shared
+ * memory when `arr` is (so a column stays readable by a worker without a copy).
+ */
 export function grow<T extends TypedArray>(arr: T, length: number): T {
   if (length <= arr.length) return arr;
-  const next = new (arr.constructor as new (n: number) => T)(Math.max(length, arr.length * 2));
+  const n = Math.max(length, arr.length * 2);
+  const Ctor = arr.constructor as TypedArrayClass<T>;
+  const next =
+    arr.buffer instanceof SharedArrayBuffer
+      ? new Ctor(new SharedArrayBuffer(n * arr.BYTES_PER_ELEMENT))
+      : new Ctor(n);
   next.set(arr);
   return next;
+}
+
+/** A zero-filled typed array of `length` elements on shared memory (grow keeps it shared). */
+export function sharedArray<T extends TypedArray>(
+  Ctor: TypedArrayClass<T> & { BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  return new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
 }
 
 /**

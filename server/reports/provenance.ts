@@ -153,8 +153,9 @@ export const OFF_THREAD_MIN_VERDICTS = 50_000;
  * verdictsHash(t) on a worker thread, so that it runs beside the report's statistics instead of
  * after them: on a million verdicts the hash is ~3 s of one core (a SHA-256 call costs ~1 µs
  * whatever its length, and there is one a verdict), and `stats` has two. The worker is the built
- * verdicts-hash-worker.js beside the running bundle, or under tsx its TypeScript source; it gets
- * compact copies of the columns the hash reads, transferred, not copied again. Where no worker
+ * verdicts-hash-worker.js beside the running bundle, or under tsx its TypeScript source; it reads
+ * the columns in place when they are on shared memory (a built table is never written), else it
+ * gets compact copies, transferred. Where no worker
  * starts, or it fails or exits without an answer, the hash is computed here, with the same result
  * (a failure of that computation rejects the promise).
  */
@@ -202,17 +203,21 @@ export function verdictsHashOffThread(
     started.once('error', fallback);
     started.once('exit', fallback);
     const n = t.length;
+    // a column on shared memory (VerdictTableBuilder's) goes as a view, read in place: nothing
+    // writes a built table; any other goes as a compact copy, transferred
+    const column = <T extends Int32Array | Float64Array | Uint8Array | Int8Array>(a: T): T =>
+      (a.buffer instanceof SharedArrayBuffer ? a.subarray(0, n) : a.slice(0, n)) as T;
     const columns = {
-      item: t.item.slice(0, n),
-      pair: t.pair.slice(0, n),
-      score: t.score.slice(0, n),
-      judge: t.judge.slice(0, n),
-      judgeKind: t.judgeKind.slice(0, n),
-      shownLeft: t.shownLeft.slice(0, n),
-      modality: t.modality.slice(0, n),
-      lengthRatio: t.lengthRatio.slice(0, n),
-      lengthDiff: t.lengthDiff.slice(0, n),
-      axisScore: t.axisScore.map((a) => a.slice(0, n)),
+      item: column(t.item),
+      pair: column(t.pair),
+      score: column(t.score),
+      judge: column(t.judge),
+      judgeKind: column(t.judgeKind),
+      shownLeft: column(t.shownLeft),
+      modality: column(t.modality),
+      lengthRatio: column(t.lengthRatio),
+      lengthDiff: column(t.lengthDiff),
+      axisScore: t.axisScore.map(column),
     };
     const message: Partial<VerdictTable> = {
       length: n,
@@ -224,7 +229,9 @@ export function verdictsHashOffThread(
       pairs: t.pairs,
       ...columns,
     };
-    const buffers = [...Object.values(columns).flat()].map((a) => a.buffer as ArrayBuffer);
+    const buffers = [...Object.values(columns).flat()]
+      .map((a) => a.buffer)
+      .filter((b): b is ArrayBuffer => !(b instanceof SharedArrayBuffer));
     started.postMessage(message, buffers);
   });
   return {

@@ -1,4 +1,4 @@
-import { grow } from './growable.ts';
+import { grow, sharedArray } from './growable.ts';
 import { logLengthRatio } from '../stats/length-bias.ts';
 import { NameIndex } from './name-index.ts';
 import { STYLE_FEATURES, type StyleCounts } from '../stats/style-control.ts';
@@ -104,6 +104,9 @@ export class VerdictTableBuilder {
 
   constructor(options: { base?: string } = {}) {
     this.base = options.base;
+    // the columns live on shared memory: the verdicts' hash reads them on a worker thread while
+    // the statistics run (provenance.ts verdictsHashOffThread), and nothing writes them after
+    // finish()
     const cap = 1024;
     this.t = {
       length: 0,
@@ -113,15 +116,15 @@ export class VerdictTableBuilder {
       modalities: new Dictionary(),
       axes: new Dictionary(),
       pairs: [],
-      item: new Int32Array(cap),
-      pair: new Int32Array(cap),
-      score: new Float64Array(cap),
-      judge: new Int32Array(cap),
-      judgeKind: new Uint8Array(cap),
-      shownLeft: new Int8Array(cap),
-      modality: new Int32Array(cap),
-      lengthRatio: new Float64Array(cap),
-      lengthDiff: new Float64Array(cap),
+      item: sharedArray(Int32Array, cap),
+      pair: sharedArray(Int32Array, cap),
+      score: sharedArray(Float64Array, cap),
+      judge: sharedArray(Int32Array, cap),
+      judgeKind: sharedArray(Uint8Array, cap),
+      shownLeft: sharedArray(Int8Array, cap),
+      modality: sharedArray(Int32Array, cap),
+      lengthRatio: sharedArray(Float64Array, cap),
+      lengthDiff: sharedArray(Float64Array, cap),
       axisScore: [],
       style: null,
       skipped: 0,
@@ -212,7 +215,7 @@ export class VerdictTableBuilder {
       for (const [name, s] of Object.entries(v.axes)) {
         const ax = t.axes.id(name);
         while (t.axisScore.length <= ax) {
-          const arr = new Float64Array(t.item.length).fill(Number.NaN);
+          const arr = sharedArray(Float64Array, t.item.length).fill(Number.NaN);
           t.axisScore.push(arr);
         }
         (t.axisScore[ax] as Float64Array)[i] = flip ? 1 - s : s;

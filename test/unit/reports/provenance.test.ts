@@ -76,6 +76,16 @@ describe('the verdicts hash', () => {
     expect(await verdictsHashOffThread(t, 0).result).toBe(verdictsHash(t));
     expect(await verdictsHashOffThread(tableOf(judgments), 0).result).toBe(hash);
     expect(await verdictsHashOffThread(tableOf(judgments)).result).toBe(hash);
+    // the worker reads the columns in place: they are on shared memory, grown past their first
+    // chunk and still shared, and the table is whole after the worker is done with it
+    for (const column of [t.item, t.pair, t.score, t.judge, t.lengthRatio, ...t.axisScore])
+      expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(t.item.length).toBeGreaterThanOrEqual(many.length);
+    expect(verdictsHash(t)).toBe(await verdictsHashOffThread(t, 0).result);
+    // a table whose columns are not shared goes as copies (the fallback path of other callers)
+    const copied = { ...t, item: t.item.slice(), score: t.score.slice() };
+    expect(await verdictsHashOffThread(copied, 0).result).toBe(verdictsHash(t));
+    expect(copied.item.length).toBe(t.item.length);
   });
 
   it('changes with any fact of one verdict, and with one verdict more', () => {
