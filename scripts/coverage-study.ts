@@ -201,11 +201,6 @@ const covers = (ci: readonly [number, number] | null, p: number) =>
   ci !== null && ci[0] <= p && p <= ci[1];
 
 /** The intervals compared on one study (CellResult's columns but the bootstrap). */
-type StudyIntervals = Record<
-  'default' | 'wilson' | 'former' | 'uncapped' | 'capAlways' | 'ac' | 'itemsDf',
-  Interval | null
-> & { rejects: boolean };
-
 const CANDIDATES = [
   'default',
   'wilson',
@@ -214,7 +209,9 @@ const CANDIDATES = [
   'capAlways',
   'ac',
   'itemsDf',
-] as const satisfies readonly (keyof StudyIntervals)[];
+] as const;
+type Candidate = (typeof CANDIDATES)[number];
+type StudyIntervals = Record<Candidate, Interval | null> & { rejects: boolean };
 
 /** Every compared interval of one clustered study of `items` items, and the default's p-value test. */
 function studyIntervals(items: number, m: ScoreMoments, clusters: LeaningClusters): StudyIntervals {
@@ -248,7 +245,7 @@ function studyIntervals(items: number, m: ScoreMoments, clusters: LeaningCluster
 function cellResult(
   c: Cell,
   replications: number | 'exact',
-  hits: Record<(typeof CANDIDATES)[number] | 'rejects', number>,
+  hits: Record<Candidate | 'rejects', number>,
   total: number,
   bootstrap: number | null,
 ): CellResult {
@@ -267,16 +264,11 @@ function cellResult(
   };
 }
 
-const noHits = () => ({
-  default: 0,
-  wilson: 0,
-  former: 0,
-  uncapped: 0,
-  capAlways: 0,
-  ac: 0,
-  itemsDf: 0,
-  rejects: 0,
-});
+const noHits = () =>
+  Object.fromEntries([...CANDIDATES, 'rejects'].map((k) => [k, 0])) as Record<
+    Candidate | 'rejects',
+    number
+  >;
 
 /** Coverage of a clustered cell (perItem > 1) by simulation. */
 export function simulateCell(

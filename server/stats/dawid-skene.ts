@@ -118,6 +118,8 @@ export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}
     perUnit,
   );
   const P = patterns;
+  // each pattern verdict's column in θ (judge·K² + label; row k at + k·K), computed once
+  const column = code.map((c) => ((c / K) | 0) * K * K + (c % K));
   // initialisation: each pattern's share of verdicts per label (soft majority vote)
   let post = new Float64Array(P * K);
   for (let q = 0; q < P; q++) {
@@ -153,9 +155,7 @@ export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}
       const w = weightOf[q] as number;
       const o = q * K;
       for (let x = start[q] as number; x < (start[q + 1] as number); x++) {
-        // the judge's column for the label in θ: judge·K² + label, row k at + k·K
-        const c = code[x] as number;
-        const col = ((c / K) | 0) * K * K + (c % K);
+        const col = column[x] as number;
         theta[col]! += w * (post[o] as number);
         theta[col + K]! += w * (post[o + 1] as number);
         theta[col + 2 * K]! += w * (post[o + 2] as number);
@@ -181,8 +181,7 @@ export function dawidSkene(data: DawidSkeneData, options: DawidSkeneOptions = {}
       let a1 = logPrior[1] as number;
       let a2 = logPrior[2] as number;
       for (let x = start[q] as number; x < (start[q + 1] as number); x++) {
-        const c = code[x] as number;
-        const col = ((c / K) | 0) * K * K + (c % K);
+        const col = column[x] as number;
         a0 += logTheta[col] as number;
         a1 += logTheta[col + K] as number;
         a2 += logTheta[col + 2 * K] as number;
