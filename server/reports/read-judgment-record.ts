@@ -1,3 +1,4 @@
+import { closestName } from '../../shared/import-records.ts';
 import { judgmentSchema, type Judgment } from '../../shared/judgments.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import { fromZodError } from './read-zod-error.ts';
@@ -145,6 +146,34 @@ export function addJudgmentRecord(
       throw FileRecordError.field(file, line, k, 'not a finite number (it overflows to Infinity)');
   }
   const parsed = judgmentSchema.safeParse(record);
-  if (!parsed.success) throw fromZodError(file, line, parsed.error);
+  if (!parsed.success)
+    throw (
+      missingField(file, line, record, parsed.error.issues[0]?.path) ??
+      fromZodError(file, line, parsed.error)
+    );
   builder.add(toVerdictInput(parsed.data));
+}
+
+/**
+ * A required field the record lacks, named as missing, with the record's own unknown field it was
+ * probably meant to be (fields not listed are ignored, docs/judgments-files.md, so `winnr` would
+ * otherwise read as "winner: invalid option"); null when the failing field is present.
+ */
+function missingField(
+  file: string,
+  line: number,
+  record: unknown,
+  path: readonly PropertyKey[] | undefined,
+): FileRecordError | null {
+  if (typeof record !== 'object' || record === null || path?.length !== 1) return null;
+  const field = String(path[0]);
+  if (Object.hasOwn(record, field)) return null;
+  const unknown = Object.keys(record).filter((k) => !Object.hasOwn(judgmentSchema.shape, k));
+  const typo = closestName(field, unknown);
+  return FileRecordError.field(
+    file,
+    line,
+    field,
+    typo === null ? 'missing' : `missing (the record has '${typo}': a typo?)`,
+  );
 }

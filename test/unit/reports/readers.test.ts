@@ -125,6 +125,15 @@ describe('JSONL and CSV judgments files', () => {
     await expect(readJudgmentsFiles([same])).rejects.toThrow(
       `${same}:1: field 'b': a and b must be different systems`,
     );
+    // a required field spelt wrong is missing, and the misspelling is named
+    const typo = file('typo.jsonl', `${good}\n${good.replace('"winner"', '"winnr"')}\n`);
+    await expect(readJudgmentsFiles([typo])).rejects.toThrow(
+      `${typo}:2: field 'winner': missing (the record has 'winnr': a typo?)`,
+    );
+    const without = file('without.jsonl', good.replace(',"judge_kind":"human"', '') + '\n');
+    await expect(readJudgmentsFiles([without])).rejects.toThrow(
+      new RegExp(`^${without}:1: field 'judge_kind': missing$`),
+    );
   });
 
   it('reads CSV with axis columns and reports bad rows by line', async () => {
