@@ -61,6 +61,8 @@ export const P_TEST_NAMES: Record<PairStats['pTest'], string> = {
 
 /** The sentence a paper needs, e.g. "sft was preferred in 86.1% of 1,204 comparisons (95% CI 84.0–88.0%)". */
 export function headline(report: Report): string[] {
+  // a study nobody has judged yet: say so once, above the empty tables every format still shows
+  if (report.pairs.length === 0) return ['no verdicts yet: every figure below is empty'];
   return report.pairs.map((p) => {
     const level = Math.round(report.ci.level * 100);
     return p.winRate === null

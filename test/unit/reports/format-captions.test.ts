@@ -16,6 +16,14 @@ const judgments = Array.from({ length: 30 }, (_, i) =>
 ).flat();
 
 describe('report captions', () => {
+  it('say once that a study nobody has judged yet has no verdicts, in every text format', async () => {
+    const report = buildReport(tableOf([]), { rounds: 50 });
+    for (const format of ['table', 'markdown', 'html'] as const)
+      expect(await formatReport(report, format), format).toContain(
+        'no verdicts yet: every figure below is empty',
+      );
+  });
+
   it('name the ranking anchor once, even for a system called "base"', async () => {
     const report = buildReport(tableOf(judgments), { rounds: 50 });
     expect(report.rankingInfo.base).toBe('base');
