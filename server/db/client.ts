@@ -99,7 +99,7 @@ const RECONNECT_MS = { first: 100, max: 5000 };
  * The one LISTEN connection of a process. When it is lost (the server restarted, the network
  * dropped) it reconnects with exponential backoff and LISTENs again on every channel.
  */
-class Listener {
+export class Listener {
   private client: pg.Client | null = null;
   private readonly handlers = new Map<string, Set<(payload: string) => void>>();
   private readonly watches = new Set<ListenWatch>();
@@ -161,6 +161,8 @@ class Listener {
   }
 
   private reconnectLater(): void {
+    // closed while a reconnection was in flight: stop here, or the backoff would run forever
+    if (this.closed) return;
     const delay = Math.min(RECONNECT_MS.max, RECONNECT_MS.first * 2 ** this.attempt++);
     this.timer = setTimeout(() => {
       this.connect().then(

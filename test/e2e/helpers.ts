@@ -8,6 +8,7 @@ import { buildApp } from '../../server/app.ts';
 import { createAdminToken } from '../../server/auth/repository.ts';
 import { loadConfig } from '../../server/config.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { teardown } from '../helpers/teardown.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 export const ARTIFACTS = join(repo, 'test/e2e/artifacts');
@@ -93,9 +94,15 @@ export function useServerAndBrowser(): { readonly server: E2eServer; readonly br
     env.server = await startServer();
     env.browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await env.browser?.close();
-    await env.server?.close();
-  });
+  afterAll(() =>
+    teardown([
+      { name: 'closing Chromium', run: () => env.browser?.close() },
+      {
+        name: 'closing the server and its database',
+        run: () => env.server?.close(),
+        critical: true,
+      },
+    ]),
+  );
   return env;
 }

@@ -7,6 +7,7 @@ import { revokeJudge } from '../../server/auth/repository.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDatabase, queryRows, type Database } from '../../server/db/client.ts';
 import { canStartCluster, startCluster, type PgCluster } from '../helpers/pg-cluster.ts';
+import { teardown } from '../helpers/teardown.ts';
 import { launchBrowser, requireBuiltClient, useServerAndBrowser } from './helpers.ts';
 import { invite, seedStudy } from './seed.ts';
 
@@ -76,12 +77,18 @@ describe.runIf(canStartCluster() || process.env.CI === 'true')(
       baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
       browser = await launchBrowser();
     });
-    afterAll(async () => {
-      await browser?.close();
-      await app?.close();
-      await database?.close();
-      await cluster?.destroy();
-    });
+    afterAll(() =>
+      teardown([
+        { name: 'closing Chromium', run: () => browser?.close() },
+        { name: 'closing the app', run: () => app?.close(), critical: true },
+        {
+          name: 'closing the database pool and listener',
+          run: () => database?.close(),
+          critical: true,
+        },
+        { name: 'destroying the scratch PostgreSQL', run: () => cluster?.destroy() },
+      ]),
+    );
 
     it('keeps a verdict made while the database is down (503) and stores it once when it is back', async () => {
       const seeded = await seedStudy(database.db, {
