@@ -91,6 +91,12 @@ export interface CellResult {
    */
   capAlways: number;
   /**
+   * The default with every item holding a verdict for the side behind counted as MINORITY_FACTOR
+   * items in the cap (DesignRule 'holders-full'): the default before HOLDER_FACTOR, to show what
+   * counting outnumbered items at a quarter changed.
+   */
+  holdersFull: number;
+  /**
    * Agresti–Coull (1998) on n_eff with p̂·n_eff successes, at the default's critical value (z with
    * one verdict per item, where it is the default since issue 10's second pass; t with the design's
    * degrees of freedom otherwise, where it is a candidate: docs/statistics.md).
@@ -207,6 +213,7 @@ const CANDIDATES = [
   'former',
   'uncapped',
   'capAlways',
+  'holdersFull',
   'ac',
   'itemsDf',
 ] as const;
@@ -227,6 +234,7 @@ function studyIntervals(items: number, m: ScoreMoments, clusters: LeaningCluster
   const p = m.sum / m.weight;
   const u = designEffect(clusters, m, 'uncapped').value!;
   const ca = designEffect(clusters, m, 'cap-always').value!;
+  const hf = designEffect(clusters, m, 'holders-full').value!;
   return {
     default: auto.ci.value,
     wilson: wilsonInterval(m.sum, m.n, LEVEL).value,
@@ -235,6 +243,7 @@ function studyIntervals(items: number, m: ScoreMoments, clusters: LeaningCluster
       : auto.ci.value,
     uncapped: wilsonBounds(p, u.effectiveN, criticalValue(u.df, LEVEL)),
     capAlways: wilsonBounds(p, ca.effectiveN, criticalValue(ca.df, LEVEL)),
+    holdersFull: wilsonBounds(p, hf.effectiveN, criticalValue(hf.df, LEVEL)),
     ac: agrestiCoullBounds(p, d.effectiveN, criticalValue(d.df, LEVEL)),
     itemsDf: wilsonBounds(p, d.effectiveN, criticalValue(items - 1, LEVEL)),
     rejects: auto.pValue.value !== null && auto.pValue.value < 1 - LEVEL,
@@ -258,6 +267,7 @@ function cellResult(
     formerBoundary: hits.former / total,
     uncapped: hits.uncapped / total,
     capAlways: hits.capAlways / total,
+    holdersFull: hits.holdersFull / total,
     agrestiCoull: hits.ac / total,
     itemsDf: hits.itemsDf / total,
     rejects: hits.rejects / total,
@@ -526,6 +536,7 @@ export function exactCell(c: Cell): CellResult {
     formerBoundary: ac,
     uncapped: former,
     capAlways: ac,
+    holdersFull: ac,
     agrestiCoull: ac,
     itemsDf: ac,
     rejects,

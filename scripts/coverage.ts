@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import {
   BAND,
+  GRID,
   bandReachable,
   cells,
   clusteredCell,
+  distinctStudies,
+  EXACT_CLUSTERED_MAX,
   exactCell,
   type ExactStudies,
   type CellResult,
@@ -27,6 +30,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '400' },
     seed: { type: 'string', default: '1' },
     filter: { type: 'string' },
+    /** Print the grid as docs/statistics.md shows it (one row per design, the rates across). */
+    doc: { type: 'boolean', default: false },
   },
 });
 const replications = Number(values.replications);
@@ -35,8 +40,8 @@ const rounds = Number(values.rounds);
 const seed = Number(values.seed);
 
 const rows: string[] = [
-  '| ties | icc | per item | items | rate | true | default | former boundary | uncapped | cap always | agresti–coull | items − 1 df | wilson (unclustered) | bootstrap | rejects at 0.5 | 93–97% reachable |',
-  '| ---: | --: | -------: | ----: | ---: | ---: | ------: | --------------: | -----------: | ------------: | -------------: | -------------------: | --------: | -------------: | :--------------: |',
+  '| ties | icc | per item | items | rate | true | default | former boundary | uncapped | cap always | holders full | agresti–coull | items − 1 df | wilson (unclustered) | bootstrap | rejects at 0.5 | 93–97% reachable |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
 ];
 const results: Array<CellResult & { reachable: boolean }> = [];
 const started = Date.now();
@@ -60,10 +65,10 @@ for (const c of cells()) {
   results.push({ ...r, reachable });
   const f = (x: number | null) => (x === null ? '—' : x.toFixed(3));
   rows.push(
-    `| ${c.tieRate} | ${c.icc} | ${c.perItem} | ${c.items} | ${c.rate} | ${(c.tieRate / 2 + (1 - c.tieRate) * c.rate).toFixed(3)} | ${f(r.default)} | ${f(r.formerBoundary)} | ${f(r.uncapped)} | ${f(r.capAlways)} | ${f(r.agrestiCoull)} | ${f(r.itemsDf)} | ${f(r.wilson)} | ${f(r.bootstrap)} | ${c.rate === 0.5 && c.perItem > 1 ? f(r.rejects) : '—'} | ${reachable ? 'yes' : 'no'} |`,
+    `| ${c.tieRate} | ${c.icc} | ${c.perItem} | ${c.items} | ${c.rate} | ${(c.tieRate / 2 + (1 - c.tieRate) * c.rate).toFixed(3)} | ${f(r.default)} | ${f(r.formerBoundary)} | ${f(r.uncapped)} | ${f(r.capAlways)} | ${f(r.holdersFull)} | ${f(r.agrestiCoull)} | ${f(r.itemsDf)} | ${f(r.wilson)} | ${f(r.bootstrap)} | ${c.rate === 0.5 && c.perItem > 1 ? f(r.rejects) : '—'} | ${reachable ? 'yes' : 'no'} |`,
   );
 }
-console.log(rows.join('\n'));
+console.log(values.doc ? docTable(results).join('\n') : rows.join('\n'));
 const misses = results.filter(
   (r) =>
     r.default < BAND[0] ||
@@ -82,4 +87,34 @@ for (const r of misses)
 function cellMatches(c: ReturnType<typeof cells>[number], f: string): boolean {
   const [k, v] = f.split('=');
   return String(c[k as keyof typeof c]) === v;
+}
+
+/**
+ * The grid as docs/statistics.md prints it: one row per design (ties, ICC, verdicts per item,
+ * items), each rate's cell as default / plain Wilson / bootstrap, † where no non-randomised
+ * interval can be inside 93–97%, * where a clustered cell is exact; then the p-value's size at ½.
+ */
+function docTable(results: Array<CellResult & { reachable: boolean }>): string[] {
+  const f = (x: number | null) => (x === null ? '–' : x.toFixed(3));
+  const out = [
+    `| ties | ICC | per item | items | ${GRID.rates.map((r) => `p = ${r}`).join(' | ')} | p < .05 at ½ |`,
+    `| ---: | --: | -------: | ----: | ${GRID.rates.map(() => ':---:').join(' | ')} | -----------: |`,
+  ];
+  const designs = new Map<string, Array<CellResult & { reachable: boolean }>>();
+  for (const r of results) {
+    const { tieRate, icc, perItem, items } = r.cell;
+    const key = `| ${tieRate} | ${icc} | ${perItem} | ${items} |`;
+    designs.set(key, [...(designs.get(key) ?? []), r]);
+  }
+  for (const [key, rs] of designs) {
+    const cellsText = rs.map((r) => {
+      const exact = r.cell.perItem > 1 && distinctStudies(r.cell) <= EXACT_CLUSTERED_MAX;
+      const marks = `${r.reachable ? '' : '†'}${exact ? '*' : ''}`;
+      return `${f(r.default)}${marks} / ${f(r.wilson)} / ${f(r.bootstrap)}`;
+    });
+    const atHalf = rs.find((r) => r.cell.rate === 0.5);
+    const size = atHalf && atHalf.cell.perItem > 1 ? f(atHalf.rejects) : '–';
+    out.push(`${key} ${cellsText.join(' | ')} | ${size} |`);
+  }
+  return out;
 }

@@ -379,9 +379,10 @@ write("alpacaeval-expected.json", {
 # verdicts would have if independent (numpy: the weighted mean square residual over the total
 # weight, no n - 1); n_eff = p(1-p) / variance; when every verdict has the same
 # score (variance 0 up to rounding) n_eff = W^2 / sum of squared item weights (perfectly
-# correlated items); clustered, n_eff is capped at N1 (1 + 2 L) / d^2 (the minority cap: N1 that
-# same perfectly correlated size, L the items holding an included verdict for the side behind, the
-# fewer of the two within 1e-9 of p = 1/2, d the decisive share sum |2s - 1| / n with ties half, 1
+# correlated items); clustered, n_eff is capped at N1 (1 + 2 L + H / 4) / d^2 (the minority cap: N1
+# that same perfectly correlated size, L the items where the side behind holds at least half of the
+# item's leaning verdicts, H the other items holding an included verdict for it, the tighter of the
+# two sides within 1e-9 of p = 1/2, d the decisive share sum |2s - 1| / n with ties half, 1
 # with ties excluded), except that a side whose leaning verdicts (at least two) sit on at least as
 # many items as the same number drawn at random from all leaning verdicts would (the expectation
 # over items of 1 - hypergeom.pmf(0, ...), scipy) is not capped (the spread exemption);
@@ -445,11 +446,13 @@ def design(items, ties="half", clustered=True):
             def side_cap(lean):
                 held = [sum(1 for s in it if lean(s)) for it in scores]
                 m, l = sum(held), sum(1 for h in held if h > 0)
+                # items the side leans: it holds at least half of the item's leaning verdicts
+                leans = sum(1 for h, c in zip(held, leaning) if h > 0 and 2 * h >= c)
                 if m >= 2:
                     expected = sum(1 - stats.hypergeom.pmf(0, total_leaning, c, m) for c in leaning)
                     if l >= expected * (1 - 1e-9):
                         return math.inf
-                return n1 * (1 + 2 * l) / d ** 2
+                return n1 * (1 + 2 * leans + 0.25 * (l - leans)) / d ** 2
 
             # the side behind from the two sides' totals (a's wins and b's), even within 1e-9
             total_a = float(np.sum(num))

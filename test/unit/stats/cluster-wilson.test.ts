@@ -3,6 +3,8 @@ import {
   clusterWilsonInterval,
   designEffect,
   expectedItemsHolding,
+  HOLDER_FACTOR,
+  MINORITY_FACTOR,
 } from '../../../server/stats/cluster-wilson.ts';
 import { addLean, addScore, emptyMoments } from '../../../server/stats/moments.ts';
 import { summarizePair } from '../../../server/stats/pair-summary.ts';
@@ -124,23 +126,41 @@ describe("the minority cap's spread exemption", () => {
     expect(d.spread).toBe(true);
     expect(d.capped).toBe(false);
     expect(d.effectiveN).toBeCloseTo(200, 9);
-    // before the exemption the cap held it at N₁(1 + 2L) = 10 · 9
+    // without the exemption the cap holds it at N₁(1 + 2L + H/4) = 10 · (1 + 4/4): four items
+    // show a loss, each outnumbered by its wins (L = 0, H = 4)
     const before = designEffect(spread.clusters, spread.m, 'cap-always').value!;
     expect(before.capped).toBe(true);
-    expect(before.effectiveN).toBeCloseTo(90, 9);
-    // the same four losses on one item: clustered, the cap stays (N₁(1 + 2·1) = 30)
+    expect(before.effectiveN).toBeCloseTo(20, 9);
+    // the same four losses on one item: clustered, the cap stays (N₁(1 + 1/4) = 12.5; 30 before
+    // HOLDER_FACTOR, when every item holding a loss counted as 2)
     const clustered = load(fourOnOne, false);
     const c = designEffect(clustered.clusters, clustered.m).value!;
     expect(c.spread).toBe(false);
     expect(c.capped).toBe(true);
-    expect(c.effectiveN).toBeCloseTo(30, 9);
+    expect(c.effectiveN).toBeCloseTo(12.5, 9);
   });
 
   it('needs two verdicts behind: one loss says nothing of spread', () => {
     const one = load([[...Array(19).fill(1), 0], ...Array(9).fill(Array(20).fill(1))], false);
     const d = designEffect(one.clusters, one.m).value!;
     expect(d.spread).toBe(false);
-    expect(d.effectiveN).toBeCloseTo(30, 9);
+    expect(d.effectiveN).toBeCloseTo(12.5, 9);
+  });
+
+  it('counts an item the side behind leans as MINORITY_FACTOR items, one where it is outnumbered as HOLDER_FACTOR', () => {
+    // 100 items, one loss in all (one verdict behind: no spread exemption). On an item of two
+    // verdicts it holds half the item (L = 1): cap N₁(1 + 2) = 300, above the variance's n_eff
+    // of 199, so it does not bind
+    const even = load([[1, 0], ...Array(99).fill([1, 1])], false);
+    const e = designEffect(even.clusters, even.m).value!;
+    expect(e.capped).toBe(false);
+    expect(e.effectiveN).toBeCloseTo(199, 6);
+    // on an item of three it is outnumbered (H = 1): cap N₁(1 + 1/4) = 125 binds on n_eff ≈ 299
+    const outnumbered = load([[1, 1, 0], ...Array(99).fill([1, 1, 1])], false);
+    const o = designEffect(outnumbered.clusters, outnumbered.m).value!;
+    expect(o.capped).toBe(true);
+    expect(o.effectiveN).toBeCloseTo(100 * (1 + HOLDER_FACTOR), 9);
+    expect(HOLDER_FACTOR).toBeLessThan(MINORITY_FACTOR);
   });
 
   it('gives a row and its mirror image the same design', () => {

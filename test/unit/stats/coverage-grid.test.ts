@@ -28,6 +28,25 @@ const REPS = 400;
 const REPS_1000 = 30;
 const ROUNDS = 200;
 
+/**
+ * A simulated cell misses a target when its count is improbable under the target (one-sided
+ * binomial tail below 0.001); an exact cell when its coverage is past the target.
+ */
+function improbable(
+  r: CellResult,
+  share: number,
+  target: number,
+  side: 'below' | 'above',
+): boolean {
+  if (r.replications === 'exact') return side === 'below' ? share < target : share > target;
+  const hits = Math.round(share * r.replications);
+  const tail =
+    side === 'below'
+      ? binomialCdf(hits, r.replications, target)
+      : 1 - binomialCdf(hits - 1, r.replications, target);
+  return tail < 0.001;
+}
+
 describe('coverage of the default interval over the widened grid', () => {
   it(
     'prints the grid, and meets the targets where the study says they are met',
@@ -69,6 +88,7 @@ describe('coverage of the default interval over the widened grid', () => {
           'former boundary': r.formerBoundary.toFixed(3),
           uncapped: r.uncapped.toFixed(3),
           'cap always': r.capAlways.toFixed(3),
+          'holders full': r.holdersFull.toFixed(3),
           'items − 1 df': r.itemsDf.toFixed(3),
           wilson: r.wilson.toFixed(3),
           bootstrap: r.bootstrap === null ? '' : r.bootstrap.toFixed(3),
@@ -76,22 +96,6 @@ describe('coverage of the default interval over the widened grid', () => {
           reachable: r.reachable ? 'yes' : 'no',
         })),
       );
-      // a simulated cell misses a target when its count is improbable under the target (one-sided
-      // binomial tail below 0.001); an exact cell when its coverage is past the target
-      const improbable = (
-        r: CellResult,
-        share: number,
-        target: number,
-        side: 'below' | 'above',
-      ) => {
-        if (r.replications === 'exact') return side === 'below' ? share < target : share > target;
-        const hits = Math.round(share * r.replications);
-        const tail =
-          side === 'below'
-            ? binomialCdf(hits, r.replications, target)
-            : 1 - binomialCdf(hits - 1, r.replications, target);
-        return tail < 0.001;
-      };
       const below = results.filter((r) => improbable(r, r.default, BAND[0], 'below'));
       const above = results.filter(
         (r) => r.reachable && improbable(r, r.default, BAND[1], 'above'),
@@ -136,8 +140,8 @@ describe('coverage of the default interval over the widened grid', () => {
       // at least two verdicts spread over items as random ones would be: with independent verdicts
       // (ICC 0), 20 on each of 10 items at 0.97 with ties, the cap alone covered 1.000 and the
       // default covers 0.980, within Monte Carlo error of 97% at 400 studies; the exemption takes
-      // 7 cells of this run out of "over 97%" without putting any under 93% (`below` is empty,
-      // asserted below).
+      // 35 cells of this run out of "over 97%" without putting any under 93% (`below` is empty,
+      // asserted below; 7 before HOLDER_FACTOR, when the cap it lifts was looser).
       const independent = results.find(
         (x) => cellKey(x.cell) === 'icc 0 · 20/item · 10 items · rate 0.97 · ties 0.2',
       )!;
@@ -147,7 +151,7 @@ describe('coverage of the default interval over the widened grid', () => {
       const overCapAlways = results.filter(
         (r) => r.reachable && improbable(r, r.capAlways, BAND[1], 'above'),
       );
-      expect(overCapAlways.length - above.length).toBe(7);
+      expect(overCapAlways.length - above.length).toBe(35);
       // Where the default misses 93-97% (docs/statistics.md, "Where the targets are not met"), each
       // cell with its figure (seeded, so exact to the printed digits). Under 93%: none. With one
       // verdict per item the default is Agresti-Coull; Wilson, the former default, was under in
@@ -172,26 +176,27 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0 · 2/item · 10 items · rate 0.86 · ties 0', 0.988],
           ['icc 0 · 2/item · 20 items · rate 0.86 · ties 0', 0.982],
           ['icc 0 · 5/item · 10 items · rate 0.5 · ties 0', 0.977],
-          ['icc 0 · 5/item · 10 items · rate 0.7 · ties 0', 0.971],
-          ['icc 0 · 5/item · 10 items · rate 0.95 · ties 0', 0.971],
-          ['icc 0 · 5/item · 20 items · rate 0.95 · ties 0', 0.976],
-          ['icc 0 · 5/item · 20 items · rate 0.97 · ties 0', 0.972],
+          ['icc 0 · 5/item · 10 items · rate 0.7 · ties 0', 0.973],
+          ['icc 0 · 5/item · 10 items · rate 0.95 · ties 0', 0.974],
+          ['icc 0 · 5/item · 20 items · rate 0.95 · ties 0', 0.981],
+          ['icc 0 · 5/item · 20 items · rate 0.97 · ties 0', 0.983],
           ['icc 0.2 · 1/item · 20 items · rate 0.7 · ties 0', 0.975],
           ['icc 0.2 · 2/item · 10 items · rate 0.5 · ties 0', 0.974],
           ['icc 0.2 · 2/item · 10 items · rate 0.7 · ties 0', 0.972],
           ['icc 0.2 · 2/item · 10 items · rate 0.86 · ties 0', 0.986],
           ['icc 0.2 · 2/item · 20 items · rate 0.86 · ties 0', 0.979],
-          ['icc 0.2 · 5/item · 10 items · rate 0.95 · ties 0', 0.976],
-          ['icc 0.2 · 5/item · 10 items · rate 0.97 · ties 0', 0.97],
-          ['icc 0.2 · 5/item · 20 items · rate 0.95 · ties 0', 0.973],
-          ['icc 0.2 · 5/item · 20 items · rate 0.97 · ties 0', 0.97],
+          ['icc 0.2 · 5/item · 10 items · rate 0.95 · ties 0', 0.98],
+          ['icc 0.2 · 5/item · 10 items · rate 0.97 · ties 0', 0.98],
+          ['icc 0.2 · 5/item · 20 items · rate 0.95 · ties 0', 0.975],
+          ['icc 0.2 · 5/item · 20 items · rate 0.97 · ties 0', 0.975],
           ['icc 0.5 · 1/item · 20 items · rate 0.7 · ties 0', 0.975],
           ['icc 0.5 · 2/item · 10 items · rate 0.5 · ties 0', 0.977],
           ['icc 0.5 · 2/item · 10 items · rate 0.86 · ties 0', 0.986],
           ['icc 0.5 · 2/item · 10 items · rate 0.95 · ties 0', 0.975],
           ['icc 0.5 · 2/item · 20 items · rate 0.86 · ties 0', 0.976],
+          ['icc 0.5 · 5/item · 10 items · rate 0.7 · ties 0', 0.976],
           ['icc 0.5 · 5/item · 10 items · rate 0.95 · ties 0', 0.976],
-          ['icc 0.5 · 5/item · 10 items · rate 0.97 · ties 0', 0.971],
+          ['icc 0.5 · 5/item · 10 items · rate 0.97 · ties 0', 0.973],
           ['icc 0.5 · 5/item · 20 items · rate 0.95 · ties 0', 0.971],
           ['icc 0.8 · 1/item · 20 items · rate 0.7 · ties 0', 0.975],
           ['icc 0.8 · 2/item · 10 items · rate 0.5 · ties 0', 0.975],
@@ -200,8 +205,10 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0.8 · 2/item · 20 items · rate 0.86 · ties 0', 0.974],
           ['icc 0.8 · 2/item · 20 items · rate 0.95 · ties 0', 0.974],
           ['icc 0.8 · 5/item · 10 items · rate 0.5 · ties 0', 0.976],
+          ['icc 0.8 · 5/item · 10 items · rate 0.7 · ties 0', 0.983],
           ['icc 0.8 · 5/item · 10 items · rate 0.86 · ties 0', 0.975],
           ['icc 0.8 · 5/item · 10 items · rate 0.95 · ties 0', 0.979],
+          ['icc 0.8 · 5/item · 20 items · rate 0.86 · ties 0', 0.97],
           ['icc 0.8 · 5/item · 20 items · rate 0.95 · ties 0', 0.971],
           ['icc 0 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
           ['icc 0 · 2/item · 10 items · rate 0.5 · ties 0.2', 0.975],
@@ -219,6 +226,7 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0.2 · 2/item · 20 items · rate 0.95 · ties 0.2', 0.978],
           ['icc 0.2 · 2/item · 20 items · rate 0.97 · ties 0.2', 0.979],
           ['icc 0.2 · 5/item · 20 items · rate 0.95 · ties 0.2', 0.998],
+          ['icc 0.2 · 20/item · 10 items · rate 0.97 · ties 0.2', 0.995],
           ['icc 0.5 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
           ['icc 0.5 · 2/item · 10 items · rate 0.7 · ties 0.2', 0.972],
           ['icc 0.5 · 2/item · 10 items · rate 0.86 · ties 0.2', 0.985],
@@ -234,6 +242,7 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0.8 · 2/item · 10 items · rate 0.97 · ties 0.2', 0.986],
           ['icc 0.8 · 2/item · 20 items · rate 0.95 · ties 0.2', 0.98],
           ['icc 0.8 · 2/item · 20 items · rate 0.97 · ties 0.2', 0.981],
+          ['icc 0.8 · 5/item · 20 items · rate 0.95 · ties 0.2', 0.995],
           ['icc 0.8 · 5/item · 20 items · rate 0.97 · ties 0.2', 0.995],
           ['icc 0.8 · 20/item · 10 items · rate 0.97 · ties 0.2', 0.995],
           ['icc 0.8 · 20/item · 20 items · rate 0.97 · ties 0.2', 1],
@@ -260,6 +269,40 @@ describe('coverage of the default interval over the widened grid', () => {
       expect(
         new Set(acAbove.map((r) => `${r.cell.items}/${r.cell.rate}/${r.cell.tieRate}`)),
       ).toEqual(new Set(['20/0.7/0', '20/0.97/0.2']));
+    },
+  );
+  it(
+    'holds 93% in the strongly clustered cells the 400-study run cannot resolve (10,000 studies each)',
+    { timeout: 120_000 },
+    () => {
+      // At 400 (or 1,000) studies a cell covering 0.914 is not improbable under 93%, so the grid
+      // run above passed the minority cap as it was (every item holding a verdict for the side
+      // behind counted MINORITY_FACTOR, 'holders-full'). Simulated at 20,000 studies these cells
+      // covered 0.914 and 0.919 under it (docs/statistics.md, "The minority cap"). At 10,000
+      // (standard error 0.26% at 0.93) that rule is improbably under 93% in each, and the default,
+      // which counts an item where the side behind is outnumbered as HOLDER_FACTOR, is not.
+      const keys = [
+        'icc 0.5 · 20/item · 20 items · rate 0.86 · ties 0.2',
+        'icc 0.5 · 20/item · 100 items · rate 0.97 · ties 0',
+      ];
+      const figures = keys.map((key) => {
+        const c = cells().find((x) => cellKey(x) === key)!;
+        const r = clusteredCell(c, { replications: 10_000, rounds: 0, bootstrap: false, seed: 1 });
+        expect(r.replications).toBe(10_000);
+        return {
+          key,
+          holdersFull: r.holdersFull,
+          default: r.default,
+          holdersFullUnder: improbable(r, r.holdersFull, BAND[0], 'below'),
+          defaultUnder: improbable(r, r.default, BAND[0], 'below'),
+        };
+      });
+      console.table(figures);
+      for (const f of figures) {
+        expect(f.holdersFullUnder, f.key).toBe(true);
+        expect(f.defaultUnder, f.key).toBe(false);
+        expect(f.default, f.key).toBeGreaterThan(f.holdersFull);
+      }
     },
   );
 });
