@@ -43,8 +43,9 @@ import {
  *   (decisiveScoreBounds);
  * - minority-cap-f: cluster-Wilson with n_eff at most N₁·(1 + f·L)/d² (cluster-wilson.ts: N₁ the
  *   items, L the items holding a verdict for the side behind, d the share of verdicts leaning to
- *   a side). f = 2, the largest with no cell under 93% at seeds 1 and 2 (`--seed 2`), is the
- *   default since issue 10.
+ *   a side). f = 2, the largest with no cell under 93% at seeds 1 and 2 (`--seed 2`), was the
+ *   default from issue 10 until HOLDER_FACTOR counted outnumbered items a quarter (at 10,000
+ *   studies per cell the 1,000-study count here hides cells under 93%: docs/statistics.md).
  */
 const { values } = parseArgs({
   options: {

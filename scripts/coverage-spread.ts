@@ -31,6 +31,8 @@ import {
  * (under 93% in 3–5 cells), θ = 0.8 and 0.6, and the ties' loosening 1/dᵖ at p = 1.5, 3 and 4
  * in place of 2. Run: `npx tsx scripts/coverage-spread.ts --replications 1000 --seed 1` (and
  * `--seed 2`); docs/statistics.md, "The minority cap", gives the table. About a minute each.
+ * Every variant counts each item holding a verdict for the side behind as MINORITY_FACTOR items,
+ * as the default did until HOLDER_FACTOR (issue 10's fourth pass), which this script predates.
  */
 const { values } = parseArgs({
   options: {
@@ -89,7 +91,13 @@ function simulate(c: Cell): Record<V, number> {
       return { L, M, eL: M > 0 ? expectedItemsHolding(holding, M) : 0 };
     };
     const behind = p > 0.5 ? [side(losses)] : p < 0.5 ? [side(wins)] : [side(wins), side(losses)];
-    const auto = designEffect({ sums, counts, towardA: wins, towardB: losses }, m).value!;
+    // the rule these variants are built on: every item holding a verdict for the side behind
+    // counts MINORITY_FACTOR (the default before HOLDER_FACTOR, DesignRule 'holders-full')
+    const auto = designEffect(
+      { sums, counts, towardA: wins, towardB: losses },
+      m,
+      'holders-full',
+    ).value!;
     for (const v of VARIANTS) {
       let ne = u.effectiveN;
       let df = c.items - 1;
@@ -104,7 +112,8 @@ function simulate(c: Cell): Record<V, number> {
         if (!capped && independent >= clustered * (1 - 1e-9)) df = m.n - 1;
       }
       const ci = wilsonBounds(p, ne, criticalValue(df, LEVEL));
-      // the default variant is the production rule, computed here independently of it
+      // the default variant is the production rule as it was then ('holders-full'), computed
+      // here independently of it
       if (
         v.name === 'spread (default)' &&
         (Math.abs(ne - auto.effectiveN) > 1e-9 * ne || df !== auto.df)

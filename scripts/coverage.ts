@@ -1,3 +1,4 @@
+import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { parseArgs } from 'node:util';
 import {
   BAND,
@@ -79,6 +80,35 @@ console.log(
   `\n${results.length} cells, ${replications} replications (clustered; ${replications1000} with 1,000 items), ${rounds} bootstrap rounds, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );
 console.log(`cells outside the targets (before Monte Carlo error): ${misses.length}`);
+// beyond Monte Carlo error, as test/unit/stats/coverage-grid.test.ts counts them: a simulated cell
+// when its count is improbable under the target (one-sided binomial tail < 0.001), an exact one
+// when it is past it
+const improbable = (r: CellResult, share: number, target: number, side: 'below' | 'above') => {
+  if (r.replications === 'exact') return side === 'below' ? share < target : share > target;
+  const hits = Math.round(share * r.replications);
+  const tail =
+    side === 'below'
+      ? binomialCdf(hits, r.replications, target)
+      : 1 - binomialCdf(hits - 1, r.replications, target);
+  return tail < 0.001;
+};
+const kind = (r: CellResult) =>
+  r.cell.perItem === 1
+    ? 'one verdict'
+    : r.replications === 'exact'
+      ? 'exact clustered'
+      : 'simulated';
+const count = (rs: CellResult[]) =>
+  ['one verdict', 'exact clustered', 'simulated']
+    .map((k) => `${rs.filter((r) => kind(r) === k).length} ${k}`)
+    .join(', ');
+const under = results.filter((r) => improbable(r, r.default, BAND[0], 'below'));
+const over = results.filter((r) => r.reachable && improbable(r, r.default, BAND[1], 'above'));
+const lowest = (k: string) =>
+  Math.min(...results.filter((r) => kind(r) === k).map((r) => r.default)).toFixed(3);
+console.log(
+  `beyond Monte Carlo error: under 93% ${under.length} (${count(under)}); over 97% where reachable ${over.length} (${count(over)}); lowest ${['one verdict', 'exact clustered', 'simulated'].map((k) => `${k} ${lowest(k)}`).join(', ')}`,
+);
 for (const r of misses)
   console.log(
     `  icc ${r.cell.icc} · ${r.cell.perItem}/item · ${r.cell.items} items · rate ${r.cell.rate} · ties ${r.cell.tieRate}: default ${r.default.toFixed(3)}, rejects ${r.rejects.toFixed(3)}, reachable ${r.reachable}`,
