@@ -1,4 +1,3 @@
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { parseArgs } from 'node:util';
 import {
   BAND,
@@ -8,6 +7,7 @@ import {
   clusteredCell,
   distinctStudies,
   EXACT_CLUSTERED_MAX,
+  improbable,
   exactCell,
   type ExactStudies,
   type CellResult,
@@ -80,18 +80,7 @@ console.log(
   `\n${results.length} cells, ${replications} replications (clustered; ${replications1000} with 1,000 items), ${rounds} bootstrap rounds, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );
 console.log(`cells outside the targets (before Monte Carlo error): ${misses.length}`);
-// beyond Monte Carlo error, as test/unit/stats/coverage-grid.test.ts counts them: a simulated cell
-// when its count is improbable under the target (one-sided binomial tail < 0.001), an exact one
-// when it is past it
-const improbable = (r: CellResult, share: number, target: number, side: 'below' | 'above') => {
-  if (r.replications === 'exact') return side === 'below' ? share < target : share > target;
-  const hits = Math.round(share * r.replications);
-  const tail =
-    side === 'below'
-      ? binomialCdf(hits, r.replications, target)
-      : 1 - binomialCdf(hits - 1, r.replications, target);
-  return tail < 0.001;
-};
+// beyond Monte Carlo error, as test/unit/stats/coverage-grid.test.ts counts them
 const kind = (r: CellResult) =>
   r.cell.perItem === 1
     ? 'one verdict'

@@ -1,4 +1,3 @@
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { describe, expect, it } from 'vitest';
 import {
   BAND,
@@ -7,6 +6,7 @@ import {
   cells,
   clusteredCell,
   exactCell,
+  improbable,
   type CellResult,
   type ExactStudies,
 } from '../../../scripts/coverage-study.ts';
@@ -27,25 +27,6 @@ import {
 const REPS = 400;
 const REPS_1000 = 30;
 const ROUNDS = 200;
-
-/**
- * A simulated cell misses a target when its count is improbable under the target (one-sided
- * binomial tail below 0.001); an exact cell when its coverage is past the target.
- */
-function improbable(
-  r: CellResult,
-  share: number,
-  target: number,
-  side: 'below' | 'above',
-): boolean {
-  if (r.replications === 'exact') return side === 'below' ? share < target : share > target;
-  const hits = Math.round(share * r.replications);
-  const tail =
-    side === 'below'
-      ? binomialCdf(hits, r.replications, target)
-      : 1 - binomialCdf(hits - 1, r.replications, target);
-  return tail < 0.001;
-}
 
 describe('coverage of the default interval over the widened grid', () => {
   it(
