@@ -93,8 +93,10 @@ const count = (rs: CellResult[]) =>
     .join(', ');
 const under = results.filter((r) => improbable(r, r.default, BAND[0], 'below'));
 const over = results.filter((r) => r.reachable && improbable(r, r.default, BAND[1], 'above'));
-const lowest = (k: string) =>
-  Math.min(...results.filter((r) => kind(r) === k).map((r) => r.default)).toFixed(3);
+const lowest = (k: string) => {
+  const of = results.filter((r) => kind(r) === k).map((r) => r.default);
+  return of.length === 0 ? '—' : Math.min(...of).toFixed(3);
+};
 console.log(
   `beyond Monte Carlo error: under 93% ${under.length} (${count(under)}); over 97% where reachable ${over.length} (${count(over)}); lowest ${['one verdict', 'exact clustered', 'simulated'].map((k) => `${k} ${lowest(k)}`).join(', ')}`,
 );
