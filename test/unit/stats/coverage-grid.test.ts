@@ -259,7 +259,7 @@ describe('coverage of the default interval over the widened grid', () => {
       // At 400 (or 1,000) studies a cell covering 0.914 is not improbable under 93%, so the grid
       // run above passed the minority cap as it was (every item holding a verdict for the side
       // behind counted MINORITY_FACTOR, 'holders-full'). Simulated at 20,000 studies these cells
-      // covered 0.914 and 0.919 under it (docs/statistics.md, "The minority cap"). At 10,000
+      // covered 0.914 and 0.920 under it (docs/statistics.md, "The minority cap"). At 10,000
       // (standard error 0.26% at 0.93) that rule is improbably under 93% in each, and the default,
       // which counts an item where the side behind is outnumbered as HOLDER_FACTOR, is not.
       const keys = [
