@@ -122,6 +122,36 @@ export function trimRecord(record: unknown, file: string, line: number): unknown
 
 const NUMERIC = ['len_a', 'len_b', 'strength'] as const;
 
+const FIELDS: ReadonlySet<string> = new Set(Object.keys(judgmentSchema.shape));
+
+/** Per table, each field name outside the format seen so far: the field it looks like, or null. */
+const unknownFields = new WeakMap<VerdictTableBuilder, Map<string, string | null>>();
+
+/**
+ * Fields outside the format are ignored (docs/judgments-files.md), but one that looks like a
+ * misspelling of a field the record lacks (`modalty` for `modality`) would otherwise drop that
+ * field's figures without a word: it gets one warning per name, at its first line. Each distinct
+ * name is compared once per table, so well-formed records pay one set lookup per field.
+ */
+function warnMisspeltFields(
+  builder: VerdictTableBuilder,
+  record: unknown,
+  file: string,
+  line: number,
+): void {
+  if (typeof record !== 'object' || record === null) return;
+  let seen = unknownFields.get(builder);
+  for (const key in record) {
+    if (FIELDS.has(key)) continue;
+    if (!seen) unknownFields.set(builder, (seen = new Map()));
+    if (seen.has(key)) continue;
+    const like = closestName(key, FIELDS);
+    seen.set(key, like);
+    if (like !== null && !Object.hasOwn(record, like))
+      builder.warn(`${file}:${line}: field '${key}' is not read (a typo of '${like}'?)`);
+  }
+}
+
 /** Validates one parsed record and adds it; throws `FILE:LINE: field 'x': reason`. */
 export function addJudgmentRecord(
   builder: VerdictTableBuilder,
@@ -130,6 +160,7 @@ export function addJudgmentRecord(
   line: number,
 ): void {
   const record = trimRecord(raw, file, line);
+  warnMisspeltFields(builder, record, file, line);
   const fast = fastJudgment(record);
   if (fast) {
     builder.add(toVerdictInput(fast));

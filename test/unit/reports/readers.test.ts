@@ -223,6 +223,27 @@ describe('issue 10: what each format reads the same way', () => {
     });
   const header = 'item,a,b,winner,judge,judge_kind,shown_left';
 
+  it('warns once, at its first line, of a field that looks like a misspelt one the record lacks', async () => {
+    const f = file(
+      'typo.jsonl',
+      [
+        rec({ notes: 'free text', modality: 'ct' }),
+        rec({ item: 'q2', modalty: 'xray', len_a: 10, lenb: 12 }),
+        rec({ item: 'q3', modalty: 'ct' }),
+        // the record has the field itself: the look-alike is some other field of its own
+        rec({ item: 'q4', modality: 'mri', modalty: 'ct' }),
+      ].join('\n'),
+    );
+    const table = await readJudgmentsFiles([f]);
+    expect([table.length, table.skipped]).toEqual([4, 0]);
+    expect(table.warnings).toEqual([
+      `${f}:2: field 'modalty' is not read (a typo of 'modality'?)`,
+      `${f}:2: field 'lenb' is not read (a typo of 'len_b'?)`,
+    ]);
+    // the table and Markdown reports print the warnings with the figures
+    expect(buildReport(table).input.warnings).toEqual(table.warnings);
+  });
+
   it('reads JSONL, JSON arrays and AlpacaEval files that start with a UTF-8 byte-order mark', async () => {
     const jsonl = file('bom.jsonl', `\uFEFF${rec()}\n${rec({ item: 'q2' })}\n`);
     const array = file('bom-array.json', `\uFEFF[${rec()},${rec({ item: 'q2' })}]`);
