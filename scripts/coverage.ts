@@ -5,8 +5,6 @@ import {
   bandReachable,
   cells,
   clusteredCell,
-  distinctStudies,
-  EXACT_CLUSTERED_MAX,
   improbable,
   exactCell,
   type ExactStudies,
@@ -81,6 +79,7 @@ console.log(
 );
 console.log(`cells outside the targets (before Monte Carlo error): ${misses.length}`);
 // beyond Monte Carlo error, as test/unit/stats/coverage-grid.test.ts counts them
+const KINDS = ['one verdict', 'exact clustered', 'simulated'] as const;
 const kind = (r: CellResult) =>
   r.cell.perItem === 1
     ? 'one verdict'
@@ -88,9 +87,7 @@ const kind = (r: CellResult) =>
       ? 'exact clustered'
       : 'simulated';
 const count = (rs: CellResult[]) =>
-  ['one verdict', 'exact clustered', 'simulated']
-    .map((k) => `${rs.filter((r) => kind(r) === k).length} ${k}`)
-    .join(', ');
+  KINDS.map((k) => `${rs.filter((r) => kind(r) === k).length} ${k}`).join(', ');
 const under = results.filter((r) => improbable(r, r.default, BAND[0], 'below'));
 const over = results.filter((r) => r.reachable && improbable(r, r.default, BAND[1], 'above'));
 const lowest = (k: string) => {
@@ -98,7 +95,7 @@ const lowest = (k: string) => {
   return of.length === 0 ? '—' : Math.min(...of).toFixed(3);
 };
 console.log(
-  `beyond Monte Carlo error: under 93% ${under.length} (${count(under)}); over 97% where reachable ${over.length} (${count(over)}); lowest ${['one verdict', 'exact clustered', 'simulated'].map((k) => `${k} ${lowest(k)}`).join(', ')}`,
+  `beyond Monte Carlo error: under 93% ${under.length} (${count(under)}); over 97% where reachable ${over.length} (${count(over)}); lowest ${KINDS.map((k) => `${k} ${lowest(k)}`).join(', ')}`,
 );
 for (const r of misses)
   console.log(
@@ -129,7 +126,7 @@ function docTable(results: Array<CellResult & { reachable: boolean }>): string[]
   }
   for (const [key, rs] of designs) {
     const cellsText = rs.map((r) => {
-      const exact = r.cell.perItem > 1 && distinctStudies(r.cell) <= EXACT_CLUSTERED_MAX;
+      const exact = r.cell.perItem > 1 && r.replications === 'exact';
       const marks = `${r.reachable ? '' : '†'}${exact ? '*' : ''}`;
       return `${f(r.default)}${marks} / ${f(r.wilson)} / ${f(r.bootstrap)}`;
     });

@@ -124,14 +124,21 @@ const NUMERIC = ['len_a', 'len_b', 'strength'] as const;
 
 const FIELDS: ReadonlySet<string> = new Set(Object.keys(judgmentSchema.shape));
 
-/** Per table, each field name outside the format seen so far: the field it looks like, or null. */
-const unknownFields = new WeakMap<VerdictTableBuilder, Map<string, string | null>>();
+/**
+ * Per table, each field name outside the format seen so far: the field it looks like (or null),
+ * and whether it has been warned about.
+ */
+const unknownFields = new WeakMap<
+  VerdictTableBuilder,
+  Map<string, { like: string | null; warned: boolean }>
+>();
 
 /**
  * Fields outside the format are ignored (docs/judgments-files.md), but one that looks like a
  * misspelling of a field the record lacks (`modalty` for `modality`) would otherwise drop that
- * field's figures without a word: it gets one warning per name, at its first line. Each distinct
- * name is compared once per table, so well-formed records pay one set lookup per field.
+ * field's figures without a word: it gets one warning per name, at the first line where the record
+ * lacks the field it looks like. Each distinct name is compared once per table, so well-formed
+ * records pay one set lookup per field.
  */
 function warnMisspeltFields(
   builder: VerdictTableBuilder,
@@ -144,11 +151,11 @@ function warnMisspeltFields(
   for (const key in record) {
     if (FIELDS.has(key)) continue;
     if (!seen) unknownFields.set(builder, (seen = new Map()));
-    if (seen.has(key)) continue;
-    const like = closestName(key, FIELDS);
-    seen.set(key, like);
-    if (like !== null && !Object.hasOwn(record, like))
-      builder.warn(`${file}:${line}: field '${key}' is not read (a typo of '${like}'?)`);
+    let name = seen.get(key);
+    if (!name) seen.set(key, (name = { like: closestName(key, FIELDS), warned: false }));
+    if (name.like === null || name.warned || Object.hasOwn(record, name.like)) continue;
+    name.warned = true;
+    builder.warn(`${file}:${line}: field '${key}' is not read (a typo of '${name.like}'?)`);
   }
 }
 
@@ -199,7 +206,7 @@ function missingField(
   if (typeof record !== 'object' || record === null || path?.length !== 1) return null;
   const field = String(path[0]);
   if (Object.hasOwn(record, field)) return null;
-  const unknown = Object.keys(record).filter((k) => !Object.hasOwn(judgmentSchema.shape, k));
+  const unknown = Object.keys(record).filter((k) => !FIELDS.has(k));
   const typo = closestName(field, unknown);
   return FileRecordError.field(
     file,
