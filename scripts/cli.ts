@@ -17,5 +17,12 @@ function builtSummaries(): VerbSummary[] | undefined {
   }
 }
 
+// A reader that closes the pipe early (`tracearena stats f.jsonl | head`) has all it wants: end
+// quietly, as Unix tools do, instead of an unhandled EPIPE and its stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const code = await runCli(process.argv.slice(2), builtSummaries());
 process.exitCode = code;

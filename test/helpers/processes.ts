@@ -6,7 +6,7 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
  * `node --import tsx scripts/cli.ts …`: one process, so a signal reaches the command itself. (The
  * tsx CLI runs the script in a child process; a SIGKILL to it would orphan a live server.)
  */
-const cliArgv = (args: string[]) => ['--import', 'tsx', 'scripts/cli.ts', ...args];
+export const cliArgv = (args: string[]) => ['--import', 'tsx', 'scripts/cli.ts', ...args];
 
 export interface CliResult {
   code: number | null;
