@@ -95,7 +95,7 @@ export function formatHtml(report: Report): string {
       );
   }
   parts.push(
-    `<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">Natural-log strengths, ${esc(anchorText(report.rankingInfo.base))}; ${level}% clustered-bootstrap CIs, ${report.rankingInfo.rounds} rounds${report.rankingInfo.failedRounds ? `, ${report.rankingInfo.failedRounds} rounds without a finite estimate left out` : ''}.${report.rankingInfo.reason ? ` ${esc(report.rankingInfo.reason)}` : ''}</p>`,
+    `<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">Natural-log strengths, ${esc(anchorText(report.rankingInfo.base))}; ${level}% clustered-bootstrap CIs, ${report.rankingInfo.rounds} rounds${report.rankingInfo.failedRounds ? `, ${report.rankingInfo.failedRounds} of them without a finite score for some system, counted at ±∞` : ''}.${report.rankingInfo.reason ? ` ${esc(report.rankingInfo.reason)}` : ''}</p>`,
   );
   const ranked = report.ranking
     .filter((e) => e.score !== null)

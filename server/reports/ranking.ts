@@ -8,6 +8,10 @@ import { groupBy } from './figures.ts';
 import { float64s, int32s } from './growable.ts';
 import type { VerdictTable } from './verdict-table.ts';
 
+/** Why the base system's `ci` is null: its score is the anchor, not an estimate. */
+export const BASE_CI_REASON =
+  'the base system: its score is 0 by definition and the others are measured from it, so it has no interval of its own';
+
 export interface RankingResult {
   entries: RankingEntry[];
   info: {
@@ -169,9 +173,9 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
   info.failedRounds = boot.failedRounds;
   const entries = t.systems.names.map((system, s): RankingEntry => {
     const reasons: Record<string, string> = {};
-    // the base is 0 by definition, not by estimate: its [0, 0] is exact
-    const ci = s === base ? ([0, 0] as [number, number]) : (boot.intervals[s] ?? null);
-    if (ci === null) reasons.ci = boot.reasons[s] as string;
+    // the base is 0 by definition, not by estimate: [0, 0] would read as a zero-width interval
+    const ci = s === base ? null : (boot.intervals[s] ?? null);
+    if (ci === null) reasons.ci = s === base ? BASE_CI_REASON : (boot.reasons[s] as string);
     return { system, score: scores[s] as number, ci, n: involved[s] as number, reasons };
   });
   entries.sort((x, y) => (y.score ?? -Infinity) - (x.score ?? -Infinity));

@@ -102,7 +102,11 @@ export function rankingTable(report: Report, to: string): TextTable {
     report.ranking.map((e) => [
       e.system,
       num(e.score),
-      e.ci ? `${num(e.ci[0])}${to}${num(e.ci[1])}` : '—',
+      e.ci
+        ? `${num(e.ci[0])}${to}${num(e.ci[1])}`
+        : e.system === report.rankingInfo.base
+          ? '— (base, 0 by definition)'
+          : '—',
       String(e.n),
     ]),
   ];

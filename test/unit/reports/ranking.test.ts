@@ -29,4 +29,34 @@ describe('ranking intervals in degenerate cases (issue 10, point 6)', () => {
     expect(report.rankingInfo.failedRounds).toBeGreaterThan(697 - 4 * 21);
     expect(report.rankingInfo.failedRounds).toBeLessThan(697 + 4 * 21);
   });
+
+  it('the base system has no interval of its own: null with the reason, not a zero-width [0, 0]', async () => {
+    const report = buildReport(
+      tableOf(items(40, (k) => (k % 4 === 0 ? 'b' : k % 4 === 1 ? 'tie' : 'a'))),
+      { rounds: 200 },
+    );
+    const base = report.ranking.find((e) => e.system === 'base')!;
+    expect(report.rankingInfo.base).toBe('base');
+    expect(base.score).toBe(0);
+    expect(base.ci).toBeNull();
+    expect(base.reasons.ci).toMatch(/0 by definition/);
+    // the other system's interval is a finite, non-degenerate one
+    const sft = report.ranking.find((e) => e.system === 'sft')!;
+    expect(sft.ci![0]).toBeLessThan(sft.ci![1]);
+    // every format says why the base has no interval, none prints 0.00 to 0.00
+    for (const f of ['table', 'markdown', 'html'] as const) {
+      const text = await formatReport(report, f);
+      expect(text, f).toMatch(/— \(base, 0 by definition\)/);
+      expect(text, f).not.toMatch(/0\.00 (to|–) 0\.00/);
+    }
+  });
+
+  it('the HTML note counts rounds without a finite estimate as counted, not left out', async () => {
+    const report = buildReport(tableOf(items(10, (k) => (k < 9 ? 'a' : 'b'))), { rounds: 400 });
+    const html = await formatReport(report, 'html');
+    expect(html).not.toMatch(/without a finite estimate left out/);
+    expect(html).toContain(
+      `${report.rankingInfo.failedRounds} of them without a finite score for some system, counted at ±∞`,
+    );
+  });
 });

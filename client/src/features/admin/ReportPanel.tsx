@@ -123,7 +123,13 @@ export function ReportPanel({ studyId }: { studyId: string }) {
                 <tr key={e.system}>
                   <td>{e.system}</td>
                   <td className="num">{num(e.score)}</td>
-                  <td className="num">{e.ci ? `${num(e.ci[0])} – ${num(e.ci[1])}` : '—'}</td>
+                  <td className="num">
+                    {e.ci
+                      ? `${num(e.ci[0])} – ${num(e.ci[1])}`
+                      : e.system === r.rankingInfo.base
+                        ? '— (base, 0 by definition)'
+                        : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
