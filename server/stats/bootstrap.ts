@@ -1,6 +1,6 @@
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
 import { bootstrapPValue } from './dual-test.ts';
-import { percentileInterval } from './percentile.ts';
+import { ONE_ITEM_BOOTSTRAP, percentileInterval, zeroWidthBootstrap } from './percentile.ts';
 import { createResampler, groupNumericPairs, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
@@ -64,7 +64,8 @@ export function bootstrapRatioReplicates(
 
 /**
  * Percentile bootstrap interval for the win rate, resampling items as clusters, widened to hold
- * the estimate, and the p-value dual to it on the same replicates (dual-test.ts).
+ * the estimate, and the p-value dual to it on the same replicates (dual-test.ts). Both are null
+ * with a reason with fewer than 2 items or when the interval would have zero width.
  */
 export function clusteredBootstrap(
   clusters: ClusterScores,
@@ -77,6 +78,9 @@ export function clusteredBootstrap(
   const fail = (reason: string) => ({ ci: none<Interval>(reason), pValue: none<number>(reason) });
   if (clusters.sums.length === 0) return fail('no verdicts');
   if (rounds < 1) return fail('no bootstrap rounds');
+  let items = 0;
+  for (let i = 0; i < clusters.counts.length; i++) if ((clusters.counts[i] as number) > 0) items++;
+  if (items < 2) return fail(ONE_ITEM_BOOTSTRAP);
   const reps = bootstrapRatioReplicates(clusters, rounds, rng, strategy);
   const result = percentileInterval(reps, level);
   if (!result) return fail('every bootstrap round drew no verdicts');
@@ -90,9 +94,12 @@ export function clusteredBootstrap(
   // resampling can skew the percentiles off the estimate itself (few items, all on one side):
   // the interval always holds it
   const estimate = sum / weight;
-  const [lo, hi] = result.interval;
+  const lo = Math.min(result.interval[0], estimate);
+  const hi = Math.max(result.interval[1], estimate);
+  // every resample the same (all wins, all one tie): neither an interval nor a p-value of 0
+  if (hi === lo) return fail(zeroWidthBootstrap(items, lo));
   return {
-    ci: ok([Math.min(lo, estimate), Math.max(hi, estimate)]),
+    ci: ok([lo, hi]),
     pValue: ok(bootstrapPValue(sorted, estimate)),
   };
 }

@@ -35,13 +35,27 @@ export function percentileInterval(
   };
 }
 
+/** Why a bootstrap over fewer than 2 items has no interval. */
+export const ONE_ITEM_BOOTSTRAP =
+  'fewer than 2 items: a bootstrap over items has no spread to measure';
+
+/**
+ * A percentile bootstrap interval of zero width claims a certainty the items do not give (every
+ * item all wins, all the same tie: every resample repeats the study), so it is reported as null
+ * with this reason instead, as the ranking's is (docs/statistics.md, "Zero width").
+ */
+export function zeroWidthBootstrap(items: number, value: number): string {
+  return `zero width: the resamples of the ${items} items all gave ${+value.toPrecision(6)} at both percentiles, so the bootstrap cannot measure this figure's uncertainty (the default interval can)`;
+}
+
 /**
  * The interval of a bootstrap over items that refits a model each round (the length- and
  * style-controlled win rates'): a NaN replicate is a round without a fit. With m of the n items
  * drawn per round (the m-out-of-n bootstrap), the replicates' deviations from `estimate` are first
  * shrunk by √(m/n), in place. Null when there are no rounds, or when more than 1 − level of them had
- * no fit (rather than an interval conditional on the fit existing); as the win-rate bootstrap's,
- * the interval always holds the estimate.
+ * no fit (rather than an interval conditional on the fit existing), with fewer than 2 items, or
+ * when it would have zero width (zeroWidthBootstrap); as the win-rate bootstrap's, the interval
+ * always holds the estimate.
  */
 export function refitBootstrapInterval(
   replicates: Float64Array,
@@ -51,6 +65,7 @@ export function refitBootstrapInterval(
 ): Figure<Interval> {
   const rounds = replicates.length;
   if (rounds < 1) return none('no bootstrap rounds');
+  if (drawn.n < 2) return none(ONE_ITEM_BOOTSTRAP);
   const shrink = Math.sqrt(drawn.m / drawn.n);
   if (shrink < 1)
     for (let r = 0; r < rounds; r++)
@@ -59,6 +74,8 @@ export function refitBootstrapInterval(
   const failed = rounds - (result?.used ?? 0);
   if (!result || failed > (1 - level) * rounds)
     return none(`${failed} of ${rounds} bootstrap rounds had no logistic fit`);
-  const [lo, hi] = result.interval;
-  return ok([Math.min(lo, estimate), Math.max(hi, estimate)]);
+  const lo = Math.min(result.interval[0], estimate);
+  const hi = Math.max(result.interval[1], estimate);
+  if (hi === lo) return none(zeroWidthBootstrap(drawn.n, lo));
+  return ok([lo, hi]);
 }

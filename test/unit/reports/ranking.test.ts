@@ -60,3 +60,46 @@ describe('ranking intervals in degenerate cases (issue 10, point 6)', () => {
     );
   });
 });
+
+describe('item bootstraps with nothing to resample (issue 10 point 6, applied to every bootstrap)', () => {
+  const style = { length: 100, headers: 0, lists: 0, bold: 0 };
+  const oneItem = ['a', 'a', 'b', 'tie'].map((winner, j) =>
+    makeJudgment({
+      item: 'i1',
+      winner: winner as 'a' | 'b' | 'tie',
+      judge: `j${j}`,
+      style_a: style,
+      style_b: { ...style, length: 50 },
+    }),
+  );
+
+  it('one item, four judges: the style-controlled, competence-weighted and --ci bootstrap intervals are null with a reason', () => {
+    for (const ci of ['cluster-wilson', 'bootstrap'] as const) {
+      const report = buildReport(tableOf(oneItem), { ci, rounds: 300 });
+      expect(reportSchema.safeParse(report).success).toBe(true);
+      const p = report.pairs[0]!;
+      expect(p.ci, ci).toBeNull();
+      expect(p.pValue, ci).toBeNull();
+      expect(p.reasons.ci).toMatch(/fewer than 2 items/);
+      expect(p.styleControlled?.ci ?? null).toBeNull();
+      const comp = report.sensitivity?.competence?.pairs[0];
+      expect(comp?.ci ?? null).toBeNull();
+      if (comp) expect(comp.reasons.ci).toMatch(/fewer than 2 items/);
+    }
+  });
+
+  it('every item all wins: --ci bootstrap gives no zero-width [1, 1] and no p = 0', () => {
+    const report = buildReport(
+      tableOf(items(10, () => 'a').flatMap((j) => [j, { ...j, judge: 'dr-kim' }])),
+      {
+        ci: 'bootstrap',
+        rounds: 300,
+      },
+    );
+    const p = report.pairs[0]!;
+    expect(p.winRate).toBe(1);
+    expect(p.ci).toBeNull();
+    expect(p.reasons.ci).toMatch(/zero width/);
+    expect(p.pValue).toBeNull();
+  });
+});

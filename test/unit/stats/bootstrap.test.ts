@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapRatioReplicates,
+  clusteredBootstrap,
   clusteredBootstrapInterval,
 } from '../../../server/stats/bootstrap.ts';
-import { quantileSorted } from '../../../server/stats/percentile.ts';
+import { quantileSorted, refitBootstrapInterval } from '../../../server/stats/percentile.ts';
 import { createResampler } from '../../../server/stats/resample.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 
@@ -47,6 +48,53 @@ describe('clustered bootstrap', () => {
   it('takes percentiles like numpy (linear interpolation)', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantileSorted([1, 2, 3, 4, 5], 0.025)).toBeCloseTo(1.1, 12);
+  });
+});
+
+describe('bootstraps with no spread to measure: null with a reason, never a zero-width interval', () => {
+  it('one item: no interval and no p-value (it gave [0.625, 0.625] and p = 0)', () => {
+    const r = clusteredBootstrap(clusters([[1, 1, 0, 0.5]]), 0.95, 500, createRng(1));
+    expect(r.ci.value).toBeNull();
+    expect(r.ci.reason).toMatch(/fewer than 2 items/);
+    expect(r.pValue.value).toBeNull();
+  });
+
+  it('every item all wins: every resample is 1 (it gave [1, 1] and p = 0)', () => {
+    const r = clusteredBootstrap(
+      clusters(Array.from({ length: 10 }, () => [1, 1])),
+      0.95,
+      500,
+      createRng(1),
+    );
+    expect(r.ci.value).toBeNull();
+    expect(r.ci.reason).toMatch(/zero width/);
+    expect(r.pValue.value).toBeNull();
+  });
+
+  it('a refitted bootstrap (length/style control) whose rounds all agree, or with one item', () => {
+    const same = refitBootstrapInterval(
+      new Float64Array(200).fill(0.625),
+      0.625,
+      { m: 1, n: 1 },
+      0.95,
+    );
+    expect(same.value).toBeNull();
+    expect(same.reason).toMatch(/fewer than 2 items/);
+    const flat = refitBootstrapInterval(
+      new Float64Array(200).fill(0.7),
+      0.7,
+      { m: 30, n: 30 },
+      0.95,
+    );
+    expect(flat.value).toBeNull();
+    expect(flat.reason).toMatch(/zero width/);
+    const spread = refitBootstrapInterval(
+      Float64Array.from({ length: 200 }, (_, i) => 0.6 + i / 2000),
+      0.65,
+      { m: 30, n: 30 },
+      0.95,
+    );
+    expect(spread.value![0]).toBeLessThan(spread.value![1]);
   });
 });
 
