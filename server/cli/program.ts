@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.ts';
 
@@ -36,11 +38,36 @@ export interface VerbSummary {
   description: string;
 }
 
+/**
+ * Refuses an `--out` that cannot be written (bad input, exit 2) before the verb does any work, so
+ * a long `stats` run does not end in a raw ENOENT: a directory, a missing directory, a file in the
+ * directory's place.
+ */
+export function checkOutPath(out: string): void {
+  const dir = dirname(out);
+  let target;
+  let parent;
+  try {
+    target = statSync(out, { throwIfNoEntry: false });
+    parent = statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    // ENOTDIR: a file stands where a directory of the path should be
+    throw new CliError(`--out '${out}': the path goes through a file, not a directory`, 2);
+  }
+  if (target?.isDirectory()) throw new CliError(`--out '${out}': is a directory`, 2);
+  if (!parent) throw new CliError(`--out '${out}': no such directory '${dir}'`, 2);
+  if (!parent.isDirectory()) throw new CliError(`--out '${out}': '${dir}' is not a directory`, 2);
+}
+
 export async function buildProgram(verb?: string, summaries?: VerbSummary[]): Promise<Command> {
   const program = new Command('tracearena')
     .description('Blind pairwise preference studies of reasoning traces, with honest statistics.')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, action) => {
+      const out: unknown = action.opts().out;
+      if (typeof out === 'string') checkOutPath(out);
+    });
   if (verb !== undefined && Object.hasOwn(verbs, verb)) {
     (await verbs[verb]!()).register(program);
   } else if (summaries && summaries.map((s) => s.name).join() === Object.keys(verbs).join()) {

@@ -405,7 +405,37 @@ const eligibleItems = ({ studyId, a, b, seed, sample }: PairPlan): SQL => sql`
   where i.study_id = ${studyId}
   ${sample ? sql`order by sha256(convert_to(${seed} || '|sample|' || i.external_id, 'UTF8')) limit ${sample}` : sql``}`;
 
-/** Creates the comparisons of one system pair; returns how many were new and how many existed. */
+/** The two-key advisory lock space of pairings (beside leases' and allocation refreshes'). */
+const PAIRING_LOCK_SPACE = 7_351_207;
+
+/**
+ * Serialises a study's pairings across processes (transaction-scoped), so that two plans naming a
+ * system pair in opposite orientations cannot both find it uncompared.
+ */
+export async function lockStudyPairing(tx: Tx, { studyId }: { studyId: string }): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${PAIRING_LOCK_SPACE}::int, hashtext(${studyId}::text))`,
+  );
+}
+
+/** Whether the study has a comparison with system `aId` as a and `bId` as b. */
+export async function hasComparisons(
+  tx: Tx,
+  { studyId, aId, bId }: { studyId: string; aId: string; bId: string },
+): Promise<boolean> {
+  const rows = await queryRows<{ found: boolean }>(
+    tx,
+    sql`select exists (select 1 from comparisons where study_id = ${studyId}
+          and system_a_id = ${aId} and system_b_id = ${bId}) as found`,
+  );
+  return rows[0]?.found === true;
+}
+
+/**
+ * Creates the comparisons of one system pair; returns how many were new and how many existed. An
+ * item already compared in the other orientation (b as a) counts as existing: a pair of systems is
+ * compared once per item.
+ */
 export async function insertComparisons(
   tx: Tx,
   plan: PairPlan,
@@ -416,6 +446,8 @@ export async function insertComparisons(
     with eligible as (${eligibleItems(plan)}), inserted as (
       insert into comparisons (study_id, item_id, system_a_id, system_b_id, pairing_id)
       select ${plan.studyId}, e.id, ${plan.a.id}, ${plan.b.id}, ${plan.pairingId} from eligible e
+      where not exists (select 1 from comparisons r where r.item_id = e.id
+        and r.system_a_id = ${plan.b.id} and r.system_b_id = ${plan.a.id})
       on conflict do nothing
       returning 1
     )

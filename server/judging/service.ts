@@ -16,6 +16,7 @@ import {
   countUnfinishedSlots,
   deleteBlockedSlots,
   getVerdict,
+  hasComparisons,
   hasSkipped,
   insertComparisons,
   insertPairSlots,
@@ -26,6 +27,7 @@ import {
   leaseWithView,
   lockHumanSlot,
   lockJudgeQueue,
+  lockStudyPairing,
   markSlotsDone,
   recordHumanVerdict,
   releaseLeases,
@@ -291,13 +293,34 @@ export async function recordVerdicts(tx: Tx, rows: NewVerdict[]): Promise<Set<st
 
 /**
  * Pairing's plan for one system pair, made real: the comparisons of the items both systems
- * answered (the seeded sample, if asked) and their K human slots. Idempotent.
+ * answered (the seeded sample, if asked) and their K human slots. Idempotent. A pair is compared in
+ * one orientation: if the study already compares b with a (an earlier plan with another base), the
+ * plan takes that orientation, and returns the one it used.
  */
 export async function createPairComparisons(
   tx: Tx,
   plan: PairPlan & { k: number },
-): Promise<{ comparisonsCreated: number; comparisonsExisting: number; slotsCreated: number }> {
-  const { created, existing } = await insertComparisons(tx, plan);
-  const slotsCreated = await insertPairSlots(tx, plan);
-  return { comparisonsCreated: created, comparisonsExisting: existing, slotsCreated };
+): Promise<{
+  a: PairPlan['a'];
+  b: PairPlan['b'];
+  comparisonsCreated: number;
+  comparisonsExisting: number;
+  slotsCreated: number;
+}> {
+  await lockStudyPairing(tx, { studyId: plan.studyId });
+  const reversed = await hasComparisons(tx, {
+    studyId: plan.studyId,
+    aId: plan.b.id,
+    bId: plan.a.id,
+  });
+  const p = reversed ? { ...plan, a: plan.b, b: plan.a } : plan;
+  const { created, existing } = await insertComparisons(tx, p);
+  const slotsCreated = await insertPairSlots(tx, p);
+  return {
+    a: p.a,
+    b: p.b,
+    comparisonsCreated: created,
+    comparisonsExisting: existing,
+    slotsCreated,
+  };
 }

@@ -85,6 +85,8 @@ export async function pairStudy(
     let comparisonsCreated = 0;
     let comparisonsExisting = 0;
     let assignmentsCreated = 0;
+    // the orientation each pair is compared in (an earlier plan's, where it named the pair reversed)
+    const used: Array<{ a: string; b: string }> = [];
     for (const [a, b] of pairs) {
       const made = await createPairComparisons(tx, {
         studyId,
@@ -95,6 +97,7 @@ export async function pairStudy(
         sample: body.sample ?? null,
         k,
       });
+      used.push({ a: made.a.name, b: made.b.name });
       comparisonsCreated += made.comparisonsCreated;
       comparisonsExisting += made.comparisonsExisting;
       assignmentsCreated += made.slotsCreated;
@@ -118,7 +121,7 @@ export async function pairStudy(
         all_pairs: body.allPairs,
         sample: body.sample ?? null,
         k,
-        pairs: pairs.map(([x, y]) => ({ a: x.name, b: y.name })),
+        pairs: used,
         comparisons_created: comparisonsCreated,
         assignments_created: assignmentsCreated,
       },
@@ -127,7 +130,7 @@ export async function pairStudy(
       pairingId: pairing.id,
       seed,
       base: base?.name ?? null,
-      pairs: pairs.map(([x, y]) => ({ a: x.name, b: y.name })),
+      pairs: used,
       comparisonsCreated,
       comparisonsExisting,
       assignmentsCreated,

@@ -105,6 +105,36 @@ describe.each(backends())('blind pairing on %s', (backend) => {
     ).rejects.toThrow(/no system named 'nope'/);
   });
 
+  it('compares a pair of systems on an item once, whatever orientation a later plan names it in', async () => {
+    const s = await makeStudy(tdb.db, { items: 6, systems: ['sft', 'rl', 'base'] });
+    const first = await pairStudy(tdb.db, s.studyId, { allPairs: false, seed: '1' });
+    expect(first.pairs).toEqual([
+      { a: 'rl', b: 'base' },
+      { a: 'sft', b: 'base' },
+    ]);
+    // base named sft: base vs sft is sft vs base, already compared; rl vs sft is new
+    const second = await pairStudy(tdb.db, s.studyId, {
+      base: 'sft',
+      allPairs: false,
+      seed: '1',
+    });
+    expect(second.pairs).toEqual([
+      { a: 'sft', b: 'base' },
+      { a: 'rl', b: 'sft' },
+    ]);
+    expect(second).toMatchObject({ comparisonsCreated: 6, comparisonsExisting: 6 });
+    const third = await pairStudy(tdb.db, s.studyId, { allPairs: true, seed: '1' });
+    expect(third).toMatchObject({ comparisonsCreated: 0, comparisonsExisting: 18 });
+    const rows = await queryRows<{ item: string; x: string; y: string; n: number }>(
+      tdb.db,
+      sql`select c.item_id::text as item, least(c.system_a_id, c.system_b_id)::text as x,
+            greatest(c.system_a_id, c.system_b_id)::text as y, count(*)::int as n
+          from comparisons c where c.study_id = ${s.studyId} group by 1, 2, 3`,
+    );
+    expect(rows).toHaveLength(18);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
+
   it.runIf(backend === 'postgres')(
     'the CLI pairs and invites, and names a bad study in one line with exit code 2',
     async () => {
