@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unstorableTextReason } from './text.ts';
 
 /**
  * Import records (docs/import-formats.md). The same shapes come from
@@ -19,14 +20,38 @@ const nonEmptyString = z
   .string({ error: NON_EMPTY })
   .refine((s) => s.trim().length > 0, { error: NON_EMPTY });
 
+/**
+ * Why `name` (an item id, a system name) cannot be one: a control character (a newline, a tab…),
+ * which would split a report's lines; null if it can.
+ */
+function nameProblem(name: string): string | null {
+  // NUL and lone surrogates, as every stored text (shared/text.ts)
+  const unstorable = unstorableTextReason(name);
+  if (unstorable) return unstorable;
+  const m = /\p{Cc}/u.exec(name);
+  if (!m) return null;
+  const code = (m[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+  return `a name without control characters (U+${code} at ${m.index + 1})`;
+}
+
+/**
+ * A name, trimmed as `stats` trims the names of a judgments file, so a study's export reads back
+ * as the same items and systems: 'sft ' is 'sft'.
+ */
+const nameSchema = (error: string) =>
+  z
+    .string({ error })
+    .refine((s) => s.trim().length > 0, { error })
+    .superRefine((s, ctx) => {
+      const problem = nameProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((s) => s.trim());
+
 /** Ids may be written as integers (`17`), stored as their decimal string (`"17"`). */
 const idSchema = z.preprocess(
   (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
-  z
-    .string({ error: 'expected a non-empty string (or an integer)' })
-    .refine((s) => s.trim().length > 0, {
-      error: 'expected a non-empty string (or an integer)',
-    }),
+  nameSchema('expected a non-empty string (or an integer)'),
 );
 
 /** null and absent mean the same for optional fields. */
@@ -72,7 +97,7 @@ export type ItemRecord = z.output<typeof itemRecordSchema>;
 
 export const outputRecordSchema = z.strictObject({
   item: idSchema,
-  system: nonEmptyString.optional(),
+  system: nameSchema(NON_EMPTY).optional(),
   trace: z.string({ error: 'expected a string' }),
   answer: z
     .string({ error: 'expected a string' })
@@ -209,7 +234,37 @@ export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
         problem: { field: key, expected: `${expected} (null is not allowed; leave it out)` },
       };
   }
-  return fromZod(itemRecordSchema.safeParse(value));
+  const outputs = isPlainObject(value.outputs) ? value.outputs : {};
+  const systems = new Map<string, string>();
+  for (const [system, body] of Object.entries(outputs)) {
+    const problem = nameProblem(system);
+    if (problem) return { ok: false, problem: { field: `outputs.${system}`, expected: problem } };
+    const same = systems.get(system.trim());
+    if (same !== undefined)
+      return {
+        ok: false,
+        problem: {
+          field: `outputs.${system}`,
+          expected: `the same system as '${same}' once trimmed`,
+        },
+      };
+    systems.set(system.trim(), system);
+    // an unknown key of an output, before zod says its trace is missing
+    if (isPlainObject(body))
+      for (const key of Object.keys(body))
+        if (!OUTPUT_BODY_FIELDS.includes(key))
+          return unknownField(
+            `outputs.${system}.${key}`,
+            OUTPUT_BODY_FIELDS,
+            'unknown field (expected only trace and answer)',
+          );
+  }
+  const parsed = fromZod(itemRecordSchema.safeParse(value));
+  if (parsed.ok)
+    parsed.record.outputs = Object.fromEntries(
+      Object.entries(parsed.record.outputs).map(([system, body]) => [system.trim(), body]),
+    );
+  return parsed;
 }
 
 /** Validates an output record; output records have no metadata, so unknown fields are an error. */

@@ -1,7 +1,6 @@
 import { openAsBlob } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { studySchema } from '../../shared/admin-api.ts';
 import {
   importFormats,
   importKinds,
@@ -159,13 +158,9 @@ async function importThroughServer(
     if (err instanceof FileRecordError) throw new CliError(err.message, 2);
     throw err;
   }
-  const studyId =
-    studies.find((s) => s.name === name)?.id ??
-    studySchema.parse(
-      await (
-        await serverRequest(server, '/api/studies', { method: 'POST', body: { name } })
-      ).json(),
-    ).id;
+  // a new study is created by the import itself, in its transaction: a file the server refuses
+  // leaves no empty study behind
+  const studyId = studies.find((s) => s.name === name)?.id;
 
   const path = resolve(file);
   const form = new FormData();
@@ -177,8 +172,10 @@ async function importThroughServer(
   if (format) query.set('format', format);
   if (kind) query.set('kind', kind);
   if (opts.system) query.set('system', opts.system);
+  if (studyId === undefined) query.set('study', name);
   const q = query.size > 0 ? `?${query}` : '';
-  const res = await serverRequest(server, `/api/studies/${studyId}/imports${q}`, {
+  const target = studyId === undefined ? '/api/studies/imports' : `/api/studies/${studyId}/imports`;
+  const res = await serverRequest(server, `${target}${q}`, {
     method: 'POST',
     form,
   });

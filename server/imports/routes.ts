@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart, { type Multipart } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -14,6 +15,7 @@ import {
   importResultSchema,
   type ImportFormat,
 } from '../../shared/import-records.ts';
+import { studyNameSchema } from '../../shared/admin-api.ts';
 import {
   goldSchema,
   itemListQuerySchema,
@@ -176,63 +178,76 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   });
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
+  /** Receives the upload (multipart, or the data file as the raw body) and imports it into `study`. */
+  const receive = async (
+    request: FastifyRequest,
+    query: z.infer<typeof querystring>,
+    study: { id: string } | { name: string },
+  ) => {
+    const { kind, system } = query;
+    let format = query.format;
+    const dir = await mkdtemp(join(tmpdir(), 'tracearena-import-'));
+    try {
+      let fileName: string | undefined;
+      if (request.isMultipart()) {
+        fileName = await receiveMultipart(request.parts(), dir);
+      } else {
+        fileName = basename(query.filename ?? 'upload');
+        const contentType =
+          (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        format ??= formatByContentType[contentType];
+        const body = request.body as Readable | undefined;
+        if (!body || typeof body.pipe !== 'function')
+          throw new Errors.BadRequest('expected the data file as the request body');
+        const declared = Number(request.headers['content-length']);
+        if (declared > MAX_UPLOAD_BYTES) throw tooLarge();
+        await pipeline(body, limitBytes(MAX_UPLOAD_BYTES), createWriteStream(join(dir, fileName)));
+      }
+      return await importFile(app.db, {
+        study,
+        path: join(dir, fileName),
+        displayName: fileName,
+        format,
+        kind,
+        system,
+        actor: actorOf(request.account),
+      });
+    } catch (err) {
+      if (err instanceof FileRecordError) throw new Errors.ImportBadRecord(err.message);
+      throw err;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const responses = {
+    200: importResultSchema,
+    404: errorSchema,
+    413: errorSchema,
+    422: errorSchema,
+  };
+
   app.post(
     '/:studyId/imports',
-    {
-      onRequest: app.requireAdmin,
-      schema: {
-        params,
-        querystring,
-        response: {
-          200: importResultSchema,
-          404: errorSchema,
-          413: errorSchema,
-          422: errorSchema,
-        },
-      },
-    },
+    { onRequest: app.requireAdmin, schema: { params, querystring, response: responses } },
     async (request) => {
       const study = await getStudyById(app.db, { id: request.params.studyId });
       if (!study) throw new Errors.NotFound('study');
-      const { kind, system } = request.query;
-      let format = request.query.format;
-      const dir = await mkdtemp(join(tmpdir(), 'tracearena-import-'));
-      try {
-        let fileName: string | undefined;
-        if (request.isMultipart()) {
-          fileName = await receiveMultipart(request.parts(), dir);
-        } else {
-          fileName = basename(request.query.filename ?? 'upload');
-          const contentType =
-            (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-          format ??= formatByContentType[contentType];
-          const body = request.body as Readable | undefined;
-          if (!body || typeof body.pipe !== 'function')
-            throw new Errors.BadRequest('expected the data file as the request body');
-          const declared = Number(request.headers['content-length']);
-          if (declared > MAX_UPLOAD_BYTES) throw tooLarge();
-          await pipeline(
-            body,
-            limitBytes(MAX_UPLOAD_BYTES),
-            createWriteStream(join(dir, fileName)),
-          );
-        }
-        return await importFile(app.db, {
-          study: { id: study.id },
-          path: join(dir, fileName),
-          displayName: fileName,
-          format,
-          kind,
-          system,
-          actor: actorOf(request.account),
-        });
-      } catch (err) {
-        if (err instanceof FileRecordError) throw new Errors.ImportBadRecord(err.message);
-        throw err;
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      return receive(request, request.query, { id: study.id });
     },
+  );
+
+  // Into the study named `study`, created in the import's own transaction if new (so a refused
+  // file leaves no empty study behind): a change outside any study, for a server-admin.
+  app.post(
+    '/imports',
+    {
+      onRequest: app.requireAdmin,
+      schema: {
+        querystring: querystring.extend({ study: studyNameSchema }),
+        response: responses,
+      },
+    },
+    async (request) => receive(request, request.query, { name: request.query.study }),
   );
 };
 

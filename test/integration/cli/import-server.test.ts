@@ -130,7 +130,9 @@ describe('tracearena import through a server', () => {
 
     const create = await as(olga, ['import', file, '--study', 'delta']);
     expect(create.code).toBe(2);
-    expect(create.stderr).toBe(`tracearena: ${url}/api/studies: only a server-admin can do this\n`);
+    expect(create.stderr).toBe(
+      `tracearena: ${url}/api/studies/imports?study=delta: only a server-admin can do this\n`,
+    );
     expect(await studies()).not.toContain('delta');
 
     // without --study: the one study the token may see
@@ -162,6 +164,14 @@ describe('tracearena import through a server', () => {
       `tracearena: ${file}:2: field 'images[0]': file not found: img/missing.png\n`,
     );
     expect(await studies()).not.toContain('epsilon');
+    // a file that passes locally but that the server refuses (an output for an item the new
+    // study lacks): the study is created in the import's transaction, so nothing is left either
+    const orphan = join(dir, 'orphan.jsonl');
+    await writeFile(orphan, `${JSON.stringify({ item: 'nope', system: 'base', trace: 't' })}\n`);
+    const refused = await as(root, ['import', orphan, '--study', 'eta']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/orphan\.jsonl:1: field 'item': .*no item 'nope'\n$/);
+    expect(await studies()).not.toContain('eta');
   }, 120_000);
 
   it('on the data folder that serve holds, import goes through that server and may create the study', async () => {

@@ -11,6 +11,48 @@ import {
   parseOutputRecord,
 } from '../../../shared/import-records.ts';
 
+describe('names in import records: trimmed as stats trims them, no control characters', () => {
+  it('trims item ids and system names, so an export reads back as the same items and systems', () => {
+    expect(parseOutputRecord({ item: ' w1 ', system: 'sft ', trace: 't' })).toMatchObject({
+      ok: true,
+      record: { item: 'w1', system: 'sft' },
+    });
+    expect(
+      parseItemRecord({ id: 'w1 ', question: 'q', outputs: { ' sft': { trace: 'u' } } }),
+    ).toMatchObject({ ok: true, record: { id: 'w1', outputs: { sft: { trace: 'u' } } } });
+  });
+
+  it('refuses a control character in a name, and two outputs that trim to one system', () => {
+    expect(parseOutputRecord({ item: 'w1', system: 'a\nb', trace: 't' })).toEqual({
+      ok: false,
+      problem: { field: 'system', expected: 'a name without control characters (U+000A at 2)' },
+    });
+    expect(parseOutputRecord({ item: 'w\t1', trace: 't' })).toMatchObject({
+      problem: { field: 'item', expected: 'a name without control characters (U+0009 at 2)' },
+    });
+    expect(
+      parseItemRecord({ id: 'w1', question: 'q', outputs: { 'x\ny': { trace: 'u' } } }),
+    ).toMatchObject({ problem: { field: 'outputs.x\ny' } });
+    expect(
+      parseItemRecord({
+        id: 'w1',
+        question: 'q',
+        outputs: { sft: { trace: 'u' }, 'sft ': { trace: 'v' } },
+      }),
+    ).toEqual({
+      ok: false,
+      problem: { field: 'outputs.sft ', expected: "the same system as 'sft' once trimmed" },
+    });
+  });
+
+  it('suggests the field a misspelt output key resembles, though trace is then missing', () => {
+    expect(parseItemRecord({ id: 'n1', question: 'q', outputs: { base: { trce: 't' } } })).toEqual({
+      ok: false,
+      problem: { field: 'outputs.base.trce', expected: "unknown field; did you mean 'trace'?" },
+    });
+  });
+});
+
 describe('parseItemRecord', () => {
   it('fills defaults and keeps metadata only from the metadata key', () => {
     const parsed = parseItemRecord({ id: 17, question: 'Q?', metadata: { split: 'test' } });
