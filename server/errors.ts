@@ -23,7 +23,7 @@ export const Errors = {
   ),
   LeaseLost: coded(
     ErrorCode.LeaseLost,
-    'the lease on this assignment expired and it was taken by another judge',
+    'this assignment is not leased to you: its lease expired and another judge took it, or it was never yours',
     410,
   ),
   BadVerdict: coded(ErrorCode.BadVerdict, '%s', 400),

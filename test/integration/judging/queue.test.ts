@@ -99,6 +99,12 @@ describe.each(backends())('judging queue on %s', (backend) => {
     const [a, b] = await makeJudges(tdb.db, study.studyId, 2);
     const id = (await next(a!.token)).json().assignment.id;
     expect((await next(b!.token)).statusCode).toBe(204); // K = 1 and the only slot is leased
+    // b answering a's live lease: refused without claiming a's lease expired, which it did not
+    const foreign = await verdict(b!.token, id, { winner: 'left', axes: {} });
+    expect(foreign.statusCode).toBe(410);
+    expect(foreign.json().message).toBe(
+      'this assignment is not leased to you: its lease expired and another judge took it, or it was never yours',
+    );
     await tdb.db.execute(
       sql`update assignments set lease_expires_at = now() - interval '1 second' where id = ${id}`,
     );
