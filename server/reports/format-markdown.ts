@@ -128,5 +128,14 @@ export function formatMarkdown(report: Report): string {
   out.push(...integrityMarkdown(report, table));
   const provenance = provenanceText(report);
   if (provenance) out.push(`_${provenance}_`, '');
-  return `${out.join('\n')}\n`;
+  return noRawHtml(`${out.join('\n')}\n`);
+}
+
+/**
+ * Markdown passes raw HTML through, and names (systems, judges, modalities) are the user's: a
+ * judge named `<script>` must reach a rendered page as text. The report itself writes no HTML, so
+ * every `<` that could open a tag or comment becomes `&lt;`; `p < 0.001` is left as it reads.
+ */
+function noRawHtml(markdown: string): string {
+  return markdown.replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }

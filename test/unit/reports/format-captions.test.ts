@@ -59,3 +59,24 @@ describe('report captions', () => {
     expect(tex).toContain('confidence intervals (wilson');
   });
 });
+
+describe('names in a Markdown report', () => {
+  it('reach a rendered page as text: no raw HTML from a judge or system name', async () => {
+    const report = buildReport(
+      tableOf(
+        ['a', 'b', 'a'].map((winner, k) =>
+          makeJudgment({
+            item: `q${k}`,
+            a: '<img src=x onerror=alert(1)>',
+            winner: winner as 'a' | 'b',
+            judge: '<script>alert(1)</script>',
+          }),
+        ),
+      ),
+      { rounds: 50 },
+    );
+    const md = await formatReport(report, 'markdown');
+    expect(md).not.toMatch(/<(script|img|\/script)/);
+    expect(md).toContain('&lt;img src=x onerror=alert(1)>');
+  });
+});
