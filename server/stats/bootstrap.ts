@@ -1,6 +1,11 @@
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
 import { bootstrapPValue } from './dual-test.ts';
-import { ONE_ITEM_BOOTSTRAP, percentileInterval, zeroWidthBootstrap } from './percentile.ts';
+import {
+  ONE_ITEM_BOOTSTRAP,
+  percentileInterval,
+  zeroWidth,
+  zeroWidthBootstrap,
+} from './percentile.ts';
 import { createResampler, groupNumericPairs, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
@@ -97,7 +102,7 @@ export function clusteredBootstrap(
   const lo = Math.min(result.interval[0], estimate);
   const hi = Math.max(result.interval[1], estimate);
   // every resample the same (all wins, all one tie): neither an interval nor a p-value of 0
-  if (hi === lo) return fail(zeroWidthBootstrap(items, lo));
+  if (zeroWidth(lo, hi)) return fail(zeroWidthBootstrap(items, lo));
   return {
     ci: ok([lo, hi]),
     pValue: ok(bootstrapPValue(sorted, estimate)),

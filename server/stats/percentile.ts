@@ -35,6 +35,14 @@ export function percentileInterval(
   };
 }
 
+/**
+ * Whether a bootstrap interval has no width to speak of: its ends equal up to rounding (an all-wins
+ * study's competence-weighted rate gave [0.99993684972160170, 0.99993684972160180]).
+ */
+export function zeroWidth(low: number, high: number): boolean {
+  return high - low <= 1e-9 * (1 + Math.abs(low));
+}
+
 /** Why a bootstrap over fewer than 2 items has no interval. */
 export const ONE_ITEM_BOOTSTRAP =
   'fewer than 2 items: a bootstrap over items has no spread to measure';
@@ -76,6 +84,6 @@ export function refitBootstrapInterval(
     return none(`${failed} of ${rounds} bootstrap rounds had no logistic fit`);
   const lo = Math.min(result.interval[0], estimate);
   const hi = Math.max(result.interval[1], estimate);
-  if (hi === lo) return none(zeroWidthBootstrap(drawn.n, lo));
+  if (zeroWidth(lo, hi)) return none(zeroWidthBootstrap(drawn.n, lo));
   return ok([lo, hi]);
 }

@@ -3,7 +3,7 @@ import { fitDavidson } from './davidson.ts';
 import { checkLevel } from './figure.ts';
 import { createMultinomial } from './multinomial.ts';
 import { emptyTotals, type PairwiseTotals, reach } from './pairwise-totals.ts';
-import { quantileSorted } from './percentile.ts';
+import { quantileSorted, zeroWidth } from './percentile.ts';
 import { createResampler, type ClusterGroups, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
@@ -128,7 +128,7 @@ export function extendedPercentileInterval(
     return {
       reason: `the interval is unbounded: ${infinite} of ${m} bootstrap resamples have no finite score for this system (it won or lost all its comparisons there, or was not compared)`,
     };
-  if (high - low <= 1e-9 * (1 + Math.abs(low)))
+  if (zeroWidth(low, high))
     return {
       reason:
         'every bootstrap resample gives the same score (the items are alike), so the bootstrap cannot measure its uncertainty: a zero-width interval would overstate it',
@@ -313,10 +313,18 @@ export function bootstrapRanking(
   }
   const intervals: RankingBootstrap['intervals'] = [];
   const reasons: RankingBootstrap['reasons'] = [];
-  for (const values of reps) {
+  reps.forEach((values, sys) => {
     const r = extendedPercentileInterval(values, level);
-    intervals.push('interval' in r ? r.interval : null);
+    // as the win rates' bootstrap, the interval holds the estimate (few rounds can miss it)
+    const est = pointEstimate?.[sys];
+    intervals.push(
+      !('interval' in r)
+        ? null
+        : est === undefined || !Number.isFinite(est)
+          ? r.interval
+          : [Math.min(r.interval[0], est), Math.max(r.interval[1], est)],
+    );
     reasons.push('reason' in r ? r.reason : undefined);
-  }
+  });
   return { intervals, reasons, rounds, failedRounds: failed };
 }

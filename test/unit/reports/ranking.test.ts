@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Judgment } from '../../../shared/judgments.ts';
 import { reportSchema } from '../../../shared/report.ts';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport, REPORT_FORMATS } from '../../../server/reports/format.ts';
@@ -101,5 +104,38 @@ describe('item bootstraps with nothing to resample (issue 10 point 6, applied to
     expect(p.ci).toBeNull();
     expect(p.reasons.ci).toMatch(/zero width/);
     expect(p.pValue).toBeNull();
+  });
+});
+
+describe('bootstrap intervals at the edges an adversarial run found', () => {
+  it('an all-wins study: the competence-weighted interval is null, not [0.99994, 0.99994] (ends an ulp apart)', () => {
+    const js = Array.from({ length: 10 }, (_, i) =>
+      ['j0', 'j1', 'j2'].map((judge) => makeJudgment({ item: `q${i}`, judge, a: 'A', b: 'B' })),
+    ).flat();
+    const report = buildReport(tableOf(js), { rounds: 300 });
+    const comp = report.sensitivity?.competence?.pairs[0];
+    expect(comp).toBeDefined();
+    expect(comp!.ci).toBeNull();
+    expect(comp!.reasons.ci).toMatch(/zero width/);
+  });
+
+  it('ranking intervals hold their own score even with 5 bootstrap rounds', () => {
+    // 200 items, each one verdict between two of 12 systems (an adversarial run's file)
+    const js = readFileSync(
+      fileURLToPath(new URL('../../fixtures/reports/twelve-systems.jsonl', import.meta.url)),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Judgment);
+    for (const seed of [1, 2, 3]) {
+      const report = buildReport(tableOf(js), { rounds: 5, seed });
+      const bounded = report.ranking.filter((e) => e.ci !== null && e.score !== null);
+      expect(bounded.length).toBeGreaterThan(5);
+      for (const e of bounded) {
+        expect(e.ci![0], `${e.system}, seed ${seed}`).toBeLessThanOrEqual(e.score!);
+        expect(e.ci![1], `${e.system}, seed ${seed}`).toBeGreaterThanOrEqual(e.score!);
+      }
+    }
   });
 });
