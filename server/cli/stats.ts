@@ -1,3 +1,8 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import { FileRecordError } from '../files/record-error.ts';
@@ -56,10 +61,12 @@ async function readTable(
       2,
     );
   let table;
+  const sources = await regularFiles(files);
   try {
     const progress = createProgress({ label: 'reading', total: 1 });
     try {
-      table = await readJudgmentsFiles(files, {
+      table = await readJudgmentsFiles(sources.paths, {
+        names: files,
         base,
         arenaHardBaseline,
         onProgress: (done, total) => {
@@ -72,15 +79,58 @@ async function readTable(
     }
   } catch (err) {
     if (err instanceof FileRecordError) throw new CliError(err.message, 2);
-    if (err instanceof Error && 'code' in err && err.code === 'ENOENT')
-      throw new CliError(
-        `${(err as Error & { path?: string }).path ?? files.join(', ')}: no such file`,
-        2,
-      );
     throw err;
+  } finally {
+    await sources.cleanup();
   }
   // an empty report with exit 0 looked like a result (an AlpacaEval reference model's own file)
   const nothing = noVerdictsReason(table, files);
   if (nothing) throw new CliError(nothing, 2);
   return table;
+}
+
+/**
+ * The files as regular files `stats` can read twice (its format sniff reads the start, then the
+ * records): a pipe (`stats <(zcat j.jsonl.gz)`, `-` for standard input) is first copied to a
+ * temporary file, whose records are still named by the name given. A missing file or a directory
+ * is bad input (exit 2), in one line.
+ */
+async function regularFiles(
+  files: readonly string[],
+): Promise<{ paths: string[]; cleanup: () => Promise<void> }> {
+  let dir: string | undefined;
+  const paths: string[] = [];
+  const cleanup = async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const [k, file] of files.entries()) {
+      if (file !== '-') {
+        const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT' || err.code === 'ENOTDIR')
+            throw new CliError(`${file}: no such file`, 2);
+          throw err;
+        });
+        if (info.isDirectory())
+          throw new CliError(`${file}: is a directory, not a judgments file`, 2);
+        if (info.isFile()) {
+          paths.push(file);
+          continue;
+        }
+      }
+      dir ??= await mkdtemp(join(tmpdir(), 'tracearena-stats-'));
+      // the name keeps its extension, which may say the format (a named pipe j.csv)
+      const copy = join(dir, `${k}-${file === '-' ? 'stdin' : basename(file)}`);
+      // standard input through its stream (opening /dev/stdin fails when it is a socket)
+      await pipeline(
+        file === '-' ? process.stdin : createReadStream(file),
+        createWriteStream(copy),
+      );
+      paths.push(copy);
+    }
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  return { paths, cleanup };
 }

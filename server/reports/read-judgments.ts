@@ -15,8 +15,12 @@ import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 /** The formats `stats` reads judgments from: the wing's text formats (no Parquet). */
 type JudgmentsFormat = Exclude<FileFormat, 'parquet'>;
 
-/** A `.csv` or `.jsonl` name says the format; any other file is a JSON array if it starts with `[`. */
+/**
+ * A `.csv` or `.jsonl` name says the format; any other file is a JSON array if it starts with `[`,
+ * CSV if its first line is not a JSON object and holds a comma, else JSONL.
+ */
 async function sniff(file: string): Promise<JudgmentsFormat> {
+  // (a regular file: position 0 is read, so a pipe must be copied first, as `stats` does)
   const named = formatFromFileName(file);
   if (named === 'csv' || named === 'jsonl') return named;
   const fh = await open(file, 'r');
@@ -27,7 +31,9 @@ async function sniff(file: string): Promise<JudgmentsFormat> {
       .toString('utf8')
       .replace(/^\uFEFF/, '')
       .trimStart();
-    return head.startsWith('[') ? 'json' : 'jsonl';
+    if (head.startsWith('[')) return 'json';
+    // a header line of names (`item,a,b,winner,…`), as standard input or a pipe gives it unnamed
+    return /^[^{\n]*,[^\n]*\n/.test(head) && !head.startsWith('{') ? 'csv' : 'jsonl';
   } finally {
     await fh.close();
   }
@@ -107,13 +113,14 @@ const UNREADABLE: Record<JudgmentsFormat, string> = {
  * record). Every error names a field: `FILE:LINE: field 'x': reason`.
  */
 async function readJudgmentsFile(
+  path: string,
   file: string,
   builder: VerdictTableBuilder,
   options: LeaderboardOptions,
   onBytes?: (bytesRead: number) => void,
 ): Promise<void> {
-  const format = await sniff(file);
-  const records = readRecords(format, file, file, { onBytes });
+  const format = await sniff(path);
+  const records = readRecords(format, path, file, { onBytes });
   try {
     return format === 'json'
       ? await addJsonArray(builder, records, file, options)
@@ -133,6 +140,8 @@ export async function readJudgmentsFiles(
   options: LeaderboardOptions & {
     base?: string;
     onProgress?: (bytesRead: number, totalBytes: number) => void;
+    /** What errors and warnings call each file (default: its path), e.g. a pipe read from a copy. */
+    names?: readonly string[];
   } = {},
 ): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
@@ -145,6 +154,7 @@ export async function readJudgmentsFiles(
     const report = options.onProgress;
     await readJudgmentsFile(
       file,
+      options.names?.[k] ?? file,
       builder,
       options,
       report ? (bytes) => report(before + bytes, total) : undefined,

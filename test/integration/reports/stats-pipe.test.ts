@@ -40,3 +40,53 @@ describe('tracearena stats into a pipe its reader closes early', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('tracearena stats reading a pipe', () => {
+  const record = (item: string, winner: string) =>
+    JSON.stringify({
+      item,
+      a: 'sft',
+      b: 'base',
+      winner,
+      judge: 'j',
+      judge_kind: 'human',
+      shown_left: 'a',
+    });
+  const fromStdin = (args: string[], input: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, cliArgv(args), { cwd: repoRoot });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(input);
+    });
+
+  it("reads standard input as '-', JSONL or CSV by its content (it failed: ESPIPE: invalid seek, exit 1)", async () => {
+    const jsonl = await fromStdin(
+      ['stats', '-'],
+      `${[record('q1', 'a'), record('q2', 'a'), record('q3', 'b')].join('\n')}\n`,
+    );
+    expect(jsonl.stderr).toBe('');
+    expect(jsonl.code).toBe(0);
+    expect(jsonl.stdout).toMatch(/sft was preferred over base in 66\.7% of 3 verdicts/);
+    const csv = await fromStdin(
+      ['stats', '-'],
+      'item,a,b,winner,judge,judge_kind,shown_left\nq1,sft,base,a,j,human,a\nq2,sft,base,b,j,human,b\n',
+    );
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toMatch(/in 50\.0% of 2 verdicts/);
+    // errors name the input as given, not the copy it was read from
+    const bad = await fromStdin(['stats', '-'], `${record('q1', 'a')}\n{"item":1}\n`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^tracearena: -:2: field 'item': /);
+  });
+
+  it('refuses a directory in one line with exit 2 (it was a raw EISDIR, exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-dir-'));
+    const r = await fromStdin(['stats', dir], '');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`tracearena: ${dir}: is a directory, not a judgments file\n`);
+  });
+});
