@@ -467,3 +467,11 @@ export const reportSchema = z.object({
   verdictBasis: verdictBasisSchema.optional(),
 });
 export type Report = z.infer<typeof reportSchema>;
+
+/**
+ * A confidence level as a percentage for labels: 95, 97.5, 99.9 (never rounded to a whole
+ * percent, which printed a 99.9% interval as "100% CI" and a 97.5% one as "98% CI").
+ */
+export function levelPercent(level: number): string {
+  return String(Number((level * 100).toPrecision(10)));
+}

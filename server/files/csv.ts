@@ -15,6 +15,19 @@ const OTHER_DELIMITERS: Array<[string, string]> = [
  * delimiter (a spreadsheet set to a locale with decimal commas writes semicolons): say so.
  */
 function checkHeader(header: string[], displayName: string): string[] {
+  // a column named twice: csv-parse keeps the last copy's cells without a word
+  const seen = new Map<string, number>();
+  header.forEach((column, k) => {
+    const name = column.trim();
+    const first = seen.get(name);
+    if (first !== undefined)
+      throw new FileRecordError(
+        displayName,
+        1,
+        `invalid CSV: the header names column '${name}' twice (columns ${first + 1} and ${k + 1})`,
+      );
+    seen.set(name, k);
+  });
   const only = header[0];
   if (header.length === 1 && only !== undefined) {
     const other = OTHER_DELIMITERS.find(([d]) => only.includes(d));
@@ -46,16 +59,27 @@ export async function* readCsv(
   source.on('error', (err) => parser.destroy(err));
   source.pipe(parser);
   const lines = new CsvLines();
+  // csv-parse's line count at the end of the last record read (the header's is 1)
+  let lastEnd = 1;
   try {
     for await (const row of parser as AsyncIterable<{
       record: Record<string, string>;
       info: { lines: number };
     }>) {
+      lastEnd = row.info.lines;
       yield { line: lines.start(row.info.lines, Object.values(row.record)), value: row.record };
     }
   } catch (err) {
     if (err instanceof FileRecordError) throw err;
-    const e = err as { message: string; lines?: number; record?: unknown };
+    const e = err as { message: string; code?: string; lines?: number; record?: unknown };
+    // the quote ran to the end of the file, which is where csv-parse counts: the row started
+    // on the line after the last record read
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new FileRecordError(
+        displayName,
+        lines.atError(lastEnd + 1),
+        'invalid CSV: a quoted cell of this row is never closed (the quote runs to the end of the file)',
+      );
     // csv-parse counts to the row's end; a row is named by the line it starts on
     const line =
       e.lines === undefined

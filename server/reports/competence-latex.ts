@@ -1,4 +1,4 @@
-import type { Report } from '../../shared/report.ts';
+import { type Report, levelPercent } from '../../shared/report.ts';
 import { competenceNote, competenceReason } from './competence-rows.ts';
 import { latexEscape } from './format-latex.ts';
 
@@ -13,7 +13,7 @@ export function competenceLatex(report: Report): string[] {
   const c = report.sensitivity?.competence;
   const reason = competenceReason(report);
   if (!c) return reason ? [`% judge competence (Dawid--Skene): ${reason}`] : [];
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const rows: string[] = [];
   for (const p of c.pairs) {
     const main = report.pairs.find((q) => q.a === p.a && q.b === p.b)?.winRate ?? null;

@@ -1,4 +1,4 @@
-import type { Report } from '../../shared/report.ts';
+import { type Report, levelPercent } from '../../shared/report.ts';
 import { ciText, pct } from './rows.ts';
 
 /**
@@ -11,7 +11,7 @@ export const COMPETENCE_TITLE = 'Sensitivity: judge competence (Dawid–Skene)';
 /** What the section is, and what it is not: the main figures stand. */
 export function competenceNote(report: Report): string {
   const c = report.sensitivity?.competence;
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const fit = c
     ? ` EM ${c.converged ? `converged in ${c.iterations} iterations` : `stopped at its cap of ${c.iterations} iterations without converging`}; ${c.sharedComparisons} of ${c.comparisons} comparisons judged by two or more judges.`
     : '';
@@ -29,7 +29,7 @@ export function competenceReason(report: Report): string | null {
 export function competencePairsTable(report: Report): [string[], string[][]] | null {
   const c = report.sensitivity?.competence;
   if (!c) return null;
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const rows = c.pairs.map((p) => {
     const main = report.pairs.find((q) => q.a === p.a && q.b === p.b);
     return [

@@ -1,4 +1,4 @@
-import type { PairReport, Report } from '../../shared/report.ts';
+import { type PairReport, type Report, levelPercent } from '../../shared/report.ts';
 import { ciText, num, pct, type TextTable } from './rows.ts';
 
 /**
@@ -40,7 +40,7 @@ export function pairEstimatesTable(report: Report, pair: PairReport): TextTable 
     pair.styleControlled === undefined
   )
     return null;
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const rows: string[][] = [];
   for (const [kind, text] of [
     ['human', 'human verdicts only'],

@@ -8,7 +8,7 @@ import {
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityHtml } from './format-integrity.ts';
 import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
-import type { PairStats, Report } from '../../shared/report.ts';
+import { type PairStats, type Report, levelPercent } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
 import {
   ciText,
@@ -45,7 +45,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666;font-
 
 /** One self-contained HTML file: tables plus SVG charts rendered on the server; no external requests. */
 export function formatHtml(report: Report): string {
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const parts: string[] = [];
   parts.push(
     `<h1>Pairwise preference report</h1><ul>${headline(report)

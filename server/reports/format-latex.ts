@@ -1,4 +1,4 @@
-import type { Report } from '../../shared/report.ts';
+import { type Report, levelPercent } from '../../shared/report.ts';
 import { integrityLatex } from './format-integrity.ts';
 import { competenceLatex } from './competence-latex.ts';
 import { decisionText, styleCoefficientsText } from './estimates-rows.ts';
@@ -21,7 +21,7 @@ const p1 = (x: number) => (x * 100).toFixed(1);
 
 /** A booktabs table (needs \usepackage{booktabs}) of every pair and breakdown, with n and CI. */
 export function formatLatex(report: Report): string {
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const lines: string[] = [
     '% requires \\usepackage{booktabs}',
     '\\begin{table}[t]',
@@ -83,7 +83,7 @@ export function formatLatex(report: Report): string {
  * figures; none when the report has none of them (a report JSON from before they existed).
  */
 function estimatesTable(report: Report): string[] {
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const ci = (c: readonly [number, number] | null | undefined) =>
     c ? `${p1(c[0])}--${p1(c[1])}` : '--';
   const rate = (x: number | null | undefined) => (x === null || x === undefined ? '--' : p1(x));

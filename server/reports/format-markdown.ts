@@ -8,7 +8,7 @@ import {
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityMarkdown } from './format-integrity.ts';
 import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
-import type { Report } from '../../shared/report.ts';
+import { type Report, levelPercent } from '../../shared/report.ts';
 import {
   ciText,
   figText,
@@ -33,7 +33,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export function formatMarkdown(report: Report): string {
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   const out: string[] = [
     '# Pairwise preference report',
     '',

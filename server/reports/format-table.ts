@@ -7,7 +7,7 @@ import {
 } from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { anchorText, ESTIMATES_NOTE, planText } from './format-words.ts';
-import type { Report } from '../../shared/report.ts';
+import { type Report, levelPercent } from '../../shared/report.ts';
 import {
   ciText,
   figText,
@@ -34,7 +34,7 @@ export function formatTable(report: Report): string {
   out.push(...headline(report), '');
   const plan = planText(report);
   if (plan) out.push(plan, '');
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   for (const p of report.pairs) {
     out.push(`${p.a} vs ${p.b}`);
     out.push(grid(...pairStatsTable(report, p)), '');

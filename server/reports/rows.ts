@@ -1,4 +1,4 @@
-import type { PairStats, Report } from '../../shared/report.ts';
+import { type PairStats, type Report, levelPercent } from '../../shared/report.ts';
 
 /** One row per pair × breakdown group, the shape of the csv/markdown/latex/table formats. */
 export interface StatsRow {
@@ -64,7 +64,7 @@ export function headline(report: Report): string[] {
   // a study nobody has judged yet: say so once, above the empty tables every format still shows
   if (report.pairs.length === 0) return ['no verdicts yet: every figure below is empty'];
   return report.pairs.map((p) => {
-    const level = Math.round(report.ci.level * 100);
+    const level = levelPercent(report.ci.level);
     return p.winRate === null
       ? `${p.a} vs ${p.b}: no verdicts`
       : `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${p.n.toLocaleString('en-US')} verdicts (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; ${P_TEST_NAMES[p.pTest]} p = ${pText(p.pValue)})`;
@@ -76,7 +76,7 @@ export type TextTable = [header: string[], rows: string[][]];
 
 /** One pair's figures, overall and per breakdown, as every format shows them. */
 export function pairStatsTable(report: Report, pair: Report['pairs'][number]): TextTable {
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   return [
     ['', 'n', 'wins', 'losses', 'ties', 'win rate', `${level}% CI`, 'method', 'p', 'test'],
     statsRows({ ...report, pairs: [pair] }).map((r) => [
@@ -96,7 +96,7 @@ export function pairStatsTable(report: Report, pair: Report['pairs'][number]): T
 
 /** The ranking, one row per system; `to` joins the interval's ends. */
 export function rankingTable(report: Report, to: string): TextTable {
-  const level = Math.round(report.ci.level * 100);
+  const level = levelPercent(report.ci.level);
   return [
     ['system', 'score', `${level}% CI`, 'verdicts'],
     report.ranking.map((e) => [

@@ -83,6 +83,24 @@ describe('readers', () => {
     expect(await read('csv', 'id\nq1\n')).toEqual([{ line: 2, value: { id: 'q1' } }]);
   });
 
+  it('CSV: refuses a column named twice in the header (the last copy silently won)', async () => {
+    await expect(read('csv', 'item,a,b,winner,judge,winner\nq1,x,y,a,j,b\n')).rejects.toThrow(
+      "f:1: invalid CSV: the header names column 'winner' twice (columns 4 and 6)",
+    );
+    // also once trimmed, as the readers trim names
+    await expect(read('csv', 'id,question, id\nq1,Q?,q2\n')).rejects.toThrow(
+      "f:1: invalid CSV: the header names column 'id' twice (columns 1 and 3)",
+    );
+  });
+
+  it('CSV: an unclosed quote is named at the line its row starts on, not at the end of the file', async () => {
+    await expect(
+      read('csv', 'item,a,b\nq1,x,y\nq2,x,"unterminated\nq3,x,y\nq4,x,y\nq5,x,y\n'),
+    ).rejects.toThrow(
+      'f:3: invalid CSV: a quoted cell of this row is never closed (the quote runs to the end of the file)',
+    );
+  });
+
   it('JSONL and CSV: refuse a line past the line limit with its line; JSON arrays have none', async () => {
     const long = 'x'.repeat(1.5 * 2 ** 20);
     const options = { maxLineBytes: 2 ** 20 };

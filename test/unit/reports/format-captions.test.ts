@@ -80,3 +80,22 @@ describe('names in a Markdown report', () => {
     expect(md).toContain('&lt;img src=x onerror=alert(1)>');
   });
 });
+
+describe('confidence levels in labels', () => {
+  it('are printed as given: 99.9% and 97.5%, never rounded to "100% CI" or "98% CI"', async () => {
+    for (const [level, label] of [
+      [0.999, '99.9'],
+      [0.975, '97.5'],
+      [0.95, '95'],
+    ] as const) {
+      const report = buildReport(tableOf(judgments), { level, rounds: 50 });
+      for (const f of ['table', 'markdown', 'latex', 'html'] as const) {
+        const text = await formatReport(report, f);
+        expect(text, `${f} at ${level}`).toMatch(
+          new RegExp(`${label.replace('.', '\\.')}(\\\\)?% CI`),
+        );
+        expect(text, `${f} at ${level}`).not.toMatch(/\b(100|98)(\\)?% CI/);
+      }
+    }
+  });
+});

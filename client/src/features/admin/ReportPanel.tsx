@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { reportSchema } from '../../../../shared/report.ts';
+import { reportSchema, levelPercent } from '../../../../shared/report.ts';
 import { api } from '../../lib/api.ts';
 import { downloadAdminFile } from './download.ts';
 import { plural } from './plural.ts';
@@ -69,7 +69,7 @@ export function ReportPanel({ studyId }: { studyId: string }) {
         <>
           <p className="hint">
             {plural(r.input.verdicts, 'verdict')} on {plural(r.input.items, 'item')} by{' '}
-            {plural(r.input.judges, 'judge')} · {Math.round(r.ci.level * 100)}% CI
+            {plural(r.input.judges, 'judge')} · {levelPercent(r.ci.level)}% CI
           </p>
           <table className="data">
             <thead>
@@ -109,7 +109,7 @@ export function ReportPanel({ studyId }: { studyId: string }) {
             <caption className="hint" style={{ textAlign: 'left' }}>
               Natural-log strengths
               {r.rankingInfo.base === null ? '' : `, ${r.rankingInfo.base} fixed at 0`};{' '}
-              {Math.round(r.ci.level * 100)}% bootstrap CI
+              {levelPercent(r.ci.level)}% bootstrap CI
             </caption>
             <thead>
               <tr>

@@ -1,4 +1,5 @@
 import { Link } from '../../app/router.tsx';
+import { levelPercent } from '../../../../shared/report.ts';
 import { EnoughSection } from './EnoughSection.tsx';
 import { ForestPlot, MinuteBars } from './ForestPlot.tsx';
 import { RunsSection } from './RunsSection.tsx';
@@ -55,7 +56,7 @@ export default function DashboardPage({ studyId }: { studyId: string }) {
             <section className="card">
               <h2>
                 Win rate (first system of each pair, ties half,{' '}
-                {Math.round((s.pairs[0]?.level ?? 0.95) * 100)}% CI)
+                {levelPercent(s.pairs[0]?.level ?? 0.95)}% CI)
               </h2>
               {s.pairs.length ? <ForestPlot pairs={s.pairs} /> : <p>No verdicts yet.</p>}
             </section>

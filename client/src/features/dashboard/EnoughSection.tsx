@@ -1,4 +1,5 @@
 import type { DashboardSnapshot } from '../../../../shared/admin-views.ts';
+import { levelPercent } from '../../../../shared/report.ts';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
@@ -12,7 +13,7 @@ export function EnoughSection({ allocation }: { allocation: DashboardSnapshot['a
   if (pairs.length === 0) return null;
   return (
     <section className="card" data-testid="enough">
-      <h2>Enough verdicts? ({Math.round(level * 100)}% confidence sequence, human verdicts)</h2>
+      <h2>Enough verdicts? ({levelPercent(level)}% confidence sequence, human verdicts)</h2>
       <p className="hint">
         Target half-width: {targetHalfWidth === null ? 'none' : pct(targetHalfWidth)}
         {autoStop ? ' · auto-stop on' : ''}
