@@ -35,6 +35,8 @@ export function ciText(ci: readonly [number, number] | null, digits = 1): string
 
 export function pText(p: number | null): string {
   if (p === null) return '—';
+  // far enough below, a p-value underflows to 0, which is not its value: a bound is
+  if (p < 1e-300) return '< 1e-300';
   if (p < 1e-4) return p.toExponential(1);
   return p.toFixed(4);
 }

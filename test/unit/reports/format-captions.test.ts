@@ -99,3 +99,18 @@ describe('confidence levels in labels', () => {
     }
   });
 });
+
+describe('a p-value that underflows', () => {
+  it('prints as a bound, "< 1e-300", not "0.0e+0"', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      makeJudgment({ item: `q${i}`, winner: i % 10 === 0 ? 'b' : 'a' }),
+    );
+    const report = buildReport(tableOf(many), { rounds: 20 });
+    expect(report.pairs[0]!.pValue).toBe(0);
+    for (const f of ['table', 'markdown', 'html'] as const) {
+      const text = await formatReport(report, f);
+      expect(text, f).toContain('p = < 1e-300');
+      expect(text, f).not.toContain('0.0e+0');
+    }
+  });
+});
