@@ -106,7 +106,7 @@ export function rankingTable(report: Report, to: string): TextTable {
       num(e.score),
       e.ci
         ? `${num(e.ci[0])}${to}${num(e.ci[1])}`
-        : e.system === report.rankingInfo.base
+        : e.system === report.rankingInfo.base && e.score !== null
           ? '— (base, 0 by definition)'
           : '—',
       String(e.n),

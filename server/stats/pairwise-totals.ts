@@ -63,6 +63,32 @@ export function reach(tot: PairwiseTotals, base: number, forward: boolean): Uint
   return seen;
 }
 
+/** How many groups of systems the comparisons connect (systems never compared left out). */
+function comparisonGroups(tot: PairwiseTotals): number {
+  const s = tot.systems;
+  const group = new Int32Array(s).fill(-1);
+  let groups = 0;
+  for (let start = 0; start < s; start++) {
+    if (group[start] !== -1) continue;
+    let compared = false;
+    for (let j = 0; j < s; j++) if ((tot.n[start * s + j] as number) > 0) compared = true;
+    if (!compared) continue;
+    const stack = [start];
+    group[start] = groups;
+    while (stack.length) {
+      const i = stack.pop() as number;
+      for (let j = 0; j < s; j++) {
+        if (group[j] === -1 && (tot.n[i * s + j] as number) > 0) {
+          group[j] = groups;
+          stack.push(j);
+        }
+      }
+    }
+    groups++;
+  }
+  return groups;
+}
+
 /**
  * Whether the maximum-likelihood estimate exists: the "scored against" graph (i → j when i has a
  * positive score against j) must be strongly connected over the systems that were compared.
@@ -72,6 +98,13 @@ export function mleExists(
   base: number,
 ): { ok: true } | { ok: false; reason: string } {
   const s = tot.systems;
+  // systems never compared, directly or through others, with the base's have no common scale
+  const groups = comparisonGroups(tot);
+  if (groups > 1)
+    return {
+      ok: false,
+      reason: `the systems fall into ${groups} groups never compared with one another, so their scores have no common scale (compare at least one pair across groups)`,
+    };
   const f = reach(tot, base, true);
   const r = reach(tot, base, false);
   for (let i = 0; i < s; i++) {

@@ -139,3 +139,21 @@ describe('bootstrap intervals at the edges an adversarial run found', () => {
     }
   });
 });
+
+describe('a ranking over systems in two groups never compared', () => {
+  it('says so, rather than that some system won or lost everything', async () => {
+    const js = [
+      ...Array.from({ length: 20 }, (_, i) =>
+        makeJudgment({ item: `p${i}`, a: 'A', b: 'B', winner: i < 16 ? 'a' : 'b' }),
+      ),
+      ...Array.from({ length: 20 }, (_, i) =>
+        makeJudgment({ item: `r${i}`, a: 'C', b: 'D', winner: i < 6 ? 'a' : 'b' }),
+      ),
+    ];
+    const report = buildReport(tableOf(js, { base: 'B' }), { rounds: 50 });
+    expect(report.rankingInfo.reason).toMatch(/2 groups never compared with one another/);
+    expect(report.ranking.every((e) => e.score === null)).toBe(true);
+    // no score at all: the base is not labelled as a 0 by definition
+    expect(await formatReport(report, 'table')).not.toMatch(/0 by definition/);
+  });
+});

@@ -126,7 +126,7 @@ export function ReportPanel({ studyId }: { studyId: string }) {
                   <td className="num">
                     {e.ci
                       ? `${num(e.ci[0])} – ${num(e.ci[1])}`
-                      : e.system === r.rankingInfo.base
+                      : e.system === r.rankingInfo.base && e.score !== null
                         ? '— (base, 0 by definition)'
                         : '—'}
                   </td>
