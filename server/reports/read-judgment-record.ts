@@ -2,6 +2,7 @@ import { closestName } from '../../shared/import-records.ts';
 import { judgmentSchema, type Judgment } from '../../shared/judgments.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import { fromZodError } from './read-zod-error.ts';
+import { noteJudgmentRow } from './repeated-verdicts.ts';
 import { toVerdictInput } from './verdict-input.ts';
 import type { VerdictTableBuilder } from './verdict-table.ts';
 
@@ -171,6 +172,7 @@ export function addJudgmentRecord(
   const fast = fastJudgment(record);
   if (fast) {
     builder.add(toVerdictInput(fast));
+    noteJudgmentRow(builder, builder.rows - 1, file, line);
     return;
   }
   // zod skips a `__proto__` key of a record without a word: refuse it here
@@ -190,6 +192,7 @@ export function addJudgmentRecord(
       fromZodError(file, line, parsed.error)
     );
   builder.add(toVerdictInput(parsed.data));
+  noteJudgmentRow(builder, builder.rows - 1, file, line);
 }
 
 /**

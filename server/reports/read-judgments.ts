@@ -5,6 +5,7 @@ import type { FileRecord } from '../files/source.ts';
 import { addAlpacaEvalRecord, isAlpacaEvalRecord, skipSelfComparisons } from './read-alpacaeval.ts';
 import { rowToRecord } from './read-csv-row.ts';
 import { addJudgmentRecord } from './read-judgment-record.ts';
+import { warnRepeatedVerdicts } from './repeated-verdicts.ts';
 import {
   leaderboardReader,
   type LeaderboardOptions,
@@ -161,7 +162,9 @@ export async function readJudgmentsFiles(
     );
     before += sizes[k] ?? 0;
   }
-  return builder.finish();
+  const table = builder.finish();
+  warnRepeatedVerdicts(builder, table);
+  return table;
 }
 
 /**

@@ -132,6 +132,11 @@ export class VerdictTableBuilder {
     };
   }
 
+  /** Rows added so far. */
+  get rows(): number {
+    return this.t.length;
+  }
+
   warn(message: string): void {
     if (this.t.warnings.length < MAX_WARNINGS) this.t.warnings.push(message);
     else if (this.t.warnings.length === MAX_WARNINGS)

@@ -293,7 +293,15 @@ describe('issue 10: what each format reads the same way', () => {
       `${header},modality,axis:perception\nq1,sft,base,a,j1,human,a,,\n q1 ,sft , base, a, j1,human,a,ct , tie \nq1\u00a0,sft,base,a,j1,human,a,,\n`,
     );
     const fromCsv = buildReport(await readJudgmentsFiles([csv]), { rounds: 20 });
-    expect(fromCsv).toEqual(buildReport(t, { rounds: 20 }));
+    // the three records are one judge's verdict on one comparison: both files warn of the
+    // repeats (naming themselves); every figure is the same
+    const figures = (r: ReturnType<typeof buildReport>) => ({
+      ...r,
+      input: { ...r.input, warnings: [] },
+    });
+    expect(t.warnings[0]).toMatch(/repeats the verdict at/);
+    expect(fromCsv.input.warnings[0]).toMatch(/repeats the verdict at/);
+    expect(figures(fromCsv)).toEqual(figures(buildReport(t, { rounds: 20 })));
     // a name that is only whitespace is empty, and " __proto__ " is __proto__
     const blank = file('blank.jsonl', `${rec()}\n${rec({ judge: '  ' })}\n`);
     await expect(readJudgmentsFiles([blank])).rejects.toThrow(
@@ -400,5 +408,47 @@ describe('issue 10: what each format reads the same way', () => {
     );
     const good = file('one.jsonl', rec());
     expect(noVerdictsReason(await readJudgmentsFiles([good, own]), [good, own])).toBeNull();
+  });
+});
+
+describe('verdicts that repeat an earlier one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ta-repeat-'));
+  const rec = (item: string, judge: string, shown: 'a' | 'b', winner = 'a') =>
+    JSON.stringify({
+      item,
+      a: 'sft',
+      b: 'base',
+      winner,
+      judge,
+      judge_kind: 'llm',
+      shown_left: shown,
+    });
+
+  it('a file given twice: one warning naming the first repeat and what it repeats; every verdict still counted', async () => {
+    const path = join(dir, 'j.jsonl');
+    // an LLM judging both orders is not a repeat; the same order again is
+    writeFileSync(
+      path,
+      `${[rec('q1', 'gpt', 'a'), rec('q1', 'gpt', 'b'), rec('q2', 'gpt', 'a')].join('\n')}\n`,
+    );
+    const once = await readJudgmentsFiles([path]);
+    expect(once.warnings).toEqual([]);
+    const twice = await readJudgmentsFiles([path, path]);
+    expect(twice.length).toBe(6);
+    expect(twice.warnings).toEqual([
+      `${path}:1: repeats the verdict at ${path}:1 (the same judge, item, pair and side shown left); 3 verdicts repeat an earlier one in all, each counted (a file given twice?)`,
+    ]);
+  });
+
+  it('within one file, also with a different verdict', async () => {
+    const path = join(dir, 'k.jsonl');
+    writeFileSync(
+      path,
+      `${[rec('q1', 'dr-a', 'a'), rec('q2', 'dr-a', 'a'), rec('q1', 'dr-a', 'a', 'b')].join('\n')}\n`,
+    );
+    const t = await readJudgmentsFiles([path]);
+    expect(t.warnings).toEqual([
+      `${path}:3: repeats the verdict at ${path}:1 (the same judge, item, pair and side shown left); 1 verdict repeats an earlier one in all, each counted (a file given twice?)`,
+    ]);
   });
 });
