@@ -11,9 +11,9 @@ const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 
 /** A name that is a key of the report: `__proto__` goes to zod, which refuses it. */
 const isKeyName = (v: unknown): v is string => isName(v) && v !== '__proto__';
 const isCount = (v: unknown) =>
-  v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
+  v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
 
-const isCountValue = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isCountValue = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 /** Absent, or style counts as styleCountsSchema accepts them (extra keys are dropped later). */
 const isStyle = (v: unknown) => {
   if (v === undefined) return true;
@@ -184,6 +184,14 @@ export function addJudgmentRecord(
     const v = (record as Record<string, unknown> | null)?.[k];
     if (typeof v === 'number' && !Number.isFinite(v))
       throw FileRecordError.field(file, line, k, 'not a finite number (it overflows to Infinity)');
+    // 1e200 is an integer to JavaScript, but not a length: its differences lose every digit
+    if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))
+      throw FileRecordError.field(
+        file,
+        line,
+        k,
+        `${v} is above ${Number.MAX_SAFE_INTEGER}, the largest integer a double holds exactly`,
+      );
   }
   const parsed = judgmentSchema.safeParse(record);
   if (!parsed.success)

@@ -452,3 +452,15 @@ describe('verdicts that repeat an earlier one', () => {
     ]);
   });
 });
+
+describe('lengths beyond exact integers', () => {
+  it('are refused with the line and field (1e200 was read, and the length-controlled rate then claimed every length difference was the same)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ta-len-')), 'big.jsonl');
+    const rec = (len: number) =>
+      `{"item":"q1","a":"x","b":"y","winner":"a","judge":"j","judge_kind":"human","shown_left":"a","len_a":${len},"len_b":3}`;
+    writeFileSync(path, `${rec(50)}\n${rec(1e200)}\n`);
+    await expect(readJudgmentsFiles([path])).rejects.toThrow(
+      `${path}:2: field 'len_a': 1e+200 is above 9007199254740991, the largest integer a double holds exactly`,
+    );
+  });
+});
