@@ -74,6 +74,24 @@ const noBody: fc.Arbitrary<BodyCase> = fc.oneof(
 );
 
 function routeTable(ids: Ids) {
+  // an import's data file: multipart with images, or the raw file with its content type
+  const importBody = fc.oneof(
+    multipartBody,
+    fc
+      .tuple(
+        fc.constantFrom('application/x-ndjson', 'text/csv', 'application/json', undefined),
+        fc.oneof(
+          nastyString,
+          fc.constantFrom(
+            '{"item":"q-1","trace":"t","answer":"a"}\n',
+            '{"id":"q-9","question":"q?","outputs":{"sft":{"trace":"t","answer":"a"}}}\n',
+            'id,question\nq-1,q?\n',
+            '[{"id":"q-1"}]',
+          ),
+        ),
+      )
+      .map(([contentType, payload]) => ({ contentType, payload })),
+  );
   const study = segment(ids.studies);
   const numeric = (lo: number, hi: number) =>
     fc.oneof(fc.integer({ min: lo, max: hi }), nastyNumber).map(String);
@@ -180,23 +198,19 @@ function routeTable(ids: Ids) {
           }),
         )
         .map(([s, q]) => `/api/studies/${s}/imports${q}`),
-      fc.oneof(
-        multipartBody,
-        fc
-          .tuple(
-            fc.constantFrom('application/x-ndjson', 'text/csv', 'application/json', undefined),
-            fc.oneof(
-              nastyString,
-              fc.constantFrom(
-                '{"item":"q-1","trace":"t","answer":"a"}\n',
-                '{"id":"q-9","question":"q?","outputs":{"sft":{"trace":"t","answer":"a"}}}\n',
-                'id,question\nq-1,q?\n',
-                '[{"id":"q-1"}]',
-              ),
-            ),
-          )
-          .map(([contentType, payload]) => ({ contentType, payload })),
-      ),
+      importBody,
+    ),
+    r(
+      'POST /api/studies/imports',
+      'POST',
+      'admin',
+      queryString({
+        study: plausibleName,
+        kind: fc.constantFrom('items', 'outputs'),
+        format: fc.constantFrom('jsonl', 'csv', 'json'),
+        filename: fc.constantFrom('a.jsonl', 'a.csv', '.', '%00.jsonl'),
+      }).map((q) => `/api/studies/imports${q}`),
+      importBody,
     ),
     r(
       'POST /api/studies/{studyId}/pairings',
