@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { Errors } from '../errors.ts';
 import { scanStudy } from '../integrity/service.ts';
 import { createPairComparisons } from '../judging/service.ts';
-import { getStudyById, listSystems } from '../studies/service.ts';
+import { getStudyById, listSystems, setJudgesPerComparison } from '../studies/service.ts';
 import { insertPairing, setPairingCounts } from './repository.ts';
 
 type SystemRow = Awaited<ReturnType<typeof listSystems>>[number];
@@ -102,6 +102,8 @@ export async function pairStudy(
       comparisonsExisting += made.comparisonsExisting;
       assignmentsCreated += made.slotsCreated;
     }
+    if (k !== study.judgesPerComparison)
+      await setJudgesPerComparison(tx, { id: studyId, judgesPerComparison: k });
     // the identity-leak scan again (system names may have been added since the import): the new
     // comparisons of flagged outputs are held before they are leased
     await scanStudy(tx, { studyId });

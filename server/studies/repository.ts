@@ -74,3 +74,11 @@ export async function updateAllocation(
     .returning();
   return row ?? null;
 }
+
+/** The number of judges per comparison the study's latest plan asked for. */
+export async function updateJudgesPerComparison(
+  db: Tx,
+  { id, judgesPerComparison }: { id: string; judgesPerComparison: number },
+): Promise<void> {
+  await db.update(studies).set({ judgesPerComparison }).where(eq(studies.id, id));
+}

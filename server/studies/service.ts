@@ -99,3 +99,15 @@ export async function setAllocationSettings(
   if (!row) throw new Errors.NotFound('study');
   return row;
 }
+
+/**
+ * Records the judges per comparison a plan created slots for as the study's K, which the admin
+ * API shows and a locked analysis plan takes by default (pairing with `--judges-per-comparison 3`
+ * left the study at 1).
+ */
+export async function setJudgesPerComparison(
+  db: Tx,
+  settings: { id: string; judgesPerComparison: number },
+): Promise<void> {
+  await repo.updateJudgesPerComparison(db, settings);
+}

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
 import { pairStudy } from '../../../server/pairing/service.ts';
+import { getStudyById } from '../../../server/studies/service.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { makeStudy } from '../../helpers/factories.ts';
 import { runCli } from '../../helpers/processes.ts';
@@ -103,6 +104,17 @@ describe.each(backends())('blind pairing on %s', (backend) => {
     await expect(
       pairStudy(tdb.db, s.studyId, { base: 'nope', allPairs: false, seed: '0' }),
     ).rejects.toThrow(/no system named 'nope'/);
+  });
+
+  it("records a plan's K as the study's, which the admin API and a locked plan's default read", async () => {
+    const s = await makeStudy(tdb.db, { items: 4 });
+    const before = await getStudyById(tdb.db, { id: s.studyId });
+    expect(before!.judgesPerComparison).toBe(1);
+    await pairStudy(tdb.db, s.studyId, { allPairs: false, seed: '1', judgesPerComparison: 3 });
+    expect((await getStudyById(tdb.db, { id: s.studyId }))!.judgesPerComparison).toBe(3);
+    // a plan without K keeps the study's
+    await pairStudy(tdb.db, s.studyId, { allPairs: false, seed: '1' });
+    expect((await getStudyById(tdb.db, { id: s.studyId }))!.judgesPerComparison).toBe(3);
   });
 
   it('compares a pair of systems on an item once, whatever orientation a later plan names it in', async () => {
