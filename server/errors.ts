@@ -21,6 +21,12 @@ export const Errors = {
     'a different verdict was already recorded for this assignment',
     409,
   ),
+  /** A skip of a comparison the judge has answered (the same code: the verdict stands). */
+  AlreadyJudged: coded(
+    ErrorCode.VerdictConflict,
+    'your verdict on this comparison is recorded: it cannot be skipped now',
+    409,
+  ),
   LeaseLost: coded(
     ErrorCode.LeaseLost,
     'this assignment is not leased to you: its lease expired and another judge took it, or it was never yours',

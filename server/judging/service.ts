@@ -201,7 +201,7 @@ export async function skipAssignment(
     if (!a || a.study_id !== judge.studyId) throw new Errors.NotFound('assignment');
     if (!(await hasSkipped(tx, { comparisonId: a.comparison_id, judgeId: judge.id }))) {
       if (a.judge_id !== judge.id) throw new Errors.LeaseLost();
-      if (a.status === 'done') throw new Errors.VerdictConflict();
+      if (a.status === 'done') throw new Errors.AlreadyJudged();
       await insertSkip(tx, {
         comparisonId: a.comparison_id,
         judgeId: judge.id,

@@ -175,6 +175,18 @@ describe.each(backends())('judging queue on %s', (backend) => {
     expect(second).not.toBe(first);
     await verdict(judge!.token, second, { winner: 'left', axes: {} });
     expect((await next(judge!.token)).statusCode).toBe(204);
+    // skipping what one has judged: refused, saying so (it said a different verdict existed)
+    const late = await app.inject({
+      method: 'POST',
+      url: `/api/judge/assignments/${second}/skip`,
+      headers: { authorization: `Bearer ${judge!.token}` },
+      payload: { reason: 'skip' },
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({
+      code: 'TA_VERDICT_CONFLICT',
+      message: 'your verdict on this comparison is recorded: it cannot be skipped now',
+    });
   });
 
   it('refuses admin tokens on judge routes, judge tokens on admin routes, and revoked invites', async () => {
