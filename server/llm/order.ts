@@ -221,7 +221,9 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
         inputTokens: 0,
         outputTokens: 0,
         costUsd: 0,
-        transportError: true,
+        // a request the provider refused (400, 413, 422) fails alone: the provider answered, so
+        // it is no sign of an outage and does not count toward the run's breaker
+        transportError: !err.rejected,
         error: err.message,
       };
     }

@@ -16,11 +16,32 @@ export function parseVerdict(
   }
   const text = reply.text.trim();
   if (!text) return null;
-  for (const candidate of jsonCandidates(text)) {
-    const v = fromJson(candidate, axes);
-    if (v) return v;
+  // Every verdict the text states must agree: JSON objects, then the prose outside them
+  // ("{"winner": "A"} … my final verdict is [[B]]" is a conflict, not A).
+  let found: ParsedVerdict | null = null;
+  const prose = text.split('');
+  for (const { value, start, end } of jsonCandidates(text)) {
+    const v = fromJson(value, axes);
+    if (!v) continue;
+    if (
+      found &&
+      (found.winner !== v.winner ||
+        (found.strength ?? v.strength) !== (v.strength ?? found.strength))
+    )
+      return null;
+    found ??= v;
+    for (let i = start; i < end; i++) prose[i] = ' ';
   }
-  return fromText(text);
+  const stated = proseVerdicts(prose.join(''));
+  if (stated === 'conflict') return null;
+  if (!found) return stated && { ...stated, axes: {}, reasoning: text };
+  if (
+    stated &&
+    (stated.winner !== found.winner ||
+      (stated.strength !== null && found.strength !== null && stated.strength !== found.strength))
+  )
+    return null;
+  return found;
 }
 
 export function normaliseLetter(value: unknown): Letter | null {
@@ -57,8 +78,11 @@ function fromJson(value: unknown, axes: string[]): ParsedVerdict | null {
   return { winner, axes: out, strength, reasoning };
 }
 
-/** Every balanced {...} block in the text that parses as JSON, the whole text first. */
-function* jsonCandidates(text: string): Generator<unknown> {
+/**
+ * Every balanced {...} block in the text that parses as JSON, the whole text first, with where it
+ * stands in the text.
+ */
+function* jsonCandidates(text: string): Generator<{ value: unknown; start: number; end: number }> {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/g;
   const tryParse = (s: string): unknown => {
     try {
@@ -68,16 +92,16 @@ function* jsonCandidates(text: string): Generator<unknown> {
     }
   };
   const whole = tryParse(text);
-  if (whole !== undefined) yield whole;
+  if (whole !== undefined) yield { value: whole, start: 0, end: text.length };
   for (const m of text.matchAll(fenced)) {
     const v = tryParse((m[1] ?? '').trim());
-    if (v !== undefined) yield v;
+    if (v !== undefined) yield { value: v, start: m.index, end: m.index + m[0].length };
   }
   for (let start = text.indexOf('{'); start !== -1; start = text.indexOf('{', start + 1)) {
     const end = matchingBrace(text, start);
     if (end === -1) continue;
     const v = tryParse(text.slice(start, end + 1));
-    if (v !== undefined) yield v;
+    if (v !== undefined) yield { value: v, start, end: end + 1 };
   }
 }
 
@@ -116,39 +140,33 @@ const ARENA: Record<string, { winner: Letter; strength: 1 | 2 | null }> = {
   TIE: { winner: 'tie', strength: null },
 };
 
-function fromText(text: string): ParsedVerdict | null {
-  // [[A]], [[A>B]]…: the bracketed label is an explicit verdict; conflicting ones are ambiguous.
+type Stated = { winner: Letter; strength: 1 | 2 | null };
+
+/**
+ * The verdict the prose states by the MT-Bench / Arena-Hard conventions ([[A]], [[A>>B]], A>B)
+ * and by labels ("winner: B", "final verdict is A"); null when it states none, 'conflict' when
+ * two of them disagree ("[[A]] overall, but winner: B").
+ */
+function proseVerdicts(text: string): Stated | null | 'conflict' {
   const bracketed = [...text.matchAll(/\[\[\s*([^\]]{1,8}?)\s*\]\]/g)]
     .map((m) => ARENA[(m[1] ?? '').toUpperCase().replace(/\s+/g, '')])
     .filter((v) => v !== undefined);
-  const single = unique(bracketed);
-  if (single) return { ...single, axes: {}, reasoning: text };
-  if (bracketed.length > 0) return null;
-
   const relations = [...text.matchAll(/(?<![\w>=<])([AB]\s*(?:>>|<<|>|<|=)\s*[AB])(?![\w>=<])/g)]
     .map((m) => ARENA[(m[1] ?? '').replace(/\s+/g, '')])
     .filter((v) => v !== undefined);
-  const relation = unique(relations);
-  if (relation) return { ...relation, axes: {}, reasoning: text };
-  if (relations.length > 0) return null;
-
   const labelled = [
     ...text.matchAll(
       /\b(?:overall\s+)?(?:winner|verdict|preference|better response|final verdict)\s*(?:is|:|=)?\s*\**\s*(?:response\s+)?["'`*]*(A|B|tie|C)\b/gi,
     ),
   ]
     .map((m) => normaliseLetter(m[1]))
-    .filter((v): v is Letter => v !== null);
-  const letters = new Set(labelled);
-  if (letters.size === 1)
-    return { winner: labelled[0]!, axes: {}, strength: null, reasoning: text };
-  return null;
-}
-
-function unique(list: Array<{ winner: Letter; strength: 1 | 2 | null }>) {
-  if (list.length === 0) return null;
-  const first = list[0]!;
-  return list.every((v) => v.winner === first.winner && v.strength === first.strength)
-    ? first
-    : null;
+    .filter((v): v is Letter => v !== null)
+    .map((winner) => ({ winner, strength: null }));
+  const all: Stated[] = [...bracketed, ...relations, ...labelled];
+  if (all.length === 0) return null;
+  const winner = all[0]!.winner;
+  if (all.some((v) => v.winner !== winner)) return 'conflict';
+  const strengths = new Set(all.map((v) => v.strength).filter((x) => x !== null));
+  if (strengths.size > 1) return 'conflict';
+  return { winner, strength: strengths.size === 1 ? ([...strengths][0] as 1 | 2) : null };
 }

@@ -286,6 +286,23 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     expect(lenient).toMatchObject({ runId: summary.runId, status: 'completed', error: null });
   });
 
+  it('does not stop the run on rejected requests in a row: the provider answered, the orders fail alone', async () => {
+    // 11 rejections first (the breaker's limit is 10), then verdicts: 11 of 24 orders fail
+    const study = await makeDemoStudy(tdb.db, { items: 24 });
+    let n = 0;
+    fake.script(() => (n++ < 11 ? { kind: 'status', status: 400 } : { kind: 'verdict' }));
+    const summary = await runJudging(
+      tdb,
+      testRunOptions(study.studyId, fake.openaiBaseUrl, {
+        models: ['rejects-eleven-first'],
+        concurrency: 1,
+      }),
+    );
+    // it stopped at 1 verdict: 'the provider failed 10 times in a row'
+    expect(summary).toMatchObject({ status: 'completed', total: 24, done: 13, failed: 11 });
+    expect(summary.failedByReason).toEqual({ error: 11 });
+  });
+
   it('stops the run on a rejected API key, stores no key, and leaves it resumable', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 3 });
     fake.script(() => ({

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseVerdict } from '../../../server/llm/parse.ts';
+
+const read = (text: string) => parseVerdict({ text }, ['perception']);
+
+describe('parseVerdict: a verdict is read only when everything the answer states agrees', () => {
+  it.each([
+    // an adversarial run stored each of these as "A won" (the first format tried won)
+    [
+      'JSON, then a different bracketed verdict',
+      '{"winner": "A", "reasoning": "x"}\nOn reflection my final verdict is [[B]].',
+    ],
+    ['two JSON objects that disagree', 'Draft: {"winner": "A"}. Corrected: {"winner": "B"}'],
+    ['a bracketed verdict and a different label', '[[A]] overall, but winner: B'],
+    ['two bracketed verdicts', '[[A]] … no, [[B]]'],
+    ['the same side at two strengths', '[[A>>B]] then [[A>B]]'],
+  ])('%s: none (parse_failed), not a guess', (_what, text) => {
+    expect(read(text)).toBeNull();
+  });
+
+  it.each([
+    ['a bracketed verdict', 'After weighing both: [[B]]', 'B', null],
+    ['an Arena-Hard verdict', 'My final verdict is [[A>>B]].', 'A', 2],
+    ['JSON in prose', 'Here: {"winner": "tie", "axes": {}} done', 'tie', null],
+    [
+      'JSON whose reasoning names the other side',
+      '{"winner": "A", "reasoning": "the winner: B claim is wrong"}',
+      'A',
+      null,
+    ],
+    ['JSON and prose that agree', '{"winner": "B"}\nFinal verdict: [[B]]', 'B', null],
+    ['a label and a bracket that agree', 'Winner: A. [[A]]', 'A', null],
+  ])('%s: read', (_what, text, winner, strength) => {
+    expect(read(text)).toMatchObject({ winner, strength });
+  });
+
+  it('keeps the structured object when one is given', () => {
+    expect(
+      parseVerdict({ text: 'ignored', object: { winner: 'B', axes: { perception: 'A' } } }, [
+        'perception',
+      ]),
+    ).toMatchObject({
+      winner: 'B',
+      axes: { perception: 'A' },
+    });
+  });
+});
