@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   doublePrecision,
   index,
@@ -34,8 +35,8 @@ export const llmRuns = pgTable(
     failed: integer('failed').notNull().default(0),
     calls: integer('calls').notNull().default(0),
     cachedCalls: integer('cached_calls').notNull().default(0),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
     /** Estimated cost of calls in flight; spent + reserved never exceeds the budget. */
     reservedUsd: doublePrecision('reserved_usd').notNull().default(0),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   doublePrecision,
@@ -20,8 +21,8 @@ export const llmCache = pgTable('llm_cache', {
   provider: text('provider').notNull(),
   model: text('model').notNull(),
   response: jsonb('response').$type<Record<string, unknown>>().notNull(),
-  inputTokens: integer('input_tokens').notNull().default(0),
-  outputTokens: integer('output_tokens').notNull().default(0),
+  inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+  outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
   costUsd: doublePrecision('cost_usd').notNull().default(0),
   createdAt: createdAt(),
 });
@@ -48,8 +49,8 @@ export const llmAttempts = pgTable(
     error: text('error'),
     httpStatus: integer('http_status'),
     latencyMs: integer('latency_ms'),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
     createdAt: createdAt(),
   },

@@ -303,6 +303,29 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     expect(summary.failedByReason).toEqual({ error: 11 });
   });
 
+  it('counts tokens past 2^31 (a large run): the run completes and its totals are exact', async () => {
+    // 300,000,000 input tokens a call: the eighth call passed the int4 columns' 2,147,483,647 and
+    // the run failed with 'integer out of range' on every re-run
+    const study = await makeDemoStudy(tdb.db, { items: 10 });
+    const usage = fake.usage;
+    fake.usage = { input: 300_000_000, output: 5_000_000_000 };
+    try {
+      fake.script(() => ({ kind: 'verdict' }));
+      const summary = await runJudging(
+        tdb,
+        testRunOptions(study.studyId, fake.openaiBaseUrl, {
+          models: ['big-usage-model'],
+          concurrency: 2,
+        }),
+      );
+      expect(summary).toMatchObject({ status: 'completed', done: 10, failed: 0 });
+      expect(summary.inputTokens).toBe(10 * 300_000_000);
+      expect(summary.outputTokens).toBe(10 * 5_000_000_000);
+    } finally {
+      fake.usage = usage;
+    }
+  });
+
   it('stops the run on a rejected API key, stores no key, and leaves it resumable', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 3 });
     fake.script(() => ({
