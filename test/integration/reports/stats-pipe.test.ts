@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliArgv, repoRoot } from '../../helpers/processes.ts';
+import { makeJudgment } from '../../unit/reports/factories.ts';
 
 describe('tracearena stats into a pipe its reader closes early', () => {
   it('ends quietly, as `stats f.jsonl | head` expects, with no EPIPE trace', async () => {
@@ -42,16 +43,8 @@ describe('tracearena stats into a pipe its reader closes early', () => {
 });
 
 describe('tracearena stats reading a pipe', () => {
-  const record = (item: string, winner: string) =>
-    JSON.stringify({
-      item,
-      a: 'sft',
-      b: 'base',
-      winner,
-      judge: 'j',
-      judge_kind: 'human',
-      shown_left: 'a',
-    });
+  const record = (item: string, winner: 'a' | 'b') =>
+    JSON.stringify(makeJudgment({ item, winner, judge: 'j' }));
   const fromStdin = (args: string[], input: string) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, cliArgv(args), { cwd: repoRoot });

@@ -6,6 +6,7 @@ import { buildReport } from '../../../server/reports/build-report.ts';
 import { noVerdictsReason, readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
 import { VerdictTableBuilder } from '../../../server/reports/verdict-table.ts';
 import { fixture } from '../stats/helpers.ts';
+import { makeJudgment } from './factories.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ta-readers-'));
 function file(name: string, text: string): string {
@@ -413,16 +414,8 @@ describe('issue 10: what each format reads the same way', () => {
 
 describe('verdicts that repeat an earlier one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ta-repeat-'));
-  const rec = (item: string, judge: string, shown: 'a' | 'b', winner = 'a') =>
-    JSON.stringify({
-      item,
-      a: 'sft',
-      b: 'base',
-      winner,
-      judge,
-      judge_kind: 'llm',
-      shown_left: shown,
-    });
+  const rec = (item: string, judge: string, shown: 'a' | 'b', winner: 'a' | 'b' = 'a') =>
+    JSON.stringify(makeJudgment({ item, judge, judge_kind: 'llm', shown_left: shown, winner }));
 
   it('a file given twice: one warning naming the first repeat and what it repeats; every verdict still counted', async () => {
     const path = join(dir, 'j.jsonl');
