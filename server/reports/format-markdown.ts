@@ -24,6 +24,11 @@ function cell(s: string): string {
   return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
+/** Text on one line of a heading or bullet: a name's line breaks would end it. */
+function inline(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ');
+}
+
 function table(header: string[], rows: string[][]): string {
   return [
     `| ${header.map(cell).join(' | ')} |`,
@@ -37,14 +42,14 @@ export function formatMarkdown(report: Report): string {
   const out: string[] = [
     '# Pairwise preference report',
     '',
-    ...headline(report).map((h) => `- ${h}`),
+    ...headline(report).map((h) => `- ${inline(h)}`),
     '',
   ];
   const plan = planText(report);
   // a deviation stands out above the figures (bold, quoted); following the plan is one plain line
   if (plan) out.push(report.plan?.deviates ? `> **${plan}**` : `_${plan}_`, '');
   for (const p of report.pairs) {
-    out.push(`## ${p.a} vs ${p.b}`, '');
+    out.push(`## ${inline(p.a)} vs ${inline(p.b)}`, '');
     out.push(table(...pairStatsTable(report, p)), '');
     const estimates = pairEstimatesTable(report, p);
     if (estimates) out.push(ESTIMATES_NOTE, '', table(...estimates), '');

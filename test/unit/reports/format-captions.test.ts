@@ -114,3 +114,20 @@ describe('a p-value that underflows', () => {
     }
   });
 });
+
+describe('a name with a line break in a Markdown report', () => {
+  it('stays inside its heading and bullet', async () => {
+    const report = buildReport(
+      tableOf(
+        ['a', 'b', 'a'].map((winner, k) =>
+          makeJudgment({ item: `q${k}`, a: 'alpha\nbeta', winner: winner as 'a' | 'b' }),
+        ),
+      ),
+      { rounds: 20 },
+    );
+    const md = await formatReport(report, 'markdown');
+    expect(md).toContain('## alpha beta vs base');
+    expect(md).toMatch(/^- alpha beta was preferred over base/m);
+    expect(md).not.toMatch(/^beta/m);
+  });
+});
