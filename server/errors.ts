@@ -21,9 +21,9 @@ export const Errors = {
     'a different verdict was already recorded for this assignment',
     409,
   ),
-  /** A skip of a comparison the judge has answered (the same code: the verdict stands). */
+  /** A skip of a comparison the judge has answered: the verdict stands. */
   AlreadyJudged: coded(
-    ErrorCode.VerdictConflict,
+    ErrorCode.AlreadyJudged,
     'your verdict on this comparison is recorded: it cannot be skipped now',
     409,
   ),

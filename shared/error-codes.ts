@@ -9,6 +9,7 @@ export const ErrorCode = {
   NotFound: 'TA_NOT_FOUND',
   StudyExists: 'TA_STUDY_EXISTS',
   VerdictConflict: 'TA_VERDICT_CONFLICT',
+  AlreadyJudged: 'TA_ALREADY_JUDGED',
   LeaseLost: 'TA_LEASE_LOST',
   BadVerdict: 'TA_BAD_VERDICT',
   BadRequest: 'TA_BAD_REQUEST',

@@ -184,7 +184,7 @@ describe.each(backends())('judging queue on %s', (backend) => {
     });
     expect(late.statusCode).toBe(409);
     expect(late.json()).toMatchObject({
-      code: 'TA_VERDICT_CONFLICT',
+      code: 'TA_ALREADY_JUDGED',
       message: 'your verdict on this comparison is recorded: it cannot be skipped now',
     });
   });
