@@ -1,6 +1,6 @@
 import type { Competence, CompetenceJudge, CompetencePair } from '../../shared/report.ts';
 import { competenceWinRate, dawidSkene, DS_CLASSES, scoreLabel } from '../stats/dawid-skene.ts';
-import { none, ok, type Figure } from '../stats/figure.ts';
+import { none, ok, type Figure, type Interval } from '../stats/figure.ts';
 import { createRng } from '../stats/rng.ts';
 import { take } from './figures.ts';
 import { JUDGE_KINDS, type VerdictTable } from './verdict-table.ts';
@@ -96,7 +96,14 @@ export function competenceFigure(
     const bName = t.systems.names[b] as string;
     const units = unitsOfPair[p] as number[];
     const rng = createRng(opts.seed, `${aName}\u0000${bName}\u0000competence`);
-    const w = competenceWinRate(fit.posterior, units, opts.ties, opts.level, opts.rounds, rng);
+    // an unfinished EM's posteriors are not an estimate: no rate from them (the judges' figures
+    // stay, with `converged: false` beside them)
+    const w = fit.converged
+      ? competenceWinRate(fit.posterior, units, opts.ties, opts.level, opts.rounds, rng)
+      : {
+          winRate: none<number>(unconverged(fit.iterations)),
+          ci: none<Interval>(unconverged(fit.iterations)),
+        };
     const reasons: Record<string, string> = {};
     return {
       a: aName,
@@ -121,4 +128,9 @@ export function competenceFigure(
     judges,
     pairs,
   });
+}
+
+/** Why a pair has no competence-weighted rate when the EM stopped at its cap. */
+function unconverged(iterations: number): string {
+  return `the EM did not converge in ${iterations} iterations: no estimate`;
 }

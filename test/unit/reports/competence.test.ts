@@ -115,3 +115,29 @@ describe('sensitivity.competence in the report', () => {
     expect(diffReports(older as Report, report)).toEqual([]);
   });
 });
+
+describe('a Dawid–Skene fit that did not converge', () => {
+  it('gives no competence-weighted rate: null with the reason, not a figure from an unfinished EM', async () => {
+    // 10 single-judge items split 5-5 and one item with five judges (an adversarial run's file):
+    // the EM hit its 500-iteration cap, and the weighted rate printed 12.3% [5.4%, 19.2%] beside
+    // a main rate of 50%
+    const { readFileSync } = await import('node:fs');
+    const js = readFileSync(
+      new URL('../../fixtures/reports/competence-unconverged.jsonl', import.meta.url),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Judgment);
+    const report = buildReport(tableOf(js), { rounds: 200 });
+    const c = report.sensitivity?.competence;
+    expect(c?.converged).toBe(false);
+    const pair = c!.pairs[0]!;
+    expect(pair.winRate).toBeNull();
+    expect(pair.ci).toBeNull();
+    expect(pair.reasons.winRate).toMatch(/did not converge/);
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    for (const f of ['table', 'markdown', 'latex', 'html'] as const)
+      expect((await formatReport(report, f)).length).toBeGreaterThan(0);
+  });
+});
