@@ -6,6 +6,7 @@ import {
   type ProvenanceInput,
   type Report,
   type ReportOptionsInput,
+  levelPercent,
 } from '../../shared/report.ts';
 import type { LockedPlan } from '../../shared/plan.ts';
 import type { HoldCounts } from '../../shared/integrity-api.ts';
@@ -126,7 +127,7 @@ export function buildReport(
       systems: [...t.systems.names],
       judges: t.judges.size,
       skipped: t.skipped,
-      warnings: [...t.warnings],
+      warnings: [...t.warnings, ...roundsWarning(opts)],
     },
     pairs,
     ranking: ranking.entries,
@@ -233,4 +234,18 @@ export function withStudyState(
     integrity,
     verdictBasis: { basis: adjudicated ? 'adjudicated' : 'original', adjudicatedComparisons },
   };
+}
+
+/**
+ * A percentile bootstrap needs at least 2/(1 − level) rounds for its tails to fall between
+ * resamples at all (40 at 95%): with fewer, every bootstrap interval of the report (the ranking's
+ * always) is set by its one or two most extreme rounds. Said once, as an input warning.
+ */
+function roundsWarning(opts: { rounds: number; level: number }): string[] {
+  const needed = Math.ceil(2 / (1 - opts.level) - 1e-9);
+  return opts.rounds < needed
+    ? [
+        `${opts.rounds} bootstrap ${opts.rounds === 1 ? 'round is' : 'rounds are'} too few for ${levelPercent(opts.level)}% percentile intervals (at least ${needed}; the default is 2000): the ranking's and other bootstrap intervals are rough`,
+      ]
+    : [];
 }

@@ -157,3 +157,17 @@ describe('a ranking over systems in two groups never compared', () => {
     expect(await formatReport(report, 'table')).not.toMatch(/0 by definition/);
   });
 });
+
+describe('too few bootstrap rounds', () => {
+  it('are said once in the input warnings (5 rounds at 95%: the intervals are set by one or two resamples)', () => {
+    const js = items(20, (k) => (k % 3 === 0 ? 'b' : 'a'));
+    const few = buildReport(tableOf(js), { rounds: 5 });
+    expect(few.input.warnings).toEqual([
+      "5 bootstrap rounds are too few for 95% percentile intervals (at least 40; the default is 2000): the ranking's and other bootstrap intervals are rough",
+    ]);
+    expect(buildReport(tableOf(js), { rounds: 40 }).input.warnings).toEqual([]);
+    expect(buildReport(tableOf(js), { rounds: 100, level: 0.99 }).input.warnings[0]).toMatch(
+      /^100 bootstrap rounds are too few for 99% percentile intervals \(at least 200/,
+    );
+  });
+});
