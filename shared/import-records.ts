@@ -192,16 +192,7 @@ function fromZod<T>(
   if (result.success) return { ok: true, record: result.data };
   const issue = result.error.issues[0];
   if (!issue) return { ok: false, problem: { field: '(record)', expected: 'a valid record' } };
-  if (issue.code === 'unrecognized_keys') {
-    // top-level keys are checked before zod; this is an output body inside `outputs`
-    const base = formatFieldPath(issue.path);
-    const key = issue.keys[0] ?? '';
-    return unknownField(
-      base ? `${base}.${key}` : key,
-      OUTPUT_BODY_FIELDS,
-      'unknown field (expected only trace and answer)',
-    );
-  }
+  // unknown keys, top-level and in outputs, are refused (with a suggestion) before zod
   return {
     ok: false,
     problem: { field: formatFieldPath(issue.path) || '(record)', expected: issue.message },

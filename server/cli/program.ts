@@ -55,8 +55,8 @@ export function checkOutPath(out: string): void {
     throw new CliError(`--out '${out}': the path goes through a file, not a directory`, 2);
   }
   if (target?.isDirectory()) throw new CliError(`--out '${out}': is a directory`, 2);
+  // (a parent that is a file made the first stat fail with ENOTDIR, above)
   if (!parent) throw new CliError(`--out '${out}': no such directory '${dir}'`, 2);
-  if (!parent.isDirectory()) throw new CliError(`--out '${out}': '${dir}' is not a directory`, 2);
 }
 
 export async function buildProgram(verb?: string, summaries?: VerbSummary[]): Promise<Command> {

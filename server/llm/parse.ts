@@ -16,32 +16,22 @@ export function parseVerdict(
   }
   const text = reply.text.trim();
   if (!text) return null;
-  // Every verdict the text states must agree: JSON objects, then the prose outside them
+  // Every verdict the text states must agree: each JSON verdict, and the prose outside them
   // ("{"winner": "A"} … my final verdict is [[B]]" is a conflict, not A).
-  let found: ParsedVerdict | null = null;
+  const json: ParsedVerdict[] = [];
   const prose = text.split('');
   for (const { value, start, end } of jsonCandidates(text)) {
     const v = fromJson(value, axes);
     if (!v) continue;
-    if (
-      found &&
-      (found.winner !== v.winner ||
-        (found.strength ?? v.strength) !== (v.strength ?? found.strength))
-    )
-      return null;
-    found ??= v;
+    json.push(v);
     for (let i = start; i < end; i++) prose[i] = ' ';
   }
-  const stated = proseVerdicts(prose.join(''));
-  if (stated === 'conflict') return null;
-  if (!found) return stated && { ...stated, axes: {}, reasoning: text };
-  if (
-    stated &&
-    (stated.winner !== found.winner ||
-      (stated.strength !== null && found.strength !== null && stated.strength !== found.strength))
-  )
-    return null;
-  return found;
+  const stated = agreed([...json, ...proseVerdicts(prose.join(''))]);
+  if (!stated) return null;
+  // the first JSON verdict carries the axes and reasoning; prose alone has none
+  return json[0]
+    ? { ...json[0], strength: stated.strength }
+    : { ...stated, axes: {}, reasoning: text };
 }
 
 export function normaliseLetter(value: unknown): Letter | null {
@@ -142,12 +132,23 @@ const ARENA: Record<string, { winner: Letter; strength: 1 | 2 | null }> = {
 
 type Stated = { winner: Letter; strength: 1 | 2 | null };
 
+/** The one verdict all of `stated` give (a strength where any gives one), or null: none, or a conflict. */
+function agreed(stated: Stated[]): Stated | null {
+  const first = stated[0];
+  if (!first || stated.some((v) => v.winner !== first.winner)) return null;
+  const strengths = new Set(stated.map((v) => v.strength).filter((x) => x !== null));
+  if (strengths.size > 1) return null;
+  return {
+    winner: first.winner,
+    strength: strengths.size === 1 ? ([...strengths][0] as 1 | 2) : null,
+  };
+}
+
 /**
- * The verdict the prose states by the MT-Bench / Arena-Hard conventions ([[A]], [[A>>B]], A>B)
- * and by labels ("winner: B", "final verdict is A"); null when it states none, 'conflict' when
- * two of them disagree ("[[A]] overall, but winner: B").
+ * The verdicts the prose states by the MT-Bench / Arena-Hard conventions ([[A]], [[A>>B]], A>B)
+ * and by labels ("winner: B", "final verdict is A").
  */
-function proseVerdicts(text: string): Stated | null | 'conflict' {
+function proseVerdicts(text: string): Stated[] {
   const bracketed = [...text.matchAll(/\[\[\s*([^\]]{1,8}?)\s*\]\]/g)]
     .map((m) => ARENA[(m[1] ?? '').toUpperCase().replace(/\s+/g, '')])
     .filter((v) => v !== undefined);
@@ -162,11 +163,5 @@ function proseVerdicts(text: string): Stated | null | 'conflict' {
     .map((m) => normaliseLetter(m[1]))
     .filter((v): v is Letter => v !== null)
     .map((winner) => ({ winner, strength: null }));
-  const all: Stated[] = [...bracketed, ...relations, ...labelled];
-  if (all.length === 0) return null;
-  const winner = all[0]!.winner;
-  if (all.some((v) => v.winner !== winner)) return 'conflict';
-  const strengths = new Set(all.map((v) => v.strength).filter((x) => x !== null));
-  if (strengths.size > 1) return 'conflict';
-  return { winner, strength: strengths.size === 1 ? ([...strengths][0] as 1 | 2) : null };
+  return [...bracketed, ...relations, ...labelled];
 }

@@ -34,7 +34,7 @@ async function sniff(file: string): Promise<JudgmentsFormat> {
       .trimStart();
     if (head.startsWith('[')) return 'json';
     // a header line of names (`item,a,b,winner,…`), as standard input or a pipe gives it unnamed
-    return /^[^{\n]*,[^\n]*\n/.test(head) && !head.startsWith('{') ? 'csv' : 'jsonl';
+    return /^[^{\n][^\n]*,/.test(head) ? 'csv' : 'jsonl';
   } finally {
     await fh.close();
   }

@@ -1,6 +1,7 @@
 import { checkLevel, none, ok, type Figure, type Interval } from './figure.ts';
 import { bootstrapPValue } from './dual-test.ts';
 import {
+  holdingEstimate,
   ONE_ITEM_BOOTSTRAP,
   percentileInterval,
   zeroWidth,
@@ -99,8 +100,7 @@ export function clusteredBootstrap(
   // resampling can skew the percentiles off the estimate itself (few items, all on one side):
   // the interval always holds it
   const estimate = sum / weight;
-  const lo = Math.min(result.interval[0], estimate);
-  const hi = Math.max(result.interval[1], estimate);
+  const [lo, hi] = holdingEstimate(result.interval, estimate);
   // every resample the same (all wins, all one tie): neither an interval nor a p-value of 0
   if (zeroWidth(lo, hi)) return fail(zeroWidthBootstrap(items, lo));
   return {

@@ -43,8 +43,15 @@ export function addVerdict(
   }
 }
 
-/** Systems reachable from `base` along "scored against" edges (forward) or against them. */
-export function reach(tot: PairwiseTotals, base: number, forward: boolean): Uint8Array {
+/**
+ * Systems reachable from `base` along "scored against" edges (`forward`), against them
+ * (`backward`), or along any comparison whatever its outcome (`compared`).
+ */
+export function reach(
+  tot: PairwiseTotals,
+  base: number,
+  edges: 'forward' | 'backward' | 'compared',
+): Uint8Array {
   const s = tot.systems;
   const seen = new Uint8Array(s);
   const stack = [base];
@@ -53,7 +60,12 @@ export function reach(tot: PairwiseTotals, base: number, forward: boolean): Uint
     const i = stack.pop() as number;
     for (let j = 0; j < s; j++) {
       if (seen[j]) continue;
-      const w = forward ? (tot.w[i * s + j] as number) : (tot.w[j * s + i] as number);
+      const w =
+        edges === 'forward'
+          ? (tot.w[i * s + j] as number)
+          : edges === 'backward'
+            ? (tot.w[j * s + i] as number)
+            : (tot.n[i * s + j] as number);
       if (w > 0) {
         seen[j] = 1;
         stack.push(j);
@@ -66,25 +78,17 @@ export function reach(tot: PairwiseTotals, base: number, forward: boolean): Uint
 /** How many groups of systems the comparisons connect (systems never compared left out). */
 function comparisonGroups(tot: PairwiseTotals): number {
   const s = tot.systems;
-  const group = new Int32Array(s).fill(-1);
+  const grouped = new Uint8Array(s);
   let groups = 0;
   for (let start = 0; start < s; start++) {
-    if (group[start] !== -1) continue;
+    if (grouped[start]) continue;
     let compared = false;
     for (let j = 0; j < s; j++) if ((tot.n[start * s + j] as number) > 0) compared = true;
     if (!compared) continue;
-    const stack = [start];
-    group[start] = groups;
-    while (stack.length) {
-      const i = stack.pop() as number;
-      for (let j = 0; j < s; j++) {
-        if (group[j] === -1 && (tot.n[i * s + j] as number) > 0) {
-          group[j] = groups;
-          stack.push(j);
-        }
-      }
-    }
     groups++;
+    reach(tot, start, 'compared').forEach((r, j) => {
+      if (r) grouped[j] = 1;
+    });
   }
   return groups;
 }
@@ -105,8 +109,8 @@ export function mleExists(
       ok: false,
       reason: `the systems fall into ${groups} groups never compared with one another, so their scores have no common scale (compare at least one pair across groups)`,
     };
-  const f = reach(tot, base, true);
-  const r = reach(tot, base, false);
+  const f = reach(tot, base, 'forward');
+  const r = reach(tot, base, 'backward');
   for (let i = 0; i < s; i++) {
     if (!f[i] || !r[i]) {
       return {

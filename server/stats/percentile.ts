@@ -43,6 +43,17 @@ export function zeroWidth(low: number, high: number): boolean {
   return high - low <= 1e-9 * (1 + Math.abs(low));
 }
 
+/**
+ * A bootstrap interval widened to hold its own estimate (few items, or few rounds, can skew the
+ * percentiles off it): what every bootstrap of a report reports.
+ */
+export function holdingEstimate(
+  interval: readonly [number, number],
+  estimate: number,
+): [number, number] {
+  return [Math.min(interval[0], estimate), Math.max(interval[1], estimate)];
+}
+
 /** Why a bootstrap over fewer than 2 items has no interval. */
 export const ONE_ITEM_BOOTSTRAP =
   'fewer than 2 items: a bootstrap over items has no spread to measure';
@@ -82,8 +93,7 @@ export function refitBootstrapInterval(
   const failed = rounds - (result?.used ?? 0);
   if (!result || failed > (1 - level) * rounds)
     return none(`${failed} of ${rounds} bootstrap rounds had no logistic fit`);
-  const lo = Math.min(result.interval[0], estimate);
-  const hi = Math.max(result.interval[1], estimate);
+  const [lo, hi] = holdingEstimate(result.interval, estimate);
   if (zeroWidth(lo, hi)) return none(zeroWidthBootstrap(drawn.n, lo));
   return ok([lo, hi]);
 }

@@ -3,7 +3,7 @@ import { fitDavidson } from './davidson.ts';
 import { checkLevel } from './figure.ts';
 import { createMultinomial } from './multinomial.ts';
 import { emptyTotals, type PairwiseTotals, reach } from './pairwise-totals.ts';
-import { quantileSorted, zeroWidth } from './percentile.ts';
+import { holdingEstimate, quantileSorted, zeroWidth } from './percentile.ts';
 import { createResampler, type ClusterGroups, type ResampleStrategy } from './resample.ts';
 import type { Rng } from './rng.ts';
 
@@ -77,8 +77,8 @@ export function extendedScores(
   if (fitted) return fitted;
   const s = tot.systems;
   const out = new Float64Array(s).fill(Number.NaN);
-  const below = reach(tot, base, true);
-  const above = reach(tot, base, false);
+  const below = reach(tot, base, 'forward');
+  const above = reach(tot, base, 'backward');
   const members: number[] = [];
   for (let i = 0; i < s; i++) {
     if (below[i] && above[i]) members.push(i);
@@ -322,7 +322,7 @@ export function bootstrapRanking(
         ? null
         : est === undefined || !Number.isFinite(est)
           ? r.interval
-          : [Math.min(r.interval[0], est), Math.max(r.interval[1], est)],
+          : holdingEstimate(r.interval, est),
     );
     reasons.push('reason' in r ? r.reason : undefined);
   });
