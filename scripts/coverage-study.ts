@@ -1,8 +1,8 @@
 import stdlibBeta from '@stdlib/random-base-beta';
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
-import { agrestiCoullBounds } from '../server/stats/agresti-coull.ts';
+import { agrestiCoullAddedBounds, agrestiCoullBounds } from '../server/stats/agresti-coull.ts';
 import { criticalValue, designEffect } from '../server/stats/cluster-wilson.ts';
-import { agrestiCoullTestPValue } from '../server/stats/dual-test.ts';
+import { agrestiCoullAddedTestPValue } from '../server/stats/dual-test.ts';
 import {
   addLean,
   addScore,
@@ -519,6 +519,7 @@ export function exactCell(c: Cell): CellResult {
   const z = zCritical(LEVEL);
   let wil = 0;
   let ac = 0;
+  let added = 0;
   let former = 0;
   let rejects = 0;
   for (let t = 0; t <= n; t++) {
@@ -541,23 +542,25 @@ export function exactCell(c: Cell): CellResult {
       if (covers(wilsonBounds(p, d.effectiveN, z), target)) former += prob;
       if (covers(wilsonInterval(m.sum, m.n, LEVEL).value, target)) wil += prob;
       if (covers(agrestiCoullBounds(p, d.effectiveN, z), target)) ac += prob;
-      if (agrestiCoullTestPValue(p, d.effectiveN, Number.POSITIVE_INFINITY) < 1 - LEVEL)
-        rejects += prob;
+      if (covers(agrestiCoullAddedBounds(m, z), target)) added += prob;
+      if (agrestiCoullAddedTestPValue(m) < 1 - LEVEL) rejects += prob;
     }
   }
   return {
     cell: c,
     replications: 'exact',
-    // one verdict per item: the default is Agresti–Coull; before issue 10's second pass, Wilson
-    default: ac,
+    // one verdict per item: the default is Agresti–Coull by added verdicts; before, Agresti–Coull
+    // on the observed variance's n_eff (the agrestiCoull column), and before issue 10's second
+    // pass, Wilson (uncapped); the two are equal without ties
+    default: added,
     wilson: wil,
     bootstrap: null,
-    formerBoundary: ac,
+    formerBoundary: added,
     uncapped: former,
-    capAlways: ac,
-    holdersFull: ac,
+    capAlways: added,
+    holdersFull: added,
     agrestiCoull: ac,
-    itemsDf: ac,
+    itemsDf: added,
     rejects,
   };
 }

@@ -548,7 +548,9 @@ write("cluster-wilson.json", cw)
 # sample size (design() above; independent when no item has two included verdicts): Wilson and
 # Clopper-Pearson are statsmodels' proportion_confint on p*n_eff of n_eff, cluster-Wilson the same
 # on n* at t_df (the design's degrees of freedom); the normal interval is p +- z*se with se the clustered design's or the
-# sample one (n - 1); Agresti-Coull is statsmodels' proportion_confint(method="agresti_coull") on
+# sample one (n - 1); Agresti-Coull, with one verdict per item, is its c^2/2 added wins and losses
+# on the verdicts themselves (statsmodels' proportion_confint(method="agresti_coull") when no verdict
+# is a tie or fractional, asserted), and clustered, statsmodels' agresti_coull on
 # p*n* of n* (Agresti-Coull at t on n_eff equals it at z on n* = n_eff (z/t)^2), its p-value the
 # critical value c* at which the interval's edge reaches 1/2 (scipy's brentq on
 # |p - 1/2| n = c sqrt(pt (1 - pt) (n + c^2))), 2 P(T > c*); p-values from scipy: score test (z or
@@ -596,8 +598,33 @@ def pair_summary_case(name, items, ties, level):
                 up = 1.0 if x <= 0 else stats.beta.cdf(0.5, x, n_eff - x + 1)
                 dn = 1.0 if x >= n_eff else stats.beta.sf(0.5, x + 1, n_eff - x)
                 ci, pv = [lo, hi], float(min(1.0, 2 * min(up, dn)))
+            elif method == "agresti-coull" and not clustered:
+                # one verdict per item: Agresti-Coull's c^2/2 wins and c^2/2 losses added to the
+                # verdicts, then the Wald interval of the augmented ratio (without ties exactly
+                # statsmodels' agresti_coull, asserted here)
+                def added(c):
+                    half = c * c / 2
+                    W2 = W + 2 * half
+                    pt = (num.sum() + half) / W2
+                    q = np.sum((num - pt * wt) ** 2) + half * (1 - pt) ** 2 + half * pt ** 2
+                    return pt, math.sqrt(q), W2
+
+                pt, root, W2 = added(z)
+                ci = [float(max(0.0, pt - z * root / W2)), float(min(1.0, pt + z * root / W2))]
+                if np.all(wt == 1) and np.all((num == 0) | (num == 1)):
+                    ref = proportion_confint(num.sum(), W, alpha=alpha, method="agresti_coull")
+                    assert np.allclose(ci, [max(0.0, ref[0]), min(1.0, ref[1])], atol=1e-12), (name, ci, ref)
+                gap = abs(num.sum() - W / 2)
+                if gap == 0:
+                    pv = 1.0
+                else:
+                    hi_c = 1.0
+                    while gap - hi_c * added(hi_c)[1] > 0:
+                        hi_c *= 2
+                    c_star = optimize.brentq(lambda c: gap - c * added(c)[1], 0.0, hi_c, xtol=1e-14)
+                    pv = float(min(1.0, 2 * stats.norm.sf(c_star)))
             elif method == "agresti-coull":
-                ne = n_eff * (z / stats.t.ppf(1 - alpha / 2, df)) ** 2 if clustered else n_eff
+                ne = n_eff * (z / stats.t.ppf(1 - alpha / 2, df)) ** 2
                 lo, hi = proportion_confint(p * ne, ne, alpha=alpha, method="agresti_coull")
                 ci = [float(max(0.0, lo)), float(min(1.0, hi))]
                 gap = abs(p - 0.5) * n_eff
@@ -645,6 +672,10 @@ ps = [
     pair_summary_case("minority cap, ties half", [[1] * 8 + [0.5] * 2] * 11 + [[1] * 7 + [0, 0.5, 0.5]], "half", 0.95),
     pair_summary_case("minority cap, ties excluded", [[1] * 8 + [0.5] * 2] * 11 + [[1] * 7 + [0, 0.5, 0.5]], "exclude", 0.95),
     pair_summary_case("one verdict", [[1.0]], "half", 0.95),
+    pair_summary_case("9 wins 1 tie, one per item", [[1.0]] * 9 + [[0.5]], "half", 0.95),
+    pair_summary_case("1 loss 9 ties, one per item", [[0.0]] + [[0.5]] * 9, "half", 0.95),
+    pair_summary_case("19 wins 1 tie, one per item", [[1.0]] * 19 + [[0.5]], "half", 0.99),
+    pair_summary_case("12 wins 5 ties 3 losses, one per item", [[1.0]] * 12 + [[0.5]] * 5 + [[0.0]] * 3, "half", 0.95),
 ]
 write("pair-summary.json", ps)
 

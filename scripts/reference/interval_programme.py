@@ -8,7 +8,8 @@ g + h - 1 = 1. The search is exhaustive over every interval that
 (a) is an interval (g nondecreasing in j, h nonincreasing),
 (b) holds its own estimate phat[o],
 (c) is symmetric under swapping the two systems (mirror[o] covers 1 - r exactly when o covers r),
-(d) optionally, is monotone: up[o], the outcome with one more win in place of a loss, has neither
+(d) optionally, is monotone: up[o], the outcome with one more win in place of a loss (or a list of
+    outcomes, each o with one verdict moved up: a loss to a tie or a tie to a win), has neither
     bound lower (None: no such outcome, or no monotonicity asked).
 """
 import numpy as np
@@ -55,8 +56,8 @@ def interval_programme(phat, mirror, up, cells, time_limit=600):
                 jm = pts.index(round(1 - pts[j], 10))
                 add([(G(o, j), 1), (H(o2, jm), -1)], 0, 0)
                 add([(H(o, j), 1), (G(o2, jm), -1)], 0, 0)
-        o3 = None if up is None else up[o]
-        if o3 is not None:  # (d)
+        ups = [] if up is None or up[o] is None else up[o] if isinstance(up[o], (list, tuple)) else [up[o]]
+        for o3 in ups:  # (d)
             for j in range(J):
                 add([(G(o3, j), 1), (G(o, j), -1)], -np.inf, 0)
                 add([(H(o3, j), -1), (H(o, j), 1)], -np.inf, 0)

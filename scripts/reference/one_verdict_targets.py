@@ -12,14 +12,18 @@ is n_eff = p(1 - p)/v with v = sum (x_i - p)^2 / n^2 (n when there are no ties; 
 agrees). Each interval is computed on p*n_eff successes of n_eff trials.
 
 1. Exact coverage of candidate intervals (statsmodels' proportion_confint where it has them):
-   Wilson (the default), Agresti-Coull, Jeffreys, Clopper-Pearson, mid-p Clopper-Pearson, and
+   Agresti-Coull by added verdicts (the default: z^2/2 wins and z^2/2 losses added to the verdicts,
+   then the Wald interval of the augmented scores; statsmodels' Agresti-Coull without ties), Wilson,
+   Agresti-Coull (on p n_eff of n_eff; the default before), Jeffreys, Clopper-Pearson, mid-p Clopper-Pearson, and
    Wilson at Student's t with n - 1 degrees of freedom (the "t-quantile Wilson").
 2. Which cells some non-randomised interval can put inside 93-97% ("reachable"), and whether ONE
    interval can meet every target of the grid at once, by integer programming over every interval
    in the class of sensible ones: the interval of each outcome is any set of the grid's rates that
    is (a) an interval, (b) holds its own estimate p, (c) symmetric under swapping the two systems
    (the interval for (l, t, w) is 1 minus the one for (w, t, l): a report row a-vs-b must say the
-   same as b-vs-a), and (d) monotone: one more win in place of a loss never lowers either bound.
+   same as b-vs-a), and (d) monotone: one more win in place of a loss never lowers either bound
+   (and, asked separately with the p-value's size, a loss turned into a tie or a tie into a win
+   never lowers either bound either: monotone in every verdict).
    Only the grid's rates matter for coverage, so an interval is described by which grid rates
    (and their mirror images 1 - r) it covers; the search is exact over all such intervals.
 """
@@ -97,6 +101,18 @@ def intervals(method, n, outs):
     if method == "mid_p":
         bounds = np.array([midp(xi, ni) for xi, ni in zip(x, ne)])
         return bounds[:, 0], bounds[:, 1]
+    if method == "added":
+        # Agresti-Coull by added verdicts (the default): z^2/2 wins and z^2/2 losses added, then the
+        # Wald interval of the augmented scores; the same as agresti_coull without ties
+        w = np.array([o[0] for o in outs], float)
+        t = np.array([o[1] for o in outs], float)
+        l = np.array([o[2] for o in outs], float)
+        half = stats.norm.isf(ALPHA / 2) ** 2 / 2
+        size = n + 2 * half
+        pt = (w + t / 2 + half) / size
+        q = (w + half) * (1 - pt) ** 2 + t * (0.5 - pt) ** 2 + (l + half) * pt**2
+        h = stats.norm.isf(ALPHA / 2) * np.sqrt(q) / size
+        return np.maximum(0, pt - h), np.minimum(1, pt + h)
     if method == "wilson_t":
         c = stats.t.isf(ALPHA / 2, n - 1)
         u = c * c / ne
@@ -113,6 +129,7 @@ def intervals(method, n, outs):
 
 METHODS = {
     "wilson": "wilson",
+    "agresti_coull_added": "added",
     "agresti_coull": "agresti_coull",
     "jeffreys": "jeffreys",
     "clopper_pearson": "beta",
@@ -144,16 +161,24 @@ def coverage_table():
 
 
 # ---------------------------------------------------------------- the integer programme
-def solve(n, cell_constraints):
+def solve(n, cell_constraints, full=False):
     """Feasibility of the class (a)-(d) for one n under cell_constraints: a list of
-    (rate, tie, lower, upper) coverage bounds. Returns (feasible, coverages or None)."""
+    (rate, tie, lower, upper) coverage bounds; `full` asks (d) for every verdict's step up (a loss
+    to a tie, a tie to a win), not only a loss to a win. Returns (feasible, coverages or None)."""
     ties_used = sorted({c[1] for c in cell_constraints})
     outs = [o for tie in ties_used for o in outcomes(n, tie)]
     outs = list({(o[0], o[1], o[2]): o for o in outs}.values())
     index = {(o[0], o[1], o[2]): i for i, o in enumerate(outs)}
     phat = [o[3] for o in outs]
     mirror = [index[(l, t, w)] for w, t, l, *_ in outs]
-    up = [index[(w + 1, t, l - 1)] if l > 0 else None for w, t, l, *_ in outs]
+    # (d): one more win in place of a loss; with `full`, every verdict moved up one step (a loss
+    # to a tie, a tie to a win), so that neither bound ever falls when a verdict improves
+    up = []
+    for w, t, l, *_ in outs:
+        steps = [(w + 1, t, l - 1)] if l > 0 else []
+        if full:
+            steps += ([(w, t + 1, l - 1)] if l > 0 else []) + ([(w + 1, t - 1, l)] if t > 0 else [])
+        up.append([index[x] for x in steps if x in index])
     cells = []
     for rate, tie, lo, hi in cell_constraints:
         probs = np.zeros(len(outs))
@@ -187,7 +212,10 @@ def main():
         # and with the p-value's size: at a rate of 1/2 the dual test rejects at most 5%
         sized = [(rate, tie, max(lo, 0.95) if rate == 0.5 else lo, hi) for rate, tie, lo, hi in cons]
         ok_sized, covs_sized = solve(n, sized)
-        joint[str(n)] = {"feasible": ok, "coverage": covs, "feasibleWithSize": ok_sized, "coverageWithSize": covs_sized}
+        # and monotone in the full order: no bound falls when a loss becomes a tie or a tie a win
+        ok_full, covs_full = solve(n, sized, full=True)
+        joint[str(n)] = {"feasible": ok, "coverage": covs, "feasibleWithSize": ok_sized, "coverageWithSize": covs_sized,
+                         "feasibleMonotone": ok_full, "coverageMonotone": covs_full}
     out = {
         "level": LEVEL,
         "band": BAND,
@@ -207,6 +235,7 @@ def main():
     for n, j in joint.items():
         print(f"n = {n}: one interval meeting every target: {j['feasible']}", j["coverage"])
         print(f"n = {n}: ... and rejecting at most 5% at 1/2: {j['feasibleWithSize']}", j["coverageWithSize"])
+        print(f"n = {n}: ... and monotone in every verdict: {j['feasibleMonotone']}", j["coverageMonotone"])
 
 
 if __name__ == "__main__":

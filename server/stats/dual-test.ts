@@ -1,6 +1,9 @@
 import betaCdf from '@stdlib/stats-base-dists-beta-cdf';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import { withAddedVerdicts } from './agresti-coull.ts';
+import type { ScoreMoments } from './moments.ts';
+import { independentVariance } from './win-rate.ts';
 
 /**
  * Two-sided p-values against a rate of ½, each the exact dual of one interval: the interval at
@@ -75,12 +78,32 @@ export function bootstrapPValue(sorted: ArrayLike<number>, estimate: number): nu
  */
 export function agrestiCoullTestPValue(p: number, n: number, df: number): number {
   const gap = Math.abs(p - 0.5) * n;
-  if (gap === 0) return 1;
-  const outside = (c: number) => {
+  return edgePValue(gap, df, (c) => {
     const nt = n + c * c;
     const pt = (p * n + (c * c) / 2) / nt;
-    return gap > c * Math.sqrt(pt * (1 - pt) * nt);
-  };
+    return c * Math.sqrt(pt * (1 - pt) * nt);
+  });
+}
+
+/**
+ * Two-sided p-value against ½ dual to agrestiCoullAddedBounds (z): ½ lies outside at c exactly
+ * when |Σnum − W/2| > c·√(Σ(sᵢ − p̃)²) over the verdicts with c²/2 wins and c²/2 losses added.
+ */
+export function agrestiCoullAddedTestPValue(m: ScoreMoments): number {
+  const gap = Math.abs(m.sum - m.weight / 2);
+  return edgePValue(gap, Number.POSITIVE_INFINITY, (c) => {
+    const a = withAddedVerdicts(m, c);
+    return c * a.weight * Math.sqrt(independentVariance(a));
+  });
+}
+
+/**
+ * 2·P(T > c*) for the critical value c* at which an interval's edge reaches ½: ½ is outside at c
+ * while `gap` > reach(c), and reach grows with c, so c* is found by bisection.
+ */
+function edgePValue(gap: number, df: number, reach: (c: number) => number): number {
+  if (gap === 0) return 1;
+  const outside = (c: number) => gap > reach(c);
   let lo = 0;
   let hi = 1;
   while (outside(hi)) {

@@ -2,12 +2,13 @@ import { clusteredBootstrap, type ClusterScores, type LeaningClusters } from './
 import { clopperPearsonInterval } from './clopper-pearson.ts';
 import { criticalValue, designEffect } from './cluster-wilson.ts';
 import {
+  agrestiCoullAddedTestPValue,
   agrestiCoullTestPValue,
   exactTestPValue,
   scoreTestPValue,
   waldTestPValue,
 } from './dual-test.ts';
-import { agrestiCoullBounds } from './agresti-coull.ts';
+import { agrestiCoullAddedBounds, agrestiCoullBounds } from './agresti-coull.ts';
 import { none, ok, type Figure, type Interval } from './figure.ts';
 import type { ScoreMoments, TiesMode } from './moments.ts';
 import type { Rng } from './rng.ts';
@@ -122,9 +123,16 @@ export function summarizePair(
         ci = clopperPearsonInterval(p * effectiveN, effectiveN, opts.level);
         pValue = ok(exactTestPValue(p * effectiveN, effectiveN));
       } else if (method === 'agresti-coull') {
-        // at the design's critical value: z with one verdict per item, t when clustered
-        ci = ok(agrestiCoullBounds(p, effectiveN, criticalValue(df, opts.level)));
-        pValue = ok(agrestiCoullTestPValue(p, effectiveN, df));
+        if (clustered) {
+          // on the design's n_eff at its critical value t
+          ci = ok(agrestiCoullBounds(p, effectiveN, criticalValue(df, opts.level)));
+          pValue = ok(agrestiCoullTestPValue(p, effectiveN, df));
+        } else {
+          // one verdict per item: c²/2 wins and losses added to the verdicts themselves, so ties
+          // keep their own variance and no bound falls when a verdict improves
+          ci = ok(agrestiCoullAddedBounds(m, zCritical(opts.level)));
+          pValue = ok(agrestiCoullAddedTestPValue(m));
+        }
       } else {
         const t = method === 'cluster-wilson';
         const crit = t ? criticalValue(df, opts.level) : zCritical(opts.level);

@@ -111,7 +111,8 @@ describe('coverage of the default interval over the widened grid', () => {
       // the default (the cap, with the verdicts' degrees of freedom where the independence floor
       // is the variance used) lifts the strongly clustered cells a 10-20-item study reaches, the
       // worst from 0.725 to over 93%.
-      for (const r of results) expect(r.itemsDf).toBeGreaterThanOrEqual(r.uncapped);
+      for (const r of results)
+        if (r.cell.perItem > 1) expect(r.itemsDf).toBeGreaterThanOrEqual(r.uncapped);
       const worst = results.find(
         (r) => cellKey(r.cell) === 'icc 0.8 · 20/item · 10 items · rate 0.95 · ties 0.2',
       )!;
@@ -135,9 +136,11 @@ describe('coverage of the default interval over the widened grid', () => {
       expect(overCapAlways.length - above.length).toBe(35);
       // Where the default misses 93-97% (docs/statistics.md, "Where the targets are not met"), each
       // cell with its figure (seeded, so exact to the printed digits). Under 93%: none. With one
-      // verdict per item the default is Agresti-Coull; Wilson, the former default, was under in
+      // verdict per item the default is Agresti-Coull by added verdicts; Wilson, a former default, was under in
       // four distinct cells (0.914-0.925, asserted below). Over 97% where reachable: one verdict
-      // per item at 20 items (Agresti-Coull's discreteness: 0.975 at 0.7, 0.971 at 0.97 with ties;
+      // per item (Agresti-Coull's discreteness: 0.975 at 20 items and 0.7, and by added verdicts 0.972
+      // at 10 items and 0.7 with ties, where Agresti-Coull on n_eff covered 0.940 and instead
+      // missed 20 items at 0.97 with ties, 0.971;
       // its 0.979 at 10 items and 0.5 is no miss, as no interval symmetric in the two systems can
       // cover 1/2 inside 93-97% there); clustered cells at 10-20 items computed exactly, where
       // the default is conservative at 0.970-0.988 (the items' t quantile, the all-agree rule and
@@ -191,7 +194,7 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0.8 · 5/item · 10 items · rate 0.95 · ties 0', 0.979],
           ['icc 0.8 · 5/item · 20 items · rate 0.86 · ties 0', 0.97],
           ['icc 0.8 · 5/item · 20 items · rate 0.95 · ties 0', 0.971],
-          ['icc 0 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
+          ['icc 0 · 1/item · 10 items · rate 0.7 · ties 0.2', 0.972],
           ['icc 0 · 2/item · 10 items · rate 0.5 · ties 0.2', 0.975],
           ['icc 0 · 2/item · 10 items · rate 0.7 · ties 0.2', 0.977],
           ['icc 0 · 2/item · 10 items · rate 0.86 · ties 0.2', 0.985],
@@ -199,7 +202,7 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0 · 2/item · 10 items · rate 0.97 · ties 0.2', 0.982],
           ['icc 0 · 2/item · 20 items · rate 0.95 · ties 0.2', 0.977],
           ['icc 0 · 2/item · 20 items · rate 0.97 · ties 0.2', 0.978],
-          ['icc 0.2 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
+          ['icc 0.2 · 1/item · 10 items · rate 0.7 · ties 0.2', 0.972],
           ['icc 0.2 · 2/item · 10 items · rate 0.7 · ties 0.2', 0.973],
           ['icc 0.2 · 2/item · 10 items · rate 0.86 · ties 0.2', 0.985],
           ['icc 0.2 · 2/item · 10 items · rate 0.95 · ties 0.2', 0.984],
@@ -208,7 +211,7 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0.2 · 2/item · 20 items · rate 0.97 · ties 0.2', 0.979],
           ['icc 0.2 · 5/item · 20 items · rate 0.95 · ties 0.2', 0.998],
           ['icc 0.2 · 20/item · 10 items · rate 0.97 · ties 0.2', 0.995],
-          ['icc 0.5 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
+          ['icc 0.5 · 1/item · 10 items · rate 0.7 · ties 0.2', 0.972],
           ['icc 0.5 · 2/item · 10 items · rate 0.7 · ties 0.2', 0.972],
           ['icc 0.5 · 2/item · 10 items · rate 0.86 · ties 0.2', 0.985],
           ['icc 0.5 · 2/item · 10 items · rate 0.95 · ties 0.2', 0.985],
@@ -216,7 +219,7 @@ describe('coverage of the default interval over the widened grid', () => {
           ['icc 0.5 · 2/item · 20 items · rate 0.95 · ties 0.2', 0.979],
           ['icc 0.5 · 2/item · 20 items · rate 0.97 · ties 0.2', 0.98],
           ['icc 0.5 · 20/item · 10 items · rate 0.97 · ties 0.2', 0.998],
-          ['icc 0.8 · 1/item · 20 items · rate 0.97 · ties 0.2', 0.971],
+          ['icc 0.8 · 1/item · 10 items · rate 0.7 · ties 0.2', 0.972],
           ['icc 0.8 · 2/item · 10 items · rate 0.7 · ties 0.2', 0.977],
           ['icc 0.8 · 2/item · 10 items · rate 0.86 · ties 0.2', 0.986],
           ['icc 0.8 · 2/item · 10 items · rate 0.95 · ties 0.2', 0.986],

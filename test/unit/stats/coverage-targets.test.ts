@@ -28,7 +28,15 @@ const fixture = (name: string) =>
 interface OneVerdict {
   coverage: Record<string, Record<string, number>>;
   reachable: Record<string, boolean>;
-  joint: Record<string, { feasible: boolean; feasibleWithSize: boolean }>;
+  joint: Record<
+    string,
+    {
+      feasible: boolean;
+      feasibleWithSize: boolean;
+      feasibleMonotone: boolean;
+      coverageMonotone: Record<string, number>;
+    }
+  >;
 }
 const oneVerdict = fixture('one-verdict-targets.json') as OneVerdict;
 
@@ -40,10 +48,13 @@ const oneVerdictCells: Cell[] = GRID.tieRates.flatMap((tieRate) =>
 );
 
 describe('one verdict per item: the targets, exactly', () => {
-  it("our exact coverage of Agresti–Coull (the default) and Wilson (the former default) equals statsmodels'", () => {
+  it("our exact coverage of Agresti–Coull by added verdicts (the default), Agresti–Coull on n_eff and Wilson (the former defaults) equals the reference's", () => {
     for (const c of oneVerdictCells) {
       const r = exactCell(c);
-      expect(r.default).toBeCloseTo(oneVerdict.coverage.agresti_coull![key(c)]!, 9);
+      expect(r.default).toBeCloseTo(oneVerdict.coverage.agresti_coull_added![key(c)]!, 9);
+      expect(r.agrestiCoull).toBeCloseTo(oneVerdict.coverage.agresti_coull![key(c)]!, 9);
+      // without ties the added verdicts are Agresti–Coull's own
+      if (c.tieRate === 0) expect(r.default).toBeCloseTo(r.agrestiCoull, 12);
       expect(r.uncapped).toBeCloseTo(oneVerdict.coverage.wilson![key(c)]!, 9);
     }
   });
@@ -64,6 +75,15 @@ describe('one verdict per item: the targets, exactly', () => {
     for (const n of ['10', '20']) {
       expect(oneVerdict.joint[n]!.feasible).toBe(true);
       expect(oneVerdict.joint[n]!.feasibleWithSize).toBe(true);
+      // and still when no bound may fall as a loss turns into a tie or a tie into a win
+      const j = oneVerdict.joint[n]!;
+      expect(j.feasibleMonotone).toBe(true);
+      for (const [k, v] of Object.entries(j.coverageMonotone)) {
+        expect(v, k).toBeGreaterThanOrEqual(
+          k.endsWith('/0.5/0') || k.endsWith('/0.5/0.2') ? 0.95 - 1e-9 : BAND[0] - 1e-9,
+        );
+        if (oneVerdict.reachable[k]) expect(v, k).toBeLessThanOrEqual(BAND[1] + 1e-9);
+      }
     }
     const misses = (method: string) => {
       const cov = oneVerdict.coverage[method]!;
@@ -78,6 +98,7 @@ describe('one verdict per item: the targets, exactly', () => {
       over: ['20/0.7/0'],
     });
     expect(misses('agresti_coull')).toEqual({ under: [], over: ['20/0.7/0', '20/0.97/0.2'] });
+    expect(misses('agresti_coull_added')).toEqual({ under: [], over: ['10/0.7/0.2', '20/0.7/0'] });
     for (const m of Object.keys(oneVerdict.coverage)) {
       const { under, over } = misses(m);
       expect(under.length + over.length, m).toBeGreaterThan(0);
@@ -108,6 +129,7 @@ describe('two verdicts per item at 10 items: the targets, exactly', () => {
     itemOutcomes: Record<string, Array<[number, number, number, number]>>;
     reachable: Record<string, boolean>;
     joint: { feasible: boolean };
+    jointMonotone: { feasible: boolean; coverage: Record<string, number> };
     dense: { offGridParameters: number; feasible: boolean };
   };
   const twoPerItem: Cell[] = GRID.tieRates.flatMap((tieRate) =>
@@ -154,5 +176,12 @@ describe('two verdicts per item at 10 items: the targets, exactly', () => {
     // 93-97% in every reachable cell, and at least 93% at 345 parameters off the grid too
     expect(exact.joint.feasible).toBe(true);
     expect(exact.dense).toEqual({ offGridParameters: 345, feasible: true });
+    // and one that is also monotone: no bound falls when a loss on any item turns into a tie or a
+    // tie into a win (the default is not: test/unit/stats/monotone.test.ts)
+    expect(exact.jointMonotone.feasible).toBe(true);
+    for (const [k, v] of Object.entries(exact.jointMonotone.coverage)) {
+      expect(v, k).toBeGreaterThanOrEqual(BAND[0] - 1e-9);
+      if (exact.reachable[k]) expect(v, k).toBeLessThanOrEqual(BAND[1] + 1e-9);
+    }
   });
 });

@@ -95,9 +95,11 @@ describe('regressions (issue 10)', () => {
       const ci = summarizePair(x.m, x.clusters, { ...base, ci: 'auto' }).ci.value!;
       return ci[1] - ci[0];
     };
+    // one per item: Agresti–Coull's 3.84 added wins and losses widen it a little (0.068 against
+    // cluster-Wilson's 0.059 on two per item, ratio 0.88); Wilson ignoring the ties was 3× wider
     const ratio = width(two) / width(one);
-    expect(ratio).toBeGreaterThan(0.9);
-    expect(ratio).toBeLessThan(1.1);
+    expect(ratio).toBeGreaterThan(0.85);
+    expect(ratio).toBeLessThan(1.15);
   });
 
   it('fractional scores: the exact interval and the p-value describe the mean score, not scores rounded at ½', () => {
