@@ -20,13 +20,24 @@ import {
   rankingTable,
 } from './rows.ts';
 
+/**
+ * Report text as Markdown reads it literally. Names (systems, judges, modalities, files) are the
+ * user's, so Markdown's inline punctuation in them is escaped: a system called `**ft**` or
+ * `[v2](http://…)`, or a judge called `dr_lee_*senior*`, reads as typed, not as bold, a link or
+ * emphasis, and a heading's name ending in `#` keeps it. The report's own text holds none of
+ * these characters, so the whole text is escaped; `<` is noRawHtml's.
+ */
+function literal(s: string): string {
+  return s.replace(/[\\`*_[\]~#&]/g, '\\$&');
+}
+
 function cell(s: string): string {
-  return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return literal(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
 /** Text on one line of a heading or bullet: a name's line breaks would end it. */
 function inline(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ');
+  return literal(s).replace(/[\r\n]+/g, ' ');
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -47,7 +58,7 @@ export function formatMarkdown(report: Report): string {
   ];
   const plan = planText(report);
   // a deviation stands out above the figures (bold, quoted); following the plan is one plain line
-  if (plan) out.push(report.plan?.deviates ? `> **${plan}**` : `_${plan}_`, '');
+  if (plan) out.push(report.plan?.deviates ? `> **${inline(plan)}**` : `_${inline(plan)}_`, '');
   for (const p of report.pairs) {
     out.push(`## ${inline(p.a)} vs ${inline(p.b)}`, '');
     out.push(table(...pairStatsTable(report, p)), '');
@@ -57,7 +68,9 @@ export function formatMarkdown(report: Report): string {
   out.push(
     `## Ranking (${report.rankingInfo.model})`,
     '',
-    `Natural-log strengths, ${anchorText(report.rankingInfo.base)}; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`,
+    inline(
+      `Natural-log strengths, ${anchorText(report.rankingInfo.base)}; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`,
+    ),
     '',
   );
   out.push(table(...rankingTable(report, ' to ')), '');
@@ -121,7 +134,7 @@ export function formatMarkdown(report: Report): string {
     out.push(
       `## ${COMPETENCE_TITLE}`,
       '',
-      competenceNote(report),
+      inline(competenceNote(report)),
       '',
       table(...competencePairs),
       '',
@@ -129,10 +142,10 @@ export function formatMarkdown(report: Report): string {
       '',
     );
   else if (competenceReason(report))
-    out.push(`## ${COMPETENCE_TITLE}`, '', `— (${competenceReason(report)})`, '');
+    out.push(`## ${COMPETENCE_TITLE}`, '', inline(`— (${competenceReason(report)})`), '');
   out.push(...integrityMarkdown(report, table));
   const provenance = provenanceText(report);
-  if (provenance) out.push(`_${provenance}_`, '');
+  if (provenance) out.push(`_${inline(provenance)}_`, '');
   return noRawHtml(`${out.join('\n')}\n`);
 }
 

@@ -131,3 +131,41 @@ describe('a name with a line break in a Markdown report', () => {
     expect(md).not.toMatch(/^beta/m);
   });
 });
+
+describe("a name with Markdown's own punctuation in a Markdown report", () => {
+  // rendered with micromark and GitHub's extensions, as the dashboard and GitHub render it
+  const render = async (md: string) => {
+    const { micromark } = await import('micromark');
+    const { gfm, gfmHtml } = await import('micromark-extension-gfm');
+    return micromark(md, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+  };
+  it('reads as typed: no emphasis, link, strike-through, code or closing hashes from a name', async () => {
+    const name = '**gpt** _ft_ [v2](http://x.test) ~~old~~ `rc` #1 ##';
+    const judge = 'dr_lee_*senior*';
+    const report = buildReport(
+      tableOf(
+        ['a', 'b', 'a', 'tie'].map((winner, k) =>
+          makeJudgment({
+            item: `q${k}`,
+            a: name,
+            judge,
+            winner: winner as 'a' | 'b' | 'tie',
+          }),
+        ),
+      ),
+      { rounds: 20, base: 'base' },
+    );
+    const html = await render(await formatReport(report, 'markdown'));
+    // (the report's own provenance line is emphasis, and only it; GitHub's extension links a bare
+    // URL as the URL itself, which shows the name as typed, but never as a link text "v2")
+    for (const tag of ['<strong>', '<em>ft', '<em>senior', '>v2</a>', '<del>', '<code>'])
+      expect(html, tag).not.toContain(tag);
+    const text = html
+      .replace(/<[^>]+>/g, '')
+      .replaceAll('&quot;', '"')
+      .replaceAll('&amp;', '&');
+    expect(text).toContain(`${name} vs base`);
+    expect(text).toContain(`${name} was preferred over base`);
+    expect(text).toContain(`judge: ${judge}`);
+  });
+});
