@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { judgeNameSchema } from './import-records.ts';
 import { axisNameSchema } from './judge-api.ts';
 import { storableText } from './text.ts';
 
@@ -70,7 +71,7 @@ export const pairResultSchema = z.object({
 export type PairResult = z.infer<typeof pairResultSchema>;
 
 export const inviteBodySchema = z.strictObject({
-  name: storableText().min(1).max(200),
+  name: judgeNameSchema,
   quota: z.number().int().min(0).optional(),
 });
 

@@ -48,6 +48,17 @@ const nameSchema = (error: string) =>
     })
     .transform((s) => s.trim());
 
+const PROTO = "a name other than '__proto__'";
+
+/**
+ * A judge's name (an invite, by the CLI or HTTP): trimmed, not empty, without control characters,
+ * and not `__proto__`, as a report key must be (shared/judgments.ts), so that a study's report
+ * and `stats` on its export see the same judges: ' plain ' and 'plain' are one name.
+ */
+export const judgeNameSchema = nameSchema(NON_EMPTY)
+  .refine((s) => s !== '__proto__', { error: PROTO })
+  .refine((s) => s.length <= 200, { error: 'at most 200 characters' });
+
 /** Ids may be written as integers (`17`), stored as their decimal string (`"17"`). */
 const idSchema = z.preprocess(
   (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
@@ -84,7 +95,16 @@ export const itemRecordSchema = z.strictObject({
     .optional()
     .transform((v) => v ?? []),
   reference: optionalText,
-  modality: optionalText,
+  // a report key, like a judge's name: trimmed (blank is none), no control characters, no __proto__
+  modality: z
+    .string({ error: 'expected a string or null' })
+    .nullish()
+    .superRefine((v, ctx) => {
+      const problem = v ? nameProblem(v) : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((v) => v?.trim() || null)
+    .refine((v) => v !== '__proto__', { error: PROTO }),
   metadata: metadataSchema,
   outputs: z
     .record(nonEmptyString, outputBodySchema, {
@@ -286,7 +306,7 @@ export const CSV_IMAGE_SEPARATOR = '|';
 
 /** zod drops a `__proto__` key without a word, so the readers refuse it by name. */
 function protoProblem(field: string): Parsed<never> {
-  return { ok: false, problem: { field, expected: "a name other than '__proto__'" } };
+  return { ok: false, problem: { field, expected: PROTO } };
 }
 
 const CSV_ITEM_COLUMNS = ['id', 'question', 'images', 'reference', 'modality', 'metadata'];

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createInvite, inviteJudges, inviteUrl } from '../auth/service.ts';
 import { numberedJudgeNames } from '../auth/judge-names.ts';
+import { judgeNameSchema } from '../../shared/import-records.ts';
 import { Errors } from '../errors.ts';
 import {
   addDbOptions,
@@ -22,13 +23,23 @@ interface InviteOptions extends DbOptions {
   baseUrl?: string;
 }
 
+/** A judge's name as the study stores it (trimmed), or a one-line error naming where it came from. */
+function judgeName(raw: string, where: string): string {
+  const parsed = judgeNameSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new CliError(
+    `${where}: ${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message ?? 'not a name'}`,
+    2,
+  );
+}
+
 /** The judges to invite: one `--name`, `--count` numbered ones, or a `--names` file's lines. */
 type Who = { name: string } | { count: number } | { names: string[] };
 
 async function who(opts: InviteOptions): Promise<Who> {
   const given = [opts.name, opts.count, opts.names].filter((v) => v !== undefined).length;
   if (given !== 1) throw new CliError('give exactly one of --name, --count or --names', 2);
-  if (opts.name !== undefined) return { name: opts.name };
+  if (opts.name !== undefined) return { name: judgeName(opts.name, '--name') };
   if (opts.count !== undefined) return { count: opts.count };
   const text = await readFile(opts.names!, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new CliError(
@@ -38,8 +49,7 @@ async function who(opts: InviteOptions): Promise<Who> {
   });
   const names = text
     .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
+    .flatMap((line, i) => (line.trim() === '' ? [] : [judgeName(line, `${opts.names}:${i + 1}`)]));
   if (names.length === 0) throw new CliError(`--names ${opts.names}: no names in the file`, 2);
   return { names };
 }

@@ -51,6 +51,11 @@ export function replayOptions(report: Report): ReportOptions {
 const NOT_FIGURES = new Set(['provenance.tracearena', 'provenance.input', 'integrity']);
 /** Sections a report JSON made before they existed lacks. */
 const OPTIONAL_SECTIONS = new Set(['provenance', 'sensitivity']);
+/**
+ * Sections only a study's report has: which of its verdicts it counted (verdictBasis). `stats` on
+ * the study's export has no study to ask, so a replay from files compares the figures alone.
+ */
+const STUDY_SECTIONS = new Set(['verdictBasis']);
 
 /** Every leaf of `older` and `newer` that differs, in document order. */
 export function diffReports(older: Report, newer: Report): ReplayDifference[] {
@@ -58,7 +63,12 @@ export function diffReports(older: Report, newer: Report): ReplayDifference[] {
   const walk = (x: unknown, y: unknown, path: string) => {
     // a report from before provenance (or the sensitivity analyses) existed has none to
     // compare: its figures decide
-    if (NOT_FIGURES.has(path) || (OPTIONAL_SECTIONS.has(path) && x === undefined)) return;
+    if (
+      NOT_FIGURES.has(path) ||
+      (OPTIONAL_SECTIONS.has(path) && x === undefined) ||
+      (STUDY_SECTIONS.has(path) && y === undefined)
+    )
+      return;
     if (isTree(x) && isTree(y) && Array.isArray(x) === Array.isArray(y)) {
       const keys = Array.isArray(x)
         ? Array.from({ length: Math.max(x.length, (y as unknown[]).length) }, (_, k) => k)

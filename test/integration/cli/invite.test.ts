@@ -99,6 +99,34 @@ describe('tracearena invite, in bulk', () => {
     }
   }, 120_000);
 
+  it("stores a judge's name trimmed, as the study's export and `stats` read it: ' carol ' is carol, taken", async () => {
+    // names differing only in spaces were three judges in the study and one in `stats` on its export
+    for (const name of [' carol ', 'carol ']) expect(await taken(name.trim())).toBe(true);
+    const r = await cli(['invite', '--study', 'bulk', '--name', ' carol ']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a judge named 'carol' already exists");
+  }, 60_000);
+
+  it('refuses a blank name, __proto__ and control characters in one line, exit 2, inviting no one', async () => {
+    const file = join(dir, 'bad-names.txt');
+    await writeFile(file, 'dave\n__proto__\n');
+    for (const [args, message] of [
+      [['--name', '   '], '--name: "   ": expected a non-empty string'],
+      [['--name', '__proto__'], `--name: "__proto__": a name other than '__proto__'`],
+      [
+        ['--name', 'dr\tlee'],
+        '--name: "dr\\tlee": a name without control characters (U+0009 at 3)',
+      ],
+      [['--names', file], `${file}:2: "__proto__": a name other than '__proto__'`],
+    ] as const) {
+      const r = await cli(['invite', '--study', 'bulk', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim()).toBe(`tracearena: ${message}`);
+    }
+    // the file's good first line was not invited either
+    expect(await taken('dave')).toBe(false);
+  }, 60_000);
+
   it('takes exactly one of --name, --count and --names', async () => {
     for (const args of [[], ['--name', 'x', '--count', '2']]) {
       const r = await cli(['invite', '--study', 'bulk', ...args]);

@@ -99,5 +99,25 @@ describe.each(backends())('studies and invites over HTTP on %s', (backend) => {
     expect(list.json()).toEqual([
       expect.objectContaining({ name: 'dr-lee', kind: 'human', quota: 5, revoked: false }),
     ]);
+    // the name is stored trimmed, so ' dr-lee ' is dr-lee again (it was a second judge, whom
+    // `stats` on the study's export merged with the first); blank and __proto__ are refused
+    const invite2 = (name: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/studies/${study.id}/invites`,
+        headers: as(admin),
+        payload: { name },
+      });
+    const again = await invite2(' dr-lee ');
+    expect(again.statusCode).toBe(400);
+    expect(again.json().message).toBe("a judge named 'dr-lee' already exists in this study");
+    const trimmed = await invite2(' dr-kim ');
+    expect(trimmed.statusCode).toBe(201);
+    expect(trimmed.json().name).toBe('dr-kim');
+    for (const bad of ['   ', '__proto__', 'dr\nlee']) {
+      const r = await invite2(bad);
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.json().code).toBe('TA_VALIDATION');
+    }
   });
 });

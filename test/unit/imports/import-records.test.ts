@@ -22,6 +22,20 @@ describe('names in import records: trimmed as stats trims them, no control chara
     ).toMatchObject({ ok: true, record: { id: 'w1', outputs: { sft: { trace: 'u' } } } });
   });
 
+  it("a modality is a report key like a judge's name: trimmed, blank is none, no __proto__", () => {
+    const item = (modality: unknown) => parseItemRecord({ id: 'w1', question: 'q', modality });
+    expect(item(' radiology ')).toMatchObject({ ok: true, record: { modality: 'radiology' } });
+    expect(item('   ')).toMatchObject({ ok: true, record: { modality: null } });
+    // a study with this modality imported, then its report failed for good (exit 2 in `report`)
+    expect(item('__proto__')).toEqual({
+      ok: false,
+      problem: { field: 'modality', expected: "a name other than '__proto__'" },
+    });
+    expect(item('x\ny')).toMatchObject({
+      problem: { field: 'modality', expected: 'a name without control characters (U+000A at 2)' },
+    });
+  });
+
   it('refuses a control character in a name, and two outputs that trim to one system', () => {
     expect(parseOutputRecord({ item: 'w1', system: 'a\nb', trace: 't' })).toEqual({
       ok: false,

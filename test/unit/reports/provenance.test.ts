@@ -205,6 +205,26 @@ describe('diffReports', () => {
     expect(paths).toContain('provenance.verdicts.sha256');
     expect(paths).not.toContain('provenance.input');
   });
+
+  it("compares a study's report with `stats` on its export by the figures: verdictBasis is the study's alone", () => {
+    const options = { rounds: 50, seed: 3 };
+    const { verdictBasis: _, ...fromFiles } = buildReport(tableOf(judgments), options);
+    const study = {
+      ...fromFiles,
+      verdictBasis: { basis: 'original' as const, adjudicatedComparisons: 0 },
+    };
+    // `stats --replay` of a study's report JSON against its export said "differs: 1 figure"
+    expect(diffReports(study, fromFiles)).toEqual([]);
+    // two study reports on different bases still differ there
+    const adjudicated = {
+      ...study,
+      verdictBasis: { basis: 'adjudicated' as const, adjudicatedComparisons: 2 },
+    };
+    expect(diffReports(study, adjudicated).map((d) => d.path)).toEqual([
+      'verdictBasis.basis',
+      'verdictBasis.adjudicatedComparisons',
+    ]);
+  });
 });
 
 describe('the provenance line of the text formats', () => {
