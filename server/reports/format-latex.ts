@@ -5,16 +5,38 @@ import { decisionText, styleCoefficientsText } from './estimates-rows.ts';
 import { planText, provenanceText } from './format-words.ts';
 import { label, statsRows } from './rows.ts';
 
+/**
+ * A name or note as LaTeX prints it, in pdfLaTeX's default (OT1) and T1 encodings alike: its special
+ * characters escaped, the ligatures its font would form broken (`--` an en dash, `''` a closing
+ * quote, `<<` a guillemet, `` ` `` an opening quote), `|`, `<` and `>` as text symbols (OT1 has
+ * other glyphs there), `[`, `]` and `*` braced (a row starting `[v2]` after `\midrule` or `\\`
+ * was read as an optional argument, `*beta` after `\\` as `\\*`), and control characters, which
+ * pdfLaTeX refuses, as spaces. A name beyond Latin-1 (CJK, emoji) needs XeLaTeX or LuaLaTeX.
+ */
 export function latexEscape(s: string): string {
-  return s.replace(/[\\{}$&#^_%~]/g, (c) =>
-    c === '\\'
-      ? '\\textbackslash{}'
-      : c === '^'
-        ? '\\textasciicircum{}'
-        : c === '~'
-          ? '\\textasciitilde{}'
-          : `\\${c}`,
+  return s.replace(
+    /[\\{}$&#^_%~<>|[\]*`\u0000-\u001f\u007f\u2028\u2029]|-(?=-)|'(?=')|,(?=,)/g,
+    latexChar,
   );
+}
+
+const LATEX_ESCAPES: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '^': '\\textasciicircum{}',
+  '~': '\\textasciitilde{}',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  '|': '\\textbar{}',
+  '`': '\\textasciigrave{}',
+};
+
+function latexChar(c: string): string {
+  const named = LATEX_ESCAPES[c];
+  if (named) return named;
+  if ("-',".includes(c)) return `${c}{}`; // the first of a ligature's two characters
+  if ('[]*'.includes(c)) return `{${c}}`;
+  if ('{}$&#_%'.includes(c)) return `\\${c}`;
+  return ' '; // a control character
 }
 
 const p1 = (x: number) => (x * 100).toFixed(1);
@@ -23,7 +45,7 @@ const p1 = (x: number) => (x * 100).toFixed(1);
 export function formatLatex(report: Report): string {
   const level = levelPercent(report.ci.level);
   const lines: string[] = [
-    '% requires \\usepackage{booktabs}',
+    '% requires \\usepackage{booktabs}; names beyond Latin-1 (CJK, emoji) need XeLaTeX or LuaLaTeX',
     '\\begin{table}[t]',
     '\\centering',
     '\\begin{tabular}{llrrrrl}',

@@ -32,12 +32,21 @@ function literal(s: string): string {
 }
 
 function cell(s: string): string {
-  return literal(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return literal(s)
+    .replaceAll('|', '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
-/** Text on one line of a heading or bullet: a name's line breaks would end it. */
+/**
+ * Text on one line of a heading or bullet: a name's line breaks would end it, and a name starting
+ * like a block (`> sft`, `- ppo`, `1. dpo`) would turn the headline's bullet into a quote or a list.
+ */
 function inline(s: string): string {
-  return literal(s).replace(/[\r\n]+/g, ' ');
+  return literal(s)
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/^(\s*)([>+-]|\d{1,9}(?=[.)]))/, (_, space: string, mark: string) =>
+      /\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`,
+    );
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport } from '../../../server/reports/format.ts';
@@ -168,4 +172,95 @@ describe("a name with Markdown's own punctuation in a Markdown report", () => {
     expect(text).toContain(`${name} was preferred over base`);
     expect(text).toContain(`judge: ${judge}`);
   });
+});
+
+describe('a name starting like a Markdown block, or holding a carriage return', () => {
+  it('stays text in the headline bullet and keeps its table row whole', async () => {
+    const { micromark } = await import('micromark');
+    const { gfm, gfmHtml } = await import('micromark-extension-gfm');
+    const systems = ['> sft', '1. dpo', '- ppo'];
+    const report = buildReport(
+      tableOf(
+        systems.flatMap((a, s) =>
+          ['a', 'b', 'a'].map((winner, k) =>
+            makeJudgment({
+              item: `q${s}-${k}`,
+              a,
+              winner: winner as 'a' | 'b',
+              axes: { 'per\rception': 'a' },
+            }),
+          ),
+        ),
+      ),
+      { rounds: 20 },
+    );
+    const html = micromark(await formatReport(report, 'markdown'), {
+      extensions: [gfm()],
+      htmlExtensions: [gfmHtml()],
+    });
+    // the headline's bullets were a quote and nested lists, their markers gone from the text
+    expect(html).not.toContain('<blockquote>');
+    expect(html).not.toMatch(/<li>\s*<(ol|ul)/);
+    for (const a of systems)
+      expect(html).toContain(`<li>${a.replace('>', '&gt;')} was preferred over base`);
+    // "\r" inside an axis name split its row in two
+    expect(html).toContain('<td>axis: per ception</td>');
+  });
+});
+
+describe('a name in a LaTeX report', () => {
+  const names = ['[v2] sft', 'v1--v2', '<<base>>'];
+  const judges = ['*alpha', '[senior] lee', '*beta'];
+  const report = () =>
+    buildReport(
+      tableOf(
+        Array.from({ length: 12 }, (_, i) =>
+          judges.map((judge, j) =>
+            makeJudgment({
+              item: `q${i}`,
+              a: names[i % 2],
+              b: names[2],
+              judge,
+              winner: (['a', 'b', 'tie'] as const)[(i + j) % 3],
+              modality: 'why?`',
+            }),
+          ),
+        ).flat(),
+      ),
+      { rounds: 20 },
+    );
+
+  it('cannot start a row with an optional argument or a starred line break, nor form a ligature', async () => {
+    const tex = await formatReport(report(), 'latex');
+    // a row beginning "[v2]" after \midrule or \\ stopped pdflatex; "*beta" after \\ lost its star
+    expect(tex).toContain(
+      '{[}v2{]} sft vs \\textless{}\\textless{}base\\textgreater{}\\textgreater{}',
+    );
+    expect(tex).toContain('{*}beta (human)');
+    expect(tex).toContain('v1-{}-v2');
+    expect(tex).toContain('modality: why?\\textasciigrave{}');
+    expect(tex).not.toMatch(/(\\\\|\\midrule)\s*[[*]/);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/pdflatex'))(
+    'compiles with pdflatex and prints every name as given (where TeX Live is installed)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ta-latex-'));
+      try {
+        writeFileSync(join(dir, 'body.tex'), await formatReport(report(), 'latex'));
+        writeFileSync(
+          join(dir, 'doc.tex'),
+          '\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{body}\\end{document}\n',
+        );
+        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'doc.tex'], {
+          cwd: dir,
+          stdio: 'ignore',
+        });
+        const text = execFileSync('pdftotext', ['doc.pdf', '-'], { cwd: dir, encoding: 'utf8' });
+        for (const n of [...names, ...judges, 'why?`']) expect(text).toContain(n);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
