@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
+import { visibleControls } from './format-words.ts';
 
 /** One interval row of a forest plot. */
 export interface ForestRow {
@@ -16,6 +17,21 @@ function serverDocument(): Document {
   documentCache ??= parseHTML('<!doctype html><html><head></head><body></body></html>')
     .document as unknown as Document;
   return documentCache;
+}
+
+/**
+ * Characters of a chart's row label that fit its 220-pixel margin at Plot's 10-pixel font (about
+ * 6 pixels a character).
+ */
+const LABEL_CHARS = 34;
+
+/** A label that fits the margin: its start and end, joined by an ellipsis, where it is too long. */
+export function shortLabel(label: string): string {
+  const chars = [...label];
+  if (chars.length <= LABEL_CHARS) return label;
+  const head = Math.ceil((LABEL_CHARS - 1) / 2);
+  const tail = LABEL_CHARS - 1 - head;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
 
 function render(chart: (SVGSVGElement | HTMLElement) & { outerHTML: string }): string {
@@ -39,21 +55,42 @@ export function forestPlot(
     ? ([options.domain[0] * k, options.domain[1] * k] as [number, number])
     : undefined;
   const withCi = rows.filter((r) => r.low !== null && r.high !== null);
+  // rows are keyed by position, not label: two pairs whose "a vs b" read alike ('x vs y' and 'z'
+  // against 'x' and 'y vs z') were drawn on one row; a long label is shortened in its middle, so
+  // labels that share a long prefix or suffix stay apart, and the dot's tooltip gives it whole
+  const labels = rows.map((r) => visibleControls(r.label));
   const chart = Plot.plot({
     document: serverDocument(),
     width: 720,
     height: 50 + rows.length * 28,
     marginLeft: 220,
     marginRight: 60,
-    x: { label: options.xLabel, domain, grid: true, nice: !domain },
-    y: { label: null, domain: rows.map((r) => r.label) },
+    x: { label: visibleControls(options.xLabel), domain, grid: true, nice: !domain },
+    y: {
+      type: 'point',
+      label: null,
+      domain: rows.map((_, i) => i),
+      tickFormat: (i: number) => shortLabel(labels[i] as string),
+    },
     marks: [
       Plot.ruleX([options.reference * k], { stroke: '#999', strokeDasharray: '4,3' }),
-      Plot.ruleY(withCi, { y: 'label', x1: 'low', x2: 'high', stroke: '#1f5fa8', strokeWidth: 2 }),
-      Plot.dot(rows, { x: 'estimate', y: 'label', fill: '#1f5fa8', r: 4 }),
+      Plot.ruleY(withCi, {
+        y: (r: (typeof rows)[number]) => rows.indexOf(r),
+        x1: 'low',
+        x2: 'high',
+        stroke: '#1f5fa8',
+        strokeWidth: 2,
+      }),
+      Plot.dot(rows, {
+        x: 'estimate',
+        y: (_: unknown, i: number) => i,
+        fill: '#1f5fa8',
+        r: 4,
+        title: (_: unknown, i: number) => labels[i],
+      }),
       Plot.text(rows, {
         x: 'estimate',
-        y: 'label',
+        y: (_: unknown, i: number) => i,
         text: (r: { estimate: number }) =>
           options.percent ? `${r.estimate.toFixed(1)}%` : r.estimate.toFixed(2),
         dy: -10,

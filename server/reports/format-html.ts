@@ -7,7 +7,13 @@ import {
 } from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityHtml } from './format-integrity.ts';
-import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
+import {
+  anchorText,
+  ESTIMATES_NOTE,
+  planText,
+  provenanceText,
+  visibleControls,
+} from './format-words.ts';
 import { type PairStats, type Report, levelPercent } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
 import {
@@ -24,7 +30,7 @@ import {
 } from './rows.ts';
 
 function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return visibleControls(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function statsRow(text: string, s: PairStats): ForestRow | null {

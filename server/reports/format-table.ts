@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import {
   COMPETENCE_TITLE,
   competenceJudgesTable,
@@ -6,7 +7,7 @@ import {
   competenceReason,
 } from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
-import { anchorText, ESTIMATES_NOTE, planText } from './format-words.ts';
+import { anchorText, ESTIMATES_NOTE, planText, visibleControls } from './format-words.ts';
 import { type Report, levelPercent } from '../../shared/report.ts';
 import {
   ciText,
@@ -19,13 +20,27 @@ import {
   rankingTable,
 } from './rows.ts';
 
+/**
+ * A terminal cell: a name's line breaks and tabs as spaces, so its row stays one line, and every
+ * other control character (an ANSI escape, a carriage return) and bidirectional override shown as
+ * its code point, so a name cannot move the cursor, erase a line or reverse the figures after it.
+ */
+function terminalText(s: string): string {
+  return visibleControls(s.replace(/[\n\t]+/g, ' '));
+}
+
 function grid(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
-      .join('  ');
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const cellsOf = (r: string[]) => header.map((_, i) => terminalText(r[i] ?? ''));
+  const all = [cellsOf(header), ...rows.map(cellsOf)];
+  // columns as a terminal draws them: East Asian wide characters take two, combining marks none
+  const widths = header.map((_, i) => Math.max(...all.map((r) => stringWidth(r[i] as string))));
+  const pad = (c: string, i: number) => {
+    const fill = ' '.repeat((widths[i] as number) - stringWidth(c));
+    return i === 0 ? c + fill : fill + c;
+  };
+  const line = (cells: string[]) => cells.map(pad).join('  ');
+  const [head, ...body] = all as [string[], ...string[][]];
+  return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 /** A report readable in a terminal. */
@@ -96,5 +111,6 @@ export function formatTable(report: Report): string {
       `Skipped ${report.input.skipped} record(s).`,
       ...report.input.warnings.map((w) => `  ${w}`),
     );
-  return `${out.join('\n')}\n`;
+  // the lines outside the grids (the headline, titles, notes) hold names too
+  return `${visibleControls(out.join('\n'))}\n`;
 }

@@ -58,3 +58,18 @@ export function planText(report: Report): string | null {
     .join('; ');
   return `${DEVIATES} (${hash}): ${what}.`;
 }
+
+/**
+ * A report's text with control characters but the line feed (a tab becomes a space) and the
+ * bidirectional embeddings, overrides and isolates shown as `<U+XXXX>`: a name is the user's, and
+ * one holding an ANSI escape could erase a terminal line, one holding U+202E reverse every figure
+ * after it on a page (the table and HTML formats).
+ */
+export function visibleControls(s: string): string {
+  return s
+    .replaceAll('\t', ' ')
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+      const code = (c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+      return `<U+${code}>`;
+    });
+}

@@ -264,3 +264,72 @@ describe('a name in a LaTeX report', () => {
     },
   );
 });
+
+describe('names that could move a terminal cursor or reverse a page', () => {
+  const judgments = (a: string, judge: string) =>
+    ['a', 'b', 'a', 'tie'].map((winner, k) =>
+      makeJudgment({ item: `q${k}`, a, judge, winner: winner as 'a' | 'b' | 'tie' }),
+    );
+
+  it('table: control characters and overrides shown as code points; wide names aligned', async () => {
+    const report = buildReport(tableOf(judgments('放射科医生-ft', 'x\u001b[2K\rFAKE')), {
+      rounds: 20,
+    });
+    const text = await formatReport(report, 'table');
+    // ESC[2K erased the line and \r returned the cursor: the row read "FAKE …"
+    expect(text).not.toMatch(/[\u001b\r]/);
+    expect(text).toContain('judge: x<U+001B>[2K<U+000D>FAKE');
+    // a grid's lines are all as wide as a terminal draws them (CJK characters take two columns)
+    const { default: stringWidth } = await import('string-width');
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => /^\s+n\s+wins/.test(l));
+    const block = lines.slice(start, lines.indexOf('', start));
+    expect(block.length).toBeGreaterThan(3);
+    expect(new Set(block.map((l) => stringWidth(l))).size).toBe(1);
+  });
+
+  it('HTML: a right-to-left override in a name is shown, not obeyed', async () => {
+    const report = buildReport(tableOf(judgments('abc\u202edef', 'dr-lee')), { rounds: 20 });
+    const html = await formatReport(report, 'html');
+    // it reversed the rest of the headline on screen: 100.0% read "%0.001"
+    expect(html).not.toContain('\u202e');
+    expect(html).toContain('abc&#60;U+202E&#62;def vs base');
+  });
+
+  it('HTML charts: one row per pair even when their labels read alike, long labels shortened in the middle', async () => {
+    const long = 'llama-3-70b-sft-lora-r16-lr2e-5-epoch3-checkpoint-final';
+    const rows = [
+      ...['x vs y', long, long.replace('sft', 'dpo')].flatMap((a, s) =>
+        ['a', 'b', 'a'].map((winner, k) =>
+          makeJudgment({
+            item: `q${s}-${k}`,
+            a,
+            b: s === 0 ? 'z' : 'base',
+            winner: winner as 'a' | 'b',
+            axes: { accuracy: winner as 'a' | 'b' },
+          }),
+        ),
+      ),
+      ...['a', 'b'].map((winner, k) =>
+        makeJudgment({
+          item: `r${k}`,
+          a: 'x',
+          b: 'y vs z',
+          winner: winner as 'a' | 'b',
+          axes: { accuracy: winner as 'a' | 'b' },
+        }),
+      ),
+    ];
+    const html = await formatReport(buildReport(tableOf(rows), { rounds: 20 }), 'html');
+    const axis = html.slice(html.indexOf('Axis: accuracy'));
+    const svg = axis.slice(0, axis.indexOf('</svg>'));
+    // four pairs, four rows: 'x vs y' vs z and x vs 'y vs z' were one row, two dots
+    expect(svg.match(/<circle/g)).toHaveLength(4);
+    const ticks = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(ticks).toContain('llama-3-70b-sft-l…nt-final vs base');
+    expect(ticks).toContain('llama-3-70b-dpo-l…nt-final vs base');
+    expect(ticks.filter((t) => t === 'x vs y vs z')).toHaveLength(2);
+    // the whole label is the dot's tooltip
+    expect(svg).toContain(`<title>${long} vs base</title>`);
+  });
+});
