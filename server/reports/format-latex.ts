@@ -129,7 +129,8 @@ function estimatesTable(report: Report): string[] {
   return [
     '\\begin{table}[t]',
     '\\centering',
-    '\\begin{tabular}{llrll}',
+    // the detail column wraps: a reason or the style coefficients ran off the page
+    '\\begin{tabular}{llrlp{0.3\\linewidth}}',
     '\\toprule',
     `Comparison & Estimate & Win rate (\\%) & ${level}\\% CI & Detail \\\\`,
     '\\midrule',
