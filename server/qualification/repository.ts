@@ -15,7 +15,7 @@ import {
   trainingItems,
   type AdjudicationRule,
 } from '../db/schema/index.ts';
-import { judgeText, redactionJoin } from '../integrity/queue-sql.ts';
+import { judgeText, notHeldOut, redactionJoin } from '../integrity/queue-sql.ts';
 
 export type SettingsRow = typeof qualificationSettings.$inferSelect;
 export type StandingRow = typeof judgeStanding.$inferSelect;
@@ -105,7 +105,8 @@ export async function listTrainingItems(tx: Tx, { studyId }: { studyId: string }
 export async function countTrainingItems(tx: Tx, { studyId }: { studyId: string }) {
   const r = await queryRows<{ n: number }>(
     tx,
-    sql`select count(*)::int as n from training_items where study_id = ${studyId}`,
+    sql`select count(*)::int as n from training_items t where t.study_id = ${studyId}
+      and ${notHeldOut(sql`t.comparison_id`)}`,
   );
   return r[0]?.n ?? 0;
 }
@@ -115,10 +116,10 @@ export async function findComparison(
   tx: Tx,
   { studyId, item, a, b }: { studyId: string; item: string; a: string; b: string },
 ) {
-  const rows = await queryRows<{ id: string; a: string; b: string }>(
+  const rows = await queryRows<{ id: string; a: string; b: string; held: boolean }>(
     tx,
     sql`
-    select c.id, sa.name as a, sb.name as b from comparisons c
+    select c.id, sa.name as a, sb.name as b, not ${notHeldOut(sql`c.id`)} as held from comparisons c
     join items i on i.id = c.item_id
     join systems sa on sa.id = c.system_a_id
     join systems sb on sb.id = c.system_b_id
@@ -277,6 +278,7 @@ export async function nextTrainingItem(
     ${COMPARISON_JOINS}
     where t.study_id = ${studyId}
       and not exists (select 1 from training_answers x where x.attempt_id = ${attemptId} and x.training_item_id = t.id)
+      and ${notHeldOut(sql`t.comparison_id`)}
     order by t.position
     limit 1`,
   );
@@ -320,8 +322,8 @@ export async function ownAdjudication(tx: Tx, { judgeId }: { judgeId: string }) 
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`update adjudications set lease_expires_at = now() + interval '10 minutes'
-      where id = (select id from adjudications where judge_id = ${judgeId} and status = 'leased'
-        order by leased_at limit 1)
+      where id = (select d.id from adjudications d where d.judge_id = ${judgeId} and d.status = 'leased'
+        and ${notHeldOut(sql`d.comparison_id`)} order by d.leased_at limit 1)
       returning id`,
   );
   return rows[0]?.id ?? null;
@@ -345,6 +347,7 @@ export async function leaseAdjudication(
         and not exists (select 1 from verdicts v where v.comparison_id = c.id and v.judge_id = ${judgeId})
         and not exists (select 1 from adjudications d where d.comparison_id = c.id
           and (d.status = 'done' or d.lease_expires_at > now()))
+        and ${notHeldOut(sql`c.id`)}
       order by c.id
       limit 1
       for update of c skip locked
@@ -370,7 +373,8 @@ export async function countWaitingAdjudications(
     sql`select count(*)::int as n from comparisons c
       where c.study_id = ${studyId} and ${splitCondition(rule)}
         and not exists (select 1 from verdicts v where v.comparison_id = c.id and v.judge_id = ${judgeId})
-        and not exists (select 1 from adjudications d where d.comparison_id = c.id and d.status = 'done')`,
+        and not exists (select 1 from adjudications d where d.comparison_id = c.id and d.status = 'done')
+        and ${notHeldOut(sql`c.id`)}`,
   );
   return rows[0]?.n ?? 0;
 }

@@ -231,6 +231,12 @@ export async function addTrainingItem(
     throw new Errors.BadRequest(
       `no comparison of item '${body.item}' between '${body.a}' and '${body.b}' in this study (pair the systems first)`,
     );
+  // a training item is shown to trainees: an output the identity scan holds (or the admin
+  // excluded) may name its system, so it is refused until released or redacted
+  if (c.held)
+    throw new Errors.BadRequest(
+      `the comparison of item '${body.item}' between '${body.a}' and '${body.b}' is held by the identity scan: release or redact its flagged output first`,
+    );
   if (body.winner !== 'tie' && body.winner !== c.a && body.winner !== c.b)
     throw new Errors.BadRequest(`winner must be '${c.a}', '${c.b}' or 'tie', not '${body.winner}'`);
   const expected: AB = body.winner === 'tie' ? 'tie' : body.winner === c.a ? 'a' : 'b';
