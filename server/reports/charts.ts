@@ -45,7 +45,8 @@ export function forestPlot(
 ): string {
   // Percentages are drawn on a 0–100 scale (the data are proportions).
   const k = options.percent ? 100 : 1;
-  const rows = input.map((r) => ({
+  const rows = input.map((r, i) => ({
+    i,
     label: r.label,
     estimate: r.estimate * k,
     low: r.low === null ? null : r.low * k,
@@ -74,23 +75,17 @@ export function forestPlot(
     },
     marks: [
       Plot.ruleX([options.reference * k], { stroke: '#999', strokeDasharray: '4,3' }),
-      Plot.ruleY(withCi, {
-        y: (r: (typeof rows)[number]) => rows.indexOf(r),
-        x1: 'low',
-        x2: 'high',
-        stroke: '#1f5fa8',
-        strokeWidth: 2,
-      }),
+      Plot.ruleY(withCi, { y: 'i', x1: 'low', x2: 'high', stroke: '#1f5fa8', strokeWidth: 2 }),
       Plot.dot(rows, {
         x: 'estimate',
-        y: (_: unknown, i: number) => i,
+        y: 'i',
         fill: '#1f5fa8',
         r: 4,
-        title: (_: unknown, i: number) => labels[i],
+        title: (r: (typeof rows)[number]) => labels[r.i],
       }),
       Plot.text(rows, {
         x: 'estimate',
-        y: (_: unknown, i: number) => i,
+        y: 'i',
         text: (r: { estimate: number }) =>
           options.percent ? `${r.estimate.toFixed(1)}%` : r.estimate.toFixed(2),
         dy: -10,
