@@ -8,17 +8,13 @@ import { addReportOptions, parseReportFlags, type RawReportFlags } from '../repo
 import { FileRecordError } from '../files/record-error.ts';
 import { buildReport, buildReportHashingAside } from '../reports/build-report.ts';
 import { noVerdictsReason, readJudgmentsFiles } from '../reports/read-judgments.ts';
-import { VerdictsHashAside } from '../reports/provenance.ts';
-import type { RowsListener, VerdictTable } from '../reports/verdict-table.ts';
+import type { VerdictTable } from '../reports/verdict-table.ts';
 import { CliError } from './common.ts';
 import { createProgress } from './progress.ts';
 import { readReplayed, refuseReportFlags, writeReplay } from './replay-output.ts';
 import { writeReport } from './report-output.ts';
 
 type StatsFlags = RawReportFlags & { arenaHardBaseline?: string; replay?: string };
-
-/** Rows per batch the verdicts' hash gets while the files are read (a few megabytes of columns). */
-const HASH_ROWS_EVERY = 65_536;
 
 export function register(program: Command): void {
   addReportOptions(
@@ -45,20 +41,9 @@ export function register(program: Command): void {
     }
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
-    // the verdicts' hash is digested on a worker as the rows are read, beside the parsing
-    const hashing = new VerdictsHashAside();
-    let table;
-    try {
-      table = await readTable(files, parsed.options.base, flags, {
-        every: HASH_ROWS_EVERY,
-        call: (t) => hashing.update(t),
-      });
-    } catch (err) {
-      hashing.cancel();
-      throw err;
-    }
+    const table = await readTable(files, parsed.options.base, flags);
     await writeReport(table, parsed, flags.out, (t, options) =>
-      buildReportHashingAside(t, options, { files }, null, hashing),
+      buildReportHashingAside(t, options, { files }),
     );
   });
 }
@@ -68,7 +53,6 @@ async function readTable(
   files: string[],
   base: string | undefined,
   flags: StatsFlags,
-  onRows?: RowsListener,
 ): Promise<VerdictTable> {
   const arenaHardBaseline = flags.arenaHardBaseline?.trim();
   if (arenaHardBaseline === '')
@@ -85,7 +69,6 @@ async function readTable(
         names: files,
         base,
         arenaHardBaseline,
-        onRows,
         onProgress: (done, total) => {
           progress.setTotal(total);
           progress.update(done);

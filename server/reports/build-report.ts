@@ -17,7 +17,7 @@ import { buildBias } from './bias.ts';
 import { calibratedFigure } from './calibrated.ts';
 import { competenceFigure } from './competence.ts';
 import { planCheck } from './plan-check.ts';
-import { reportProvenance, VerdictsHashAside } from './provenance.ts';
+import { reportProvenance, verdictsHashOffThread } from './provenance.ts';
 import { bucket, groupBy, take } from './figures.ts';
 import { lengthControlledFigure } from './length-controlled.ts';
 import { styleControlledFigure } from './style-controlled.ts';
@@ -143,18 +143,16 @@ export function buildReport(
 
 /**
  * buildReport with the verdicts' hash computed on a worker thread while the statistics run
- * (provenance.ts VerdictsHashAside, which `stats` also feeds while it reads the files): the same
- * report, sooner on a large file. The report is assembled with a stand-in hash of the right form
- * and given the real one when it is in.
+ * (provenance.ts verdictsHashOffThread): the same report, sooner on a large file. The report is
+ * assembled with a stand-in hash of the right form and given the real one when it is in.
  */
 export async function buildReportHashingAside(
   t: VerdictTable,
   options: ReportOptionsInput = {},
   input: ProvenanceInput = null,
   plan: LockedPlan | null = null,
-  hashing: VerdictsHashAside = new VerdictsHashAside(),
 ): Promise<Report> {
-  const sha256 = hashing.result(t);
+  const hashing = verdictsHashOffThread(t);
   let report: Report;
   try {
     report = buildReport(t, options, input, plan, '0'.repeat(64));
@@ -162,7 +160,7 @@ export async function buildReportHashingAside(
     hashing.cancel();
     throw err;
   }
-  report.provenance!.verdicts.sha256 = await sha256;
+  report.provenance!.verdicts.sha256 = await hashing.result;
   return report;
 }
 

@@ -1,4 +1,4 @@
-type TypedArray = Int32Array | Uint32Array | Float64Array | Int8Array | Uint8Array;
+type TypedArray = Int32Array | Float64Array | Int8Array | Uint8Array;
 
 type TypedArrayClass<T> = { new (length: number): T; new (buffer: ArrayBufferLike): T };
 

@@ -11,7 +11,7 @@ import {
   type LeaderboardOptions,
   type RecordReader,
 } from './read-leaderboards.ts';
-import { VerdictTableBuilder, type RowsListener, type VerdictTable } from './verdict-table.ts';
+import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 
 /** The formats `stats` reads judgments from: the wing's text formats (no Parquet). */
 type JudgmentsFormat = Exclude<FileFormat, 'parquet'>;
@@ -141,8 +141,6 @@ export async function readJudgmentsFiles(
   options: LeaderboardOptions & {
     base?: string;
     onProgress?: (bytesRead: number, totalBytes: number) => void;
-    /** Called as rows come in (VerdictTableBuilder's `onRows`). */
-    onRows?: RowsListener;
     /** What errors and warnings call each file (default: its path), e.g. a pipe read from a copy. */
     names?: readonly string[];
   } = {},

@@ -97,29 +97,16 @@ export interface VerdictTable {
 
 const MAX_WARNINGS = 20;
 
-/**
- * Called with the table being built each time `every` more rows are in (rows never change once
- * added): the verdicts' hash digests them while the rest is read (provenance.ts
- * VerdictsHashAside).
- */
-export interface RowsListener {
-  every: number;
-  call: (t: VerdictTable) => void;
-}
-
 export class VerdictTableBuilder {
   private t: VerdictTable;
   private readonly pairIndex = new Map<number, number>();
   private readonly base: string | undefined;
 
-  private readonly onRows: RowsListener | undefined;
-
-  constructor(options: { base?: string; onRows?: RowsListener } = {}) {
+  constructor(options: { base?: string } = {}) {
     this.base = options.base;
-    this.onRows = options.onRows;
     // the columns live on shared memory: the verdicts' hash reads them on a worker thread while
-    // the rest is read and the statistics run (provenance.ts VerdictsHashAside); a row is never
-    // written again once added
+    // the statistics run (provenance.ts verdictsHashOffThread), and nothing writes them after
+    // finish()
     const cap = 1024;
     this.t = {
       length: 0,
@@ -240,7 +227,6 @@ export class VerdictTableBuilder {
       }
     }
     t.length = need;
-    if (this.onRows && need % this.onRows.every === 0) this.onRows.call(t);
   }
 
   finish(): VerdictTable {

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { Judgment } from '../../../shared/judgments.ts';
@@ -13,11 +10,7 @@ import {
   canonicalVerdict,
   verdictsHash,
   verdictsHashOffThread,
-  VerdictsHashAside,
 } from '../../../server/reports/provenance.ts';
-import { readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
-import { toVerdictInput } from '../../../server/reports/verdict-input.ts';
-import { VerdictTableBuilder } from '../../../server/reports/verdict-table.ts';
 import { diffReports, replayOptions } from '../../../server/reports/replay.ts';
 import { makeJudgment, tableOf } from './factories.ts';
 
@@ -93,69 +86,6 @@ describe('the verdicts hash', () => {
     const copied = { ...t, item: t.item.slice(), score: t.score.slice() };
     expect(await verdictsHashOffThread(copied, 0).result).toBe(verdictsHash(t));
     expect(copied.item.length).toBe(t.item.length);
-  });
-
-  it('is the same digested on a worker while the table is still being read (stats does)', async () => {
-    // later batches bring new items, a new pair, a new system, a new axis and a new judge, so the
-    // worker's names and columns must follow the table as it grows
-    const later = judgments.map((j, i) =>
-      makeJudgment({
-        ...j,
-        item: `late-${i % 7}`,
-        a: i % 2 ? 'dpo' : j.a,
-        judge: i % 3 ? j.judge : 'late-judge',
-        axes: { rationale: i % 2 ? 'a' : 'b', ...(j.axes ?? {}) },
-      }),
-    );
-    const all = [...Array.from({ length: 20 }, () => judgments).flat(), ...later];
-    const t = tableOf(all);
-    for (const every of [1, 7, 64, 5000]) {
-      const aside = new VerdictsHashAside(0);
-      const seen: number[] = [];
-      const builder = new VerdictTableBuilder({
-        onRows: {
-          every,
-          call: (u) => {
-            seen.push(u.length);
-            aside.update(u);
-          },
-        },
-      });
-      for (const j of all) builder.add(toVerdictInput(j));
-      const built = builder.finish();
-      expect(seen).toEqual(
-        Array.from({ length: Math.floor(all.length / every) }, (_, k) => (k + 1) * every),
-      );
-      expect(await aside.result(built)).toBe(verdictsHash(t));
-    }
-    // below the worker's threshold nothing is posted and the hash is computed here, the same
-    const small = new VerdictsHashAside();
-    small.update(t);
-    expect(await small.result(t)).toBe(verdictsHash(t));
-  });
-
-  it('is read while the files are read, and a failed read stops the worker', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ta-hash-'));
-    const file = join(dir, 'j.jsonl');
-    const many = Array.from({ length: 30 }, () => judgments).flat();
-    writeFileSync(file, many.map((j) => JSON.stringify(j)).join('\n'));
-    const aside = new VerdictsHashAside(0);
-    let calls = 0;
-    const t = await readJudgmentsFiles([file], {
-      onRows: { every: 100, call: (u) => (calls++, aside.update(u)) },
-    });
-    expect(calls).toBe(12);
-    expect(await aside.result(t)).toBe(verdictsHash(tableOf(many)));
-    // cancelled (the report failed): the hash is neither answered nor computed here
-    const cancelled = new VerdictsHashAside(0);
-    cancelled.update(t);
-    cancelled.cancel();
-    const settled = await Promise.race([
-      cancelled.result(t).then(() => 'answered'),
-      new Promise((resolve) => setTimeout(() => resolve('pending'), 300)),
-    ]);
-    expect(settled).toBe('pending');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('changes with any fact of one verdict, and with one verdict more', () => {
