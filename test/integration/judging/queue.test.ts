@@ -116,6 +116,88 @@ describe.each(backends())('judging queue on %s', (backend) => {
     expect((await verdict(b!.token, id, { winner: 'right', axes: {} })).statusCode).toBe(200);
   });
 
+  it('gives a judge a second comparison of an item only when no unseen item is left', async () => {
+    // three candidates against one base: two comparisons of one item would show the base's output
+    // twice, and the judge could tell which side it is on (docs/integrity.md)
+    const study = await makePairedStudy(tdb.db, {
+      items: 12,
+      systems: ['c1', 'c2', 'c3', 'base'],
+    });
+    const [judge, other] = await makeJudges(tdb.db, study.studyId, 2);
+    const questions: string[] = [];
+    for (;;) {
+      const res = await next(judge!.token);
+      if (res.statusCode === 204) break;
+      const { assignment } = res.json();
+      questions.push(assignment.item.question);
+      expect(
+        (await verdict(judge!.token, assignment.id, { winner: 'left', axes: {} })).statusCode,
+      ).toBe(200);
+    }
+    // the twelve items come first, once each …
+    expect(new Set(questions.slice(0, 12)).size).toBe(12);
+    // … and then the rest: the rule orders the queue, it never stalls it
+    expect(questions).toHaveLength(36);
+    expect((await next(other!.token)).statusCode).toBe(204);
+  });
+
+  it('gives three judges taking turns on 20 items × 3 candidates 20 distinct items each', async () => {
+    // before the rule, the same queue gave them 6, 6 and 5 items in two comparisons
+    const study = await makePairedStudy(tdb.db, {
+      items: 20,
+      systems: ['c1', 'c2', 'c3', 'base'],
+      seed: 's3',
+    });
+    const judges = await makeJudges(tdb.db, study.studyId, 3);
+    const seen = judges.map(() => [] as string[]);
+    for (let round = 0; round < 20; round++)
+      for (const [j, judge] of judges.entries()) {
+        const { assignment } = (await next(judge.token)).json();
+        seen[j]!.push(assignment.item.question);
+        await verdict(judge.token, assignment.id, { winner: 'left', axes: {} });
+      }
+    for (const questions of seen) expect(new Set(questions).size).toBe(20);
+    for (const judge of judges) expect((await next(judge.token)).statusCode).toBe(204);
+  });
+
+  it('counts the comparison on screen and a skipped one as seen', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 6, systems: ['c1', 'c2', 'base'] });
+    const [judge] = await makeJudges(tdb.db, study.studyId, 1);
+    const first = (await next(judge!.token)).json().assignment;
+    // the prefetch while the first is on screen: another item
+    const prefetch = await app.inject({
+      method: 'POST',
+      url: '/api/judge/next',
+      headers: { authorization: `Bearer ${judge!.token}` },
+      payload: { exclude: [first.id] },
+    });
+    const second = prefetch.json().assignment;
+    expect(second.item.question).not.toBe(first.item.question);
+    const skipped = await app.inject({
+      method: 'POST',
+      url: `/api/judge/assignments/${first.id}/skip`,
+      headers: { authorization: `Bearer ${judge!.token}` },
+      payload: { reason: 'skip' },
+    });
+    expect(skipped.statusCode).toBe(200);
+    expect((await verdict(judge!.token, second.id, { winner: 'left', axes: {} })).statusCode).toBe(
+      200,
+    );
+    const rest: string[] = [];
+    for (;;) {
+      const res = await next(judge!.token);
+      if (res.statusCode === 204) break;
+      rest.push(res.json().assignment.item.question);
+      await verdict(judge!.token, res.json().assignment.id, { winner: 'tie', axes: {} });
+    }
+    // the four items not seen come first, the skipped item's among them neither
+    expect(rest).toHaveLength(10);
+    const unseen = rest.slice(0, 4);
+    expect(new Set(unseen).size).toBe(4);
+    expect(unseen).not.toContain(first.item.question);
+    expect(unseen).not.toContain(second.item.question);
+  });
+
   it('respects the quota and gives K distinct judges each comparison, breadth first', async () => {
     const study = await makePairedStudy(tdb.db, { items: 4, k: 2 });
     const [a, b, c] = await makeJudges(tdb.db, study.studyId, 3, 3);
