@@ -1,6 +1,6 @@
 import { type Report, levelPercent } from '../../shared/report.ts';
 import { competenceNote, competenceReason } from './competence-rows.ts';
-import { latexEscape } from './format-latex.ts';
+import { LATEX_TABLE_OPEN, latexEscape, pairHeading } from './format-latex.ts';
 
 const p1 = (x: number) => (x * 100).toFixed(1);
 
@@ -18,7 +18,8 @@ export function competenceLatex(report: Report): string[] {
   for (const p of c.pairs) {
     const main = report.pairs.find((q) => q.a === p.a && q.b === p.b)?.winRate ?? null;
     rows.push(
-      `${latexEscape(p.a)} vs ${latexEscape(p.b)} & ${p.comparisons} & ${main === null ? '--' : p1(main)} & ${p.winRate === null ? '--' : p1(p.winRate)} & ${p.ci === null ? '--' : `${p1(p.ci[0])}--${p1(p.ci[1])}`} \\\\`,
+      pairHeading(p, 5),
+      `all judges & ${p.comparisons} & ${main === null ? '--' : p1(main)} & ${p.winRate === null ? '--' : p1(p.winRate)} & ${p.ci === null ? '--' : `${p1(p.ci[0])}--${p1(p.ci[1])}`} \\\\`,
     );
   }
   rows.push('\\midrule', 'Judge & Verdicts & & Accuracy (\\%) & \\\\', '\\midrule');
@@ -27,11 +28,10 @@ export function competenceLatex(report: Report): string[] {
       `${latexEscape(j.judge)} (${j.kind}) & ${j.verdicts} & & ${j.accuracy === null ? '--' : p1(j.accuracy)} & \\\\`,
     );
   return [
-    '\\begin{table}[t]',
-    '\\centering',
+    ...LATEX_TABLE_OPEN,
     '\\begin{tabular}{lrrrl}',
     '\\toprule',
-    `Comparison & Comparisons & Win rate (\\%) & Competence-weighted (\\%) & ${level}\\% CI \\\\`,
+    `& Comparisons & Win (\\%) & Weighted (\\%) & ${level}\\% CI \\\\`,
     '\\midrule',
     ...rows,
     '\\bottomrule',

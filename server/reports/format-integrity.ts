@@ -1,4 +1,5 @@
 import type { Report } from '../../shared/report.ts';
+import { LATEX_TABLE_OPEN } from './format-latex.ts';
 
 /**
  * The identity-leak section of a report's text formats (docs/integrity.md): per system, how many
@@ -47,8 +48,7 @@ export function integrityLatex(report: Report, esc: (s: string) => string): stri
   if (!t) return [];
   const [header, rows] = t;
   return [
-    '\\begin{table}[t]',
-    '\\centering',
+    ...LATEX_TABLE_OPEN,
     '\\begin{tabular}{lrrrr}',
     '\\toprule',
     `${header.map(esc).join(' & ')} \\\\`,

@@ -41,16 +41,30 @@ function latexChar(c: string): string {
 
 const p1 = (x: number) => (x * 100).toFixed(1);
 
+/**
+ * How every table of the LaTeX report opens: a float, centred, set small as a paper's tables are
+ * (at the text's size they ran 10–27 pt past an article's text width).
+ */
+export const LATEX_TABLE_OPEN = ['\\begin{table}[t]', '\\centering', '\\small'] as const;
+
+/**
+ * A pair's name as a row across a table of `columns` columns, the pair's rows below it: as a first
+ * column, names such as `qwen2.5-vl-7b-medtrace-sft vs qwen2.5-vl-7b-instruct` pushed the tables
+ * 220–275 pt past an article's text width (345 pt).
+ */
+export function pairHeading(p: { a: string; b: string }, columns: number): string {
+  return `\\multicolumn{${columns}}{l}{${latexEscape(p.a)} vs ${latexEscape(p.b)}} \\\\`;
+}
+
 /** A booktabs table (needs \usepackage{booktabs}) of every pair and breakdown, with n and CI. */
 export function formatLatex(report: Report): string {
   const level = levelPercent(report.ci.level);
   const lines: string[] = [
     '% requires \\usepackage{booktabs}; names beyond Latin-1 (CJK, emoji) need XeLaTeX or LuaLaTeX',
-    '\\begin{table}[t]',
-    '\\centering',
-    '\\begin{tabular}{llrrrrl}',
+    ...LATEX_TABLE_OPEN,
+    '\\begin{tabular}{lrrrrl}',
     '\\toprule',
-    `Comparison & Subset & $n$ & W/L/T & Win rate (\\%) & ${level}\\% CI & $p$ \\\\`,
+    `Subset & $n$ & W/L/T & Win (\\%) & ${level}\\% CI & $p$ \\\\`,
     '\\midrule',
   ];
   // Each row's interval method: with one method for every row the caption names it; with several
@@ -67,15 +81,14 @@ export function formatLatex(report: Report): string {
     methods.length > 1 ? `$^{${String.fromCharCode(97 + methods.indexOf(method))}}$` : '';
   report.pairs.forEach((p, idx) => {
     if (idx > 0) lines.push('\\midrule');
+    lines.push(pairHeading(p, 6));
     for (const r of statsRows({ ...report, pairs: [p] }, { judges: false })) {
       const s = r.stats;
       const rate = s.winRate === null ? '--' : p1(s.winRate);
       const ci = s.ci === null ? '--' : `${p1(s.ci[0])}--${p1(s.ci[1])}${markOf(s.ciMethod)}`;
       const pv = s.pValue === null ? '--' : s.pValue < 0.001 ? '$<$0.001' : s.pValue.toFixed(3);
-      const comparison =
-        r.breakdown === 'overall' ? `${latexEscape(p.a)} vs ${latexEscape(p.b)}` : '';
       lines.push(
-        `${comparison} & ${latexEscape(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`,
+        `${latexEscape(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`,
       );
     }
   });
@@ -114,25 +127,24 @@ function estimatesTable(report: Report): string[] {
     const { calibrated: c, sequential: s, lengthControlled: l, styleControlled: st } = p;
     if (c === undefined && s === undefined && l === undefined && st === undefined) return;
     if (idx > 0 && rows.length) rows.push('\\midrule');
-    const name = `${latexEscape(p.a)} vs ${latexEscape(p.b)}`;
     rows.push(
-      `${name} & calibrated (PPI++) & ${rate(c?.winRate)} & ${ci(c?.ci)} & ${c ? `${c.nHuman} + ${c.nLlm} items, $\\lambda$ = ${c.lambda === null ? '--' : c.lambda.toFixed(2)}` : latexEscape(p.reasons.calibrated ?? '')} \\\\`,
-      ` & sequence & & ${ci(s?.ci)} & ${s ? `${s.items} items, ${latexEscape(decisionText(p))}` : latexEscape(p.reasons.sequential ?? '')} \\\\`,
-      ` & length-controlled & ${rate(l?.winRate)} & ${ci(l?.ci)} & ${l ? `coefficient ${l.lengthCoefficient === null ? '--' : l.lengthCoefficient.toFixed(2)}` : latexEscape(p.reasons.lengthControlled ?? '')} \\\\`,
+      pairHeading(p, 4),
+      `calibrated (PPI++) & ${rate(c?.winRate)} & ${ci(c?.ci)} & ${c ? `${c.nHuman} + ${c.nLlm} items, $\\lambda$ = ${c.lambda === null ? '--' : c.lambda.toFixed(2)}` : latexEscape(p.reasons.calibrated ?? '')} \\\\`,
+      `sequence & & ${ci(s?.ci)} & ${s ? `${s.items} items, ${latexEscape(decisionText(p))}` : latexEscape(p.reasons.sequential ?? '')} \\\\`,
+      `length-controlled & ${rate(l?.winRate)} & ${ci(l?.ci)} & ${l ? `coefficient ${l.lengthCoefficient === null ? '--' : l.lengthCoefficient.toFixed(2)}` : latexEscape(p.reasons.lengthControlled ?? '')} \\\\`,
     );
     if (st !== undefined)
       rows.push(
-        ` & style-controlled & ${rate(st?.winRate)} & ${ci(st?.ci)} & ${latexEscape(st ? styleCoefficientsText(st.coefficients) : (p.reasons.styleControlled ?? ''))} \\\\`,
+        `style-controlled & ${rate(st?.winRate)} & ${ci(st?.ci)} & ${latexEscape(st ? styleCoefficientsText(st.coefficients) : (p.reasons.styleControlled ?? ''))} \\\\`,
       );
   });
   if (!rows.length) return [];
   return [
-    '\\begin{table}[t]',
-    '\\centering',
+    ...LATEX_TABLE_OPEN,
     // the detail column wraps: a reason or the style coefficients ran off the page
-    '\\begin{tabular}{llrlp{0.3\\linewidth}}',
+    '\\begin{tabular}{lrlp{0.35\\linewidth}}',
     '\\toprule',
-    `Comparison & Estimate & Win rate (\\%) & ${level}\\% CI & Detail \\\\`,
+    `Estimate & Win (\\%) & ${level}\\% CI & Detail \\\\`,
     '\\midrule',
     ...rows,
     '\\bottomrule',

@@ -102,7 +102,7 @@ describe('sensitivity.competence in the report', () => {
     expect(html).toContain('<h2>Sensitivity: judge competence (Dawid–Skene)</h2>');
     expect(html).toContain(rate);
     const tex = await formatReport(report, 'latex');
-    expect(tex).toContain('Competence-weighted');
+    expect(tex).toContain('Weighted (\\%)');
     expect(tex).toContain(
       `intern-1 (human) & ${intern.verdicts} & & ${(intern.accuracy! * 100).toFixed(1)}`,
     );

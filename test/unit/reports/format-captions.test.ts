@@ -45,7 +45,7 @@ describe('report captions', () => {
     pair.byAxis.perception = { ...pair.byAxis.perception!, ciMethod: 'wilson' };
     const tex = await formatReport(report, 'latex');
     const rows = tex.split('\n').filter((l) => l.endsWith('\\\\') && /\d/.test(l));
-    const overall = rows.find((l) => l.includes('& overall &'))!;
+    const overall = rows.find((l) => l.startsWith('overall &'))!;
     const axis = rows.find((l) => l.includes('perception'))!;
     const mark = (line: string) => /\$\^\{([a-z])\}\$/.exec(line)?.[1];
     expect(mark(overall)).toBeDefined();
@@ -258,6 +258,57 @@ describe('a name in a LaTeX report', () => {
         });
         const text = execFileSync('pdftotext', ['doc.pdf', '-'], { cwd: dir, encoding: 'utf8' });
         for (const n of [...names, ...judges, 'why?`']) expect(text).toContain(n);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe('a LaTeX report in a paper', () => {
+  it.skipIf(!existsSync('/usr/bin/pdflatex'))(
+    "fits an article's text width with a study's model names (where TeX Live is installed)",
+    async () => {
+      // as a first column, the pair's names pushed the tables 220–275 pt past the text width
+      const systems = ['qwen2.5-vl-7b-medtrace-sft', 'qwen2.5-vl-7b-medtrace-dpo'];
+      const report = buildReport(
+        tableOf(
+          Array.from({ length: 60 }, (_, i) =>
+            systems.flatMap((a, s) =>
+              ['dr-lee', 'gpt-4o-judge'].map((judge, j) =>
+                makeJudgment({
+                  item: `q${i}`,
+                  a,
+                  b: 'qwen2.5-vl-7b-instruct',
+                  judge,
+                  judge_kind: j ? 'llm' : 'human',
+                  winner: (['a', 'a', 'b', 'tie'] as const)[(i * 3 + j + s) % 4],
+                  modality: ['radiology', 'pathology', 'dermatology'][i % 3],
+                  len_a: 200 + ((i * 37) % 500),
+                  len_b: 300 + ((i * 11) % 400),
+                }),
+              ),
+            ),
+          ).flat(),
+        ),
+        { rounds: 50 },
+      );
+      const tex = await formatReport(report, 'latex');
+      // the three tables: win rates, item-level estimates, judge competence
+      expect(tex.match(/\\begin\{tabular\}/g)).toHaveLength(3);
+      const dir = mkdtempSync(join(tmpdir(), 'ta-latex-'));
+      try {
+        writeFileSync(join(dir, 'body.tex'), tex);
+        writeFileSync(
+          join(dir, 'doc.tex'),
+          '\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{body}\\end{document}\n',
+        );
+        const log = execFileSync(
+          'pdflatex',
+          ['-interaction=nonstopmode', '-halt-on-error', 'doc.tex'],
+          { cwd: dir, encoding: 'utf8' },
+        );
+        expect(log).not.toContain('Overfull \\hbox');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
