@@ -79,7 +79,7 @@ export async function judgeMe(db: Db, judge: JudgeRow) {
  * exact, while different judges proceed in parallel), then the lease with its view
  * (`leaseWithView`: the judge's own lease resumed, or under the quota the queue's next slot of a
  * comparison the judge has not held or skipped, never the one on screen, of an item they have
- * not seen while one is near; a third statement only when that finds nothing).
+ * not seen while there is one; a third statement only when that finds nothing).
  */
 export async function nextForJudge(
   db: Db,
