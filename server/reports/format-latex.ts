@@ -50,11 +50,19 @@ export const LATEX_TABLE_OPEN = ['\\begin{table}[t]', '\\centering', '\\small'] 
 /**
  * A pair's name as a row across a table of `columns` columns, the pair's rows below it: as a first
  * column, names such as `qwen2.5-vl-7b-medtrace-sft vs qwen2.5-vl-7b-instruct` pushed the tables
- * 220–275 pt past an article's text width (345 pt).
+ * 220–275 pt past an article's text width (345 pt). A `\multicolumn` cannot wrap, so a long pair
+ * (over PAIR_HEADING_CHARS characters; 82 ran 40 pt past the width) takes two rows, "vs" beginning
+ * the second.
  */
 export function pairHeading(p: { a: string; b: string }, columns: number): string {
-  return `\\multicolumn{${columns}}{l}{${latexEscape(p.a)} vs ${latexEscape(p.b)}} \\\\`;
+  const row = (text: string) => `\\multicolumn{${columns}}{l}{${text}} \\\\`;
+  if (p.a.length + p.b.length + 4 <= PAIR_HEADING_CHARS)
+    return row(`${latexEscape(p.a)} vs ${latexEscape(p.b)}`);
+  return `${row(latexEscape(p.a))}\n${row(`\\quad vs ${latexEscape(p.b)}`)}`;
 }
+
+/** The longest "a vs b" heading kept on one row (71 and 72 characters fit at \small). */
+const PAIR_HEADING_CHARS = 64;
 
 /** A booktabs table (needs \usepackage{booktabs}) of every pair and breakdown, with n and CI. */
 export function formatLatex(report: Report): string {

@@ -269,17 +269,22 @@ describe('a LaTeX report in a paper', () => {
   it.skipIf(!existsSync('/usr/bin/pdflatex'))(
     "fits an article's text width with a study's model names (where TeX Live is installed)",
     async () => {
-      // as a first column, the pair's names pushed the tables 220–275 pt past the text width
-      const systems = ['qwen2.5-vl-7b-medtrace-sft', 'qwen2.5-vl-7b-medtrace-dpo'];
+      // as a first column, the pair's names pushed the tables 220–275 pt past the text width; as
+      // one heading row, a pair of 82 characters 40 pt
+      const pairs = [
+        ['qwen2.5-vl-7b-medtrace-sft', 'qwen2.5-vl-7b-instruct'],
+        ['qwen2.5-vl-7b-medtrace-dpo', 'qwen2.5-vl-7b-instruct'],
+        ['meta-llama/Llama-3.2-90B-Vision-Instruct-Turbo', 'Qwen/Qwen2.5-VL-72B-Instruct-AWQ'],
+      ] as const;
       const report = buildReport(
         tableOf(
           Array.from({ length: 60 }, (_, i) =>
-            systems.flatMap((a, s) =>
+            pairs.flatMap(([a, b], s) =>
               ['dr-lee', 'gpt-4o-judge'].map((judge, j) =>
                 makeJudgment({
                   item: `q${i}`,
                   a,
-                  b: 'qwen2.5-vl-7b-instruct',
+                  b,
                   judge,
                   judge_kind: j ? 'llm' : 'human',
                   winner: (['a', 'a', 'b', 'tie'] as const)[(i * 3 + j + s) % 4],
