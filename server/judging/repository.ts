@@ -157,6 +157,9 @@ function leaseSlots(
     ), leased as (
       update assignments a
       set status = 'leased', judge_id = candidate.judge_id, leased_at = now(),
+          -- an expired lease taken over: its holder saw the comparison (the unseen-item rule)
+          held_by = case when a.judge_id is not null and a.judge_id <> candidate.judge_id
+            then array_append(a.held_by, a.judge_id) else a.held_by end,
           lease_expires_at = now() + make_interval(secs => ${leaseLength(queue, leaseSeconds)})
           ${human ? sql`, priority = 0` : sql``}
       from candidate
@@ -166,7 +169,8 @@ function leaseSlots(
 }
 
 /**
- * The judge has held, judged or skipped no other comparison of the item of `comparisonId`. Two
+ * The judge has held (now, or before their lease expired and was taken over: `held_by`), judged
+ * or skipped no other comparison of the item of `comparisonId`. Two
  * comparisons of one item against a common system show that system's output twice, so a judge
  * who sees both can tell which side it is on (docs/integrity.md): the human lease looks first
  * for a slot this holds for. Per candidate, a probe of the item's few comparisons
@@ -188,7 +192,8 @@ const unseenItemGate = (comparisonId: SQL, judgeId: SQL): SQL =>
   sql`not coalesce((
           select true from comparisons c0 join comparisons c2 on c2.item_id = c0.item_id and c2.id <> c0.id
           where c0.id = ${comparisonId}
-            and (exists (select 1 from assignments o where o.comparison_id = c2.id and o.judge_id = ${judgeId})
+            and (exists (select 1 from assignments o where o.comparison_id = c2.id
+                and (o.judge_id = ${judgeId} or ${judgeId} = any(o.held_by)))
               or exists (select 1 from skips s2 where s2.comparison_id = c2.id and s2.judge_id = ${judgeId}))
           limit 1), false)`;
 

@@ -116,6 +116,14 @@ export const assignments = pgTable(
     priority: smallint('priority').notNull().default(1),
     status: text('status').$type<'open' | 'leased' | 'done'>().notNull().default('open'),
     judgeId: uuid('judge_id').references(() => judges.id, { onDelete: 'set null' }),
+    /**
+     * Judges who held this slot before its holder: a lease that expired and was taken over. They
+     * saw the comparison, so the lease's unseen-item rule counts its item as seen by them.
+     */
+    heldBy: uuid('held_by')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     leasedAt: timestamp('leased_at', { withTimezone: true }),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),

@@ -198,6 +198,27 @@ describe.each(backends())('judging queue on %s', (backend) => {
     expect(unseen).not.toContain(second.item.question);
   });
 
+  it('still counts an item as seen after the judge’s expired lease on it was taken over', async () => {
+    const study = await makePairedStudy(tdb.db, { items: 12, systems: ['c1', 'c2', 'base'] });
+    const [a, b] = await makeJudges(tdb.db, study.studyId, 2);
+    const first = (await next(a!.token)).json().assignment;
+    await tdb.db.execute(
+      sql`update assignments set lease_expires_at = now() - interval '1 second' where id = ${first.id}`,
+    );
+    // the expired slot waits at the head of the queue, and the next judge to ask takes it over
+    expect((await next(b!.token)).json().assignment.id).toBe(first.id);
+    expect((await verdict(a!.token, first.id, { winner: 'left', axes: {} })).statusCode).toBe(410);
+    const after: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const { assignment } = (await next(a!.token)).json();
+      after.push(assignment.item.question);
+      await verdict(a!.token, assignment.id, { winner: 'left', axes: {} });
+    }
+    // eleven items a has not seen were left: its first item's other comparison was not among them
+    expect(after).not.toContain(first.item.question);
+    expect(new Set(after).size).toBe(11);
+  });
+
   it('respects the quota and gives K distinct judges each comparison, breadth first', async () => {
     const study = await makePairedStudy(tdb.db, { items: 4, k: 2 });
     const [a, b, c] = await makeJudges(tdb.db, study.studyId, 3, 3);

@@ -1,0 +1,1 @@
+ALTER TABLE "assignments" ADD COLUMN "held_by" uuid[] DEFAULT '{}'::uuid[] NOT NULL;
