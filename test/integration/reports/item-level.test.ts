@@ -161,9 +161,9 @@ describe('tracearena stats on human and LLM verdicts together', () => {
       expect(t, f).toContain(sequenceText);
     }
     expect(texts.latex).toContain('calibrated (PPI++)');
-    expect(texts.latex).toContain('& sequence &');
-    expect(texts.latex).toContain('& length-controlled &');
-    expect(texts.latex).toContain('& style-controlled &');
+    expect(texts.latex).toContain('\nsequence & ');
+    expect(texts.latex).toContain('\nlength-controlled & ');
+    expect(texts.latex).toContain('\nstyle-controlled & ');
     expect(texts.latex).toContain((st.winRate! * 100).toFixed(1));
     expect(texts.latex).toContain((c.winRate! * 100).toFixed(1));
     const csv = texts.csv!.trim().split('\n');
