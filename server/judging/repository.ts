@@ -170,18 +170,17 @@ function leaseSlots(
 
 /**
  * The judge has held (now, or before their lease expired and was taken over: `held_by`), judged
- * or skipped no other comparison of the item of `comparisonId`. Two
- * comparisons of one item against a common system show that system's output twice, so a judge
- * who sees both can tell which side it is on (docs/integrity.md): the human lease looks first
- * for a slot this holds for. Per candidate, a probe of the item's few comparisons
+ * or skipped no other comparison of the item of `comparisonId`. Two comparisons of one item
+ * against a common system show that system's output twice, so a judge who sees both can tell
+ * which side it is on (docs/integrity.md): the human lease looks first for a slot this holds for. Per candidate, a probe of the item's few comparisons
  * (comparisons_item_pair) and of the judge's slot or skip on each (assignments_comparison_judge,
  * skips_comparison_judge); the walk stops at the first slot it holds for, so it costs nothing
  * while unseen items are near the head of the queue. For a judge who has seen every item left it
  * walks the rest of the queue before the lease without it: measured on PostgreSQL here, 31–33 ms
  * at 4,000 such slots, 0.4–0.9 s at 40,000 (a judge with 20,000 comparisons behind them),
- * against 4–7 ms. A window bounding the walk (the next 200 slots, as a subquery with its own LIMIT) was
- * planned as a sort of the whole window on every lease: 100–108 cycles/s against 230–259 in
- * bench:judging, so the walk is left unbounded.
+ * against 4–7 ms. A window bounding the walk (the next 200 slots, as a subquery with its own
+ * LIMIT) was planned as a sort of the whole window on every lease: 100–108 cycles/s against
+ * 230–259 in bench:judging, so the walk is left unbounded.
  */
 const unseenItemGate = (comparisonId: SQL, judgeId: SQL): SQL =>
   // A scalar subquery, not `not exists`: PostgreSQL turns a `not exists` into an anti-join whose

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
 import { verdictRows, type VerdictRow } from '../../../server/readmodel/verdict-rows.ts';
+import { adjudicateDisagreements, judgeEveryComparison } from './adjudication-setup.ts';
 import { backends } from '../../helpers/db.ts';
 import { useTestApp } from '../../helpers/app.ts';
 import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
@@ -29,37 +30,21 @@ onPostgres('adjudication of split comparisons', () => {
   it('sends split comparisons to the adjudicator without names; the adjudicated report differs exactly by them', async () => {
     const study = await makePairedStudy(t.tdb.db, { items: 6, k: 2 });
     const [j0, j1, referee] = await makeJudges(t.tdb.db, study.studyId, 3);
-    const put = await req(t.admin, 'PUT', `/api/studies/${study.studyId}/qualification`, {
-      required: false,
-      passMark: 0.8,
-      maxAttempts: 2,
-      adjudicationRule: 'any_disagreement',
-    });
-    expect(put.statusCode, put.body).toBe(200);
+    await adjudicateDisagreements(t, study.studyId);
     // Two judges give every comparison a verdict: the first always left, the second left on its
     // even-numbered items and right on the odd ones (sides are drawn per slot, so splits vary).
     for (const [judge, pick] of [
       [j0!, () => 'left'],
       [j1!, (q: number) => (q % 2 ? 'right' : 'left')],
-    ] as const) {
-      for (;;) {
-        const next = await req(judge.token, 'POST', '/api/judge/next');
-        if (next.statusCode === 204) break;
-        const { assignment } = next.json();
-        const q = Number(/Question (\d+)/.exec(assignment.item.question)![1]);
-        const v = await req(
-          judge.token,
-          'POST',
-          `/api/judge/assignments/${assignment.id}/verdict`,
-          {
-            winner: pick(q),
-            axes: {},
-            note: `reading ${q}: the left trace ${pick(q) === 'left' ? 'wins' : 'loses'}`,
-          },
-        );
-        expect(v.statusCode, v.body).toBe(200);
-      }
-    }
+    ] as const)
+      await judgeEveryComparison(t, judge.token, (question) => {
+        const q = Number(/Question (\d+)/.exec(question)![1]);
+        return {
+          winner: pick(q),
+          axes: {},
+          note: `reading ${q}: the left trace ${pick(q) === 'left' ? 'wins' : 'loses'}`,
+        };
+      });
     const split = await queryRows<{ comparison_id: string }>(
       t.tdb.db,
       sql`select v.comparison_id from verdicts v join comparisons c on c.id = v.comparison_id

@@ -11,6 +11,7 @@ import { queryRows } from '../../../server/db/client.ts';
 import { backends } from '../../helpers/db.ts';
 import { useTestApp } from '../../helpers/app.ts';
 import { makeJudges, makePairedStudy } from '../../helpers/factories.ts';
+import { adjudicateDisagreements, judgeEveryComparison } from './adjudication-setup.ts';
 
 describe.each(backends())('held comparisons in training and adjudication (%s)', (backend) => {
   const t = useTestApp(backend);
@@ -83,30 +84,10 @@ describe.each(backends())('held comparisons in training and adjudication (%s)', 
   it('an adjudicator is not given a split comparison that is held', async () => {
     const study = await makePairedStudy(t.tdb.db, { items: 4, k: 2 });
     const [j0, j1, referee] = await makeJudges(t.tdb.db, study.studyId, 3);
-    const put = await req(t.admin, 'PUT', `/api/studies/${study.studyId}/qualification`, {
-      required: false,
-      passMark: 0.8,
-      maxAttempts: 2,
-      adjudicationRule: 'any_disagreement',
-    });
-    expect(put.statusCode, put.body).toBe(200);
+    await adjudicateDisagreements(t, study.studyId);
     // the two judges disagree on every comparison: one calls a tie, the other picks the left side
-    for (const [judge, winner] of [
-      [j0!, 'tie'],
-      [j1!, 'left'],
-    ] as const)
-      for (;;) {
-        const next = await req(judge.token, 'POST', '/api/judge/next');
-        if (next.statusCode === 204) break;
-        const { assignment } = next.json();
-        const v = await req(
-          judge.token,
-          'POST',
-          `/api/judge/assignments/${assignment.id}/verdict`,
-          { winner, axes: {} },
-        );
-        expect(v.statusCode, v.body).toBe(200);
-      }
+    await judgeEveryComparison(t, j0!.token, () => ({ winner: 'tie', axes: {} }));
+    await judgeEveryComparison(t, j1!.token, () => ({ winner: 'left', axes: {} }));
     const adjudicator = await req(
       t.admin,
       'PUT',
