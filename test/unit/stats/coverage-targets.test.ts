@@ -20,7 +20,8 @@ import {
  * verdict per item, and an integer programme over every sensible interval) and
  * scripts/reference/clustered_bound.py (Neyman–Pearson bounds between cells that differ only in
  * their intra-item correlation), and scripts/reference/clustered_targets.py (two verdicts per item
- * at 10 items: exact coverage and the integer programme).
+ * at 10 items: exact coverage and the integer programme), and
+ * scripts/reference/continuum_minimax.py (the least largest coverage over every ICC from 0 to 0.95).
  */
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/stats/${name}`, import.meta.url), 'utf8'));
@@ -183,5 +184,106 @@ describe('two verdicts per item at 10 items: the targets, exactly', () => {
       expect(v, k).toBeGreaterThanOrEqual(BAND[0] - 1e-9);
       if (exact.reachable[k]) expect(v, k).toBeLessThanOrEqual(BAND[1] + 1e-9);
     }
+  });
+});
+
+describe('between the grid ICCs: the least largest coverage any interval can have', () => {
+  // scripts/reference/continuum_minimax.py: at one true rate, scipy's integer programme finds the
+  // least possible largest coverage over ICC 0-0.95 (step 0.01; the ICCs whose band is reachable
+  // alone) of any non-randomised interval covering at least 93% at every such ICC
+  const ref = fixture('continuum-minimax.json') as {
+    iccStep: number;
+    iccMax: number;
+    cells: Array<{
+      items: number;
+      perItem: number;
+      tieRate: number;
+      rate: number;
+      minimax: number;
+      lowerBound: number;
+      worstIcc: number;
+      unreachableIccs: number[];
+    }>;
+    conflict: {
+      items: number;
+      perItem: number;
+      rate: number;
+      tieRate: number;
+      targets: Array<{ icc: number; bound: '>= 93%' | '<= 97%' }>;
+    };
+  };
+  const iccs = Array.from(
+    { length: Math.round(ref.iccMax / ref.iccStep) + 1 },
+    (_, i) => Math.round(i * ref.iccStep * 1e4) / 1e4,
+  );
+  const cache = new Map<string, ExactStudies>();
+  const defaultAt = (c: Omit<Cell, 'icc'>, icc: number) =>
+    exactClusteredCell({ ...c, icc }, null, cache).default;
+
+  it('the default covers at least 93% at every ICC, and no less than the bound at its worst', () => {
+    expect(ref.cells.length).toBeGreaterThanOrEqual(15);
+    for (const r of ref.cells) {
+      const c = { items: r.items, perItem: r.perItem, rate: r.rate, tieRate: r.tieRate };
+      const label = `${r.items} items × ${r.perItem}/item · rate ${r.rate} · ties ${r.tieRate}`;
+      const cov = iccs.map((icc) => defaultAt(c, icc));
+      // the floor holds between the grid's ICCs too, so the default is one of the intervals the
+      // programme searched, and its largest coverage cannot be under the programme's least
+      for (const [i, v] of cov.entries())
+        expect(v, `${label} · icc ${iccs[i]}`).toBeGreaterThanOrEqual(BAND[0]);
+      const reachable = cov.filter((_, i) => !r.unreachableIccs.includes(iccs[i]!));
+      expect(Math.max(...reachable), label).toBeGreaterThanOrEqual(r.lowerBound - 1e-9);
+    }
+  });
+
+  it('the floor holds at every ICC in every design computed exactly, not only at the grid ICCs', () => {
+    // the designs of the grid's exact clustered cells; the two of 53,130 studies at every 0.05
+    const designs: Array<[number, number, number, number]> = [
+      [10, 2, 0, 0.01],
+      [20, 2, 0, 0.01],
+      [100, 2, 0, 0.01],
+      [10, 5, 0, 0.01],
+      [10, 2, 0.2, 0.01],
+      [20, 5, 0, 0.05],
+      [20, 2, 0.2, 0.05],
+    ];
+    let least = 1;
+    for (const [items, perItem, tieRate, step] of designs)
+      for (const rate of GRID.rates)
+        for (let icc = 0; icc <= 0.95 + 1e-9; icc += step) {
+          const at = Math.round(icc * 100) / 100;
+          const v = defaultAt({ items, perItem, rate, tieRate }, at);
+          least = Math.min(least, v);
+          expect(
+            v,
+            `${items} items × ${perItem}/item · rate ${rate} · ties ${tieRate} · icc ${at}`,
+          ).toBeGreaterThanOrEqual(BAND[0]);
+        }
+    // its lowest, 100 items × 2 at 0.97 and ICC 0.71 (docs/statistics.md)
+    expect(least).toBeCloseTo(0.9326, 4);
+  });
+
+  it('at 0.97 without ties, 10 and 20 items × 2, no interval is under 97% at every ICC, and the default is the best possible', () => {
+    const over = ref.cells.filter((r) => r.lowerBound > BAND[1]);
+    expect(over.map((r) => `${r.items}×${r.perItem} ${r.rate} ${r.tieRate}`)).toEqual([
+      '10×2 0.97 0',
+      '20×2 0.97 0',
+    ]);
+    for (const r of over) {
+      const c = { items: r.items, perItem: r.perItem, rate: r.rate, tieRate: r.tieRate };
+      // the default's coverage at the ICC where the best interval peaks is that peak
+      expect(defaultAt(c, r.worstIcc)).toBeCloseTo(r.minimax, 4);
+    }
+  });
+
+  it('the targets scipy finds contradictory are indeed missed by the default', () => {
+    // four targets at one rate that no interval meets together (the grid holds three of them):
+    // the default, one interval, must miss at least one
+    const k = ref.conflict;
+    expect(k.targets.length).toBeGreaterThanOrEqual(3);
+    const c = { items: k.items, perItem: k.perItem, rate: k.rate, tieRate: k.tieRate };
+    const missed = k.targets.filter(({ icc, bound }) =>
+      bound === '>= 93%' ? defaultAt(c, icc) < BAND[0] : defaultAt(c, icc) > BAND[1],
+    );
+    expect(missed.length).toBeGreaterThanOrEqual(1);
   });
 });
