@@ -1,6 +1,6 @@
 import { type Report, levelPercent } from '../../shared/report.ts';
 import { competenceNote, competenceReason } from './competence-rows.ts';
-import { LATEX_TABLE_OPEN, latexEscape, pairHeading } from './format-latex.ts';
+import { type LatexBlock, latexEscape, latexTables, pairBlock } from './format-latex.ts';
 
 const p1 = (x: number) => (x * 100).toFixed(1);
 
@@ -14,29 +14,28 @@ export function competenceLatex(report: Report): string[] {
   const reason = competenceReason(report);
   if (!c) return reason ? [`% judge competence (Dawid--Skene): ${reason}`] : [];
   const level = levelPercent(report.ci.level);
-  const rows: string[] = [];
-  for (const p of c.pairs) {
+  const blocks: LatexBlock[] = c.pairs.map((p) => {
     const main = report.pairs.find((q) => q.a === p.a && q.b === p.b)?.winRate ?? null;
-    rows.push(
-      pairHeading(p, 5),
+    return pairBlock(p, 5, [
       `all judges & ${p.comparisons} & ${main === null ? '--' : p1(main)} & ${p.winRate === null ? '--' : p1(p.winRate)} & ${p.ci === null ? '--' : `${p1(p.ci[0])}--${p1(p.ci[1])}`} \\\\`,
-    );
-  }
-  rows.push('\\midrule', 'Judge & Verdicts & & Accuracy (\\%) & \\\\', '\\midrule');
-  for (const j of c.judges)
-    rows.push(
-      `${latexEscape(j.judge)} (${j.kind}) & ${j.verdicts} & & ${j.accuracy === null ? '--' : p1(j.accuracy)} & \\\\`,
-    );
-  return [
-    ...LATEX_TABLE_OPEN,
-    '\\begin{tabular}{lrrrl}',
-    '\\toprule',
-    `& Comparisons & Win (\\%) & Weighted (\\%) & ${level}\\% CI \\\\`,
-    '\\midrule',
-    ...rows,
-    '\\bottomrule',
-    '\\end{tabular}',
-    `\\caption{Sensitivity to judge competence (Dawid and Skene, 1979). ${latexEscape(competenceNote(report))}}`,
-    '\\end{table}',
-  ];
+    ]);
+  });
+  const judgesHeader = ['Judge & Verdicts & & Accuracy (\\%) & \\\\', '\\midrule'];
+  blocks.push({
+    rows: [
+      ...judgesHeader,
+      ...c.judges.map(
+        (j) =>
+          `${latexEscape(j.judge)} (${j.kind}) & ${j.verdicts} & & ${j.accuracy === null ? '--' : p1(j.accuracy)} & \\\\`,
+      ),
+    ],
+    lead: judgesHeader,
+  });
+  return latexTables({
+    columns: 'lrrrl',
+    header: [`& Comparisons & Win (\\%) & Weighted (\\%) & ${level}\\% CI \\\\`],
+    blocks,
+    caption: `Sensitivity to judge competence (Dawid and Skene, 1979). ${latexEscape(competenceNote(report))}`,
+    continuedCaption: 'Sensitivity to judge competence, continued.',
+  });
 }

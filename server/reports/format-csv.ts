@@ -146,6 +146,9 @@ export function formatCsv(report: Report): string {
   rows.push(...itemLevelRows(report));
   return stringify(rows, {
     header: true,
+    // a name beginning =, +, - or @ is written after a ' so a spreadsheet shows it as text, not a
+    // formula it runs (OWASP's CSV injection); numbers, negative ones too, are written as they are
+    escape_formulas: true,
     columns: [
       'a',
       'b',

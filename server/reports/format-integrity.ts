@@ -1,5 +1,5 @@
 import type { Report } from '../../shared/report.ts';
-import { LATEX_TABLE_OPEN } from './format-latex.ts';
+import { latexTables } from './format-latex.ts';
 
 /**
  * The identity-leak section of a report's text formats (docs/integrity.md): per system, how many
@@ -47,16 +47,12 @@ export function integrityLatex(report: Report, esc: (s: string) => string): stri
   const t = integrityTable(report);
   if (!t) return [];
   const [header, rows] = t;
-  return [
-    ...LATEX_TABLE_OPEN,
-    '\\begin{tabular}{lrrrr}',
-    '\\toprule',
-    `${header.map(esc).join(' & ')} \\\\`,
-    '\\midrule',
-    ...rows.map((r) => `${r.map(esc).join(' & ')} \\\\`),
-    '\\bottomrule',
-    '\\end{tabular}',
-    `\\caption{${esc(INTEGRITY_TITLE)}. ${esc(INTEGRITY_NOTE)}}`,
-    '\\end{table}',
-  ];
+  return latexTables({
+    columns: 'lrrrr',
+    header: [`${header.map(esc).join(' & ')} \\\\`],
+    blocks: rows.map((r) => ({ rows: [`${r.map(esc).join(' & ')} \\\\`] })),
+    separate: false,
+    caption: `${esc(INTEGRITY_TITLE)}. ${esc(INTEGRITY_NOTE)}`,
+    continuedCaption: `${esc(INTEGRITY_TITLE)}, continued.`,
+  });
 }

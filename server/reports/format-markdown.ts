@@ -7,7 +7,13 @@ import {
 } from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityMarkdown } from './format-integrity.ts';
-import { anchorText, ESTIMATES_NOTE, planText, provenanceText } from './format-words.ts';
+import {
+  anchorText,
+  ESTIMATES_NOTE,
+  planText,
+  provenanceText,
+  visibleControls,
+} from './format-words.ts';
 import { type Report, levelPercent } from '../../shared/report.ts';
 import {
   ciText,
@@ -24,11 +30,13 @@ import {
  * Report text as Markdown reads it literally. Names (systems, judges, modalities, files) are the
  * user's, so Markdown's inline punctuation in them is escaped: a system called `**ft**` or
  * `[v2](http://…)`, or a judge called `dr_lee_*senior*`, reads as typed, not as bold, a link or
- * emphasis, and a heading's name ending in `#` keeps it. The report's own text holds none of
- * these characters, so the whole text is escaped; `<` is noRawHtml's.
+ * emphasis, a heading's name ending in `#` keeps it, and `ppo-$\\beta$` is not set as math by a
+ * math-enabled renderer (GitHub's). Control characters and bidirectional overrides are shown as
+ * `<U+XXXX>` (visibleControls): U+202E in a name reversed the rest of its bullet. The report's own
+ * text holds none of these characters, so the whole text is escaped; `<` is noRawHtml's.
  */
 function literal(s: string): string {
-  return s.replace(/[\\`*_[\]~#&]/g, '\\$&');
+  return visibleControls(s).replace(/[\\`*_[\]~#&$]/g, '\\$&');
 }
 
 function cell(s: string): string {

@@ -203,8 +203,9 @@ describe('a name starting like a Markdown block, or holding a carriage return', 
     expect(html).not.toMatch(/<li>\s*<(ol|ul)/);
     for (const a of systems)
       expect(html).toContain(`<li>${a.replace('>', '&gt;')} was preferred over base`);
-    // "\r" inside an axis name split its row in two
-    expect(html).toContain('<td>axis: per ception</td>');
+    // "\r" inside an axis name split its row in two; it is shown as its code point, as in the
+    // table and HTML formats
+    expect(html).toContain('<td>axis: per&lt;U+000D&gt;ception</td>');
   });
 });
 
@@ -321,6 +322,68 @@ describe('a LaTeX report in a paper', () => {
   );
 });
 
+describe('a LaTeX report of many pairs', () => {
+  it.skipIf(!existsSync('/usr/bin/pdflatex'))(
+    'prints every row: its tables are split to fit a page (where TeX Live is installed)',
+    async () => {
+      // 8 systems, every pair, two judges, two axes, two modalities: one float per table was
+      // 2,192 pt taller than the page, and pdflatex dropped the rows past its foot without an error
+      const systems = Array.from({ length: 8 }, (_, i) => `m${i}`);
+      const pairs = systems.flatMap((a, i) => systems.slice(i + 1).map((b) => [a, b] as const));
+      const report = buildReport(
+        tableOf(
+          Array.from({ length: 12 }, (_, i) =>
+            pairs.flatMap(([a, b], s) =>
+              ['h1', 'gpt'].map((judge, j) =>
+                makeJudgment({
+                  item: `q${i}`,
+                  a,
+                  b,
+                  judge,
+                  judge_kind: j ? 'llm' : 'human',
+                  winner: (['a', 'a', 'b', 'tie'] as const)[(i + j + s) % 4],
+                  axes: {
+                    perception: (['a', 'b', 'tie'] as const)[(i + s) % 3]!,
+                    knowledge: (['b', 'a'] as const)[(i + j) % 2]!,
+                  },
+                  modality: ['xray', 'ct'][i % 2],
+                  len_a: 200 + ((i * 37) % 500),
+                  len_b: 300 + ((i * 11) % 400),
+                }),
+              ),
+            ),
+          ).flat(),
+        ),
+        { rounds: 20 },
+      );
+      const tex = await formatReport(report, 'latex');
+      const dir = mkdtempSync(join(tmpdir(), 'ta-latex-'));
+      try {
+        writeFileSync(join(dir, 'body.tex'), tex);
+        writeFileSync(
+          join(dir, 'doc.tex'),
+          '\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{body}\\end{document}\n',
+        );
+        const log = execFileSync(
+          'pdflatex',
+          ['-interaction=nonstopmode', '-halt-on-error', 'doc.tex'],
+          { cwd: dir, encoding: 'utf8' },
+        );
+        expect(log).not.toContain('Float too large');
+        expect(log).not.toContain('Overfull \\vbox');
+        const text = execFileSync('pdftotext', ['doc.pdf', '-'], { cwd: dir, encoding: 'utf8' });
+        // each pair heads its rows in the win-rate, estimates and competence tables
+        for (const [a, b] of pairs)
+          expect(text.split(`${a} vs ${b}`).length - 1, `${a} vs ${b}`).toBeGreaterThanOrEqual(3);
+        // and every row of the last pair's block is there: its last breakdown row is printed
+        expect(text).toContain('modality: xray');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
 describe('names that could move a terminal cursor or reverse a page', () => {
   const judgments = (a: string, judge: string) =>
     ['a', 'b', 'a', 'tie'].map((winner, k) =>
@@ -350,6 +413,33 @@ describe('names that could move a terminal cursor or reverse a page', () => {
     // it reversed the rest of the headline on screen: 100.0% read "%0.001"
     expect(html).not.toContain('\u202e');
     expect(html).toContain('abc&#60;U+202E&#62;def vs base');
+  });
+
+  it('Markdown: overrides and control characters shown, a dollar sign kept literal', async () => {
+    const report = buildReport(tableOf(judgments('sys\u202eevil', 'ppo-$\\beta$=0.1\u0007')), {
+      rounds: 20,
+    });
+    const md = await formatReport(report, 'markdown');
+    // U+202E reversed the rest of the headline's bullet in a renderer; BEL went out raw
+    expect(md).not.toMatch(/[\u202e\u0007]/);
+    expect(md).toContain('sys&lt;U+202E>evil vs base');
+    // a math-enabled renderer (GitHub, remark-math) set $\beta$ as math
+    expect(md).toContain('ppo-\\$\\\\beta\\$=0.1&lt;U+0007>');
+  });
+
+  it('CSV: a name that a spreadsheet would run as a formula is written as text', async () => {
+    const rows = [
+      ...judgments('=HYPERLINK("http://x","y")', '@SUM(A1)'),
+      ...judgments('+cmd|calc', '-2+3'),
+    ];
+    const csv = await formatReport(buildReport(tableOf(rows), { rounds: 20 }), 'csv');
+    const { parse } = await import('csv-parse/sync');
+    const cells = (parse(csv) as string[][]).flat();
+    // Excel, LibreOffice and Sheets evaluate a cell beginning =, +, - or @
+    for (const c of cells) if (!/^-?\d/.test(c)) expect(c, c).not.toMatch(/^[=+\-@]/);
+    expect(cells).toContain(`'=HYPERLINK("http://x","y")`);
+    expect(cells).toContain("'+cmd|calc");
+    expect(cells.some((c) => c.includes("'@SUM(A1)"))).toBe(true);
   });
 
   it('HTML charts: one row per pair even when their labels read alike, long labels shortened in the middle', async () => {
