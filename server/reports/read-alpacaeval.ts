@@ -1,16 +1,32 @@
 import { alpacaEvalRecordSchema } from '../../shared/judgments.ts';
+import { FileRecordError } from '../files/record-error.ts';
+import { checkNameText, recordFields, typoNote } from './read-field-names.ts';
 import { fromZodError } from './read-zod-error.ts';
 import type { VerdictTableBuilder } from './verdict-table.ts';
 
-/** Whether a parsed JSON record looks like an AlpacaEval annotation. */
+/**
+ * Whether a JSON array's first record is an AlpacaEval annotation: it has `generator_1` and a
+ * `preference`, or `generator_1` and no judgments record's `a`. Every later record of the array is
+ * then read as one, so a record that lacks `preference` is refused naming it.
+ */
 export function isAlpacaEvalRecord(record: unknown): boolean {
   return (
     typeof record === 'object' &&
     record !== null &&
     'generator_1' in record &&
-    'preference' in record
+    ('preference' in record || !('a' in record))
   );
 }
+
+const FIELDS = recordFields([
+  'instruction',
+  'generator_1',
+  'generator_2',
+  'output_1',
+  'output_2',
+  'annotator',
+  'preference',
+]);
 
 const NAMES = ['generator_1', 'generator_2', 'annotator'] as const;
 
@@ -44,9 +60,25 @@ export function addAlpacaEvalRecord(
   file: string,
   position: number,
 ): string | null {
-  const parsed = alpacaEvalRecordSchema.safeParse(trimNames(record));
-  if (!parsed.success) throw fromZodError(file, position, parsed.error);
+  const trimmed = trimNames(record);
+  const parsed = alpacaEvalRecordSchema.safeParse(trimmed);
+  if (!parsed.success) {
+    const path = parsed.error.issues[0]?.path;
+    const field = path?.length === 1 ? String(path[0]) : null;
+    if (field !== null && typeof trimmed === 'object' && trimmed !== null && !(field in trimmed))
+      throw FileRecordError.field(
+        file,
+        position,
+        field,
+        `missing${typoNote(trimmed, field, FIELDS)}`,
+      );
+    throw fromZodError(file, position, parsed.error);
+  }
   const r = parsed.data;
+  for (const k of ['generator_1', 'generator_2', 'annotator', 'instruction'] as const) {
+    const v = r[k];
+    if (v !== undefined) checkNameText(v, k, file, position);
+  }
   const a = r.generator_2;
   const b = r.generator_1;
   if (r.preference === null) {

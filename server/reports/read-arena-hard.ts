@@ -1,4 +1,5 @@
 import { FileRecordError } from '../files/record-error.ts';
+import { recordFields, typoNote, warnMisspeltFields } from './read-field-names.ts';
 import {
   differentModels,
   itemOf,
@@ -42,6 +43,12 @@ const LABELS = new Map<string, 'A' | 'B' | 'tie'>([
 ]);
 const LISTED = ['A>>B', 'A>B', 'A=B', 'B>A', 'B>>A'];
 
+/** The fields read, and those of v2.0 that are ignored. */
+const FIELDS = recordFields(
+  ['model', 'baseline', 'games', 'uid', 'question_id', 'judge'],
+  ['category'],
+);
+
 /** A record without a `judge` field (both versions write one). */
 export const ARENA_HARD_JUDGE = 'arena-hard-judge';
 
@@ -58,13 +65,14 @@ export function addArenaHardJudgment(
   defaultBaseline: string | undefined,
 ): void {
   const o = recordObject(raw, file, line);
-  const a = nameField(o, 'model', file, line);
+  warnMisspeltFields(builder, o, FIELDS, file, line);
+  const a = nameField(o, 'model', file, line, { fields: FIELDS });
   if ((o.baseline === undefined || o.baseline === null) && defaultBaseline === undefined)
     throw FileRecordError.field(
       file,
       line,
       'baseline',
-      'missing, and no --arena-hard-baseline given (Arena-Hard v0.1 records do not name their baseline: gpt-4-0314 for arena-hard-v0.1)',
+      `missing${typoNote(o, 'baseline', FIELDS)}, and no --arena-hard-baseline given (Arena-Hard v0.1 records do not name their baseline: gpt-4-0314 for arena-hard-v0.1)`,
     );
   const b = nameField(o, 'baseline', file, line, { fallback: defaultBaseline });
   differentModels(b, a, ['baseline', 'model'], file, line);

@@ -2,6 +2,9 @@ import { FileRecordError } from '../files/record-error.ts';
 
 const NUMERIC = new Set(['len_a', 'len_b', 'strength']);
 
+/** A number as JSON and CSV tools write it: decimal digits, a sign, a point, an exponent. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /**
  * Turns a CSV row into a judgments record: empty cells are absent, numeric columns are numbers,
  * axes come from `axis:<name>` (or `axis_<name>`) columns or from an `axes` column holding JSON.
@@ -33,10 +36,16 @@ export function rowToRecord(
         throw FileRecordError.field(file, line, 'axes', 'expected a JSON object');
       for (const [ax, side] of Object.entries(parsed)) axes[ax] = side as string;
     } else if (NUMERIC.has(key)) {
-      // every cell is a string, so zod's "expected number, received string" would not help
+      // every cell is a string, so zod's "expected number, received string" would not help;
+      // Number() also reads 0x10, 0b11, 0o17 and Infinity, which JSONL refuses: decimals only
       const n = Number(value);
-      if (Number.isNaN(n))
-        throw FileRecordError.field(file, line, key, `'${value}' is not a number`);
+      if (!DECIMAL.test(value))
+        throw FileRecordError.field(
+          file,
+          line,
+          key,
+          `'${value}' is not ${Number.isNaN(n) ? 'a' : 'a decimal'} number`,
+        );
       if (!Number.isFinite(n))
         throw FileRecordError.field(file, line, key, `'${value}' is not a finite number`);
       record[key] = n;

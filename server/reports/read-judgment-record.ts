@@ -1,6 +1,6 @@
-import { closestName } from '../../shared/import-records.ts';
 import { judgmentSchema, type Judgment } from '../../shared/judgments.ts';
 import { FileRecordError } from '../files/record-error.ts';
+import { checkNameText, recordFields, typoNote, warnMisspeltFields } from './read-field-names.ts';
 import { fromZodError } from './read-zod-error.ts';
 import { noteJudgmentRow } from './repeated-verdicts.ts';
 import { toVerdictInput } from './verdict-input.ts';
@@ -123,41 +123,21 @@ export function trimRecord(record: unknown, file: string, line: number): unknown
 
 const NUMERIC = ['len_a', 'len_b', 'strength'] as const;
 
-const FIELDS: ReadonlySet<string> = new Set(Object.keys(judgmentSchema.shape));
+const FIELDS = recordFields(Object.keys(judgmentSchema.shape));
 
-/**
- * Per table, each field name outside the format seen so far: the field it looks like (or null),
- * and whether it has been warned about.
- */
-const unknownFields = new WeakMap<
-  VerdictTableBuilder,
-  Map<string, { like: string | null; warned: boolean }>
->();
+/** The names a record carries (a verdict's keys and labels), each refused when not valid text. */
+const NAMES = ['item', 'a', 'b', 'judge', 'modality'] as const;
 
-/**
- * Fields outside the format are ignored (docs/judgments-files.md), but one that looks like a
- * misspelling of a field the record lacks (`modalty` for `modality`) would otherwise drop that
- * field's figures without a word: it gets one warning per name, at the first line where the record
- * lacks the field it looks like. Each distinct name is compared once per table, so well-formed
- * records pay one set lookup per field.
- */
-function warnMisspeltFields(
-  builder: VerdictTableBuilder,
-  record: unknown,
-  file: string,
-  line: number,
-): void {
+function checkNames(record: unknown, file: string, line: number): void {
   if (typeof record !== 'object' || record === null) return;
-  let seen = unknownFields.get(builder);
-  for (const key in record) {
-    if (FIELDS.has(key)) continue;
-    if (!seen) unknownFields.set(builder, (seen = new Map()));
-    let name = seen.get(key);
-    if (!name) seen.set(key, (name = { like: closestName(key, FIELDS), warned: false }));
-    if (name.like === null || name.warned || Object.hasOwn(record, name.like)) continue;
-    name.warned = true;
-    builder.warn(`${file}:${line}: field '${key}' is not read (a typo of '${name.like}'?)`);
+  const o = record as Record<string, unknown>;
+  for (const k of NAMES) {
+    const v = o[k];
+    if (typeof v === 'string') checkNameText(v, k, file, line);
   }
+  const axes = o.axes;
+  if (typeof axes === 'object' && axes !== null && !Array.isArray(axes))
+    for (const k in axes) checkNameText(k, `axes.${k}`, file, line);
 }
 
 /** Validates one parsed record and adds it; throws `FILE:LINE: field 'x': reason`. */
@@ -168,7 +148,8 @@ export function addJudgmentRecord(
   line: number,
 ): void {
   const record = trimRecord(raw, file, line);
-  warnMisspeltFields(builder, record, file, line);
+  warnMisspeltFields(builder, record, FIELDS, file, line);
+  checkNames(record, file, line);
   const fast = fastJudgment(record);
   if (fast) {
     builder.add(toVerdictInput(fast));
@@ -217,12 +198,5 @@ function missingField(
   if (typeof record !== 'object' || record === null || path?.length !== 1) return null;
   const field = String(path[0]);
   if (Object.hasOwn(record, field)) return null;
-  const unknown = Object.keys(record).filter((k) => !FIELDS.has(k));
-  const typo = closestName(field, unknown);
-  return FileRecordError.field(
-    file,
-    line,
-    field,
-    typo === null ? 'missing' : `missing (the record has '${typo}': a typo?)`,
-  );
+  return FileRecordError.field(file, line, field, `missing${typoNote(record, field, FIELDS)}`);
 }

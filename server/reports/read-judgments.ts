@@ -17,27 +17,47 @@ import { VerdictTableBuilder, type VerdictTable } from './verdict-table.ts';
 type JudgmentsFormat = Exclude<FileFormat, 'parquet'>;
 
 /**
- * A `.csv` or `.jsonl` name says the format; any other file is a JSON array if it starts with `[`,
- * CSV if its first line is not a JSON object and holds a comma, else JSONL.
+ * Why a file that starts with `head` is not text `stats` can read (Parquet, gzip, UTF-16), in one
+ * line saying what to do, or null. Without this their first bytes were "invalid UTF-8 (byte 0x8B)".
  */
-async function sniff(file: string): Promise<JudgmentsFormat> {
+function notText(head: Buffer): string | null {
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1')
+    return "a Parquet file (it starts with PAR1), which stats does not read: convert it to JSONL first, e.g. with pandas (pd.read_parquet('f.parquet').to_json('f.jsonl', orient='records', lines=True)) or duckdb (COPY (FROM 'f.parquet') TO 'f.jsonl')";
+  if (head[0] === 0x1f && head[1] === 0x8b)
+    return 'a gzip-compressed file (it starts with bytes 1F 8B): decompress it first (gunzip, or stats <(zcat FILE))';
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    const bom = head[0] === 0xff ? 'FF FE' : 'FE FF';
+    return `UTF-16 text (it starts with the byte-order mark ${bom}): re-save it as UTF-8`;
+  }
+  return null;
+}
+
+/**
+ * A `.csv` or `.jsonl` name says the format; any other file is a JSON array if it starts with `[`,
+ * CSV if its first line is not a JSON object and holds a comma, else JSONL. A file that is not
+ * text (Parquet, gzip, UTF-16), whatever its name, is refused naming what it is.
+ */
+async function sniff(file: string, name: string): Promise<JudgmentsFormat> {
   // (a regular file: position 0 is read, so a pipe must be copied first, as `stats` does)
-  const named = formatFromFileName(file);
-  if (named === 'csv' || named === 'jsonl') return named;
   const fh = await open(file, 'r');
+  let head: Buffer;
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(256), 0, 256, 0);
-    const head = buffer
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trimStart();
-    if (head.startsWith('[')) return 'json';
-    // a header line of names (`item,a,b,winner,…`), as standard input or a pipe gives it unnamed
-    return /^[^{\n][^\n]*,/.test(head) ? 'csv' : 'jsonl';
+    head = buffer.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
+  const binary = notText(head);
+  if (binary !== null) throw FileRecordError.field(name, 1, '(file)', binary);
+  const named = formatFromFileName(file);
+  if (named === 'csv' || named === 'jsonl') return named;
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (text.startsWith('[')) return 'json';
+  // a header line of names (`item,a,b,winner,…`), as standard input or a pipe gives it unnamed
+  return /^[^{\n][^\n]*,/.test(text) ? 'csv' : 'jsonl';
 }
 
 /**
@@ -54,16 +74,15 @@ async function addJsonArray(
 ): Promise<void> {
   const selves = new Map<string, { first: number; count: number }>();
   let position = 0;
-  let leaderboard: RecordReader | null | undefined;
+  // the first record tells the format of every record (docs/judgments-files.md)
+  let read: RecordReader | 'alpacaeval' | undefined;
   for await (const { value } of records) {
     position++;
-    if (leaderboard === undefined) leaderboard = leaderboardReader(value, options);
-    if (leaderboard) {
-      leaderboard(builder, value, file, position);
-      continue;
-    }
-    if (!isAlpacaEvalRecord(value)) {
-      addJudgmentRecord(builder, value, file, position);
+    read ??=
+      leaderboardReader(value, options) ??
+      (isAlpacaEvalRecord(value) ? 'alpacaeval' : addJudgmentRecord);
+    if (read !== 'alpacaeval') {
+      read(builder, value, file, position);
       continue;
     }
     const self = addAlpacaEvalRecord(builder, value, file, position);
@@ -120,7 +139,7 @@ async function readJudgmentsFile(
   options: LeaderboardOptions,
   onBytes?: (bytesRead: number) => void,
 ): Promise<void> {
-  const format = await sniff(path);
+  const format = await sniff(path, file);
   const records = readRecords(format, path, file, { onBytes });
   try {
     return format === 'json'

@@ -1,4 +1,5 @@
 import { FileRecordError } from '../files/record-error.ts';
+import { checkNameText, typoNote, type RecordFields } from './read-field-names.ts';
 
 /**
  * Field checks shared by the readers of public leaderboards' files (Chatbot Arena battles,
@@ -20,27 +21,58 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.st
 
 /**
  * A name field, trimmed as names are in every format (docs/judgments-files.md); absent gives
- * `fallback`, or an error when there is none. `key` names mark a name that becomes a key of the
- * report (a judge), which cannot be `__proto__`.
+ * `fallback`, or an error when there is none, naming the record's field that looks like a typo of
+ * it when `fields` (the format's) are given. `key` names mark a name that becomes a key of the
+ * report (a judge), which cannot be `__proto__`. A name that is not valid text (U+0000, a lone
+ * surrogate) is refused, as imports refuse it.
  */
 export function nameField(
   o: FieldRecord,
   field: string,
   file: string,
   line: number,
-  options: { fallback?: string; key?: boolean } = {},
+  options: { fallback?: string; key?: boolean; fields?: RecordFields } = {},
 ): string {
   const v = o[field];
   if (v === undefined || v === null) {
     if (options.fallback !== undefined) return options.fallback;
-    throw FileRecordError.field(file, line, field, 'missing');
+    const note = options.fields ? typoNote(o, field, options.fields) : '';
+    throw FileRecordError.field(file, line, field, `missing${note}`);
   }
   if (typeof v !== 'string') throw FileRecordError.field(file, line, field, 'expected a string');
   const name = v.trim();
   if (name === '') throw FileRecordError.field(file, line, field, 'empty');
   if (options.key && name === '__proto__')
     throw FileRecordError.field(file, line, field, "'__proto__' cannot be a name");
+  checkNameText(name, field, file, line);
   return name;
+}
+
+/**
+ * A judge as FastChat writes it: a string, or `[model, prompt]` (`["gpt-4", "pair-v2"]`, an LLM
+ * judge with its prompt), named here `gpt-4 (pair-v2)`; the prompt is part of the judge, as a
+ * different prompt judges differently. Absent: `fallback`.
+ */
+export function fastChatJudge(
+  o: FieldRecord,
+  file: string,
+  line: number,
+  fallback: string,
+): { name: string; modelAndPrompt: boolean } {
+  const v = o.judge;
+  if (!Array.isArray(v))
+    return {
+      name: nameField(o, 'judge', file, line, { fallback, key: true }),
+      modelAndPrompt: false,
+    };
+  const parts = v.map((p, k) => nameField({ [`judge.${k}`]: p }, `judge.${k}`, file, line));
+  const [model, ...prompt] = parts;
+  if (model === undefined)
+    throw FileRecordError.field(file, line, 'judge', 'expected [model, prompt], got []');
+  const name = prompt.length === 0 ? model : `${model} (${prompt.join(', ')})`;
+  if (name === '__proto__')
+    throw FileRecordError.field(file, line, 'judge', "'__proto__' cannot be a name");
+  return { name, modelAndPrompt: true };
 }
 
 /** `a` and `b` of one verdict must be two systems: `FILE:LINE: field 'f': …` otherwise. */
@@ -77,9 +109,19 @@ export function itemOf(
   for (const field of idFields) {
     const v = o[field];
     if (v === undefined || v === null) continue;
-    if (typeof v === 'number' && Number.isFinite(v)) id = String(v);
-    else if (typeof v === 'string' && v.trim() !== '') id = v.trim();
-    else
+    if (typeof v === 'number' && Number.isSafeInteger(v)) id = String(v);
+    else if (typeof v === 'number' && Number.isFinite(v))
+      // JSON.parse has already rounded it: 12345678901234567890 and …891 are one double
+      throw FileRecordError.field(
+        file,
+        line,
+        field,
+        `${v} is not a safe integer (above ${Number.MAX_SAFE_INTEGER}, a JSON number loses digits): write the id as a string`,
+      );
+    else if (typeof v === 'string' && v.trim() !== '') {
+      id = v.trim();
+      checkNameText(id, field, file, line);
+    } else
       throw FileRecordError.field(
         file,
         line,
@@ -107,14 +149,20 @@ export function labelField<T>(
   field: string,
   file: string,
   line: number,
+  format?: { record: FieldRecord; fields: RecordFields },
 ): T {
   const mapped = typeof value === 'string' ? labels.get(value.trim()) : undefined;
-  if (mapped === undefined)
+  if (mapped === undefined) {
+    const got =
+      value !== undefined
+        ? show(value)
+        : `nothing${format ? typoNote(format.record, field, format.fields) : ''}`;
     throw FileRecordError.field(
       file,
       line,
       field,
-      `expected one of ${listed.join(', ')}, got ${value === undefined ? 'nothing' : show(value)}`,
+      `expected one of ${listed.join(', ')}, got ${got}`,
     );
+  }
   return mapped;
 }

@@ -1,6 +1,7 @@
-import { FileRecordError } from '../files/record-error.ts';
+import { recordFields, warnMisspeltFields } from './read-field-names.ts';
 import {
   differentModels,
+  fastChatJudge,
   itemOf,
   labelField,
   nameField,
@@ -30,26 +31,24 @@ const WINNERS = new Map<string, 'a' | 'b' | 'tie' | null>([
   ['error', null],
 ]);
 
+/** The fields read, and those FastChat writes that are ignored (the judge's prompts and answers). */
+const FIELDS = recordFields(
+  [
+    'question_id',
+    'model_1',
+    'model_2',
+    'g1_winner',
+    'g2_winner',
+    'judge',
+    'turn',
+    'm1_score',
+    'm2_score',
+  ],
+  ['g1_user_prompt', 'g1_judgment', 'g2_user_prompt', 'g2_judgment', 'tstamp'],
+);
+
 /** A record without a `judge` field (FastChat always writes one). */
 export const MT_BENCH_JUDGE = 'mt-bench-judge';
-
-/**
- * The judge: FastChat writes `[model, prompt]` (`["gpt-4", "pair-v2"]`), named here
- * `gpt-4 (pair-v2)`; the prompt is part of the judge, as a different prompt judges differently.
- */
-function judgeOf(o: FieldRecord, file: string, line: number): string {
-  const v = o.judge;
-  if (!Array.isArray(v))
-    return nameField(o, 'judge', file, line, { fallback: MT_BENCH_JUDGE, key: true });
-  const parts = v.map((p, k) => nameField({ [`judge.${k}`]: p }, `judge.${k}`, file, line));
-  const [model, ...prompt] = parts;
-  if (model === undefined)
-    throw FileRecordError.field(file, line, 'judge', 'expected [model, prompt], got []');
-  const name = prompt.length === 0 ? model : `${model} (${prompt.join(', ')})`;
-  if (name === '__proto__')
-    throw FileRecordError.field(file, line, 'judge', "'__proto__' cannot be a name");
-  return name;
-}
 
 /**
  * One record as its two games' verdicts of model_1 (side a) against model_2 (side b). A game the
@@ -64,14 +63,18 @@ export function addMtBenchJudgment(
   line: number,
 ): void {
   const o = recordObject(raw, file, line);
-  const a = nameField(o, 'model_1', file, line);
-  const b = nameField(o, 'model_2', file, line);
+  warnMisspeltFields(builder, o, FIELDS, file, line);
+  const a = nameField(o, 'model_1', file, line, { fields: FIELDS });
+  const b = nameField(o, 'model_2', file, line, { fields: FIELDS });
   differentModels(a, b, ['model_1', 'model_2'], file, line);
   const item = itemOf(o, ['question_id'], file, line);
-  const judge = judgeOf(o, file, line);
+  const judge = fastChatJudge(o, file, line, MT_BENCH_JUDGE).name;
   const games = 'm1_score' in o ? (['g1_winner'] as const) : (['g1_winner', 'g2_winner'] as const);
   for (const field of games) {
-    const winner = labelField(o[field], WINNERS, [...WINNERS.keys()], field, file, line);
+    const winner = labelField(o[field], WINNERS, [...WINNERS.keys()], field, file, line, {
+      record: o,
+      fields: FIELDS,
+    });
     if (winner === null) {
       builder.skip(`${file}:${line}: field '${field}': error (the judge gave no verdict), skipped`);
       continue;

@@ -104,6 +104,102 @@ describe('Chatbot Arena battles', () => {
     );
   });
 
+  it('refuse a numeric question_id that is not a safe integer: JSON already lost its digits', async () => {
+    // 12345678901234567890 and …891 parse to the same double: two battles became one item
+    const big = join(dir, 'big-ids.jsonl');
+    writeFileSync(
+      big,
+      '{"question_id":12345678901234567890,"model_a":"x","model_b":"y","winner":"model_a","judge":"u1"}\n' +
+        '{"question_id":12345678901234567891,"model_a":"x","model_b":"y","winner":"model_b","judge":"u2"}\n',
+    );
+    await expect(readJudgmentsFiles([big])).rejects.toThrow(
+      new RegExp(
+        `^${big}:1: field 'question_id': 12345678901234567000 is not a safe integer \\(above 9007199254740991, a JSON number loses digits\\): write the id as a string$`,
+      ),
+    );
+    const fraction = file('fraction-id.jsonl', [battle('model_a', { question_id: 81.5 })]);
+    await expect(readJudgmentsFiles([fraction])).rejects.toThrow(
+      `${fraction}:1: field 'question_id': 81.5 is not a safe integer`,
+    );
+    // the largest safe integer, and the same id written as strings, are read
+    const ok = file('safe-ids.jsonl', [
+      battle('model_a', { question_id: Number.MAX_SAFE_INTEGER }),
+      battle('model_b', { question_id: '12345678901234567890' }),
+      battle('model_b', { question_id: '12345678901234567891' }),
+    ]);
+    expect((await readJudgmentsFiles([ok])).items.size).toBe(3);
+  });
+
+  it("read the MT-Bench human-judgments dataset's gpt4_pair split: 'tie (inconsistent)' is a tie, by an LLM, in no one order", async () => {
+    const vote = (winner: string, judge: unknown, turn = 1) => ({
+      question_id: 81,
+      model_a: 'alpaca-13b',
+      model_b: 'vicuna-13b',
+      winner,
+      judge,
+      turn,
+    });
+    const t = await readJudgmentsFiles([
+      file('gpt4_pair.jsonl', [
+        vote('tie (inconsistent)', 'gpt4_pair'),
+        vote('model_b', 'gpt4_pair', 2),
+        // FastChat's own votefile names the judge [model, prompt], as its model_judgment files do
+        vote('tie (inconsistent)', ['gpt-4', 'pair-v2']),
+      ]),
+      file('human-split.jsonl', [vote('model_a', 'expert_0'), vote('tie', 'author_2')]),
+    ]);
+    expect(verdicts(t)).toEqual([
+      ['#0', 'alpaca-13b', 'vicuna-13b', 0.5, 'gpt4_pair', 'llm', '?'],
+      ['#1', 'alpaca-13b', 'vicuna-13b', 0, 'gpt4_pair', 'llm', '?'],
+      ['#0', 'alpaca-13b', 'vicuna-13b', 0.5, 'gpt-4 (pair-v2)', 'llm', '?'],
+      ['#0', 'alpaca-13b', 'vicuna-13b', 1, 'expert_0', 'human', 'a'],
+      ['#0', 'alpaca-13b', 'vicuna-13b', 0.5, 'author_2', 'human', 'a'],
+    ]);
+  });
+
+  it('warn of a misspelt field, and name the likely typo of a missing one, as judgments files do', async () => {
+    const typos = file('arena-typos.jsonl', [
+      { model_a: 'x', model_b: 'y', winner: 'model_a', judg: 'u1', question_ID: 'q' },
+      { model_a: 'x', model_b: 'y', winner: 'model_b', judg: 'u2', question_ID: 'r' },
+    ]);
+    const t = await readJudgmentsFiles([typos]);
+    expect(t.warnings).toEqual([
+      `${typos}:1: field 'judg' is not read (a typo of 'judge'?)`,
+      `${typos}:1: field 'question_ID' is not read (a typo of 'question_id'?)`,
+    ]);
+    const winer = file('arena-winer.jsonl', [{ model_a: 'x', model_b: 'y', winer: 'model_a' }]);
+    await expect(readJudgmentsFiles([winer])).rejects.toThrow(
+      `${winer}:1: field 'winner': expected one of model_a, model_b, tie, tie (bothbad), got nothing (the record has 'winer': a typo?)`,
+    );
+    const modelB = file('arena-modelb.jsonl', [
+      battle('tie'),
+      { ...battle('tie'), model_b: undefined, modelb: 'y' },
+    ]);
+    await expect(readJudgmentsFiles([modelB])).rejects.toThrow(
+      `${modelB}:2: field 'model_b': missing (the record has 'modelb': a typo?)`,
+    );
+    // the fields each format knows but ignores are not typos of anything
+    const quiet = await readJudgmentsFiles([
+      file('arena-known.jsonl', [battle('tie', { tstamp: 1, dedup_tag: {}, conversation_a: [] })]),
+      file('mtbench-known.jsonl', [
+        pair('tie', 'tie', { g1_judgment: '…', g2_judgment: '…', g1_user_prompt: '…', tstamp: 1 }),
+      ]),
+    ]);
+    expect(quiet.warnings).toEqual([]);
+    const mt = file('mtbench-typo.jsonl', [
+      pair('tie', 'tie', { question_id: undefined, questionid: 81 }),
+    ]);
+    expect((await readJudgmentsFiles([mt])).warnings).toEqual([
+      `${mt}:1: field 'questionid' is not read (a typo of 'question_id'?)`,
+    ]);
+    const hardTypo = file('hard-typo.jsonl', [
+      { ...hard(['A>B', 'B>A']), baseline: undefined, baselin: 'gpt-4-0314' },
+    ]);
+    await expect(readJudgmentsFiles([hardTypo])).rejects.toThrow(
+      `${hardTypo}:1: field 'baseline': missing (the record has 'baselin': a typo?), and no --arena-hard-baseline given`,
+    );
+  });
+
   it('leave a judgments file that happens to carry model_a a judgments file', async () => {
     const judgment = {
       item: 'q1',
