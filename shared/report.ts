@@ -475,3 +475,25 @@ export type Report = z.infer<typeof reportSchema>;
 export function levelPercent(level: number): string {
   return String(Number((level * 100).toPrecision(10)));
 }
+
+/**
+ * What the ranking's 0 is: "<base> fixed at 0". Never "base <name> = 0", which read "base base = 0"
+ * for a system named "base".
+ */
+export function anchorText(base: string | null): string {
+  return base === null ? 'no base system' : `${base} fixed at 0`;
+}
+
+/**
+ * The ranking's note as the HTML and Markdown reports and the admin page print it: its anchor, its intervals, the bootstrap rounds
+ * without a finite score, and why there are no intervals when there are none (Markdown printed
+ * "— (0 rounds)" with no word of why when a system won or lost every comparison).
+ */
+export function rankingNote(report: Report): string {
+  const r = report.rankingInfo;
+  const level = levelPercent(report.ci.level);
+  const failed = r.failedRounds
+    ? `, ${r.failedRounds} of them without a finite score for some system, counted at ±∞`
+    : '';
+  return `Natural-log strengths, ${anchorText(r.base)}; ${level}% clustered-bootstrap CIs, ${r.rounds} rounds${failed}.${r.reason ? ` ${r.reason}` : ''}`;
+}

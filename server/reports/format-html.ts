@@ -7,14 +7,8 @@ import {
 } from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityHtml } from './format-integrity.ts';
-import {
-  anchorText,
-  ESTIMATES_NOTE,
-  planText,
-  provenanceText,
-  visibleControls,
-} from './format-words.ts';
-import { type PairStats, type Report, levelPercent } from '../../shared/report.ts';
+import { ESTIMATES_NOTE, planText, provenanceText, visibleControls } from './format-words.ts';
+import { type PairStats, type Report, levelPercent, rankingNote } from '../../shared/report.ts';
 import { forestPlot, type ForestRow } from './charts.ts';
 import {
   ciText,
@@ -101,7 +95,7 @@ export function formatHtml(report: Report): string {
       );
   }
   parts.push(
-    `<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">Natural-log strengths, ${esc(anchorText(report.rankingInfo.base))}; ${level}% clustered-bootstrap CIs, ${report.rankingInfo.rounds} rounds${report.rankingInfo.failedRounds ? `, ${report.rankingInfo.failedRounds} of them without a finite score for some system, counted at ±∞` : ''}.${report.rankingInfo.reason ? ` ${esc(report.rankingInfo.reason)}` : ''}</p>`,
+    `<h2>Ranking (${esc(report.rankingInfo.model)})</h2><p class="note">${esc(rankingNote(report))}</p>`,
   );
   const ranked = report.ranking
     .filter((e) => e.score !== null)

@@ -7,14 +7,8 @@ import {
 } from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
 import { integrityMarkdown } from './format-integrity.ts';
-import {
-  anchorText,
-  ESTIMATES_NOTE,
-  planText,
-  provenanceText,
-  visibleControls,
-} from './format-words.ts';
-import { type Report, levelPercent } from '../../shared/report.ts';
+import { ESTIMATES_NOTE, planText, provenanceText, visibleControls } from './format-words.ts';
+import { type Report, levelPercent, rankingNote } from '../../shared/report.ts';
 import {
   ciText,
   figText,
@@ -82,14 +76,7 @@ export function formatMarkdown(report: Report): string {
     const estimates = pairEstimatesTable(report, p);
     if (estimates) out.push(ESTIMATES_NOTE, '', table(...estimates), '');
   }
-  out.push(
-    `## Ranking (${report.rankingInfo.model})`,
-    '',
-    inline(
-      `Natural-log strengths, ${anchorText(report.rankingInfo.base)}; ${level}% clustered-bootstrap CIs (${report.rankingInfo.rounds} rounds).`,
-    ),
-    '',
-  );
+  out.push(`## Ranking (${report.rankingInfo.model})`, '', inline(rankingNote(report)), '');
   out.push(table(...rankingTable(report, ' to ')), '');
   const ag = report.agreement;
   out.push(

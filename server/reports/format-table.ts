@@ -7,7 +7,8 @@ import {
   competenceReason,
 } from './competence-rows.ts';
 import { pairEstimatesTable } from './estimates-rows.ts';
-import { anchorText, ESTIMATES_NOTE, planText, visibleControls } from './format-words.ts';
+import { anchorText } from '../../shared/report.ts';
+import { ESTIMATES_NOTE, planText, visibleControls } from './format-words.ts';
 import { type Report, levelPercent } from '../../shared/report.ts';
 import {
   ciText,

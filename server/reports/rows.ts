@@ -61,15 +61,22 @@ export const P_TEST_NAMES: Record<PairStats['pTest'], string> = {
   bootstrap: 'bootstrap test',
 };
 
+/** "1 verdict", "1,204 verdicts". */
+const count = (n: number, noun: string) =>
+  `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The sentence a paper needs, e.g. "sft was preferred in 86.1% of 1,204 comparisons (95% CI 84.0–88.0%)". */
 export function headline(report: Report): string[] {
   // a study nobody has judged yet: say so once, above the empty tables every format still shows
   if (report.pairs.length === 0) return ['no verdicts yet: every figure below is empty'];
   return report.pairs.map((p) => {
     const level = levelPercent(report.ci.level);
-    return p.winRate === null
-      ? `${p.a} vs ${p.b}: no verdicts`
-      : `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${p.n.toLocaleString('en-US')} verdicts (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; ${P_TEST_NAMES[p.pTest]} p = ${pText(p.pValue)})`;
+    // with ties excluded a pair judged all ties has verdicts, none of them decisive
+    if (p.winRate === null)
+      return p.ties > 0
+        ? `${p.a} vs ${p.b}: no decisive verdicts (${count(p.ties, 'tie')}, excluded)`
+        : `${p.a} vs ${p.b}: no verdicts`;
+    return `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${count(p.n, 'verdict')} (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; ${P_TEST_NAMES[p.pTest]} p = ${pText(p.pValue)})`;
   });
 }
 

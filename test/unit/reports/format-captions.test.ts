@@ -479,3 +479,33 @@ describe('names that could move a terminal cursor or reverse a page', () => {
     expect(svg).toContain(`<title>${long} vs base</title>`);
   });
 });
+
+describe('the headline and the ranking note at the edges', () => {
+  it('a pair judged all ties with ties excluded has verdicts, none decisive; one verdict is singular', async () => {
+    const ties = Array.from({ length: 10 }, (_, k) =>
+      makeJudgment({ item: `q${k}`, winner: 'tie' }),
+    );
+    const md = await formatReport(
+      buildReport(tableOf(ties), { rounds: 20, ties: 'exclude' }),
+      'markdown',
+    );
+    // it read "sft vs base: no verdicts" above a table of 10 ties
+    expect(md).toContain('sft vs base: no decisive verdicts (10 ties, excluded)');
+    const one = await formatReport(
+      buildReport(tableOf([makeJudgment({ item: 'q1', winner: 'a' })]), { rounds: 20 }),
+      'markdown',
+    );
+    expect(one).toContain('in 100.0% of 1 verdict (');
+  });
+
+  it('Markdown says why the ranking has no intervals, as HTML does', async () => {
+    const wins = ['q1', 'q2', 'q3'].map((item) => makeJudgment({ item, winner: 'a' }));
+    const report = buildReport(tableOf(wins), { rounds: 20 });
+    expect(report.rankingInfo.reason).toBeTruthy();
+    const md = await formatReport(report, 'markdown');
+    const html = await formatReport(report, 'html');
+    const ranking = md.slice(md.indexOf('## Ranking'));
+    expect(ranking.slice(0, ranking.indexOf('|'))).toContain(report.rankingInfo.reason!);
+    expect(html).toContain(report.rankingInfo.reason!);
+  });
+});

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { reportSchema, levelPercent } from '../../../../shared/report.ts';
+import { reportSchema, levelPercent, rankingNote } from '../../../../shared/report.ts';
 import { api } from '../../lib/api.ts';
 import { downloadAdminFile } from './download.ts';
 import { plural } from './plural.ts';
@@ -107,9 +107,7 @@ export function ReportPanel({ studyId }: { studyId: string }) {
           <h3>Ranking ({r.rankingInfo.model})</h3>
           <table className="data">
             <caption className="hint" style={{ textAlign: 'left' }}>
-              Natural-log strengths
-              {r.rankingInfo.base === null ? '' : `, ${r.rankingInfo.base} fixed at 0`};{' '}
-              {levelPercent(r.ci.level)}% bootstrap CI
+              {rankingNote(r)}
             </caption>
             <thead>
               <tr>
