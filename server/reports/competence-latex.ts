@@ -1,6 +1,12 @@
 import { type Report, levelPercent } from '../../shared/report.ts';
 import { competenceNote, competenceReason } from './competence-rows.ts';
-import { type LatexBlock, latexEscape, latexTables, pairBlock } from './format-latex.ts';
+import {
+  type LatexBlock,
+  latexEscape,
+  latexLabel,
+  latexTables,
+  pairBlock,
+} from './format-latex.ts';
 
 const p1 = (x: number) => (x * 100).toFixed(1);
 
@@ -26,7 +32,7 @@ export function competenceLatex(report: Report): string[] {
       ...judgesHeader,
       ...c.judges.map(
         (j) =>
-          `${latexEscape(j.judge)} (${j.kind}) & ${j.verdicts} & & ${j.accuracy === null ? '--' : p1(j.accuracy)} & \\\\`,
+          `${latexLabel(`${j.judge} (${j.kind})`)} & ${j.verdicts} & & ${j.accuracy === null ? '--' : p1(j.accuracy)} & \\\\`,
       ),
     ],
     lead: judgesHeader,

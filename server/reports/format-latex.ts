@@ -139,6 +139,23 @@ export function pairHeading(p: { a: string; b: string }, columns: number): strin
   return `${row(latexEscape(p.a))}\n${row(`\\quad vs ${latexEscape(p.b)}`)}`;
 }
 
+/**
+ * A row's label (`axis: …`, a judge) as its first cell: over LABEL_CHARS characters it wraps in a
+ * ragged-right box, where on one line `axis: clinical reasoning soundness and completeness` ran the
+ * win-rate table 71 pt past an article's text width and a judge
+ * `claude-3-5-sonnet-20241022 (llm)` the competence table 29 pt.
+ */
+export function latexLabel(text: string): string {
+  const escaped = latexEscape(text);
+  return text.length <= LABEL_CHARS
+    ? escaped
+    : `\\parbox[t]{${LABEL_WIDTH}}{\\raggedright ${escaped}}`;
+}
+
+/** The longest label kept on one line, and the width a longer one wraps in (\small). */
+const LABEL_CHARS = 30;
+const LABEL_WIDTH = '0.3\\linewidth';
+
 /** The longest "a vs b" heading kept on one row (71 and 72 characters fit at \small). */
 const PAIR_HEADING_CHARS = 64;
 
@@ -179,7 +196,7 @@ export function formatLatex(report: Report): string {
         const rate = s.winRate === null ? '--' : p1(s.winRate);
         const ci = s.ci === null ? '--' : `${p1(s.ci[0])}--${p1(s.ci[1])}${markOf(s.ciMethod)}`;
         const pv = s.pValue === null ? '--' : s.pValue < 0.001 ? '$<$0.001' : s.pValue.toFixed(3);
-        return `${latexEscape(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`;
+        return `${latexLabel(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`;
       }),
     ),
   );

@@ -281,7 +281,7 @@ describe('a LaTeX report in a paper', () => {
         tableOf(
           Array.from({ length: 60 }, (_, i) =>
             pairs.flatMap(([a, b], s) =>
-              ['dr-lee', 'gpt-4o-judge'].map((judge, j) =>
+              ['dr-lee', 'claude-3-5-sonnet-20241022-judge'].map((judge, j) =>
                 makeJudgment({
                   item: `q${i}`,
                   a,
@@ -289,6 +289,10 @@ describe('a LaTeX report in a paper', () => {
                   judge,
                   judge_kind: j ? 'llm' : 'human',
                   winner: (['a', 'a', 'b', 'tie'] as const)[(i * 3 + j + s) % 4],
+                  // a long axis and judge ran the tables 71 and 29 pt past the width
+                  axes: {
+                    'clinical reasoning soundness and completeness': (['a', 'b'] as const)[i % 2]!,
+                  },
                   modality: ['radiology', 'pathology', 'dermatology'][i % 3],
                   len_a: 200 + ((i * 37) % 500),
                   len_b: 300 + ((i * 11) % 400),
