@@ -209,6 +209,33 @@ describe('a name starting like a Markdown block, or holding a carriage return', 
   });
 });
 
+/**
+ * Compiles a LaTeX report as an article's \input (booktabs, the report's one package): pdflatex's
+ * log, and the PDF's text (pdftotext).
+ */
+function compileLatex(tex: string): { log: string; text: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ta-latex-'));
+  try {
+    writeFileSync(join(dir, 'body.tex'), tex);
+    writeFileSync(
+      join(dir, 'doc.tex'),
+      '\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{body}\\end{document}\n',
+    );
+    const log = execFileSync(
+      'pdflatex',
+      ['-interaction=nonstopmode', '-halt-on-error', 'doc.tex'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    );
+    const text = execFileSync('pdftotext', ['doc.pdf', '-'], { cwd: dir, encoding: 'utf8' });
+    return { log, text };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('a name in a LaTeX report', () => {
   const names = ['[v2] sft', 'v1--v2', '<<base>>'];
   const judges = ['*alpha', '[senior] lee', '*beta'];
@@ -246,22 +273,8 @@ describe('a name in a LaTeX report', () => {
   it.skipIf(!existsSync('/usr/bin/pdflatex'))(
     'compiles with pdflatex and prints every name as given (where TeX Live is installed)',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ta-latex-'));
-      try {
-        writeFileSync(join(dir, 'body.tex'), await formatReport(report(), 'latex'));
-        writeFileSync(
-          join(dir, 'doc.tex'),
-          '\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{body}\\end{document}\n',
-        );
-        execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'doc.tex'], {
-          cwd: dir,
-          stdio: 'ignore',
-        });
-        const text = execFileSync('pdftotext', ['doc.pdf', '-'], { cwd: dir, encoding: 'utf8' });
-        for (const n of [...names, ...judges, 'why?`']) expect(text).toContain(n);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const { text } = compileLatex(await formatReport(report(), 'latex'));
+      for (const n of [...names, ...judges, 'why?`']) expect(text).toContain(n);
     },
   );
 });
@@ -306,22 +319,7 @@ describe('a LaTeX report in a paper', () => {
       const tex = await formatReport(report, 'latex');
       // the three tables: win rates, item-level estimates, judge competence
       expect(tex.match(/\\begin\{tabular\}/g)).toHaveLength(3);
-      const dir = mkdtempSync(join(tmpdir(), 'ta-latex-'));
-      try {
-        writeFileSync(join(dir, 'body.tex'), tex);
-        writeFileSync(
-          join(dir, 'doc.tex'),
-          '\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{body}\\end{document}\n',
-        );
-        const log = execFileSync(
-          'pdflatex',
-          ['-interaction=nonstopmode', '-halt-on-error', 'doc.tex'],
-          { cwd: dir, encoding: 'utf8' },
-        );
-        expect(log).not.toContain('Overfull \\hbox');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      expect(compileLatex(tex).log).not.toContain('Overfull \\hbox');
     },
   );
 });
@@ -360,30 +358,14 @@ describe('a LaTeX report of many pairs', () => {
         ),
         { rounds: 20 },
       );
-      const tex = await formatReport(report, 'latex');
-      const dir = mkdtempSync(join(tmpdir(), 'ta-latex-'));
-      try {
-        writeFileSync(join(dir, 'body.tex'), tex);
-        writeFileSync(
-          join(dir, 'doc.tex'),
-          '\\documentclass{article}\\usepackage{booktabs}\\begin{document}\\input{body}\\end{document}\n',
-        );
-        const log = execFileSync(
-          'pdflatex',
-          ['-interaction=nonstopmode', '-halt-on-error', 'doc.tex'],
-          { cwd: dir, encoding: 'utf8' },
-        );
-        expect(log).not.toContain('Float too large');
-        expect(log).not.toContain('Overfull \\vbox');
-        const text = execFileSync('pdftotext', ['doc.pdf', '-'], { cwd: dir, encoding: 'utf8' });
-        // each pair heads its rows in the win-rate, estimates and competence tables
-        for (const [a, b] of pairs)
-          expect(text.split(`${a} vs ${b}`).length - 1, `${a} vs ${b}`).toBeGreaterThanOrEqual(3);
-        // and every row of the last pair's block is there: its last breakdown row is printed
-        expect(text).toContain('modality: xray');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const { log, text } = compileLatex(await formatReport(report, 'latex'));
+      expect(log).not.toContain('Float too large');
+      expect(log).not.toContain('Overfull \\vbox');
+      // each pair heads its rows in the win-rate, estimates and competence tables
+      for (const [a, b] of pairs)
+        expect(text.split(`${a} vs ${b}`).length - 1, `${a} vs ${b}`).toBeGreaterThanOrEqual(3);
+      // and every row of the last pair's block is there: its last breakdown row is printed
+      expect(text).toContain('modality: xray');
     },
   );
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
+import { JUDGMENTS_CSV_HEADER, judgmentLine } from './factories.ts';
 
 /**
  * What `stats` refuses before it becomes a wrong figure or an unhelpful message: number cells in
@@ -16,18 +17,8 @@ function file(name: string, content: string | Buffer): string {
   writeFileSync(path, content);
   return path;
 }
-const header = 'item,a,b,winner,judge,judge_kind,shown_left';
-const rec = (o: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    item: 'q1',
-    a: 'sft',
-    b: 'base',
-    winner: 'a',
-    judge: 'j1',
-    judge_kind: 'human',
-    shown_left: 'a',
-    ...o,
-  });
+const header = JUDGMENTS_CSV_HEADER;
+const rec = judgmentLine;
 
 describe('CSV number cells', () => {
   it('are plain decimals: hexadecimal, binary and octal are refused, as JSONL refuses them', async () => {

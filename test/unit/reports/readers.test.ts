@@ -6,7 +6,7 @@ import { buildReport } from '../../../server/reports/build-report.ts';
 import { noVerdictsReason, readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
 import { VerdictTableBuilder } from '../../../server/reports/verdict-table.ts';
 import { fixture } from '../stats/helpers.ts';
-import { makeJudgment } from './factories.ts';
+import { JUDGMENTS_CSV_HEADER, judgmentLine, makeJudgment } from './factories.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ta-readers-'));
 function file(name: string, text: string): string {
@@ -211,18 +211,8 @@ describe('JSONL and CSV judgments files', () => {
 });
 
 describe('issue 10: what each format reads the same way', () => {
-  const rec = (o: Record<string, unknown> = {}) =>
-    JSON.stringify({
-      item: 'q1',
-      a: 'sft',
-      b: 'base',
-      winner: 'a',
-      judge: 'j1',
-      judge_kind: 'human',
-      shown_left: 'a',
-      ...o,
-    });
-  const header = 'item,a,b,winner,judge,judge_kind,shown_left';
+  const rec = judgmentLine;
+  const header = JUDGMENTS_CSV_HEADER;
 
   it('warns once, at its first line, of a field that looks like a misspelt one the record lacks', async () => {
     const f = file(
