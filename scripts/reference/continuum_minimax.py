@@ -12,15 +12,17 @@ The grid's target counts a cell's ceiling when some interval could cover it insi
 0.8, so the same question is asked of every ICC from 0 to 0.95 in steps of 0.01, at one true rate
 at a time: the least possible largest coverage, over the ICCs whose band is reachable alone, of
 any non-randomised interval covering at least 93% at every ICC (an integer programme, scipy's
-milp). At one true rate any set of studies is some interval's cover set (holding its estimate:
-studies whose estimate is the truth are always covered; at 1/2 a study goes with its mirror image),
-so this is a lower bound for any interval over all rates at once. When it is above 97%, no
+milp). At one true rate any set of studies is the cover set of some interval that holds its
+estimate and is symmetric in the two systems (studies whose estimate is the truth are always
+covered; at 1/2 a study goes with its mirror image), so this is a lower bound for any such interval
+over all rates at once (at 0.97 no study's estimate is the truth, so there it bounds any interval). When it is above 97%, no
 interval meets the ceiling at every ICC of that rate where it is reachable alone.
 
 For 10 items x 2 verdicts without ties at 0.97 it also records a smallest set of targets that no
 interval meets together (deletion filter over the constraints). And where the bound is under 97%,
 whether ONE interval meets the band at every rate and every ICC from 0 to 0.95 in steps of 0.05 at
-once (clustered_targets.py's programme over these 80-100 cells).
+once, with the floor alone at 0.97 where the ceiling is out of reach (clustered_targets.py's
+programme over these 100 cells).
 """
 import json
 import os
@@ -117,23 +119,25 @@ def smallest_conflict(s, rate, iccs):
     return [{"icc": c["icc"], "bound": c["bound"]} for c in keep]
 
 
-def joint(items, per, tie, rates, step=0.05):
+def joint(items, per, tie, rates, floor_only=(), step=0.05):
     """Whether ONE interval (holding its estimate, symmetric) covers 93-97% at every ICC from 0 to
-    0.95 in steps of `step` and every rate of `rates`, wherever the band is reachable alone."""
+    0.95 in steps of `step` and every rate of `rates`, wherever the band is reachable alone, and
+    at least 93% at every ICC of the rates `floor_only` (where the ceiling is out of reach)."""
     ct.ITEMS, ct.PER_ITEM = items, per
     s = ct.Studies(items, per, ties=tie > 0)
     cons = []
-    for rate in rates:
+    for rate in list(rates) + list(floor_only):
         truth = ct.true_rate(rate, tie)
         for icc in [round(x, 4) for x in np.arange(0, 0.95 + 1e-9, step)]:
             q = s.probs(rate, icc, tie)
-            hi = ct.BAND[1] if ct.band_reachable(s, q, truth) else 1.0
+            hi = ct.BAND[1] if rate in rates and ct.band_reachable(s, q, truth) else 1.0
             cons.append({"truth": truth, "probs": q, "lo": ct.BAND[0], "hi": hi})
     started = time.time()
     feasible, _ = interval_programme(s.phat, s.mirror, None, cons, time_limit=600)
-    print(f"  one interval, {items} items x {per}/item, ties {tie:g}, rates {rates}, every ICC by {step}: "
-          f"{feasible} ({time.time() - started:.0f} s)", flush=True)
-    return {"items": items, "perItem": per, "tieRate": tie, "rates": rates, "iccStep": step, "feasible": feasible}
+    print(f"  one interval, {items} items x {per}/item, ties {tie:g}, rates {rates} (floor only at "
+          f"{list(floor_only)}), every ICC by {step}: {feasible} ({time.time() - started:.0f} s)", flush=True)
+    return {"items": items, "perItem": per, "tieRate": tie, "rates": rates, "floorOnly": list(floor_only),
+            "iccStep": step, "feasible": feasible}
 
 
 def main():
@@ -150,7 +154,8 @@ def main():
             conflict = smallest_conflict(s, 0.97, [0.0, 0.05, 0.1, 0.15, 0.2, 0.5, 0.8])
             print("  10 items x 2/item at 0.97, no interval meets together:", conflict, flush=True)
     others = [r for r in ct.RATES if r != 0.97]
-    joints = [joint(10, 2, 0.0, others), joint(20, 2, 0.0, others), joint(10, 2, 0.2, list(ct.RATES))]
+    joints = [joint(10, 2, 0.0, others, [0.97]), joint(20, 2, 0.0, others, [0.97]),
+              joint(10, 2, 0.2, list(ct.RATES))]
     out = {"iccStep": ICC_STEP, "iccMax": DENSE[-1], "band": ct.BAND, "cells": rows, "joint": joints,
            "conflict": {"items": 10, "perItem": 2, "rate": 0.97, "tieRate": 0.0, "targets": conflict}}
     with open(OUT, "w") as f:

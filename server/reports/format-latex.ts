@@ -80,7 +80,7 @@ export function latexTables(t: {
   /** the printed lines a row takes (a wrapping column: more than one); its source lines by default */
   height?: (row: string) => number;
 }): string[] {
-  const height = t.height ?? ((row: string) => row.split('\n').length);
+  const height = t.height ?? labelHeight;
   const rows = (lines: readonly string[]) =>
     lines.reduce((n, l) => n + (l === '\\midrule' ? 0 : height(l)), 0);
   const budget = LATEX_ROWS_PER_TABLE;
@@ -147,14 +147,26 @@ export function pairHeading(p: { a: string; b: string }, columns: number): strin
  */
 export function latexLabel(text: string): string {
   const escaped = latexEscape(text);
-  return text.length <= LABEL_CHARS
-    ? escaped
-    : `\\parbox[t]{${LABEL_WIDTH}}{\\raggedright ${escaped}}`;
+  return text.length <= LABEL_CHARS ? escaped : `${LABEL_BOX}${escaped}}`;
 }
 
 /** The longest label kept on one line, and the width a longer one wraps in (\small). */
 const LABEL_CHARS = 30;
 const LABEL_WIDTH = '0.3\\linewidth';
+const LABEL_BOX = `\\parbox[t]{${LABEL_WIDTH}}{\\raggedright `;
+/** LaTeX source characters a line of a wrapped label holds, at least (about 20 printed at \small). */
+const LABEL_LINE_CHARS = 20;
+
+/**
+ * The printed lines of a row: its source lines, or a wrapped label's (latexLabel): 28 axes of
+ * 48-character names counted as one line each ran a float 480 pt past the page.
+ */
+function labelHeight(row: string): number {
+  const lines = row.split('\n').length;
+  if (!row.startsWith(LABEL_BOX)) return lines;
+  const label = row.slice(LABEL_BOX.length, row.indexOf(' & ')).length;
+  return Math.max(lines, Math.ceil(label / LABEL_LINE_CHARS));
+}
 
 /** The longest "a vs b" heading kept on one row (71 and 72 characters fit at \small). */
 const PAIR_HEADING_CHARS = 64;

@@ -116,7 +116,9 @@ export function itemOf(
         file,
         line,
         field,
-        `${v} is not a safe integer (above ${Number.MAX_SAFE_INTEGER}, a JSON number loses digits): write the id as a string`,
+        Number.isInteger(v)
+          ? `${v} is not a safe integer (above ${Number.MAX_SAFE_INTEGER}, a JSON number loses digits): write the id as a string`
+          : `${v} is not an integer: write the id as a string`,
       );
     else if (typeof v === 'string' && v.trim() !== '') {
       id = v.trim();

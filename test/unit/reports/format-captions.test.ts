@@ -317,9 +317,13 @@ describe('a LaTeX report in a paper', () => {
         { rounds: 50 },
       );
       const tex = await formatReport(report, 'latex');
-      // the three tables: win rates, item-level estimates, judge competence
-      expect(tex.match(/\\begin\{tabular\}/g)).toHaveLength(3);
-      expect(compileLatex(tex).log).not.toContain('Overfull \\hbox');
+      // the three tables: win rates, item-level estimates, judge competence (the first split in
+      // two floats by its wrapped labels)
+      for (const caption of ['Pairwise win rates', 'Item-level estimates', 'Sensitivity to judge'])
+        expect(tex).toContain(`\\caption{${caption}`);
+      const { log } = compileLatex(tex);
+      expect(log).not.toContain('Overfull \\hbox');
+      expect(log).not.toContain('Float too large');
     },
   );
 });
@@ -366,6 +370,41 @@ describe('a LaTeX report of many pairs', () => {
         expect(text.split(`${a} vs ${b}`).length - 1, `${a} vs ${b}`).toBeGreaterThanOrEqual(3);
       // and every row of the last pair's block is there: its last breakdown row is printed
       expect(text).toContain('modality: xray');
+    },
+  );
+});
+
+describe('a LaTeX report of many long row labels', () => {
+  it.skipIf(!existsSync('/usr/bin/pdflatex'))(
+    'counts a wrapped label by the lines it prints (where TeX Live is installed)',
+    async () => {
+      // 28 axes of 48-character names: each label wraps onto 2–3 lines, and a float counted as 30
+      // source lines ran 480 pt past the page, dropping axes 21–27 and the caption
+      const axes = Array.from(
+        { length: 28 },
+        (_, k) => `clinical reasoning soundness and completeness ${String(k).padStart(2, '0')}`,
+      );
+      const rows = Array.from({ length: 40 }, (_, i) =>
+        ['h1', 'gpt'].map((judge, j) =>
+          makeJudgment({
+            item: `q${i}`,
+            judge,
+            judge_kind: j ? 'llm' : 'human',
+            winner: (['a', 'b', 'tie'] as const)[(i + j) % 3]!,
+            axes: Object.fromEntries(
+              axes.map((ax, k) => [ax, (['a', 'b'] as const)[(i + k) % 2]!]),
+            ),
+          }),
+        ),
+      ).flat();
+      const { log, text } = compileLatex(
+        await formatReport(buildReport(tableOf(rows), { rounds: 20 }), 'latex'),
+      );
+      expect(log).not.toContain('Float too large');
+      const flat = text.replace(/\s+/g, ' ');
+      for (let k = 0; k < axes.length; k++)
+        expect(flat, `axis ${k}`).toContain(`completeness ${String(k).padStart(2, '0')}`);
+      expect(flat).toContain('Pairwise win rates of the first system');
     },
   );
 });

@@ -119,7 +119,7 @@ describe('Chatbot Arena battles', () => {
     );
     const fraction = file('fraction-id.jsonl', [battle('model_a', { question_id: 81.5 })]);
     await expect(readJudgmentsFiles([fraction])).rejects.toThrow(
-      `${fraction}:1: field 'question_id': 81.5 is not a safe integer`,
+      `${fraction}:1: field 'question_id': 81.5 is not an integer: write the id as a string`,
     );
     // the largest safe integer, and the same id written as strings, are read
     const ok = file('safe-ids.jsonl', [
