@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { Judgment } from '../../../shared/judgments.ts';
@@ -7,7 +7,9 @@ import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport } from '../../../server/reports/format.ts';
 import { NameIndex } from '../../../server/reports/name-index.ts';
 import {
+  canonicalNumber,
   canonicalVerdict,
+  sortedDigests,
   verdictsHash,
   verdictsHashOffThread,
 } from '../../../server/reports/provenance.ts';
@@ -142,6 +144,59 @@ describe('the canonical line', () => {
         ],
       ]),
     );
+  });
+});
+
+describe('the parts of the hash', () => {
+  it('orders digests bytewise, repeats kept, also when every key prefix is shared by many', () => {
+    // 3,000 digests, 40 of them twice, and 200 sharing their first 6 bytes (one key prefix)
+    const digests = Array.from({ length: 3_000 }, () => randomBytes(32));
+    for (let i = 0; i < 40; i++) digests.push(Buffer.from(digests[i]!));
+    for (let i = 0; i < 200; i++)
+      digests.push(Buffer.concat([digests[100]!.subarray(0, 6), randomBytes(26)]));
+    const expected = Buffer.concat([...digests].sort(Buffer.compare));
+    const all = Buffer.concat(digests);
+    expect(sortedDigests(all).equals(expected)).toBe(true);
+    // one prefix bit: two runs of about 1,600 digests each, ordered by the comparator
+    expect(sortedDigests(all, 1).equals(expected)).toBe(true);
+    expect(sortedDigests(Buffer.alloc(0)).length).toBe(0);
+    expect(sortedDigests(digests[0]!).equals(digests[0]!)).toBe(true);
+  });
+
+  it('writes a number as JSON.stringify(Number(x.toPrecision(9))), by its shortcut where it takes one', () => {
+    const slow = (x: number) =>
+      Number.isInteger(x * 4) ? JSON.stringify(x) : JSON.stringify(Number(x.toPrecision(9)));
+    const values = [
+      0,
+      -0,
+      1,
+      -1,
+      0.25,
+      -0.75,
+      0.5,
+      1 / 3,
+      -2 / 3,
+      1.91862619,
+      123456789.4,
+      999999999.6,
+      100000000.5,
+      1e9 + 0.5,
+      1e21 + 0.5,
+      1.5e-7,
+      0.000001234,
+      9.999999995e-7,
+      0.1 + 0.2,
+      Number.MIN_VALUE,
+      Number.MAX_VALUE,
+      2 ** 53 + 0.5,
+    ];
+    // log length ratios and flipped scores as they come, over every magnitude
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 20_000; i++)
+      values.push((next() - 0.5) * 10 ** Math.floor(next() * 30 - 15), Math.log(next() * 50));
+    for (const x of values) expect(canonicalNumber(x), String(x)).toBe(slow(x));
+    for (const x of [Number.NaN, Infinity, -Infinity]) expect(canonicalNumber(x)).toBe('null');
   });
 });
 
