@@ -491,9 +491,12 @@ export function anchorText(base: string | null): string {
  */
 export function rankingNote(report: Report): string {
   const r = report.rankingInfo;
+  // no fit, so no bootstrap ran: the reason is the note, not a "0 rounds" interval method
+  if (r.reason && r.rounds === 0) return `No ranking: ${r.reason.replace(/\.$/, '')}.`;
   const level = levelPercent(report.ci.level);
   const failed = r.failedRounds
     ? `, ${r.failedRounds} of them without a finite score for some system, counted at ±∞`
     : '';
-  return `Natural-log strengths, ${anchorText(r.base)}; ${level}% clustered-bootstrap CIs, ${r.rounds} rounds${failed}.${r.reason ? ` ${r.reason}` : ''}`;
+  const reason = r.reason ? ` ${r.reason.charAt(0).toUpperCase()}${r.reason.slice(1)}` : '';
+  return `Natural-log strengths, ${anchorText(r.base)}; ${level}% clustered-bootstrap CIs, ${r.rounds} rounds${failed}.${reason}`;
 }

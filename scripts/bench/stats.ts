@@ -7,10 +7,11 @@
  *  3. the ranking's clustered bootstrap (2,000 rounds, Bradley–Terry) over the items of a realistic
  *     1,000,000-line judgments file (scripts/bench/realistic-judgments.ts: 125,000 items × 4 pairs
  *     × 2 judges, axes, lengths, items with differing verdict patterns);
- *  4. `tracearena stats` with default options on realistic files of 125,000 to 1,000,000 lines
- *     (wall time, CPU time — on a shared machine the wall time is the CPU time over the share of
- *     the cores the run got —, max RSS, and how much the max RSS grows per extra line), and a
- *     python peer doing part of the work on the 1,000,000 lines.
+ *  4. `tracearena stats` (bin/tracearena.js on the CLI built first, as a user runs it) with default
+ *     options on realistic files of 125,000 to 1,000,000 lines (wall time, CPU time — on a shared
+ *     machine the wall time is the CPU time over the share of the cores the run got —, max RSS,
+ *     and how much the max RSS grows per extra line), and a python peer doing part of the work on
+ *     the 1,000,000 lines.
  * Ratios are TypeScript time / numpy time (below 1: faster than numpy).
  *
  *   npm run bench:stats -- [--cli-lines 125000,250000,500000,1000000 | none] [--json FILE]
@@ -205,7 +206,14 @@ console.table([
 ]);
 
 // ------------------------------------------------------------------ stats CLI on realistic judgments files
-const cli = new URL('../cli.ts', import.meta.url).pathname;
+// what a user runs: bin/tracearena.js on the built CLI (built here first, so the run never falls
+// back to compiling the sources through tsx, which adds ~1 s of start-up and more CPU)
+const root = new URL('../../', import.meta.url).pathname;
+if (cliLines.length > 0) {
+  const built = spawnSync(process.execPath, ['scripts/build/server.js'], { cwd: root });
+  if (built.status !== 0) throw new Error(`build failed: ${built.stderr.toString()}`);
+}
+const cli = join(root, 'bin/tracearena.js');
 const rss: Array<[number, number]> = [];
 let cliSeconds = 0;
 const cliRuns: Array<{ lines: number; seconds: number; cpu: number; rssMb: number }> = [];
@@ -218,8 +226,6 @@ for (const lines of cliLines) {
       '-f',
       '%e %U %S %M',
       process.execPath,
-      '--import',
-      'tsx',
       cli,
       'stats',
       path,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport } from '../../../server/reports/format.ts';
 import { makeJudgment, tableOf } from './factories.ts';
+import { rankingNote } from '../../../shared/report.ts';
 
 /** Issue 12 point 5 (polish): the report captions say what each row is, in every format. */
 const judgments = Array.from({ length: 30 }, (_, i) =>
@@ -532,5 +533,9 @@ describe('the headline and the ranking note at the edges', () => {
     const ranking = md.slice(md.indexOf('## Ranking'));
     expect(ranking.slice(0, ranking.indexOf('|'))).toContain(report.rankingInfo.reason!);
     expect(html).toContain(report.rankingInfo.reason!);
+    // no bootstrap ran, so no "95% clustered-bootstrap CIs, 0 rounds. fewer than 2 systems"
+    expect(rankingNote(report)).toBe(`No ranking: ${report.rankingInfo.reason}.`);
+    const single = buildReport(tableOf([]), { rounds: 20 });
+    expect(rankingNote(single)).toBe('No ranking: fewer than 2 systems.');
   });
 });
