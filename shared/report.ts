@@ -331,7 +331,11 @@ export const provenanceSchema = z.object({
   input: z
     .union([
       z.object({ study: z.object({ id: z.string(), name: z.string() }) }),
-      z.object({ files: z.array(z.string()) }),
+      z.object({
+        files: z.array(z.string()),
+        /** `stats --arena-hard-baseline`: the baseline of Arena-Hard v0.1 records, which name none. */
+        arenaHardBaseline: z.string().min(1).optional(),
+      }),
     ])
     .nullable(),
   /** SHA-256 of the study's locked analysis plan; null while no plan is locked. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
+import type { ProvenanceInput, Report } from '../../shared/report.ts';
 import { addReportOptions, parseReportFlags, type RawReportFlags } from '../reports/cli-options.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import { buildReport, buildReportHashingAside } from '../reports/build-report.ts';
@@ -36,30 +37,59 @@ export function register(program: Command): void {
     if (flags.replay !== undefined) {
       refuseReportFlags(cmd);
       const { report, options } = await readReplayed(flags.replay);
-      const table = await readTable(files, options.base, flags);
-      return writeReplay(report, () => buildReport(table, options, { files }));
+      const baseline = replayedBaseline(report, flags);
+      const table = await readTable(files, options.base, baseline);
+      return writeReplay(report, () => buildReport(table, options, filesInput(files, baseline)));
     }
     const parsed = parseReportFlags(flags);
     if ('error' in parsed) throw new CliError(parsed.error, 2);
-    const table = await readTable(files, parsed.options.base, flags);
+    const baseline = arenaHardBaseline(flags);
+    const table = await readTable(files, parsed.options.base, baseline);
     await writeReport(table, parsed, flags.out, (t, options) =>
-      buildReportHashingAside(t, options, { files }),
+      buildReportHashingAside(t, options, filesInput(files, baseline)),
     );
   });
+}
+
+/** `--arena-hard-baseline`, trimmed; a blank name is bad input (exit 2). */
+function arenaHardBaseline(flags: StatsFlags): string | undefined {
+  const baseline = flags.arenaHardBaseline?.trim();
+  if (baseline === '')
+    throw new CliError(
+      `option '--arena-hard-baseline': expected a non-empty name, got '${flags.arenaHardBaseline}'`,
+      2,
+    );
+  return baseline;
+}
+
+/**
+ * The Arena-Hard baseline a replay reads the files with: the one the report records (its
+ * provenance input), which `--arena-hard-baseline` may repeat but not change; or, for a report
+ * that records none, the flag's.
+ */
+function replayedBaseline(report: Report, flags: StatsFlags): string | undefined {
+  const given = arenaHardBaseline(flags);
+  const input = report.provenance?.input;
+  const recorded = input && 'files' in input ? input.arenaHardBaseline : undefined;
+  if (recorded !== undefined && given !== undefined && given !== recorded)
+    throw new CliError(
+      `option '--arena-hard-baseline': the report was made with '${recorded}', not '${given}' (a replay reads the files as the report did; leave the option out)`,
+      2,
+    );
+  return recorded ?? given;
+}
+
+/** The report's provenance input: the files as named, and the Arena-Hard baseline if one was given. */
+function filesInput(files: string[], baseline: string | undefined): ProvenanceInput {
+  return baseline === undefined ? { files } : { files, arenaHardBaseline: baseline };
 }
 
 /** The files' verdicts as a verdict table; a bad record, a missing file or no verdicts exit 2. */
 async function readTable(
   files: string[],
   base: string | undefined,
-  flags: StatsFlags,
+  arenaHardBaseline: string | undefined,
 ): Promise<VerdictTable> {
-  const arenaHardBaseline = flags.arenaHardBaseline?.trim();
-  if (arenaHardBaseline === '')
-    throw new CliError(
-      `option '--arena-hard-baseline': expected a non-empty name, got '${flags.arenaHardBaseline}'`,
-      2,
-    );
   let table;
   const sources = await regularFiles(files);
   try {

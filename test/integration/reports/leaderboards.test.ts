@@ -110,6 +110,39 @@ describe('tracearena stats on leaderboard files (CLI)', () => {
     expect(counts(v2.report)).toEqual([['my-model', 'o3-mini-2025-01-31', 3, 1, 1, 1, 0.5]]);
   });
 
+  it('records --arena-hard-baseline in the provenance, and --replay reads the files with it', async () => {
+    const v01 = fixture('arena-hard-v0.1-my-model.jsonl');
+    const out = join(dir, 'arena-hard-v01.json');
+    const made = await cli([
+      'stats',
+      v01,
+      '--arena-hard-baseline',
+      'gpt-4-0314',
+      '--format',
+      'json',
+      '--out',
+      out,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const report = reportSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(report.provenance?.input).toEqual({ files: [v01], arenaHardBaseline: 'gpt-4-0314' });
+    // it said "field 'baseline': missing, and no --arena-hard-baseline given" (exit 2)
+    const [replayed, repeated, changed] = await Promise.all([
+      cli(['stats', '--replay', out, v01]),
+      cli(['stats', '--replay', out, v01, '--arena-hard-baseline', 'gpt-4-0314']),
+      cli(['stats', '--replay', out, v01, '--arena-hard-baseline', 'gpt-4o']),
+    ]);
+    expect([replayed.code, replayed.stdout], replayed.stderr).toEqual([0, 'identical\n']);
+    expect([repeated.code, repeated.stdout], repeated.stderr).toEqual([0, 'identical\n']);
+    expectError(
+      changed,
+      "option '--arena-hard-baseline': the report was made with 'gpt-4-0314', not 'gpt-4o' (a replay reads the files as the report did; leave the option out)",
+    );
+    // a file that names its own baseline records none
+    const { report: v2 } = await stats([fixture('arena-hard-v2.0-my-model.jsonl')]);
+    expect(v2.provenance?.input).toEqual({ files: [fixture('arena-hard-v2.0-my-model.jsonl')] });
+  });
+
   it('puts a study of its own beside a leaderboard in one report', async () => {
     const own = join(dir, 'own.jsonl');
     const mine = (item: string, winner: string) =>
