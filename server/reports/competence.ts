@@ -16,13 +16,13 @@ export function competenceFigure(
   t: VerdictTable,
   opts: { ties: 'half' | 'exclude'; level: number; rounds: number; seed: number },
 ): Figure<Competence> {
-  const unitOf = new Map<number, number>();
+  const P = t.pairs.length;
+  const unitOf = unitIndex(t.items.size * P, t.length);
   const unitPair: number[] = [];
   const unit = new Int32Array(t.length);
   const label = new Uint8Array(t.length);
   const judge = new Int32Array(t.length);
   let v = 0;
-  const P = t.pairs.length;
   for (let i = 0; i < t.length; i++) {
     const score = t.score[i] as number;
     if (Number.isNaN(score)) continue;
@@ -128,6 +128,28 @@ export function competenceFigure(
     judges,
     pairs,
   });
+}
+
+/**
+ * The comparison (unit) of each item × pair key seen so far: an array over every key where there
+ * are not many more keys than verdicts (a million verdicts spent 0.25 s in a Map's lookups), else
+ * a Map (many systems, few comparisons per item).
+ */
+function unitIndex(
+  keys: number,
+  verdicts: number,
+): { get(key: number): number | undefined; set(key: number, unit: number): void } {
+  if (keys > 4 * verdicts + 1024) return new Map<number, number>();
+  const units = new Int32Array(keys).fill(-1);
+  return {
+    get: (key) => {
+      const u = units[key] as number;
+      return u === -1 ? undefined : u;
+    },
+    set: (key, unit) => {
+      units[key] = unit;
+    },
+  };
 }
 
 /** Why a pair has no competence-weighted rate when the EM stopped at its cap. */

@@ -80,6 +80,22 @@ describe('sensitivity.competence in the report', () => {
     expect(again.sensitivity).toEqual(report.sensitivity);
   });
 
+  it('counts the comparisons the same where items × pairs far outnumber the verdicts', () => {
+    // 40 more systems, each against base on one item of its own: 190 items × 41 pairs of keys
+    // for 790 verdicts, so the comparisons are indexed by a Map, not an array over every key
+    const extra = Array.from({ length: 40 }, (_, k) =>
+      makeJudgment({ item: `x${k}`, a: `sys-${k}`, b: 'base', judge: 'dr-lee' }),
+    );
+    const sparse = buildReport(tableOf([...judgments, ...extra]), { rounds: 50 });
+    const c = sparse.sensitivity!.competence!;
+    expect([c.comparisons, c.sharedComparisons]).toEqual([190, 150]);
+    expect(c.pairs.map((p) => p.comparisons).sort((x, y) => x - y)).toEqual([
+      ...Array<number>(40).fill(1),
+      150,
+    ]);
+    expect(c.judges.find((j) => j.judge === 'dr-lee')!.verdicts).toBe(190);
+  });
+
   it('says why when no comparison has two judges', () => {
     const solo = buildReport(tableOf([makeJudgment({ item: 'q1' }), makeJudgment({ item: 'q2' })]));
     expect(solo.sensitivity).toEqual({
