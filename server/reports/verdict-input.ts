@@ -42,7 +42,8 @@ export function toVerdictInput(j: VerdictFacts): VerdictInput {
   }
   if (j.axes) {
     const axes: Record<string, number> = {};
-    for (const [name, side] of Object.entries(j.axes)) axes[name] = sideScore(side);
+    // for…in: no array of entries per verdict (records and rows are plain objects, inheriting none)
+    for (const name in j.axes) axes[name] = sideScore(j.axes[name] as 'a' | 'b' | 'tie');
     v.axes = axes;
   }
   return v;

@@ -217,7 +217,8 @@ export class VerdictTableBuilder {
     }
     for (const arr of t.axisScore) arr[i] = Number.NaN;
     if (v.axes) {
-      for (const [name, s] of Object.entries(v.axes)) {
+      for (const name in v.axes) {
+        const s = v.axes[name] as number;
         const ax = t.axes.id(name);
         while (t.axisScore.length <= ax) {
           const arr = sharedArray(Float64Array, t.item.length).fill(Number.NaN);
