@@ -155,23 +155,48 @@ export function sortedDigests(digests: Buffer, prefixBits = 48): Buffer {
   const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
   const bits = Math.max(1, Math.min(prefixBits, 48, 53 - indexBits));
   const indexScale = 2 ** indexBits;
+  const prefixScale = 2 ** (48 - bits);
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    keys[i] = Math.floor(digests.readUIntBE(32 * i, 6) / 2 ** (48 - bits)) * indexScale + i;
+  for (let i = 0; i < n; i++) {
+    const at = 32 * i;
+    // the first 6 bytes, big-endian, as an exact double (readUIntBE's arithmetic without its checks)
+    const top =
+      ((digests[at] as number) * 2 ** 8 + (digests[at + 1] as number)) * 2 ** 32 +
+      (((digests[at + 2] as number) << 24) >>> 0) +
+      ((digests[at + 3] as number) << 16) +
+      ((digests[at + 4] as number) << 8) +
+      (digests[at + 5] as number);
+    keys[i] = Math.floor(top / prefixScale) * indexScale + i;
+  }
   keys.sort();
   const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = (keys[k] as number) % indexScale;
-  const digest = (i: number) => digests.subarray(32 * i, 32 * i + 32);
   const prefix = (k: number) => Math.floor((keys[k] as number) / indexScale);
   for (let start = 0; start < n;) {
     let end = start + 1;
     while (end < n && prefix(end) === prefix(start)) end++;
     if (end - start > 1)
-      order.subarray(start, end).sort((x, y) => Buffer.compare(digest(x), digest(y)));
+      order
+        .subarray(start, end)
+        .sort((x, y) =>
+          Buffer.compare(
+            digests.subarray(32 * x, 32 * x + 32),
+            digests.subarray(32 * y, 32 * y + 32),
+          ),
+        );
     start = end;
   }
+  // eight 32-bit words a digest: a subarray per digest (a Buffer each) cost more than the sort
   const sorted = Buffer.alloc(32 * n);
-  for (let k = 0; k < n; k++) sorted.set(digest(order[k] as number), 32 * k);
+  const aligned =
+    digests.byteOffset % 4 === 0 ? digests : Buffer.from(Uint8Array.prototype.slice.call(digests));
+  const from = new Int32Array(aligned.buffer, aligned.byteOffset, 8 * n);
+  const to = new Int32Array(sorted.buffer, sorted.byteOffset, 8 * n);
+  for (let k = 0; k < n; k++) {
+    const f = 8 * (order[k] as number);
+    const t = 8 * k;
+    for (let j = 0; j < 8; j++) to[t + j] = from[f + j] as number;
+  }
   return sorted;
 }
 

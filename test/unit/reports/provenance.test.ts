@@ -159,6 +159,10 @@ describe('the parts of the hash', () => {
     expect(sortedDigests(all).equals(expected)).toBe(true);
     // one prefix bit: two runs of about 1,600 digests each, ordered by the comparator
     expect(sortedDigests(all, 1).equals(expected)).toBe(true);
+    // a buffer at an odd offset (copied before its words are read)
+    const odd = Buffer.alloc(all.length + 1).subarray(1);
+    all.copy(odd);
+    expect(sortedDigests(odd).equals(expected)).toBe(true);
     expect(sortedDigests(Buffer.alloc(0)).length).toBe(0);
     expect(sortedDigests(digests[0]!).equals(digests[0]!)).toBe(true);
   });
