@@ -55,7 +55,8 @@ export const pairBodySchema = z.strictObject({
   allPairs: z.boolean().default(false),
   sample: z.number().int().positive().optional(),
   judgesPerComparison: z.number().int().min(1).max(100).optional(),
-  seed: storableText().min(1).max(200).default('0'),
+  /** Absent: the study's latest plan's seed, or a random one for its first (server/pairing). */
+  seed: storableText().min(1).max(200).optional(),
 });
 export type PairBody = z.infer<typeof pairBodySchema>;
 

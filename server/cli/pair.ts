@@ -33,7 +33,10 @@ export function register(program: Command): void {
           'judging slots per comparison (default: the study setting)',
           parseIntOption('--judges-per-comparison', 1),
         )
-        .option('--seed <seed>', 'seed for sampling, sides and queue order', '0'),
+        .option(
+          '--seed <seed>',
+          "seed for sampling, sides and queue order (default: the study's last plan's, else a random one; keep it from judges)",
+        ),
     ),
   ).action(
     async (
@@ -43,7 +46,7 @@ export function register(program: Command): void {
         allPairs?: boolean;
         sample?: number;
         judgesPerComparison?: number;
-        seed: string;
+        seed?: string;
       } & DbOptions,
     ) => {
       const body = pairBodySchema.parse({

@@ -1,5 +1,5 @@
 /** Pairing owns the pairings table (the record of each plan): the only SQL over it. */
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { pairings } from '../db/schema/index.ts';
 
@@ -30,4 +30,15 @@ export async function setPairingCounts(
     .update(pairings)
     .set({ comparisonsCreated, assignmentsCreated })
     .where(eq(pairings.id, pairingId));
+}
+
+/** The seed of the study's latest plan, or null before its first. */
+export async function latestPairingSeed(tx: Tx, studyId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ seed: pairings.seed })
+    .from(pairings)
+    .where(eq(pairings.studyId, studyId))
+    .orderBy(desc(pairings.createdAt))
+    .limit(1);
+  return row?.seed ?? null;
 }

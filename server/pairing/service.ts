@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { recordAdminAction } from '../audit/service.ts';
 import type { PairBody, PairResult } from '../../shared/admin-api.ts';
 import type { Db } from '../db/client.ts';
@@ -5,7 +6,7 @@ import { Errors } from '../errors.ts';
 import { scanStudy } from '../integrity/service.ts';
 import { createPairComparisons } from '../judging/service.ts';
 import { getStudyById, listSystems, setJudgesPerComparison } from '../studies/service.ts';
-import { insertPairing, setPairingCounts } from './repository.ts';
+import { insertPairing, latestPairingSeed, setPairingCounts } from './repository.ts';
 
 type SystemRow = Awaited<ReturnType<typeof listSystems>>[number];
 
@@ -52,7 +53,18 @@ export function planPairs(
 }
 
 /**
- * Records a plan and has judging create its comparisons and their K slots. Everything random is a
+ * A seed for a study's first plan when none is given: 128 random bits. Sides are a hash of the
+ * seed and of names a judge may know or guess (the item's id, the systems' names), so a seed a
+ * judge could know would unblind them: the default was once '0'.
+ */
+function randomSeed(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * Records a plan and has judging create its comparisons and their K slots. Without a seed the
+ * study's latest plan's is used, so pairing again is idempotent, and the first plan draws one
+ * (randomSeed); the seed is recorded and returned either way. Everything random is a
  * hash of the seed and of stable names (item external id, system names, slot), computed in SQL: the
  * same seed gives the same plan on any database, and the plan is built without moving rows
  * through Node.
@@ -69,9 +81,9 @@ export async function pairStudy(
   const systems = await listSystems(db, { studyId });
   const { base, pairs } = planPairs(systems, body);
   const k = body.judgesPerComparison ?? study.judgesPerComparison;
-  const seed = body.seed;
 
   return db.transaction(async (tx) => {
+    const seed = body.seed ?? (await latestPairingSeed(tx, studyId)) ?? randomSeed();
     const pairing = await insertPairing(tx, {
       studyId,
       seed,

@@ -96,6 +96,36 @@ describe.each(backends())('blind pairing on %s', (backend) => {
     });
   });
 
+  it('draws a random seed for a first plan without one, and pairs again with it, idempotently', async () => {
+    // sides are sha256(seed | item | a | b | slot): with the former default seed '0', anyone who
+    // knew the items' ids and the systems' names could compute which side each system is on
+    const s1 = await makeStudy(tdb.db, { items: 30 });
+    const s2 = await makeStudy(tdb.db, { items: 30 });
+    const plan1 = { base: 'base', allPairs: false, judgesPerComparison: 2, sample: 12 };
+    const first = await pairStudy(tdb.db, s1.studyId, plan1);
+    const other = await pairStudy(tdb.db, s2.studyId, plan1);
+    expect(first.seed).toMatch(/^[0-9a-f]{32}$/);
+    expect(other.seed).toMatch(/^[0-9a-f]{32}$/);
+    expect(other.seed).not.toBe(first.seed);
+    // the same items and sides as an explicit plan with that seed on another study
+    const s3 = await makeStudy(tdb.db, { items: 30 });
+    await pairStudy(tdb.db, s3.studyId, { ...plan1, seed: first.seed });
+    expect(await plan(tdb, s3.studyId)).toEqual(await plan(tdb, s1.studyId));
+    // pairing again without a seed reuses the study's: nothing new, as with an explicit seed
+    const again = await pairStudy(tdb.db, s1.studyId, plan1);
+    expect(again).toMatchObject({
+      seed: first.seed,
+      comparisonsCreated: 0,
+      comparisonsExisting: 12,
+      assignmentsCreated: 0,
+    });
+    const recorded = await queryRows<{ seed: string }>(
+      tdb.db,
+      sql`select seed from pairings where study_id = ${s1.studyId}`,
+    );
+    expect(recorded.map((r) => r.seed)).toEqual([first.seed, first.seed]);
+  });
+
   it('compares all pairs with --all-pairs and refuses an unknown base', async () => {
     const s = await makeStudy(tdb.db, { items: 5, systems: ['a1', 'b1', 'c1'] });
     const result = await pairStudy(tdb.db, s.studyId, { allPairs: true, seed: '0' });

@@ -29,7 +29,7 @@ export function PairPanel({
             allPairs: f.get('allPairs') === 'on',
             ...(text('sample') ? { sample: Number(text('sample')) } : {}),
             ...(text('k') ? { judgesPerComparison: Number(text('k')) } : {}),
-            seed: text('seed') || '0',
+            ...(text('seed') ? { seed: text('seed') } : {}),
           },
         }),
       );
@@ -61,7 +61,8 @@ export function PairPanel({
           Judges per comparison (optional) <input type="number" name="k" min={1} max={100} />
         </label>
         <label>
-          Seed <input type="text" name="seed" defaultValue="0" />
+          Seed (optional: the last plan&apos;s, else a random one; keep it from judges){' '}
+          <input type="text" name="seed" />
         </label>
         <button type="submit" className="primary">
           Pair
@@ -71,7 +72,7 @@ export function PairPanel({
           <p className="ok" role="status">
             {result.comparisonsCreated} new comparisons ({result.comparisonsExisting} existing),{' '}
             {result.assignmentsCreated} judging slots:{' '}
-            {result.pairs.map((p) => `${p.a} vs ${p.b}`).join(', ')}.
+            {result.pairs.map((p) => `${p.a} vs ${p.b}`).join(', ')}; seed {result.seed}.
           </p>
         ) : null}
       </form>
