@@ -54,6 +54,11 @@ function fromJson(value: unknown, axes: string[]): ParsedVerdict | null {
   const rec = value as Record<string, unknown>;
   const winner = normaliseLetter(rec.winner ?? rec.verdict ?? rec.overall ?? rec.preference);
   if (!winner) return null;
+  // {"verdict": "B", "winner": "A"} is a conflict, not A: every field naming a verdict must agree
+  for (const other of [rec.verdict, rec.overall, rec.preference]) {
+    const letter = normaliseLetter(other);
+    if (letter !== null && letter !== winner) return null;
+  }
   const out: Record<string, Letter> = {};
   const rawAxes = rec.axes;
   if (typeof rawAxes === 'object' && rawAxes !== null && !Array.isArray(rawAxes)) {
@@ -155,12 +160,17 @@ function proseVerdicts(text: string): Stated[] {
   const relations = [...text.matchAll(/(?<![\w>=<])([AB]\s*(?:>>|<<|>|<|=)\s*[AB])(?![\w>=<])/g)]
     .map((m) => ARENA[(m[1] ?? '').replace(/\s+/g, '')])
     .filter((v) => v !== undefined);
+  // the letters only as capitals: "Final verdict: a tie" and "the verdict is a narrow win for B"
+  // read the article "a" as Response A, every such answer going to the side shown first; lower
+  // case b and c are refused alike, so that a refusal favours neither side
   const labelled = [
     ...text.matchAll(
-      /\b(?:overall\s+)?(?:winner|verdict|preference|better response|final verdict)\s*(?:is|:|=)?\s*\**\s*(?:response\s+)?["'`*]*(A|B|tie|C)\b/gi,
+      /\b(?:overall\s+)?(?:winner|verdict|preference|better response|final verdict)\s*(?:is|:|=)?\s*\**\s*(?:response\s+)?["'`*]*(?:an?\s+(?=tie\b))?(A|B|tie|C)\b/gi,
     ),
   ]
-    .map((m) => normaliseLetter(m[1]))
+    .map((m) => m[1] ?? '')
+    .filter((label) => /^(?:[ABC]|tie)$/i.test(label) && !/^[abc]$/.test(label))
+    .map((label) => normaliseLetter(label))
     .filter((v): v is Letter => v !== null)
     .map((winner) => ({ winner, strength: null }));
   return [...bracketed, ...relations, ...labelled];

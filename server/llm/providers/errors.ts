@@ -1,3 +1,5 @@
+import { errorLine } from '../stored-text.ts';
+
 /**
  * A failed provider call, after the SDK's own retries. `fatal` errors (bad key, no credit, unknown
  * model) stop the whole run: every other call would fail the same way. `rejected` ones (this
@@ -33,7 +35,9 @@ export function classifyError(err: unknown, redact: (s: string) => string): Prov
   const status = typeof e?.status === 'number' ? e.status : null;
   const kind = e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error');
   const raw = typeof e?.message === 'string' ? e.message : String(err);
-  const message = redact(`${kind}: ${raw}`).slice(0, 500);
+  // one line: providers' messages carry newlines ("Incorrect API key provided.\nYou can find…"),
+  // which split the CLI's last line and went into llm_runs.error as they came
+  const message = errorLine(redact(`${kind}: ${raw}`));
   if (status !== null) return new ProviderCallError(message, status);
   // Connection resets, timeouts and unreadable (malformed or truncated) bodies are worth another try.
   return new ProviderCallError(message, null);

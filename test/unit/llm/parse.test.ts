@@ -14,6 +14,14 @@ describe('parseVerdict: a verdict is read only when everything the answer states
     ['a bracketed verdict and a different label', '[[A]] overall, but winner: B'],
     ['two bracketed verdicts', '[[A]] … no, [[B]]'],
     ['the same side at two strengths', '[[A>>B]] then [[A>B]]'],
+    // an LLM-run audit: the article "a" was read as Response A, so every such answer went to the
+    // side shown first (120 of 120 verdicts of a run answering "a tie" in both orders)
+    ['the article a before a win for B', 'Overall preference: a slight edge to Response B.'],
+    ['the article a before a narrow win', 'The final verdict is a narrow win for B.'],
+    ['a toss-up', 'Winner: a toss-up'],
+    ['a close call', 'The better response is a close call'],
+    ['a lower-case b (refused like a: neither side is favoured)', 'winner: b'],
+    ['JSON fields that disagree', '{"verdict": "B", "winner": "A"}'],
   ])('%s: none (parse_failed), not a guess', (_what, text) => {
     expect(read(text)).toBeNull();
   });
@@ -30,6 +38,15 @@ describe('parseVerdict: a verdict is read only when everything the answer states
     ],
     ['JSON and prose that agree', '{"winner": "B"}\nFinal verdict: [[B]]', 'B', null],
     ['a label and a bracket that agree', 'Winner: A. [[A]]', 'A', null],
+    [
+      'a tie with its article',
+      'Both responses are equally sound. Final verdict: a tie.',
+      'tie',
+      null,
+    ],
+    ['a capital A', 'Final verdict: A', 'A', null],
+    ['"Response B"', 'The better response is Response B.', 'B', null],
+    ['JSON fields that agree', '{"verdict": "B", "winner": "b"}', 'B', null],
   ])('%s: read', (_what, text, winner, strength) => {
     expect(read(text)).toMatchObject({ winner, strength });
   });
