@@ -260,7 +260,11 @@ export const agreementSchema = z.object({
   }),
   fleissKappa: figure({ units: count, raters: count }),
   krippendorffAlpha: figure({ units: count, values: count }),
-  /** Human majority vs LLM majority on comparisons judged by both. */
+  /**
+   * The humans' consensus vs the LLMs' on comparisons judged by both: each side's consensus is
+   * the category of its judges' mean score (docs/statistics.md, "Agreement"), a majority vote only
+   * where no judge tied.
+   */
   humanLlm: figure({ n: count, kappa: finite.nullable(), kappaReason: z.string().optional() }),
 });
 export type Agreement = z.infer<typeof agreementSchema>;

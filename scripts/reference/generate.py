@@ -337,6 +337,15 @@ for c in range(3):
     res = sm.GLM(y, sm.add_constant(x), family=sm.families.Binomial()).fit(tol=1e-14)
     logit.append({"x": [float(v) for v in x], "y": [float(v) for v in y],
                   "intercept": float(res.params[0]), "slope": float(res.params[1]), "slopeSe": float(res.bse[1])})
+# a steep slope on a narrow covariate (lengths within 5% of each other: log ratios within +-0.05):
+# slope ~66, well estimated, no separation (the fit once called any slope over 50 "separation");
+# its own generator, so the cases above and the fixtures after keep their draws
+steep = np.random.default_rng(48)
+x = steep.uniform(-0.05, 0.05, 300)
+y = (steep.random(300) < 1 / (1 + np.exp(-(-0.1 + 75 * x)))).astype(float)
+res = sm.GLM(y, sm.add_constant(x), family=sm.families.Binomial()).fit(tol=1e-14)
+logit.append({"x": [float(v) for v in x], "y": [float(v) for v in y],
+              "intercept": float(res.params[0]), "slope": float(res.params[1]), "slopeSe": float(res.bse[1])})
 write("logistic.json", logit)
 
 # ---------------------------------------------------------------- xoshiro128** reference stream

@@ -1,7 +1,7 @@
 import type { Agreement } from '../../shared/report.ts';
 import { cohenKappa } from '../stats/cohen-kappa.ts';
-import { fleissKappa } from '../stats/fleiss-kappa.ts';
-import { krippendorffAlphaNominal } from '../stats/krippendorff-alpha.ts';
+import { fleissKappa, fleissUnits } from '../stats/fleiss-kappa.ts';
+import { krippendorffAlphaNominal, pairableValues } from '../stats/krippendorff-alpha.ts';
 import { rawAgreement } from '../stats/raw-agreement.ts';
 import type { Ratings } from '../stats/ratings.ts';
 import { groupBy } from './figures.ts';
@@ -15,7 +15,10 @@ export function category(meanScore: number): number {
 
 export interface UnitJudgments {
   ratings: Ratings;
-  /** Human-majority and LLM-majority categories on units judged by both kinds. */
+  /**
+   * On units judged by both kinds: the category of the human judges' mean score, and of the LLM
+   * judges' (a consensus; not a majority vote where ties are among them: a, tie, tie is a).
+   */
   human: Int32Array;
   llm: Int32Array;
   /** Per judge × unit judged in both display orders: category with a left, with b left. */
@@ -200,12 +203,14 @@ export function buildAgreement(t: VerdictTable, units: UnitJudgments): Agreement
       ? { value: raw.value.value, units: raw.value.units, pairs: raw.value.pairs }
       : { value: null, reason: raw.reason, units: 0, pairs: 0 },
     cohenKappa: cohen,
+    // a kappa or alpha that cannot be computed still says what it was computed over (every rating
+    // a tie on 6 units of 3 judges said 0 units and 0 raters, beside 6 units of raw agreement)
     fleissKappa: fleiss.value
       ? { value: fleiss.value.value, units: fleiss.value.units, raters: fleiss.value.raters }
-      : { value: null, reason: fleiss.reason, units: 0, raters: 0 },
+      : { value: null, reason: fleiss.reason, ...fleissUnits(r) },
     krippendorffAlpha: alpha.value
       ? { value: alpha.value.value, units: alpha.value.units, values: alpha.value.values }
-      : { value: null, reason: alpha.reason, units: 0, values: 0 },
+      : { value: null, reason: alpha.reason, ...pairableValues(r) },
     humanLlm:
       hlN > 0
         ? {

@@ -9,29 +9,37 @@ export interface FleissKappa {
 }
 
 /**
- * Fleiss' kappa (statsmodels' fleiss_kappa, method "fleiss"). It needs the same number of ratings
- * per unit, so it uses the units with the most common count of ratings (≥ 2; the larger count on
- * a tie).
+ * The units Fleiss' kappa uses: those with the most common count of ratings (≥ 2; the larger
+ * count on a tie), and that count; 0 and 0 when no unit has two ratings. Reported beside a kappa
+ * that cannot be computed too.
  */
-export function fleissKappa(r: Ratings): Figure<FleissKappa> {
+export function fleissUnits(r: Ratings): { units: number; raters: number } {
   const byCount = new Map<number, number>();
   for (let u = 0; u < unitCount(r); u++) {
     const m = (r.unitStart[u + 1] as number) - (r.unitStart[u] as number);
     if (m >= 2) byCount.set(m, (byCount.get(m) ?? 0) + 1);
   }
-  if (byCount.size === 0) return none('no comparison was rated by two or more judges');
   let raters = 0;
-  let best = -1;
-  for (const [m, c] of byCount) if (c > best || (c === best && m > raters)) [raters, best] = [m, c];
+  let units = 0;
+  for (const [m, c] of byCount)
+    if (c > units || (c === units && m > raters)) [raters, units] = [m, c];
+  return { units, raters };
+}
+
+/**
+ * Fleiss' kappa (statsmodels' fleiss_kappa, method "fleiss"). It needs the same number of ratings
+ * per unit, so it uses the units with the most common count of ratings (fleissUnits).
+ */
+export function fleissKappa(r: Ratings): Figure<FleissKappa> {
+  const { units, raters } = fleissUnits(r);
+  if (units === 0) return none('no comparison was rated by two or more judges');
   const catTotals = new Float64Array(r.categories);
   const counts = new Float64Array(r.categories);
-  let units = 0;
   let pSum = 0;
   for (let u = 0; u < unitCount(r); u++) {
     const start = r.unitStart[u] as number;
     const end = r.unitStart[u + 1] as number;
     if (end - start !== raters) continue;
-    units++;
     counts.fill(0);
     for (let k = start; k < end; k++) counts[r.value[k] as number]!++;
     let sq = 0;

@@ -9,6 +9,22 @@ export interface KrippendorffAlpha {
 }
 
 /**
+ * The pairable values (ratings in units with at least two) and their units, which alpha is
+ * computed from: reported beside an alpha that cannot be computed too.
+ */
+export function pairableValues(r: Ratings): { values: number; units: number } {
+  let values = 0;
+  let units = 0;
+  for (let u = 0; u < unitCount(r); u++) {
+    const m = (r.unitStart[u + 1] as number) - (r.unitStart[u] as number);
+    if (m < 2) continue;
+    units++;
+    values += m;
+  }
+  return { values, units };
+}
+
+/**
  * Krippendorff's alpha for nominal data with missing ratings (Krippendorff 2011, "Computing
  * Krippendorff's alpha-reliability"), from the coincidence matrix:
  * α = 1 − (n − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k.

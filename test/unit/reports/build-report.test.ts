@@ -95,6 +95,17 @@ describe('buildReport', () => {
     expect(unanimous.agreement.raw.value).toBe(1);
     expect(unanimous.agreement.krippendorffAlpha.value).toBeNull();
     expect(unanimous.agreement.krippendorffAlpha.reason).toMatch(/same category/);
+    // every rating a tie, 6 items × 3 judges: no kappa, no alpha, but what they were computed
+    // over (it said 0 units and 0 raters beside raw agreement's 6 units)
+    const ties = ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'].flatMap((item) =>
+      ['h1', 'h2', 'l1'].map((judge) =>
+        makeJudgment({ item, judge, judge_kind: judge === 'l1' ? 'llm' : 'human', winner: 'tie' }),
+      ),
+    );
+    const tied = buildReport(tableOf(ties), { rounds: 20 }).agreement;
+    expect(tied.raw).toMatchObject({ value: 1, units: 6, pairs: 18 });
+    expect(tied.fleissKappa).toMatchObject({ value: null, units: 6, raters: 3 });
+    expect(tied.krippendorffAlpha).toMatchObject({ value: null, units: 6, values: 18 });
     const one = buildReport(tableOf([makeJudgment()]));
     expect(one.pairs[0]!.se).toBeNull();
     expect(one.pairs[0]!.reasons.se).toMatch(/fewer than 2/);

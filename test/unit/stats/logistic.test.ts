@@ -15,6 +15,16 @@ describe('logistic fit for length bias matches statsmodels GLM (binomial, fracti
     });
   }
 
+  it('calls a separated sample separation, on a narrow covariate as on a wide one', () => {
+    for (const scale of [1, 0.01])
+      expect(
+        fitLogistic(
+          [-2, -1, 1, 2].map((v) => v * scale),
+          [0, 0, 1, 1],
+        ).reason,
+      ).toBe('the logistic fit diverges (separation)');
+  });
+
   it('returns null with a reason when one side won everything', () => {
     expect(fitLogistic([1, 2, 3], [1, 1, 1]).reason).toMatch(/every/);
   });
