@@ -346,6 +346,15 @@ y = (steep.random(300) < 1 / (1 + np.exp(-(-0.1 + 75 * x)))).astype(float)
 res = sm.GLM(y, sm.add_constant(x), family=sm.families.Binomial()).fit(tol=1e-14)
 logit.append({"x": [float(v) for v in x], "y": [float(v) for v in y],
               "intercept": float(res.params[0]), "slope": float(res.params[1]), "slopeSe": float(res.bse[1])})
+# and a modest slope on a wide covariate: 500 verdicts within ±1 and two with an empty output
+# (log ratios ±ln 2001), which a rule on the log-odds' spread over x called separation
+wide = np.random.default_rng(4)
+x = np.concatenate([wide.uniform(-1, 1, 500), [math.log(2001), -math.log(2001)]])
+y = (wide.random(502) < 1 / (1 + np.exp(-(0.1 + 4 * x)))).astype(float)
+y[-2:] = [1.0, 0.0]  # the empty outputs follow the slope: a, the longer, wins; a, the shorter, loses
+res = sm.GLM(y, sm.add_constant(x), family=sm.families.Binomial()).fit(tol=1e-14)
+logit.append({"x": [float(v) for v in x], "y": [float(v) for v in y],
+              "intercept": float(res.params[0]), "slope": float(res.params[1]), "slopeSe": float(res.bse[1])})
 write("logistic.json", logit)
 
 # ---------------------------------------------------------------- xoshiro128** reference stream

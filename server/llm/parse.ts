@@ -160,12 +160,14 @@ function proseVerdicts(text: string): Stated[] {
   const relations = [...text.matchAll(/(?<![\w>=<])([AB]\s*(?:>>|<<|>|<|=)\s*[AB])(?![\w>=<])/g)]
     .map((m) => ARENA[(m[1] ?? '').replace(/\s+/g, '')])
     .filter((v) => v !== undefined);
-  // the letters only as capitals: "Final verdict: a tie" and "the verdict is a narrow win for B"
-  // read the article "a" as Response A, every such answer going to the side shown first; lower
-  // case b and c are refused alike, so that a refusal favours neither side
+  // a letter only as a capital standing alone: "Final verdict: a tie", "the verdict is a narrow
+  // win for B" and "Verdict: A clear win for Response B" read the article as Response A, every
+  // such answer going to the side shown first. A lower-case b or c, and a B or C followed by a
+  // word, are refused alike, so that a refusal favours neither side; "an?" before "tie" stays on
+  // its line ("Final verdict: A\nTie-breaker: none" is A)
   const labelled = [
     ...text.matchAll(
-      /\b(?:overall\s+)?(?:winner|verdict|preference|better response|final verdict)\s*(?:is|:|=)?\s*\**\s*(?:response\s+)?["'`*]*(?:an?\s+(?=tie\b))?(A|B|tie|C)\b/gi,
+      /\b(?:overall\s+)?(?:winner|verdict|preference|better response|final verdict)\s*(?:is|:|=)?\s*\**\s*(?:response\s+)?["'`*]*(?:an?[ \t]+(?=tie\b))?((?:A|B|C)(?![ \t]+[a-z])|tie)\b/gi,
     ),
   ]
     .map((m) => m[1] ?? '')

@@ -24,14 +24,35 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
   let xMin = Infinity;
   let xMax = -Infinity;
   let ySum = 0;
+  // the x ranges of the successes and of the failures (a fractional y, a tie, is some of each)
+  let sMin = Infinity;
+  let sMax = -Infinity;
+  let fMin = Infinity;
+  let fMax = -Infinity;
   for (let i = 0; i < n; i++) {
-    xMin = Math.min(xMin, x[i] as number);
-    xMax = Math.max(xMax, x[i] as number);
-    ySum += y[i] as number;
+    const xi = x[i] as number;
+    const yi = y[i] as number;
+    xMin = Math.min(xMin, xi);
+    xMax = Math.max(xMax, xi);
+    ySum += yi;
+    if (yi > 0) {
+      sMin = Math.min(sMin, xi);
+      sMax = Math.max(sMax, xi);
+    }
+    if (yi < 1) {
+      fMin = Math.min(fMin, xi);
+      fMax = Math.max(fMax, xi);
+    }
   }
   if (xMin === xMax) return none('every verdict has the same length difference');
   if (ySum === 0 || ySum === n)
     return none('one side won every verdict: the logistic fit diverges');
+  // With one covariate and an intercept the maximum-likelihood fit exists exactly when the
+  // successes and the failures overlap in x (Albert & Anderson 1984): if every failure lies at or
+  // below every success, or above, the slope runs to infinity. Checked on the data, so that the
+  // scale of x does not matter (a rule on the slope's size called a slope of 66 on log length
+  // ratios within ±0.05 separation; one on the log-odds' spread called a slope of 4 on ±7.6 one).
+  if (fMax <= sMin || sMax <= fMin) return none('the logistic fit diverges (separation)');
   let b0 = 0;
   let b1 = 0;
   const info = new Float64Array(4);
@@ -56,10 +77,7 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
     if (!step) return none('information matrix is singular');
     b0 += step[0] as number;
     b1 += step[1] as number;
-    // separation shows as the fitted log-odds spreading without bound over the data: a spread
-    // over 50 (odds 5e21 to 1 between its ends) is taken as one. The slope alone is not the sign:
-    // on lengths within 5% of each other (log ratios within ±0.05) a slope of 66 is well estimated
-    if (!Number.isFinite(b0) || !Number.isFinite(b1) || Math.abs(b1) * (xMax - xMin) > 50)
+    if (!Number.isFinite(b0) || !Number.isFinite(b1))
       return none('the logistic fit diverges (separation)');
     if (Math.max(Math.abs(step[0] as number), Math.abs(step[1] as number)) < 1e-12) {
       const det = (info[0] as number) * (info[3] as number) - (info[1] as number) ** 2;

@@ -22,6 +22,12 @@ describe('parseVerdict: a verdict is read only when everything the answer states
     ['a close call', 'The better response is a close call'],
     ['a lower-case b (refused like a: neither side is favoured)', 'winner: b'],
     ['JSON fields that disagree', '{"verdict": "B", "winner": "A"}'],
+    // a review of that fix: the article as a capital was still Response A
+    ['a capital article before a win for B', 'Verdict: A clear win for Response B.'],
+    ['a bold label and a capital article', '**Final verdict:** A narrow win for Response B.'],
+    ['a capital article before an edge', 'Preference: A slight edge to B.'],
+    ['a capital toss-up', 'Winner: A toss-up.'],
+    ['a B followed by a word (refused as A is)', 'Verdict: B clear win for Response A.'],
   ])('%s: none (parse_failed), not a guess', (_what, text) => {
     expect(read(text)).toBeNull();
   });
@@ -47,6 +53,10 @@ describe('parseVerdict: a verdict is read only when everything the answer states
     ['a capital A', 'Final verdict: A', 'A', null],
     ['"Response B"', 'The better response is Response B.', 'B', null],
     ['JSON fields that agree', '{"verdict": "B", "winner": "b"}', 'B', null],
+    ['a letter, then a line beginning "Tie"', 'Final verdict: A\nTie-breaker: none', 'A', null],
+    ['a bold letter, then "Tie-breakers"', '**Winner:** A\n\nTie-breakers: none', 'A', null],
+    ['a letter and its reason', 'Final verdict: B, since it reads the film correctly.', 'B', null],
+    ['a capital article before tie', 'Verdict: A tie.', 'tie', null],
   ])('%s: read', (_what, text, winner, strength) => {
     expect(read(text)).toMatchObject({ winner, strength });
   });

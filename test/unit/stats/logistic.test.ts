@@ -16,13 +16,37 @@ describe('logistic fit for length bias matches statsmodels GLM (binomial, fracti
   }
 
   it('calls a separated sample separation, on a narrow covariate as on a wide one', () => {
-    for (const scale of [1, 0.01])
-      expect(
-        fitLogistic(
-          [-2, -1, 1, 2].map((v) => v * scale),
-          [0, 0, 1, 1],
-        ).reason,
-      ).toBe('the logistic fit diverges (separation)');
+    const separated: Array<[number[], number[]]> = [
+      [
+        [-2, -1, 1, 2],
+        [0, 0, 1, 1],
+      ],
+      [
+        [-2, -1, 1, 2],
+        [1, 1, 0, 0],
+      ],
+      // quasi-separation: the classes meet at one x (a tie there is half of each)
+      [
+        [0, 0, 1, 1],
+        [0, 1, 1, 1],
+      ],
+      [
+        [0, 1, 1, 2],
+        [0, 0.5, 0.5, 1],
+      ],
+    ];
+    for (const [x, y] of separated)
+      for (const scale of [1, 0.01, 100])
+        expect(
+          fitLogistic(
+            x.map((v) => v * scale),
+            y,
+          ).reason,
+        ).toBe('the logistic fit diverges (separation)');
+    // so are classes meeting at one x with a win and a loss there; one failure above one success
+    // is enough for a fit
+    expect(fitLogistic([0, 1, 1, 2], [0, 1, 0, 1]).reason).toMatch(/separation/);
+    expect(fitLogistic([0, 1, 2, 3], [0, 1, 0, 1]).value).not.toBeNull();
   });
 
   it('returns null with a reason when one side won everything', () => {
