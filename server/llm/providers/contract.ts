@@ -34,5 +34,46 @@ export function sdkClientOptions(options: ProviderOptions) {
     maxRetries: options.maxRetries,
     timeout: options.timeoutMs,
     logLevel: 'off' as const,
+    fetch: cappedRetryAfter(globalThis.fetch),
   };
+}
+
+/**
+ * The longest `Retry-After` the SDKs may wait out before their next attempt. Both sleep whatever
+ * the provider asks (openai 6 and @anthropic-ai/sdk 1 alike), and nothing cancels the sleep: a
+ * quota's 429 with `Retry-After: 3600` would hold an order, and a cancel, for an hour.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * `fetch` for the SDKs: a response asking to wait longer than `capMs` (`retry-after-ms`, or
+ * `retry-after` in seconds or as a date) gets `x-should-retry: false`, which both SDKs obey, so it
+ * comes back at once as the call's error and the run handles it as any failed call (the attempt
+ * recorded, the order tried again, the run stopped after its limit of such orders in a row).
+ */
+export function cappedRetryAfter(base: typeof fetch, capMs = MAX_RETRY_AFTER_MS): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    const wait = retryAfterMs(response.headers);
+    if (wait === null || wait <= capMs) return response;
+    const headers = new Headers(response.headers);
+    headers.set('x-should-retry', 'false');
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  };
+}
+
+/** How long a response asks to wait before the next request, in ms; null when it does not say. */
+export function retryAfterMs(headers: Headers): number | null {
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms)) return ms;
+  const value = headers.get('retry-after');
+  if (value === null) return null;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? date - Date.now() : null;
 }

@@ -73,6 +73,37 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     expect(fake.requests[1]!.at - fake.requests[0]!.at).toBeGreaterThanOrEqual(950);
   });
 
+  it('does not wait out a Retry-After of an hour: the calls fail at once and the run ends failed', async () => {
+    // an LLM-run audit: both SDKs sleep whatever Retry-After says, and nothing cancels the sleep,
+    // so a quota's 429 with an hour in it held each order (and a Ctrl-C) for an hour
+    const study = await makeDemoStudy(tdb.db, { items: 1, name: `ra-hour-${backend}` });
+    fake.script(() => ({ kind: 'status', status: 429, retryAfter: '3600' }));
+    const summary = await runJudging(
+      tdb,
+      // a model of its own: the test above cached gpt-4o's answer to the same prompt
+      testRunOptions(study.studyId, fake.openaiBaseUrl, { models: ['gpt-4o-quota'] }),
+    );
+    expect(summary).toMatchObject({ status: 'failed', done: 0, failed: 1 });
+    // the run's own 3 attempts, none retried by the SDK (3 retries each otherwise)
+    expect(fake.requests).toHaveLength(3);
+    const rows = await attempts(summary.runId);
+    expect(rows.map((r) => [r.outcome, r.http_status])).toEqual([
+      ['error', 429],
+      ['error', 429],
+      ['error', 429],
+    ]);
+    // a short one is still waited out by the SDK (the test above), as is one of at most 60 s:
+    // the cap is on the header, read as the SDKs read it
+    const { retryAfterMs } = await import('../../../server/llm/providers/contract.ts');
+    const h = (entries: Record<string, string>) => new Headers(entries);
+    expect(retryAfterMs(h({ 'retry-after': '60' }))).toBe(60_000);
+    expect(retryAfterMs(h({ 'retry-after-ms': '1500' }))).toBe(1500);
+    expect(
+      retryAfterMs(h({ 'retry-after': new Date(Date.now() + 7_200_000).toUTCString() })),
+    ).toBeGreaterThan(7_100_000);
+    expect(retryAfterMs(h({}))).toBeNull();
+  });
+
   it('survives 500s, connection resets, hung responses and truncated bodies', async () => {
     const study = await makeDemoStudy(tdb.db, { items: 4 });
     const kinds: Behaviour[] = [
