@@ -94,7 +94,9 @@ export async function runJudging(
     const tally = new RunTally(progress, {
       breakerLimit: Math.max(10, o.concurrency * 2),
       onProgress: hooks.onProgress,
-      onBreak: (error) => control.requestStop({ kind: 'failed', error }),
+      // the run's error is one line: providers' messages carry newlines ("Incorrect API key
+      // provided.\nYou can find…"), which split the CLI's last line and went into llm_runs.error
+      onBreak: (error) => control.requestStop({ kind: 'failed', error: errorLine(error) }),
     });
     const leases = new RunLeases(db, { runId, judgeIds, leaseSeconds: o.leaseSeconds }, (err) =>
       hooks.log?.warn({ runId, err: redact(String(err)) }, 'llm run heartbeat failed'),
@@ -113,7 +115,8 @@ export async function runJudging(
       shouldNotify: notifyThrottle(),
       onEnd: (state, end) => {
         if (end.kind === 'recorded') tally.add(end);
-        if (end.kind === 'fatal') control.requestStop({ kind: 'failed', error: end.error });
+        if (end.kind === 'fatal')
+          control.requestStop({ kind: 'failed', error: errorLine(end.error) });
         leases.orderStored(state);
         control.wake();
       },

@@ -1,5 +1,3 @@
-import { errorLine } from '../stored-text.ts';
-
 /**
  * A failed provider call, after the SDK's own retries. `fatal` errors (bad key, no credit, unknown
  * model) stop the whole run: every other call would fail the same way. `rejected` ones (this
@@ -35,9 +33,9 @@ export function classifyError(err: unknown, redact: (s: string) => string): Prov
   const status = typeof e?.status === 'number' ? e.status : null;
   const kind = e?.constructor?.name ?? (typeof e?.name === 'string' ? e.name : 'Error');
   const raw = typeof e?.message === 'string' ? e.message : String(err);
-  // one line: providers' messages carry newlines ("Incorrect API key provided.\nYou can find…"),
-  // which split the CLI's last line and went into llm_runs.error as they came
-  const message = errorLine(redact(`${kind}: ${raw}`));
+  // as the provider wrote it (an attempt stores it escaped and reversible); the run's own error,
+  // which the CLI prints, is made one line where the run stops (runner.ts)
+  const message = redact(`${kind}: ${raw}`).slice(0, 500);
   if (status !== null) return new ProviderCallError(message, status);
   // Connection resets, timeouts and unreadable (malformed or truncated) bodies are worth another try.
   return new ProviderCallError(message, null);

@@ -363,7 +363,11 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
       kind: 'status',
       status: 401,
       body: JSON.stringify({
-        error: { message: `Incorrect API key provided: ${API_KEY}`, type: 'invalid_request_error' },
+        // lines as OpenAI writes them, a CR among them: the run's error is still one line
+        error: {
+          message: `Incorrect API key provided: ${API_KEY}.\nYou can find your API key at https://example.test.\r\nContact support.`,
+          type: 'invalid_request_error',
+        },
       }),
     }));
     const opts = testRunOptions(study.studyId, fake.openaiBaseUrl, {
@@ -374,6 +378,10 @@ describe.each(backends())('LLM-judge failure modes on %s', (backend) => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/401/);
     expect(failed.error).not.toContain(API_KEY);
+    expect(failed.error).toMatch(
+      /Incorrect API key provided: .*\. You can find .* Contact support\./,
+    );
+    expect(failed.error).not.toMatch(/[\r\n]/);
     const rows = await attempts(failed.runId);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.error ?? '').not.toContain('SECRETKEY');
