@@ -68,6 +68,8 @@ export const pairResultSchema = z.object({
   comparisonsCreated: z.number().int(),
   comparisonsExisting: z.number().int(),
   assignmentsCreated: z.number().int(),
+  /** One line each, for whoever paired (the seed '0', the default before 2026-12, is public). */
+  warnings: z.array(z.string()),
 });
 export type PairResult = z.infer<typeof pairResultSchema>;
 

@@ -78,6 +78,7 @@ export function register(program: Command): void {
           `paired ${pairs}: ${result.comparisonsCreated} new comparisons (${result.comparisonsExisting} existing), ` +
             `${result.assignmentsCreated} new assignments, seed '${result.seed}'\n`,
         );
+        for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       }
     },
   );

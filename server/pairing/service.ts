@@ -61,6 +61,13 @@ function randomSeed(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** The default seed before it was drawn at random: every study paired without a seed used it. */
+const FORMER_DEFAULT_SEED = '0';
+
+/** Said to whoever pairs with the former default seed (given, or a study's last plan's). */
+export const PUBLIC_SEED_WARNING =
+  "the seed '0' was the default until 2026-12: anyone who knows it, the items' ids and the systems' names can compute every side; give this study's new plans a --seed of their own (its existing slots keep their sides)";
+
 /**
  * Records a plan and has judging create its comparisons and their K slots. Without a seed the
  * study's latest plan's is used, so pairing again is idempotent, and the first plan draws one
@@ -148,6 +155,7 @@ export async function pairStudy(
       comparisonsCreated,
       comparisonsExisting,
       assignmentsCreated,
+      warnings: seed === FORMER_DEFAULT_SEED ? [PUBLIC_SEED_WARNING] : [],
     };
   });
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../server/db/client.ts';
-import { pairStudy } from '../../../server/pairing/service.ts';
+import { PUBLIC_SEED_WARNING, pairStudy } from '../../../server/pairing/service.ts';
 import { getStudyById } from '../../../server/studies/service.ts';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { makeStudy } from '../../helpers/factories.ts';
@@ -124,6 +124,18 @@ describe.each(backends())('blind pairing on %s', (backend) => {
       sql`select seed from pairings where study_id = ${s1.studyId}`,
     );
     expect(recorded.map((r) => r.seed)).toEqual([first.seed, first.seed]);
+    expect([first.warnings, again.warnings]).toEqual([[], []]);
+  });
+
+  it("warns whoever pairs with the seed '0', the former default, given or a study's last plan's", async () => {
+    const s = await makeStudy(tdb.db, { items: 10 });
+    const plan1 = { base: 'base', allPairs: false, judgesPerComparison: 1, sample: 4 };
+    const legacy = await pairStudy(tdb.db, s.studyId, { ...plan1, seed: '0' });
+    expect(legacy.warnings).toEqual([PUBLIC_SEED_WARNING]);
+    const next = await pairStudy(tdb.db, s.studyId, plan1);
+    expect(next).toMatchObject({ seed: '0', warnings: [PUBLIC_SEED_WARNING] });
+    const fresh = await pairStudy(tdb.db, s.studyId, { ...plan1, seed: 'kept-from-judges' });
+    expect(fresh.warnings).toEqual([]);
   });
 
   it('compares all pairs with --all-pairs and refuses an unknown base', async () => {
@@ -196,6 +208,16 @@ describe.each(backends())('blind pairing on %s', (backend) => {
       expect(paired.stdout).toMatch(
         /paired sft vs base: 3 new comparisons \(0 existing\), 6 new assignments, seed '7'/,
       );
+      const legacy = await runCli([
+        'pair',
+        '--study',
+        'cli-study',
+        '--seed',
+        '0',
+        '--database-url',
+        tdb.url!,
+      ]);
+      expect(legacy.stderr).toBe(`warning: ${PUBLIC_SEED_WARNING}\n`);
       const invite = await runCli([
         'invite',
         '--study',

@@ -75,6 +75,11 @@ export function PairPanel({
             {result.pairs.map((p) => `${p.a} vs ${p.b}`).join(', ')}; seed {result.seed}.
           </p>
         ) : null}
+        {result?.warnings.length ? (
+          <p className="error" role="alert">
+            {result.warnings.join(' ')}
+          </p>
+        ) : null}
       </form>
     </section>
   );
