@@ -171,7 +171,7 @@ function proseVerdicts(text: string): Stated[] {
     ),
   ]
     .map((m) => m[1] ?? '')
-    .filter((label) => /^(?:[ABC]|tie)$/i.test(label) && !/^[abc]$/.test(label))
+    .filter((label) => !/^[abc]$/.test(label))
     .map((label) => normaliseLetter(label))
     .filter((v): v is Letter => v !== null)
     .map((winner) => ({ winner, strength: null }));

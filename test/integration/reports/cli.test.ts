@@ -10,6 +10,7 @@ import { createDatabase, type Database } from '../../../server/db/client.ts';
 import { backends, openTestDatabase, type Backend } from '../../helpers/db.ts';
 import { makeJudges, makePairedStudy, systemLabel } from '../../helpers/factories.ts';
 import { runCli, type CliResult } from '../../helpers/processes.ts';
+import { JUDGMENTS_CSV_HEADER, judgmentLine } from '../../unit/reports/factories.ts';
 
 /**
  * `tracearena stats` and `tracearena report` as real child processes: bad input, the same report
@@ -281,18 +282,8 @@ describe('tracearena stats (CLI)', () => {
   });
 
   it('reads files with a byte-order mark and padded names; refuses a multi-line CSV record at its first line, 1e999, and a file with nothing to compare', async () => {
-    const rec = (o: Record<string, unknown> = {}) =>
-      JSON.stringify({
-        item: 'q1',
-        a: 'sft',
-        b: 'base',
-        winner: 'a',
-        judge: 'j1',
-        judge_kind: 'human',
-        shown_left: 'a',
-        ...o,
-      });
-    const header = 'item,a,b,winner,judge,judge_kind,shown_left';
+    const rec = judgmentLine;
+    const header = JUDGMENTS_CSV_HEADER;
     const files = {
       // BOM + padded names in JSONL: the same report as the CSV below
       jsonl: `\uFEFF${[rec(), rec({ item: ' q1 ', judge: 'j2 ', winner: 'tie' }), rec({ item: 'q2', a: ' sft' })].join('\n')}\n`,

@@ -63,37 +63,17 @@ describe('JSONL and CSV judgments files', () => {
     const path = file(
       'ok.jsonl',
       [
-        {
-          item: 'q1',
-          a: 'sft',
-          b: 'base',
-          winner: 'a',
-          judge: 'j1',
-          judge_kind: 'human',
-          shown_left: 'a',
-        },
-        {
-          item: 'q2',
-          a: 'base',
-          b: 'sft',
-          winner: 'a',
-          judge: 'j1',
-          judge_kind: 'human',
-          shown_left: 'b',
-        },
-        {
+        judgmentLine(),
+        judgmentLine({ item: 'q2', a: 'base', b: 'sft', shown_left: 'b' }),
+        judgmentLine({
           item: 'q3',
           a: 'base',
           b: 'sft',
           winner: 'b',
-          judge: 'j1',
           judge_kind: 'llm',
-          shown_left: 'a',
           axes: { perception: 'a' },
-        },
-      ]
-        .map((r) => JSON.stringify(r))
-        .join('\n') + '\n\n',
+        }),
+      ].join('\n') + '\n\n',
     );
     const report = buildReport(await readJudgmentsFiles([path]));
     const p = report.pairs[0]!;
@@ -105,15 +85,7 @@ describe('JSONL and CSV judgments files', () => {
   });
 
   it("names file, line and field of a bad record: FILE:LINE: field 'x': reason", async () => {
-    const good = JSON.stringify({
-      item: 'q1',
-      a: 'sft',
-      b: 'base',
-      winner: 'a',
-      judge: 'j1',
-      judge_kind: 'human',
-      shown_left: 'a',
-    });
+    const good = judgmentLine();
     const path = file('bad.jsonl', `${good}\n${good.replace('"human"', '"robot"')}\n`);
     await expect(readJudgmentsFiles([path])).rejects.toThrow(
       new RegExp(`^${path}:2: field 'judge_kind': `),
