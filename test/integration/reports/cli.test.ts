@@ -171,16 +171,7 @@ async function seedStudy(backend: Backend): Promise<SeededStudy> {
 
 describe('tracearena stats (CLI)', () => {
   it('exits 2 with one line naming the file, line and field of a bad record, writing no output file', async () => {
-    const good = (item: string) =>
-      JSON.stringify({
-        item,
-        a: 'sft',
-        b: 'base',
-        winner: 'a',
-        judge: 'j1',
-        judge_kind: 'human',
-        shown_left: 'a',
-      });
+    const good = (item: string) => judgmentLine({ item });
     const jsonlFile = join(dir, 'bad.jsonl');
     await writeFile(
       jsonlFile,

@@ -123,15 +123,7 @@ describe('JSONL and CSV judgments files', () => {
   });
 
   it('refuses, with file, line and field, what would silently become something else', async () => {
-    const good = {
-      item: 'q1',
-      a: 'sft',
-      b: 'base',
-      winner: 'a',
-      judge: 'j1',
-      judge_kind: 'human',
-      shown_left: 'a',
-    };
+    const good = JSON.parse(judgmentLine()) as Record<string, unknown>;
     // an axis or judge named __proto__ cannot be a key of the report: it used to vanish
     const protoAxis = file(
       'proto.jsonl',
