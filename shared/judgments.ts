@@ -13,12 +13,21 @@ const keyNameSchema = z
   .min(1)
   .refine((n) => n !== '__proto__', "'__proto__' cannot be a name");
 
+/** The largest style count: the verdict table keeps them in 32-bit integers. */
+export const MAX_STYLE_COUNT = 2 ** 31 - 1;
+
+const styleCount = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(MAX_STYLE_COUNT, `at most ${MAX_STYLE_COUNT} (2³¹ − 1, a style count is kept in 32 bits)`);
+
 /** An output's style counts: characters, markdown headers, list items, bold spans. */
 export const styleCountsSchema = z.object({
-  length: z.number().int().nonnegative(),
-  headers: z.number().int().nonnegative(),
-  lists: z.number().int().nonnegative(),
-  bold: z.number().int().nonnegative(),
+  length: styleCount,
+  headers: styleCount,
+  lists: styleCount,
+  bold: styleCount,
 });
 
 /**

@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -119,6 +119,24 @@ async function readTable(
   return table;
 }
 
+/** Why a path cannot be read, as bad input (exit 2) in one line; other errors as they are. */
+const UNREADABLE: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+};
+
+function unreadable(file: string): (err: NodeJS.ErrnoException) => never {
+  return (err) => {
+    const reason = err.code === undefined ? undefined : UNREADABLE[err.code];
+    if (reason) throw new CliError(`${file}: ${reason}`, 2);
+    throw err;
+  };
+}
+
 /**
  * The files as regular files `stats` can read twice (its format sniff reads the start, then the
  * records): a pipe (`stats <(zcat j.jsonl.gz)`, `-` for standard input) is first copied to a
@@ -136,13 +154,11 @@ async function regularFiles(
   try {
     for (const [k, file] of files.entries()) {
       if (file !== '-') {
-        const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT' || err.code === 'ENOTDIR')
-            throw new CliError(`${file}: no such file`, 2);
-          throw err;
-        });
+        const info = await stat(file).catch(unreadable(file));
         if (info.isDirectory())
           throw new CliError(`${file}: is a directory, not a judgments file`, 2);
+        // a file this user may not read fails on open, after the other files were sniffed
+        await access(file, constants.R_OK).catch(unreadable(file));
         if (info.isFile()) {
           paths.push(file);
           continue;

@@ -49,26 +49,27 @@ export async function* readCsv(
   options?: TextOptions,
 ): AsyncGenerator<FileRecord> {
   const source = Readable.from(fileText(path, displayName, tap, options));
+  const lines = new CsvLines();
+  // csv-parse's line count at the end of the last record parsed (the header's is 1)
+  let lastEnd = 1;
   const parser = parse({
     columns: (header: string[]) => checkHeader(header, displayName),
     info: true,
     skip_empty_lines: true,
     relax_column_count: false,
+    // as each record is parsed, not as it is read from the stream: an error later in the same
+    // chunk ends the stream before the records parsed ahead of it are read, and their line breaks
+    // must still count for the error's line
+    on_record: (row: { record: Record<string, string>; info: { lines: number } }): FileRecord => {
+      lastEnd = row.info.lines;
+      return { line: lines.start(row.info.lines, Object.values(row.record)), value: row.record };
+    },
   });
   // pipe() does not forward errors: a bad byte in the source must end the parse
   source.on('error', (err) => parser.destroy(err));
   source.pipe(parser);
-  const lines = new CsvLines();
-  // csv-parse's line count at the end of the last record read (the header's is 1)
-  let lastEnd = 1;
   try {
-    for await (const row of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number };
-    }>) {
-      lastEnd = row.info.lines;
-      yield { line: lines.start(row.info.lines, Object.values(row.record)), value: row.record };
-    }
+    for await (const record of parser as AsyncIterable<FileRecord>) yield record;
   } catch (err) {
     if (err instanceof FileRecordError) throw err;
     const e = err as { message: string; code?: string; lines?: number; record?: unknown };
@@ -85,7 +86,8 @@ export async function* readCsv(
       e.lines === undefined
         ? null
         : lines.atError(e.lines, Array.isArray(e.record) ? (e.record as string[]) : undefined);
-    const message = e.message.replace(/ on line \d+$/, '');
+    // csv-parse's own line count (at the row's end, CRLF counted twice) would contradict ours
+    const message = e.message.replace(/ on line \d+$/, '').replace(/ at line \d+/, '');
     throw new FileRecordError(displayName, line, `invalid CSV: ${message}`);
   } finally {
     source.destroy();

@@ -30,15 +30,39 @@ export async function* fileChunks(path: string, tap: SourceTap = {}): AsyncGener
   if (hash) tap.onHash?.(hash.digest('hex'));
 }
 
-/** The line of byte `offset` of the file: read again, only when something there is refused. */
+/**
+ * The line of byte `offset` of the file: read again, only when something there is refused. Lines
+ * end as the readers split them (lines.ts): LF, CRLF or a CR alone.
+ */
 async function lineAt(path: string, offset: number): Promise<number> {
   let line = 1;
   if (offset === 0) return line;
+  let afterCr = false;
   for await (const chunk of createReadStream(path, { end: offset - 1, highWaterMark: 1 << 20 })) {
     const buf = chunk as Buffer;
-    for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) line++;
+    if (!afterCr && buf.indexOf(0x0d) === -1) {
+      for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) line++;
+      continue;
+    }
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf[i];
+      // the LF of a CRLF was counted with its CR
+      if (c === 0x0a && !afterCr) line++;
+      else if (c === 0x0d) line++;
+      afterCr = c === 0x0d;
+    }
   }
   return line;
+}
+
+/** The first (or last) line break byte of a chunk, LF or CR; -1 when it has none. */
+function firstBreak(chunk: Buffer): number {
+  const lf = chunk.indexOf(0x0a);
+  const cr = chunk.indexOf(0x0d);
+  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+}
+function lastBreak(chunk: Buffer): number {
+  return Math.max(chunk.lastIndexOf(0x0a), chunk.lastIndexOf(0x0d));
 }
 
 /**
@@ -82,10 +106,10 @@ export async function* fileText(
   };
   for await (const chunk of fileChunks(path, tap)) {
     // lines wholly inside one read chunk are shorter than the limit; count those that cross chunks
-    const lastNewline = chunk.lastIndexOf(0x0a);
+    const lastNewline = lastBreak(chunk);
     if (lastNewline === -1) lineBytes += chunk.length;
     else {
-      lineBytes += chunk.indexOf(0x0a);
+      lineBytes += firstBreak(chunk);
       if (lineBytes <= maxLineBytes) lineBytes = chunk.length - lastNewline - 1;
     }
     if (lineBytes > maxLineBytes) {

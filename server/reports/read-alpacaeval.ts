@@ -1,6 +1,6 @@
 import { alpacaEvalRecordSchema } from '../../shared/judgments.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { checkNameText, recordFields, typoNote } from './read-field-names.ts';
+import { canonicalName, checkNameText, recordFields, typoNote } from './read-field-names.ts';
 import { fromZodError } from './read-zod-error.ts';
 import type { VerdictTableBuilder } from './verdict-table.ts';
 
@@ -30,14 +30,16 @@ const FIELDS = recordFields([
 
 const NAMES = ['generator_1', 'generator_2', 'annotator'] as const;
 
-/** The record with its model and annotator names trimmed (before validation: "  " is empty). */
+/** The record with its model and annotator names trimmed and in NFC (before validation: "  " is empty). */
 function trimNames(record: unknown): unknown {
   if (typeof record !== 'object' || record === null) return record;
   const o = record as Record<string, unknown>;
   let out: Record<string, unknown> | null = null;
   for (const k of NAMES) {
     const v = o[k];
-    if (typeof v === 'string' && v.trim() !== v) (out ??= { ...o })[k] = v.trim();
+    if (typeof v !== 'string') continue;
+    const name = canonicalName(v);
+    if (name !== v) (out ??= { ...o })[k] = name;
   }
   return out ?? o;
 }
@@ -61,6 +63,14 @@ export function addAlpacaEvalRecord(
   position: number,
 ): string | null {
   const trimmed = trimNames(record);
+  const preference = (trimmed as { preference?: unknown } | null)?.preference;
+  if (typeof preference === 'number' && !Number.isFinite(preference))
+    throw FileRecordError.field(
+      file,
+      position,
+      'preference',
+      'not a finite number (it overflows to Infinity)',
+    );
   const parsed = alpacaEvalRecordSchema.safeParse(trimmed);
   if (!parsed.success) {
     const path = parsed.error.issues[0]?.path;
@@ -79,6 +89,14 @@ export function addAlpacaEvalRecord(
     const v = r[k];
     if (v !== undefined) checkNameText(v, k, file, position);
   }
+  // the instruction is the item: an empty one would pool every such record into one item
+  if (r.instruction !== undefined && r.instruction.trim() === '')
+    throw FileRecordError.field(
+      file,
+      position,
+      'instruction',
+      'empty (an item needs a name; without the field, a record is named by its position)',
+    );
   const a = r.generator_2;
   const b = r.generator_1;
   if (r.preference === null) {

@@ -2,6 +2,12 @@ import { FileRecordError } from '../files/record-error.ts';
 
 const NUMERIC = new Set(['len_a', 'len_b', 'strength']);
 
+/** Free text, kept as written (a name is trimmed; an output's whitespace is part of its length). */
+const TEXT = new Set(['output_a', 'output_b']);
+
+/** A header that means an axis but is not read as one: `Axis:p`, `axis-p`, `Axes`, `axis p`. */
+const AXIS_LIKE = /^ax[ie]s/i;
+
 /** A number as JSON and CSV tools write it: decimal digits, a sign, a point, an exponent. */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -17,7 +23,15 @@ export function rowToRecord(
   const record: Record<string, unknown> = {};
   // no prototype: an `axis:__proto__` column stays a key, and the record's check refuses it
   const axes = Object.create(null) as Record<string, string>;
-  for (const [key, raw] of Object.entries(row)) {
+  // an axis named by an `axis:` column and by the `axes` cell: refused, as two columns are
+  let fromColumns: Set<string> | null = null;
+  for (const [column, raw] of Object.entries(row)) {
+    // header names are trimmed as cells are (csv.ts's duplicate check already compares them so)
+    const key = column.trim();
+    if (TEXT.has(key)) {
+      if (raw !== '') record[key] = raw;
+      continue;
+    }
     const value = raw.trim();
     if (value === '') continue;
     if (key.startsWith('axis:') || key.startsWith('axis_')) {
@@ -25,6 +39,14 @@ export function rowToRecord(
       if (Object.hasOwn(axes, name))
         throw FileRecordError.field(file, line, `axes.${name}`, 'two columns name this axis');
       axes[name] = value;
+      (fromColumns ??= new Set()).add(name);
+    } else if (key !== 'axes' && AXIS_LIKE.test(key)) {
+      throw FileRecordError.field(
+        file,
+        1,
+        key,
+        `this column is not read: an axis column is named axis:NAME or axis_NAME (lower case), and 'axes' holds a JSON object`,
+      );
     } else if (key === 'axes') {
       let parsed: unknown;
       try {
@@ -34,7 +56,16 @@ export function rowToRecord(
       }
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         throw FileRecordError.field(file, line, 'axes', 'expected a JSON object');
-      for (const [ax, side] of Object.entries(parsed)) axes[ax] = side as string;
+      for (const [ax, side] of Object.entries(parsed)) {
+        if (fromColumns?.has(ax.trim()))
+          throw FileRecordError.field(
+            file,
+            line,
+            `axes.${ax.trim()}`,
+            `named by both the 'axes' cell and an axis column`,
+          );
+        axes[ax] = side as string;
+      }
     } else if (NUMERIC.has(key)) {
       // every cell is a string, so zod's "expected number, received string" would not help;
       // Number() also reads 0x10, 0b11, 0o17 and Infinity, which JSONL refuses: decimals only

@@ -1,6 +1,12 @@
-import { judgmentSchema, type Judgment } from '../../shared/judgments.ts';
+import { MAX_STYLE_COUNT, judgmentSchema, type Judgment } from '../../shared/judgments.ts';
 import { FileRecordError } from '../files/record-error.ts';
-import { checkNameText, recordFields, typoNote, warnMisspeltFields } from './read-field-names.ts';
+import {
+  canonicalName,
+  checkNameText,
+  recordFields,
+  typoNote,
+  warnMisspeltFields,
+} from './read-field-names.ts';
 import { fromZodError } from './read-zod-error.ts';
 import { noteJudgmentRow } from './repeated-verdicts.ts';
 import { toVerdictInput } from './verdict-input.ts';
@@ -13,7 +19,8 @@ const isKeyName = (v: unknown): v is string => isName(v) && v !== '__proto__';
 const isCount = (v: unknown) =>
   v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
 
-const isCountValue = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isCountValue = (v: unknown) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_STYLE_COUNT;
 /** Absent, or style counts as styleCountsSchema accepts them (extra keys are dropped later). */
 const isStyle = (v: unknown) => {
   if (v === undefined) return true;
@@ -59,13 +66,12 @@ function fastJudgment(r: unknown): Judgment | null {
   return o as Judgment;
 }
 
-/** Whether a string has whitespace (as String.prototype.trim sees it) at either end. */
+// nothing but printable ASCII: the common case, which canonicalName leaves as it is
+const PLAIN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** Whether canonicalName changes a string (surrounding whitespace, or not in NFC). */
 function padded(s: string): boolean {
-  const first = s.charCodeAt(0);
-  const last = s.charCodeAt(s.length - 1);
-  // printable ASCII at both ends, the common case, needs no trim
-  if (first > 32 && first < 127 && last > 32 && last < 127) return false;
-  return s.length > 0 && s.trim() !== s;
+  return !PLAIN.test(s) && canonicalName(s) !== s;
 }
 
 /** The string fields of a record that CSV cells would give trimmed. */
@@ -92,7 +98,7 @@ export function trimRecord(record: unknown, file: string, line: number): unknown
   let out: Record<string, unknown> | null = null;
   for (const k of TRIMMED) {
     const v = o[k];
-    if (typeof v === 'string' && padded(v)) (out ??= { ...o })[k] = v.trim();
+    if (typeof v === 'string' && padded(v)) (out ??= { ...o })[k] = canonicalName(v);
   }
   const axes = o.axes;
   if (typeof axes === 'object' && axes !== null && !Array.isArray(axes)) {
@@ -109,15 +115,15 @@ export function trimRecord(record: unknown, file: string, line: number): unknown
     if (any) {
       const next = Object.create(null) as Record<string, unknown>;
       for (const [k, v] of Object.entries(ax)) {
-        const name = k.trim();
+        const name = canonicalName(k);
         if (Object.hasOwn(next, name))
           throw FileRecordError.field(
             file,
             line,
             `axes.${k}`,
-            `the same axis as '${name}' once surrounding whitespace is trimmed`,
+            `the same axis as '${name}' once surrounding whitespace is trimmed and Unicode normalised (NFC)`,
           );
-        next[name] = typeof v === 'string' ? v.trim() : v;
+        next[name] = typeof v === 'string' ? canonicalName(v) : v;
       }
       (out ??= { ...o }).axes = next;
     }

@@ -1,5 +1,5 @@
 import { FileRecordError } from '../files/record-error.ts';
-import { checkNameText, typoNote, type RecordFields } from './read-field-names.ts';
+import { canonicalName, checkNameText, typoNote, type RecordFields } from './read-field-names.ts';
 
 /**
  * Field checks shared by the readers of public leaderboards' files (Chatbot Arena battles,
@@ -17,7 +17,13 @@ export function recordObject(raw: unknown, file: string, line: number): FieldRec
   return raw as FieldRecord;
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+const show = (v: unknown): string =>
+  typeof v === 'string'
+    ? `'${v}'`
+    : typeof v === 'number' && !Number.isFinite(v)
+      ? // JSON.stringify says null; JSON.parse reads 1e999 as Infinity
+        `${v} (a number too large for a double)`
+      : JSON.stringify(v);
 
 /**
  * A name field, trimmed as names are in every format (docs/judgments-files.md); absent gives
@@ -40,7 +46,7 @@ export function nameField(
     throw FileRecordError.field(file, line, field, `missing${note}`);
   }
   if (typeof v !== 'string') throw FileRecordError.field(file, line, field, 'expected a string');
-  const name = v.trim();
+  const name = canonicalName(v);
   if (name === '') throw FileRecordError.field(file, line, field, 'empty');
   if (options.key && name === '__proto__')
     throw FileRecordError.field(file, line, field, "'__proto__' cannot be a name");
@@ -121,7 +127,7 @@ export function itemOf(
           : `${v} is not an integer: write the id as a string`,
       );
     else if (typeof v === 'string' && v.trim() !== '') {
-      id = v.trim();
+      id = canonicalName(v);
       checkNameText(id, field, file, line);
     } else
       throw FileRecordError.field(

@@ -95,12 +95,20 @@ export interface VerdictTable {
   warnings: string[];
 }
 
+/**
+ * Warnings listed one by one, per kind: records skipped (a file of failed annotations can skip
+ * thousands) and the rest (typos, repeated verdicts). Separate budgets, so that a flood of skipped
+ * records never hides a warning about the file as a whole.
+ */
 const MAX_WARNINGS = 20;
 
 export class VerdictTableBuilder {
   private t: VerdictTable;
   private readonly pairIndex = new Map<number, number>();
   private readonly base: string | undefined;
+  private warned = 0;
+  private skipWarnings = 0;
+  private skippedListed = 0;
 
   constructor(options: { base?: string } = {}) {
     this.base = options.base;
@@ -138,15 +146,21 @@ export class VerdictTableBuilder {
   }
 
   warn(message: string): void {
-    if (this.t.warnings.length < MAX_WARNINGS) this.t.warnings.push(message);
-    else if (this.t.warnings.length === MAX_WARNINGS)
-      this.t.warnings.push('… further warnings omitted');
+    this.warned++;
+    if (this.warned <= MAX_WARNINGS) this.t.warnings.push(message);
+    else if (this.warned === MAX_WARNINGS + 1) this.t.warnings.push('… further warnings omitted');
   }
 
-  /** `count` records skipped for one reason, given in one warning. */
+  /**
+   * `count` records skipped for one reason, given in one warning; past MAX_WARNINGS such warnings,
+   * the records are only counted, and finish() says how many went unlisted.
+   */
   skip(message: string, count = 1): void {
     this.t.skipped += count;
-    this.warn(message);
+    if (this.skipWarnings >= MAX_WARNINGS) return;
+    this.skipWarnings++;
+    this.skippedListed += count;
+    this.t.warnings.push(message);
   }
 
   add(v: VerdictInput): void {
@@ -231,6 +245,11 @@ export class VerdictTableBuilder {
   }
 
   finish(): VerdictTable {
+    const unlisted = this.t.skipped - this.skippedListed;
+    if (unlisted > 0)
+      this.t.warnings.push(
+        `… and ${unlisted} more ${unlisted === 1 ? 'record' : 'records'} skipped, not listed (${this.t.skipped} skipped in all)`,
+      );
     return this.t;
   }
 }

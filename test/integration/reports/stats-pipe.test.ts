@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +81,19 @@ describe('tracearena stats reading a pipe', () => {
     const r = await fromStdin(['stats', dir], '');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`tracearena: ${dir}: is a directory, not a judgments file\n`);
+  });
+
+  it('refuses a path it cannot read in one line with exit 2 (ELOOP and ENAMETOOLONG were raw, exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ta-unreadable-'));
+    symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    const loop = await fromStdin(['stats', join(dir, 'loop-a')], '');
+    expect([loop.code, loop.stderr]).toEqual([
+      2,
+      `tracearena: ${join(dir, 'loop-a')}: too many levels of symbolic links\n`,
+    ]);
+    const long = join(dir, 'x'.repeat(300));
+    const named = await fromStdin(['stats', long], '');
+    expect([named.code, named.stderr]).toEqual([2, `tracearena: ${long}: file name too long\n`]);
   });
 });

@@ -32,6 +32,17 @@ describe('LineSplitter', () => {
     );
   });
 
+  it('gathers a line spread over many chunks without a break into one line', () => {
+    const chunk = 'x'.repeat(1 << 16);
+    const splitter = new LineSplitter();
+    for (let k = 0; k < 64; k++) expect(splitter.push(chunk)).toEqual([]);
+    const [line, ...rest] = splitter.push('y\nz');
+    expect([line?.length, rest, splitter.end()]).toEqual([64 * (1 << 16) + 1, [], 'z']);
+    // a CR held back at a chunk's end ends its line when the next chunk has no break
+    expect(viaSplitter(['a', 'b\r', 'c', 'd'])).toEqual(['ab', 'cd']);
+    expect(viaSplitter(['a\r', '', 'b'])).toEqual(['a', 'b']);
+  });
+
   it('keeps a CRLF split across two chunks one break', () => {
     expect(viaSplitter(['a\r', '\nb'])).toEqual(['a', 'b']);
     expect(viaSplitter(['a\r'])).toEqual(['a']);

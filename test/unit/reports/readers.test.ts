@@ -411,3 +411,164 @@ describe('lengths beyond exact integers', () => {
     );
   });
 });
+
+describe('issue 10, reader audit: nothing read silently wrong, every refusal one line with its line', () => {
+  const rec = judgmentLine;
+  const header = JUDGMENTS_CSV_HEADER;
+
+  it('refuses style counts past 2³¹ − 1 (kept in 32 bits, 2³² + 533 was read as 533)', async () => {
+    const style = (length: number) => ({ length, headers: 1, lists: 2, bold: 0 });
+    const big = file(
+      'style-big.jsonl',
+      `${rec({ style_a: style(533), style_b: style(200) })}\n${rec({ item: 'q2', style_a: style(2 ** 32 + 533), style_b: style(200) })}\n`,
+    );
+    await expect(readJudgmentsFiles([big])).rejects.toThrow(
+      `${big}:2: field 'style_a.length': at most 2147483647 (2³¹ − 1, a style count is kept in 32 bits)`,
+    );
+    const largest = file(
+      'style-largest.jsonl',
+      `${rec({ style_a: style(2 ** 31 - 1), style_b: style(200) })}\n`,
+    );
+    expect((await readJudgmentsFiles([largest])).length).toBe(1);
+  });
+
+  it("keeps CSV's output texts as written, so CSV and JSONL give the same style counts", async () => {
+    const records = [
+      { item: 'q1', winner: 'a', output_a: '  long answer  \n\n\n', output_b: 'short' },
+      { item: 'q2', winner: 'b', output_a: 'x', output_b: '      y      ' },
+      { item: 'q3', winner: 'a', output_a: ' ', output_b: 'z' },
+    ];
+    const jsonl = file('outputs.jsonl', records.map((r) => rec(r)).join('\n'));
+    const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    const csv = file(
+      'outputs.csv',
+      `${header},output_a,output_b\n${records
+        .map((r) =>
+          [
+            r.item,
+            'sft',
+            'base',
+            r.winner,
+            'j1',
+            'human',
+            'a',
+            quote(r.output_a),
+            quote(r.output_b),
+          ].join(','),
+        )
+        .join('\n')}\n`,
+    );
+    const [a, b] = await Promise.all([readJudgmentsFiles([jsonl]), readJudgmentsFiles([csv])]);
+    expect(b.style && [...b.style]).toEqual(a.style && [...a.style]);
+    // the first output's length counts its spaces and line breaks
+    expect(a.style?.[0]).toBe('  long answer  \n\n\n'.length);
+  });
+
+  it('trims CSV header names as it trims cells, and refuses a column that looks like an axis but is not read', async () => {
+    const spaced = file(
+      'spaced-header.csv',
+      `item, a, b, winner, judge, judge_kind, shown_left, axis:perception\nq1,sft,base,a,j1,human,a,b\n`,
+    );
+    const t = await readJudgmentsFiles([spaced]);
+    expect([t.length, t.axes.names]).toEqual([1, ['perception']]);
+    for (const column of ['Axis:perception', 'axis-perception', 'Axes']) {
+      const typo = file('axis-typo.csv', `${header},${column}\nq1,sft,base,a,j1,human,a,b\n`);
+      await expect(readJudgmentsFiles([typo])).rejects.toThrow(
+        `${typo}:1: field '${column}': this column is not read: an axis column is named axis:NAME or axis_NAME (lower case), and 'axes' holds a JSON object`,
+      );
+    }
+    const both = file(
+      'axis-both.csv',
+      `${header},axis:p,axes\nq1,sft,base,a,j1,human,a,a,"{""p"":""b""}"\n`,
+    );
+    await expect(readJudgmentsFiles([both])).rejects.toThrow(
+      `${both}:2: field 'axes.p': named by both the 'axes' cell and an axis column`,
+    );
+  });
+
+  it('reads a name in NFC: "café" typed precomposed or decomposed is one system', async () => {
+    const nfc = 'caf\u00e9';
+    const nfd = 'cafe\u0301';
+    const f = file(
+      'nfc.jsonl',
+      [rec({ a: nfc, judge: nfd }), rec({ item: 'q2', a: nfd, judge: nfc })].join('\n'),
+    );
+    const t = await readJudgmentsFiles([f]);
+    expect([t.systems.names, t.judges.names]).toEqual([[nfc, 'base'], [nfc]]);
+    const same = file('nfc-same.jsonl', rec({ a: nfc, b: nfd }));
+    await expect(readJudgmentsFiles([same])).rejects.toThrow(
+      `${same}:1: field 'b': a and b must be different systems`,
+    );
+  });
+
+  it('keeps a warning about the files in view when thousands of records are skipped', async () => {
+    const nulls = file(
+      'ae-nulls.json',
+      JSON.stringify(
+        Array.from({ length: 40 }, (_, k) => ({
+          instruction: `i${k}`,
+          generator_1: 'base',
+          generator_2: 'sft',
+          preference: k < 25 ? null : 2,
+        })),
+      ),
+    );
+    const once = file('once.jsonl', rec());
+    const t = await readJudgmentsFiles([nulls, once, once]);
+    expect(t.skipped).toBe(25);
+    expect(t.warnings).toHaveLength(22);
+    expect(t.warnings[19]).toBe(
+      `${nulls}:20: field 'preference': null (failed annotation), skipped`,
+    );
+    expect(t.warnings[20]).toBe('… and 5 more records skipped, not listed (25 skipped in all)');
+    expect(t.warnings[21]).toMatch(/^.*once\.jsonl:1: repeats the verdict at .*once\.jsonl:1 /);
+  });
+
+  it('names the line of a CSV syntax error after a quoted cell holding a CRLF', async () => {
+    const crlf = file(
+      'crlf-quote.csv',
+      `${header},note\r\nq1,sft,base,a,j1,human,a,"x\r\ny"\r\nq2,s"ft,base,a,j1,human,a,ok\r\n`,
+    );
+    await expect(readJudgmentsFiles([crlf])).rejects.toThrow(
+      `${crlf}:4: field '(row)': invalid CSV: Invalid Opening Quote: a quote is found on field "a", value is "s"`,
+    );
+  });
+
+  it('counts a CR alone as a line break when it names the line of a bad byte', async () => {
+    const cr = join(dir, 'cr-only.jsonl');
+    writeFileSync(
+      cr,
+      Buffer.concat([
+        Buffer.from(`${rec()}\r${rec()}\r{"item":"q`),
+        Buffer.from([0xe9, 0x22, 0x7d]),
+      ]),
+    );
+    await expect(readJudgmentsFiles([cr])).rejects.toThrow(
+      `${cr}:3: field '(line)': invalid UTF-8 (byte 0xE9)`,
+    );
+  });
+
+  it('refuses an empty AlpacaEval instruction (records pooled into one item) and names 1e999', async () => {
+    const empty = file(
+      'ae-empty-instruction.json',
+      `[{"instruction":"","generator_1":"base","generator_2":"sft","preference":2},{"instruction":"","generator_1":"base","generator_2":"sft","preference":1}]`,
+    );
+    await expect(readJudgmentsFiles([empty])).rejects.toThrow(
+      `${empty}:1: field 'instruction': empty (an item needs a name; without the field, a record is named by its position)`,
+    );
+    const inf = file(
+      'ae-inf.json',
+      `[{"instruction":"i","generator_1":"base","generator_2":"sft","preference":1e999}]`,
+    );
+    await expect(readJudgmentsFiles([inf])).rejects.toThrow(
+      `${inf}:1: field 'preference': not a finite number (it overflows to Infinity)`,
+    );
+    const arena = file(
+      'arena-inf.jsonl',
+      `{"question_id":1e999,"model_a":"x","model_b":"y","winner":"model_a","judge":"u"}\n`,
+    );
+    await expect(readJudgmentsFiles([arena])).rejects.toThrow(
+      `${arena}:1: field 'question_id': expected a string or a number, got Infinity (a number too large for a double)`,
+    );
+  });
+});
