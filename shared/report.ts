@@ -9,6 +9,8 @@ import { storableText } from './text.ts';
  */
 
 const finite = z.number().finite();
+/** A probability (a p-value): within [0, 1]; a figure outside it is a bug the report check names. */
+const probability = finite.min(0).max(1);
 const count = z.number().int().nonnegative();
 const interval = z.tuple([finite, finite]);
 
@@ -113,7 +115,7 @@ const pairStatsShape = {
   /** The interval actually used (auto: cluster-wilson if some item has several verdicts, else agresti-coull). */
   ciMethod: ciMethodSchema,
   /** Two-sided p-value against ½ from `pTest`, the test dual to the interval (never disagrees with it about ½). */
-  pValue: finite.nullable(),
+  pValue: probability.nullable(),
   pTest: pTestSchema,
   reasons: z.record(z.string(), z.string().min(1)),
 };
@@ -277,7 +279,7 @@ export const positionBiasSchema = z
     ties: count,
     leftWinRate: finite.nullable(),
     ci: interval.nullable(),
-    pValue: finite.nullable(),
+    pValue: probability.nullable(),
     reasons: z.record(z.string(), z.string().min(1)),
     swap: figure({ pairs: count, consistent: count, leftBothTimes: count, rightBothTimes: count }),
   })

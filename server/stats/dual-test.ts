@@ -32,9 +32,31 @@ export function scoreTestPValue(p: number, ne: number, df: number): number {
  * than x instead, which can disagree with Clopper–Pearson.)
  */
 export function exactTestPValue(x: number, n: number): number {
-  const upper = x <= 0 ? 1 : betaCdf(0.5, x, n - x + 1);
-  const lower = x >= n ? 1 : 1 - betaCdf(0.5, x + 1, n - x);
-  return Math.min(1, 2 * Math.min(upper, lower));
+  const upper = x <= 0 ? 1 : betaCdfAtHalf(x, n - x + 1);
+  const lower = x >= n ? 1 : 1 - betaCdfAtHalf(x + 1, n - x);
+  return Math.max(0, Math.min(1, 2 * Math.min(upper, lower)));
+}
+
+/**
+ * a + b above which betaCdfAtHalf uses the Edgeworth expansion. @stdlib's beta CDF loses digits
+ * near the distribution's mean when both parameters are huge (against scipy's betainc: relative
+ * error 3e-10 at a + b = 10⁷, 6e-6 at 10⁸, 4% at 10⁹, and p-values below 0 beyond, as 400,000
+ * ties with a win and a loss gave under `--ci exact`); the expansion's error is O(1/(a + b)), under
+ * 1e-7 from here (test/unit/stats/dual-test.test.ts checks both against scipy).
+ */
+const EDGEWORTH_FROM = 1e7;
+
+/** P(B ≤ ½) for B ~ Beta(a, b). */
+function betaCdfAtHalf(a: number, b: number): number {
+  const s = a + b;
+  if (s <= EDGEWORTH_FROM) return betaCdf(0.5, a, b);
+  // one-term Edgeworth expansion: Φ(w) − φ(w)·γ(w² − 1)/6, w standardised, γ the skewness
+  const mean = a / s;
+  const sd = Math.sqrt((a * b) / (s * s * (s + 1)));
+  const skew = (2 * (b - a) * Math.sqrt(s + 1)) / ((s + 2) * Math.sqrt(a * b));
+  const w = (0.5 - mean) / sd;
+  const density = Math.exp(-0.5 * w * w) / Math.sqrt(2 * Math.PI);
+  return Math.max(0, Math.min(1, normalCdf(w, 0, 1) - (density * skew * (w * w - 1)) / 6));
 }
 
 /** Wald z test of ½ with standard error `se`, dual to mean ± z·se. */
