@@ -152,6 +152,31 @@ async function readJudgmentsFile(
 }
 
 /**
+ * One warning per file named again (the same file on disk, by device and inode, however it is
+ * spelt): its verdicts are read, and counted, once per naming. The repeated-verdicts warning says
+ * the same of judgments records, but as "j.jsonl:1 repeats j.jsonl:1", and leaderboards' files are
+ * not checked there.
+ */
+async function warnFilesGivenTwice(
+  builder: VerdictTableBuilder,
+  files: readonly string[],
+  names: readonly string[] | undefined,
+): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const [k, file] of files.entries()) {
+    const info = await stat(file);
+    const key = `${info.dev}:${info.ino}`;
+    const name = names?.[k] ?? file;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, name);
+    else
+      builder.warn(
+        `${name}: the same file as ${first}, given again: its verdicts are counted once more`,
+      );
+  }
+}
+
+/**
  * Reads one or more judgments / AlpacaEval / leaderboard files into one verdict table.
  * `onProgress` gets the bytes read so far over the total size of the files.
  */
@@ -165,6 +190,7 @@ export async function readJudgmentsFiles(
   } = {},
 ): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
+  await warnFilesGivenTwice(builder, files, options.names);
   const sizes = options.onProgress
     ? await Promise.all(files.map(async (f) => (await stat(f)).size))
     : [];

@@ -371,7 +371,7 @@ describe('verdicts that repeat an earlier one', () => {
   const rec = (item: string, judge: string, shown: 'a' | 'b', winner: 'a' | 'b' = 'a') =>
     JSON.stringify(makeJudgment({ item, judge, judge_kind: 'llm', shown_left: shown, winner }));
 
-  it('a file given twice: one warning naming the first repeat and what it repeats; every verdict still counted', async () => {
+  it('a file given twice: a warning that says so, one naming the first repeat and what it repeats; every verdict still counted', async () => {
     const path = join(dir, 'j.jsonl');
     // an LLM judging both orders is not a repeat; the same order again is
     writeFileSync(
@@ -383,6 +383,7 @@ describe('verdicts that repeat an earlier one', () => {
     const twice = await readJudgmentsFiles([path, path]);
     expect(twice.length).toBe(6);
     expect(twice.warnings).toEqual([
+      `${path}: the same file as ${path}, given again: its verdicts are counted once more`,
       `${path}:1: repeats the verdict at ${path}:1 (the same judge, item, pair and side shown left); 3 verdicts repeat an earlier one in all, each counted (a file given twice?)`,
     ]);
   });
@@ -516,12 +517,15 @@ describe('issue 10, reader audit: nothing read silently wrong, every refusal one
     const once = file('once.jsonl', rec());
     const t = await readJudgmentsFiles([nulls, once, once]);
     expect(t.skipped).toBe(25);
-    expect(t.warnings).toHaveLength(22);
-    expect(t.warnings[19]).toBe(
+    expect(t.warnings).toHaveLength(23);
+    expect(t.warnings[0]).toBe(
+      `${once}: the same file as ${once}, given again: its verdicts are counted once more`,
+    );
+    expect(t.warnings[20]).toBe(
       `${nulls}:20: field 'preference': null (failed annotation), skipped`,
     );
-    expect(t.warnings[20]).toBe('… and 5 more records skipped, not listed (25 skipped in all)');
-    expect(t.warnings[21]).toMatch(/^.*once\.jsonl:1: repeats the verdict at .*once\.jsonl:1 /);
+    expect(t.warnings[21]).toBe('… and 5 more records skipped, not listed (25 skipped in all)');
+    expect(t.warnings[22]).toMatch(/^.*once\.jsonl:1: repeats the verdict at .*once\.jsonl:1 /);
   });
 
   it('names the line of a CSV syntax error after a quoted cell holding a CRLF', async () => {
