@@ -81,7 +81,9 @@ export function formatHtml(report: Report): string {
   const axes = [...new Set(report.pairs.flatMap((p) => Object.keys(p.byAxis)))];
   for (const axis of axes) {
     const rows = report.pairs
-      .map((p) => (p.byAxis[axis] ? statsRow(`${p.a} vs ${p.b}`, p.byAxis[axis]) : null))
+      .map((p) =>
+        Object.hasOwn(p.byAxis, axis) ? statsRow(`${p.a} vs ${p.b}`, p.byAxis[axis]!) : null,
+      )
       .filter((r): r is ForestRow => r !== null);
     if (rows.length)
       parts.push(
@@ -143,7 +145,7 @@ export function formatHtml(report: Report): string {
       }),
     );
   parts.push(
-    `<p>Left side wins ${pos.leftWinRate === null ? `— (${esc(pos.reasons.leftWinRate ?? '')})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive verdicts (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue)})`}. ` +
+    `<p>Left side wins ${pos.leftWinRate === null ? `— (${esc(pos.reasons.leftWinRate ?? '')})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive verdicts (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue, 1 - report.ci.level)})`}. ` +
       `Same verdict in both display orders: ${pos.swap.value === null ? `— (${esc(pos.swap.reason ?? '')})` : `${pct(pos.swap.value)} of ${pos.swap.pairs}`}. ` +
       `Length: logistic slope ${report.bias.length.slope === null ? `— (${esc(report.bias.length.reasons.slope ?? 'no lengths')})` : `${num(report.bias.length.slope)} ± ${num(report.bias.length.slopeSe)}`} per unit of ln length ratio.</p>`,
   );

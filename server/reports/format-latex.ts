@@ -3,19 +3,20 @@ import { integrityLatex } from './format-integrity.ts';
 import { competenceLatex } from './competence-latex.ts';
 import { decisionText, styleCoefficientsText } from './estimates-rows.ts';
 import { planText, provenanceText } from './format-words.ts';
-import { label, statsRows } from './rows.ts';
+import { label, pFixed, percentDigits, statsRows } from './rows.ts';
 
 /**
  * A name or note as LaTeX prints it, in pdfLaTeX's default (OT1) and T1 encodings alike: its special
  * characters escaped, the ligatures its font would form broken (`--` an en dash, `''` a closing
  * quote, `<<` a guillemet, `` ` `` an opening quote), `|`, `<` and `>` as text symbols (OT1 has
  * other glyphs there), `[`, `]` and `*` braced (a row starting `[v2]` after `\midrule` or `\\`
- * was read as an optional argument, `*beta` after `\\` as `\\*`), and control characters, which
- * pdfLaTeX refuses, as spaces. A name beyond Latin-1 (CJK, emoji) needs XeLaTeX or LuaLaTeX.
+ * was read as an optional argument, `*beta` after `\\` as `\\*`), the six Latin-1 letters OT1
+ * lacks (« » Ð Þ ð þ) set in T1, and control characters (C0 and C1: U+0085 stopped pdfLaTeX in
+ * either encoding) as spaces. A name beyond Latin-1 (CJK, emoji) needs XeLaTeX or LuaLaTeX.
  */
 export function latexEscape(s: string): string {
   return s.replace(
-    /[\\{}$&#^_%~<>|[\]*`\u0000-\u001f\u007f\u2028\u2029]|-(?=-)|'(?=')|,(?=,)/g,
+    /[\\{}$&#^_%~<>|[\]*`\u0000-\u001f\u007f-\u009f\u2028\u2029«»ÐÞðþ]|-(?=-)|'(?=')|,(?=,)/g,
     latexChar,
   );
 }
@@ -28,6 +29,14 @@ const LATEX_ESCAPES: Record<string, string> = {
   '>': '\\textgreater{}',
   '|': '\\textbar{}',
   '`': '\\textasciigrave{}',
+  // Latin-1 letters OT1 has no glyph for (pdfLaTeX stopped: "Command \dh unavailable in encoding
+  // OT1"): set in T1, which the LaTeX kernel always declares, so they print in either encoding
+  '«': '{\\fontencoding{T1}\\selectfont\\guillemotleft}',
+  '»': '{\\fontencoding{T1}\\selectfont\\guillemotright}',
+  Ð: '{\\fontencoding{T1}\\selectfont\\DH}',
+  ð: '{\\fontencoding{T1}\\selectfont\\dh}',
+  Þ: '{\\fontencoding{T1}\\selectfont\\TH}',
+  þ: '{\\fontencoding{T1}\\selectfont\\th}',
 };
 
 function latexChar(c: string): string {
@@ -39,7 +48,13 @@ function latexChar(c: string): string {
   return ' '; // a control character
 }
 
-const p1 = (x: number) => (x * 100).toFixed(1);
+/** A rate in percent, one decimal or more (rows.ts percentDigits: never a misleading 50.0). */
+const p1 = (x: number) => (x * 100).toFixed(percentDigits([x]));
+/** An interval's ends in percent, printed apart and on their side of 0, 50 and 100. */
+const ciRange = (c: readonly [number, number]) => {
+  const d = percentDigits(c);
+  return `${(c[0] * 100).toFixed(d)}--${(c[1] * 100).toFixed(d)}`;
+};
 
 /**
  * How every table of the LaTeX report opens: a float, centred, set small as a paper's tables are
@@ -206,8 +221,13 @@ export function formatLatex(report: Report): string {
       statsRows({ ...report, pairs: [p] }, { judges: false }).map((r) => {
         const s = r.stats;
         const rate = s.winRate === null ? '--' : p1(s.winRate);
-        const ci = s.ci === null ? '--' : `${p1(s.ci[0])}--${p1(s.ci[1])}${markOf(s.ciMethod)}`;
-        const pv = s.pValue === null ? '--' : s.pValue < 0.001 ? '$<$0.001' : s.pValue.toFixed(3);
+        const ci = s.ci === null ? '--' : `${ciRange(s.ci)}${markOf(s.ciMethod)}`;
+        const pv =
+          s.pValue === null
+            ? '--'
+            : s.pValue < 0.001
+              ? '$<$0.001'
+              : pFixed(s.pValue, 3, 1 - report.ci.level);
         return `${latexLabel(label(r))} & ${s.n} & ${s.wins}/${s.losses}/${s.ties} & ${rate} & ${ci} & ${pv} \\\\`;
       }),
     ),
@@ -261,8 +281,7 @@ const DETAIL_CHARS = 30;
  */
 function estimatesTable(report: Report): string[] {
   const level = levelPercent(report.ci.level);
-  const ci = (c: readonly [number, number] | null | undefined) =>
-    c ? `${p1(c[0])}--${p1(c[1])}` : '--';
+  const ci = (c: readonly [number, number] | null | undefined) => (c ? ciRange(c) : '--');
   const rate = (x: number | null | undefined) => (x === null || x === undefined ? '--' : p1(x));
   const blocks: LatexBlock[] = [];
   for (const p of report.pairs) {

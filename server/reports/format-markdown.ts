@@ -114,7 +114,7 @@ export function formatMarkdown(report: Report): string {
           'left side wins (ties excluded)',
           pos.leftWinRate === null
             ? `— (${pos.reasons.leftWinRate})`
-            : `${pct(pos.leftWinRate)} (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue)})`,
+            : `${pct(pos.leftWinRate)} (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue, 1 - report.ci.level)})`,
         ],
         [
           'same verdict in both orders',

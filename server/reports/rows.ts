@@ -25,20 +25,61 @@ export function statsRows(report: Report, options: { judges?: boolean } = {}): S
   return rows;
 }
 
-export function pct(x: number | null, digits = 1): string {
-  return x === null ? '—' : `${(x * 100).toFixed(digits)}%`;
+/** The most decimals (of a percentage) a figure gets when fewer would misstate it. */
+const MAX_PERCENT_DIGITS = 4;
+
+/**
+ * The decimals, from `min`, at which percentages print what they are: no value off 0, ½ or 1
+ * prints as 0, 50 or 100 (an interval [0.50005, 0.57] printed "50.0–57.0%" beside p = 0.0497 read
+ * as a contradiction, and 19,997 wins of 20,000 as "100.0%"), and two different values (an
+ * interval's ends) print differently.
+ */
+export function percentDigits(values: readonly number[], min = 1): number {
+  for (let d = min; d < MAX_PERCENT_DIGITS; d++) {
+    const printed = values.map((v) => Number((v * 100).toFixed(d)));
+    const misstated = values.some((v, k) =>
+      [0, 50, 100].some((mark) => v * 100 !== mark && printed[k] === mark),
+    );
+    const merged = values.some((v, k) =>
+      values.some((w, j) => j > k && v !== w && printed[k] === printed[j]),
+    );
+    if (!misstated && !merged) return d;
+  }
+  return MAX_PERCENT_DIGITS;
 }
 
-export function ciText(ci: readonly [number, number] | null, digits = 1): string {
-  return ci === null ? '—' : `${(ci[0] * 100).toFixed(digits)}–${(ci[1] * 100).toFixed(digits)}%`;
+/** A rate as a percentage: one decimal, more when one would misstate it (percentDigits). */
+export function pct(x: number | null, digits?: number): string {
+  return x === null ? '—' : `${(x * 100).toFixed(digits ?? percentDigits([x]))}%`;
 }
 
-export function pText(p: number | null): string {
+/** An interval as a percentage range, its ends printed apart and on their side of 0, ½ and 1. */
+export function ciText(ci: readonly [number, number] | null, digits?: number): string {
+  if (ci === null) return '—';
+  const d = digits ?? percentDigits(ci);
+  return `${(ci[0] * 100).toFixed(d)}–${(ci[1] * 100).toFixed(d)}%`;
+}
+
+/**
+ * `p` to `decimals` decimals, or more when the rounded figure would sit on the other side of
+ * `alpha` (0.0497 to three decimals is 0.050, which reads as not significant beside an interval
+ * that excludes ½).
+ */
+export function pFixed(p: number, decimals: number, alphaGiven: number): string {
+  // 1 − 0.95 is 0.050000000000000044, under which 0.050 would pass for significant
+  const alpha = Number(alphaGiven.toPrecision(12));
+  let d = decimals;
+  while (d < 12 && Number(p.toFixed(d)) < alpha !== p < alpha) d++;
+  return p.toFixed(d);
+}
+
+/** A p-value for text: four decimals, an exponent under 1e-4, sided as pFixed keeps it. */
+export function pText(p: number | null, alpha = 0.05): string {
   if (p === null) return '—';
   // far enough below, a p-value underflows to 0, which is not its value: a bound is
   if (p < 1e-300) return '< 1e-300';
   if (p < 1e-4) return p.toExponential(1);
-  return p.toFixed(4);
+  return pFixed(p, 4, alpha);
 }
 
 export function num(x: number | null, digits = 3): string {
@@ -76,7 +117,7 @@ export function headline(report: Report): string[] {
       return p.ties > 0
         ? `${p.a} vs ${p.b}: no decisive verdicts (${count(p.ties, 'tie')}, excluded)`
         : `${p.a} vs ${p.b}: no verdicts`;
-    return `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${count(p.n, 'verdict')} (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; ${P_TEST_NAMES[p.pTest]} p = ${pText(p.pValue)})`;
+    return `${p.a} was preferred over ${p.b} in ${pct(p.winRate)} of ${count(p.n, 'verdict')} (${level}% CI ${ciText(p.ci)}, ${p.ciMethod}; ties ${report.ties}; ${P_TEST_NAMES[p.pTest]} p = ${pText(p.pValue, 1 - report.ci.level)})`;
   });
 }
 
@@ -97,7 +138,7 @@ export function pairStatsTable(report: Report, pair: Report['pairs'][number]): T
       pct(r.stats.winRate),
       ciText(r.stats.ci),
       r.stats.ciMethod,
-      pText(r.stats.pValue),
+      pText(r.stats.pValue, 1 - report.ci.level),
       r.stats.pTest,
     ]),
   ];

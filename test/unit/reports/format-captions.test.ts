@@ -7,6 +7,7 @@ import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport } from '../../../server/reports/format.ts';
 import { makeJudgment, tableOf } from './factories.ts';
 import { rankingNote } from '../../../shared/report.ts';
+import { ciText, pFixed, pct, pText } from '../../../server/reports/rows.ts';
 
 /** Issue 12 point 5 (polish): the report captions say what each row is, in every format. */
 const judgments = Array.from({ length: 30 }, (_, i) =>
@@ -537,5 +538,87 @@ describe('the headline and the ranking note at the edges', () => {
     expect(rankingNote(report)).toBe(`No ranking: ${report.rankingInfo.reason}.`);
     const single = buildReport(tableOf([]), { rounds: 20 });
     expect(rankingNote(single)).toBe('No ranking: fewer than 2 systems.');
+  });
+});
+
+describe('Latin-1 letters OT1 lacks, and C1 control characters, in a LaTeX report', () => {
+  const report = () =>
+    buildReport(
+      tableOf(
+        Array.from({ length: 8 }, (_, i) =>
+          makeJudgment({
+            item: `q${i}`,
+            a: 'Guðrún «sft»',
+            b: 'Þórr base',
+            judge: 'dr ÐÞ\u0085x',
+            winner: i % 3 ? 'a' : 'b',
+          }),
+        ),
+      ),
+      { rounds: 20 },
+    );
+
+  it('sets « » Ð Þ ð þ in T1 and a C1 control as a space', async () => {
+    const tex = await formatReport(report(), 'latex');
+    expect(tex).toContain('Gu{\\fontencoding{T1}\\selectfont\\dh}rún');
+    expect(tex).not.toMatch(/[\u0080-\u009f]/);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/pdflatex'))(
+    'compiles with pdflatex in its default encoding, OT1 (it stopped: "Command \\dh unavailable in encoding OT1", and at U+0085)',
+    async () => {
+      const { text } = compileLatex(await formatReport(report(), 'latex'));
+      // OT1 builds ú from u and an accent, which pdftotext gives decomposed
+      expect(text.normalize('NFC')).toContain('Guðrún');
+      expect(text.normalize('NFC')).toContain('Þórr base');
+    },
+  );
+});
+
+describe('figures rounded for text', () => {
+  it('never print an interval off ½, 0 or 1 as 50.0, 0.0 or 100.0, nor its two ends alike', () => {
+    // 135 wins, 65 losses and 199,800 ties: [0.500105, 0.500245] printed "50.0–50.0%" beside p = 2.6e-6
+    expect(ciText([0.500105, 0.500245])).toBe('50.01–50.02%');
+    // 377 wins of 702, p = 0.0497: the lower end 0.500049 printed 50.0
+    expect(ciText([0.500049, 0.573621])).toBe('50.005–57.362%');
+    // 19,997 wins of 20,000 printed "100.0% (95% CI 100.0–100.0%)"
+    expect([pct(0.99985), ciText([0.99954, 0.99997])]).toEqual(['99.98%', '99.954–99.997%']);
+    expect([pct(1), ciText([0.42, 1]), ciText([0.4, 0.6])]).toEqual([
+      '100.0%',
+      '42.0–100.0%',
+      '40.0–60.0%',
+    ]);
+  });
+
+  it('keep a p-value on its side of α (0.0497 to three decimals read 0.050 in LaTeX)', () => {
+    expect(pFixed(0.049694, 3, 0.05)).toBe('0.0497');
+    expect(pFixed(0.04999, 4, 0.05)).toBe('0.04999');
+    expect(pFixed(0.0501, 3, 0.05)).toBe('0.050');
+    expect(pText(0.049996)).toBe('0.049996');
+    expect(pText(0.0098, 0.01)).toBe('0.0098');
+  });
+
+  it('in the LaTeX table too', async () => {
+    const judgments = Array.from({ length: 702 }, (_, i) =>
+      makeJudgment({ item: `q${i}`, winner: i < 377 ? 'a' : 'b' }),
+    );
+    const report = buildReport(tableOf(judgments), { rounds: 20 });
+    expect(report.pairs[0]!.pValue).toBeCloseTo(0.0497, 4);
+    const tex = await formatReport(report, 'latex');
+    expect(tex).toMatch(/^overall & 702 & 377\/325\/0 & 53\.7 & 50\.005--57\.362 & 0\.0497 \\\\$/m);
+  });
+});
+
+describe('an axis named like an Object method in the HTML charts', () => {
+  it('draws no row for a pair never judged on it (an axis "constructor" drew one for every pair)', async () => {
+    const html = async (axis: string) => {
+      const judgments = Array.from({ length: 6 }, (_, i) => [
+        makeJudgment({ item: `q${i}`, a: 'sys-a', b: 'sys-b', axes: { [axis]: 'a' } }),
+        makeJudgment({ item: `q${i}`, a: 'sys-c', b: 'sys-d', winner: i % 2 ? 'a' : 'b' }),
+      ]).flat();
+      return formatReport(buildReport(tableOf(judgments), { rounds: 20 }), 'html');
+    };
+    const count = (s: string) => s.split('sys-c vs sys-d').length;
+    expect(count(await html('constructor'))).toBe(count(await html('perception')));
   });
 });
