@@ -149,6 +149,9 @@ export function formatCsv(report: Report): string {
     // a name beginning =, +, - or @ is written after a ' so a spreadsheet shows it as text, not a
     // formula it runs (OWASP's CSV injection); numbers, negative ones too, are written as they are
     escape_formulas: true,
+    // a name already beginning with ' gets another, so that stripping one leading ' (the README's
+    // advice) gives every name back: '-v2 and -v2 were both written '-v2
+    cast: { string: (v: string) => (v.startsWith("'") ? `'${v}` : v) },
     columns: [
       'a',
       'b',

@@ -469,6 +469,16 @@ describe('names that could move a terminal cursor or reverse a page', () => {
     expect(cells.some((c) => c.includes("'@SUM(A1)"))).toBe(true);
   });
 
+  it("CSV: stripping one leading ' gives every name back ('-v2 and -v2 were both written '-v2)", async () => {
+    const rows = [...judgments('-v2', 'base'), ...judgments("'-v2", 'base')];
+    const csv = await formatReport(buildReport(tableOf(rows), { rounds: 20 }), 'csv');
+    const { parse } = await import('csv-parse/sync');
+    const overall = (parse(csv, { columns: true }) as Array<Record<string, string>>).filter(
+      (r) => r.breakdown === 'overall',
+    );
+    expect(overall.map((r) => r.a.replace(/^'/, '')).sort()).toEqual(["'-v2", '-v2']);
+  });
+
   it('HTML charts: one row per pair even when their labels read alike, long labels shortened in the middle', async () => {
     const long = 'llama-3-70b-sft-lora-r16-lr2e-5-epoch3-checkpoint-final';
     const rows = [
