@@ -476,7 +476,7 @@ describe('names that could move a terminal cursor or reverse a page', () => {
     const overall = (parse(csv, { columns: true }) as Array<Record<string, string>>).filter(
       (r) => r.breakdown === 'overall',
     );
-    expect(overall.map((r) => r.a.replace(/^'/, '')).sort()).toEqual(["'-v2", '-v2']);
+    expect(overall.map((r) => (r.a ?? '').replace(/^'/, '')).sort()).toEqual(["'-v2", '-v2']);
   });
 
   it('HTML charts: one row per pair even when their labels read alike, long labels shortened in the middle', async () => {
