@@ -3,7 +3,7 @@ import { integrityLatex } from './format-integrity.ts';
 import { competenceLatex } from './competence-latex.ts';
 import { decisionText, styleCoefficientsText } from './estimates-rows.ts';
 import { planText, provenanceText } from './format-words.ts';
-import { label, pFixed, percentDigits, statsRows } from './rows.ts';
+import { label, pFixed, percent, percentEnds, statsRows } from './rows.ts';
 
 /**
  * A name or note as LaTeX prints it, in pdfLaTeX's default (OT1) and T1 encodings alike: its special
@@ -48,13 +48,8 @@ function latexChar(c: string): string {
   return ' '; // a control character
 }
 
-/** A rate in percent, one decimal or more (rows.ts percentDigits: never a misleading 50.0). */
-const p1 = (x: number) => (x * 100).toFixed(percentDigits([x]));
-/** An interval's ends in percent, printed apart and on their side of 0, 50 and 100. */
-const ciRange = (c: readonly [number, number]) => {
-  const d = percentDigits(c);
-  return `${(c[0] * 100).toFixed(d)}--${(c[1] * 100).toFixed(d)}`;
-};
+/** An interval's ends in percent (rows.ts percentEnds: never a misleading 50.0). */
+const ciRange = (c: readonly [number, number]) => percentEnds(c).join('--');
 
 /**
  * How every table of the LaTeX report opens: a float, centred, set small as a paper's tables are
@@ -220,7 +215,7 @@ export function formatLatex(report: Report): string {
       6,
       statsRows({ ...report, pairs: [p] }, { judges: false }).map((r) => {
         const s = r.stats;
-        const rate = s.winRate === null ? '--' : p1(s.winRate);
+        const rate = s.winRate === null ? '--' : percent(s.winRate);
         const ci = s.ci === null ? '--' : `${ciRange(s.ci)}${markOf(s.ciMethod)}`;
         const pv =
           s.pValue === null
@@ -282,7 +277,8 @@ const DETAIL_CHARS = 30;
 function estimatesTable(report: Report): string[] {
   const level = levelPercent(report.ci.level);
   const ci = (c: readonly [number, number] | null | undefined) => (c ? ciRange(c) : '--');
-  const rate = (x: number | null | undefined) => (x === null || x === undefined ? '--' : p1(x));
+  const rate = (x: number | null | undefined) =>
+    x === null || x === undefined ? '--' : percent(x);
   const blocks: LatexBlock[] = [];
   for (const p of report.pairs) {
     const { calibrated: c, sequential: s, lengthControlled: l, styleControlled: st } = p;

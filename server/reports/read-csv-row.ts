@@ -8,6 +8,27 @@ const TEXT = new Set(['output_a', 'output_b']);
 /** A header that means an axis but is not read as one: `Axis:p`, `axis-p`, `Axes`, `axis p`. */
 const AXIS_LIKE = /^ax[ie]s/i;
 
+/** A header name as read: trimmed as cells are, and whether it looks like an axis but is not one. */
+interface Column {
+  key: string;
+  axisLike: boolean;
+}
+
+/** Each header name classified once, not per row (a file has a handful; bounded all the same). */
+const COLUMNS = new Map<string, Column>();
+
+function columnOf(name: string): Column {
+  let c = COLUMNS.get(name);
+  if (c === undefined) {
+    // trimmed as cells are (csv.ts's duplicate check already compares them so)
+    const key = name.trim();
+    const axis = key === 'axes' || key.startsWith('axis:') || key.startsWith('axis_');
+    c = { key, axisLike: !axis && AXIS_LIKE.test(key) };
+    if (COLUMNS.size < 10_000) COLUMNS.set(name, c);
+  }
+  return c;
+}
+
 /** A number as JSON and CSV tools write it: decimal digits, a sign, a point, an exponent. */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -26,8 +47,15 @@ export function rowToRecord(
   // an axis named by an `axis:` column and by the `axes` cell: refused, as two columns are
   let fromColumns: Set<string> | null = null;
   for (const [column, raw] of Object.entries(row)) {
-    // header names are trimmed as cells are (csv.ts's duplicate check already compares them so)
-    const key = column.trim();
+    const { key, axisLike } = columnOf(column);
+    // refused whatever its cells hold: its verdicts would be dropped without a word
+    if (axisLike)
+      throw FileRecordError.field(
+        file,
+        1,
+        key,
+        `this column is not read: an axis column is named axis:NAME or axis_NAME (lower case), and 'axes' holds a JSON object`,
+      );
     if (TEXT.has(key)) {
       if (raw !== '') record[key] = raw;
       continue;
@@ -40,13 +68,6 @@ export function rowToRecord(
         throw FileRecordError.field(file, line, `axes.${name}`, 'two columns name this axis');
       axes[name] = value;
       (fromColumns ??= new Set()).add(name);
-    } else if (key !== 'axes' && AXIS_LIKE.test(key)) {
-      throw FileRecordError.field(
-        file,
-        1,
-        key,
-        `this column is not read: an axis column is named axis:NAME or axis_NAME (lower case), and 'axes' holds a JSON object`,
-      );
     } else if (key === 'axes') {
       let parsed: unknown;
       try {

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { FileRecordError, oneLine } from '../files/record-error.ts';
 import { formatFromFileName, readRecords, type FileFormat } from '../files/read-records.ts';
 import type { FileRecord } from '../files/source.ts';
@@ -157,14 +158,15 @@ async function readJudgmentsFile(
  * the same of judgments records, but as "j.jsonl:1 repeats j.jsonl:1", and leaderboards' files are
  * not checked there.
  */
-async function warnFilesGivenTwice(
+function warnFilesGivenTwice(
   builder: VerdictTableBuilder,
   files: readonly string[],
+  infos: readonly Stats[],
   names: readonly string[] | undefined,
-): Promise<void> {
+): void {
   const seen = new Map<string, string>();
   for (const [k, file] of files.entries()) {
-    const info = await stat(file);
+    const info = infos[k] as Stats;
     const key = `${info.dev}:${info.ino}`;
     const name = names?.[k] ?? file;
     const first = seen.get(key);
@@ -190,10 +192,10 @@ export async function readJudgmentsFiles(
   } = {},
 ): Promise<VerdictTable> {
   const builder = new VerdictTableBuilder(options);
-  await warnFilesGivenTwice(builder, files, options.names);
-  const sizes = options.onProgress
-    ? await Promise.all(files.map(async (f) => (await stat(f)).size))
-    : [];
+  // one stat per file: its identity (a file given twice) and its size (progress)
+  const infos = await Promise.all(files.map((f) => stat(f)));
+  warnFilesGivenTwice(builder, files, infos, options.names);
+  const sizes = infos.map((info) => info.size);
   const total = sizes.reduce((a, b) => a + b, 0);
   let before = 0;
   for (const [k, file] of files.entries()) {

@@ -48,16 +48,22 @@ export function percentDigits(values: readonly number[], min = 1): number {
   return MAX_PERCENT_DIGITS;
 }
 
-/** A rate as a percentage: one decimal, more when one would misstate it (percentDigits). */
-export function pct(x: number | null, digits?: number): string {
-  return x === null ? '—' : `${(x * 100).toFixed(digits ?? percentDigits([x]))}%`;
+/** A rate in percent, without the sign: one decimal, more when one would misstate it. */
+export function percent(x: number, digits = percentDigits([x])): string {
+  return (x * 100).toFixed(digits);
 }
 
-/** An interval as a percentage range, its ends printed apart and on their side of 0, ½ and 1. */
+/** An interval's ends in percent, without the sign: printed apart, on their side of 0, ½ and 1. */
+export function percentEnds(ci: readonly [number, number], digits = percentDigits(ci)): string[] {
+  return ci.map((x) => percent(x, digits));
+}
+
+export function pct(x: number | null, digits?: number): string {
+  return x === null ? '—' : `${percent(x, digits)}%`;
+}
+
 export function ciText(ci: readonly [number, number] | null, digits?: number): string {
-  if (ci === null) return '—';
-  const d = digits ?? percentDigits(ci);
-  return `${(ci[0] * 100).toFixed(d)}–${(ci[1] * 100).toFixed(d)}%`;
+  return ci === null ? '—' : `${percentEnds(ci, digits).join('–')}%`;
 }
 
 /**

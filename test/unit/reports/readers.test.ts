@@ -478,6 +478,9 @@ describe('issue 10, reader audit: nothing read silently wrong, every refusal one
         `${typo}:1: field '${column}': this column is not read: an axis column is named axis:NAME or axis_NAME (lower case), and 'axes' holds a JSON object`,
       );
     }
+    // refused whatever its cells hold, not only where a cell has a verdict
+    const empty = file('axis-typo-empty.csv', `${header},Axis:p\nq1,sft,base,a,j1,human,a,\n`);
+    await expect(readJudgmentsFiles([empty])).rejects.toThrow(`${empty}:1: field 'Axis:p': `);
     const both = file(
       'axis-both.csv',
       `${header},axis:p,axes\nq1,sft,base,a,j1,human,a,a,"{""p"":""b""}"\n`,
