@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unstorableTextReason } from './text.ts';
+import { canonicalName, unstorableTextReason } from './text.ts';
 
 /**
  * Import records (docs/import-formats.md). The same shapes come from
@@ -35,8 +35,8 @@ function nameProblem(name: string): string | null {
 }
 
 /**
- * A name, trimmed as `stats` trims the names of a judgments file, so a study's export reads back
- * as the same items and systems: 'sft ' is 'sft'.
+ * A name, trimmed and in Unicode NFC as `stats` reads the names of a judgments file (canonicalName),
+ * so a study's export reads back as the same items and systems: 'sft ' is 'sft'.
  */
 const nameSchema = (error: string) =>
   z
@@ -46,12 +46,15 @@ const nameSchema = (error: string) =>
       const problem = nameProblem(s);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .transform((s) => s.trim());
+    .transform(canonicalName);
+
+/** A system's name, in a record or given beside a file (`import --system`). */
+export const systemNameSchema = nameSchema(NON_EMPTY);
 
 const PROTO = "a name other than '__proto__'";
 
 /**
- * A judge's name (an invite, by the CLI or HTTP): trimmed, not empty, without control characters,
+ * A judge's name (an invite, by the CLI or HTTP): trimmed and in NFC, not empty, without control characters,
  * and not `__proto__`, as a report key must be (shared/judgments.ts), so that a study's report
  * and `stats` on its export see the same judges: ' plain ' and 'plain' are one name.
  */
@@ -95,7 +98,8 @@ export const itemRecordSchema = z.strictObject({
     .optional()
     .transform((v) => v ?? []),
   reference: optionalText,
-  // a report key, like a judge's name: trimmed (blank is none), no control characters, no __proto__
+  // a report key, like a judge's name: trimmed and in NFC (blank is none), no control characters,
+  // no __proto__
   modality: z
     .string({ error: 'expected a string or null' })
     .nullish()
@@ -103,7 +107,7 @@ export const itemRecordSchema = z.strictObject({
       const problem = v ? nameProblem(v) : null;
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .transform((v) => v?.trim() || null)
+    .transform((v) => (v ? canonicalName(v) : '') || null)
     .refine((v) => v !== '__proto__', { error: PROTO }),
   metadata: metadataSchema,
   outputs: z
@@ -117,7 +121,7 @@ export type ItemRecord = z.output<typeof itemRecordSchema>;
 
 export const outputRecordSchema = z.strictObject({
   item: idSchema,
-  system: nameSchema(NON_EMPTY).optional(),
+  system: systemNameSchema.optional(),
   trace: z.string({ error: 'expected a string' }),
   answer: z
     .string({ error: 'expected a string' })
@@ -250,16 +254,16 @@ export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
   for (const [system, body] of Object.entries(outputs)) {
     const problem = nameProblem(system);
     if (problem) return { ok: false, problem: { field: `outputs.${system}`, expected: problem } };
-    const same = systems.get(system.trim());
+    const same = systems.get(canonicalName(system));
     if (same !== undefined)
       return {
         ok: false,
         problem: {
           field: `outputs.${system}`,
-          expected: `the same system as '${same}' once trimmed`,
+          expected: `the same system as '${same}' once trimmed and in Unicode NFC`,
         },
       };
-    systems.set(system.trim(), system);
+    systems.set(canonicalName(system), system);
     // an unknown key of an output, before zod says its trace is missing
     if (isPlainObject(body))
       for (const key of Object.keys(body))
@@ -273,7 +277,7 @@ export function parseItemRecord(value: unknown): Parsed<ItemRecord> {
   const parsed = fromZod(itemRecordSchema.safeParse(value));
   if (parsed.ok)
     parsed.record.outputs = Object.fromEntries(
-      Object.entries(parsed.record.outputs).map(([system, body]) => [system.trim(), body]),
+      Object.entries(parsed.record.outputs).map(([system, body]) => [canonicalName(system), body]),
     );
   return parsed;
 }

@@ -32,3 +32,17 @@ export function storableText() {
     if (reason) ctx.addIssue({ code: 'custom', message: reason });
   });
 }
+
+const MAY_DECOMPOSE = /[\u0300-\uffff]/;
+
+/**
+ * A name as every reader and every import keys it (a system, judge, item or modality): surrounding
+ * whitespace trimmed (String.prototype.trim) and in Unicode NFC, so that "café" typed as one
+ * character or as e + U+0301 is one name (it was two that printed alike), and a study's export
+ * reads back under `stats` as the same names. Other invisible differences, such as a zero-width
+ * space, stay.
+ */
+export function canonicalName(s: string): string {
+  const t = s.trim();
+  return MAY_DECOMPOSE.test(t) ? t.normalize('NFC') : t;
+}

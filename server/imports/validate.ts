@@ -1,5 +1,9 @@
 import { dirname } from 'node:path';
-import type { ImportFormat, ImportKind } from '../../shared/import-records.ts';
+import {
+  systemNameSchema,
+  type ImportFormat,
+  type ImportKind,
+} from '../../shared/import-records.ts';
 import { checkImage } from './images.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import { readRecords } from '../files/read-records.ts';
@@ -24,11 +28,25 @@ export interface ValidateOptions extends RecordContext {
 }
 
 /**
+ * `--system` read as a record's system name is (shared/import-records.ts): trimmed and in NFC, so
+ * that ' sft' beside a file is the system 'sft' its item file named; blank or holding a control
+ * character, refused before the file is read.
+ */
+function systemOption({ system, displayName }: ValidateOptions): string | undefined {
+  if (system === undefined) return undefined;
+  const parsed = systemNameSchema.safeParse(system);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues[0]?.message ?? 'expected a system name';
+  throw new FileRecordError(displayName, null, `--system: ${message}`);
+}
+
+/**
  * Streams the whole file and checks every record (fields, duplicates, images) without touching the
  * database; each record that passes goes to `onRecord`. A bad record throws a FileRecordError
  * naming its line.
  */
-export async function validateFile(options: ValidateOptions): Promise<ValidationSummary> {
+export async function validateFile(given: ValidateOptions): Promise<ValidationSummary> {
+  const options = { ...given, system: systemOption(given) };
   const { path, displayName } = options;
   const baseDir = dirname(path);
   let kind: ImportKind | undefined = options.kind;

@@ -1,5 +1,7 @@
 import { closestName } from '../../shared/import-records.ts';
 import { unstorableTextReason } from '../../shared/text.ts';
+
+export { canonicalName } from '../../shared/text.ts';
 import { FileRecordError } from '../files/record-error.ts';
 import type { VerdictTableBuilder } from './verdict-table.ts';
 
@@ -77,18 +79,6 @@ export function typoNote(record: unknown, field: string, fields: RecordFields): 
 
 // A character from U+0300 on: below it every string is already in NFC (the combining marks, and
 // every character NFC maps to another, start there)
-const MAY_DECOMPOSE = /[\u0300-\uffff]/;
-
-/**
- * A name as every reader keys it: surrounding whitespace trimmed (String.prototype.trim) and in
- * Unicode NFC, so that "café" typed as one character or as e + U+0301 is one system, judge or item
- * (it was two that printed alike). Other invisible differences, such as a zero-width space, stay.
- */
-export function canonicalName(s: string): string {
-  const t = s.trim();
-  return MAY_DECOMPOSE.test(t) ? t.normalize('NFC') : t;
-}
-
 // NUL, or any UTF-16 surrogate (a well-formed pair is then checked in full)
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 

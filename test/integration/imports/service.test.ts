@@ -290,6 +290,28 @@ describe.each(backends())('import service on %s', (backend) => {
     expect(await countRows(tdb.db)).toEqual(before);
   });
 
+  it("reads a --system name as a record's: trimmed, in Unicode NFC, without control characters", async () => {
+    const path = await writeFiles(join(dir, 'nfc'), {
+      'outputs.jsonl': jsonl([{ item: 'q-1', trace: 'nfc trace' }]),
+    });
+    const before = await countRows(tdb.db);
+    await expect(run(path, 'svc', { system: 'r\nl' })).rejects.toThrow(
+      `${path}: --system: a name without control characters (U+000A at 2)`,
+    );
+    await expect(run(path, 'svc', { system: '  ' })).rejects.toThrow(
+      `${path}: --system: expected a non-empty string`,
+    );
+    expect(await countRows(tdb.db)).toEqual(before);
+    // ' café' typed with a combining accent is the system 'café', as stats reads it in an export
+    const result = await run(path, 'svc', { system: ' cafe\u0301 ' });
+    expect(result.systems).toEqual(['caf\u00e9']);
+    const names = await queryRows<{ name: string }>(
+      tdb.db,
+      sql`select name from systems where name like 'caf%'`,
+    );
+    expect(names).toEqual([{ name: 'caf\u00e9' }]);
+  });
+
   it('rolls back every batch already written when a later batch conflicts', async () => {
     const before = await countRows(tdb.db);
     // q-2 exists with other content: its record sits after two full batches of new items

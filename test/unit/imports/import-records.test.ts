@@ -7,6 +7,7 @@ import {
   detectKind,
   formatFieldPath,
   jsonEqual,
+  judgeNameSchema,
   parseItemRecord,
   parseOutputRecord,
 } from '../../../shared/import-records.ts';
@@ -55,8 +56,46 @@ describe('names in import records: trimmed as stats trims them, no control chara
       }),
     ).toEqual({
       ok: false,
-      problem: { field: 'outputs.sft ', expected: "the same system as 'sft' once trimmed" },
+      problem: {
+        field: 'outputs.sft ',
+        expected: "the same system as 'sft' once trimmed and in Unicode NFC",
+      },
     });
+  });
+
+  it('reads names in Unicode NFC, as stats does: café typed as e + U+0301 is the same system', () => {
+    const decomposed = 'cafe\u0301';
+    expect(
+      parseOutputRecord({ item: `w${decomposed}`, system: decomposed, trace: 't' }),
+    ).toMatchObject({
+      ok: true,
+      record: { item: 'wcaf\u00e9', system: 'caf\u00e9' },
+    });
+    expect(
+      parseItemRecord({
+        id: 'w1',
+        question: 'q',
+        modality: `x${decomposed}`,
+        outputs: { [decomposed]: { trace: 'u' } },
+      }),
+    ).toMatchObject({
+      ok: true,
+      record: { modality: 'xcaf\u00e9', outputs: { 'caf\u00e9': { trace: 'u' } } },
+    });
+    expect(
+      parseItemRecord({
+        id: 'w1',
+        question: 'q',
+        outputs: { 'caf\u00e9': { trace: 'u' }, [decomposed]: { trace: 'v' } },
+      }),
+    ).toEqual({
+      ok: false,
+      problem: {
+        field: `outputs.${decomposed}`,
+        expected: "the same system as 'caf\u00e9' once trimmed and in Unicode NFC",
+      },
+    });
+    expect(judgeNameSchema.parse(` Bj${'o\u0308'}rk `)).toBe('Bj\u00f6rk');
   });
 
   it('suggests the field a misspelt output key resembles, though trace is then missing', () => {
