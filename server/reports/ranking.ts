@@ -1,7 +1,9 @@
 import type { RankingEntry, ReportOptions } from '../../shared/report.ts';
 import { fitBradleyTerry } from '../stats/bradley-terry.ts';
 import { fitDavidson } from '../stats/davidson.ts';
-import { addVerdict, emptyTotals } from '../stats/pairwise-totals.ts';
+import { none, type Figure } from '../stats/figure.ts';
+import { scoreWeight } from '../stats/moments.ts';
+import { addVerdict, emptyTotals, type PairwiseTotals } from '../stats/pairwise-totals.ts';
 import { bootstrapRanking, type ItemRows } from '../stats/ranking-bootstrap.ts';
 import { createRng } from '../stats/rng.ts';
 import { groupBy } from './figures.ts';
@@ -60,8 +62,33 @@ export function chooseBase(t: VerdictTable, requested: string | undefined): numb
   return best;
 }
 
+function fitRanking(tot: PairwiseTotals, base: number, model: ReportOptions['ranking']) {
+  return model === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base);
+}
+
 /**
- * Bradley–Terry (ties as half wins; dropped when ties are excluded) or Davidson log-strengths with
+ * Ties excluded, a system whose every verdict was a tie is in no comparison that counts: no score,
+ * for it or on a common scale with it, with that reason (it read as having won or lost every
+ * comparison). Null when every system has a verdict left.
+ */
+function unscored(
+  t: VerdictTable,
+  involved: Float64Array,
+  dropTies: boolean,
+): Figure<never> | null {
+  if (!dropTies) return null;
+  const names = t.systems.names.filter((_, s) => involved[s] === 0);
+  if (names.length === 0) return null;
+  const which = names.length === 1 ? `${names[0]} has` : `${names.join(', ')} have`;
+  const their = names.length === 1 ? 'its' : 'their';
+  return none(
+    `${which} no verdict left to score it: all ${their} verdicts were ties, which --ties exclude drops (--ties half counts them)`,
+  );
+}
+
+/**
+ * Bradley–Terry (ties as half wins; with ties excluded, each verdict by its decisive mass, as the
+ * pair rows count it) or Davidson log-strengths with
  * clustered-bootstrap CIs (items resampled with all their verdicts, across every pair).
  */
 export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResult {
@@ -107,16 +134,20 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
     touched.truncate(0);
     for (let k = start[it] as number; k < (start[it + 1] as number); k++) {
       const i = order[k] as number;
-      const s = t.score[i] as number;
-      if (dropTies && s === 0.5) continue;
+      const score = t.score[i] as number;
+      // ties excluded: a score counts by its decisive mass, a win or a loss of weight |2s − 1|, as
+      // in the pair rows (server/stats/moments.ts); an exact tie weighs nothing
+      const weight = dropTies ? scoreWeight(score, 'exclude') : 1;
+      if (weight === 0) continue;
+      const s = dropTies ? (score > 0.5 ? 1 : 0) : score;
       const p = t.pair[i] as number;
       const [a, b] = t.pairs[p] as [number, number];
-      addVerdict(tot, a, b, s);
+      addVerdict(tot, a, b, s, weight);
       involved[a]!++;
       involved[b]!++;
       if (scratchN[p] === 0) touched.push(p);
-      scratchN[p]!++;
-      scratchW[p] = (scratchW[p] as number) + s;
+      scratchN[p] = (scratchN[p] as number) + weight;
+      scratchW[p] = (scratchW[p] as number) + weight * s;
       if (s === 0.5) scratchT[p]!++;
     }
     for (const p of touched.values()) {
@@ -143,7 +174,7 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
     t: rt.values(),
   };
 
-  const fit = opts.ranking === 'davidson' ? fitDavidson(tot, base) : fitBradleyTerry(tot, base);
+  const fit = unscored(t, involved, dropTies) ?? fitRanking(tot, base, opts.ranking);
   if (fit.value === null) {
     info.reason = fit.reason;
     return {

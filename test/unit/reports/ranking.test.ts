@@ -5,6 +5,7 @@ import type { Judgment } from '../../../shared/judgments.ts';
 import { reportSchema } from '../../../shared/report.ts';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport, REPORT_FORMATS } from '../../../server/reports/format.ts';
+import { VerdictTableBuilder } from '../../../server/reports/verdict-table.ts';
 import { makeJudgment, tableOf } from './factories.ts';
 
 const items = (n: number, winner: (k: number) => 'a' | 'b' | 'tie') =>
@@ -61,6 +62,64 @@ describe('ranking intervals in degenerate cases (issue 10, point 6)', () => {
     expect(html).toContain(
       `${report.rankingInfo.failedRounds} of them without a finite score for some system, counted at ±∞`,
     );
+  });
+});
+
+describe('the ranking under --ties exclude (an audit of the ranking)', () => {
+  const fractional = (scores: number[][], extra: Array<[string, string, number]> = []) => {
+    const b = new VerdictTableBuilder();
+    let k = 0;
+    for (const [score, count] of scores as Array<[number, number]>)
+      for (let i = 0; i < count; i++)
+        b.add({ item: `q${k++}`, a: 'm', b: 'ref', score, judge: 'gpt', judgeKind: 'llm' });
+    for (const [a, other, score] of extra)
+      b.add({ item: `q${k++}`, a, b: other, score, judge: 'gpt', judgeKind: 'llm' });
+    return b.finish();
+  };
+
+  it('a fractional score counts by its decisive mass, as in the pair row: two systems give logit(win rate)', () => {
+    // 25 verdicts at 0.6 and 5 at 0.3: win mass 25 x 0.2 = 5, loss mass 5 x 0.4 = 2 (rate 5/7)
+    const report = buildReport(
+      fractional([
+        [0.6, 25],
+        [0.3, 5],
+      ]),
+      {
+        ties: 'exclude',
+        rounds: 200,
+        base: 'ref',
+      },
+    );
+    const pair = report.pairs[0]!;
+    expect(pair.winRate).toBeCloseTo(5 / 7, 12);
+    const m = report.ranking.find((e) => e.system === 'm')!;
+    // statsmodels' binomial GLM on the decisive masses: log(5/2); ties half gave logit(0.55)
+    expect(m.score).toBeCloseTo(Math.log(5 / 2), 9);
+    const half = buildReport(
+      fractional([
+        [0.6, 25],
+        [0.3, 5],
+      ]),
+      { rounds: 200, base: 'ref' },
+    );
+    expect(half.ranking.find((e) => e.system === 'm')!.score).toBeCloseTo(Math.log(0.55 / 0.45), 9);
+  });
+
+  it('a system whose verdicts were all ties has no score, and the reason says so', () => {
+    const table = fractional(
+      [
+        [1, 10],
+        [0, 10],
+      ],
+      Array.from({ length: 20 }, () => ['z', 'ref', 0.5] as [string, string, number]),
+    );
+    const report = buildReport(table, { ties: 'exclude', rounds: 100, base: 'ref' });
+    const z = report.ranking.find((e) => e.system === 'z')!;
+    expect(z.score).toBeNull();
+    expect(z.reasons.score).toBe(
+      'z has no verdict left to score it: all its verdicts were ties, which --ties exclude drops (--ties half counts them)',
+    );
+    expect(report.ranking.find((e) => e.system === 'm')!.reasons.score).toBe(z.reasons.score);
   });
 });
 
