@@ -25,8 +25,12 @@ export function statsRows(report: Report, options: { judges?: boolean } = {}): S
   return rows;
 }
 
-/** The most decimals (of a percentage) a figure gets when fewer would misstate it. */
-const MAX_PERCENT_DIGITS = 4;
+/**
+ * The most decimals (of a percentage) a figure gets when fewer would misstate it: a bound within
+ * 5e-11 of ½ (reached with fractional scores) prints as 50 only at 8 decimals; with 4 a bound
+ * 1.5e-7 under ½ printed "50.0000" beside p = 0.0500005. More would print floating-point noise.
+ */
+const MAX_PERCENT_DIGITS = 8;
 
 /**
  * The decimals, from `min`, at which percentages print what they are: no value off 0, ½ or 1

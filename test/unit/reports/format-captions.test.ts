@@ -593,6 +593,9 @@ describe('figures rounded for text', () => {
     expect(ciText([0.500049, 0.573621])).toBe('50.005–57.362%');
     // 19,997 wins of 20,000 printed "100.0% (95% CI 100.0–100.0%)"
     expect([pct(0.99985), ciText([0.99954, 0.99997])]).toEqual(['99.98%', '99.954–99.997%']);
+    // an AlpacaEval file found by bisection: 0.4999998524 printed "50.0000–63.5826%" beside p = 0.0500005
+    expect(ciText([0.4999998524, 0.6358263])).toBe('49.99999–63.58263%');
+    expect(pct(0.50000005)).toBe('50.00001%');
     expect([pct(1), ciText([0.42, 1]), ciText([0.4, 0.6])]).toEqual([
       '100.0%',
       '42.0–100.0%',
