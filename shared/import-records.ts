@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalName, unstorableTextReason } from './text.ts';
+import { canonicalName, storableText, unstorableTextReason } from './text.ts';
 
 /**
  * Import records (docs/import-formats.md). The same shapes come from
@@ -60,7 +60,27 @@ const PROTO = "a name other than '__proto__'";
  */
 export const judgeNameSchema = nameSchema(NON_EMPTY)
   .refine((s) => s !== '__proto__', { error: PROTO })
-  .refine((s) => s.length <= 200, { error: 'at most 200 characters' });
+  .refine((s) => s.length <= 200, { error: 'at most 200 characters' })
+  // reports key judges by name, and an LLM judge's is provider:model (server/llm/config.ts judgeName)
+  .refine((s) => !/^(openai|anthropic):/.test(s), {
+    error: "a name not beginning 'openai:' or 'anthropic:' (those name LLM judges)",
+  });
+
+/**
+ * A model an LLM run asks (`judge --model`, the start-run body): not empty, at most 200 characters,
+ * without control characters, and read as a judge's name is (trimmed, in NFC), since it becomes
+ * the LLM judge's name `provider:model`: 'm ' and 'm' were two judges in a study's report and one
+ * in `stats` on its export.
+ */
+export const modelNameSchema = storableText()
+  .min(1)
+  .max(200)
+  .superRefine((s, ctx) => {
+    const problem = nameProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform(canonicalName)
+  .refine((s) => s.length > 0, { error: 'expected a non-empty value' });
 
 /** Ids may be written as integers (`17`), stored as their decimal string (`"17"`). */
 const idSchema = z.preprocess(

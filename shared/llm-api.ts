@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelNameSchema } from './import-records.ts';
 import { storableText } from './text.ts';
 
 /** USD per million tokens; `imageTokens` bounds one image's input tokens (for the budget estimate). */
@@ -13,7 +14,15 @@ export const modelPriceSchema = z.strictObject({
  * also what `tracearena judge` parses its flags into (server/cli/judge-flags.ts).
  */
 export const startRunBodySchema = z.strictObject({
-  models: z.array(storableText().min(1).max(200)).min(1).max(10),
+  models: z
+    .array(modelNameSchema)
+    .min(1)
+    .max(10)
+    .superRefine((models, ctx) => {
+      const twice = models.find((m, i) => models.indexOf(m) !== i);
+      if (twice !== undefined)
+        ctx.addIssue({ code: 'custom', message: `the same model is named twice ('${twice}')` });
+    }),
   provider: z.enum(['openai', 'anthropic']).default('openai'),
   baseUrl: z.string().url().optional(),
   /** Name of the server's environment variable holding the key; the key itself never travels. */

@@ -82,6 +82,9 @@ describe('tracearena judge flags parsed by the start-run schema', () => {
     ],
     [{ model: [''] }, "option '--model': expected a non-empty value"],
     [{ model: ['a\u0000b'] }, "option '--model': contains U+0000 (NUL) at character 2"],
+    [{ model: ['  '] }, "option '--model': expected a non-empty value"],
+    [{ model: ['n\n'] }, "option '--model': a name without control characters (U+000A at 2)"],
+    [{ model: ['m ', 'm'] }, "option '--model': the same model is named twice ('m')"],
     [{ baseUrl: 'not a url' }, "option '--base-url': expected an http(s) URL"],
     [
       { apiKeyEnv: 'DATABASE_URL' },
@@ -89,6 +92,13 @@ describe('tracearena judge flags parsed by the start-run schema', () => {
     ],
   ] as Array<[Partial<RunFlags>, string]>)('refuses %j in one plain line', (change, line) => {
     expect(errorOf(parseRunFlags({ ...flags, ...change }, {}))).toBe(line);
+  });
+
+  it('reads a model name as stats reads a judge name: trimmed and in Unicode NFC', () => {
+    // 'm ' and 'cafe+U+0301' were judges of their own in the study's report, one judge in stats on its export
+    expect(parseRunFlags({ ...flags, model: [' m ', 'cafe\u0301'] }, {})).toMatchObject({
+      body: { models: ['m', 'caf\u00e9'] },
+    });
   });
 
   it('names the file for a template or price table that cannot be stored', () => {

@@ -96,6 +96,12 @@ describe('names in import records: trimmed as stats trims them, no control chara
       },
     });
     expect(judgeNameSchema.parse(` Bj${'o\u0308'}rk `)).toBe('Bj\u00f6rk');
+    // an LLM judge is named provider:model; a human so named was one judge with it in every report
+    for (const name of ['openai:m1', 'anthropic:claude'])
+      expect(judgeNameSchema.safeParse(name).error?.issues[0]?.message).toBe(
+        "a name not beginning 'openai:' or 'anthropic:' (those name LLM judges)",
+      );
+    expect(judgeNameSchema.parse('OpenAI-reader')).toBe('OpenAI-reader');
   });
 
   it('suggests the field a misspelt output key resembles, though trace is then missing', () => {
