@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromVerdicts } from '../../../server/reports/load-study.ts';
+import type { VerdictFacts } from '../../../server/reports/verdict-input.ts';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { noVerdictsReason, readJudgmentsFiles } from '../../../server/reports/read-judgments.ts';
@@ -576,6 +578,40 @@ describe('issue 10, reader audit: nothing read silently wrong, every refusal one
     );
     await expect(readJudgmentsFiles([arena])).rejects.toThrow(
       `${arena}:1: field 'question_id': expected a string or a number, got Infinity (a number too large for a double)`,
+    );
+  });
+});
+
+describe('a study read for its report (load-study.ts)', () => {
+  async function* rows(...facts: Array<Partial<VerdictFacts>>): AsyncIterable<VerdictFacts> {
+    for (const f of facts)
+      yield {
+        item: 'q1',
+        a: 'sft',
+        b: 'base',
+        winner: 'a',
+        judge: 'j1',
+        judge_kind: 'human',
+        shown_left: 'a',
+        ...f,
+      } as VerdictFacts;
+  }
+
+  it('reads names as stats reads its export: a study imported before names were stored in NFC', async () => {
+    const t = await tableFromVerdicts(
+      rows(
+        { a: 'cafe\u0301', judge: 'Bjo\u0308rk', modality: 'histologi\u0301a ' },
+        { a: 'caf\u00e9', item: 'q2', judge: 'Bj\u00f6rk', modality: 'histolog\u00eda' },
+      ),
+    );
+    expect(t.systems.names).toEqual(['caf\u00e9', 'base']);
+    expect(t.judges.names).toEqual(['Bj\u00f6rk']);
+    expect(t.modalities.names).toEqual(['histolog\u00eda']);
+  });
+
+  it('refuses in one line a verdict whose two systems are one name once read so', async () => {
+    await expect(tableFromVerdicts(rows({ a: 'caf\u00e9', b: 'cafe\u0301' }))).rejects.toThrow(
+      "a verdict on item 'q1' compares the system 'caf\u00e9' with itself (its two names are one once trimmed and in Unicode NFC, as stats reads them)",
     );
   });
 });
