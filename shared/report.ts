@@ -280,6 +280,11 @@ export const positionBiasSchema = z
     leftWinRate: finite.nullable(),
     ci: interval.nullable(),
     pValue: probability.nullable(),
+    /**
+     * Always the score test (z), dual to the Wilson interval on the decisive verdicts; a report
+     * JSON made before the field existed reads as having it (`report --replay`).
+     */
+    pTest: pTestSchema.default('score-z'),
     reasons: z.record(z.string(), z.string().min(1)),
     swap: figure({ pairs: count, consistent: count, leftBothTimes: count, rightBothTimes: count }),
   })

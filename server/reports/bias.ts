@@ -51,6 +51,7 @@ export function buildBias(
       leftWinRate: take(pos.leftWinRate, 'leftWinRate', posReasons),
       ci: take(pos.ci, 'ci', posReasons) as [number, number] | null,
       pValue: take(pos.pValue, 'pValue', posReasons),
+      pTest: 'score-z',
       reasons: posReasons,
       swap: {
         ...(swap.rate.value === null

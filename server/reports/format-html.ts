@@ -21,6 +21,7 @@ import {
   pText,
   rankingTable,
   statsRows,
+  P_TEST_NAMES,
 } from './rows.ts';
 
 function esc(s: string): string {
@@ -145,7 +146,7 @@ export function formatHtml(report: Report): string {
       }),
     );
   parts.push(
-    `<p>Left side wins ${pos.leftWinRate === null ? `— (${esc(pos.reasons.leftWinRate ?? '')})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive verdicts (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue, 1 - report.ci.level)})`}. ` +
+    `<p>Left side wins ${pos.leftWinRate === null ? `— (${esc(pos.reasons.leftWinRate ?? '')})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive verdicts (${level}% CI ${ciText(pos.ci)}, ${P_TEST_NAMES[pos.pTest]} p = ${pText(pos.pValue, 1 - report.ci.level)})`}. ` +
       `Same verdict in both display orders: ${pos.swap.value === null ? `— (${esc(pos.swap.reason ?? '')})` : `${pct(pos.swap.value)} of ${pos.swap.pairs}`}. ` +
       `Length: logistic slope ${report.bias.length.slope === null ? `— (${esc(report.bias.length.reasons.slope ?? 'no lengths')})` : `${num(report.bias.length.slope)} ± ${num(report.bias.length.slopeSe)}`} per unit of ln length ratio.</p>`,
   );

@@ -18,6 +18,7 @@ import {
   pct,
   pText,
   rankingTable,
+  P_TEST_NAMES,
 } from './rows.ts';
 
 /**
@@ -114,7 +115,7 @@ export function formatMarkdown(report: Report): string {
           'left side wins (ties excluded)',
           pos.leftWinRate === null
             ? `— (${pos.reasons.leftWinRate})`
-            : `${pct(pos.leftWinRate)} (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue, 1 - report.ci.level)})`,
+            : `${pct(pos.leftWinRate)} (${level}% CI ${ciText(pos.ci)}, ${P_TEST_NAMES[pos.pTest]} p = ${pText(pos.pValue, 1 - report.ci.level)})`,
         ],
         [
           'same verdict in both orders',

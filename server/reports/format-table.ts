@@ -19,6 +19,7 @@ import {
   pct,
   pText,
   rankingTable,
+  P_TEST_NAMES,
 } from './rows.ts';
 
 /**
@@ -76,7 +77,7 @@ export function formatTable(report: Report): string {
   const pos = report.bias.position;
   out.push('Position bias');
   out.push(
-    `  left side wins        ${pos.leftWinRate === null ? `— (${pos.reasons.leftWinRate})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive (${level}% CI ${ciText(pos.ci)}, p = ${pText(pos.pValue, 1 - report.ci.level)})`}`,
+    `  left side wins        ${pos.leftWinRate === null ? `— (${pos.reasons.leftWinRate})` : `${pct(pos.leftWinRate)} of ${pos.leftWins + pos.rightWins} decisive (${level}% CI ${ciText(pos.ci)}, ${P_TEST_NAMES[pos.pTest]} p = ${pText(pos.pValue, 1 - report.ci.level)})`}`,
   );
   out.push(
     `  swap consistency      ${pos.swap.value === null ? `— (${pos.swap.reason})` : `${pct(pos.swap.value)} of ${pos.swap.pairs} (left both times ${pos.swap.leftBothTimes}, right both times ${pos.swap.rightBothTimes})`}`,

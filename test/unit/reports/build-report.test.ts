@@ -163,3 +163,15 @@ describe('buildReport', () => {
     expect(cohenKappa.judges).toEqual(cohenKappa.pairwise[0]!.judges);
   });
 });
+
+describe('the position-bias row names its test (issue 10, point 3: every p-value says which test)', () => {
+  it('is the score test dual to its Wilson interval, in the JSON and in every text format', async () => {
+    const judgments = Array.from({ length: 40 }, (_, i) =>
+      makeJudgment({ item: `q${i}`, winner: i % 3 ? 'a' : 'b', shown_left: i % 4 ? 'a' : 'b' }),
+    );
+    const report = buildReport(tableOf(judgments), { rounds: 20 });
+    expect(reportSchema.parse(report).bias.position.pTest).toBe('score-z');
+    for (const f of ['table', 'markdown', 'html'] as const)
+      expect(await formatReport(report, f), f).toMatch(/score test p = 0\.\d{4}/);
+  });
+});
