@@ -166,7 +166,10 @@ export function rankingTable(report: Report, to: string): TextTable {
         ? `${num(e.ci[0])}${to}${num(e.ci[1])}`
         : e.system === report.rankingInfo.base && e.score !== null
           ? '— (base, 0 by definition)'
-          : '—',
+          : // a score without its interval says why (unbounded, zero width); no score, the note does
+            e.score !== null && e.reasons.ci
+            ? `— (${e.reasons.ci})`
+            : '—',
       String(e.n),
     ]),
   ];

@@ -131,7 +131,9 @@ export function extendedPercentileInterval(
   if (zeroWidth(low, high))
     return {
       reason:
-        'every bootstrap resample gives the same score (the items are alike), so the bootstrap cannot measure its uncertainty: a zero-width interval would overstate it',
+        m < 2
+          ? 'one bootstrap round cannot give an interval (--rounds 1)'
+          : 'every bootstrap resample gives the same score (the items are alike), so the bootstrap cannot measure its uncertainty: a zero-width interval would overstate it',
     };
   return { interval: [low, high] };
 }

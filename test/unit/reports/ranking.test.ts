@@ -34,6 +34,19 @@ describe('ranking intervals in degenerate cases (issue 10, point 6)', () => {
     expect(report.rankingInfo.failedRounds).toBeLessThan(697 + 4 * 21);
   });
 
+  it('one bootstrap round: the reason says so, not that the items are alike', () => {
+    const report = buildReport(tableOf(items(40, (k) => (k % 3 ? 'a' : 'b'))), { rounds: 1 });
+    const sft = report.ranking.find((e) => e.system === 'sft')!;
+    expect(sft.ci).toBeNull();
+    expect(sft.reasons.ci).toBe('one bootstrap round cannot give an interval (--rounds 1)');
+  });
+
+  it('every text format says why a system with a score has no interval (a bare "—" did not)', async () => {
+    const report = buildReport(tableOf(items(10, (k) => (k < 9 ? 'a' : 'b'))), { rounds: 200 });
+    for (const f of ['table', 'markdown', 'html'] as const)
+      expect(await formatReport(report, f), f).toMatch(/— \(the interval is unbounded: \d+ of 200/);
+  });
+
   it('the base system has no interval of its own: null with the reason, not a zero-width [0, 0]', async () => {
     const report = buildReport(
       tableOf(items(40, (k) => (k % 4 === 0 ? 'b' : k % 4 === 1 ? 'tie' : 'a'))),
