@@ -5,6 +5,7 @@
  */
 import { desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DashboardSnapshot, RunProgress } from '../../shared/admin-views.ts';
+import { notExcluded } from '../integrity/queue-sql.ts';
 import { queryRows, type Tx } from '../db/client.ts';
 import { llmRuns } from '../db/schema/index.ts';
 import { toApi } from '../llm/view.ts';
@@ -100,7 +101,8 @@ export async function getDashboardSnapshot(
         count(*) filter (where v.winner = 'tie')::int as t
       from verdicts v join comparisons c on c.id = v.comparison_id
         join systems sa on sa.id = c.system_a_id join systems sb on sb.id = c.system_b_id
-      where c.study_id = ${studyId}
+      -- an excluded comparison counts nowhere, as in the report (docs/integrity.md)
+      where c.study_id = ${studyId} and ${notExcluded(sql`c.id`)}
       group by sa.name, sb.name, c.item_id
       order by sa.name, sb.name, c.item_id`,
     ),

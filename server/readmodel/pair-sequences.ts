@@ -8,6 +8,7 @@
  * human queue is what the dashboard signal and the auto-stop steer.
  */
 import { sql } from 'drizzle-orm';
+import { notExcluded } from '../integrity/queue-sql.ts';
 import { queryRows, type Tx } from '../db/client.ts';
 import {
   ConfidenceSequence,
@@ -71,7 +72,8 @@ export async function getPairStates(
       from comparisons c
         left join assignments s on s.comparison_id = c.id and s.run_id is null
         left join verdicts v on v.assignment_id = s.id
-      where c.study_id = ${studyId}
+      -- an excluded comparison counts nowhere (docs/integrity.md): not in auto-stop or allocation
+      where c.study_id = ${studyId} and ${notExcluded(sql`c.id`)}
       group by c.system_a_id, c.system_b_id, c.item_id)
     select cells.system_a_id as a_id, cells.system_b_id as b_id, sa.name as a, sb.name as b,
       cells.w, cells.l, cells.t, cells.at, cells.unstarted

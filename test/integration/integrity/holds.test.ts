@@ -9,6 +9,8 @@ import { loadConfig } from '../../../server/config.ts';
 import { importFile } from '../../../server/imports/service.ts';
 import { createScanner, type Scanner } from '../../../server/integrity/scan.ts';
 import { runJudging } from '../../../server/llm/runner.ts';
+import { getDashboardSnapshot } from '../../../server/readmodel/dashboard-snapshot.ts';
+import { getPairStates } from '../../../server/readmodel/pair-sequences.ts';
 import { pairStudy } from '../../../server/pairing/service.ts';
 import { createRng } from '../../../server/stats/rng.ts';
 import type { FlaggedOutput, IntegrityView } from '../../../shared/integrity-api.ts';
@@ -231,6 +233,24 @@ describe.each(backends())('identity-leak holds on %s', (backend) => {
     expect(row(r2).released).toBe(row(r1).released - 1);
     // the human's verdict and the LLM's on that comparison
     expect(r2.input.verdicts).toBe(r1.input.verdicts - 2);
+    // and out of the live dashboard's figures too (they still counted it: an audit's study showed
+    // n = 20 there beside the report's 10), so also out of auto-stop's and allocation's sequences
+    const live = (await getDashboardSnapshot(tdb.db, { studyId }))!;
+    expect(live.totals.verdicts).toBe(r2.input.verdicts);
+    for (const p of r2.pairs) {
+      const shown = live.pairs.find((q) => q.a === p.a && q.b === p.b)!;
+      expect([shown.n, shown.winRate, shown.ci], `${p.a} vs ${p.b}`).toEqual([
+        p.n,
+        p.winRate,
+        p.ci,
+      ]);
+    }
+    const states = await getPairStates(tdb.db, { studyId, targetHalfWidth: null });
+    for (const p of r2.pairs) {
+      const state = states.find((q) => q.a === p.a && q.b === p.b)!;
+      // the sequences read human verdicts
+      expect(state.n, `${p.a} vs ${p.b}`).toBe(p.byJudgeKind.human?.n ?? 0);
+    }
     for (const [format, heading] of [
       ['markdown', '## Identity leaks'],
       ['html', '<h2>Identity leaks</h2>'],
