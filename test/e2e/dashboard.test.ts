@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { artifactPath, requireBuiltClient, useServerAndBrowser } from './helpers.ts';
-import { seedStudy } from './seed.ts';
+import { invite, seedStudy } from './seed.ts';
 
 requireBuiltClient();
 
@@ -64,5 +64,57 @@ describe('admin pages and live dashboard in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await judgeContext.close();
     await adminContext.close();
+  });
+
+  it('keeps every figure readable with 170-character system names (they ran over the rates and out of the cards)', async () => {
+    const long = `Ωmega-模型-مرحبا-${'λ'.repeat(150)}-end`;
+    const seeded = await seedStudy(env.server.tdb.db, {
+      items: Array.from({ length: 2 }, (_, i) => ({ question: `Long names ${i}?`, traces: {} })),
+      names: [long, 'base'],
+    });
+    const { token } = await invite(env.server.tdb.db, seeded.study.id, 'dr-long');
+    const judgeApi = async (path: string, body?: unknown) =>
+      fetch(`${env.server.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+    const next = (await (await judgeApi('/api/judge/next')).json()) as {
+      assignment: { id: string };
+    };
+    const verdict = await judgeApi(`/api/judge/assignments/${next.assignment.id}/verdict`, {
+      winner: 'left',
+      axes: {},
+    });
+    expect(verdict.status).toBe(200);
+
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${env.server.baseUrl}/admin#token=${env.server.adminToken}`);
+    await page.getByRole('link', { name: seeded.study.name }).waitFor();
+    await page.goto(`${env.server.baseUrl}/dashboard/${seeded.study.id}`);
+    await page.locator('[data-pair] circle').first().waitFor();
+    const layout = await page.evaluate(() => {
+      const name = document.querySelector<SVGTextElement>('[data-pair] [data-label="name"]')!;
+      const rate = document.querySelector<SVGTextElement>('[data-pair] [data-label="rate"]')!;
+      const nameBox = name.getBBox();
+      return {
+        pageWidth: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+        nameRight: nameBox.x + nameBox.width,
+        rateLeft: rate.getBBox().x,
+        label: name.textContent,
+        // every card holds its table: no table wider than its card
+        spilled: [...document.querySelectorAll<HTMLElement>('.card')].filter(
+          (card) => card.scrollWidth > card.clientWidth + 1,
+        ).length,
+      };
+    });
+    expect(layout.pageWidth).toBeLessThanOrEqual(layout.viewport);
+    expect(layout.spilled).toBe(0);
+    expect(layout.nameRight).toBeLessThan(layout.rateLeft);
+    expect(layout.label).toMatch(/^Ωmega-模型-مرحبا-λ+…$/);
+    await page.screenshot({ path: artifactPath('dashboard-long-names.png'), fullPage: true });
+    await context.close();
   });
 });

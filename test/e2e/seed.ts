@@ -22,8 +22,11 @@ export async function seedStudy(
     k = 1,
     axes,
     leaks = {},
+    names,
   }: {
     items: SeedItem[];
+    /** The two systems' names (default: long random strings). */
+    names?: [string, string];
     k?: number;
     axes?: string[];
     /** Item index → the candidate's trace, a text that names a model (held at pairing). */
@@ -31,7 +34,7 @@ export async function seedStudy(
   },
 ) {
   const tag = randomBytes(4).toString('hex');
-  const systemNames = [`candidate-${tag}-zeta`, `baseline-${tag}-omega`];
+  const systemNames = names ?? [`candidate-${tag}-zeta`, `baseline-${tag}-omega`];
   const [study] = await db
     .insert(studies)
     .values({

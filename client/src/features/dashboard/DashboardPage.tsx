@@ -80,7 +80,7 @@ export default function DashboardPage({ studyId }: { studyId: string }) {
                 <tbody>
                   {s.sets.map((set) => (
                     <tr key={`${set.a}|${set.b}`}>
-                      <td>
+                      <td className="name">
                         {set.a} vs {set.b}
                       </td>
                       <td className="num">
@@ -109,7 +109,7 @@ export default function DashboardPage({ studyId }: { studyId: string }) {
                 <tbody>
                   {s.judges.map((j) => (
                     <tr key={`${j.kind}|${j.name}`}>
-                      <td>
+                      <td className="name">
                         {j.name} <span className="hint">{j.kind}</span>
                       </td>
                       <td className="num">{j.verdicts}</td>

@@ -32,7 +32,7 @@ export function EnoughSection({ allocation }: { allocation: DashboardSnapshot['a
         <tbody>
           {pairs.map((p) => (
             <tr key={`${p.a}|${p.b}`} data-enough-pair={`${p.a}|${p.b}`} data-enough={p.enough}>
-              <td>
+              <td className="name">
                 {p.a} vs {p.b}
               </td>
               <td className="num">{p.items}</td>

@@ -1,14 +1,28 @@
+import { useId } from 'react';
 import type { DashboardSnapshot } from '../../../../shared/admin-views.ts';
 
 const W = 640;
 const ROW = 50;
 const LEFT = 16;
 const RIGHT = 16;
+/** Where a pair's name stops: the rate label ("100.0% (n=12345)") is right-aligned after it. */
+const NAME_END = W - 130;
+/** Code points of a pair's name shown before an ellipsis (its full text is the row's tooltip). */
+const NAME_CHARS = 64;
+
+/** "a vs b", cut to NAME_CHARS code points with an ellipsis: a 170-character name ran over the rate. */
+function pairLabel(a: string, b: string): string {
+  const chars = Array.from(`${a} vs ${b}`);
+  return chars.length <= NAME_CHARS
+    ? chars.join('')
+    : `${chars.slice(0, NAME_CHARS - 1).join('')}…`;
+}
 
 /** Each pair's win rate for `a` with its interval, on a 0–100% axis with a line at 50% (SVG, no library). */
 export function ForestPlot({ pairs }: { pairs: DashboardSnapshot['pairs'] }) {
   const h = ROW * pairs.length + 40;
   const x = (v: number) => LEFT + v * (W - LEFT - RIGHT);
+  const clip = `${useId()}-names`;
   return (
     <svg
       viewBox={`0 0 ${W} ${h}`}
@@ -16,6 +30,10 @@ export function ForestPlot({ pairs }: { pairs: DashboardSnapshot['pairs'] }) {
       role="img"
       aria-label="Win rate of each pair with its confidence interval"
     >
+      {/* wide glyphs (CJK) can still outrun the cut: nothing of a name is drawn past NAME_END */}
+      <clipPath id={clip}>
+        <rect x={0} y={0} width={NAME_END} height={h} />
+      </clipPath>
       <line x1={x(0.5)} x2={x(0.5)} y1={10} y2={h - 25} stroke="#999" strokeDasharray="4 3" />
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <text key={t} x={x(t)} y={h - 8} fontSize={11} textAnchor="middle" fill="#555">
@@ -26,8 +44,11 @@ export function ForestPlot({ pairs }: { pairs: DashboardSnapshot['pairs'] }) {
         const y = 36 + i * ROW;
         return (
           <g key={`${p.a}|${p.b}`} data-pair={`${p.a}|${p.b}`}>
-            <text x={LEFT} y={y - 12} fontSize={12}>
+            <title>
               {p.a} vs {p.b}
+            </title>
+            <text x={LEFT} y={y - 12} fontSize={12} clipPath={`url(#${clip})`} data-label="name">
+              {pairLabel(p.a, p.b)}
             </text>
             {p.ci ? (
               <line
