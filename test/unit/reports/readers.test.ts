@@ -584,17 +584,7 @@ describe('issue 10, reader audit: nothing read silently wrong, every refusal one
 
 describe('a study read for its report (load-study.ts)', () => {
   async function* rows(...facts: Array<Partial<VerdictFacts>>): AsyncIterable<VerdictFacts> {
-    for (const f of facts)
-      yield {
-        item: 'q1',
-        a: 'sft',
-        b: 'base',
-        winner: 'a',
-        judge: 'j1',
-        judge_kind: 'human',
-        shown_left: 'a',
-        ...f,
-      } as VerdictFacts;
+    for (const f of facts) yield { ...makeJudgment({ item: 'q1', judge: 'j1' }), ...f };
   }
 
   it('reads names as stats reads its export: a study imported before names were stored in NFC', async () => {
