@@ -163,6 +163,17 @@ onPostgres('adjudication of split comparisons', () => {
     expect(cliPlain.verdictBasis.basis).toBe('original');
     expect(cliPlain.provenance.verdicts).toEqual(plain.provenance.verdicts);
 
+    // export --adjudicated writes what the HTTP export's option writes, and stats on it gives the
+    // adjudicated report's figures (the CLI had no such option: report --adjudicated had no file)
+    const exported = await runCli(['export', '--study', study.name, '--adjudicated'], {
+      DATABASE_URL: t.tdb.url,
+    });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toBe(
+      (await req(t.admin, 'GET', `/api/studies/${study.studyId}/export?adjudicated=true`)).body,
+    );
+    expect(exported.stdout.trim().split('\n')).toHaveLength(12 - split.length);
+
     // The audit trail records each adjudication (who, which comparison, the final verdict and its
     // reason), so the report rebuilt from the audit export says what the study's report says.
     const trail = (await req(t.admin, 'GET', `/api/studies/${study.studyId}/audit`)).body
