@@ -9,6 +9,7 @@ import {
   scanResultSchema,
   wordBodySchema,
 } from '../../shared/integrity-api.ts';
+import { scheduleAllocationRefresh } from '../judging/allocation.ts';
 import { addWord, decideFlag, integrityView, removeWord, rescanStudy } from './service.ts';
 
 /** The admin's identity-leak routes (docs/integrity.md), under /api/studies. */
@@ -65,12 +66,18 @@ export const integrityRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: flaggedOutputSchema },
       },
     },
-    async (request) =>
-      decideFlag(app.db, {
-        studyId: request.params.studyId,
+    async (request) => {
+      const { studyId } = request.params;
+      const decided = await decideFlag(app.db, {
+        studyId,
         outputId: request.params.outputId,
         decision: request.body,
         actor: actorOf(request.account),
-      }),
+      });
+      // which comparisons count and may be leased has changed: auto-stop and adaptive allocation
+      // steer the queue again (an exclusion can leave a stopped pair short of enough verdicts)
+      scheduleAllocationRefresh(app.db, { studyId });
+      return decided;
+    },
   );
 };

@@ -77,6 +77,55 @@ onPostgres('allocation on PostgreSQL', () => {
     expect(await judgeOne(judge!.token)).not.toBeNull();
   });
 
+  it('auto-stop: excluding the judged comparisons of a stopped pair hands its parked ones out again', async () => {
+    const study = await makePairedStudy(t.tdb.db, { items: 40, k: 1 });
+    expect(
+      (await putAllocation(study.studyId, { targetHalfWidth: 0.3, autoStop: true })).statusCode,
+    ).toBe(200);
+    const [judge] = await makeJudges(t.tdb.db, study.studyId, 1);
+    const label = systemLabel(['sft', 'base'], 'sft');
+    for (let k = 0; k < 40; k++) {
+      const id = await judgeOne(judge!.token, k % 3 === 2 ? undefined : label);
+      await allocationSettled({ studyId: study.studyId });
+      if (id === null) break;
+    }
+    const parked = () =>
+      queryRows<{ priority: number; n: number }>(
+        t.tdb.db,
+        sql`select priority, count(*)::int as n from assignments where study_id = ${study.studyId} and status = 'open' group by priority`,
+      );
+    const [{ n: open } = { n: 0 }] = await parked();
+    expect(await parked()).toEqual([{ priority: 2, n: open }]);
+    // the admin excludes the judged comparisons (an identity leak in sft's judged outputs): their
+    // verdicts count nowhere, so the pair has no longer enough, and its parked slots are handed out
+    const judged = await queryRows<{ id: string }>(
+      t.tdb.db,
+      sql`select distinct o.id from verdicts v join comparisons c on c.id = v.comparison_id
+        join outputs o on o.item_id = c.item_id join systems s on s.id = o.system_id
+        where c.study_id = ${study.studyId} and s.name = 'sft'`,
+    );
+    await t.tdb.db.execute(
+      sql`insert into output_flags (output_id, study_id, matches, status)
+        select id, ${study.studyId}::uuid, '[]'::jsonb, 'released' from outputs
+        where id in (${sql.join(
+          judged.map((r) => sql`${r.id}::uuid`),
+          sql`, `,
+        )})`,
+    );
+    for (const { id } of judged) {
+      const excluded = await t.req(
+        t.admin,
+        'POST',
+        `/api/studies/${study.studyId}/integrity/outputs/${id}/decision`,
+        { action: 'exclude' },
+      );
+      expect(excluded.statusCode).toBe(200);
+    }
+    await allocationSettled({ studyId: study.studyId });
+    expect(await parked()).toEqual([{ priority: 1, n: open }]);
+    expect(await judgeOne(judge!.token)).not.toBeNull();
+  });
+
   it('adaptive: the queue hands out comparisons in the order of planAllocation, keeping sides, K judges and no repeats', async () => {
     const systems = ['s0', 's1', 's2', 's3'];
     const study = await makeStudy(t.tdb.db, { items: 12, k: 2, systems });
