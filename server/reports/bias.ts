@@ -1,5 +1,6 @@
 import type { Report, ReportOptions } from '../../shared/report.ts';
 import { lengthBias } from '../stats/length-bias.ts';
+import { scoreWeight } from '../stats/moments.ts';
 import { positionBias, swapConsistency } from '../stats/position-bias.ts';
 import { take } from './figures.ts';
 import { float64s } from './growable.ts';
@@ -16,6 +17,7 @@ export function buildBias(
   let ties = 0;
   const xs = float64s();
   const ys = float64s();
+  const ws = float64s();
   for (let i = 0; i < t.length; i++) {
     const s = t.score[i] as number;
     const side = t.shownLeft[i] as number;
@@ -26,15 +28,19 @@ export function buildBias(
       else ties++;
     }
     const x = t.lengthRatio[i] as number;
-    if (!Number.isNaN(x) && !(opts.ties === 'exclude' && s === 0.5)) {
+    // as the pair rows count a verdict: whole with ties half; by its decisive mass, a win or a
+    // loss, with ties excluded (a tie weighs nothing)
+    const w = scoreWeight(s, opts.ties);
+    if (!Number.isNaN(x) && w > 0) {
       xs.push(x);
-      ys.push(s);
+      ys.push(opts.ties === 'exclude' ? (s > 0.5 ? 1 : 0) : s);
+      ws.push(w);
     }
   }
   const pos = positionBias(leftWins, rightWins, ties, opts.level);
   const posReasons: Record<string, string> = {};
   const swap = swapConsistency(units.aLeft, units.bLeft);
-  const len = lengthBias(xs.values(), ys.values(), opts.level);
+  const len = lengthBias(xs.values(), ys.values(), opts.level, ws.values());
   const lenReasons: Record<string, string> = {};
   const fit = len.fit;
   if (fit.value === null) {

@@ -82,22 +82,19 @@ export function pairItems(
       lWeight[r] = (lWeight[r] as number) + w;
     }
     const d = t.lengthDiff[i] as number;
-    // as the length-bias figure: with ties excluded, a tie is no verdict on length either
-    if (!Number.isNaN(d) && !(ties === 'exclude' && s === 0.5)) {
+    // as the pair's rate: by decisive mass with ties excluded (a tie, of weight 0, is no verdict on
+    // length either), each verdict whole with ties half
+    if (!Number.isNaN(d) && w > 0) {
       if (Number.isNaN(lengthDiff[r] as number)) lengthDiff[r] = d;
-      lengthVerdicts[r] = (lengthVerdicts[r] as number) + 1;
-      lengthScoreSum[r] = (lengthScoreSum[r] as number) + s;
+      lengthVerdicts[r] = (lengthVerdicts[r] as number) + w;
+      lengthScoreSum[r] = (lengthScoreSum[r] as number) + x;
     }
-    // the style counts, as the lengths: an item's first verdict with them, ties as above
-    if (
-      t.style &&
-      (t.style[i * STYLE_STRIDE] as number) >= 0 &&
-      !(ties === 'exclude' && s === 0.5)
-    ) {
+    // the style counts, as the lengths: an item's first verdict with them, weighted as above
+    if (t.style && (t.style[i * STYLE_STRIDE] as number) >= 0 && w > 0) {
       if ((style[r * STYLE_STRIDE] as number) < 0)
         style.set(t.style.subarray(i * STYLE_STRIDE, (i + 1) * STYLE_STRIDE), r * STYLE_STRIDE);
-      styleVerdicts[r] = (styleVerdicts[r] as number) + 1;
-      styleScoreSum[r] = (styleScoreSum[r] as number) + s;
+      styleVerdicts[r] = (styleVerdicts[r] as number) + w;
+      styleScoreSum[r] = (styleScoreSum[r] as number) + x;
     }
   }
   for (let k = 0; k < indices.length; k++) slots[t.item[indices[k] as number] as number] = -1;

@@ -29,19 +29,27 @@ export function logLengthRatio(lenA: number, lenB: number): number {
 }
 
 /** Win rate of a by length-ratio bin and the slope of a logistic fit of a's score on x. */
-export function lengthBias(x: Float64Array, score: Float64Array, level: number): LengthBias {
+export function lengthBias(
+  x: Float64Array,
+  score: Float64Array,
+  level: number,
+  weight?: Float64Array,
+): LengthBias {
   const edges = [-Infinity, ...LENGTH_BIN_EDGES, Infinity];
   const bins: LengthBin[] = [];
   for (let b = 0; b < LABELS.length; b++) {
     const lo = edges[b] as number;
     const hi = edges[b + 1] as number;
     let n = 0;
+    let mass = 0;
     let sum = 0;
     for (let i = 0; i < x.length; i++) {
       const v = x[i] as number;
       if (v >= lo && v < hi) {
+        const w = weight ? (weight[i] as number) : 1;
         n++;
-        sum += score[i] as number;
+        mass += w;
+        sum += w * (score[i] as number);
       }
     }
     bins.push({
@@ -49,9 +57,9 @@ export function lengthBias(x: Float64Array, score: Float64Array, level: number):
       from: Number.isFinite(lo) ? lo : null,
       to: Number.isFinite(hi) ? hi : null,
       n,
-      winRate: n > 0 ? { value: sum / n } : { value: null, reason: 'no verdicts in this bin' },
-      ci: wilsonInterval(sum, n, level),
+      winRate: n > 0 ? { value: sum / mass } : { value: null, reason: 'no verdicts in this bin' },
+      ci: wilsonInterval(sum, mass, level),
     });
   }
-  return { n: x.length, bins, fit: fitLogistic(x, score) };
+  return { n: x.length, bins, fit: fitLogistic(x, score, weight) };
 }

@@ -16,10 +16,17 @@ export interface LogisticFit {
 
 /**
  * Logistic regression of a fractional response y ∈ [0, 1] on one covariate x with an intercept
- * (the binomial GLM with logit link; a tie scored ½ is half a success), by Newton's method.
+ * (the binomial GLM with logit link; a tie scored ½ is half a success), by Newton's method. Each
+ * observation may carry a weight (1 by default; a verdict's decisive mass with ties excluded).
  */
-export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<LogisticFit> {
+export function fitLogistic(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  weight?: ArrayLike<number>,
+): Figure<LogisticFit> {
   const n = x.length;
+  const wt = (i: number) => (weight ? (weight[i] as number) : 1);
+  let total = 0;
   if (n < 3) return none('fewer than 3 verdicts with lengths');
   let xMin = Infinity;
   let xMax = -Infinity;
@@ -34,7 +41,8 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
     const yi = y[i] as number;
     xMin = Math.min(xMin, xi);
     xMax = Math.max(xMax, xi);
-    ySum += yi;
+    ySum += wt(i) * yi;
+    total += wt(i);
     if (yi > 0) {
       sMin = Math.min(sMin, xi);
       sMax = Math.max(sMax, xi);
@@ -45,7 +53,7 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
     }
   }
   if (xMin === xMax) return none('every verdict has the same length difference');
-  if (ySum === 0 || ySum === n)
+  if (ySum === 0 || ySum === total)
     return none('one side won every verdict: the logistic fit diverges');
   // With one covariate and an intercept the maximum-likelihood fit exists exactly when the
   // successes and the failures overlap in x (Albert & Anderson 1984): if every failure lies at or
@@ -64,8 +72,8 @@ export function fitLogistic(x: ArrayLike<number>, y: ArrayLike<number>): Figure<
       const xi = x[i] as number;
       const eta = b0 + b1 * xi;
       const p = sigmoid(eta);
-      const r = (y[i] as number) - p;
-      const v = p * (1 - p);
+      const r = wt(i) * ((y[i] as number) - p);
+      const v = wt(i) * p * (1 - p);
       grad[0] = (grad[0] as number) + r;
       grad[1] = (grad[1] as number) + r * xi;
       info[0] = (info[0] as number) + v;

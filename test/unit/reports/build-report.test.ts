@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../../shared/report.ts';
 import { buildReport } from '../../../server/reports/build-report.ts';
 import { formatReport, REPORT_FORMATS } from '../../../server/reports/format.ts';
+import { VerdictTableBuilder } from '../../../server/reports/verdict-table.ts';
 import { makeJudgment, tableOf } from './factories.ts';
 
 function noNaN(value: unknown): void {
@@ -173,5 +174,39 @@ describe('the position-bias row names its test (issue 10, point 3: every p-value
     expect(reportSchema.parse(report).bias.position.pTest).toBe('score-z');
     for (const f of ['table', 'markdown', 'html'] as const)
       expect(await formatReport(report, f), f).toMatch(/score test p = 0\.\d{4}/);
+  });
+});
+
+describe('fractional scores under --ties exclude: every figure counts decisive mass (a review of the change)', () => {
+  it('the length- and style-controlled rates and the length-bias bins say what the pair row says', () => {
+    // 25 verdicts at 0.6 and 5 at 0.3, outputs alike: win mass 5, loss mass 2, so 5/7 everywhere
+    const b = new VerdictTableBuilder();
+    const style = { length: 100, headers: 1, lists: 2, bold: 0 };
+    let k = 0;
+    for (const [score, count] of [
+      [0.6, 25],
+      [0.3, 5],
+    ] as const)
+      for (let i = 0; i < count; i++)
+        b.add({
+          item: `q${k++}`,
+          a: 'm',
+          b: 'ref',
+          score,
+          judge: 'gpt',
+          judgeKind: 'llm',
+          lenA: 100 + (k % 3),
+          lenB: 100,
+          styleA: style,
+          styleB: style,
+        });
+    const report = buildReport(b.finish(), { ties: 'exclude', rounds: 50 });
+    const pair = report.pairs[0]!;
+    expect(pair.winRate).toBeCloseTo(5 / 7, 12);
+    expect(pair.lengthControlled?.winRate).toBeCloseTo(5 / 7, 1);
+    expect(pair.styleControlled?.winRate).toBeCloseTo(5 / 7, 1);
+    const similar = report.bias.length.bins.find((bin) => bin.n > 0)!;
+    expect(similar.n).toBe(30);
+    expect(similar.winRate).toBeCloseTo(5 / 7, 12);
   });
 });

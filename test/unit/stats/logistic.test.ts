@@ -15,6 +15,17 @@ describe('logistic fit for length bias matches statsmodels GLM (binomial, fracti
     });
   }
 
+  it('with weights (decisive masses under --ties exclude) as statsmodels GLM with freq_weights', () => {
+    // statsmodels 0.13.5: sm.GLM(y, sm.add_constant(x), family=Binomial(), freq_weights=w)
+    const x = [-0.5, -0.3, -0.1, 0.0, 0.1, 0.2, 0.35, 0.5, 0.6, 0.8];
+    const y = [0, 1, 0, 1, 1, 0, 1, 1, 0, 1];
+    const w = [0.2, 1, 0.4, 0.6, 1, 0.1, 0.8, 1, 0.3, 0.5];
+    const fit = fitLogistic(x, y, w).value!;
+    expect(fit.intercept).toBeCloseTo(1.4430524173673156, 9);
+    expect(fit.slope).toBeCloseTo(1.1296945435556802, 9);
+    expect(fit.slopeSe).toBeCloseTo(3.200002009052814, 9);
+  });
+
   it('calls a separated sample separation, on a narrow covariate as on a wide one', () => {
     const separated: Array<[number[], number[]]> = [
       [
