@@ -504,6 +504,15 @@ export function anchorText(base: string | null): string {
  * without a finite score, and why there are no intervals when there are none (Markdown printed
  * "— (0 rounds)" with no word of why when a system won or lost every comparison).
  */
+/**
+ * A ranking row's interval cell when it has none: the base's reason, or why a system with a score
+ * has no interval (unbounded, zero width); a bare dash when there is no score (the note says why).
+ */
+export function missingRankingCi(report: Report, e: RankingEntry): string {
+  if (e.system === report.rankingInfo.base && e.score !== null) return '— (base, 0 by definition)';
+  return e.score !== null && e.reasons.ci ? `— (${e.reasons.ci})` : '—';
+}
+
 export function rankingNote(report: Report): string {
   const r = report.rankingInfo;
   // no fit, so no bootstrap ran: the reason is the note, not a "0 rounds" interval method

@@ -1,4 +1,9 @@
-import { type PairStats, type Report, levelPercent } from '../../shared/report.ts';
+import {
+  type PairStats,
+  type Report,
+  levelPercent,
+  missingRankingCi,
+} from '../../shared/report.ts';
 
 /** One row per pair × breakdown group, the shape of the csv/markdown/latex/table formats. */
 export interface StatsRow {
@@ -162,14 +167,7 @@ export function rankingTable(report: Report, to: string): TextTable {
     report.ranking.map((e) => [
       e.system,
       num(e.score),
-      e.ci
-        ? `${num(e.ci[0])}${to}${num(e.ci[1])}`
-        : e.system === report.rankingInfo.base && e.score !== null
-          ? '— (base, 0 by definition)'
-          : // a score without its interval says why (unbounded, zero width); no score, the note does
-            e.score !== null && e.reasons.ci
-            ? `— (${e.reasons.ci})`
-            : '—',
+      e.ci ? `${num(e.ci[0])}${to}${num(e.ci[1])}` : missingRankingCi(report, e),
       String(e.n),
     ]),
   ];

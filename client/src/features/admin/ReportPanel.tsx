@@ -1,5 +1,10 @@
 import { useState } from 'react';
-import { reportSchema, levelPercent, rankingNote } from '../../../../shared/report.ts';
+import {
+  reportSchema,
+  levelPercent,
+  missingRankingCi,
+  rankingNote,
+} from '../../../../shared/report.ts';
 import { api } from '../../lib/api.ts';
 import { downloadAdminFile } from './download.ts';
 import { plural } from './plural.ts';
@@ -122,11 +127,7 @@ export function ReportPanel({ studyId }: { studyId: string }) {
                   <td>{e.system}</td>
                   <td className="num">{num(e.score)}</td>
                   <td className="num">
-                    {e.ci
-                      ? `${num(e.ci[0])} – ${num(e.ci[1])}`
-                      : e.system === r.rankingInfo.base && e.score !== null
-                        ? '— (base, 0 by definition)'
-                        : '—'}
+                    {e.ci ? `${num(e.ci[0])} – ${num(e.ci[1])}` : missingRankingCi(r, e)}
                   </td>
                 </tr>
               ))}
