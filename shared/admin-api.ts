@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { judgeNameSchema } from './import-records.ts';
 import { axisNameSchema } from './judge-api.ts';
-import { storableText } from './text.ts';
+import { storableText, systemNameOption } from './text.ts';
 
 export const studyNameSchema = storableText()
   .min(1)
@@ -51,7 +51,7 @@ export const studySummarySchema = studySchema.extend({
 });
 
 export const pairBodySchema = z.strictObject({
-  base: storableText().min(1).optional(),
+  base: systemNameOption().optional(),
   allPairs: z.boolean().default(false),
   sample: z.number().int().positive().optional(),
   judgesPerComparison: z.number().int().min(1).max(100).optional(),

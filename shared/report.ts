@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storableText } from './text.ts';
+import { systemNameOption } from './text.ts';
 
 /**
  * The report JSON (DESIGN.md "Report JSON"), produced by `tracearena stats|report --format json`
@@ -66,7 +66,7 @@ export const reportOptionsSchema = z.object({
   seed: z.coerce.number().int().min(0).max(4_294_967_295).default(1),
   ranking: rankingModelSchema.default('bradley-terry'),
   /** Base system: anchors the ranking at 0 and is put on side b of each pair it is in. */
-  base: storableText().min(1).optional(),
+  base: systemNameOption().optional(),
 });
 export type ReportOptions = z.infer<typeof reportOptionsSchema>;
 export type ReportOptionsInput = z.input<typeof reportOptionsSchema>;

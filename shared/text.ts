@@ -46,3 +46,14 @@ export function canonicalName(s: string): string {
   const t = s.trim();
   return MAY_DECOMPOSE.test(t) ? t.normalize('NFC') : t;
 }
+
+/**
+ * A system named beside the data (`--base`): storable text, read as names are stored
+ * (canonicalName), so that `pair --base ' sft'` finds the system `import --system ' sft'` made.
+ */
+export function systemNameOption() {
+  return storableText()
+    .min(1)
+    .transform(canonicalName)
+    .refine((s) => s.length > 0, { error: 'expected a system name' });
+}

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { pairBodySchema } from '../../../shared/admin-api.ts';
+import { reportOptionsSchema } from '../../../shared/report.ts';
 import { describe, expect, it } from 'vitest';
 import { storableText, unstorableTextReason } from '../../../shared/text.ts';
 
@@ -41,5 +43,14 @@ describe('storable text', () => {
     expect(name.safeParse('a\u0000').error?.issues[0]?.message).toBe(
       'contains U+0000 (NUL) at character 2',
     );
+  });
+});
+
+describe('a --base system is named as imports and stats store names (a review of the change)', () => {
+  it('reads --base trimmed and in Unicode NFC, in reports and in pairing', () => {
+    // import --system ' sft' stores sft, and pair --base ' sft' said there was no such system
+    expect(reportOptionsSchema.parse({ base: ' cafe\u0301 ' }).base).toBe('caf\u00e9');
+    expect(pairBodySchema.parse({ base: ' sft' }).base).toBe('sft');
+    expect(reportOptionsSchema.safeParse({ base: '   ' }).success).toBe(false);
   });
 });
