@@ -113,9 +113,26 @@ export async function runCli(argv: string[], summaries?: VerbSummary[]): Promise
       process.stderr.write(`tracearena: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`tracearena: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`tracearena: ${errorLine(err)}\n`);
     // a refusal of the service (a name taken, an unknown account: its 4xx) is the user's input: 2
     const status = (err as { statusCode?: unknown } | null)?.statusCode;
     return typeof status === 'number' && status >= 400 && status < 500 ? 2 : 1;
   }
+}
+
+/** Most characters of an unexpected error's line (a failed query's text carries every parameter). */
+const MAX_ERROR_LINE = 1_000;
+
+/**
+ * An unexpected error as one line: a failed query by the database's own reason (drizzle's message
+ * is the whole statement and its parameters: 2.9 MB of image bytes on one import), anything else
+ * by its message's first line, at most MAX_ERROR_LINE characters.
+ */
+export function errorLine(err: unknown): string {
+  if (!(err instanceof Error)) return String(err).slice(0, MAX_ERROR_LINE);
+  const cause = err.cause instanceof Error ? err.cause.message : null;
+  const text =
+    err.message.startsWith('Failed query:') && cause ? `database error: ${cause}` : err.message;
+  const line = text.split('\n', 1)[0] as string;
+  return line.length > MAX_ERROR_LINE ? `${line.slice(0, MAX_ERROR_LINE)}…` : line;
 }

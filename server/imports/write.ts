@@ -22,6 +22,11 @@ import {
 
 /** Image bytes per insert statement, so a file of large images never becomes one giant query. */
 const IMAGE_CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * Image rows per insert statement: 6 parameters a row, and PostgreSQL takes at most 65,535 in one
+ * statement (16 MiB of 71-byte images is 236,000 rows: an internal error dumping their bytes).
+ */
+const IMAGE_CHUNK_ROWS = 5_000;
 /** Items with images loaded per page when their images are written. */
 const IMAGE_PAGE = 500;
 
@@ -225,7 +230,7 @@ async function writeNewImages(ctx: MergeContext): Promise<number> {
           byteLength: img.bytes.length,
         });
         bytes += img.bytes.length;
-        if (bytes >= IMAGE_CHUNK_BYTES) await flush();
+        if (bytes >= IMAGE_CHUNK_BYTES || rows.length >= IMAGE_CHUNK_ROWS) await flush();
       }
     }
     afterLine = page[page.length - 1]!.line;
