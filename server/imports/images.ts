@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DicomRefused, GRAY16_MIME, dicomToGray16, isDicom } from './dicom.ts';
 
@@ -112,6 +112,15 @@ export async function checkImage(ref: string, baseDir: string): Promise<ImageChe
   }
   let head: Buffer;
   try {
+    // before opening it: a FIFO's open waits for a writer forever, and a device never ends
+    const info = await stat(path);
+    if (info.isDirectory()) return { ok: false, expected: `expected a file, not a folder: ${ref}` };
+    if (!info.isFile()) return { ok: false, expected: `expected a regular file: ${ref}` };
+    if (info.size > MAX_IMAGE_BYTES)
+      return {
+        ok: false,
+        expected: `an image of at most ${MAX_IMAGE_BYTES / MIB} MiB (this one is ${Math.ceil(info.size / MIB)} MiB): ${ref}`,
+      };
     const handle = await open(path, 'r');
     try {
       head = Buffer.alloc(1024);
@@ -132,6 +141,13 @@ export async function checkImage(ref: string, baseDir: string): Promise<ImageChe
   if (!mime) return { ok: false, expected: `expected ${IMAGE_KINDS}: ${ref}` };
   return { ok: true, ref: { kind: 'file', path }, mime };
 }
+
+const MIB = 1024 * 1024;
+/**
+ * The largest image file an import takes: PostgreSQL refuses a protocol message over 1 GB (an
+ * image past it failed with "Failed query: rollback"), and a bytea holds at most 1 GB.
+ */
+const MAX_IMAGE_BYTES = 900 * MIB;
 
 export interface LoadedImage {
   mime: string;

@@ -1,10 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkImage, decodeDataUri, detectImageMime } from '../../../server/imports/images.ts';
 import { formatFromFileName, readRecords } from '../../../server/files/read-records.ts';
 import type { FileRecord } from '../../../server/files/source.ts';
+
+/** A PNG signature: the bytes an image check reads first. */
+const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 let dir: string;
 beforeAll(async () => {
@@ -160,6 +164,24 @@ describe('images', () => {
     expect(await checkImage('nope.png', dir)).toEqual({
       ok: false,
       expected: 'file not found: nope.png',
+    });
+  });
+
+  it('refuses a path that is not a regular file without reading it (a FIFO hung the import)', async () => {
+    execFileSync('mkfifo', [join(dir, 'fifo.png')]);
+    expect(await checkImage('fifo.png', dir)).toEqual({
+      ok: false,
+      expected: 'expected a regular file: fifo.png',
+    });
+  });
+
+  it('refuses an image over 900 MiB in one line (over 1 GB failed with "Failed query: rollback")', async () => {
+    const big = join(dir, 'big.png');
+    await writeFile(big, PNG_HEAD);
+    await truncate(big, 901 * 1024 * 1024);
+    expect(await checkImage('big.png', dir)).toEqual({
+      ok: false,
+      expected: 'an image of at most 900 MiB (this one is 901 MiB): big.png',
     });
   });
 });
