@@ -49,6 +49,7 @@ export class RunCalls {
       redact: (s: string) => string;
       isStopped: () => boolean;
       onBudgetExhausted: () => void;
+      onFatal: (error: string) => void;
       shouldNotify: () => boolean;
       onEnd: (state: SlotState, end: OrderEnd) => void;
     },
@@ -69,6 +70,7 @@ export class RunCalls {
       redact: run.redact,
       isStopped: run.isStopped,
       onBudgetExhausted: run.onBudgetExhausted,
+      onFatal: run.onFatal,
       shouldNotify: run.shouldNotify,
     };
   }

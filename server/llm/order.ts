@@ -29,6 +29,8 @@ export interface OrderContext {
   redact: (s: string) => string;
   isStopped: () => boolean;
   onBudgetExhausted: () => void;
+  /** Stops the run at once on an error every call would get (a bad key, a long quota wait). */
+  onFatal: (error: string) => void;
   shouldNotify: () => boolean;
   slot: LeasedSlot;
   content: ComparisonContent;
@@ -134,9 +136,13 @@ export async function processOrder(ctx: OrderContext): Promise<OrderEnd> {
       try {
         reply = await provider.call(body);
       } catch (err) {
+        const classified = classifyError(err, ctx.redact);
+        // before the attempt is written: the queue would start further calls meanwhile (a bad
+        // key's run sent 10 requests, an hour's quota 7 to 12, where the first answer said enough)
+        if (classified.fatal) ctx.onFatal(classified.message);
         return {
           kind: 'error',
-          err: classifyError(err, ctx.redact),
+          err: classified,
           ms: Math.round(performance.now() - t0),
           reserved: estimate,
         };

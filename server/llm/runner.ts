@@ -112,6 +112,7 @@ export async function runJudging(
       redact,
       isStopped: () => control.stopped,
       onBudgetExhausted: () => control.requestStop({ kind: 'budget' }),
+      onFatal: (error) => control.requestStop({ kind: 'failed', error: errorLine(error) }),
       shouldNotify: notifyThrottle(),
       onEnd: (state, end) => {
         if (end.kind === 'recorded') tally.add(end);
