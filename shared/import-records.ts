@@ -368,6 +368,20 @@ function unknownItemColumn(column: string): Parsed<never> {
 }
 
 /**
+ * A metadata key given by both the `metadata` column's JSON and a `metadata.KEY` column: refused,
+ * as a column named twice is (the value kept depended on the columns' order).
+ */
+function metadataTwice(key: string): Parsed<ItemRecord> {
+  return {
+    ok: false,
+    problem: {
+      field: `metadata.${key}`,
+      expected: `set twice, by the metadata column and by the metadata.${key} column: give it once`,
+    },
+  };
+}
+
+/**
  * A CSV row of an item file as a record: empty cells are absent; `images` is split on `|`;
  * `metadata` holds a JSON object and `metadata.KEY` columns set one key; `outputs.SYSTEM.trace` /
  * `outputs.SYSTEM.answer` columns make the embedded outputs. Any other column is refused.
@@ -405,11 +419,13 @@ export function csvRowToItemRecord(row: Record<string, string>): Parsed<ItemReco
         return { ok: false, problem: { field: 'metadata', expected: 'expected a JSON object' } };
       for (const [key, value] of Object.entries(parsed)) {
         if (key === '__proto__') return protoProblem(`metadata.${key}`);
+        if (key in metadata) return metadataTwice(key);
         metadata[key] = value;
       }
     } else if (column.startsWith('metadata.')) {
       const key = column.slice('metadata.'.length);
       if (key === '__proto__') return protoProblem(column);
+      if (key in metadata) return metadataTwice(key);
       metadata[key] = cell;
     } else {
       record[column] = cell;

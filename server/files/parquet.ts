@@ -29,6 +29,11 @@ export async function* readParquet(
   } catch (err) {
     throw new FileRecordError(displayName, null, `invalid Parquet: ${(err as Error).message}`);
   }
+  const proto = protoColumn(metadata);
+  // the reader sets each field by assignment, which drops a field named __proto__ without a word;
+  // JSONL, JSON and CSV refuse the name
+  if (proto !== null)
+    throw new FileRecordError(displayName, null, `field '${proto}': a name other than '__proto__'`);
   const size = (await stat(path)).size;
   let rowStart = 0;
   let bytes = 0;
@@ -66,6 +71,25 @@ export async function* readParquet(
   }
   // the import records the file's digest: one more read, of the compressed bytes only
   if (tap.onHash) for await (const _ of fileChunks(path, { onHash: tap.onHash }));
+}
+
+/** The path of a column or struct field named `__proto__` in the file's schema, or null. */
+function protoColumn(metadata: FileMetaData): string | null {
+  const schema = metadata.schema;
+  let next = 1;
+  // the schema is the tree's elements in depth-first order, each with its count of children
+  const walk = (children: number, prefix: string): string | null => {
+    for (let c = 0; c < children; c++) {
+      const element = schema[next++];
+      if (!element) return null;
+      const path = prefix ? `${prefix}.${element.name}` : element.name;
+      if (element.name === '__proto__') return path;
+      const found = walk(element.num_children ?? 0, path);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  return walk(schema[0]?.num_children ?? 0, '');
 }
 
 type Refuse = (field: string, reason: string) => never;

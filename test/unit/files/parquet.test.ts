@@ -87,6 +87,30 @@ describe('readParquet', () => {
     await expect(all(latin1)).rejects.toThrow(
       "f.parquet:2: field 'question': invalid UTF-8 (byte 0xE9)",
     );
+    // a struct field named __proto__ was dropped without a word (an import audit)
+    const proto = join(dir, 'p.parquet');
+    parquetWriteFile({
+      filename: proto,
+      columnData: [
+        { name: 'id', data: ['p1'] },
+        { name: 'metadata', data: [JSON.parse('{"__proto__":"a","ok":"b"}') as object] },
+      ],
+      schema: [
+        { name: 'root', num_children: 2 },
+        { name: 'id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'metadata', repetition_type: 'REQUIRED', num_children: 2 },
+        {
+          name: '__proto__',
+          type: 'BYTE_ARRAY',
+          converted_type: 'UTF8',
+          repetition_type: 'OPTIONAL',
+        },
+        { name: 'ok', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+      ],
+    });
+    await expect(all(proto)).rejects.toThrow(
+      "f.parquet: field 'metadata.__proto__': a name other than '__proto__'",
+    );
     const text = join(dir, 'd.parquet');
     await writeFile(text, '{"id": 1}\n');
     await expect(all(text)).rejects.toThrow(/^f\.parquet: invalid Parquet: /);

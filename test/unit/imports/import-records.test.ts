@@ -112,6 +112,27 @@ describe('names in import records: trimmed as stats trims them, no control chara
   });
 });
 
+describe('a CSV metadata key given twice', () => {
+  it('is refused whichever column comes first (the later one silently won)', () => {
+    const problem = {
+      field: 'metadata.k',
+      expected: 'set twice, by the metadata column and by the metadata.k column: give it once',
+    };
+    const base = { id: 'q1', question: 'q' };
+    expect(csvRowToItemRecord({ ...base, metadata: '{"k":"json"}', 'metadata.k': 'col' })).toEqual({
+      ok: false,
+      problem,
+    });
+    expect(csvRowToItemRecord({ ...base, 'metadata.k': 'col', metadata: '{"k":"json"}' })).toEqual({
+      ok: false,
+      problem,
+    });
+    expect(
+      csvRowToItemRecord({ ...base, metadata: '{"j":"json"}', 'metadata.k': 'col' }),
+    ).toMatchObject({ ok: true, record: { metadata: { j: 'json', k: 'col' } } });
+  });
+});
+
 describe('parseItemRecord', () => {
   it('fills defaults and keeps metadata only from the metadata key', () => {
     const parsed = parseItemRecord({ id: 17, question: 'Q?', metadata: { split: 'test' } });
