@@ -1,6 +1,6 @@
 import type { Report, ReportOptions } from '../../shared/report.ts';
 import { lengthBias } from '../stats/length-bias.ts';
-import { scoreWeight } from '../stats/moments.ts';
+import { scoreOutcome, scoreWeight } from '../stats/moments.ts';
 import { positionBias, swapConsistency } from '../stats/position-bias.ts';
 import { take } from './figures.ts';
 import { float64s } from './growable.ts';
@@ -33,7 +33,7 @@ export function buildBias(
     const w = scoreWeight(s, opts.ties);
     if (!Number.isNaN(x) && w > 0) {
       xs.push(x);
-      ys.push(opts.ties === 'exclude' ? (s > 0.5 ? 1 : 0) : s);
+      ys.push(scoreOutcome(s, opts.ties));
       ws.push(w);
     }
   }

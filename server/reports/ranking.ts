@@ -2,7 +2,7 @@ import type { RankingEntry, ReportOptions } from '../../shared/report.ts';
 import { fitBradleyTerry } from '../stats/bradley-terry.ts';
 import { fitDavidson } from '../stats/davidson.ts';
 import { none, type Figure } from '../stats/figure.ts';
-import { scoreWeight } from '../stats/moments.ts';
+import { scoreOutcome, scoreWeight } from '../stats/moments.ts';
 import { addVerdict, emptyTotals, type PairwiseTotals } from '../stats/pairwise-totals.ts';
 import { bootstrapRanking, type ItemRows } from '../stats/ranking-bootstrap.ts';
 import { createRng } from '../stats/rng.ts';
@@ -139,7 +139,7 @@ export function buildRanking(t: VerdictTable, opts: ReportOptions): RankingResul
       // in the pair rows (server/stats/moments.ts); an exact tie weighs nothing
       const weight = dropTies ? scoreWeight(score, 'exclude') : 1;
       if (weight === 0) continue;
-      const s = dropTies ? (score > 0.5 ? 1 : 0) : score;
+      const s = dropTies ? scoreOutcome(score, 'exclude') : score;
       const p = t.pair[i] as number;
       const [a, b] = t.pairs[p] as [number, number];
       addVerdict(tot, a, b, s, weight);

@@ -62,6 +62,14 @@ export function scoreWeight(score: number, ties: TiesMode): number {
 }
 
 /**
+ * The outcome a verdict of weight scoreWeight(score, ties) stands for: its score with ties half;
+ * with ties excluded, its decisive part, a win (1) or a loss (0). numerator = weight × outcome.
+ */
+export function scoreOutcome(score: number, ties: TiesMode): number {
+  return ties === 'half' ? score : score > 0.5 ? 1 : 0;
+}
+
+/**
  * Counts a verdict in its item's leaning tallies (bootstrap.ts ClusterScores.towardA/towardB): a
  * score above ½ leans to a, one below to b, an exact tie to neither.
  */
